@@ -1,0 +1,101 @@
+//! The `bloop` binary: parses arguments, sets up logging, loads the configuration, and calls one
+//! `run` per subcommand. Everything else lives in the library.
+
+mod send;
+mod serve;
+mod sign;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Self-hosted error tracker: signed ingest, grouping, alerts, one binary, one SQLite file.
+#[derive(Debug, Parser)]
+#[command(name = "bloop", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Configuration file (default: ./config.toml when present, else built-in defaults).
+    #[arg(long, global = true, value_name = "FILE", env = "BLOOP_CONFIG")]
+    config: Option<PathBuf>,
+    /// More log output (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    verbose: u8,
+    /// Only warnings and errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the ingest server, query API and dashboard.
+    Serve(serve::Args),
+    /// Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin.
+    Sign(sign::Args),
+    /// Send a test error, or events from flags or a file, to a bloop server.
+    Send(send::Args),
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = match (quiet, verbose) {
+        (true, _) => "warn",
+        (false, 0) => "info",
+        (false, 1) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = EnvFilter::try_from_env("BLOOP_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(format!("{default},hyper=warn,reqwest=warn")));
+    let color = std::env::var_os("NO_COLOR").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(color)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose, cli.quiet);
+    let config = match bloop::Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(anyhow::Error::new(e)),
+    };
+    let mut out = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(config, args),
+        Command::Sign(args) => sign::run(&config, args, &mut out),
+        Command::Send(args) => send::run(&config, args, &mut out),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn fail(e: anyhow::Error) -> ExitCode {
+    // One line: the chain joined, no backtrace.
+    let msg = format!("{e:#}").replace('\n', " ");
+    eprintln!("error: {msg}");
+    ExitCode::FAILURE
+}
+
+/// A runtime for commands that talk HTTP or serve.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}

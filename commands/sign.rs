@@ -1,0 +1,35 @@
+//! `bloop sign`: prints the signature a client must send in `X-Signature` for some bytes.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Signing key: a project key (`bloop_…`) or the legacy secret (default: auth.hmac_secret).
+    #[arg(long, env = "BLOOP_KEY", hide_env_values = true)]
+    key: Option<String>,
+    /// File whose exact bytes are signed; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+}
+
+pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    match args.file.as_deref() {
+        Some(p) if p.as_os_str() != "-" => {
+            bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+        }
+        _ => {
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("cannot read standard input")?;
+        }
+    }
+    let key = args
+        .key
+        .unwrap_or_else(|| config.auth.hmac_secret.expose().to_string());
+    writeln!(out, "{}", bloop::server::keys::sign(key.as_bytes(), &bytes))?;
+    Ok(())
+}

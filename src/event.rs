@@ -1,0 +1,542 @@
+//! The ingest event contract: what a client sends (`IngestEvent`), how it is parsed from the
+//! request bytes, and its validation against the configured caps.
+//!
+//! This module knows nothing of HTTP or storage; the server maps [`EventError`] to a 400/413
+//! JSON body and the pipeline stores the validated [`Event`].
+
+use serde::de::{self, Deserializer};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::config::IngestConfig;
+
+/// Cap for the short string fields (`source`, `environment`, `release`, `route_or_procedure`…),
+/// which are labels, not payloads.
+pub const MAX_SHORT_FIELD_BYTES: usize = 1024;
+/// Cap for `error_type`.
+pub const MAX_ERROR_TYPE_BYTES: usize = 512;
+/// Cap for a client-supplied `fingerprint`.
+pub const MAX_FINGERPRINT_BYTES: usize = 128;
+
+/// Source used when the client sends none.
+pub const DEFAULT_SOURCE: &str = "unknown";
+/// Environment used when the client sends none.
+pub const DEFAULT_ENVIRONMENT: &str = "production";
+
+/// A validation failure, naming the field and, for size caps, the limit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    #[error("malformed JSON: {0}")]
+    Malformed(String),
+    #[error("field `{field}`: {message}")]
+    Invalid { field: String, message: String },
+    #[error("missing required field `{0}`")]
+    Missing(String),
+    #[error("field `{field}` is {size} bytes, over the limit of {limit}")]
+    TooLarge {
+        field: String,
+        size: usize,
+        limit: usize,
+    },
+}
+
+impl EventError {
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            EventError::Malformed(_) => None,
+            EventError::Invalid { field, .. } | EventError::TooLarge { field, .. } => Some(field),
+            EventError::Missing(f) => Some(f),
+        }
+    }
+
+    pub fn limit(&self) -> Option<usize> {
+        match self {
+            EventError::TooLarge { limit, .. } => Some(*limit),
+            _ => None,
+        }
+    }
+
+    /// Prefixes the field with a batch position, e.g. `events[3].message`.
+    pub fn in_batch(self, index: usize) -> EventError {
+        let prefix = |f: String| {
+            if f.is_empty() {
+                format!("events[{index}]")
+            } else {
+                format!("events[{index}].{f}")
+            }
+        };
+        match self {
+            EventError::Malformed(m) => EventError::Invalid {
+                field: format!("events[{index}]"),
+                message: m,
+            },
+            EventError::Invalid { field, message } => EventError::Invalid {
+                field: prefix(field),
+                message,
+            },
+            EventError::Missing(f) => EventError::Missing(prefix(f)),
+            EventError::TooLarge { field, size, limit } => EventError::TooLarge {
+                field: prefix(field),
+                size,
+                limit,
+            },
+        }
+    }
+}
+
+/// An epoch timestamp as clients send it: integer or float, seconds or milliseconds.
+#[derive(Debug, Clone, Copy)]
+struct RawTimestamp(f64);
+
+impl<'de> Deserialize<'de> for RawTimestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = RawTimestamp;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an epoch timestamp in seconds or milliseconds")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawTimestamp, E> {
+                Ok(RawTimestamp(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawTimestamp, E> {
+                Ok(RawTimestamp(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawTimestamp, E> {
+                Ok(RawTimestamp(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The wire shape of one event. Unknown fields are ignored so newer clients keep working.
+#[derive(Debug, Deserialize)]
+struct WireEvent<'a> {
+    timestamp: Option<RawTimestamp>,
+    error_type: Option<String>,
+    message: Option<String>,
+    source: Option<String>,
+    environment: Option<String>,
+    release: Option<String>,
+    app_version: Option<String>,
+    build_number: Option<String>,
+    route_or_procedure: Option<String>,
+    screen: Option<String>,
+    stack: Option<String>,
+    http_status: Option<u16>,
+    request_id: Option<String>,
+    user_id_hash: Option<String>,
+    device_id_hash: Option<String>,
+    fingerprint: Option<String>,
+    #[serde(borrow)]
+    metadata: Option<&'a RawValue>,
+}
+
+/// A validated event, ready for fingerprinting and the pipeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Client time, normalised to epoch milliseconds.
+    pub timestamp: i64,
+    pub error_type: String,
+    pub message: String,
+    pub source: String,
+    pub environment: String,
+    pub release: String,
+    pub app_version: Option<String>,
+    pub build_number: Option<String>,
+    pub route_or_procedure: Option<String>,
+    pub screen: Option<String>,
+    pub stack: Option<String>,
+    pub http_status: Option<u16>,
+    pub request_id: Option<String>,
+    pub user_id_hash: Option<String>,
+    pub device_id_hash: Option<String>,
+    pub fingerprint: Option<String>,
+    /// The metadata object exactly as sent (compact JSON text).
+    pub metadata: Option<String>,
+}
+
+impl Event {
+    /// The event as a JSON object with every field (metadata embedded as the object it was).
+    pub fn to_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct View<'a> {
+            timestamp: i64,
+            error_type: &'a str,
+            message: &'a str,
+            source: &'a str,
+            environment: &'a str,
+            release: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            app_version: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            build_number: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            route_or_procedure: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            screen: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            stack: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            http_status: Option<u16>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            request_id: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            user_id_hash: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            device_id_hash: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            metadata: Option<&'a RawValue>,
+        }
+        let metadata = self
+            .metadata
+            .as_deref()
+            .and_then(|m| serde_json::from_str::<&RawValue>(m).ok());
+        let view = View {
+            timestamp: self.timestamp,
+            error_type: &self.error_type,
+            message: &self.message,
+            source: &self.source,
+            environment: &self.environment,
+            release: &self.release,
+            app_version: self.app_version.as_deref(),
+            build_number: self.build_number.as_deref(),
+            route_or_procedure: self.route_or_procedure.as_deref(),
+            screen: self.screen.as_deref(),
+            stack: self.stack.as_deref(),
+            http_status: self.http_status,
+            request_id: self.request_id.as_deref(),
+            user_id_hash: self.user_id_hash.as_deref(),
+            device_id_hash: self.device_id_hash.as_deref(),
+            metadata,
+        };
+        serde_json::to_string(&view).unwrap_or_else(|_| "{}".to_string())
+    }
+}
+
+/// Epoch value below this is seconds; at or above it, milliseconds.
+const SECONDS_CUTOFF: f64 = 1e11;
+
+/// Normalises a client timestamp to epoch milliseconds.
+pub fn normalize_timestamp(v: f64) -> Option<i64> {
+    if !v.is_finite() || v < 0.0 {
+        return None;
+    }
+    let ms = if v < SECONDS_CUTOFF { v * 1000.0 } else { v };
+    // Far-future values (beyond year ~5000) are nonsense, not a reason to overflow.
+    if ms > 1e14 {
+        return None;
+    }
+    Some(ms.round() as i64)
+}
+
+/// Parses one event from its JSON bytes and validates it.
+pub fn parse_event(bytes: &[u8], caps: &IngestConfig) -> Result<Event, EventError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let wire: WireEvent = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        json_error(path, inner)
+    })?;
+    de.end().map_err(|e| EventError::Malformed(e.to_string()))?;
+    validate(wire, caps)
+}
+
+fn json_error(path: String, e: serde_json::Error) -> EventError {
+    let msg = e.to_string();
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        if let Some(end) = rest.find('`') {
+            return EventError::Missing(rest[..end].to_string());
+        }
+    }
+    if e.is_data() && path != "." && !path.is_empty() {
+        // serde_json appends " at line L column C"; keep the human part.
+        let human = msg
+            .rsplit_once(" at line ")
+            .map(|(h, _)| h.to_string())
+            .unwrap_or(msg);
+        return EventError::Invalid {
+            field: path,
+            message: human,
+        };
+    }
+    EventError::Malformed(msg)
+}
+
+fn check_len(field: &str, value: &str, limit: usize) -> Result<(), EventError> {
+    if value.len() > limit {
+        return Err(EventError::TooLarge {
+            field: field.to_string(),
+            size: value.len(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+fn required(field: &str, value: Option<String>) -> Result<String, EventError> {
+    match value {
+        None => Err(EventError::Missing(field.to_string())),
+        Some(v) if v.trim().is_empty() => Err(EventError::Invalid {
+            field: field.to_string(),
+            message: "must not be empty".into(),
+        }),
+        Some(v) => Ok(v),
+    }
+}
+
+/// Optional short labels: empty strings become `None`, long ones are refused.
+fn short(field: &str, value: Option<String>) -> Result<Option<String>, EventError> {
+    match value {
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) => {
+            check_len(field, &v, MAX_SHORT_FIELD_BYTES)?;
+            Ok(Some(v))
+        }
+        None => Ok(None),
+    }
+}
+
+fn validate(w: WireEvent<'_>, caps: &IngestConfig) -> Result<Event, EventError> {
+    let raw_ts = w
+        .timestamp
+        .ok_or_else(|| EventError::Missing("timestamp".into()))?;
+    let timestamp = normalize_timestamp(raw_ts.0).ok_or_else(|| EventError::Invalid {
+        field: "timestamp".into(),
+        message: "must be a non-negative epoch time in seconds or milliseconds".into(),
+    })?;
+    let error_type = required("error_type", w.error_type)?;
+    check_len("error_type", &error_type, MAX_ERROR_TYPE_BYTES)?;
+    let message = required("message", w.message)?;
+    check_len("message", &message, caps.max_message_bytes)?;
+
+    let source = short("source", w.source)?.unwrap_or_else(|| DEFAULT_SOURCE.to_string());
+    let environment =
+        short("environment", w.environment)?.unwrap_or_else(|| DEFAULT_ENVIRONMENT.to_string());
+    let release = short("release", w.release)?.unwrap_or_default();
+
+    let stack = match w.stack {
+        Some(s) if s.trim().is_empty() => None,
+        Some(s) => {
+            check_len("stack", &s, caps.max_stack_bytes)?;
+            Some(s)
+        }
+        None => None,
+    };
+    let metadata = match w.metadata {
+        Some(raw) => {
+            let text = raw.get();
+            if text == "null" {
+                None
+            } else {
+                if !text.starts_with('{') {
+                    return Err(EventError::Invalid {
+                        field: "metadata".into(),
+                        message: "must be a JSON object".into(),
+                    });
+                }
+                check_len("metadata", text, caps.max_metadata_bytes)?;
+                Some(text.to_string())
+            }
+        }
+        None => None,
+    };
+    let fingerprint = match w.fingerprint {
+        Some(f) if f.trim().is_empty() => None,
+        Some(f) => {
+            check_len("fingerprint", &f, MAX_FINGERPRINT_BYTES)?;
+            Some(f.trim().to_string())
+        }
+        None => None,
+    };
+
+    Ok(Event {
+        timestamp,
+        error_type,
+        message,
+        source,
+        environment,
+        release,
+        app_version: short("app_version", w.app_version)?,
+        build_number: short("build_number", w.build_number)?,
+        route_or_procedure: short("route_or_procedure", w.route_or_procedure)?,
+        screen: short("screen", w.screen)?,
+        stack,
+        http_status: w.http_status,
+        request_id: short("request_id", w.request_id)?,
+        user_id_hash: short("user_id_hash", w.user_id_hash)?,
+        device_id_hash: short("device_id_hash", w.device_id_hash)?,
+        fingerprint,
+        metadata,
+    })
+}
+
+#[derive(Deserialize)]
+struct WireBatch<'a> {
+    #[serde(borrow)]
+    events: Vec<&'a RawValue>,
+}
+
+/// Parses a `{"events": [...]}` batch; all-or-nothing: the first invalid event fails the whole
+/// batch, named by its index.
+pub fn parse_batch(bytes: &[u8], caps: &IngestConfig) -> Result<Vec<Event>, EventError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let batch: WireBatch =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| match e.inner().classify() {
+            serde_json::error::Category::Data => {
+                let path = e.path().to_string();
+                json_error(path, e.into_inner())
+            }
+            _ => EventError::Malformed(e.into_inner().to_string()),
+        })?;
+    de.end().map_err(|e| EventError::Malformed(e.to_string()))?;
+    if batch.events.is_empty() {
+        return Err(EventError::Invalid {
+            field: "events".into(),
+            message: "must contain at least one event".into(),
+        });
+    }
+    if batch.events.len() > caps.max_batch_size {
+        return Err(EventError::TooLarge {
+            field: "events".into(),
+            size: batch.events.len(),
+            limit: caps.max_batch_size,
+        });
+    }
+    batch
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let text = raw.get();
+            if text.len() > caps.max_payload_bytes {
+                return Err(EventError::TooLarge {
+                    field: String::new(),
+                    size: text.len(),
+                    limit: caps.max_payload_bytes,
+                }
+                .in_batch(i));
+            }
+            parse_event(text.as_bytes(), caps).map_err(|e| e.in_batch(i))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps() -> IngestConfig {
+        IngestConfig::default()
+    }
+
+    #[test]
+    fn minimal_event_gets_defaults() {
+        let e = parse_event(
+            br#"{"timestamp":1700000000,"error_type":"TypeError","message":"boom"}"#,
+            &caps(),
+        )
+        .unwrap();
+        assert_eq!(e.timestamp, 1_700_000_000_000);
+        assert_eq!(e.source, "unknown");
+        assert_eq!(e.environment, "production");
+        assert_eq!(e.release, "");
+    }
+
+    #[test]
+    fn timestamps_in_seconds_and_milliseconds_agree() {
+        assert_eq!(
+            normalize_timestamp(1_700_000_000.0),
+            Some(1_700_000_000_000)
+        );
+        assert_eq!(
+            normalize_timestamp(1_700_000_000_123.0),
+            Some(1_700_000_000_123)
+        );
+        assert_eq!(
+            normalize_timestamp(1_700_000_000.5),
+            Some(1_700_000_000_500)
+        );
+        assert_eq!(normalize_timestamp(-1.0), None);
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored() {
+        let e = parse_event(
+            br#"{"timestamp":1,"error_type":"E","message":"m","brand_new":{"x":1},"sdk":"v9"}"#,
+            &caps(),
+        );
+        assert!(e.is_ok());
+    }
+
+    #[test]
+    fn wrong_type_names_the_field() {
+        let err = parse_event(
+            br#"{"timestamp":1,"error_type":"E","message":"m","http_status":"five hundred"}"#,
+            &caps(),
+        )
+        .unwrap_err();
+        assert_eq!(err.field(), Some("http_status"));
+    }
+
+    #[test]
+    fn missing_message_names_the_field() {
+        let err = parse_event(br#"{"timestamp":1,"error_type":"E"}"#, &caps()).unwrap_err();
+        assert_eq!(err, EventError::Missing("message".into()));
+        let err = parse_event(
+            br#"{"timestamp":1,"error_type":"E","message":"  "}"#,
+            &caps(),
+        )
+        .unwrap_err();
+        assert_eq!(err.field(), Some("message"));
+    }
+
+    #[test]
+    fn oversized_fields_name_field_and_limit() {
+        let stack = "x".repeat(8193);
+        let body = format!(r#"{{"timestamp":1,"error_type":"E","message":"m","stack":"{stack}"}}"#);
+        let err = parse_event(body.as_bytes(), &caps()).unwrap_err();
+        assert_eq!(err.field(), Some("stack"));
+        assert_eq!(err.limit(), Some(8192));
+
+        let meta = format!(r#"{{"k":"{}"}}"#, "v".repeat(5000));
+        let body = format!(r#"{{"timestamp":1,"error_type":"E","message":"m","metadata":{meta}}}"#);
+        let err = parse_event(body.as_bytes(), &caps()).unwrap_err();
+        assert_eq!(err.field(), Some("metadata"));
+        assert_eq!(err.limit(), Some(4096));
+    }
+
+    #[test]
+    fn metadata_must_be_an_object() {
+        let err = parse_event(
+            br#"{"timestamp":1,"error_type":"E","message":"m","metadata":[1,2]}"#,
+            &caps(),
+        )
+        .unwrap_err();
+        assert_eq!(err.field(), Some("metadata"));
+    }
+
+    #[test]
+    fn non_utf8_is_malformed_not_a_panic() {
+        let err = parse_event(
+            b"{\"timestamp\":1,\"error_type\":\"E\",\"message\":\"\xff\xfe\"}",
+            &caps(),
+        );
+        assert!(err.is_err());
+    }
+
+    #[test]
+    fn batch_errors_name_the_index() {
+        let body = br#"{"events":[{"timestamp":1,"error_type":"E","message":"m"},{"timestamp":1,"error_type":"E"}]}"#;
+        let err = parse_batch(body, &caps()).unwrap_err();
+        assert_eq!(err.field(), Some("events[1].message"));
+        let err = parse_batch(br#"{"events":[]}"#, &caps()).unwrap_err();
+        assert_eq!(err.field(), Some("events"));
+        let one = r#"{"timestamp":1,"error_type":"E","message":"m"}"#;
+        let many = vec![one; 51].join(",");
+        let err = parse_batch(format!(r#"{{"events":[{many}]}}"#).as_bytes(), &caps()).unwrap_err();
+        assert_eq!(err.field(), Some("events"));
+        assert_eq!(err.limit(), Some(50));
+    }
+}

@@ -1,0 +1,23 @@
+//! bloop: a self-hosted error tracker in one binary and one SQLite file.
+//!
+//! The library holds everything the `bloop` commands do; the binary in `commands/` only parses
+//! arguments and calls in here. Module map:
+//! - [`config`]: settings and their defaults;
+//! - [`event`]: the ingest wire contract and validation;
+//! - [`fingerprint`]: grouping of events into issues;
+//! - [`store`]: SQLite, migrations and queries;
+//! - [`pipeline`]: the bounded queue and the group-committing writer;
+//! - [`server`]: the HTTP API;
+//! - [`client`]: the HTTP client behind `bloop send`.
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod config;
+pub mod event;
+pub mod fingerprint;
+pub mod pipeline;
+pub mod release;
+pub mod server;
+pub mod store;
+
+pub use config::Config;

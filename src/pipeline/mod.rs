@@ -1,0 +1,210 @@
+//! The ingest pipeline: a bounded channel between the HTTP handlers and one writer thread that
+//! owns its SQLite connection and commits whatever is queued as one transaction (group commit).
+//!
+//! Handlers never wait on the database: [`Pipeline::submit`] either queues the events or drops
+//! them (counted by reason, warned at most once a second). The writer never drops what it took:
+//! a failed flush is retried with backoff. On shutdown the channel is closed, drained and flushed.
+
+mod writer;
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rusqlite::Connection;
+use tokio::sync::mpsc;
+
+use crate::config::PipelineConfig;
+use crate::event::Event;
+use crate::store::now_ms;
+
+pub use writer::{FlushReport, IssueChange};
+
+/// An event that passed validation, with what the server decided about it.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub project_id: Arc<str>,
+    pub fingerprint: String,
+    /// Server time at acceptance, epoch ms.
+    pub received_at: i64,
+    pub event: Event,
+}
+
+enum Msg {
+    Event(Box<Accepted>),
+    Shutdown,
+}
+
+/// Why an event was dropped after it was acknowledged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    QueueFull,
+    RateLimited,
+}
+
+impl DropReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::QueueFull => "queue_full",
+            DropReason::RateLimited => "rate_limited",
+        }
+    }
+}
+
+/// Counters shared between the handlers, the writer and `/health`.
+#[derive(Debug, Default)]
+pub struct Stats {
+    dropped_queue_full: AtomicU64,
+    dropped_rate_limited: AtomicU64,
+    last_drop_warning_ms: AtomicI64,
+    /// Events committed since start.
+    pub written: AtomicU64,
+    /// Server time of the last successful flush (0 = none yet).
+    pub last_flush_ms: AtomicI64,
+    /// The error of the last flush, while it keeps failing.
+    pub flush_error: Mutex<Option<String>>,
+}
+
+impl Stats {
+    pub fn dropped(&self, reason: DropReason) -> u64 {
+        match reason {
+            DropReason::QueueFull => self.dropped_queue_full.load(Ordering::Relaxed),
+            DropReason::RateLimited => self.dropped_rate_limited.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Counts `n` dropped events and logs a warning at most once per second.
+    pub fn record_drop(&self, reason: DropReason, n: u64) {
+        let counter = match reason {
+            DropReason::QueueFull => &self.dropped_queue_full,
+            DropReason::RateLimited => &self.dropped_rate_limited,
+        };
+        let total = counter.fetch_add(n, Ordering::Relaxed) + n;
+        let now = now_ms();
+        let last = self.last_drop_warning_ms.load(Ordering::Relaxed);
+        if now - last >= 1000
+            && self
+                .last_drop_warning_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            tracing::warn!(
+                reason = reason.as_str(),
+                total_dropped = total,
+                "ingest is dropping events"
+            );
+        }
+    }
+
+    pub fn flush_error(&self) -> Option<String> {
+        self.flush_error.lock().map(|g| g.clone()).unwrap_or(None)
+    }
+}
+
+/// The outcome of [`Pipeline::submit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submit {
+    Queued,
+    /// The queue had no room: dropped and counted (the client still gets 200).
+    Dropped,
+    /// The pipeline is shutting down: nothing was taken.
+    Closed,
+}
+
+/// The handlers' side of the pipeline. Cheap to clone.
+#[derive(Clone)]
+pub struct Pipeline {
+    tx: mpsc::Sender<Msg>,
+    capacity: usize,
+    pub stats: Arc<Stats>,
+}
+
+impl Pipeline {
+    /// Queues all `events` or none of them (a batch is never half-queued).
+    pub fn submit(&self, events: Vec<Accepted>) -> Submit {
+        let n = events.len();
+        if n == 0 {
+            return Submit::Queued;
+        }
+        match self.tx.try_reserve_many(n) {
+            Ok(permits) => {
+                for (permit, a) in permits.zip(events) {
+                    permit.send(Msg::Event(Box::new(a)));
+                }
+                Submit::Queued
+            }
+            Err(mpsc::error::TrySendError::Full(())) => {
+                self.stats.record_drop(DropReason::QueueFull, n as u64);
+                Submit::Dropped
+            }
+            Err(mpsc::error::TrySendError::Closed(())) => Submit::Closed,
+        }
+    }
+
+    /// Events waiting for the writer.
+    pub fn queue_depth(&self) -> usize {
+        self.capacity.saturating_sub(self.tx.capacity())
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+/// The writer thread; [`Writer::shutdown`] drains, flushes and joins it.
+pub struct Writer {
+    tx: mpsc::Sender<Msg>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    /// Asks the writer to stop taking events, write everything queued and exit; waits for it.
+    pub async fn shutdown(mut self) {
+        // `send` waits for room, so the marker lands behind every event already queued.
+        let _ = self.tx.send(Msg::Shutdown).await;
+        if let Some(h) = self.handle.take() {
+            let _ = tokio::task::spawn_blocking(move || h.join()).await;
+        }
+    }
+}
+
+/// Starts the writer thread on `conn` and returns the handlers' handle and the writer's.
+/// `reports` receives a summary of each committed flush (new issues, regressions) for alerting.
+pub fn start(
+    conn: Connection,
+    channel_capacity: usize,
+    cfg: &PipelineConfig,
+    reports: Option<mpsc::UnboundedSender<FlushReport>>,
+) -> (Pipeline, Writer) {
+    let (tx, rx) = mpsc::channel(channel_capacity);
+    let stats = Arc::new(Stats::default());
+    let worker = writer::WriterLoop {
+        conn,
+        rx,
+        batch_size: cfg.flush_batch_size,
+        reservoir: cfg.sample_reservoir_size,
+        stats: stats.clone(),
+        reports,
+    };
+    let handle = std::thread::Builder::new()
+        .name("bloop-writer".into())
+        .spawn(move || worker.run())
+        .expect("spawning the writer thread (only fails when the OS is out of threads)");
+    (
+        Pipeline {
+            tx: tx.clone(),
+            capacity: channel_capacity,
+            stats,
+        },
+        Writer {
+            tx,
+            handle: Some(handle),
+        },
+    )
+}
+
+/// Backoff between retries of a failed flush: 100 ms doubling to 5 s.
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis((100u64 << attempt.min(6)).min(5000))
+}

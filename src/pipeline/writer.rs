@@ -1,0 +1,182 @@
+//! The writer loop: take everything queued (up to `flush_batch_size`), group it by issue, write
+//! it in one transaction, repeat. Never waits when the queue is empty; never discards a batch.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use rand::Rng;
+use rusqlite::{Connection, TransactionBehavior};
+use tokio::sync::mpsc;
+
+use super::{backoff, Accepted, Msg, Stats};
+use crate::store::ingest::{self, GroupSummary};
+use crate::store::now_ms;
+
+/// What changed in one committed flush, for the alert evaluator.
+#[derive(Debug, Clone)]
+pub struct FlushReport {
+    pub committed_at: i64,
+    pub changes: Vec<IssueChange>,
+}
+
+/// One issue touched by a flush.
+#[derive(Debug, Clone)]
+pub struct IssueChange {
+    pub issue_id: i64,
+    pub project_id: Arc<str>,
+    pub fingerprint: String,
+    /// Events for this issue in the flush.
+    pub count: u64,
+    pub is_new: bool,
+    pub regressed: bool,
+    /// The first event of the group (environment, release, message… for alert filters).
+    pub sample: Box<Accepted>,
+}
+
+pub(super) struct WriterLoop {
+    pub conn: Connection,
+    pub rx: mpsc::Receiver<Msg>,
+    pub batch_size: usize,
+    pub reservoir: usize,
+    pub stats: Arc<Stats>,
+    pub reports: Option<mpsc::UnboundedSender<FlushReport>>,
+}
+
+impl WriterLoop {
+    pub fn run(mut self) {
+        let mut batch: Vec<Accepted> = Vec::with_capacity(self.batch_size);
+        let mut closing = false;
+        loop {
+            if !closing {
+                match self.rx.blocking_recv() {
+                    Some(Msg::Event(a)) => batch.push(*a),
+                    Some(Msg::Shutdown) => {
+                        closing = true;
+                        // Refuse new events; what is already queued is still delivered below.
+                        self.rx.close();
+                    }
+                    None => closing = true,
+                }
+            }
+            while batch.len() < self.batch_size {
+                match self.rx.try_recv() {
+                    Ok(Msg::Event(a)) => batch.push(*a),
+                    Ok(Msg::Shutdown) => {
+                        closing = true;
+                        self.rx.close();
+                    }
+                    Err(_) => break,
+                }
+            }
+            if !batch.is_empty() {
+                self.flush(&mut batch);
+            } else if closing {
+                tracing::debug!("writer drained; exiting");
+                return;
+            }
+        }
+    }
+
+    /// Writes `batch` and clears it, retrying with backoff until it is committed.
+    fn flush(&mut self, batch: &mut Vec<Accepted>) {
+        let mut attempt = 0;
+        loop {
+            match write_batch(&mut self.conn, batch, self.reservoir) {
+                Ok(changes) => {
+                    let now = now_ms();
+                    self.stats
+                        .written
+                        .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    self.stats.last_flush_ms.store(now, Ordering::Relaxed);
+                    if attempt > 0 {
+                        tracing::info!(attempts = attempt + 1, "flush succeeded after retrying");
+                        if let Ok(mut e) = self.stats.flush_error.lock() {
+                            *e = None;
+                        }
+                    }
+                    if let Some(tx) = &self.reports {
+                        let _ = tx.send(FlushReport {
+                            committed_at: now,
+                            changes,
+                        });
+                    }
+                    batch.clear();
+                    return;
+                }
+                Err(e) => {
+                    let wait = backoff(attempt);
+                    tracing::error!(
+                        error = %e,
+                        events = batch.len(),
+                        retry_in_ms = wait.as_millis() as u64,
+                        "flush failed; keeping the batch and retrying"
+                    );
+                    if let Ok(mut slot) = self.stats.flush_error.lock() {
+                        *slot = Some(e.to_string());
+                    }
+                    std::thread::sleep(wait);
+                    attempt += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Writes one batch in one transaction: events grouped by (project, fingerprint) so each issue
+/// row is written once. Public for the flush benchmark.
+pub fn write_batch(
+    conn: &mut Connection,
+    batch: &[Accepted],
+    reservoir: usize,
+) -> rusqlite::Result<Vec<IssueChange>> {
+    // Group in arrival order.
+    let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(batch.len());
+    let mut groups: Vec<Vec<&Accepted>> = Vec::new();
+    for a in batch {
+        let key = (&*a.project_id, a.fingerprint.as_str());
+        let slot = *index.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[slot].push(a);
+    }
+
+    let mut rng = rand::rng();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut changes = Vec::with_capacity(groups.len());
+    for group in &groups {
+        let GroupSummary {
+            issue_id,
+            is_new,
+            regressed,
+            previous_count,
+        } = ingest::write_group(&tx, group)?;
+        // Uniform reservoir sampling: the k-th event of the issue (1-based) takes slot k-1 while
+        // the reservoir fills, then replaces a random slot with probability reservoir / k.
+        for (i, a) in group.iter().enumerate() {
+            let k = previous_count + i as u64 + 1;
+            let slot = if k <= reservoir as u64 {
+                Some(k - 1)
+            } else {
+                let r = rng.random_range(0..k);
+                (r < reservoir as u64).then_some(r)
+            };
+            if let Some(slot) = slot {
+                ingest::put_sample(&tx, issue_id, slot as i64, a)?;
+            }
+        }
+        let first = group[0];
+        changes.push(IssueChange {
+            issue_id,
+            project_id: first.project_id.clone(),
+            fingerprint: first.fingerprint.clone(),
+            count: group.len() as u64,
+            is_new,
+            regressed,
+            sample: Box::new(first.clone()),
+        });
+    }
+    tx.commit()?;
+    Ok(changes)
+}

@@ -1,0 +1,51 @@
+//! `GET /health`: queue depth, drops by reason, age of the last flush, and whether the database
+//! can be written. 503 only when it cannot; a queue under pressure is reported, not failed.
+
+use std::sync::atomic::Ordering;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::AppState;
+use crate::pipeline::DropReason;
+use crate::store::{self, now_ms};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/health", get(health))
+}
+
+async fn health(State(st): State<AppState>) -> (StatusCode, Json<Value>) {
+    let writable = store::with_conn(&st.pool, |c| {
+        store::check_writable(c).map_err(store::StoreError::from)
+    })
+    .await;
+    let db_error = writable.err().map(|e| e.to_string());
+    let flush_error = st.pipeline.stats.flush_error();
+    let db_ok = db_error.is_none() && flush_error.is_none();
+    let last_flush = st.pipeline.stats.last_flush_ms.load(Ordering::Relaxed);
+    let stats = &st.pipeline.stats;
+    let body = json!({
+        "status": if db_ok { "ok" } else { "unhealthy" },
+        "version": env!("CARGO_PKG_VERSION"),
+        "db_ok": db_ok,
+        "db_error": db_error.or(flush_error),
+        "queue_depth": st.pipeline.queue_depth(),
+        "queue_capacity": st.pipeline.capacity(),
+        "dropped": {
+            "queue_full": stats.dropped(DropReason::QueueFull),
+            "rate_limited": stats.dropped(DropReason::RateLimited),
+        },
+        "events_written": stats.written.load(Ordering::Relaxed),
+        "last_flush_age_ms": (last_flush > 0).then(|| now_ms() - last_flush),
+        "uptime_secs": st.started.elapsed().as_secs(),
+    });
+    let code = if db_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, Json(body))
+}

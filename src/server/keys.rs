@@ -1,0 +1,269 @@
+//! Ingest authentication: `X-Signature` (HMAC-SHA256 of the exact body) checked against the key
+//! named by `X-Project-Key`, or, without that header, against the legacy `auth.hmac_secret`
+//! (→ `default` project) and then each active project key.
+//!
+//! Keys are held in a snapshot with pre-keyed HMAC states, refreshed from the database every
+//! second so that keys created or revoked by the CLI take effect within two seconds.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use hmac::{Hmac, Mac};
+use rusqlite::Connection;
+use sha2::Sha256;
+
+use crate::store::{self, keys::KeyRow, StoreError};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Most project keys tried for a request without `X-Project-Key` (each try hashes the body).
+pub const MAX_FALLBACK_KEYS: usize = 32;
+
+/// The project all legacy-secret events land in.
+pub const DEFAULT_PROJECT: &str = "default";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("missing X-Signature header")]
+    MissingSignature,
+    #[error("X-Signature must be 64 hex digits (HMAC-SHA256 of the body)")]
+    MalformedSignature,
+    #[error("unknown or revoked project key")]
+    UnknownKey,
+    #[error("signature does not match the body")]
+    BadSignature,
+}
+
+impl AuthError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuthError::MissingSignature => "missing_signature",
+            AuthError::MalformedSignature => "malformed_signature",
+            AuthError::UnknownKey => "unknown_key",
+            AuthError::BadSignature => "invalid_signature",
+        }
+    }
+}
+
+struct Entry {
+    project_id: Arc<str>,
+    mac: HmacSha256,
+    revoked_at: Option<i64>,
+}
+
+impl Entry {
+    fn active(&self, now: i64) -> bool {
+        self.revoked_at.is_none_or(|t| t > now)
+    }
+}
+
+#[derive(Default)]
+struct Snapshot {
+    /// (id, revoked_at) of every key, to skip rebuilding when nothing changed.
+    version: Vec<(i64, Option<i64>)>,
+    by_key: HashMap<String, usize>,
+    entries: Vec<Entry>,
+}
+
+/// The ingest key cache. Cheap to share (`Arc`).
+pub struct KeyCache {
+    legacy: HmacSha256,
+    default_project: Arc<str>,
+    snapshot: RwLock<Arc<Snapshot>>,
+}
+
+fn keyed(secret: &[u8]) -> HmacSha256 {
+    HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any length")
+}
+
+/// Hex HMAC-SHA256 of `body` under `key` — what `bloop sign` prints and clients send.
+pub fn sign(key: &[u8], body: &[u8]) -> String {
+    let mut mac = keyed(key);
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn decode_signature(sig: &str) -> Result<[u8; 32], AuthError> {
+    let sig = sig.trim();
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(sig, &mut out).map_err(|_| AuthError::MalformedSignature)?;
+    Ok(out)
+}
+
+fn matches(mac: &HmacSha256, body: &[u8], sig: &[u8; 32]) -> bool {
+    let mut m = mac.clone();
+    m.update(body);
+    // `verify_slice` compares in constant time.
+    m.verify_slice(sig).is_ok()
+}
+
+impl KeyCache {
+    pub fn new(legacy_secret: &str) -> Self {
+        Self {
+            legacy: keyed(legacy_secret.as_bytes()),
+            default_project: Arc::from(DEFAULT_PROJECT),
+            snapshot: RwLock::new(Arc::new(Snapshot::default())),
+        }
+    }
+
+    fn current(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the snapshot with `rows` unless they are what it already holds.
+    pub fn load(&self, rows: Vec<KeyRow>) {
+        let version: Vec<(i64, Option<i64>)> = rows.iter().map(|k| (k.id, k.revoked_at)).collect();
+        if self.current().version == version {
+            return;
+        }
+        let mut projects: HashMap<String, Arc<str>> = HashMap::new();
+        let mut snap = Snapshot {
+            version,
+            by_key: HashMap::with_capacity(rows.len()),
+            entries: Vec::with_capacity(rows.len()),
+        };
+        for k in rows {
+            let project_id = projects
+                .entry(k.project_id.clone())
+                .or_insert_with(|| Arc::from(k.project_id.as_str()))
+                .clone();
+            snap.by_key.insert(k.key.clone(), snap.entries.len());
+            snap.entries.push(Entry {
+                project_id,
+                mac: keyed(k.key.as_bytes()),
+                revoked_at: k.revoked_at,
+            });
+        }
+        let new = Arc::new(snap);
+        match self.snapshot.write() {
+            Ok(mut g) => *g = new,
+            Err(p) => *p.into_inner() = new,
+        }
+    }
+
+    /// Reloads usable keys from the database.
+    pub fn refresh(&self, conn: &Connection) -> Result<(), StoreError> {
+        self.load(store::keys::usable(conn, store::now_ms())?);
+        Ok(())
+    }
+
+    /// Checks a request's signature and returns the project it belongs to.
+    pub fn authenticate(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+        project_key: Option<&str>,
+        now: i64,
+    ) -> Result<Arc<str>, AuthError> {
+        let sig = decode_signature(signature.ok_or(AuthError::MissingSignature)?)?;
+        let snap = self.current();
+        if let Some(key) = project_key.map(str::trim).filter(|k| !k.is_empty()) {
+            let entry = snap
+                .by_key
+                .get(key)
+                .map(|&i| &snap.entries[i])
+                .filter(|e| e.active(now))
+                .ok_or(AuthError::UnknownKey)?;
+            return if matches(&entry.mac, body, &sig) {
+                Ok(entry.project_id.clone())
+            } else {
+                Err(AuthError::BadSignature)
+            };
+        }
+        if matches(&self.legacy, body, &sig) {
+            return Ok(self.default_project.clone());
+        }
+        snap.entries
+            .iter()
+            .filter(|e| e.active(now))
+            .take(MAX_FALLBACK_KEYS)
+            .find(|e| matches(&e.mac, body, &sig))
+            .map(|e| e.project_id.clone())
+            .ok_or(AuthError::BadSignature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, project: &str, key: &str, revoked_at: Option<i64>) -> KeyRow {
+        KeyRow {
+            id,
+            project_id: project.into(),
+            name: String::new(),
+            key: key.into(),
+            created_at: 0,
+            revoked_at,
+        }
+    }
+
+    #[test]
+    fn legacy_secret_maps_to_default_project() {
+        let c = KeyCache::new("s3cret");
+        let body = br#"{"a":1}"#;
+        let sig = sign(b"s3cret", body);
+        assert_eq!(
+            &*c.authenticate(body, Some(&sig), None, 0).unwrap(),
+            "default"
+        );
+        let upper = sig.to_uppercase();
+        assert_eq!(
+            &*c.authenticate(body, Some(&upper), None, 0).unwrap(),
+            "default"
+        );
+        assert_eq!(
+            c.authenticate(b"other", Some(&sig), None, 0),
+            Err(AuthError::BadSignature)
+        );
+        assert_eq!(
+            c.authenticate(body, Some("zz"), None, 0),
+            Err(AuthError::MalformedSignature)
+        );
+        assert_eq!(
+            c.authenticate(body, None, None, 0),
+            Err(AuthError::MissingSignature)
+        );
+    }
+
+    #[test]
+    fn project_key_header_and_fallback() {
+        let c = KeyCache::new("legacy");
+        c.load(vec![
+            row(1, "mobile", "bloop_aaa", None),
+            row(2, "api", "bloop_bbb", Some(100)),
+        ]);
+        let body = b"{}";
+        let sig = sign(b"bloop_aaa", body);
+        assert_eq!(
+            &*c.authenticate(body, Some(&sig), Some("bloop_aaa"), 50)
+                .unwrap(),
+            "mobile"
+        );
+        assert_eq!(
+            &*c.authenticate(body, Some(&sig), None, 50).unwrap(),
+            "mobile"
+        );
+        let sig_b = sign(b"bloop_bbb", body);
+        assert_eq!(
+            &*c.authenticate(body, Some(&sig_b), None, 50).unwrap(),
+            "api"
+        );
+        // After its revocation time the key is refused, by header and by fallback.
+        assert_eq!(
+            c.authenticate(body, Some(&sig_b), Some("bloop_bbb"), 100),
+            Err(AuthError::UnknownKey)
+        );
+        assert_eq!(
+            c.authenticate(body, Some(&sig_b), None, 100),
+            Err(AuthError::BadSignature)
+        );
+        assert_eq!(
+            c.authenticate(body, Some(&sig), Some("bloop_nope"), 0),
+            Err(AuthError::UnknownKey)
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! The HTTP server: shared state, `router(state) -> Router` (a pure function of state, so tests
+//! can serve it on `127.0.0.1:0`), and [`run`], which owns the background work and the shutdown
+//! order: stop accepting → finish in-flight requests → drain the queue → final flush.
+
+pub mod error;
+mod health;
+pub mod ingest;
+pub mod keys;
+pub mod ratelimit;
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use deadpool_sqlite::Pool;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+use crate::pipeline::{self, Pipeline};
+use crate::store::{self, StoreError};
+
+pub use keys::KeyCache;
+pub use ratelimit::Limiter;
+
+/// Everything a handler may need. Cloning is one `Arc` bump.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub pipeline: Pipeline,
+    pub pool: Pool,
+    pub keys: KeyCache,
+    pub limiter: Limiter,
+    pub request_timeout: Duration,
+    pub started: Instant,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(inner: Inner) -> Self {
+        Self(Arc::new(inner))
+    }
+}
+
+/// All routes, merged in one place.
+pub fn router(state: AppState) -> Router {
+    let timeout = state.request_timeout;
+    Router::new()
+        .merge(ingest::router())
+        .merge(health::router())
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        // Backstop for anything that outlives its request deadline (handlers that read a body
+        // answer 408 themselves, with the JSON error shape).
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout + Duration::from_secs(1),
+        ))
+        .with_state(state)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the server on `listener` until `shutdown` is cancelled, then shuts down in order and
+/// returns once every accepted event is committed (or the shutdown deadline passed).
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> Result<(), ServeError> {
+    let db_path = config.database.path.clone();
+    let writer_conn = store::open(&db_path)?;
+    let pool = store::pool(&db_path, config.database.pool_size)?;
+    let keys = KeyCache::new(config.auth.hmac_secret.expose());
+    keys.refresh(&writer_conn)?;
+
+    let (pipeline, writer) = pipeline::start(
+        writer_conn,
+        config.ingest.channel_capacity,
+        &config.pipeline,
+        None,
+    );
+    let state = AppState::new(Inner {
+        limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
+        request_timeout: Duration::from_secs(config.server.request_timeout_secs),
+        config,
+        pipeline,
+        pool,
+        keys,
+        started: Instant::now(),
+    });
+
+    let tasks = TaskTracker::new();
+    let background = CancellationToken::new();
+    tasks.spawn(refresh_keys(state.clone(), background.clone()));
+
+    let grace = Duration::from_secs(state.config.server.shutdown_timeout_secs);
+    let app = router(state.clone());
+    let token = shutdown.clone();
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move { token.cancelled().await });
+
+    let deadline = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        r = server => r?,
+        () = deadline => tracing::warn!("in-flight requests did not finish within the shutdown timeout; closing them"),
+    }
+    tracing::info!("no longer accepting requests; writing what is queued");
+    background.cancel();
+    tasks.close();
+    tasks.wait().await;
+    let queued = state.pipeline.queue_depth();
+    writer.shutdown().await;
+    tracing::info!(
+        flushed_at_shutdown = queued,
+        written = state
+            .pipeline
+            .stats
+            .written
+            .load(std::sync::atomic::Ordering::Relaxed),
+        "shutdown complete"
+    );
+    Ok(())
+}
+
+/// Reloads ingest keys every second (so CLI changes apply within 2 s) and trims the rate
+/// limiter's memory now and then.
+async fn refresh_keys(state: AppState, stop: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut n: u64 = 0;
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let st = state.clone();
+        let r = store::with_conn(&state.pool, move |c| st.keys.refresh(c)).await;
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "could not reload ingest keys");
+        }
+        n += 1;
+        if n % 60 == 0 {
+            state.limiter.housekeeping();
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Writes for the ingest path: the issue upsert, per-release / per-environment / hourly counts,
+//! raw events, samples and automatic regressions. Called by the pipeline's writer inside its
+//! transaction, with cached prepared statements.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::pipeline::Accepted;
+use crate::release;
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// What [`write_group`] learned about the issue.
+pub struct GroupSummary {
+    pub issue_id: i64,
+    pub is_new: bool,
+    pub regressed: bool,
+    /// The issue's event count before this group.
+    pub previous_count: u64,
+}
+
+/// Per-key count with first and last server time.
+#[derive(Default)]
+struct Tally {
+    count: i64,
+    first: i64,
+    last: i64,
+}
+
+fn tally<'a>(
+    group: &[&'a Accepted],
+    key: impl Fn(&'a Accepted) -> &'a str,
+) -> Vec<(&'a str, Tally)> {
+    let mut out: Vec<(&str, Tally)> = Vec::new();
+    let mut pos: HashMap<&str, usize> = HashMap::new();
+    for a in group {
+        let k = key(a);
+        let i = *pos.entry(k).or_insert_with(|| {
+            out.push((
+                k,
+                Tally {
+                    count: 0,
+                    first: a.received_at,
+                    last: a.received_at,
+                },
+            ));
+            out.len() - 1
+        });
+        let t = &mut out[i].1;
+        t.count += 1;
+        t.first = t.first.min(a.received_at);
+        t.last = t.last.max(a.received_at);
+    }
+    out
+}
+
+/// Writes all events of one issue (one project + fingerprint) from a flush.
+pub fn write_group(tx: &Transaction<'_>, group: &[&Accepted]) -> rusqlite::Result<GroupSummary> {
+    let first = group[0];
+    let last = group[group.len() - 1];
+    let n = group.len() as i64;
+    let first_seen = group
+        .iter()
+        .map(|a| a.received_at)
+        .min()
+        .unwrap_or(first.received_at);
+    let last_seen = group
+        .iter()
+        .map(|a| a.received_at)
+        .max()
+        .unwrap_or(last.received_at);
+    let e = &first.event;
+
+    let (issue_id, total, status, resolved_in, i_type, i_source, i_route, i_screen): (
+        i64,
+        i64,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    ) = tx
+        .prepare_cached(
+            "INSERT INTO issues (project_id, fingerprint, error_type, message, source,
+                 route_or_procedure, screen, total_count, first_seen, last_seen, release, environment)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (project_id, fingerprint) DO UPDATE SET
+                 total_count = total_count + excluded.total_count,
+                 last_seen = max(last_seen, excluded.last_seen),
+                 release = excluded.release,
+                 environment = excluded.environment
+             RETURNING id, total_count, status, resolved_in_release, error_type, source,
+                 route_or_procedure, screen",
+        )?
+        .query_row(
+            params![
+                &*first.project_id,
+                first.fingerprint,
+                e.error_type,
+                e.message,
+                e.source,
+                e.route_or_procedure,
+                e.screen,
+                n,
+                first_seen,
+                last_seen,
+                last.event.release,
+                last.event.environment,
+            ],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            },
+        )?;
+    let is_new = total == n;
+    let previous_count = (total - n) as u64;
+
+    let releases = tally(group, |a| a.event.release.as_str());
+    {
+        let mut st = tx.prepare_cached(
+            "INSERT INTO issue_releases (issue_id, release, count, first_seen, last_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (issue_id, release) DO UPDATE SET
+                 count = count + excluded.count,
+                 last_seen = max(last_seen, excluded.last_seen)",
+        )?;
+        for (rel, t) in &releases {
+            st.execute(params![issue_id, rel, t.count, t.first, t.last])?;
+        }
+    }
+    {
+        let mut st = tx.prepare_cached(
+            "INSERT INTO issue_environments (issue_id, environment, count, first_seen, last_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (issue_id, environment) DO UPDATE SET
+                 count = count + excluded.count,
+                 last_seen = max(last_seen, excluded.last_seen)",
+        )?;
+        for (env, t) in tally(group, |a| a.event.environment.as_str()) {
+            st.execute(params![issue_id, env, t.count, t.first, t.last])?;
+        }
+    }
+    {
+        let mut hours: Vec<(i64, i64)> = Vec::new();
+        for a in group {
+            let h = a.received_at - a.received_at.rem_euclid(HOUR_MS);
+            match hours.iter_mut().find(|(hh, _)| *hh == h) {
+                Some((_, c)) => *c += 1,
+                None => hours.push((h, 1)),
+            }
+        }
+        let mut st = tx.prepare_cached(
+            "INSERT INTO hourly_counts (issue_id, hour, count) VALUES (?1, ?2, ?3)
+             ON CONFLICT (issue_id, hour) DO UPDATE SET count = count + excluded.count",
+        )?;
+        for (h, c) in hours {
+            st.execute(params![issue_id, h, c])?;
+        }
+    }
+    {
+        let mut st = tx.prepare_cached(
+            "INSERT INTO events (issue_id, received_at, timestamp, error_type, message, source,
+                 environment, release, app_version, build_number, route_or_procedure, screen,
+                 stack, http_status, request_id, user_id_hash, device_id_hash, metadata)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        )?;
+        for a in group {
+            let ev = &a.event;
+            // Values equal to the issue's are derivable: store NULL.
+            let differs = |v: &str, issue: &str| (v != issue).then_some(v.to_string());
+            st.execute(params![
+                issue_id,
+                a.received_at,
+                ev.timestamp,
+                differs(&ev.error_type, &i_type),
+                ev.message,
+                differs(&ev.source, &i_source),
+                ev.environment,
+                ev.release,
+                ev.app_version,
+                ev.build_number,
+                (ev.route_or_procedure != i_route)
+                    .then_some(ev.route_or_procedure.as_deref())
+                    .flatten(),
+                (ev.screen != i_screen)
+                    .then_some(ev.screen.as_deref())
+                    .flatten(),
+                ev.stack,
+                ev.http_status,
+                ev.request_id,
+                ev.user_id_hash,
+                ev.device_id_hash,
+                ev.metadata,
+            ])?;
+        }
+    }
+
+    let mut regressed = false;
+    if status == "resolved" {
+        let project = &*first.project_id;
+        for (rel, _) in &releases {
+            if regresses(tx, project, resolved_in.as_deref(), rel)? {
+                tx.prepare_cached(
+                    "UPDATE issues SET status = 'unresolved', resolved_in_release = NULL WHERE id = ?1",
+                )?
+                .execute([issue_id])?;
+                tx.prepare_cached(
+                    "INSERT INTO status_history (issue_id, old_status, new_status, actor, reason, release, changed_at)
+                     VALUES (?1, 'resolved', 'unresolved', 'system', 'regression', ?2, ?3)",
+                )?
+                .execute(params![issue_id, rel, last_seen])?;
+                regressed = true;
+                break;
+            }
+        }
+    }
+
+    Ok(GroupSummary {
+        issue_id,
+        is_new,
+        regressed,
+        previous_count,
+    })
+}
+
+/// Whether an event from `event_release` reopens an issue resolved in `resolved_in`.
+///
+/// No release given at resolve time: any new event regresses. Both semantic versions: the event
+/// regresses unless its release is older. Otherwise releases are ordered by when the project first
+/// saw them; a resolve release never seen yet has not shipped, so nothing regresses before it.
+pub fn regresses(
+    tx: &rusqlite::Connection,
+    project_id: &str,
+    resolved_in: Option<&str>,
+    event_release: &str,
+) -> rusqlite::Result<bool> {
+    let Some(fixed) = resolved_in.filter(|r| !r.is_empty()) else {
+        return Ok(true);
+    };
+    if let Some(ord) = release::compare(event_release, fixed) {
+        return Ok(ord != std::cmp::Ordering::Less);
+    }
+    let first_seen = |rel: &str| -> rusqlite::Result<Option<i64>> {
+        tx.prepare_cached(
+            "SELECT min(r.first_seen) FROM issue_releases r JOIN issues i ON i.id = r.issue_id
+             WHERE i.project_id = ?1 AND r.release = ?2",
+        )?
+        .query_row(params![project_id, rel], |r| r.get(0))
+        .optional()
+        .map(Option::flatten)
+    };
+    let Some(fixed_at) = first_seen(fixed)? else {
+        return Ok(false);
+    };
+    Ok(first_seen(event_release)?.is_none_or(|t| t >= fixed_at))
+}
+
+/// Stores `a` in the issue's sample slot `slot` (replacing what was there).
+pub fn put_sample(
+    tx: &Transaction<'_>,
+    issue_id: i64,
+    slot: i64,
+    a: &Accepted,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO samples (issue_id, slot, received_at, event) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (issue_id, slot) DO UPDATE SET received_at = excluded.received_at, event = excluded.event",
+    )?
+    .execute(params![issue_id, slot, a.received_at, a.event.to_json()])?;
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! SQLite storage: opening the file (created 0600), the pragmas every connection gets, the
+//! numbered migrations, the reader pool, and the query functions grouped by table family.
+//!
+//! Queries are plain functions on `&Connection`; callers pick the connection (the pipeline's
+//! writer owns one, the server borrows readers from the pool, CLI commands open their own).
+
+pub mod ingest;
+pub mod keys;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use deadpool_sqlite::{Hook, HookError, Pool, Runtime};
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+/// How long a connection waits on a lock held by another connection (the writer, the CLI).
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("database pool: {0}")]
+    Pool(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+}
+
+impl From<deadpool_sqlite::InteractError> for StoreError {
+    fn from(e: deadpool_sqlite::InteractError) -> Self {
+        StoreError::Pool(e.to_string())
+    }
+}
+
+impl From<deadpool_sqlite::PoolError> for StoreError {
+    fn from(e: deadpool_sqlite::PoolError) -> Self {
+        StoreError::Pool(e.to_string())
+    }
+}
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("migrations/0001_init.sql"))])
+}
+
+/// The number of the newest migration this build knows.
+pub fn latest_schema_version() -> usize {
+    1
+}
+
+/// Sets the pragmas every connection must have. WAL lets readers (the CLI, the API) run while
+/// the writer commits; `synchronous=NORMAL` is durable across process crashes in WAL mode.
+pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// Creates the database file (and its directory) with owner-only permissions if missing.
+fn create_file(path: &Path) -> Result<(), StoreError> {
+    let err = |source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map_err(err)?;
+    Ok(())
+}
+
+/// Opens (creating if needed) the database at `path`, sets pragmas and runs migrations.
+pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    create_file(path)?;
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens an existing database without creating or migrating it (for read-only checks).
+pub fn open_existing(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// The schema version recorded in the file.
+pub fn schema_version(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+        .map(|v| v as usize)
+}
+
+/// A pool of reader connections sized by `database.pool_size`, each configured like the writer.
+/// The database must already have been opened (and migrated) with [`open`].
+pub fn pool(path: &Path, size: usize) -> Result<Pool, StoreError> {
+    deadpool_sqlite::Config::new(path)
+        .builder(Runtime::Tokio1)
+        .map_err(|e| StoreError::Pool(e.to_string()))?
+        .max_size(size)
+        .post_create(Hook::async_fn(
+            |obj: &mut deadpool_sync::SyncWrapper<Connection>, _| {
+                Box::pin(async move {
+                    obj.interact(|c| configure(c))
+                        .await
+                        .map_err(|e| HookError::message(e.to_string()))?
+                        .map_err(HookError::Backend)
+                })
+            },
+        ))
+        .build()
+        .map_err(|e| StoreError::Pool(e.to_string()))
+}
+
+/// Runs `f` on a pooled connection off the async runtime.
+pub async fn with_conn<T, F>(pool: &Pool, f: F) -> Result<T, StoreError>
+where
+    F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    let obj = pool.get().await?;
+    obj.interact(f).await?
+}
+
+/// Whether the database accepts a write right now (takes and releases the write lock).
+pub fn check_writable(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+}
+
+/// Milliseconds since the Unix epoch, from the server clock.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_creates_an_owner_only_file_with_the_default_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/bloop.db");
+        let conn = open(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let name: String = conn
+            .query_row("SELECT name FROM projects WHERE id = 'default'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(name, "Default");
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(schema_version(&conn).unwrap(), latest_schema_version());
+        drop(conn);
+        // Reopening runs no migration twice.
+        open(&path).unwrap();
+    }
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+}
