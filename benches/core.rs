@@ -1,1 +1,118 @@
-fn main() {}
+//! Micro-benchmarks of the ingest hot path: signature check, parse + validate, fingerprint, and
+//! one writer flush of 500 events (fresh and repeated fingerprints).
+//! Run: `cargo bench --bench core`.
+
+use std::sync::Arc;
+
+use bloop::config::IngestConfig;
+use bloop::pipeline::{write_batch, Accepted};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+fn body(i: usize) -> String {
+    serde_json::json!({
+        "timestamp": 1_700_000_000_000i64 + i as i64,
+        "source": "api",
+        "environment": "production",
+        "release": "1.4.2",
+        "app_version": "1.4.2",
+        "route_or_procedure": format!("GET /api/items/{}", i % 20),
+        "error_type": "DatabaseError",
+        "message": format!("Connection refused at 10.0.{}.{}:5432 after {} ms (request 3f2c1a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f)", i % 250, i % 200, i),
+        "stack": format!("at Pool.connect (/app/node_modules/pg-pool/index.js:45:11)\nat UserRepo.find{} (/app/src/repo/user.js:88:17)\nat handler (/app/src/routes/users.js:23:9)", i % 1000),
+        "http_status": 500,
+        "request_id": format!("req-{i}"),
+        "metadata": {"region": "eu-west-1", "attempt": i % 3, "pool": "primary"}
+    })
+    .to_string()
+}
+
+fn bench_signature(c: &mut Criterion) {
+    let cache = bloop::server::KeyCache::new("bench-secret");
+    let b = body(1);
+    let sig = bloop::server::keys::sign(b"bench-secret", b.as_bytes());
+    c.bench_function("signature_check_600B", |bench| {
+        bench.iter(|| cache.authenticate(b.as_bytes(), Some(&sig), None, 0))
+    });
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let caps = IngestConfig::default();
+    let b = body(1);
+    c.bench_function("parse_validate_600B", |bench| {
+        bench.iter(|| bloop::event::parse_event(b.as_bytes(), &caps))
+    });
+}
+
+fn bench_fingerprint(c: &mut Criterion) {
+    let caps = IngestConfig::default();
+    let e = bloop::event::parse_event(body(7).as_bytes(), &caps).expect("valid");
+    c.bench_function("fingerprint_compute", |bench| {
+        bench.iter(|| {
+            bloop::fingerprint::compute(
+                &e.source,
+                &e.error_type,
+                e.route_or_procedure.as_deref().unwrap_or(""),
+                &e.message,
+                e.stack.as_deref(),
+            )
+        })
+    });
+    c.bench_function("normalize_message", |bench| {
+        bench.iter(|| bloop::fingerprint::normalize_message(&e.message))
+    });
+}
+
+fn accepted(n: usize, kinds: usize) -> Vec<Accepted> {
+    let caps = IngestConfig::default();
+    let project: Arc<str> = Arc::from("default");
+    (0..n)
+        .map(|i| {
+            let event = bloop::event::parse_event(body(i).as_bytes(), &caps).expect("valid");
+            Accepted {
+                project_id: project.clone(),
+                fingerprint: format!("{:016x}", i % kinds),
+                received_at: 1_700_000_000_000 + i as i64,
+                event,
+            }
+        })
+        .collect()
+}
+
+fn bench_flush(c: &mut Criterion) {
+    let mut group = c.benchmark_group("flush_500");
+    group.sample_size(20);
+    for (name, kinds) in [
+        ("repeated_fingerprints_20", 20),
+        ("fresh_fingerprints", usize::MAX),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = bloop::store::open(&dir.path().join("bench.db")).expect("open");
+        let mut round = 0usize;
+        group.bench_function(name, |bench| {
+            bench.iter_batched(
+                || {
+                    round += 1;
+                    let mut batch = accepted(500, kinds.min(500));
+                    if kinds == usize::MAX {
+                        for (i, a) in batch.iter_mut().enumerate() {
+                            a.fingerprint = format!("{round:08x}{i:08x}");
+                        }
+                    }
+                    batch
+                },
+                |batch| write_batch(&mut conn, &batch, 5).expect("flush"),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_signature,
+    bench_parse,
+    bench_fingerprint,
+    bench_flush
+);
+criterion_main!(benches);

@@ -35,7 +35,7 @@ enum Command {
     /// Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin.
     Sign(sign::Args),
     /// Send a test error, or events from flags or a file, to a bloop server.
-    Send(send::Args),
+    Send(Box<send::Args>),
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
@@ -69,7 +69,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(config, args),
         Command::Sign(args) => sign::run(&config, args, &mut out),
-        Command::Send(args) => send::run(&config, args, &mut out),
+        Command::Send(args) => send::run(&config, *args, &mut out),
     };
     let _ = out.flush();
     match result {

@@ -59,7 +59,7 @@ impl EventError {
     /// Prefixes the field with a batch position, e.g. `events[3].message`.
     pub fn in_batch(self, index: usize) -> EventError {
         let prefix = |f: String| {
-            if f.is_empty() {
+            if f.is_empty() || f == "body" {
                 format!("events[{index}]")
             } else {
                 format!("events[{index}].{f}")
@@ -233,6 +233,17 @@ pub fn normalize_timestamp(v: f64) -> Option<i64> {
 
 /// Parses one event from its JSON bytes and validates it.
 pub fn parse_event(bytes: &[u8], caps: &IngestConfig) -> Result<Event, EventError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => {}
+        Some(b'[') | Some(b'"') | Some(b'0'..=b'9') | Some(b'-') | Some(b't') | Some(b'f')
+        | Some(b'n') => {
+            return Err(EventError::Invalid {
+                field: "body".into(),
+                message: "must be a JSON object holding one event".into(),
+            })
+        }
+        _ => {}
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let wire: WireEvent = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

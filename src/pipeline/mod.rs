@@ -19,7 +19,7 @@ use crate::config::PipelineConfig;
 use crate::event::Event;
 use crate::store::now_ms;
 
-pub use writer::{FlushReport, IssueChange};
+pub use writer::{write_batch, FlushReport, IssueChange};
 
 /// An event that passed validation, with what the server decided about it.
 #[derive(Debug, Clone)]

@@ -33,9 +33,15 @@ pub fn router() -> Router<AppState> {
         ])
         .max_age(Duration::from_secs(86400));
     Router::new()
-        .route("/v1/ingest", post(ingest_one))
-        .route("/v1/ingest/batch", post(ingest_batch))
+        // The explicit OPTIONS route keeps preflights inside the CORS layer (which answers them)
+        // instead of reaching the router's 405 fallback.
+        .route("/v1/ingest", post(ingest_one).options(preflight))
+        .route("/v1/ingest/batch", post(ingest_batch).options(preflight))
         .layer(cors)
+}
+
+async fn preflight() -> StatusCode {
+    StatusCode::NO_CONTENT
 }
 
 /// Reads the whole body, refusing it (413) once it passes `limit` bytes and cutting off a client

@@ -55,6 +55,18 @@ fn tally<'a>(
     out
 }
 
+/// The issue row as the upsert left it.
+struct UpsertedIssue {
+    id: i64,
+    total: i64,
+    status: String,
+    resolved_in: Option<String>,
+    error_type: String,
+    source: String,
+    route: Option<String>,
+    screen: Option<String>,
+}
+
 /// Writes all events of one issue (one project + fingerprint) from a flush.
 pub fn write_group(tx: &Transaction<'_>, group: &[&Accepted]) -> rusqlite::Result<GroupSummary> {
     let first = group[0];
@@ -72,16 +84,7 @@ pub fn write_group(tx: &Transaction<'_>, group: &[&Accepted]) -> rusqlite::Resul
         .unwrap_or(last.received_at);
     let e = &first.event;
 
-    let (issue_id, total, status, resolved_in, i_type, i_source, i_route, i_screen): (
-        i64,
-        i64,
-        String,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    ) = tx
+    let row: UpsertedIssue = tx
         .prepare_cached(
             "INSERT INTO issues (project_id, fingerprint, error_type, message, source,
                  route_or_procedure, screen, total_count, first_seen, last_seen, release, environment)
@@ -110,18 +113,28 @@ pub fn write_group(tx: &Transaction<'_>, group: &[&Accepted]) -> rusqlite::Resul
                 last.event.environment,
             ],
             |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
+                Ok(UpsertedIssue {
+                    id: r.get(0)?,
+                    total: r.get(1)?,
+                    status: r.get(2)?,
+                    resolved_in: r.get(3)?,
+                    error_type: r.get(4)?,
+                    source: r.get(5)?,
+                    route: r.get(6)?,
+                    screen: r.get(7)?,
+                })
             },
         )?;
+    let UpsertedIssue {
+        id: issue_id,
+        total,
+        status,
+        resolved_in,
+        error_type: i_type,
+        source: i_source,
+        route: i_route,
+        screen: i_screen,
+    } = row;
     let is_new = total == n;
     let previous_count = (total - n) as u64;
 

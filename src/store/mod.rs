@@ -144,9 +144,13 @@ where
     obj.interact(f).await?
 }
 
-/// Whether the database accepts a write right now (takes and releases the write lock).
+/// Whether the database accepts a write right now (takes and releases the write lock, waiting
+/// at most a second for it).
 pub fn check_writable(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+    conn.busy_timeout(Duration::from_secs(1))?;
+    let r = conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    r
 }
 
 /// Milliseconds since the Unix epoch, from the server clock.

@@ -1,0 +1,334 @@
+//! Test support: a real `bloop` server on 127.0.0.1 with an ephemeral port and a temp database
+//! (in-process, or as a child process for signal tests), a signing HTTP client, and DB access.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bloop::Config;
+use rusqlite::Connection;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+pub const SECRET: &str = "test-secret";
+
+/// A config for tests: temp database, no rate limit unless a test sets one.
+pub fn test_config(dir: &Path) -> Config {
+    let mut c = Config::default();
+    c.database.path = dir.join("bloop.db");
+    c.auth.hmac_secret = bloop::config::Secret::new(SECRET);
+    c.server.host = "127.0.0.1".into();
+    c.server.port = 0;
+    c.rate_limit.per_second = 0;
+    c.server.shutdown_timeout_secs = 5;
+    c
+}
+
+/// A server running in this process on its own runtime thread.
+pub struct TestServer {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    pub db_path: PathBuf,
+    token: CancellationToken,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        Self::start_with(|_| {})
+    }
+
+    pub fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut cfg = test_config(dir.path());
+        tweak(&mut cfg);
+        Self::start_in(dir, cfg)
+    }
+
+    pub fn start_in(dir: tempfile::TempDir, cfg: Config) -> Self {
+        let db_path = cfg.database.path.clone();
+        let token = CancellationToken::new();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let t = token.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                tx.send(listener.local_addr().expect("addr"))
+                    .expect("send addr");
+                bloop::server::run(cfg, listener, t)
+                    .await
+                    .expect("server run");
+            });
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("server started");
+        let s = Self {
+            url: format!("http://{addr}"),
+            dir,
+            db_path,
+            token,
+            thread: Some(thread),
+        };
+        // Ready once /health answers (the database is open and migrated by then).
+        let http = Http::new();
+        let start = Instant::now();
+        while http.try_get(&format!("{}/health", s.url)).is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "server never became healthy"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        s
+    }
+
+    /// Graceful shutdown; returns when the server has flushed and exited.
+    pub fn stop(mut self) -> (tempfile::TempDir, PathBuf) {
+        self.shutdown();
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("tempdir"));
+        (dir, self.db_path.clone())
+    }
+
+    fn shutdown(&mut self) {
+        self.token.cancel();
+        if let Some(t) = self.thread.take() {
+            // A panic in the server thread is reported by the test that caused it.
+            let _ = t.join();
+        }
+    }
+
+    pub fn db(&self) -> Connection {
+        open_db(&self.db_path)
+    }
+
+    /// Waits until `sql` (a single count) returns at least `n`, up to `timeout`.
+    pub fn wait_count(&self, sql: &str, n: i64, timeout: Duration) -> i64 {
+        wait_count(&self.db_path, sql, n, timeout)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+pub fn open_db(path: &Path) -> Connection {
+    let c = Connection::open(path).expect("open db");
+    c.busy_timeout(Duration::from_secs(5))
+        .expect("busy timeout");
+    c
+}
+
+pub fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).expect(sql)
+}
+
+pub fn wait_count(path: &Path, sql: &str, n: i64, timeout: Duration) -> i64 {
+    let start = Instant::now();
+    let conn = open_db(path);
+    loop {
+        let c = count(&conn, sql);
+        if c >= n || start.elapsed() > timeout {
+            return c;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+pub fn sign(key: &str, body: &[u8]) -> String {
+    bloop::server::keys::sign(key.as_bytes(), body)
+}
+
+/// A plain blocking HTTP client over reqwest's async one (tests are sync).
+pub struct Http {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Http {
+    pub fn new() -> Self {
+        Self {
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("rt"),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub fn send(&self, req: reqwest::RequestBuilder) -> Resp {
+        self.rt.block_on(async {
+            let r = req.send().await.expect("request");
+            let status = r.status().as_u16();
+            let headers = r.headers().clone();
+            let text = r.text().await.expect("body");
+            let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+            Resp {
+                status,
+                body,
+                headers,
+            }
+        })
+    }
+
+    pub fn post(&self, url: &str, body: impl Into<Vec<u8>>, headers: &[(&str, &str)]) -> Resp {
+        let mut req = self.client.post(url).body(body.into());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req)
+    }
+
+    /// POSTs `body` signed with the legacy secret (no project key header).
+    pub fn post_signed(&self, url: &str, body: &str) -> Resp {
+        let sig = sign(SECRET, body.as_bytes());
+        self.post(
+            url,
+            body,
+            &[("x-signature", &sig), ("content-type", "application/json")],
+        )
+    }
+
+    /// POSTs `body` with `X-Project-Key: key`, signed with the key.
+    pub fn post_with_key(&self, url: &str, body: &str, key: &str) -> Resp {
+        let sig = sign(key, body.as_bytes());
+        self.post(url, body, &[("x-signature", &sig), ("x-project-key", key)])
+    }
+
+    /// GET that returns None when the connection fails (used to wait for readiness).
+    pub fn try_get(&self, url: &str) -> Option<u16> {
+        self.rt.block_on(async {
+            self.client
+                .get(url)
+                .send()
+                .await
+                .ok()
+                .map(|r| r.status().as_u16())
+        })
+    }
+
+    pub fn get(&self, url: &str) -> Resp {
+        self.send(self.client.get(url))
+    }
+}
+
+pub fn event(message: &str) -> String {
+    serde_json::json!({
+        "timestamp": 1_700_000_000,
+        "source": "api",
+        "environment": "production",
+        "release": "1.0.0",
+        "error_type": "TestError",
+        "message": message,
+    })
+    .to_string()
+}
+
+/// A `bloop serve` child process on an ephemeral port.
+pub struct ServeProcess {
+    pub child: Child,
+    pub url: String,
+    pub stderr_lines: std::sync::mpsc::Receiver<String>,
+}
+
+pub fn bloop_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_bloop")
+}
+
+impl ServeProcess {
+    pub fn start(db: &Path, extra_env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(bloop_bin());
+        cmd.arg("serve")
+            .env("BLOOP__DATABASE__PATH", db)
+            .env("BLOOP__SERVER__HOST", "127.0.0.1")
+            .env("BLOOP__SERVER__PORT", "0")
+            .env("BLOOP__AUTH__HMAC_SECRET", SECRET)
+            .env("BLOOP__RATE_LIMIT__PER_SECOND", "0")
+            .env_remove("BLOOP_CONFIG")
+            .current_dir(db.parent().expect("db dir"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn bloop serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let url = loop {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("bloop serve printed its address");
+            if let Some(i) = line.find("listening on http://") {
+                let addr = line[i + "listening on ".len()..]
+                    .split_whitespace()
+                    .next()
+                    .expect("address")
+                    .to_string();
+                break addr;
+            }
+        };
+        Self {
+            child,
+            url,
+            stderr_lines: rx,
+        }
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Waits for exit and returns the exit code.
+    pub fn wait(mut self, timeout: Duration) -> Option<i32> {
+        let start = Instant::now();
+        loop {
+            if let Some(s) = self.child.try_wait().expect("try_wait") {
+                return s.code();
+            }
+            if start.elapsed() > timeout {
+                let _ = self.child.kill();
+                panic!("bloop serve did not exit within {timeout:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The one test command (see README): installs what the suite needs when it is missing, then runs
+# every test. Extra arguments go to `cargo test` (e.g. `bash tests/run.sh ingest`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have() { command -v "$1" >/dev/null 2>&1; }
+SUDO=""
+if [ "$(id -u)" != 0 ] && have sudo; then SUDO="sudo"; fi
+apt_updated=""
+apt_install() {
+  if ! have apt-get; then
+    echo "tests/run.sh: please install: $*" >&2
+    return 1
+  fi
+  if [ -z "$apt_updated" ]; then
+    $SUDO apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# openssl: the sign test compares `bloop sign` with `openssl dgst -hmac`.
+have openssl || apt_install openssl
+have cargo || { echo "tests/run.sh: a Rust toolchain (cargo) is required: https://rustup.rs" >&2; exit 1; }
+
+cargo test --locked "$@"
