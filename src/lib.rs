@@ -17,7 +17,10 @@ pub mod event;
 pub mod fingerprint;
 pub mod pipeline;
 pub mod release;
+pub mod retention;
+pub mod search;
 pub mod server;
 pub mod store;
+pub mod timefmt;
 
 pub use config::Config;

@@ -110,6 +110,9 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(m) => ApiError::not_found(m),
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            StoreError::Invalid { field, message } => {
+                ApiError::bad_request("invalid_field", format!("{field}: {message}")).field(field)
+            }
             other => {
                 tracing::error!(error = %other, "storage error");
                 ApiError::internal()

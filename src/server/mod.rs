@@ -2,10 +2,13 @@
 //! can serve it on `127.0.0.1:0`), and [`run`], which owns the background work and the shutdown
 //! order: stop accepting → finish in-flight requests → drain the queue → final flush.
 
+mod admin;
+pub mod auth;
 pub mod error;
 mod health;
 pub mod ingest;
 pub mod keys;
+pub mod query;
 pub mod ratelimit;
 
 use std::net::SocketAddr;
@@ -38,6 +41,7 @@ pub struct Inner {
     pub limiter: Limiter,
     pub request_timeout: Duration,
     pub started: Instant,
+    pub token_uses: auth::TokenUses,
 }
 
 impl Deref for AppState {
@@ -59,6 +63,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ingest::router())
         .merge(health::router())
+        .merge(query::router())
+        .merge(admin::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         // Backstop for anything that outlives its request deadline (handlers that read a body
@@ -105,11 +111,13 @@ pub async fn run(
         pool,
         keys,
         started: Instant::now(),
+        token_uses: Default::default(),
     });
 
     let tasks = TaskTracker::new();
     let background = CancellationToken::new();
     tasks.spawn(refresh_keys(state.clone(), background.clone()));
+    tasks.spawn(prune_loop(state.clone(), background.clone()));
 
     let grace = Duration::from_secs(state.config.server.shutdown_timeout_secs);
     let app = router(state.clone());
@@ -165,6 +173,31 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
         n += 1;
         if n % 60 == 0 {
             state.limiter.housekeeping();
+        }
+    }
+}
+
+/// Prunes raw events past their retention every `retention.prune_interval_secs`.
+async fn prune_loop(state: AppState, stop: CancellationToken) {
+    let every = Duration::from_secs(state.config.retention.prune_interval_secs.max(1));
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let days = state.config.retention.raw_events_days;
+        match store::with_conn(&state.pool, move |c| {
+            crate::retention::prune(c, days, None, None, false)
+        })
+        .await
+        {
+            Ok(r) if r.events > 0 => {
+                tracing::info!(events = r.events, "pruned raw events past retention")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "prune failed; will retry at the next interval"),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use rand::RngCore;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{now_ms, StoreError};
 
@@ -32,7 +32,7 @@ pub fn mask(key: &str) -> String {
     format!("{}…{}", &key[..head_end], tail)
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct KeyRow {
     pub id: i64,
     pub project_id: String,
@@ -119,6 +119,33 @@ pub fn revoke_at(conn: &Connection, id: i64, at: i64) -> Result<KeyRow, StoreErr
         params![id, at],
     )?;
     get(conn, id)
+}
+
+/// A rotated key: the new one, and the old one with the time it stops working.
+#[derive(Serialize, Deserialize)]
+pub struct Rotated {
+    pub new_key: KeyRow,
+    pub old_key: KeyRow,
+}
+
+pub fn rotate(
+    c: &mut rusqlite::Connection,
+    id: i64,
+    grace_ms: i64,
+    name: Option<&str>,
+) -> Result<Rotated, StoreError> {
+    let tx = c.transaction()?;
+    let old = get(&tx, id)?;
+    if !old.is_active_at(now_ms()) {
+        return Err(StoreError::Invalid {
+            field: "key".into(),
+            message: format!("key {id} is already revoked"),
+        });
+    }
+    let new_key = create(&tx, &old.project_id, name.unwrap_or(&old.name))?;
+    let old_key = revoke_at(&tx, id, now_ms() + grace_ms)?;
+    tx.commit()?;
+    Ok(Rotated { new_key, old_key })
 }
 
 #[cfg(test)]

@@ -5,7 +5,10 @@
 //! writer owns one, the server borrows readers from the pool, CLI commands open their own).
 
 pub mod ingest;
+pub mod issues;
 pub mod keys;
+pub mod projects;
+pub mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -34,6 +37,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
 }
 
 impl From<deadpool_sqlite::InteractError> for StoreError {
@@ -49,12 +54,18 @@ impl From<deadpool_sqlite::PoolError> for StoreError {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/0001_init.sql"))])
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
+
+/// The numbered migrations, in order. Never edit one that has landed; append.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_tokens.sql"),
+];
 
 /// The number of the newest migration this build knows.
 pub fn latest_schema_version() -> usize {
-    1
+    MIGRATIONS.len()
 }
 
 /// Sets the pragmas every connection must have. WAL lets readers (the CLI, the API) run while

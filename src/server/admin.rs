@@ -1,0 +1,374 @@
+//! Projects, ingest keys and API tokens over HTTP: `/v1/projects`, `/v1/projects/{id}/keys`,
+//! `/v1/keys/{id}/rotate`, `/v1/keys/{id}`, `/v1/tokens`. Scopes: projects:read / projects:write,
+//! keys:write, admin (tokens). A project-pinned token only ever sees its own project.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::auth::Caller;
+use super::error::ApiError;
+use super::query::Params;
+use super::AppState;
+use crate::store::keys::{self, KeyRow};
+use crate::store::projects::{self, Project};
+use crate::store::tokens::{self, CreatedToken, Scope, Token};
+use crate::store::{self, now_ms};
+use crate::timefmt;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/projects", get(list_projects).post(create_project))
+        .route(
+            "/v1/projects/{id}",
+            get(show_project)
+                .patch(update_project)
+                .delete(delete_project),
+        )
+        .route("/v1/projects/{id}/keys", get(list_keys).post(create_key))
+        .route("/v1/keys/{id}/rotate", post(rotate_key))
+        .route("/v1/keys/{id}", axum::routing::delete(revoke_key))
+        .route("/v1/tokens", get(list_tokens).post(create_token))
+        .route("/v1/tokens/{id}", axum::routing::delete(revoke_token))
+}
+
+fn json_body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let mut err = ApiError::bad_request("invalid_body", e.inner().to_string());
+        if field != "." {
+            err = err.field(field);
+        }
+        err
+    })
+}
+
+async fn list_projects(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Project>>, ApiError> {
+    caller.require(Scope::ProjectsRead)?;
+    let pin = caller.pinned().map(String::from);
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| projects::list(c, pin.as_deref())).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewProject {
+    name: String,
+    slug: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CreatedProject {
+    #[serde(flatten)]
+    project: Project,
+    /// The project's first ingest key (shown in full once; listed masked later).
+    key: KeyRow,
+}
+
+async fn create_project(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<CreatedProject>), ApiError> {
+    caller.require(Scope::ProjectsWrite)?;
+    if caller.pinned().is_some() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            "a project-pinned token cannot create projects",
+        ));
+    }
+    let req: NewProject = json_body(&body)?;
+    let created = store::with_conn(&st.pool, move |c| {
+        let tx = c.transaction()?;
+        let project = projects::create(&tx, &req.name, req.slug.as_deref())?;
+        let key = keys::create(&tx, &project.id, "default")?;
+        tx.commit()?;
+        Ok(CreatedProject {
+            project: projects::get(c, &key.project_id)?,
+            key,
+        })
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn show_project(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Project>, ApiError> {
+    caller.require(Scope::ProjectsRead)?;
+    caller.check_project(&id)?;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| projects::get(c, &id)).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectUpdate {
+    name: Option<String>,
+    /// Days of raw events to keep; `null` falls back to `retention.raw_events_days`.
+    #[serde(default, with = "double_option")]
+    retention_days: Option<Option<u32>>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
+        Option::<u32>::deserialize(d).map(Some)
+    }
+}
+
+async fn update_project(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Project>, ApiError> {
+    caller.require(Scope::ProjectsWrite)?;
+    caller.check_project(&id)?;
+    let req: ProjectUpdate = json_body(&body)?;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| {
+            let mut p = projects::get(c, &id)?;
+            if let Some(name) = &req.name {
+                p = projects::rename(c, &id, name)?;
+            }
+            if let Some(days) = req.retention_days {
+                p = projects::set_retention(c, &id, days)?;
+            }
+            Ok(p)
+        })
+        .await?,
+    ))
+}
+
+async fn delete_project(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<projects::Deleted>, ApiError> {
+    caller.require(Scope::ProjectsWrite)?;
+    caller.check_project(&id)?;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| projects::delete(c, &id)).await?,
+    ))
+}
+
+/// A key as listed: masked unless `reveal` was asked for (and allowed).
+#[derive(Serialize)]
+struct KeyView {
+    id: i64,
+    project_id: String,
+    name: String,
+    key: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
+    active: bool,
+}
+
+fn key_view(k: KeyRow, reveal: bool, now: i64) -> KeyView {
+    KeyView {
+        active: k.is_active_at(now),
+        key: if reveal {
+            k.key.clone()
+        } else {
+            keys::mask(&k.key)
+        },
+        id: k.id,
+        project_id: k.project_id,
+        name: k.name,
+        created_at: k.created_at,
+        revoked_at: k.revoked_at,
+    }
+}
+
+async fn list_keys(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<KeyView>>, ApiError> {
+    caller.require(Scope::ProjectsRead)?;
+    caller.check_project(&id)?;
+    let p = Params::new(raw, &["reveal"])?;
+    let reveal = matches!(p.str("reveal"), Some("1" | "true"));
+    if reveal {
+        caller.require(Scope::KeysWrite)?;
+    }
+    let rows = store::with_conn(&st.pool, move |c| {
+        projects::get(c, &id)?;
+        keys::list(c, Some(&id))
+    })
+    .await?;
+    let now = now_ms();
+    Ok(Json(
+        rows.into_iter().map(|k| key_view(k, reveal, now)).collect(),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct NewKey {
+    name: Option<String>,
+}
+
+async fn create_key(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<KeyRow>), ApiError> {
+    caller.require(Scope::KeysWrite)?;
+    caller.check_project(&id)?;
+    let req: NewKey = if body.iter().all(u8::is_ascii_whitespace) {
+        NewKey::default()
+    } else {
+        json_body(&body)?
+    };
+    let name = req.name.unwrap_or_default();
+    let key = store::with_conn(&st.pool, move |c| keys::create(c, &id, &name)).await?;
+    Ok((StatusCode::CREATED, Json(key)))
+}
+
+/// Loads key `id`, failing as "not found" when the caller may not see its project.
+async fn owned_key(st: &AppState, caller: &Caller, id: i64) -> Result<KeyRow, ApiError> {
+    let k = store::with_conn(&st.pool, move |c| keys::get(c, id)).await?;
+    caller
+        .check_project(&k.project_id)
+        .map_err(|_| ApiError::not_found(format!("no ingest key with id {id}")))?;
+    Ok(k)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RotateBody {
+    /// How long the old key keeps working: `1h`, `30m`… (default: revoked now).
+    grace: Option<String>,
+    name: Option<String>,
+}
+
+async fn rotate_key(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<keys::Rotated>, ApiError> {
+    caller.require(Scope::KeysWrite)?;
+    owned_key(&st, &caller, id).await?;
+    let req: RotateBody = if body.iter().all(u8::is_ascii_whitespace) {
+        RotateBody::default()
+    } else {
+        json_body(&body)?
+    };
+    let grace = match req.grace.as_deref() {
+        None => 0,
+        Some(g) => timefmt::parse_duration_ms(g).ok_or_else(|| {
+            ApiError::bad_request("invalid_field", "grace must be a duration like 1h or 30m")
+                .field("grace")
+        })?,
+    };
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| {
+            keys::rotate(c, id, grace, req.name.as_deref())
+        })
+        .await?,
+    ))
+}
+
+async fn revoke_key(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<KeyRow>, ApiError> {
+    caller.require(Scope::KeysWrite)?;
+    owned_key(&st, &caller, id).await?;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| keys::revoke_at(c, id, now_ms())).await?,
+    ))
+}
+
+async fn list_tokens(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Token>>, ApiError> {
+    caller.require(Scope::Admin)?;
+    let pin = caller.pinned().map(String::from);
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| tokens::list(c, pin.as_deref())).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    name: String,
+    scopes: Vec<String>,
+    project: Option<String>,
+    /// `90d`, `12h`… from now.
+    expires: Option<String>,
+}
+
+async fn create_token(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    caller.require(Scope::Admin)?;
+    let req: NewToken = json_body(&body)?;
+    let scopes = tokens::parse_scopes(&req.scopes.join(","))?;
+    // A pinned admin can only mint tokens for its own project.
+    let project = match (caller.pinned(), req.project) {
+        (Some(pin), None) => Some(pin.to_string()),
+        (pin, Some(p)) => {
+            if pin.is_some_and(|pin| pin != p) {
+                return Err(ApiError::not_found(format!("no project `{p}`")).field("project"));
+            }
+            Some(p)
+        }
+        (None, None) => None,
+    };
+    let expires_at = match req.expires.as_deref() {
+        None => None,
+        Some(e) => Some(
+            now_ms()
+                + timefmt::parse_duration_ms(e).ok_or_else(|| {
+                    ApiError::bad_request("invalid_field", "expires must be a duration like 90d")
+                        .field("expires")
+                })?,
+        ),
+    };
+    let created = store::with_conn(&st.pool, move |c| {
+        tokens::create(c, &req.name, &scopes, project.as_deref(), expires_at)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn revoke_token(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Token>, ApiError> {
+    caller.require(Scope::Admin)?;
+    let t = store::with_conn(&st.pool, move |c| tokens::get(c, id)).await?;
+    if let (Some(pin), theirs) = (caller.pinned(), t.project_id.as_deref()) {
+        if theirs != Some(pin) {
+            return Err(ApiError::not_found(format!("no API token with id {id}")));
+        }
+    }
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| tokens::revoke(c, id)).await?,
+    ))
+}

@@ -1,0 +1,395 @@
+//! The query API: `/v1/errors` (list, detail, occurrences, trend, history, status changes),
+//! `/v1/releases`, `/v1/trends`, `/v1/stats`. Every handler checks scope and project through the
+//! [`Caller`]; parameters are validated with a 400 that names the parameter.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::Caller;
+use super::error::ApiError;
+use super::AppState;
+use crate::search::{self, Field, Status, Term};
+use crate::store::issues::{self, IssueQuery, Sort, MAX_LIMIT, MAX_TREND_HOURS};
+use crate::store::tokens::Scope;
+use crate::store::{self, now_ms};
+use crate::timefmt;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/errors", get(list_errors))
+        .route("/v1/errors/{fp}", get(error_detail))
+        .route("/v1/errors/{fp}/occurrences", get(occurrences))
+        .route("/v1/errors/{fp}/trend", get(error_trend))
+        .route("/v1/errors/{fp}/history", get(error_history))
+        .route("/v1/errors/{fp}/{action}", post(change_status))
+        .route("/v1/releases", get(list_releases))
+        .route("/v1/releases/{release}/errors", get(release_errors))
+        .route("/v1/trends", get(trends))
+        .route("/v1/stats", get(stats))
+}
+
+/// Query parameters, checked one by one so a bad one is named.
+pub struct Params {
+    map: HashMap<String, String>,
+}
+
+impl Params {
+    pub fn new(map: HashMap<String, String>, allowed: &[&str]) -> Result<Self, ApiError> {
+        for k in map.keys() {
+            // `_` prefixed parameters are cache busters; `project_id` is the older name of `project`.
+            if !k.starts_with('_') && !allowed.contains(&k.as_str()) && k != "project_id" {
+                return Err(ApiError::bad_request(
+                    "unknown_parameter",
+                    format!(
+                        "unknown query parameter `{k}`; allowed: {}",
+                        allowed.join(", ")
+                    ),
+                )
+                .field(k.clone()));
+            }
+        }
+        Ok(Self { map })
+    }
+
+    pub fn str(&self, k: &str) -> Option<&str> {
+        let v = self.map.get(k).map(String::as_str);
+        let v = if k == "project" {
+            v.or_else(|| self.map.get("project_id").map(String::as_str))
+        } else {
+            v
+        };
+        v.filter(|s| !s.is_empty())
+    }
+
+    pub fn u32_in(&self, k: &str, min: u32, max: u32, default: u32) -> Result<u32, ApiError> {
+        match self.str(k) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "invalid_parameter",
+                        format!("`{k}` must be an integer from {min} to {max}"),
+                    )
+                    .field(k)
+                    .limit(max as u64)
+                }),
+        }
+    }
+
+    pub fn time(&self, k: &str, now: i64) -> Result<Option<i64>, ApiError> {
+        match self.str(k) {
+            None => Ok(None),
+            Some(v) => timefmt::parse_time(v, now).map(Some).ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_parameter",
+                    format!("`{k}` must be epoch milliseconds or a duration like 24h, 7d"),
+                )
+                .field(k)
+            }),
+        }
+    }
+}
+
+const LIST_PARAMS: &[&str] = &[
+    "project",
+    "status",
+    "release",
+    "environment",
+    "env",
+    "source",
+    "route",
+    "since",
+    "until",
+    "q",
+    "sort",
+    "limit",
+    "offset",
+];
+
+/// Builds an [`IssueQuery`] from list parameters, for the projects `caller` may read.
+pub fn issue_query(p: &Params, caller: &Caller, now: i64) -> Result<IssueQuery, ApiError> {
+    let mut terms = Vec::new();
+    if let Some(q) = p.str("q") {
+        terms = search::parse(q)
+            .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()).field("q"))?;
+    }
+    if let Some(s) = p.str("status") {
+        if Status::parse(s).is_none() {
+            return Err(ApiError::bad_request(
+                "invalid_parameter",
+                "`status` must be unresolved, resolved, ignored or muted",
+            )
+            .field("status"));
+        }
+        terms.push(Term::new(Field::Status, s));
+    }
+    for (k, f) in [
+        ("release", Field::Release),
+        ("environment", Field::Environment),
+        ("env", Field::Environment),
+        ("source", Field::Source),
+        ("route", Field::Route),
+    ] {
+        if let Some(v) = p.str(k) {
+            terms.push(Term::new(f, v));
+        }
+    }
+    let sort = match p.str("sort") {
+        None => Sort::LastSeen,
+        Some(s) => Sort::parse(s).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_parameter",
+                "`sort` must be last_seen, first_seen or total_count",
+            )
+            .field("sort")
+        })?,
+    };
+    Ok(IssueQuery {
+        projects: caller.projects(p.str("project"))?,
+        terms,
+        since: p.time("since", now)?,
+        until: p.time("until", now)?,
+        sort,
+        limit: p.u32_in("limit", 1, MAX_LIMIT, issues::DEFAULT_LIMIT)?,
+        offset: p.u32_in("offset", 0, u32::MAX, 0)?,
+    })
+}
+
+fn paged(rows: Vec<issues::IssueRow>, total: i64, q: &IssueQuery) -> impl IntoResponse {
+    let mut headers = HeaderMap::new();
+    headers.insert("x-total-count", HeaderValue::from(total));
+    let next = q.offset as i64 + rows.len() as i64;
+    if next < total {
+        headers.insert("x-next-offset", HeaderValue::from(next));
+    }
+    (headers, Json(rows))
+}
+
+async fn list_errors(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<impl IntoResponse, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let p = Params::new(raw, LIST_PARAMS)?;
+    let q = issue_query(&p, &caller, now_ms())?;
+    let qc = q.clone();
+    let (rows, total) = store::with_conn(&st.pool, move |c| issues::list(c, &qc)).await?;
+    Ok(paged(rows, total, &q))
+}
+
+/// Resolves `{fp}` (+ optional `project`) to an issue the caller may see.
+async fn find_issue(
+    st: &AppState,
+    caller: &Caller,
+    fp: String,
+    project: Option<&str>,
+) -> Result<issues::IssueRow, ApiError> {
+    let projects = caller.projects(project)?;
+    Ok(store::with_conn(&st.pool, move |c| issues::find(c, projects.as_deref(), &fp)).await?)
+}
+
+async fn error_detail(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(fp): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Json<issues::IssueDetail>, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let p = Params::new(raw, &["project"])?;
+    let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| issues::detail(c, issue)).await?,
+    ))
+}
+
+async fn occurrences(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(fp): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<impl IntoResponse, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let p = Params::new(raw, &["project", "limit", "offset"])?;
+    let limit = p.u32_in("limit", 1, MAX_LIMIT, issues::DEFAULT_LIMIT)?;
+    let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
+    let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
+    let id = issue.id;
+    let rows =
+        store::with_conn(&st.pool, move |c| issues::occurrences(c, id, limit, offset)).await?;
+    let mut headers = HeaderMap::new();
+    if rows.len() == limit as usize {
+        headers.insert("x-next-offset", HeaderValue::from(offset + limit));
+    }
+    Ok((headers, Json(rows)))
+}
+
+async fn error_trend(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(fp): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<issues::HourCount>>, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let p = Params::new(raw, &["project", "hours"])?;
+    let hours = p.u32_in("hours", 1, MAX_TREND_HOURS, 24)?;
+    let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
+    let id = issue.id;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| issues::trend(c, id, hours, now_ms())).await?,
+    ))
+}
+
+async fn error_history(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(fp): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<issues::StatusChange>>, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let p = Params::new(raw, &["project"])?;
+    let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
+    let id = issue.id;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| issues::history(c, id)).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusBody {
+    release: Option<String>,
+    project: Option<String>,
+}
+
+async fn change_status(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((fp, action)): Path<(String, String)>,
+    Query(raw): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Result<Json<issues::IssueRow>, ApiError> {
+    let status = match action.as_str() {
+        "resolve" => Status::Resolved,
+        "ignore" => Status::Ignored,
+        "mute" => Status::Muted,
+        "unresolve" | "reopen" => Status::Unresolved,
+        _ => {
+            return Err(ApiError::not_found(format!(
+                "no action `{action}`; use resolve, ignore, mute or unresolve"
+            )))
+        }
+    };
+    caller.require(Scope::ErrorsWrite)?;
+    let p = Params::new(raw, &["project", "release"])?;
+    let parsed: StatusBody = if body.iter().all(u8::is_ascii_whitespace) {
+        StatusBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request("malformed_json", format!("body: {e}")))?
+    };
+    let release = parsed
+        .release
+        .or_else(|| p.str("release").map(String::from));
+    if let Some(r) = &release {
+        if r.len() > crate::event::MAX_SHORT_FIELD_BYTES {
+            return Err(ApiError::bad_request("too_large", "release is too long")
+                .field("release")
+                .limit(crate::event::MAX_SHORT_FIELD_BYTES as u64));
+        }
+    }
+    let project = parsed
+        .project
+        .or_else(|| p.str("project").map(String::from));
+    let issue = find_issue(&st, &caller, fp, project.as_deref()).await?;
+    let actor = caller.actor.clone();
+    let id = issue.id;
+    let row = store::with_conn(&st.pool, move |c| {
+        issues::set_status(c, id, status, release.as_deref(), &actor)
+    })
+    .await?;
+    Ok(Json(row))
+}
+
+async fn list_releases(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<issues::ReleaseSummary>>, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let p = Params::new(raw, &["project", "limit"])?;
+    let limit = p.u32_in("limit", 1, 1000, 100)?;
+    let projects = caller.projects(p.str("project"))?;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| {
+            issues::releases(c, projects.as_deref(), limit)
+        })
+        .await?,
+    ))
+}
+
+async fn release_errors(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(release): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<impl IntoResponse, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let p = Params::new(raw, LIST_PARAMS)?;
+    let mut q = issue_query(&p, &caller, now_ms())?;
+    q.terms.push(Term::new(Field::Release, release));
+    let qc = q.clone();
+    let (rows, total) = store::with_conn(&st.pool, move |c| issues::list(c, &qc)).await?;
+    Ok(paged(rows, total, &q))
+}
+
+async fn trends(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<issues::HourCount>>, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let mut allowed = LIST_PARAMS.to_vec();
+    allowed.push("hours");
+    let p = Params::new(raw, &allowed)?;
+    let hours = p.u32_in("hours", 1, MAX_TREND_HOURS, 24)?;
+    let q = issue_query(&p, &caller, now_ms())?;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| issues::trends(c, &q, hours, now_ms())).await?,
+    ))
+}
+
+async fn stats(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let p = Params::new(raw, &["project"])?;
+    let projects = caller.projects(p.str("project"))?;
+    let s = store::with_conn(&st.pool, move |c| {
+        issues::stats(c, projects.as_deref(), now_ms())
+    })
+    .await?;
+    let stats = &st.pipeline.stats;
+    let mut v = serde_json::to_value(s).unwrap_or_default();
+    v["queue"] = json!({
+        "depth": st.pipeline.queue_depth(),
+        "capacity": st.pipeline.capacity(),
+        "dropped": {
+            "queue_full": stats.dropped(crate::pipeline::DropReason::QueueFull),
+            "rate_limited": stats.dropped(crate::pipeline::DropReason::RateLimited),
+        },
+    });
+    Ok(Json(v))
+}

@@ -1,0 +1,654 @@
+//! Reading and triaging issues: the filtered list, detail (breakdowns, samples, latest
+//! occurrence), occurrences, hourly trends, status changes with history, releases and stats.
+//! The API and the CLI both call these; the shapes are what they serialise.
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{now_ms, StoreError};
+use crate::search::{Field, Status, Term};
+
+pub const HOUR_MS: i64 = 3_600_000;
+pub const MAX_LIMIT: u32 = 200;
+pub const DEFAULT_LIMIT: u32 = 50;
+/// Longest trend window (90 days).
+pub const MAX_TREND_HOURS: u32 = 24 * 90;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    LastSeen,
+    FirstSeen,
+    TotalCount,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Sort> {
+        match s {
+            "last_seen" => Some(Sort::LastSeen),
+            "first_seen" => Some(Sort::FirstSeen),
+            "total_count" => Some(Sort::TotalCount),
+            _ => None,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        // `id` breaks ties so pages are stable.
+        match self {
+            Sort::LastSeen => "i.last_seen DESC, i.id DESC",
+            Sort::FirstSeen => "i.first_seen DESC, i.id DESC",
+            Sort::TotalCount => "i.total_count DESC, i.id DESC",
+        }
+    }
+}
+
+/// A list query. `projects = None` means every project.
+#[derive(Debug, Clone, Default)]
+pub struct IssueQuery {
+    pub projects: Option<Vec<String>>,
+    pub terms: Vec<Term>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub sort: Sort,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One issue, in the field names existing bloop scripts read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IssueRow {
+    pub project_id: String,
+    pub fingerprint: String,
+    pub error_type: String,
+    pub message: String,
+    pub source: String,
+    pub route_or_procedure: Option<String>,
+    pub screen: Option<String>,
+    pub status: Status,
+    pub total_count: i64,
+    pub first_seen: i64,
+    pub last_seen: i64,
+    /// The last release seen.
+    pub release: String,
+    /// The last environment seen.
+    pub environment: String,
+    pub resolved_in_release: Option<String>,
+    #[serde(skip)]
+    pub id: i64,
+}
+
+const ISSUE_COLS: &str = "i.project_id, i.fingerprint, i.error_type, i.message, i.source,
+    i.route_or_procedure, i.screen, i.status, i.total_count, i.first_seen, i.last_seen,
+    i.release, i.environment, i.resolved_in_release, i.id";
+
+fn issue_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {
+    let status: String = r.get(7)?;
+    Ok(IssueRow {
+        project_id: r.get(0)?,
+        fingerprint: r.get(1)?,
+        error_type: r.get(2)?,
+        message: r.get(3)?,
+        source: r.get(4)?,
+        route_or_procedure: r.get(5)?,
+        screen: r.get(6)?,
+        status: Status::parse(&status).unwrap_or(Status::Unresolved),
+        total_count: r.get(8)?,
+        first_seen: r.get(9)?,
+        last_seen: r.get(10)?,
+        release: r.get(11)?,
+        environment: r.get(12)?,
+        resolved_in_release: r.get(13)?,
+        id: r.get(14)?,
+    })
+}
+
+fn like_pattern(s: &str) -> String {
+    let mut p = String::with_capacity(s.len() + 2);
+    p.push('%');
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Builds the WHERE clause (over `issues i`) for `q`, pushing its arguments.
+fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let arg = |args: &mut Vec<SqlValue>, v: SqlValue| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    if let Some(projects) = &q.projects {
+        if projects.is_empty() {
+            parts.push("0".into());
+        } else {
+            let ph: Vec<String> = projects
+                .iter()
+                .map(|p| arg(args, SqlValue::Text(p.clone())))
+                .collect();
+            parts.push(format!("i.project_id IN ({})", ph.join(", ")));
+        }
+    }
+    for t in &q.terms {
+        let v = arg(
+            args,
+            SqlValue::Text(if t.field == Field::Text {
+                like_pattern(&t.value)
+            } else {
+                t.value.clone()
+            }),
+        );
+        let cond = match t.field {
+            Field::Status => format!("i.status = {v}"),
+            Field::Release => format!(
+                "EXISTS (SELECT 1 FROM issue_releases r WHERE r.issue_id = i.id AND r.release = {v})"
+            ),
+            Field::Environment => format!(
+                "EXISTS (SELECT 1 FROM issue_environments e WHERE e.issue_id = i.id AND e.environment = {v} COLLATE NOCASE)"
+            ),
+            Field::Source => format!("i.source = {v} COLLATE NOCASE"),
+            Field::Route => format!("coalesce(i.route_or_procedure, '') = {v} COLLATE NOCASE"),
+            Field::Type => format!("i.error_type = {v} COLLATE NOCASE"),
+            Field::Text => format!(
+                "(i.message LIKE {v} ESCAPE '\\' OR i.error_type LIKE {v} ESCAPE '\\')"
+            ),
+        };
+        parts.push(if t.negate {
+            format!("NOT ({cond})")
+        } else {
+            cond
+        });
+    }
+    // An issue belongs to a window when it was active in it.
+    if let Some(since) = q.since {
+        let v = arg(args, SqlValue::Integer(since));
+        parts.push(format!("i.last_seen >= {v}"));
+    }
+    if let Some(until) = q.until {
+        let v = arg(args, SqlValue::Integer(until));
+        parts.push(format!("i.first_seen <= {v}"));
+    }
+    if parts.is_empty() {
+        "1".into()
+    } else {
+        parts.join(" AND ")
+    }
+}
+
+/// One page of issues and the total that match.
+pub fn list(conn: &Connection, q: &IssueQuery) -> Result<(Vec<IssueRow>, i64), StoreError> {
+    let mut args = Vec::new();
+    let wh = where_clause(q, &mut args);
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM issues i WHERE {wh}"),
+        params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit };
+    let sql = format!(
+        "SELECT {ISSUE_COLS} FROM issues i WHERE {wh} ORDER BY {} LIMIT {} OFFSET {}",
+        q.sort.order_by(),
+        limit,
+        q.offset
+    );
+    let mut st = conn.prepare(&sql)?;
+    let rows = st
+        .query_map(params_from_iter(args.iter()), issue_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((rows, total))
+}
+
+/// Finds the issue with fingerprint `fp` among `projects` (None = all). A fingerprint present in
+/// several of them needs a project to pick one.
+pub fn find(
+    conn: &Connection,
+    projects: Option<&[String]>,
+    fp: &str,
+) -> Result<IssueRow, StoreError> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {ISSUE_COLS} FROM issues i WHERE i.fingerprint = ?1 ORDER BY i.last_seen DESC"
+    ))?;
+    let mut found: Vec<IssueRow> = st
+        .query_map([fp], issue_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(ps) = projects {
+        found.retain(|i| ps.contains(&i.project_id));
+    }
+    match found.len() {
+        0 => Err(StoreError::NotFound(format!(
+            "no issue with fingerprint `{fp}`"
+        ))),
+        1 => Ok(found.remove(0)),
+        _ => Err(StoreError::Invalid {
+            field: "project".into(),
+            message: format!(
+                "fingerprint `{fp}` exists in several projects ({}); pass project",
+                found
+                    .iter()
+                    .map(|i| i.project_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Breakdown {
+    /// The release or environment.
+    pub name: String,
+    pub count: i64,
+    pub first_seen: i64,
+    pub last_seen: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Sample {
+    pub received_at: i64,
+    pub event: serde_json::Value,
+}
+
+/// One raw event as received.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Occurrence {
+    pub id: i64,
+    pub received_at: i64,
+    pub timestamp: i64,
+    pub error_type: String,
+    pub message: String,
+    pub source: String,
+    pub environment: String,
+    pub release: String,
+    pub app_version: Option<String>,
+    pub build_number: Option<String>,
+    pub route_or_procedure: Option<String>,
+    pub screen: Option<String>,
+    pub stack: Option<String>,
+    pub http_status: Option<i64>,
+    pub request_id: Option<String>,
+    pub user_id_hash: Option<String>,
+    pub device_id_hash: Option<String>,
+    pub metadata: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IssueDetail {
+    pub issue: IssueRow,
+    pub releases: Vec<Breakdown>,
+    pub environments: Vec<Breakdown>,
+    pub samples: Vec<Sample>,
+    pub latest: Option<Occurrence>,
+}
+
+fn breakdown(
+    conn: &Connection,
+    table: &str,
+    col: &str,
+    id: i64,
+) -> Result<Vec<Breakdown>, StoreError> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {col}, count, first_seen, last_seen FROM {table} WHERE issue_id = ?1
+         ORDER BY count DESC, last_seen DESC LIMIT 100"
+    ))?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok(Breakdown {
+                name: r.get(0)?,
+                count: r.get(1)?,
+                first_seen: r.get(2)?,
+                last_seen: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+const OCC_COLS: &str =
+    "e.id, e.received_at, e.timestamp, coalesce(e.error_type, i.error_type), e.message,
+    coalesce(e.source, i.source), e.environment, e.release, e.app_version, e.build_number,
+    coalesce(e.route_or_procedure, i.route_or_procedure), coalesce(e.screen, i.screen), e.stack,
+    e.http_status, e.request_id, e.user_id_hash, e.device_id_hash, e.metadata";
+
+fn occurrence(r: &rusqlite::Row<'_>) -> rusqlite::Result<Occurrence> {
+    let meta: Option<String> = r.get(17)?;
+    Ok(Occurrence {
+        id: r.get(0)?,
+        received_at: r.get(1)?,
+        timestamp: r.get(2)?,
+        error_type: r.get(3)?,
+        message: r.get(4)?,
+        source: r.get(5)?,
+        environment: r.get(6)?,
+        release: r.get(7)?,
+        app_version: r.get(8)?,
+        build_number: r.get(9)?,
+        route_or_procedure: r.get(10)?,
+        screen: r.get(11)?,
+        stack: r.get(12)?,
+        http_status: r.get(13)?,
+        request_id: r.get(14)?,
+        user_id_hash: r.get(15)?,
+        device_id_hash: r.get(16)?,
+        metadata: meta.and_then(|m| serde_json::from_str(&m).ok()),
+    })
+}
+
+/// Raw events of an issue, newest first.
+pub fn occurrences(
+    conn: &Connection,
+    issue_id: i64,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<Occurrence>, StoreError> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {OCC_COLS} FROM events e JOIN issues i ON i.id = e.issue_id
+         WHERE e.issue_id = ?1 ORDER BY e.id DESC LIMIT ?2 OFFSET ?3"
+    ))?;
+    let rows = st
+        .query_map(params![issue_id, limit, offset], occurrence)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreError> {
+    let id = issue.id;
+    let mut st = conn.prepare_cached(
+        "SELECT received_at, event FROM samples WHERE issue_id = ?1 ORDER BY received_at DESC",
+    )?;
+    let samples = st
+        .query_map([id], |r| {
+            let text: String = r.get(1)?;
+            Ok(Sample {
+                received_at: r.get(0)?,
+                event: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(IssueDetail {
+        releases: breakdown(conn, "issue_releases", "release", id)?,
+        environments: breakdown(conn, "issue_environments", "environment", id)?,
+        samples,
+        latest: occurrences(conn, id, 1, 0)?.into_iter().next(),
+        issue,
+    })
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct HourCount {
+    /// Start of the hour, epoch ms (server time).
+    pub hour_bucket: i64,
+    pub count: i64,
+}
+
+fn zero_fill(rows: Vec<(i64, i64)>, hours: u32, now: i64) -> Vec<HourCount> {
+    let end = now - now.rem_euclid(HOUR_MS);
+    let start = end - (hours as i64 - 1) * HOUR_MS;
+    let mut out: Vec<HourCount> = (0..hours as i64)
+        .map(|k| HourCount {
+            hour_bucket: start + k * HOUR_MS,
+            count: 0,
+        })
+        .collect();
+    for (h, c) in rows {
+        if h >= start && h <= end {
+            out[((h - start) / HOUR_MS) as usize].count += c;
+        }
+    }
+    out
+}
+
+/// Hourly counts of one issue for the last `hours` hours, oldest first, zero-filled.
+pub fn trend(
+    conn: &Connection,
+    issue_id: i64,
+    hours: u32,
+    now: i64,
+) -> Result<Vec<HourCount>, StoreError> {
+    let start = now - now.rem_euclid(HOUR_MS) - (hours as i64 - 1) * HOUR_MS;
+    let mut st = conn.prepare_cached(
+        "SELECT hour, count FROM hourly_counts WHERE issue_id = ?1 AND hour >= ?2",
+    )?;
+    let rows = st
+        .query_map(params![issue_id, start], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(zero_fill(rows, hours, now))
+}
+
+/// Hourly totals over the issues matching `q` (its paging ignored), zero-filled.
+pub fn trends(
+    conn: &Connection,
+    q: &IssueQuery,
+    hours: u32,
+    now: i64,
+) -> Result<Vec<HourCount>, StoreError> {
+    let start = now - now.rem_euclid(HOUR_MS) - (hours as i64 - 1) * HOUR_MS;
+    let mut args = vec![SqlValue::Integer(start)];
+    let wh = where_clause(q, &mut args);
+    let sql = format!(
+        "SELECT h.hour, sum(h.count) FROM hourly_counts h JOIN issues i ON i.id = h.issue_id
+         WHERE h.hour >= ?1 AND {wh} GROUP BY h.hour"
+    );
+    let mut st = conn.prepare(&sql)?;
+    let rows = st
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(zero_fill(rows, hours, now))
+}
+
+/// Last-24-hour sparkline data for many issues at once (one query for a whole page).
+pub fn trends_by_issue(
+    conn: &Connection,
+    issue_ids: &[i64],
+    hours: u32,
+    now: i64,
+) -> Result<std::collections::HashMap<i64, Vec<HourCount>>, StoreError> {
+    let start = now - now.rem_euclid(HOUR_MS) - (hours as i64 - 1) * HOUR_MS;
+    let mut map: std::collections::HashMap<i64, Vec<(i64, i64)>> = Default::default();
+    if !issue_ids.is_empty() {
+        let ids = issue_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut st = conn.prepare(&format!(
+            "SELECT issue_id, hour, count FROM hourly_counts WHERE hour >= ?1 AND issue_id IN ({ids})"
+        ))?;
+        let rows = st.query_map([start], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?;
+        for row in rows {
+            let (id, h, c) = row?;
+            map.entry(id).or_default().push((h, c));
+        }
+    }
+    Ok(issue_ids
+        .iter()
+        .map(|id| {
+            (
+                *id,
+                zero_fill(map.remove(id).unwrap_or_default(), hours, now),
+            )
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StatusChange {
+    pub old_status: String,
+    pub new_status: String,
+    /// Who: a user, token or `system` (regressions).
+    pub changed_by: String,
+    pub reason: Option<String>,
+    pub release: Option<String>,
+    pub changed_at: i64,
+}
+
+pub fn history(conn: &Connection, issue_id: i64) -> Result<Vec<StatusChange>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT old_status, new_status, actor, reason, release, changed_at FROM status_history
+         WHERE issue_id = ?1 ORDER BY changed_at DESC, id DESC",
+    )?;
+    let rows = st
+        .query_map([issue_id], |r| {
+            Ok(StatusChange {
+                old_status: r.get(0)?,
+                new_status: r.get(1)?,
+                changed_by: r.get(2)?,
+                reason: r.get(3)?,
+                release: r.get(4)?,
+                changed_at: r.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Changes an issue's status (and "resolved in release"), recording who did it.
+pub fn set_status(
+    conn: &mut Connection,
+    issue_id: i64,
+    status: Status,
+    release: Option<&str>,
+    actor: &str,
+) -> Result<IssueRow, StoreError> {
+    let release = if status == Status::Resolved {
+        release.map(str::trim).filter(|r| !r.is_empty())
+    } else {
+        None
+    };
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let (old, old_release): (String, Option<String>) = tx
+        .query_row(
+            "SELECT status, resolved_in_release FROM issues WHERE id = ?1",
+            [issue_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound("issue not found".into()))?;
+    if old != status.as_str() || old_release.as_deref() != release {
+        tx.execute(
+            "UPDATE issues SET status = ?2, resolved_in_release = ?3 WHERE id = ?1",
+            params![issue_id, status.as_str(), release],
+        )?;
+        tx.execute(
+            "INSERT INTO status_history (issue_id, old_status, new_status, actor, reason, release, changed_at)
+             VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)",
+            params![issue_id, old, status.as_str(), actor, release, now_ms()],
+        )?;
+    }
+    let row = tx.query_row(
+        &format!("SELECT {ISSUE_COLS} FROM issues i WHERE i.id = ?1"),
+        [issue_id],
+        issue_row,
+    )?;
+    tx.commit()?;
+    Ok(row)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReleaseSummary {
+    pub release: String,
+    pub issues: i64,
+    pub events: i64,
+    pub first_seen: i64,
+    pub last_seen: i64,
+    /// Issues whose first event came in this release.
+    pub new_issues: i64,
+}
+
+pub fn releases(
+    conn: &Connection,
+    projects: Option<&[String]>,
+    limit: u32,
+) -> Result<Vec<ReleaseSummary>, StoreError> {
+    let q = IssueQuery {
+        projects: projects.map(<[String]>::to_vec),
+        ..Default::default()
+    };
+    let mut args = Vec::new();
+    let wh = where_clause(&q, &mut args);
+    let sql = format!(
+        "SELECT r.release, count(*), sum(r.count), min(r.first_seen), max(r.last_seen),
+                sum(r.first_seen = i.first_seen)
+         FROM issue_releases r JOIN issues i ON i.id = r.issue_id
+         WHERE {wh} GROUP BY r.release ORDER BY max(r.last_seen) DESC LIMIT {limit}"
+    );
+    let mut st = conn.prepare(&sql)?;
+    let rows = st
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok(ReleaseSummary {
+                release: r.get(0)?,
+                issues: r.get(1)?,
+                events: r.get(2)?,
+                first_seen: r.get(3)?,
+                last_seen: r.get(4)?,
+                new_issues: r.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RouteCount {
+    pub route: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Stats {
+    pub total_errors: i64,
+    pub unresolved_errors: i64,
+    /// Events in the last 24 hours of server time (whole hour buckets).
+    pub total_events_24h: i64,
+    pub total_events: i64,
+    pub top_routes: Vec<RouteCount>,
+}
+
+pub fn stats(
+    conn: &Connection,
+    projects: Option<&[String]>,
+    now: i64,
+) -> Result<Stats, StoreError> {
+    let q = IssueQuery {
+        projects: projects.map(<[String]>::to_vec),
+        ..Default::default()
+    };
+    let mut args = Vec::new();
+    let wh = where_clause(&q, &mut args);
+    let (total, unresolved, events): (i64, i64, i64) = conn.query_row(
+        &format!(
+            "SELECT count(*), coalesce(sum(i.status = 'unresolved'), 0), coalesce(sum(i.total_count), 0)
+             FROM issues i WHERE {wh}"
+        ),
+        params_from_iter(args.iter()),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let last24: i64 = trends(conn, &q, 24, now)?.iter().map(|h| h.count).sum();
+    let mut st = conn.prepare(&format!(
+        "SELECT i.route_or_procedure, sum(i.total_count) AS c FROM issues i
+         WHERE {wh} AND i.route_or_procedure IS NOT NULL
+         GROUP BY i.route_or_procedure ORDER BY c DESC LIMIT 10"
+    ))?;
+    let top_routes = st
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok(RouteCount {
+                route: r.get(0)?,
+                count: r.get(1)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Stats {
+        total_errors: total,
+        unresolved_errors: unresolved,
+        total_events_24h: last24,
+        total_events: events,
+        top_routes,
+    })
+}

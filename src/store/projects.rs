@@ -1,0 +1,257 @@
+//! Projects: list, create (with a first ingest key), show, rename, delete (with all their data,
+//! in one transaction; `default` cannot be deleted) and the per-project retention override.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{now_ms, StoreError};
+
+pub const DEFAULT_PROJECT: &str = "default";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub retention_days: Option<u32>,
+    /// Issues in the project.
+    pub issues: i64,
+    /// Events ever received (sum of issue counts).
+    pub events: i64,
+    /// Usable ingest keys.
+    pub keys: i64,
+}
+
+const SELECT: &str = "SELECT p.id, p.name, p.created_at, p.retention_days,
+        (SELECT count(*) FROM issues i WHERE i.project_id = p.id),
+        (SELECT coalesce(sum(total_count), 0) FROM issues i WHERE i.project_id = p.id),
+        (SELECT count(*) FROM project_keys k WHERE k.project_id = p.id
+            AND (k.revoked_at IS NULL OR k.revoked_at > ?1))
+     FROM projects p";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Project> {
+    Ok(Project {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        created_at: r.get(2)?,
+        retention_days: r.get(3)?,
+        issues: r.get(4)?,
+        events: r.get(5)?,
+        keys: r.get(6)?,
+    })
+}
+
+/// Slugs are lowercase letters, digits and dashes, 1-64 characters, starting with a letter or digit.
+pub fn validate_slug(slug: &str) -> Result<(), StoreError> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 64
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid {
+            field: "slug".into(),
+            message: format!(
+                "`{slug}` is not a valid slug: use 1-64 lowercase letters, digits and dashes"
+            ),
+        })
+    }
+}
+
+/// A slug derived from a display name: "My App (iOS)" → "my-app-ios".
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    trimmed.chars().take(64).collect()
+}
+
+pub fn list(conn: &Connection, only: Option<&str>) -> Result<Vec<Project>, StoreError> {
+    let mut st = conn.prepare(&format!(
+        "{SELECT} WHERE ?2 IS NULL OR p.id = ?2 ORDER BY p.created_at, p.id"
+    ))?;
+    let rows = st
+        .query_map(params![now_ms(), only], row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Project, StoreError> {
+    conn.query_row(
+        &format!("{SELECT} WHERE p.id = ?2"),
+        params![now_ms(), id],
+        row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("no project `{id}`")))
+}
+
+pub fn exists(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Creates a project; the slug defaults to one derived from the name.
+pub fn create(conn: &Connection, name: &str, slug: Option<&str>) -> Result<Project, StoreError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err(StoreError::Invalid {
+            field: "name".into(),
+            message: "must be 1-200 characters".into(),
+        });
+    }
+    let slug = match slug {
+        Some(s) => s.to_string(),
+        None => slugify(name),
+    };
+    validate_slug(&slug)?;
+    if exists(conn, &slug)? {
+        return Err(StoreError::Conflict(format!(
+            "a project with slug `{slug}` already exists"
+        )));
+    }
+    conn.execute(
+        "INSERT INTO projects (id, name, created_at) VALUES (?1, ?2, ?3)",
+        params![slug, name, now_ms()],
+    )?;
+    get(conn, &slug)
+}
+
+pub fn rename(conn: &Connection, id: &str, name: &str) -> Result<Project, StoreError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err(StoreError::Invalid {
+            field: "name".into(),
+            message: "must be 1-200 characters".into(),
+        });
+    }
+    if conn.execute(
+        "UPDATE projects SET name = ?2 WHERE id = ?1",
+        params![id, name],
+    )? == 0
+    {
+        return Err(StoreError::NotFound(format!("no project `{id}`")));
+    }
+    get(conn, id)
+}
+
+/// Sets (or clears) the project's raw-event retention in days.
+pub fn set_retention(
+    conn: &Connection,
+    id: &str,
+    days: Option<u32>,
+) -> Result<Project, StoreError> {
+    if days == Some(0) {
+        return Err(StoreError::Invalid {
+            field: "retention_days".into(),
+            message: "must be at least 1".into(),
+        });
+    }
+    if conn.execute(
+        "UPDATE projects SET retention_days = ?2 WHERE id = ?1",
+        params![id, days],
+    )? == 0
+    {
+        return Err(StoreError::NotFound(format!("no project `{id}`")));
+    }
+    get(conn, id)
+}
+
+/// What deleting a project removed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Deleted {
+    pub project: String,
+    pub issues: i64,
+    pub events: i64,
+    pub keys: i64,
+}
+
+/// Deletes a project and everything in it, in one transaction.
+pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
+    if id == DEFAULT_PROJECT {
+        return Err(StoreError::Invalid {
+            field: "project".into(),
+            message: "the default project cannot be deleted".into(),
+        });
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if !exists(&tx, id)? {
+        return Err(StoreError::NotFound(format!("no project `{id}`")));
+    }
+    let count = |sql: &str| -> rusqlite::Result<i64> { tx.query_row(sql, [id], |r| r.get(0)) };
+    let deleted = Deleted {
+        project: id.to_string(),
+        issues: count("SELECT count(*) FROM issues WHERE project_id = ?1")?,
+        events: count(
+            "SELECT count(*) FROM events WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        )?,
+        keys: count("SELECT count(*) FROM project_keys WHERE project_id = ?1")?,
+    };
+    // Children first (explicitly, so the cost is visible and does not depend on cascade order).
+    for sql in [
+        "DELETE FROM events WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "DELETE FROM samples WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "DELETE FROM hourly_counts WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "DELETE FROM issue_releases WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "DELETE FROM issue_environments WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "DELETE FROM status_history WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "DELETE FROM issues WHERE project_id = ?1",
+        "DELETE FROM project_keys WHERE project_id = ?1",
+        "DELETE FROM api_tokens WHERE project_id = ?1",
+        "DELETE FROM projects WHERE id = ?1",
+    ] {
+        tx.execute(sql, [id])?;
+    }
+    tx.commit()?;
+    Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("My App (iOS)"), "my-app-ios");
+        assert!(validate_slug("my-app-2").is_ok());
+        assert!(validate_slug("My App").is_err());
+        assert!(validate_slug("").is_err());
+        assert!(validate_slug("-x").is_err());
+    }
+
+    #[test]
+    fn create_rename_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("b.db")).unwrap();
+        let p = create(&conn, "Mobile App", None).unwrap();
+        assert_eq!(p.id, "mobile-app");
+        assert!(matches!(
+            create(&conn, "Mobile App", None),
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(
+            rename(&conn, "mobile-app", "Phones").unwrap().name,
+            "Phones"
+        );
+        crate::store::keys::create(&conn, "mobile-app", "k").unwrap();
+        let d = delete(&mut conn, "mobile-app").unwrap();
+        assert_eq!(d.keys, 1);
+        assert!(matches!(
+            get(&conn, "mobile-app"),
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(delete(&mut conn, "default").is_err());
+    }
+}

@@ -1,0 +1,89 @@
+//! Durations and times as people type and read them: `90s`, `15m`, `24h`, `7d`, `2w`; absolute
+//! epoch milliseconds; "3m ago". Shared by the API's query parameters and the CLI.
+
+/// Parses `30s`, `15m`, `24h`, `7d`, `2w` (or a bare number of seconds) into milliseconds.
+pub fn parse_duration_ms(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: i64 = num.parse().ok()?;
+    let mult = match unit.trim() {
+        "" | "s" | "sec" | "secs" => 1_000,
+        "m" | "min" | "mins" => 60_000,
+        "h" | "hr" | "hrs" => 3_600_000,
+        "d" | "day" | "days" => 86_400_000,
+        "w" | "week" | "weeks" => 604_800_000,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+/// A point in time given as epoch milliseconds (or seconds, below 10^11) or as a duration back
+/// from `now` (`24h` = 24 hours ago).
+pub fn parse_time(s: &str, now: i64) -> Option<i64> {
+    let t = s.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        let v: i64 = t.parse().ok()?;
+        return Some(if v < 100_000_000_000 { v * 1000 } else { v });
+    }
+    parse_duration_ms(t).map(|d| now - d)
+}
+
+/// "just now", "42s ago", "3m ago", "5h ago", "2d ago".
+pub fn ago(then_ms: i64, now_ms: i64) -> String {
+    let secs = (now_ms - then_ms).max(0) / 1000;
+    match secs {
+        0..=4 => "just now".into(),
+        5..=59 => format!("{secs}s ago"),
+        60..=3599 => format!("{}m ago", secs / 60),
+        3600..=86_399 => format!("{}h ago", secs / 3600),
+        _ => format!("{}d ago", secs / 86_400),
+    }
+}
+
+/// A one-line sparkline of counts: ▁▂▃▄▅▆▇█ scaled to the maximum (blank-ish for zero).
+pub fn sparkline(counts: &[i64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = counts.iter().copied().max().unwrap_or(0);
+    counts
+        .iter()
+        .map(|&c| {
+            if c <= 0 || max == 0 {
+                ' '
+            } else {
+                let i = ((c as f64 / max as f64) * 7.0).round() as usize;
+                BARS[i.min(7)]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("24h"), Some(86_400_000));
+        assert_eq!(parse_duration_ms("90s"), Some(90_000));
+        assert_eq!(parse_duration_ms("7d"), Some(604_800_000));
+        assert_eq!(parse_duration_ms("1w"), Some(604_800_000));
+        assert_eq!(parse_duration_ms("15m"), Some(900_000));
+        assert_eq!(parse_duration_ms("h"), None);
+        assert_eq!(parse_duration_ms("5 parsecs"), None);
+        assert_eq!(parse_time("1h", 10_000_000), Some(10_000_000 - 3_600_000));
+        assert_eq!(parse_time("1700000000", 0), Some(1_700_000_000_000));
+        assert_eq!(parse_time("1700000000123", 0), Some(1_700_000_000_123));
+        assert_eq!(parse_time("soon", 0), None);
+    }
+
+    #[test]
+    fn human_times() {
+        assert_eq!(ago(0, 1000), "just now");
+        assert_eq!(ago(0, 180_000), "3m ago");
+        assert_eq!(ago(0, 7_200_000), "2h ago");
+        assert_eq!(ago(0, 3 * 86_400_000), "3d ago");
+        assert_eq!(sparkline(&[0, 1, 8]).chars().count(), 3);
+        assert!(sparkline(&[0, 1, 8]).ends_with('█'));
+    }
+}
