@@ -1,9 +1,15 @@
 //! The `bloop` binary: parses arguments, sets up logging, loads the configuration, and calls one
 //! `run` per subcommand. Everything else lives in the library.
 
+mod common;
+mod keys;
+mod projects;
+mod prune;
+mod query;
 mod send;
 mod serve;
 mod sign;
+mod tokens;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -36,6 +42,16 @@ enum Command {
     Sign(sign::Args),
     /// Send a test error, or events from flags or a file, to a bloop server.
     Send(Box<send::Args>),
+    /// Query issues: list, detail, stats, releases; change their status.
+    Query(query::Args),
+    /// Manage projects.
+    Projects(projects::Args),
+    /// Manage project ingest keys.
+    Keys(keys::Args),
+    /// Manage API bearer tokens.
+    Tokens(tokens::Args),
+    /// Remove raw events older than their retention (cron-safe).
+    Prune(prune::Args),
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
@@ -70,6 +86,11 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(config, args),
         Command::Sign(args) => sign::run(&config, args, &mut out),
         Command::Send(args) => send::run(&config, *args, &mut out),
+        Command::Query(args) => query::run(&config, args, &mut out),
+        Command::Projects(args) => projects::run(&config, args, &mut out),
+        Command::Keys(args) => keys::run(&config, args, &mut out),
+        Command::Tokens(args) => tokens::run(&config, args, &mut out),
+        Command::Prune(args) => prune::run(&config, args, &mut out),
     };
     let _ = out.flush();
     match result {
@@ -98,4 +119,13 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

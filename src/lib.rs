@@ -15,6 +15,7 @@ pub mod client;
 pub mod config;
 pub mod event;
 pub mod fingerprint;
+pub mod ops;
 pub mod pipeline;
 pub mod release;
 pub mod retention;

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/keys/{id}", axum::routing::delete(revoke_key))
         .route("/v1/tokens", get(list_tokens).post(create_token))
         .route("/v1/tokens/{id}", axum::routing::delete(revoke_token))
+        .route("/v1/prune", post(prune))
 }
 
 fn json_body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -370,5 +371,46 @@ async fn revoke_token(
     }
     Ok(Json(
         store::with_conn(&st.pool, move |c| tokens::revoke(c, id)).await?,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PruneBody {
+    days: Option<u32>,
+    project: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+async fn prune(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Json<crate::retention::PruneReport>, ApiError> {
+    caller.require(Scope::Admin)?;
+    let mut req: PruneBody = if body.iter().all(u8::is_ascii_whitespace) {
+        PruneBody::default()
+    } else {
+        json_body(&body)?
+    };
+    if let Some(pin) = caller.pinned() {
+        if req.project.as_deref().is_some_and(|p| p != pin) {
+            return Err(ApiError::not_found("no such project").field("project"));
+        }
+        req.project = Some(pin.to_string());
+    }
+    let default_days = st.config.retention.raw_events_days;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| {
+            crate::retention::prune(
+                c,
+                default_days,
+                req.days,
+                req.project.as_deref(),
+                req.dry_run,
+            )
+        })
+        .await?,
     ))
 }

@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use super::auth::Caller;
 use super::error::ApiError;
 use super::AppState;
-use crate::search::{self, Field, Status, Term};
-use crate::store::issues::{self, IssueQuery, Sort, MAX_LIMIT, MAX_TREND_HOURS};
+use crate::search::{Field, Status, Term};
+use crate::store::issues::{self, IssueQuery, MAX_LIMIT, MAX_TREND_HOURS};
 use crate::store::tokens::Scope;
 use crate::store::{self, now_ms};
 use crate::timefmt;
@@ -100,69 +100,24 @@ impl Params {
     }
 }
 
-const LIST_PARAMS: &[&str] = &[
-    "project",
-    "status",
-    "release",
-    "environment",
-    "env",
-    "source",
-    "route",
-    "since",
-    "until",
-    "q",
-    "sort",
-    "limit",
-    "offset",
-];
+const LIST_PARAMS: &[&str] = issues::LIST_PARAMS;
 
 /// Builds an [`IssueQuery`] from list parameters, for the projects `caller` may read.
 pub fn issue_query(p: &Params, caller: &Caller, now: i64) -> Result<IssueQuery, ApiError> {
-    let mut terms = Vec::new();
-    if let Some(q) = p.str("q") {
-        terms = search::parse(q)
-            .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()).field("q"))?;
-    }
-    if let Some(s) = p.str("status") {
-        if Status::parse(s).is_none() {
-            return Err(ApiError::bad_request(
-                "invalid_parameter",
-                "`status` must be unresolved, resolved, ignored or muted",
-            )
-            .field("status"));
+    let mut q = issues::query_from_params(|k| p.str(k), now).map_err(|e| {
+        let code = if e.field == "q" {
+            "invalid_query"
+        } else {
+            "invalid_parameter"
+        };
+        let mut err = ApiError::bad_request(code, e.to_string()).field(e.field.clone());
+        if let Some(l) = e.limit {
+            err = err.limit(l);
         }
-        terms.push(Term::new(Field::Status, s));
-    }
-    for (k, f) in [
-        ("release", Field::Release),
-        ("environment", Field::Environment),
-        ("env", Field::Environment),
-        ("source", Field::Source),
-        ("route", Field::Route),
-    ] {
-        if let Some(v) = p.str(k) {
-            terms.push(Term::new(f, v));
-        }
-    }
-    let sort = match p.str("sort") {
-        None => Sort::LastSeen,
-        Some(s) => Sort::parse(s).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_parameter",
-                "`sort` must be last_seen, first_seen or total_count",
-            )
-            .field("sort")
-        })?,
-    };
-    Ok(IssueQuery {
-        projects: caller.projects(p.str("project"))?,
-        terms,
-        since: p.time("since", now)?,
-        until: p.time("until", now)?,
-        sort,
-        limit: p.u32_in("limit", 1, MAX_LIMIT, issues::DEFAULT_LIMIT)?,
-        offset: p.u32_in("offset", 0, u32::MAX, 0)?,
-    })
+        err
+    })?;
+    q.projects = caller.projects(p.str("project"))?;
+    Ok(q)
 }
 
 fn paged(rows: Vec<issues::IssueRow>, total: i64, q: &IssueQuery) -> impl IntoResponse {

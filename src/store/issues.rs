@@ -56,6 +56,124 @@ pub struct IssueQuery {
     pub offset: u32,
 }
 
+/// The list parameters (API query string, CLI flags).
+pub const LIST_PARAMS: &[&str] = &[
+    "project",
+    "status",
+    "release",
+    "environment",
+    "env",
+    "source",
+    "route",
+    "since",
+    "until",
+    "q",
+    "sort",
+    "limit",
+    "offset",
+];
+
+/// A bad list parameter, named.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParamError {
+    pub field: String,
+    pub message: String,
+    pub limit: Option<u64>,
+}
+
+fn param_err(field: &str, message: impl Into<String>) -> ParamError {
+    ParamError {
+        field: field.into(),
+        message: message.into(),
+        limit: None,
+    }
+}
+
+fn u32_param(
+    get: &impl Fn(&str) -> Option<String>,
+    k: &str,
+    min: u32,
+    max: u32,
+    default: u32,
+) -> Result<u32, ParamError> {
+    match get(k) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| ParamError {
+                field: k.into(),
+                message: format!("`{k}` must be an integer from {min} to {max}"),
+                limit: Some(max as u64),
+            }),
+    }
+}
+
+/// Builds a query from list parameters (`project` becomes the only project when given).
+pub fn query_from_params<'a>(
+    get: impl Fn(&str) -> Option<&'a str>,
+    now: i64,
+) -> Result<IssueQuery, ParamError> {
+    let get = |k: &str| get(k).filter(|v| !v.is_empty()).map(String::from);
+    let mut terms = Vec::new();
+    if let Some(q) = get("q") {
+        terms = crate::search::parse(&q).map_err(|e| param_err("q", e.to_string()))?;
+    }
+    if let Some(s) = get("status") {
+        if Status::parse(&s).is_none() {
+            return Err(param_err(
+                "status",
+                "`status` must be unresolved, resolved, ignored or muted",
+            ));
+        }
+        terms.push(Term::new(Field::Status, s));
+    }
+    for (k, f) in [
+        ("release", Field::Release),
+        ("environment", Field::Environment),
+        ("env", Field::Environment),
+        ("source", Field::Source),
+        ("route", Field::Route),
+    ] {
+        if let Some(v) = get(k) {
+            terms.push(Term::new(f, v));
+        }
+    }
+    let sort = match get("sort") {
+        None => Sort::LastSeen,
+        Some(s) => Sort::parse(&s).ok_or_else(|| {
+            param_err(
+                "sort",
+                "`sort` must be last_seen, first_seen or total_count",
+            )
+        })?,
+    };
+    let time = |k: &str| -> Result<Option<i64>, ParamError> {
+        match get(k) {
+            None => Ok(None),
+            Some(v) => crate::timefmt::parse_time(&v, now)
+                .map(Some)
+                .ok_or_else(|| {
+                    param_err(
+                        k,
+                        format!("`{k}` must be epoch milliseconds or a duration like 24h, 7d"),
+                    )
+                }),
+        }
+    };
+    Ok(IssueQuery {
+        projects: get("project").map(|p| vec![p]),
+        terms,
+        since: time("since")?,
+        until: time("until")?,
+        sort,
+        limit: u32_param(&get, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT)?,
+        offset: u32_param(&get, "offset", 0, u32::MAX, 0)?,
+    })
+}
+
 /// One issue, in the field names existing bloop scripts read.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct IssueRow {
@@ -211,14 +329,35 @@ pub fn find(
     projects: Option<&[String]>,
     fp: &str,
 ) -> Result<IssueRow, StoreError> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {ISSUE_COLS} FROM issues i WHERE i.fingerprint = ?1 ORDER BY i.last_seen DESC"
-    ))?;
-    let mut found: Vec<IssueRow> = st
-        .query_map([fp], issue_row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(ps) = projects {
-        found.retain(|i| ps.contains(&i.project_id));
+    let lookup = |sql: &str, arg: &str| -> Result<Vec<IssueRow>, StoreError> {
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {ISSUE_COLS} FROM issues i WHERE {sql} ORDER BY i.last_seen DESC LIMIT 20"
+        ))?;
+        let mut rows: Vec<IssueRow> = st
+            .query_map([arg], issue_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(ps) = projects {
+            rows.retain(|i| ps.contains(&i.project_id));
+        }
+        Ok(rows)
+    };
+    let mut found = lookup("i.fingerprint = ?1", fp)?;
+    // The short fingerprints tables show (at least 6 hex digits) work too.
+    if found.is_empty()
+        && fp.len() >= 6
+        && fp.len() < 16
+        && fp.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        found = lookup(
+            "i.fingerprint >= ?1 AND i.fingerprint < ?1 || 'g'",
+            &fp.to_ascii_lowercase(),
+        )?;
+        if found.len() > 1 && found.iter().all(|i| i.project_id == found[0].project_id) {
+            return Err(StoreError::Invalid {
+                field: "fingerprint".into(),
+                message: format!("`{fp}` matches several issues; give more digits"),
+            });
+        }
     }
     match found.len() {
         0 => Err(StoreError::NotFound(format!(

@@ -3,6 +3,7 @@
 
 mod api;
 mod cli;
+mod cli_ops;
 mod common;
 mod ingest;
 mod lifecycle;

@@ -1,0 +1,44 @@
+//! `bloop prune`: removes raw events past retention. Cron-safe: quiet unless something was
+//! removed (or --dry-run / --json asked), exit status tells success.
+
+use std::io::Write;
+
+use crate::common::{print_json, Remote};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Keep this many days for every project (default: each project's retention).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    days: Option<u32>,
+    /// Only this project.
+    #[arg(long)]
+    project: Option<String>,
+    /// Count what would be removed; remove nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    remote: Remote,
+}
+
+pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
+    let mut target = args.remote.target(config)?;
+    let r = target.prune(args.days, args.project.as_deref(), args.dry_run)?;
+    if args.json {
+        return print_json(out, &r);
+    }
+    if r.events == 0 && !args.dry_run {
+        return Ok(());
+    }
+    let verb = if r.dry_run { "would remove" } else { "removed" };
+    for p in r.projects.iter().filter(|p| p.events > 0 || r.dry_run) {
+        writeln!(
+            out,
+            "{}: {verb} {} events older than {} days",
+            p.project, p.events, p.retention_days
+        )?;
+    }
+    writeln!(out, "{verb} {} events in total", r.events)?;
+    Ok(())
+}

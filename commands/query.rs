@@ -1,0 +1,343 @@
+//! `bloop query`: issues as terminal tables (or `--json`), issue detail with a 24 h sparkline,
+//! stats, releases, and status changes.
+
+use std::io::Write;
+
+use bloop::search::Status;
+use bloop::store::issues::IssueRow;
+
+use crate::common::{self, ago, print_json, truncate, Remote};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Cmd,
+    #[command(flatten)]
+    remote: Remote,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Cmd {
+    /// List issues, most recently seen first.
+    Errors(ErrorsArgs),
+    /// One issue: stack, breakdowns, samples and the last 24 hours.
+    Error {
+        /// Fingerprint (16 hex digits, as listed).
+        fingerprint: String,
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Totals, unresolved issues, events in the last 24 h and top routes.
+    Stats {
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Releases with their issue and event counts.
+    Releases {
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an issue resolved (optionally in a release: older releases do not reopen it).
+    Resolve(StatusArgs),
+    /// Ignore an issue (new events do not reopen it or alert).
+    Ignore(StatusArgs),
+    /// Mute an issue (counted, never alerted).
+    Mute(StatusArgs),
+    /// Reopen an issue.
+    Unresolve(StatusArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ErrorsArgs {
+    #[arg(long)]
+    project: Option<String>,
+    /// unresolved | resolved | ignored | muted
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    release: Option<String>,
+    #[arg(long = "env", value_name = "ENV")]
+    environment: Option<String>,
+    #[arg(long)]
+    source: Option<String>,
+    #[arg(long)]
+    route: Option<String>,
+    /// Seen since: a duration back from now (24h, 7d) or epoch ms.
+    #[arg(long)]
+    since: Option<String>,
+    /// First seen before: a duration back from now or epoch ms.
+    #[arg(long)]
+    until: Option<String>,
+    /// Search: free text plus is:, release:, env:, source:, route:, type: and !key:value.
+    #[arg(long, visible_alias = "search")]
+    q: Option<String>,
+    /// last_seen | first_seen | total_count
+    #[arg(long)]
+    sort: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct StatusArgs {
+    fingerprint: String,
+    #[arg(long)]
+    project: Option<String>,
+    /// With resolve: the release that fixes it.
+    #[arg(long)]
+    release: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
+    let mut target = args.remote.target(config)?;
+    match args.command {
+        Cmd::Errors(a) => {
+            let mut params: Vec<(String, String)> = Vec::new();
+            let mut put = |k: &str, v: &Option<String>| {
+                if let Some(v) = v {
+                    params.push((k.to_string(), v.clone()));
+                }
+            };
+            put("project", &a.project);
+            put("status", &a.status);
+            put("release", &a.release);
+            put("environment", &a.environment);
+            put("source", &a.source);
+            put("route", &a.route);
+            put("since", &a.since);
+            put("until", &a.until);
+            put("q", &a.q);
+            put("sort", &a.sort);
+            params.push(("limit".into(), a.limit.to_string()));
+            params.push(("offset".into(), a.offset.to_string()));
+            let (rows, total) = target.list_errors(&params)?;
+            if a.json {
+                return print_json(out, &rows);
+            }
+            render_issues(out, &rows, total, a.offset)
+        }
+        Cmd::Error {
+            fingerprint,
+            project,
+            json,
+        } => {
+            let d = target.error_detail(&fingerprint, project.as_deref())?;
+            let trend = target.error_trend(&fingerprint, Some(&d.issue.project_id), 24)?;
+            if json {
+                return print_json(out, &serde_json::json!({"detail": d, "trend": trend}));
+            }
+            let i = &d.issue;
+            writeln!(out, "{}: {}", i.error_type, i.message)?;
+            writeln!(
+                out,
+                "fingerprint {}  project {}  status {}{}",
+                i.fingerprint,
+                i.project_id,
+                i.status,
+                i.resolved_in_release
+                    .as_deref()
+                    .map(|r| format!(" (in {r})"))
+                    .unwrap_or_default()
+            )?;
+            writeln!(
+                out,
+                "source {}  route {}  events {}  first seen {}  last seen {}  last release {}",
+                i.source,
+                i.route_or_procedure.as_deref().unwrap_or("-"),
+                i.total_count,
+                ago(i.first_seen),
+                ago(i.last_seen),
+                if i.release.is_empty() {
+                    "-"
+                } else {
+                    &i.release
+                }
+            )?;
+            let counts: Vec<i64> = trend.iter().map(|h| h.count).collect();
+            writeln!(
+                out,
+                "last 24h |{}| {} events",
+                bloop::timefmt::sparkline(&counts),
+                counts.iter().sum::<i64>()
+            )?;
+            if let Some(stack) = d.latest.as_ref().and_then(|l| l.stack.clone()).or_else(|| {
+                d.samples.first().and_then(|s| {
+                    s.event
+                        .get("stack")
+                        .and_then(|v| v.as_str())
+                        .map(String::from)
+                })
+            }) {
+                writeln!(out, "\nstack (top):")?;
+                for line in stack.lines().take(8) {
+                    writeln!(
+                        out,
+                        "  {}",
+                        truncate(line, common::width().saturating_sub(2))
+                    )?;
+                }
+            }
+            let mut t = common::table(&["release", "events", "last seen"]);
+            for r in &d.releases {
+                t.add_row(vec![
+                    if r.name.is_empty() {
+                        "(none)".into()
+                    } else {
+                        r.name.clone()
+                    },
+                    r.count.to_string(),
+                    ago(r.last_seen),
+                ]);
+            }
+            writeln!(out, "\n{t}")?;
+            let mut t = common::table(&["environment", "events", "last seen"]);
+            for r in &d.environments {
+                t.add_row(vec![r.name.clone(), r.count.to_string(), ago(r.last_seen)]);
+            }
+            writeln!(out, "{t}")?;
+            writeln!(out, "samples: {}", d.samples.len())?;
+            for s in &d.samples {
+                let msg = s
+                    .event
+                    .get("message")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                writeln!(out, "  {}  {}", ago(s.received_at), truncate(msg, 100))?;
+            }
+            Ok(())
+        }
+        Cmd::Stats { project, json } => {
+            let s = target.stats(project.as_deref())?;
+            if json {
+                return print_json(out, &s);
+            }
+            writeln!(
+                out,
+                "issues {}  unresolved {}  events in 24h {}  events total {}",
+                s.total_errors, s.unresolved_errors, s.total_events_24h, s.total_events
+            )?;
+            if !s.top_routes.is_empty() {
+                let mut t = common::table(&["route", "events"]);
+                for r in &s.top_routes {
+                    t.add_row(vec![r.route.clone(), r.count.to_string()]);
+                }
+                writeln!(out, "{t}")?;
+            }
+            Ok(())
+        }
+        Cmd::Releases { project, json } => {
+            let rs = target.releases(project.as_deref())?;
+            if json {
+                return print_json(out, &rs);
+            }
+            let mut t = common::table(&[
+                "release",
+                "issues",
+                "new issues",
+                "events",
+                "first seen",
+                "last seen",
+            ]);
+            for r in &rs {
+                t.add_row(vec![
+                    if r.release.is_empty() {
+                        "(none)".into()
+                    } else {
+                        r.release.clone()
+                    },
+                    r.issues.to_string(),
+                    r.new_issues.to_string(),
+                    r.events.to_string(),
+                    ago(r.first_seen),
+                    ago(r.last_seen),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+            Ok(())
+        }
+        Cmd::Resolve(a) => set_status(&mut target, a, Status::Resolved, out),
+        Cmd::Ignore(a) => set_status(&mut target, a, Status::Ignored, out),
+        Cmd::Mute(a) => set_status(&mut target, a, Status::Muted, out),
+        Cmd::Unresolve(a) => set_status(&mut target, a, Status::Unresolved, out),
+    }
+}
+
+fn set_status(
+    target: &mut bloop::ops::Target,
+    a: StatusArgs,
+    status: Status,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let row = target.set_status(
+        &a.fingerprint,
+        a.project.as_deref(),
+        status,
+        a.release.as_deref(),
+    )?;
+    if a.json {
+        return print_json(out, &row);
+    }
+    writeln!(
+        out,
+        "{} {} ({}: {})",
+        row.fingerprint,
+        row.status,
+        row.error_type,
+        truncate(&row.message, 80)
+    )?;
+    Ok(())
+}
+
+fn render_issues(
+    out: &mut impl Write,
+    rows: &[IssueRow],
+    total: i64,
+    offset: u32,
+) -> anyhow::Result<()> {
+    if rows.is_empty() {
+        writeln!(out, "no issues match")?;
+        return Ok(());
+    }
+    // Everything but the message takes about 80 columns.
+    let msg_width = common::width().saturating_sub(82).max(20);
+    let mut t = common::table(&[
+        "fingerprint",
+        "type",
+        "message",
+        "count",
+        "first seen",
+        "last seen",
+        "status",
+        "release",
+    ]);
+    for r in rows {
+        t.add_row(vec![
+            r.fingerprint.chars().take(8).collect::<String>(),
+            truncate(&r.error_type, 24),
+            truncate(&r.message, msg_width),
+            r.total_count.to_string(),
+            ago(r.first_seen),
+            ago(r.last_seen),
+            r.status.to_string(),
+            truncate(&r.release, 12),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    let shown_to = offset as i64 + rows.len() as i64;
+    if shown_to < total || offset > 0 {
+        writeln!(out, "{}-{} of {total}", offset + 1, shown_to)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,494 @@
+//! The operator's data commands (`query`, `projects`, `keys`, `tokens`, `prune`) against either
+//! the local database (default; safe while `serve` runs) or a remote server's API (`--url` +
+//! `--token`). Both paths return the same types, so the CLI renders them one way.
+
+use std::time::Duration;
+
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use crate::config::Config;
+use crate::retention::{self, PruneReport};
+use crate::search::Status;
+use crate::store::issues::{self, HourCount, IssueDetail, IssueRow, ReleaseSummary, Stats};
+use crate::store::keys::{self, KeyRow};
+use crate::store::projects::{self, Deleted, Project};
+use crate::store::tokens::{self, CreatedToken, Scope, Token};
+use crate::store::{self, now_ms, StoreError};
+
+/// Who local commands act as in status history.
+pub const LOCAL_ACTOR: &str = "cli";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("server answered {status}: {message}")]
+    Remote { status: u16, message: String },
+    #[error("could not reach {url}: {message}")]
+    Http { url: String, message: String },
+}
+
+impl From<issues::ParamError> for OpsError {
+    fn from(e: issues::ParamError) -> Self {
+        OpsError::Invalid {
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
+/// An API client for a remote bloop server.
+pub struct Api {
+    http: reqwest::blocking::Client,
+    base: String,
+    token: String,
+}
+
+impl Api {
+    pub fn new(url: &str, token: &str) -> Result<Self, OpsError> {
+        let base = url.trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(OpsError::Invalid {
+                field: "url".into(),
+                message: format!("`{url}` is not an http(s) URL"),
+            });
+        }
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("bloop/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| OpsError::Http {
+                url: base.clone(),
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            http,
+            base,
+            token: token.to_string(),
+        })
+    }
+
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<Value>,
+    ) -> Result<(T, reqwest::header::HeaderMap), OpsError> {
+        let url = format!("{}{}", self.base, path);
+        let mut req = self
+            .http
+            .request(method, &url)
+            .bearer_auth(&self.token)
+            .query(query);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().map_err(|e| OpsError::Http {
+            url: url.clone(),
+            message: e.to_string(),
+        })?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().unwrap_or_default();
+        if !(200..300).contains(&status) {
+            let message = serde_json::from_str::<Value>(&text)
+                .ok()
+                .and_then(|v| v.get("error").and_then(Value::as_str).map(String::from))
+                .unwrap_or(text);
+            return Err(OpsError::Remote { status, message });
+        }
+        let v = serde_json::from_str(&text).map_err(|e| OpsError::Remote {
+            status,
+            message: format!("unexpected answer: {e}"),
+        })?;
+        Ok((v, headers))
+    }
+
+    fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<T, OpsError> {
+        Ok(self.call(reqwest::Method::GET, path, query, None)?.0)
+    }
+
+    fn post<T: DeserializeOwned>(&self, path: &str, body: Value) -> Result<T, OpsError> {
+        Ok(self.call(reqwest::Method::POST, path, &[], Some(body))?.0)
+    }
+}
+
+fn seg(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Where the data commands act.
+pub enum Target {
+    Local {
+        conn: Connection,
+        config: Box<Config>,
+    },
+    Remote(Api),
+}
+
+/// A created project with its first ingest key.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CreatedProject {
+    #[serde(flatten)]
+    pub project: Project,
+    pub key: KeyRow,
+}
+
+impl Target {
+    /// The local database named by `config` (created and migrated if needed).
+    pub fn local(config: &Config) -> Result<Self, OpsError> {
+        Ok(Target::Local {
+            conn: store::open(&config.database.path)?,
+            config: Box::new(config.clone()),
+        })
+    }
+
+    pub fn remote(url: &str, token: &str) -> Result<Self, OpsError> {
+        Ok(Target::Remote(Api::new(url, token)?))
+    }
+
+    /// Issues matching list parameters (`LIST_PARAMS` names), and the total.
+    pub fn list_errors(
+        &mut self,
+        params: &[(String, String)],
+    ) -> Result<(Vec<IssueRow>, i64), OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+                let q = issues::query_from_params(get, now_ms())?;
+                Ok(issues::list(conn, &q)?)
+            }
+            Target::Remote(api) => {
+                let (rows, headers): (Vec<IssueRow>, _) =
+                    api.call(reqwest::Method::GET, "/v1/errors", params, None)?;
+                let total = headers
+                    .get("x-total-count")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(rows.len() as i64);
+                Ok((rows, total))
+            }
+        }
+    }
+
+    fn project_query(project: Option<&str>) -> Vec<(String, String)> {
+        project
+            .map(|p| vec![("project".to_string(), p.to_string())])
+            .unwrap_or_default()
+    }
+
+    pub fn error_detail(
+        &mut self,
+        fp: &str,
+        project: Option<&str>,
+    ) -> Result<IssueDetail, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                let ps = project.map(|p| vec![p.to_string()]);
+                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                Ok(issues::detail(conn, issue)?)
+            }
+            Target::Remote(api) => api.get(
+                &format!("/v1/errors/{}", seg(fp)),
+                &Self::project_query(project),
+            ),
+        }
+    }
+
+    pub fn error_trend(
+        &mut self,
+        fp: &str,
+        project: Option<&str>,
+        hours: u32,
+    ) -> Result<Vec<HourCount>, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                let ps = project.map(|p| vec![p.to_string()]);
+                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                Ok(issues::trend(conn, issue.id, hours, now_ms())?)
+            }
+            Target::Remote(api) => {
+                let mut q = Self::project_query(project);
+                q.push(("hours".into(), hours.to_string()));
+                api.get(&format!("/v1/errors/{}/trend", seg(fp)), &q)
+            }
+        }
+    }
+
+    pub fn set_status(
+        &mut self,
+        fp: &str,
+        project: Option<&str>,
+        status: Status,
+        release: Option<&str>,
+    ) -> Result<IssueRow, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                let ps = project.map(|p| vec![p.to_string()]);
+                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                Ok(issues::set_status(
+                    conn,
+                    issue.id,
+                    status,
+                    release,
+                    LOCAL_ACTOR,
+                )?)
+            }
+            Target::Remote(api) => {
+                let action = match status {
+                    Status::Resolved => "resolve",
+                    Status::Ignored => "ignore",
+                    Status::Muted => "mute",
+                    Status::Unresolved => "unresolve",
+                };
+                api.post(
+                    &format!("/v1/errors/{}/{action}", seg(fp)),
+                    json!({"release": release, "project": project}),
+                )
+            }
+        }
+    }
+
+    pub fn stats(&mut self, project: Option<&str>) -> Result<Stats, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                let ps = project.map(|p| vec![p.to_string()]);
+                Ok(issues::stats(conn, ps.as_deref(), now_ms())?)
+            }
+            Target::Remote(api) => api.get("/v1/stats", &Self::project_query(project)),
+        }
+    }
+
+    pub fn releases(&mut self, project: Option<&str>) -> Result<Vec<ReleaseSummary>, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                let ps = project.map(|p| vec![p.to_string()]);
+                Ok(issues::releases(conn, ps.as_deref(), 100)?)
+            }
+            Target::Remote(api) => api.get("/v1/releases", &Self::project_query(project)),
+        }
+    }
+
+    pub fn projects(&mut self) -> Result<Vec<Project>, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(projects::list(conn, None)?),
+            Target::Remote(api) => api.get("/v1/projects", &[]),
+        }
+    }
+
+    pub fn project(&mut self, id: &str) -> Result<Project, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(projects::get(conn, id)?),
+            Target::Remote(api) => api.get(&format!("/v1/projects/{}", seg(id)), &[]),
+        }
+    }
+
+    pub fn create_project(
+        &mut self,
+        name: &str,
+        slug: Option<&str>,
+    ) -> Result<CreatedProject, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                let tx = conn.transaction().map_err(StoreError::from)?;
+                let project = projects::create(&tx, name, slug)?;
+                let key = keys::create(&tx, &project.id, "default")?;
+                tx.commit().map_err(StoreError::from)?;
+                Ok(CreatedProject {
+                    project: projects::get(conn, &key.project_id)?,
+                    key,
+                })
+            }
+            Target::Remote(api) => api.post("/v1/projects", json!({"name": name, "slug": slug})),
+        }
+    }
+
+    pub fn rename_project(&mut self, id: &str, name: &str) -> Result<Project, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(projects::rename(conn, id, name)?),
+            Target::Remote(api) => Ok(api
+                .call(
+                    reqwest::Method::PATCH,
+                    &format!("/v1/projects/{}", seg(id)),
+                    &[],
+                    Some(json!({ "name": name })),
+                )?
+                .0),
+        }
+    }
+
+    pub fn delete_project(&mut self, id: &str) -> Result<Deleted, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(projects::delete(conn, id)?),
+            Target::Remote(api) => Ok(api
+                .call(
+                    reqwest::Method::DELETE,
+                    &format!("/v1/projects/{}", seg(id)),
+                    &[],
+                    None,
+                )?
+                .0),
+        }
+    }
+
+    /// Ingest keys (masked unless `reveal`), of one project or all.
+    pub fn keys(&mut self, project: Option<&str>, reveal: bool) -> Result<Vec<KeyRow>, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                if let Some(p) = project {
+                    projects::get(conn, p)?;
+                }
+                let mut rows = keys::list(conn, project)?;
+                if !reveal {
+                    for k in &mut rows {
+                        k.key = keys::mask(&k.key);
+                    }
+                }
+                Ok(rows)
+            }
+            Target::Remote(api) => {
+                let ids: Vec<String> = match project {
+                    Some(p) => vec![p.to_string()],
+                    None => api
+                        .get::<Vec<Project>>("/v1/projects", &[])?
+                        .into_iter()
+                        .map(|p| p.id)
+                        .collect(),
+                };
+                let q = if reveal {
+                    vec![("reveal".to_string(), "true".to_string())]
+                } else {
+                    vec![]
+                };
+                let mut out = Vec::new();
+                for id in ids {
+                    out.extend(
+                        api.get::<Vec<KeyRow>>(&format!("/v1/projects/{}/keys", seg(&id)), &q)?,
+                    );
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    pub fn create_key(&mut self, project: &str, name: &str) -> Result<KeyRow, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(keys::create(conn, project, name)?),
+            Target::Remote(api) => api.post(
+                &format!("/v1/projects/{}/keys", seg(project)),
+                json!({"name": name}),
+            ),
+        }
+    }
+
+    pub fn rotate_key(&mut self, id: i64, grace_ms: i64) -> Result<keys::Rotated, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(keys::rotate(conn, id, grace_ms, None)?),
+            Target::Remote(api) => api.post(
+                &format!("/v1/keys/{id}/rotate"),
+                json!({"grace": format!("{}s", grace_ms / 1000)}),
+            ),
+        }
+    }
+
+    pub fn revoke_key(&mut self, id: i64) -> Result<KeyRow, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(keys::revoke_at(conn, id, now_ms())?),
+            Target::Remote(api) => Ok(api
+                .call(
+                    reqwest::Method::DELETE,
+                    &format!("/v1/keys/{id}"),
+                    &[],
+                    None,
+                )?
+                .0),
+        }
+    }
+
+    pub fn tokens(&mut self) -> Result<Vec<Token>, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(tokens::list(conn, None)?),
+            Target::Remote(api) => api.get("/v1/tokens", &[]),
+        }
+    }
+
+    pub fn create_token(
+        &mut self,
+        name: &str,
+        scopes: &[Scope],
+        project: Option<&str>,
+        expires_in_ms: Option<i64>,
+    ) -> Result<CreatedToken, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(tokens::create(
+                conn,
+                name,
+                scopes,
+                project,
+                expires_in_ms.map(|d| now_ms() + d),
+            )?),
+            Target::Remote(api) => api.post(
+                "/v1/tokens",
+                json!({
+                    "name": name,
+                    "scopes": scopes,
+                    "project": project,
+                    "expires": expires_in_ms.map(|d| format!("{}s", d / 1000)),
+                }),
+            ),
+        }
+    }
+
+    pub fn revoke_token(&mut self, id: i64) -> Result<Token, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(tokens::revoke(conn, id)?),
+            Target::Remote(api) => Ok(api
+                .call(
+                    reqwest::Method::DELETE,
+                    &format!("/v1/tokens/{id}"),
+                    &[],
+                    None,
+                )?
+                .0),
+        }
+    }
+
+    pub fn prune(
+        &mut self,
+        days: Option<u32>,
+        project: Option<&str>,
+        dry_run: bool,
+    ) -> Result<PruneReport, OpsError> {
+        match self {
+            Target::Local { conn, config } => Ok(retention::prune(
+                conn,
+                config.retention.raw_events_days,
+                days,
+                project,
+                dry_run,
+            )?),
+            Target::Remote(api) => api.post(
+                "/v1/prune",
+                json!({"days": days, "project": project, "dry_run": dry_run}),
+            ),
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! The operator's data commands against the local database and, with --url/--token, against
+//! a running server's API: same answers either way.
+
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::*;
+
+fn bloop(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(bloop_bin())
+        .args(args)
+        .env("BLOOP__DATABASE__PATH", db)
+        .env_remove("BLOOP_URL")
+        .env_remove("BLOOP_TOKEN")
+        .env_remove("BLOOP_CONFIG")
+        .env("COLUMNS", "160")
+        .current_dir(db.parent().unwrap())
+        .output()
+        .expect("run bloop")
+}
+
+fn ok(o: &std::process::Output) -> String {
+    assert!(
+        o.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn json(o: &std::process::Output) -> Value {
+    serde_json::from_str(&ok(o)).unwrap()
+}
+
+#[test]
+fn query_commands_work_locally_while_serving_and_remotely_with_the_same_answers() {
+    let s = TestServer::start();
+    let http = Http::new();
+    for i in 0..4 {
+        let e = serde_json::json!({"timestamp": 1_700_000_000, "source": "api", "environment": "production",
+            "release": "2.0.0", "error_type": "DbError", "route_or_procedure": "GET /users",
+            "message": format!("Connection refused at 10.0.0.{i}:5432"), "stack": "at q (/app/db.js:1:2)"});
+        http.post_signed(&format!("{}/v1/ingest", s.url), &e.to_string());
+    }
+    http.post_signed(&format!("{}/v1/ingest", s.url), &event("<b>bold</b> other"));
+    s.wait_count("SELECT count(*) FROM events", 5, Duration::from_secs(5));
+    let db = s.db_path.clone();
+
+    let table = ok(&bloop(&db, &["query", "errors"]));
+    assert!(
+        table.contains("DbError") && table.contains("TestError"),
+        "{table}"
+    );
+    assert!(
+        table.contains("just now") || table.contains("s ago"),
+        "{table}"
+    );
+    let local = json(&bloop(
+        &db,
+        &["query", "errors", "--sort", "total_count", "--json"],
+    ));
+    assert_eq!(local[0]["total_count"], 4);
+    let fp = local[0]["fingerprint"].as_str().unwrap().to_string();
+
+    let token = bloop(
+        &db,
+        &[
+            "tokens",
+            "create",
+            "--scopes",
+            "errors:read,errors:write,admin",
+            "--name",
+            "ops",
+        ],
+    );
+    let token = ok(&token).trim().to_string();
+    assert!(token.starts_with("bloop_tk_"));
+    let remote = json(&bloop(
+        &db,
+        &[
+            "query",
+            "errors",
+            "--sort",
+            "total_count",
+            "--json",
+            "--url",
+            &s.url,
+            "--token",
+            &token,
+        ],
+    ));
+    assert_eq!(local, remote);
+
+    let detail = ok(&bloop(&db, &["query", "error", &fp[..8]]));
+    assert!(
+        detail.contains("DbError")
+            && detail.contains("last 24h")
+            && detail.contains("at q (/app/db.js:1:2)"),
+        "{detail}"
+    );
+    let stats = json(&bloop(&db, &["query", "stats", "--json"]));
+    assert_eq!(stats["total_events_24h"], 5);
+    let rel = json(&bloop(
+        &db,
+        &[
+            "query", "releases", "--json", "--url", &s.url, "--token", &token,
+        ],
+    ));
+    let two = rel
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["release"] == "2.0.0")
+        .unwrap();
+    assert_eq!(two["events"], 4);
+
+    let r = json(&bloop(
+        &db,
+        &[
+            "query",
+            "resolve",
+            &fp,
+            "--release",
+            "2.1.0",
+            "--json",
+            "--url",
+            &s.url,
+            "--token",
+            &token,
+        ],
+    ));
+    assert_eq!(r["status"], "resolved");
+    let r = json(&bloop(
+        &db,
+        &["query", "errors", "--q", "is:resolved", "--json"],
+    ));
+    assert_eq!(r.as_array().unwrap().len(), 1);
+    let hist: String = s
+        .db()
+        .query_row("SELECT actor FROM status_history", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(hist, "token:ops");
+
+    // Bad input: one line, exit 1.
+    let o = bloop(&db, &["query", "errors", "--q", "is:nap"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is:nap"));
+    let o = bloop(&db, &["query", "errors", "--url", &s.url]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = bloop(
+        &db,
+        &[
+            "query",
+            "errors",
+            "--url",
+            &s.url,
+            "--token",
+            "bloop_tk_wrong",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("401"));
+}
+
+#[test]
+fn projects_keys_and_tokens_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bloop.db");
+    let created = json(&bloop(&db, &["projects", "create", "iOS App", "--json"]));
+    assert_eq!(created["id"], "ios-app");
+    let key = created["key"]["key"].as_str().unwrap().to_string();
+    let list = ok(&bloop(&db, &["keys", "list"]));
+    assert!(!list.contains(&key), "keys are masked: {list}");
+    assert!(ok(&bloop(&db, &["keys", "list", "--reveal"])).contains(&key));
+    let k2 = json(&bloop(
+        &db,
+        &[
+            "keys",
+            "create",
+            "--project",
+            "ios-app",
+            "--name",
+            "ci",
+            "--json",
+        ],
+    ));
+    let id = k2["id"].as_i64().unwrap().to_string();
+    let rot = json(&bloop(
+        &db,
+        &["keys", "rotate", &id, "--grace", "1h", "--json"],
+    ));
+    assert!(rot["old_key"]["revoked_at"].as_i64().unwrap() > bloop::store::now_ms() + 3_500_000);
+    let rev = json(&bloop(&db, &["keys", "revoke", &id, "--json"]));
+    assert!(rev["revoked_at"].as_i64().unwrap() <= bloop::store::now_ms());
+    assert_eq!(
+        json(&bloop(
+            &db,
+            &["projects", "rename", "ios-app", "iPhone", "--json"]
+        ))["name"],
+        "iPhone"
+    );
+    assert_eq!(
+        json(&bloop(&db, &["projects", "list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let o = bloop(&db, &["projects", "delete", "ios-app"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "delete without --yes and no terminal refuses"
+    );
+    let d = json(&bloop(
+        &db,
+        &["projects", "delete", "ios-app", "--yes", "--json"],
+    ));
+    assert_eq!(d["keys"], 3);
+    let o = bloop(&db, &["projects", "delete", "default", "--yes"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot be deleted"));
+    let o = bloop(&db, &["tokens", "create", "--scopes", "errors:read,rooot"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rooot"));
+    let t = json(&bloop(
+        &db,
+        &[
+            "tokens",
+            "create",
+            "--scopes",
+            "errors:read",
+            "--expires",
+            "90d",
+            "--json",
+        ],
+    ));
+    let tid = t["id"].as_i64().unwrap().to_string();
+    let listed = ok(&bloop(&db, &["tokens", "list"]));
+    assert!(!listed.contains(t["token"].as_str().unwrap()));
+    assert_eq!(
+        json(&bloop(&db, &["tokens", "revoke", &tid, "--json"]))["id"],
+        t["id"]
+    );
+    // The token is stored only as a hash.
+    let conn = open_db(&db);
+    assert_eq!(
+        count(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM api_tokens WHERE token_hash = '{}'",
+                t["token"].as_str().unwrap()
+            )
+        ),
+        0
+    );
+}
+
+#[test]
+fn prune_removes_only_events_past_retention_by_server_time() {
+    let s = TestServer::start();
+    let http = Http::new();
+    for i in 0..6 {
+        http.post_signed(&format!("{}/v1/ingest", s.url), &event(&format!("e{i}")));
+    }
+    s.wait_count("SELECT count(*) FROM events", 6, Duration::from_secs(5));
+    let db = s.db_path.clone();
+    let conn = s.db();
+    let ten_days_ago = bloop::store::now_ms() - 10 * 86_400_000;
+    // Four events received 10 days ago (their client timestamps are 2023: irrelevant).
+    conn.execute(
+        &format!("UPDATE events SET received_at = {ten_days_ago} WHERE id <= 4"),
+        [],
+    )
+    .unwrap();
+    let dry = json(&bloop(&db, &["prune", "--dry-run", "--json"]));
+    assert_eq!(dry["events"], 4);
+    assert_eq!(count(&conn, "SELECT count(*) FROM events"), 6);
+    // Quiet when nothing matches the longer window.
+    let out = ok(&bloop(&db, &["prune", "--days", "30"]));
+    assert!(out.is_empty(), "{out}");
+    let out = ok(&bloop(&db, &["prune"]));
+    assert!(out.contains("removed 4 events"), "{out}");
+    assert_eq!(count(&conn, "SELECT count(*) FROM events"), 2);
+    // Issues and counts stay.
+    assert_eq!(count(&conn, "SELECT total_count FROM issues"), 6);
+    assert_eq!(bloop(&db, &["prune", "--days", "0"]).status.code(), Some(2));
+}
