@@ -3,7 +3,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Context;
 use bloop::ops::Target;
 use comfy_table::{presets, ContentArrangement, Table};
 
@@ -19,16 +18,12 @@ pub struct Remote {
 }
 
 impl Remote {
-    pub fn target(&self, config: &bloop::Config) -> anyhow::Result<Target> {
+    /// Where to act; `create` allows creating a missing local database (for commands that add).
+    pub fn target(&self, config: &bloop::Config, create: bool) -> anyhow::Result<Target> {
         match (&self.url, &self.token) {
             (Some(url), Some(token)) => Ok(Target::remote(url, token)?),
             (Some(_), None) => anyhow::bail!("--url needs --token (or BLOOP_TOKEN)"),
-            (None, _) => Target::local(config).with_context(|| {
-                format!(
-                    "cannot open the database {}",
-                    config.database.path.display()
-                )
-            }),
+            (None, _) => Ok(Target::local(config, create)?),
         }
     }
 }

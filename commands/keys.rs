@@ -54,7 +54,8 @@ enum Cmd {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut target = args.remote.target(config)?;
+    let create = matches!(args.command, Cmd::Create { .. });
+    let mut target = args.remote.target(config, create)?;
     let now = bloop::store::now_ms();
     match args.command {
         Cmd::List {

@@ -23,12 +23,26 @@ pub struct Args {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut target = args.remote.target(config)?;
-    let r = target.prune(args.days, args.project.as_deref(), args.dry_run)?;
+    let mut target = args.remote.target(config, false)?;
+    let bar = (std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.dry_run).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_message("pruning raw events");
+        b
+    });
+    let r = target.prune(args.days, args.project.as_deref(), args.dry_run, |n| {
+        if let Some(b) = &bar {
+            b.set_message(format!("pruned {n} events"));
+            b.tick();
+        }
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let r = r?;
     if args.json {
         return print_json(out, &r);
     }
-    if r.events == 0 && !args.dry_run {
+    if r.events == 0 && r.hourly_counts == 0 && r.orphaned_samples == 0 && !args.dry_run {
         return Ok(());
     }
     let verb = if r.dry_run { "would remove" } else { "removed" };
@@ -40,5 +54,12 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
         )?;
     }
     writeln!(out, "{verb} {} events in total", r.events)?;
+    if r.hourly_counts > 0 || r.orphaned_samples > 0 {
+        writeln!(
+            out,
+            "{verb} {} hourly counts past the trend horizon and {} orphaned samples",
+            r.hourly_counts, r.orphaned_samples
+        )?;
+    }
     Ok(())
 }

@@ -101,7 +101,7 @@ struct StatusArgs {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut target = args.remote.target(config)?;
+    let mut target = args.remote.target(config, false)?;
     match args.command {
         Cmd::Errors(a) => {
             let mut params: Vec<(String, String)> = Vec::new();
@@ -134,10 +134,10 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             json,
         } => {
             let d = target.error_detail(&fingerprint, project.as_deref())?;
-            let trend = target.error_trend(&fingerprint, Some(&d.issue.project_id), 24)?;
             if json {
-                return print_json(out, &serde_json::json!({"detail": d, "trend": trend}));
+                return print_json(out, &d);
             }
+            let trend = target.error_trend(&d.issue.fingerprint, Some(&d.issue.project_id), 24)?;
             let i = &d.issue;
             writeln!(out, "{}: {}", i.error_type, i.message)?;
             writeln!(

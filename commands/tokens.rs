@@ -48,7 +48,8 @@ enum Cmd {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut target = args.remote.target(config)?;
+    let create = matches!(args.command, Cmd::Create { .. });
+    let mut target = args.remote.target(config, create)?;
     match args.command {
         Cmd::List { json } => {
             let ts = target.tokens()?;

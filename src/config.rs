@@ -157,6 +157,8 @@ impl Default for PipelineConfig {
 pub struct RetentionConfig {
     pub raw_events_days: u32,
     pub prune_interval_secs: u64,
+    /// Hourly counts (trends) older than this many days are removed.
+    pub hourly_counts_days: u32,
 }
 
 impl Default for RetentionConfig {
@@ -164,6 +166,7 @@ impl Default for RetentionConfig {
         Self {
             raw_events_days: 7,
             prune_interval_secs: 3600,
+            hourly_counts_days: 90,
         }
     }
 }
@@ -443,6 +446,12 @@ impl Config {
         }
         if self.rate_limit.per_second > 0 && self.rate_limit.burst_size == 0 {
             return bad("rate_limit.burst_size", "must be at least 1");
+        }
+        if self.retention.raw_events_days == 0 {
+            return bad("retention.raw_events_days", "must be at least 1");
+        }
+        if self.retention.hourly_counts_days == 0 {
+            return bad("retention.hourly_counts_days", "must be at least 1");
         }
         if self.server.request_timeout_secs == 0 {
             return bad("server.request_timeout_secs", "must be at least 1");

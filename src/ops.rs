@@ -153,10 +153,17 @@ pub struct CreatedProject {
 }
 
 impl Target {
-    /// The local database named by `config` (created and migrated if needed).
-    pub fn local(config: &Config) -> Result<Self, OpsError> {
+    /// The local database named by `config`. With `create`, a missing file is created (commands
+    /// that add something); without, a missing file is an error (commands that read or change).
+    pub fn local(config: &Config, create: bool) -> Result<Self, OpsError> {
+        let path = &config.database.path;
+        let conn = if create {
+            store::open(path)?
+        } else {
+            store::open_existing_migrated(path)?
+        };
         Ok(Target::Local {
-            conn: store::open(&config.database.path)?,
+            conn,
             config: Box::new(config.clone()),
         })
     }
@@ -476,17 +483,21 @@ impl Target {
         days: Option<u32>,
         project: Option<&str>,
         dry_run: bool,
+        progress: impl FnMut(i64),
     ) -> Result<PruneReport, OpsError> {
         match self {
             Target::Local { conn, config } => Ok(retention::prune(
                 conn,
-                config.retention.raw_events_days,
-                days,
-                project,
-                dry_run,
+                &config.retention,
+                &retention::PruneOptions {
+                    days,
+                    project,
+                    dry_run,
+                },
+                progress,
             )?),
             Target::Remote(api) => api.post(
-                "/v1/prune",
+                "/v1/admin/retention/purge",
                 json!({"days": days, "project": project, "dry_run": dry_run}),
             ),
         }

@@ -1,15 +1,19 @@
-//! Retention: removes raw events older than the project's retention (server time), in chunks so
-//! the ingest writer is never blocked for long. Issues, counts and samples are kept. What both
-//! `bloop prune` and the server's prune loop call.
+//! Retention: removes raw events older than their project's retention (server time, never the
+//! client's clock), hourly counts past the trend horizon, and samples of issues that no longer
+//! exist. Issues (aggregates) and their samples are kept. Deletes go in small chunks, each its
+//! own transaction, so a prune of millions of rows never holds the write lock for long and
+//! ingest keeps flowing. What both `bloop prune` and the server's prune loop call.
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{now_ms, StoreError};
+use crate::store::{self, now_ms, StoreError};
 
-/// Rows deleted per transaction.
-const CHUNK: i64 = 5_000;
+/// Rows deleted per transaction (a few milliseconds of write lock each).
+const CHUNK: i64 = 2_000;
 const DAY_MS: i64 = 86_400_000;
+/// Settings key for the runtime override of `retention.raw_events_days`.
+pub const RAW_DAYS_SETTING: &str = "retention.raw_events_days";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ProjectPrune {
@@ -23,47 +27,68 @@ pub struct ProjectPrune {
 pub struct PruneReport {
     pub dry_run: bool,
     pub events: i64,
+    pub hourly_counts: i64,
+    pub orphaned_samples: i64,
     pub projects: Vec<ProjectPrune>,
 }
 
-/// Prunes raw events. `days` overrides every project's retention; `project` limits the run.
+/// The raw-event retention in force: the runtime setting if set, else the configuration.
+pub fn default_days(conn: &Connection, configured: u32) -> Result<u32, StoreError> {
+    Ok(store::setting(conn, RAW_DAYS_SETTING)?
+        .and_then(|v| v.parse().ok())
+        .filter(|d| *d > 0)
+        .unwrap_or(configured))
+}
+
+/// What a prune should do.
+#[derive(Debug, Clone, Default)]
+pub struct PruneOptions<'a> {
+    /// Overrides every project's retention.
+    pub days: Option<u32>,
+    pub project: Option<&'a str>,
+    pub dry_run: bool,
+}
+
+/// Prunes with the configured defaults (`raw_events_days`, `hourly_counts_days`).
 pub fn prune(
     conn: &Connection,
-    default_days: u32,
-    days: Option<u32>,
-    project: Option<&str>,
-    dry_run: bool,
+    cfg: &crate::config::RetentionConfig,
+    opts: &PruneOptions<'_>,
+    mut progress: impl FnMut(i64),
 ) -> Result<PruneReport, StoreError> {
-    if days == Some(0) {
+    if opts.days == Some(0) {
         return Err(StoreError::Invalid {
             field: "days".into(),
             message: "must be at least 1".into(),
         });
     }
+    let fallback = default_days(conn, cfg.raw_events_days)?;
     let projects: Vec<(String, Option<u32>)> = {
         let mut st = conn.prepare(
             "SELECT id, retention_days FROM projects WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
         )?;
         let rows = st
-            .query_map([project], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([opts.project], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         rows
     };
-    if let Some(p) = project {
+    if let Some(p) = opts.project {
         if projects.is_empty() {
             return Err(StoreError::NotFound(format!("no project `{p}`")));
         }
     }
     let now = now_ms();
     let mut report = PruneReport {
-        dry_run,
+        dry_run: opts.dry_run,
         events: 0,
+        hourly_counts: 0,
+        orphaned_samples: 0,
         projects: Vec::new(),
     };
     for (id, own) in projects {
-        let keep_days = days.or(own).unwrap_or(default_days);
+        let keep_days = opts.days.or(own).unwrap_or(fallback);
         let cutoff = now - keep_days as i64 * DAY_MS;
-        let n = if dry_run {
+        let n = if opts.dry_run {
             conn.query_row(
                 "SELECT count(*) FROM events WHERE received_at < ?2
                  AND issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
@@ -71,21 +96,15 @@ pub fn prune(
                 |r| r.get(0),
             )?
         } else {
-            let mut total = 0i64;
-            loop {
-                let n = conn.execute(
+            chunked(conn, &mut progress, report.events, |c| {
+                c.execute(
                     "DELETE FROM events WHERE id IN (
                          SELECT id FROM events WHERE received_at < ?2
                          AND issue_id IN (SELECT id FROM issues WHERE project_id = ?1)
                          LIMIT ?3)",
                     params![id, cutoff, CHUNK],
-                )? as i64;
-                total += n;
-                if n < CHUNK {
-                    break;
-                }
-            }
-            total
+                )
+            })?
         };
         report.events += n;
         report.projects.push(ProjectPrune {
@@ -94,5 +113,51 @@ pub fn prune(
             events: n,
         });
     }
+    if opts.project.is_none() {
+        let horizon = now - cfg.hourly_counts_days as i64 * DAY_MS;
+        if opts.dry_run {
+            report.hourly_counts = conn.query_row(
+                "SELECT count(*) FROM hourly_counts WHERE hour < ?1",
+                [horizon],
+                |r| r.get(0),
+            )?;
+            report.orphaned_samples = conn.query_row(
+                "SELECT count(*) FROM samples WHERE issue_id NOT IN (SELECT id FROM issues)",
+                [],
+                |r| r.get(0),
+            )?;
+        } else {
+            report.hourly_counts = chunked(conn, &mut |_| {}, 0, |c| {
+                c.execute(
+                    "DELETE FROM hourly_counts WHERE (issue_id, hour) IN (
+                         SELECT issue_id, hour FROM hourly_counts WHERE hour < ?1 LIMIT ?2)",
+                    params![horizon, CHUNK],
+                )
+            })?;
+            report.orphaned_samples = conn.execute(
+                "DELETE FROM samples WHERE issue_id NOT IN (SELECT id FROM issues)",
+                [],
+            )? as i64;
+        }
+    }
     Ok(report)
+}
+
+/// Repeats `delete` (one chunk per call, each its own implicit transaction) until a chunk comes
+/// back short; reports the running total.
+fn chunked(
+    conn: &Connection,
+    progress: &mut dyn FnMut(i64),
+    base: i64,
+    delete: impl Fn(&Connection) -> rusqlite::Result<usize>,
+) -> Result<i64, StoreError> {
+    let mut total = 0i64;
+    loop {
+        let n = delete(conn)? as i64;
+        total += n;
+        progress(base + total);
+        if n < CHUNK {
+            return Ok(total);
+        }
+    }
 }

@@ -35,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .route("/v1/tokens", get(list_tokens).post(create_token))
         .route("/v1/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/v1/prune", post(prune))
+        .route("/v1/admin/retention", get(get_retention).put(put_retention))
+        .route("/v1/admin/retention/purge", post(prune))
 }
 
 fn json_body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -246,9 +248,7 @@ async fn create_key(
 /// Loads key `id`, failing as "not found" when the caller may not see its project.
 async fn owned_key(st: &AppState, caller: &Caller, id: i64) -> Result<KeyRow, ApiError> {
     let k = store::with_conn(&st.pool, move |c| keys::get(c, id)).await?;
-    caller
-        .check_project(&k.project_id)
-        .map_err(|_| ApiError::not_found(format!("no ingest key with id {id}")))?;
+    caller.check_project(&k.project_id)?;
     Ok(k)
 }
 
@@ -333,8 +333,8 @@ async fn create_token(
     let project = match (caller.pinned(), req.project) {
         (Some(pin), None) => Some(pin.to_string()),
         (pin, Some(p)) => {
-            if pin.is_some_and(|pin| pin != p) {
-                return Err(ApiError::not_found(format!("no project `{p}`")).field("project"));
+            if pin.is_some() {
+                caller.check_project(&p)?;
             }
             Some(p)
         }
@@ -366,7 +366,11 @@ async fn revoke_token(
     let t = store::with_conn(&st.pool, move |c| tokens::get(c, id)).await?;
     if let (Some(pin), theirs) = (caller.pinned(), t.project_id.as_deref()) {
         if theirs != Some(pin) {
-            return Err(ApiError::not_found(format!("no API token with id {id}")));
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden_project",
+                "this token belongs to another project",
+            ));
         }
     }
     Ok(Json(
@@ -395,22 +399,133 @@ async fn prune(
         json_body(&body)?
     };
     if let Some(pin) = caller.pinned() {
-        if req.project.as_deref().is_some_and(|p| p != pin) {
-            return Err(ApiError::not_found("no such project").field("project"));
+        if let Some(p) = req.project.as_deref() {
+            caller.check_project(p)?;
         }
         req.project = Some(pin.to_string());
     }
-    let default_days = st.config.retention.raw_events_days;
+    let cfg = st.config.retention.clone();
     Ok(Json(
         store::with_conn(&st.pool, move |c| {
             crate::retention::prune(
                 c,
-                default_days,
-                req.days,
-                req.project.as_deref(),
-                req.dry_run,
+                &cfg,
+                &crate::retention::PruneOptions {
+                    days: req.days,
+                    project: req.project.as_deref(),
+                    dry_run: req.dry_run,
+                },
+                |_| {},
             )
         })
         .await?,
     ))
+}
+
+#[derive(Serialize)]
+struct ProjectRetention {
+    project: String,
+    /// The project's own setting; `null` = the default.
+    retention_days: Option<u32>,
+    effective_days: u32,
+}
+
+#[derive(Serialize)]
+struct RetentionView {
+    raw_events_days: u32,
+    configured_raw_events_days: u32,
+    hourly_counts_days: u32,
+    prune_interval_secs: u64,
+    projects: Vec<ProjectRetention>,
+}
+
+async fn get_retention(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<RetentionView>, ApiError> {
+    caller.require(Scope::Admin)?;
+    retention_view(&st, &caller).await.map(Json)
+}
+
+async fn retention_view(st: &AppState, caller: &Caller) -> Result<RetentionView, ApiError> {
+    let cfg = st.config.retention.clone();
+    let pin = caller.pinned().map(String::from);
+    Ok(store::with_conn(&st.pool, move |c| {
+        let days = crate::retention::default_days(c, cfg.raw_events_days)?;
+        let projects = projects::list(c, pin.as_deref())?
+            .into_iter()
+            .map(|p| ProjectRetention {
+                effective_days: p.retention_days.unwrap_or(days),
+                retention_days: p.retention_days,
+                project: p.id,
+            })
+            .collect();
+        Ok(RetentionView {
+            raw_events_days: days,
+            configured_raw_events_days: cfg.raw_events_days,
+            hourly_counts_days: cfg.hourly_counts_days,
+            prune_interval_secs: cfg.prune_interval_secs,
+            projects,
+        })
+    })
+    .await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionUpdate {
+    /// Without a project: the default for every project (`null` = back to config.toml).
+    project: Option<String>,
+    #[serde(with = "double_option", default)]
+    raw_events_days: Option<Option<u32>>,
+}
+
+async fn put_retention(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Json<RetentionView>, ApiError> {
+    caller.require(Scope::Admin)?;
+    let req: RetentionUpdate = json_body(&body)?;
+    let Some(days) = req.raw_events_days else {
+        return Err(
+            ApiError::bad_request("missing_field", "raw_events_days is required")
+                .field("raw_events_days"),
+        );
+    };
+    if days == Some(0) || days.is_some_and(|d| d > 36_500) {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            "raw_events_days must be from 1 to 36500",
+        )
+        .field("raw_events_days")
+        .limit(36_500));
+    }
+    match (&req.project, caller.pinned()) {
+        (Some(p), _) => caller.check_project(p)?,
+        (None, Some(_)) => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden_project",
+                "a project-pinned token can only change its project's retention",
+            ))
+        }
+        (None, None) => {}
+    }
+    let project = req.project.clone();
+    store::with_conn(&st.pool, move |c| {
+        match project {
+            Some(p) => {
+                projects::set_retention(c, &p, days)?;
+            }
+            None => store::set_setting(
+                c,
+                crate::retention::RAW_DAYS_SETTING,
+                days.map(|d| d.to_string()).as_deref(),
+            )?,
+        }
+        Ok(())
+    })
+    .await?;
+    retention_view(&st, &caller).await.map(Json)
 }

@@ -72,8 +72,12 @@ impl Caller {
     }
 
     fn forbidden_project(&self, project: &str) -> ApiError {
-        // 404, not 403: a pinned token learns nothing about other projects' existence.
-        ApiError::not_found(format!("no project `{project}`")).field("project")
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden_project",
+            format!("this token is limited to another project than `{project}`"),
+        )
+        .field("project")
     }
 }
 

@@ -187,9 +187,9 @@ async fn prune_loop(state: AppState, stop: CancellationToken) {
             () = stop.cancelled() => return,
             _ = tick.tick() => {}
         }
-        let days = state.config.retention.raw_events_days;
+        let cfg = state.config.retention.clone();
         match store::with_conn(&state.pool, move |c| {
-            crate::retention::prune(c, days, None, None, false)
+            crate::retention::prune(c, &cfg, &Default::default(), |_| {})
         })
         .await
         {

@@ -61,7 +61,31 @@ fn migrations() -> Migrations<'static> {
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_tokens.sql"),
+    include_str!("migrations/0003_settings.sql"),
 ];
+
+/// A runtime setting stored in the database, if set.
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Sets (`Some`) or clears (`None`) a runtime setting.
+pub fn set_setting(conn: &Connection, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+    match value {
+        Some(v) => conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, v],
+        )?,
+        None => conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
 
 /// The number of the newest migration this build knows.
 pub fn latest_schema_version() -> usize {
@@ -106,6 +130,21 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
     configure(&conn)?;
     migrations().to_latest(&mut conn)?;
     Ok(conn)
+}
+
+/// Opens an existing database (migrating it), refusing to create a new empty one: for commands
+/// that read, a wrong path must be an error, not an empty result.
+pub fn open_existing_migrated(path: &Path) -> Result<Connection, StoreError> {
+    if !path.is_file() {
+        return Err(StoreError::Open {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no database file here (check database.path, or run `bloop serve` once to create it)",
+            ),
+        });
+    }
+    open(path)
 }
 
 /// Opens an existing database without creating or migrating it (for read-only checks).

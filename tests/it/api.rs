@@ -437,7 +437,7 @@ fn scopes_and_project_isolation_matrix() {
     assert_eq!(a.get("bloop_tk_forged", "/v1/errors").status, 401);
     // Reading: pinned tokens see only their project.
     assert_eq!(fps(&a.get(&read_a, "/v1/errors")), vec![default_fp.clone()]);
-    assert_eq!(a.get(&read_a, "/v1/errors?project=mobile").status, 404);
+    assert_eq!(a.get(&read_a, "/v1/errors?project=mobile").status, 403);
     assert_eq!(
         a.get(&read_a, &format!("/v1/errors/{mobile_fp}")).status,
         404
@@ -489,11 +489,11 @@ fn scopes_and_project_isolation_matrix() {
     let ps = a.get(&projects_a, "/v1/projects");
     assert_eq!(ps.body.as_array().unwrap().len(), 1);
     assert_eq!(ps.body[0]["id"], "default");
-    assert_eq!(a.get(&projects_a, "/v1/projects/mobile").status, 404);
-    assert_eq!(a.get(&projects_a, "/v1/projects/mobile/keys").status, 404);
+    assert_eq!(a.get(&projects_a, "/v1/projects/mobile").status, 403);
+    assert_eq!(a.get(&projects_a, "/v1/projects/mobile/keys").status, 403);
     assert_eq!(
         a.post(&projects_a, "/v1/projects/mobile/keys", None).status,
-        404
+        403
     );
     assert_eq!(
         a.post(&projects_a, "/v1/projects", Some(json!({"name": "X"})))
@@ -508,7 +508,7 @@ fn scopes_and_project_isolation_matrix() {
             None
         )
         .status,
-        404
+        403
     );
     let mobile_key_id: i64 = db
         .query_row(
@@ -525,7 +525,7 @@ fn scopes_and_project_isolation_matrix() {
             None
         )
         .status,
-        404
+        403
     );
     assert_eq!(
         a.post(
@@ -534,7 +534,7 @@ fn scopes_and_project_isolation_matrix() {
             None
         )
         .status,
-        404
+        403
     );
     // Tokens need admin.
     assert_eq!(a.get(&projects_a, "/v1/tokens").status, 403);

@@ -288,3 +288,108 @@ fn prune_removes_only_events_past_retention_by_server_time() {
     assert_eq!(count(&conn, "SELECT total_count FROM issues"), 6);
     assert_eq!(bloop(&db, &["prune", "--days", "0"]).status.code(), Some(2));
 }
+
+#[test]
+fn read_commands_refuse_a_missing_database_instead_of_creating_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nope.db");
+    let o = bloop(&db, &["query", "errors"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("nope.db"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!db.exists());
+    assert_eq!(bloop(&db, &["prune"]).status.code(), Some(1));
+    assert!(!db.exists());
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bloop.db");
+    bloop::store::open(&db).unwrap();
+    for i in 0..300 {
+        bloop::store::projects::create(&bloop::store::open(&db).unwrap(), &format!("p{i}"), None)
+            .unwrap();
+    }
+    let mut child = Command::new(bloop_bin())
+        .args(["projects", "list"])
+        .env("BLOOP__DATABASE__PATH", &db)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe, like `| head -1`.
+    {
+        use std::io::BufRead;
+        let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
+
+#[test]
+fn retention_admin_api_sets_defaults_and_project_overrides_and_purges() {
+    let s = TestServer::start();
+    let http = Http::new();
+    for i in 0..3 {
+        http.post_signed(&format!("{}/v1/ingest", s.url), &event(&format!("e{i}")));
+    }
+    s.wait_count("SELECT count(*) FROM events", 3, Duration::from_secs(5));
+    let conn = s.db();
+    let admin = bloop::store::tokens::create(
+        &conn,
+        "a",
+        &[bloop::store::tokens::Scope::Admin],
+        None,
+        None,
+    )
+    .unwrap()
+    .token;
+    let call = |m: reqwest::Method, path: &str, body: Option<Value>| {
+        let mut r = reqwest::Client::new()
+            .request(m, format!("{}{}", s.url, path))
+            .bearer_auth(&admin);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        http.send(r)
+    };
+    let v = call(reqwest::Method::GET, "/v1/admin/retention", None);
+    assert_eq!(v.body["raw_events_days"], 7);
+    let v = call(
+        reqwest::Method::PUT,
+        "/v1/admin/retention",
+        Some(serde_json::json!({"raw_events_days": 3})),
+    );
+    assert_eq!(v.status, 200, "{:?}", v.body);
+    assert_eq!(v.body["raw_events_days"], 3);
+    assert_eq!(v.body["configured_raw_events_days"], 7);
+    let v = call(
+        reqwest::Method::PUT,
+        "/v1/admin/retention",
+        Some(serde_json::json!({"project": "default", "raw_events_days": 1})),
+    );
+    assert_eq!(v.body["projects"][0]["effective_days"], 1);
+    let v = call(
+        reqwest::Method::PUT,
+        "/v1/admin/retention",
+        Some(serde_json::json!({"raw_events_days": 0})),
+    );
+    assert_eq!(v.status, 400);
+    assert_eq!(v.body["field"], "raw_events_days");
+    let two_days_ago = bloop::store::now_ms() - 2 * 86_400_000;
+    conn.execute(
+        &format!("UPDATE events SET received_at = {two_days_ago} WHERE id = 1"),
+        [],
+    )
+    .unwrap();
+    let p = call(reqwest::Method::POST, "/v1/admin/retention/purge", None);
+    assert_eq!(p.status, 200, "{:?}", p.body);
+    assert_eq!(p.body["events"], 1);
+    assert_eq!(count(&conn, "SELECT count(*) FROM events"), 2);
+}
