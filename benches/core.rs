@@ -100,7 +100,7 @@ fn bench_flush(c: &mut Criterion) {
                     }
                     batch
                 },
-                |batch| write_batch(&mut conn, &batch, 5).expect("flush"),
+                |batch| write_batch(&mut conn, &batch, 5, false).expect("flush"),
                 BatchSize::PerIteration,
             )
         });

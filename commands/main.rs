@@ -2,6 +2,8 @@
 //! `run` per subcommand. Everything else lives in the library.
 
 mod common;
+mod completions;
+mod health;
 mod keys;
 mod projects;
 mod prune;
@@ -52,6 +54,50 @@ enum Command {
     Tokens(tokens::Args),
     /// Remove raw events older than their retention (cron-safe).
     Prune(prune::Args),
+    /// Check a server's /health; exit 0 when healthy, 1 otherwise.
+    Health(health::Args),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Write man pages (bloop.1 and one per subcommand) into a directory.
+    Man(completions::ManArgs),
+}
+
+/// Examples shown in the man page of each command.
+pub fn examples(page: &str) -> Vec<(&'static str, &'static str)> {
+    match page {
+        "bloop" => vec![
+            ("Run the server on ./bloop.db, port 5332:", "bloop serve"),
+            ("Send a test error to it:", "bloop send"),
+            ("List unresolved issues:", "bloop query errors --status unresolved"),
+        ],
+        "bloop-serve" => vec![
+            ("Serve with a real secret:", "BLOOP__AUTH__HMAC_SECRET=$(openssl rand -hex 32) bloop serve"),
+            ("Another port and database:", "BLOOP__DATABASE__PATH=/data/bloop.db bloop serve --port 8080"),
+        ],
+        "bloop-send" => vec![
+            ("A recognisable test error:", "bloop send"),
+            ("A custom error with a project key:", "bloop send --key bloop_... --message \"Payment failed\" --type PaymentError --release 2.1.0"),
+            ("Events from a JSON-lines file:", "bloop send --file events.jsonl"),
+        ],
+        "bloop-sign" => vec![("Sign a body with a project key:", "bloop sign --key bloop_... body.json")],
+        "bloop-query-errors" => vec![
+            ("Most frequent issues of the last day:", "bloop query errors --since 24h --sort total_count"),
+            ("Search:", "bloop query errors --q 'is:unresolved env:production timeout'"),
+            ("As JSON for scripts:", "bloop query errors --json | jq '.[].fingerprint'"),
+        ],
+        "bloop-query-error" => vec![("Detail of one issue:", "bloop query error 8e210c3c")],
+        "bloop-prune" => vec![
+            ("From cron, nightly:", "0 3 * * * bloop prune"),
+            ("See what would go:", "bloop prune --days 3 --dry-run"),
+        ],
+        "bloop-keys-rotate" => vec![("Rotate with an hour of overlap:", "bloop keys rotate 3 --grace 1h")],
+        "bloop-tokens-create" => vec![(
+            "A read-only token for CI, pinned to one project:",
+            "bloop tokens create --name ci --scopes errors:read --project mobile --expires 90d",
+        )],
+        "bloop-health" => vec![("Docker HEALTHCHECK:", "bloop health --url http://127.0.0.1:5332")],
+        _ => vec![],
+    }
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
@@ -91,6 +137,9 @@ fn main() -> ExitCode {
         Command::Keys(args) => keys::run(&config, args, &mut out),
         Command::Tokens(args) => tokens::run(&config, args, &mut out),
         Command::Prune(args) => prune::run(&config, args, &mut out),
+        Command::Health(args) => health::run(&config, args, &mut out),
+        Command::Completions(args) => completions::completions(args, &mut out),
+        Command::Man(args) => completions::man(args, &mut out),
     };
     let _ = out.flush();
     match result {

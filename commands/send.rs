@@ -61,7 +61,7 @@ pub struct Args {
     json: bool,
 }
 
-fn default_url(config: &bloop::Config) -> String {
+pub fn default_url(config: &bloop::Config) -> String {
     let host = match config.server.host.as_str() {
         "0.0.0.0" | "::" | "[::]" | "" => "127.0.0.1",
         h => h,

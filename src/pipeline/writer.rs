@@ -82,7 +82,12 @@ impl WriterLoop {
     fn flush(&mut self, batch: &mut Vec<Accepted>) {
         let mut attempt = 0;
         loop {
-            match write_batch(&mut self.conn, batch, self.reservoir) {
+            match write_batch(
+                &mut self.conn,
+                batch,
+                self.reservoir,
+                self.reports.is_some(),
+            ) {
                 Ok(changes) => {
                     let now = now_ms();
                     self.stats
@@ -124,11 +129,13 @@ impl WriterLoop {
 }
 
 /// Writes one batch in one transaction: events grouped by (project, fingerprint) so each issue
-/// row is written once. Public for the flush benchmark.
+/// row is written once. With `report`, returns what changed per issue (for alerting).
+/// Public for the flush benchmark.
 pub fn write_batch(
     conn: &mut Connection,
     batch: &[Accepted],
     reservoir: usize,
+    report: bool,
 ) -> rusqlite::Result<Vec<IssueChange>> {
     // Group in arrival order.
     let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(batch.len());
@@ -144,7 +151,7 @@ pub fn write_batch(
 
     let mut rng = rand::rng();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut changes = Vec::with_capacity(groups.len());
+    let mut changes = Vec::with_capacity(if report { groups.len() } else { 0 });
     for group in &groups {
         let GroupSummary {
             issue_id,
@@ -165,6 +172,9 @@ pub fn write_batch(
             if let Some(slot) = slot {
                 ingest::put_sample(&tx, issue_id, slot as i64, a)?;
             }
+        }
+        if !report {
+            continue;
         }
         let first = group[0];
         changes.push(IssueChange {

@@ -1,0 +1,821 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'bloop'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'bloop' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the ingest server, query API and dashboard')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a test error, or events from flags or a file, to a bloop server')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Query issues: list, detail, stats, releases; change their status')
+            [CompletionResult]::new('projects', 'projects', [CompletionResultType]::ParameterValue, 'Manage projects')
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Manage project ingest keys')
+            [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Manage API bearer tokens')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove raw events older than their retention (cron-safe)')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s /health; exit 0 when healthy, 1 otherwise')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (bloop.1 and one per subcommand) into a directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;serve' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Listen on this port instead of `server.port`')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Listen on this port instead of `server.port`')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Listen on this address instead of `server.host`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;sign' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Signing key: a project key (`bloop_…`) or the legacy secret (default: auth.hmac_secret)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;send' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to send to (default: this machine''s configured port)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Project ingest key (`bloop_…`): sent as X-Project-Key and used to sign')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Legacy global secret to sign with (default: auth.hmac_secret) → `default` project')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Error message')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Error message')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Error type, e.g. TypeError')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Error type, e.g. TypeError')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Source: ios, android, api, python, web…')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment (default production)')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'Release, e.g. 1.4.0')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Route or procedure, e.g. "POST /api/users"')
+            [CompletionResult]::new('--stack', '--stack', [CompletionResultType]::ParameterName, 'File holding the stack trace')
+            [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'Metadata as a JSON object')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Events to send: one event, a {"events": [...]} batch, or JSON lines (`-` = stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Events to send: one event, a {"events": [...]} batch, or JSON lines (`-` = stdin)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Send the event(s) this many times')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Send the event(s) this many times')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Events per batch request')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the server''s answer as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('errors', 'errors', [CompletionResultType]::ParameterValue, 'List issues, most recently seen first')
+            [CompletionResult]::new('error', 'error', [CompletionResultType]::ParameterValue, 'One issue: stack, breakdowns, samples and the last 24 hours')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Totals, unresolved issues, events in the last 24 h and top routes')
+            [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'Releases with their issue and event counts')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Mark an issue resolved (optionally in a release: older releases do not reopen it)')
+            [CompletionResult]::new('ignore', 'ignore', [CompletionResultType]::ParameterValue, 'Ignore an issue (new events do not reopen it or alert)')
+            [CompletionResult]::new('mute', 'mute', [CompletionResultType]::ParameterValue, 'Mute an issue (counted, never alerted)')
+            [CompletionResult]::new('unresolve', 'unresolve', [CompletionResultType]::ParameterValue, 'Reopen an issue')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;query;errors' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'unresolved | resolved | ignored | muted')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'release')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'env')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'source')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'route')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Seen since: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'First seen before: a duration back from now or epoch ms')
+            [CompletionResult]::new('--q', '--q', [CompletionResultType]::ParameterName, 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'last_seen | first_seen | total_count')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'offset')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query;error' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query;stats' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query;releases' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query;resolve' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'With resolve: the release that fixes it')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query;ignore' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'With resolve: the release that fixes it')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query;mute' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'With resolve: the release that fixes it')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query;unresolve' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'With resolve: the release that fixes it')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query;help' {
+            [CompletionResult]::new('errors', 'errors', [CompletionResultType]::ParameterValue, 'List issues, most recently seen first')
+            [CompletionResult]::new('error', 'error', [CompletionResultType]::ParameterValue, 'One issue: stack, breakdowns, samples and the last 24 hours')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Totals, unresolved issues, events in the last 24 h and top routes')
+            [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'Releases with their issue and event counts')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Mark an issue resolved (optionally in a release: older releases do not reopen it)')
+            [CompletionResult]::new('ignore', 'ignore', [CompletionResultType]::ParameterValue, 'Ignore an issue (new events do not reopen it or alert)')
+            [CompletionResult]::new('mute', 'mute', [CompletionResultType]::ParameterValue, 'Mute an issue (counted, never alerted)')
+            [CompletionResult]::new('unresolve', 'unresolve', [CompletionResultType]::ParameterValue, 'Reopen an issue')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;query;help;errors' {
+            break
+        }
+        'bloop;query;help;error' {
+            break
+        }
+        'bloop;query;help;stats' {
+            break
+        }
+        'bloop;query;help;releases' {
+            break
+        }
+        'bloop;query;help;resolve' {
+            break
+        }
+        'bloop;query;help;ignore' {
+            break
+        }
+        'bloop;query;help;mute' {
+            break
+        }
+        'bloop;query;help;unresolve' {
+            break
+        }
+        'bloop;query;help;help' {
+            break
+        }
+        'bloop;projects' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List projects with their issue, event and key counts')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a project and its first ingest key')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one project')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Change a project''s display name')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a project and all its issues, events and keys (one transaction)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;projects;list' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;projects;create' {
+            [CompletionResult]::new('--slug', '--slug', [CompletionResultType]::ParameterName, 'URL-safe id (default: derived from the name)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;projects;show' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;projects;rename' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;projects;delete' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;projects;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List projects with their issue, event and key counts')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a project and its first ingest key')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one project')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Change a project''s display name')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a project and all its issues, events and keys (one transaction)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;projects;help;list' {
+            break
+        }
+        'bloop;projects;help;create' {
+            break
+        }
+        'bloop;projects;help;show' {
+            break
+        }
+        'bloop;projects;help;rename' {
+            break
+        }
+        'bloop;projects;help;delete' {
+            break
+        }
+        'bloop;projects;help;help' {
+            break
+        }
+        'bloop;keys' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ingest keys (masked)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key for a project (printed in full)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a key: a new key now, the old one revoked after the grace period')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;keys;list' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Show the full keys')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;keys;create' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;keys;rotate' {
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long the old key keeps working (e.g. 1h, 30m; default: stops now)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;keys;revoke' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;keys;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ingest keys (masked)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key for a project (printed in full)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a key: a new key now, the old one revoked after the grace period')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;keys;help;list' {
+            break
+        }
+        'bloop;keys;help;create' {
+            break
+        }
+        'bloop;keys;help;rotate' {
+            break
+        }
+        'bloop;keys;help;revoke' {
+            break
+        }
+        'bloop;keys;help;help' {
+            break
+        }
+        'bloop;tokens' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tokens (never their secrets)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a token; it is printed once and stored only as a hash')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a token now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;tokens;list' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;tokens;create' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'What the token is for')
+            [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'Comma-separated: errors:read, errors:write, projects:read, projects:write, keys:write, alerts:read, alerts:write, admin')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Limit the token to one project')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Lifetime, e.g. 90d (default: no expiry)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;tokens;revoke' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;tokens;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tokens (never their secrets)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a token; it is printed once and stored only as a hash')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a token now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;tokens;help;list' {
+            break
+        }
+        'bloop;tokens;help;create' {
+            break
+        }
+        'bloop;tokens;help;revoke' {
+            break
+        }
+        'bloop;tokens;help;help' {
+            break
+        }
+        'bloop;prune' {
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Keep this many days for every project (default: each project''s retention)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Only this project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count what would be removed; remove nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;health' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to check (default: this machine''s configured port)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the health document as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;completions' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;man' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the ingest server, query API and dashboard')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a test error, or events from flags or a file, to a bloop server')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Query issues: list, detail, stats, releases; change their status')
+            [CompletionResult]::new('projects', 'projects', [CompletionResultType]::ParameterValue, 'Manage projects')
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Manage project ingest keys')
+            [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Manage API bearer tokens')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove raw events older than their retention (cron-safe)')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s /health; exit 0 when healthy, 1 otherwise')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (bloop.1 and one per subcommand) into a directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;help;serve' {
+            break
+        }
+        'bloop;help;sign' {
+            break
+        }
+        'bloop;help;send' {
+            break
+        }
+        'bloop;help;query' {
+            [CompletionResult]::new('errors', 'errors', [CompletionResultType]::ParameterValue, 'List issues, most recently seen first')
+            [CompletionResult]::new('error', 'error', [CompletionResultType]::ParameterValue, 'One issue: stack, breakdowns, samples and the last 24 hours')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Totals, unresolved issues, events in the last 24 h and top routes')
+            [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'Releases with their issue and event counts')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Mark an issue resolved (optionally in a release: older releases do not reopen it)')
+            [CompletionResult]::new('ignore', 'ignore', [CompletionResultType]::ParameterValue, 'Ignore an issue (new events do not reopen it or alert)')
+            [CompletionResult]::new('mute', 'mute', [CompletionResultType]::ParameterValue, 'Mute an issue (counted, never alerted)')
+            [CompletionResult]::new('unresolve', 'unresolve', [CompletionResultType]::ParameterValue, 'Reopen an issue')
+            break
+        }
+        'bloop;help;query;errors' {
+            break
+        }
+        'bloop;help;query;error' {
+            break
+        }
+        'bloop;help;query;stats' {
+            break
+        }
+        'bloop;help;query;releases' {
+            break
+        }
+        'bloop;help;query;resolve' {
+            break
+        }
+        'bloop;help;query;ignore' {
+            break
+        }
+        'bloop;help;query;mute' {
+            break
+        }
+        'bloop;help;query;unresolve' {
+            break
+        }
+        'bloop;help;projects' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List projects with their issue, event and key counts')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a project and its first ingest key')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one project')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Change a project''s display name')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a project and all its issues, events and keys (one transaction)')
+            break
+        }
+        'bloop;help;projects;list' {
+            break
+        }
+        'bloop;help;projects;create' {
+            break
+        }
+        'bloop;help;projects;show' {
+            break
+        }
+        'bloop;help;projects;rename' {
+            break
+        }
+        'bloop;help;projects;delete' {
+            break
+        }
+        'bloop;help;keys' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ingest keys (masked)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key for a project (printed in full)')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a key: a new key now, the old one revoked after the grace period')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key now')
+            break
+        }
+        'bloop;help;keys;list' {
+            break
+        }
+        'bloop;help;keys;create' {
+            break
+        }
+        'bloop;help;keys;rotate' {
+            break
+        }
+        'bloop;help;keys;revoke' {
+            break
+        }
+        'bloop;help;tokens' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tokens (never their secrets)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a token; it is printed once and stored only as a hash')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a token now')
+            break
+        }
+        'bloop;help;tokens;list' {
+            break
+        }
+        'bloop;help;tokens;create' {
+            break
+        }
+        'bloop;help;tokens;revoke' {
+            break
+        }
+        'bloop;help;prune' {
+            break
+        }
+        'bloop;help;health' {
+            break
+        }
+        'bloop;help;completions' {
+            break
+        }
+        'bloop;help;man' {
+            break
+        }
+        'bloop;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,723 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[bloop] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'bloop'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'bloop'= {
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Run the ingest server, query API and dashboard'
+            cand sign 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
+            cand send 'Send a test error, or events from flags or a file, to a bloop server'
+            cand query 'Query issues: list, detail, stats, releases; change their status'
+            cand projects 'Manage projects'
+            cand keys 'Manage project ingest keys'
+            cand tokens 'Manage API bearer tokens'
+            cand prune 'Remove raw events older than their retention (cron-safe)'
+            cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
+            cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+            cand man 'Write man pages (bloop.1 and one per subcommand) into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;serve'= {
+            cand -p 'Listen on this port instead of `server.port`'
+            cand --port 'Listen on this port instead of `server.port`'
+            cand --host 'Listen on this address instead of `server.host`'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;sign'= {
+            cand --key 'Signing key: a project key (`bloop_…`) or the legacy secret (default: auth.hmac_secret)'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;send'= {
+            cand --url 'Server to send to (default: this machine''s configured port)'
+            cand --key 'Project ingest key (`bloop_…`): sent as X-Project-Key and used to sign'
+            cand --secret 'Legacy global secret to sign with (default: auth.hmac_secret) → `default` project'
+            cand -m 'Error message'
+            cand --message 'Error message'
+            cand -t 'Error type, e.g. TypeError'
+            cand --type 'Error type, e.g. TypeError'
+            cand --source 'Source: ios, android, api, python, web…'
+            cand --env 'Environment (default production)'
+            cand --release 'Release, e.g. 1.4.0'
+            cand --route 'Route or procedure, e.g. "POST /api/users"'
+            cand --stack 'File holding the stack trace'
+            cand --metadata 'Metadata as a JSON object'
+            cand -f 'Events to send: one event, a {"events": [...]} batch, or JSON lines (`-` = stdin)'
+            cand --file 'Events to send: one event, a {"events": [...]} batch, or JSON lines (`-` = stdin)'
+            cand -n 'Send the event(s) this many times'
+            cand --count 'Send the event(s) this many times'
+            cand --batch-size 'Events per batch request'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print the server''s answer as JSON'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand errors 'List issues, most recently seen first'
+            cand error 'One issue: stack, breakdowns, samples and the last 24 hours'
+            cand stats 'Totals, unresolved issues, events in the last 24 h and top routes'
+            cand releases 'Releases with their issue and event counts'
+            cand resolve 'Mark an issue resolved (optionally in a release: older releases do not reopen it)'
+            cand ignore 'Ignore an issue (new events do not reopen it or alert)'
+            cand mute 'Mute an issue (counted, never alerted)'
+            cand unresolve 'Reopen an issue'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;query;errors'= {
+            cand --project 'project'
+            cand --status 'unresolved | resolved | ignored | muted'
+            cand --release 'release'
+            cand --env 'env'
+            cand --source 'source'
+            cand --route 'route'
+            cand --since 'Seen since: a duration back from now (24h, 7d) or epoch ms'
+            cand --until 'First seen before: a duration back from now or epoch ms'
+            cand --q 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value'
+            cand --search 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value'
+            cand --sort 'last_seen | first_seen | total_count'
+            cand --limit 'limit'
+            cand --offset 'offset'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query;error'= {
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query;stats'= {
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query;releases'= {
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query;resolve'= {
+            cand --project 'project'
+            cand --release 'With resolve: the release that fixes it'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query;ignore'= {
+            cand --project 'project'
+            cand --release 'With resolve: the release that fixes it'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query;mute'= {
+            cand --project 'project'
+            cand --release 'With resolve: the release that fixes it'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query;unresolve'= {
+            cand --project 'project'
+            cand --release 'With resolve: the release that fixes it'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query;help'= {
+            cand errors 'List issues, most recently seen first'
+            cand error 'One issue: stack, breakdowns, samples and the last 24 hours'
+            cand stats 'Totals, unresolved issues, events in the last 24 h and top routes'
+            cand releases 'Releases with their issue and event counts'
+            cand resolve 'Mark an issue resolved (optionally in a release: older releases do not reopen it)'
+            cand ignore 'Ignore an issue (new events do not reopen it or alert)'
+            cand mute 'Mute an issue (counted, never alerted)'
+            cand unresolve 'Reopen an issue'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;query;help;errors'= {
+        }
+        &'bloop;query;help;error'= {
+        }
+        &'bloop;query;help;stats'= {
+        }
+        &'bloop;query;help;releases'= {
+        }
+        &'bloop;query;help;resolve'= {
+        }
+        &'bloop;query;help;ignore'= {
+        }
+        &'bloop;query;help;mute'= {
+        }
+        &'bloop;query;help;unresolve'= {
+        }
+        &'bloop;query;help;help'= {
+        }
+        &'bloop;projects'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List projects with their issue, event and key counts'
+            cand create 'Create a project and its first ingest key'
+            cand show 'Show one project'
+            cand rename 'Change a project''s display name'
+            cand delete 'Delete a project and all its issues, events and keys (one transaction)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;projects;list'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;projects;create'= {
+            cand --slug 'URL-safe id (default: derived from the name)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;projects;show'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;projects;rename'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;projects;delete'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;projects;help'= {
+            cand list 'List projects with their issue, event and key counts'
+            cand create 'Create a project and its first ingest key'
+            cand show 'Show one project'
+            cand rename 'Change a project''s display name'
+            cand delete 'Delete a project and all its issues, events and keys (one transaction)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;projects;help;list'= {
+        }
+        &'bloop;projects;help;create'= {
+        }
+        &'bloop;projects;help;show'= {
+        }
+        &'bloop;projects;help;rename'= {
+        }
+        &'bloop;projects;help;delete'= {
+        }
+        &'bloop;projects;help;help'= {
+        }
+        &'bloop;keys'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List ingest keys (masked)'
+            cand create 'Create a key for a project (printed in full)'
+            cand rotate 'Replace a key: a new key now, the old one revoked after the grace period'
+            cand revoke 'Revoke a key now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;keys;list'= {
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --reveal 'Show the full keys'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;keys;create'= {
+            cand --project 'project'
+            cand --name 'name'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;keys;rotate'= {
+            cand --grace 'How long the old key keeps working (e.g. 1h, 30m; default: stops now)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;keys;revoke'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;keys;help'= {
+            cand list 'List ingest keys (masked)'
+            cand create 'Create a key for a project (printed in full)'
+            cand rotate 'Replace a key: a new key now, the old one revoked after the grace period'
+            cand revoke 'Revoke a key now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;keys;help;list'= {
+        }
+        &'bloop;keys;help;create'= {
+        }
+        &'bloop;keys;help;rotate'= {
+        }
+        &'bloop;keys;help;revoke'= {
+        }
+        &'bloop;keys;help;help'= {
+        }
+        &'bloop;tokens'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List tokens (never their secrets)'
+            cand create 'Create a token; it is printed once and stored only as a hash'
+            cand revoke 'Revoke a token now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;tokens;list'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;tokens;create'= {
+            cand --name 'What the token is for'
+            cand --scopes 'Comma-separated: errors:read, errors:write, projects:read, projects:write, keys:write, alerts:read, alerts:write, admin'
+            cand --project 'Limit the token to one project'
+            cand --expires 'Lifetime, e.g. 90d (default: no expiry)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;tokens;revoke'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;tokens;help'= {
+            cand list 'List tokens (never their secrets)'
+            cand create 'Create a token; it is printed once and stored only as a hash'
+            cand revoke 'Revoke a token now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;tokens;help;list'= {
+        }
+        &'bloop;tokens;help;create'= {
+        }
+        &'bloop;tokens;help;revoke'= {
+        }
+        &'bloop;tokens;help;help'= {
+        }
+        &'bloop;prune'= {
+            cand --days 'Keep this many days for every project (default: each project''s retention)'
+            cand --project 'Only this project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --dry-run 'Count what would be removed; remove nothing'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;health'= {
+            cand --url 'Server to check (default: this machine''s configured port)'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print the health document as JSON'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;completions'= {
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;man'= {
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;help'= {
+            cand serve 'Run the ingest server, query API and dashboard'
+            cand sign 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
+            cand send 'Send a test error, or events from flags or a file, to a bloop server'
+            cand query 'Query issues: list, detail, stats, releases; change their status'
+            cand projects 'Manage projects'
+            cand keys 'Manage project ingest keys'
+            cand tokens 'Manage API bearer tokens'
+            cand prune 'Remove raw events older than their retention (cron-safe)'
+            cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
+            cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+            cand man 'Write man pages (bloop.1 and one per subcommand) into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;help;serve'= {
+        }
+        &'bloop;help;sign'= {
+        }
+        &'bloop;help;send'= {
+        }
+        &'bloop;help;query'= {
+            cand errors 'List issues, most recently seen first'
+            cand error 'One issue: stack, breakdowns, samples and the last 24 hours'
+            cand stats 'Totals, unresolved issues, events in the last 24 h and top routes'
+            cand releases 'Releases with their issue and event counts'
+            cand resolve 'Mark an issue resolved (optionally in a release: older releases do not reopen it)'
+            cand ignore 'Ignore an issue (new events do not reopen it or alert)'
+            cand mute 'Mute an issue (counted, never alerted)'
+            cand unresolve 'Reopen an issue'
+        }
+        &'bloop;help;query;errors'= {
+        }
+        &'bloop;help;query;error'= {
+        }
+        &'bloop;help;query;stats'= {
+        }
+        &'bloop;help;query;releases'= {
+        }
+        &'bloop;help;query;resolve'= {
+        }
+        &'bloop;help;query;ignore'= {
+        }
+        &'bloop;help;query;mute'= {
+        }
+        &'bloop;help;query;unresolve'= {
+        }
+        &'bloop;help;projects'= {
+            cand list 'List projects with their issue, event and key counts'
+            cand create 'Create a project and its first ingest key'
+            cand show 'Show one project'
+            cand rename 'Change a project''s display name'
+            cand delete 'Delete a project and all its issues, events and keys (one transaction)'
+        }
+        &'bloop;help;projects;list'= {
+        }
+        &'bloop;help;projects;create'= {
+        }
+        &'bloop;help;projects;show'= {
+        }
+        &'bloop;help;projects;rename'= {
+        }
+        &'bloop;help;projects;delete'= {
+        }
+        &'bloop;help;keys'= {
+            cand list 'List ingest keys (masked)'
+            cand create 'Create a key for a project (printed in full)'
+            cand rotate 'Replace a key: a new key now, the old one revoked after the grace period'
+            cand revoke 'Revoke a key now'
+        }
+        &'bloop;help;keys;list'= {
+        }
+        &'bloop;help;keys;create'= {
+        }
+        &'bloop;help;keys;rotate'= {
+        }
+        &'bloop;help;keys;revoke'= {
+        }
+        &'bloop;help;tokens'= {
+            cand list 'List tokens (never their secrets)'
+            cand create 'Create a token; it is printed once and stored only as a hash'
+            cand revoke 'Revoke a token now'
+        }
+        &'bloop;help;tokens;list'= {
+        }
+        &'bloop;help;tokens;create'= {
+        }
+        &'bloop;help;tokens;revoke'= {
+        }
+        &'bloop;help;prune'= {
+        }
+        &'bloop;help;health'= {
+        }
+        &'bloop;help;completions'= {
+        }
+        &'bloop;help;man'= {
+        }
+        &'bloop;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

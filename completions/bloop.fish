@@ -1,0 +1,406 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_bloop_global_optspecs
+    string join \n config= v/verbose q/quiet h/help V/version
+end
+
+function __fish_bloop_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_bloop_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_bloop_using_subcommand
+    set -l cmd (__fish_bloop_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c bloop -n "__fish_bloop_needs_command" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_needs_command" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_needs_command" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_needs_command" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_needs_command" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "serve" -d 'Run the ingest server, query API and dashboard'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "sign" -d 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "send" -d 'Send a test error, or events from flags or a file, to a bloop server'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "query" -d 'Query issues: list, detail, stats, releases; change their status'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "projects" -d 'Manage projects'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "keys" -d 'Manage project ingest keys'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "tokens" -d 'Manage API bearer tokens'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "man" -d 'Write man pages (bloop.1 and one per subcommand) into a directory'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand serve" -s p -l port -d 'Listen on this port instead of `server.port`' -r
+complete -c bloop -n "__fish_bloop_using_subcommand serve" -l host -d 'Listen on this address instead of `server.host`' -r
+complete -c bloop -n "__fish_bloop_using_subcommand serve" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand serve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand serve" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand sign" -l key -d 'Signing key: a project key (`bloop_…`) or the legacy secret (default: auth.hmac_secret)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand sign" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand sign" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand sign" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand sign" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l url -d 'Server to send to (default: this machine\'s configured port)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l key -d 'Project ingest key (`bloop_…`): sent as X-Project-Key and used to sign' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l secret -d 'Legacy global secret to sign with (default: auth.hmac_secret) → `default` project' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -s m -l message -d 'Error message' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -s t -l type -d 'Error type, e.g. TypeError' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l source -d 'Source: ios, android, api, python, web…' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l env -d 'Environment (default production)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l release -d 'Release, e.g. 1.4.0' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l route -d 'Route or procedure, e.g. "POST /api/users"' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l stack -d 'File holding the stack trace' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l metadata -d 'Metadata as a JSON object' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -s f -l file -d 'Events to send: one event, a {"events": [...]} batch, or JSON lines (`-` = stdin)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand send" -s n -l count -d 'Send the event(s) this many times' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l batch-size -d 'Events per batch request' -r
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l json -d 'Print the server\'s answer as JSON'
+complete -c bloop -n "__fish_bloop_using_subcommand send" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand send" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand send" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand send" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "errors" -d 'List issues, most recently seen first'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "error" -d 'One issue: stack, breakdowns, samples and the last 24 hours'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "stats" -d 'Totals, unresolved issues, events in the last 24 h and top routes'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "releases" -d 'Releases with their issue and event counts'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "resolve" -d 'Mark an issue resolved (optionally in a release: older releases do not reopen it)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "ignore" -d 'Ignore an issue (new events do not reopen it or alert)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "mute" -d 'Mute an issue (counted, never alerted)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "unresolve" -d 'Reopen an issue'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l status -d 'unresolved | resolved | ignored | muted' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l release -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l env -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l source -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l route -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l since -d 'Seen since: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l until -d 'First seen before: a duration back from now or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l q -l search -d 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l sort -d 'last_seen | first_seen | total_count' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l limit -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l offset -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l release -d 'With resolve: the release that fixes it' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l release -d 'With resolve: the release that fixes it' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l release -d 'With resolve: the release that fixes it' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l release -d 'With resolve: the release that fixes it' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "errors" -d 'List issues, most recently seen first'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "error" -d 'One issue: stack, breakdowns, samples and the last 24 hours'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Totals, unresolved issues, events in the last 24 h and top routes'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "releases" -d 'Releases with their issue and event counts'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "resolve" -d 'Mark an issue resolved (optionally in a release: older releases do not reopen it)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "ignore" -d 'Ignore an issue (new events do not reopen it or alert)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "mute" -d 'Mute an issue (counted, never alerted)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "unresolve" -d 'Reopen an issue'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -f -a "list" -d 'List projects with their issue, event and key counts'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -f -a "create" -d 'Create a project and its first ingest key'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -f -a "show" -d 'Show one project'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -f -a "rename" -d 'Change a project\'s display name'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -f -a "delete" -d 'Delete a project and all its issues, events and keys (one transaction)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l slug -d 'URL-safe id (default: derived from the name)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from help" -f -a "list" -d 'List projects with their issue, event and key counts'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a project and its first ingest key'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one project'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Change a project\'s display name'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a project and all its issues, events and keys (one transaction)'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "list" -d 'List ingest keys (masked)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "create" -d 'Create a key for a project (printed in full)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "rotate" -d 'Replace a key: a new key now, the old one revoked after the grace period'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "revoke" -d 'Revoke a key now'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l reveal -d 'Show the full keys'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l name -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l grace -d 'How long the old key keeps working (e.g. 1h, 30m; default: stops now)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "list" -d 'List ingest keys (masked)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key for a project (printed in full)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace a key: a new key now, the old one revoked after the grace period'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a key now'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -f -a "list" -d 'List tokens (never their secrets)'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -f -a "create" -d 'Create a token; it is printed once and stored only as a hash'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -f -a "revoke" -d 'Revoke a token now'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l name -d 'What the token is for' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l scopes -d 'Comma-separated: errors:read, errors:write, projects:read, projects:write, keys:write, alerts:read, alerts:write, admin' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l project -d 'Limit the token to one project' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l expires -d 'Lifetime, e.g. 90d (default: no expiry)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tokens (never their secrets)'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a token; it is printed once and stored only as a hash'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token now'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -l days -d 'Keep this many days for every project (default: each project\'s retention)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -l project -d 'Only this project' -r
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -l dry-run -d 'Count what would be removed; remove nothing'
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand health" -l url -d 'Server to check (default: this machine\'s configured port)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand health" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand health" -l json -d 'Print the health document as JSON'
+complete -c bloop -n "__fish_bloop_using_subcommand health" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand health" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand health" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand health" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand completions" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand completions" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand completions" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand man" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand man" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand man" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand man" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand man" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "serve" -d 'Run the ingest server, query API and dashboard'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "sign" -d 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "send" -d 'Send a test error, or events from flags or a file, to a bloop server'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "query" -d 'Query issues: list, detail, stats, releases; change their status'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "projects" -d 'Manage projects'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "keys" -d 'Manage project ingest keys'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "tokens" -d 'Manage API bearer tokens'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "man" -d 'Write man pages (bloop.1 and one per subcommand) into a directory'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "errors" -d 'List issues, most recently seen first'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "error" -d 'One issue: stack, breakdowns, samples and the last 24 hours'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "stats" -d 'Totals, unresolved issues, events in the last 24 h and top routes'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "releases" -d 'Releases with their issue and event counts'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "resolve" -d 'Mark an issue resolved (optionally in a release: older releases do not reopen it)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "ignore" -d 'Ignore an issue (new events do not reopen it or alert)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "mute" -d 'Mute an issue (counted, never alerted)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "unresolve" -d 'Reopen an issue'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "list" -d 'List projects with their issue, event and key counts'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "create" -d 'Create a project and its first ingest key'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "show" -d 'Show one project'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "rename" -d 'Change a project\'s display name'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "delete" -d 'Delete a project and all its issues, events and keys (one transaction)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List ingest keys (masked)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "create" -d 'Create a key for a project (printed in full)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rotate" -d 'Replace a key: a new key now, the old one revoked after the grace period'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "revoke" -d 'Revoke a key now'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "list" -d 'List tokens (never their secrets)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "create" -d 'Create a token; it is printed once and stored only as a hash'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "revoke" -d 'Revoke a token now'
