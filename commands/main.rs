@@ -1,8 +1,10 @@
 //! The `bloop` binary: parses arguments, sets up logging, loads the configuration, and calls one
 //! `run` per subcommand. Everything else lives in the library.
 
+mod backup;
 mod common;
 mod completions;
+mod doctor;
 mod health;
 mod keys;
 mod projects;
@@ -56,6 +58,10 @@ enum Command {
     Prune(prune::Args),
     /// Check a server's /health; exit 0 when healthy, 1 otherwise.
     Health(health::Args),
+    /// Check configuration, database, server and clock; exit 1 if anything is wrong.
+    Doctor(doctor::Args),
+    /// Write a consistent copy of the database (safe while serve runs).
+    Backup(backup::Args),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Write man pages (bloop.1 and one per subcommand) into a directory.
@@ -96,6 +102,8 @@ pub fn examples(page: &str) -> Vec<(&'static str, &'static str)> {
             "bloop tokens create --name ci --scopes errors:read --project mobile --expires 90d",
         )],
         "bloop-health" => vec![("Docker HEALTHCHECK:", "bloop health --url http://127.0.0.1:5332")],
+        "bloop-doctor" => vec![("Check the installation and a remote server:", "bloop doctor --url https://errors.example.com")],
+        "bloop-backup" => vec![("Nightly copy while serving:", "bloop backup /backups/bloop-$(date +%F).db")],
         _ => vec![],
     }
 }
@@ -123,11 +131,21 @@ fn init_logging(verbose: u8, quiet: bool) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
-    let config = match bloop::Config::load(cli.config.as_deref()) {
+    let loaded = bloop::Config::load(cli.config.as_deref());
+    let mut out = std::io::stdout().lock();
+    // The doctor reports a broken configuration instead of stopping at it.
+    if let Command::Doctor(args) = cli.command {
+        let r = doctor::run(loaded.as_ref(), args, &mut out);
+        let _ = out.flush();
+        return match r {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        };
+    }
+    let config = match loaded {
         Ok(c) => c,
         Err(e) => return fail(anyhow::Error::new(e)),
     };
-    let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Command::Serve(args) => serve::run(config, args),
         Command::Sign(args) => sign::run(&config, args, &mut out),
@@ -138,6 +156,8 @@ fn main() -> ExitCode {
         Command::Tokens(args) => tokens::run(&config, args, &mut out),
         Command::Prune(args) => prune::run(&config, args, &mut out),
         Command::Health(args) => health::run(&config, args, &mut out),
+        Command::Doctor(_) => Ok(()),
+        Command::Backup(args) => backup::run(&config, args, &mut out),
         Command::Completions(args) => completions::completions(args, &mut out),
         Command::Man(args) => completions::man(args, &mut out),
     };

@@ -16,8 +16,14 @@ _bloop() {
             ",$1")
                 cmd="bloop"
                 ;;
+            bloop,backup)
+                cmd="bloop__subcmd__backup"
+                ;;
             bloop,completions)
                 cmd="bloop__subcmd__completions"
+                ;;
+            bloop,doctor)
+                cmd="bloop__subcmd__doctor"
                 ;;
             bloop,health)
                 cmd="bloop__subcmd__health"
@@ -52,8 +58,14 @@ _bloop() {
             bloop,tokens)
                 cmd="bloop__subcmd__tokens"
                 ;;
+            bloop__subcmd__help,backup)
+                cmd="bloop__subcmd__help__subcmd__backup"
+                ;;
             bloop__subcmd__help,completions)
                 cmd="bloop__subcmd__help__subcmd__completions"
+                ;;
+            bloop__subcmd__help,doctor)
+                cmd="bloop__subcmd__help__subcmd__doctor"
                 ;;
             bloop__subcmd__help,health)
                 cmd="bloop__subcmd__help__subcmd__health"
@@ -299,8 +311,26 @@ _bloop() {
 
     case "${cmd}" in
         bloop)
-            opts="-v -q -h -V --config --verbose --quiet --help --version serve sign send query projects keys tokens prune health completions man help"
+            opts="-v -q -h -V --config --verbose --quiet --help --version serve sign send query projects keys tokens prune health doctor backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__backup)
+            opts="-v -q -h -V --force --json --config --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -323,6 +353,28 @@ _bloop() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__doctor)
+            opts="-v -q -h -V --url --json --config --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -357,7 +409,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help)
-            opts="serve sign send query projects keys tokens prune health completions man help"
+            opts="serve sign send query projects keys tokens prune health doctor backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,7 +422,35 @@ _bloop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bloop__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bloop__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

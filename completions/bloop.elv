@@ -36,6 +36,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand tokens 'Manage API bearer tokens'
             cand prune 'Remove raw events older than their retention (cron-safe)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
+            cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
+            cand backup 'Write a consistent copy of the database (safe while serve runs)'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
             cand man 'Write man pages (bloop.1 and one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -598,6 +600,32 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'bloop;doctor'= {
+            cand --url 'Server to probe (default: the configured local address, where not running is a warning)'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;backup'= {
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --force 'Replace FILE if it exists'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'bloop;completions'= {
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
             cand -v 'More log output (-v debug, -vv trace)'
@@ -630,6 +658,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand tokens 'Manage API bearer tokens'
             cand prune 'Remove raw events older than their retention (cron-safe)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
+            cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
+            cand backup 'Write a consistent copy of the database (safe while serve runs)'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
             cand man 'Write man pages (bloop.1 and one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -711,6 +741,10 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;prune'= {
         }
         &'bloop;help;health'= {
+        }
+        &'bloop;help;doctor'= {
+        }
+        &'bloop;help;backup'= {
         }
         &'bloop;help;completions'= {
         }

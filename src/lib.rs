@@ -13,6 +13,7 @@
 
 pub mod client;
 pub mod config;
+pub mod doctor;
 pub mod event;
 pub mod fingerprint;
 pub mod ops;

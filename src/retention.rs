@@ -134,6 +134,7 @@ pub fn prune(
                     params![horizon, CHUNK],
                 )
             })?;
+            conn.execute("DELETE FROM project_hourly WHERE hour < ?1", [horizon])?;
             report.orphaned_samples = conn.execute(
                 "DELETE FROM samples WHERE issue_id NOT IN (SELECT id FROM issues)",
                 [],

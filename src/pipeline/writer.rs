@@ -187,6 +187,7 @@ pub fn write_batch(
             sample: Box::new(first.clone()),
         });
     }
+    ingest::add_project_hours(&tx, batch)?;
     tx.commit()?;
     Ok(changes)
 }

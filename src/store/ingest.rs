@@ -292,3 +292,26 @@ pub fn put_sample(
     .execute(params![issue_id, slot, a.received_at, a.event.to_json()])?;
     Ok(())
 }
+
+/// Adds the batch to the per-project hourly totals (one upsert per project and hour).
+pub fn add_project_hours(tx: &Transaction<'_>, batch: &[Accepted]) -> rusqlite::Result<()> {
+    let mut hours: Vec<(&str, i64, i64)> = Vec::new();
+    for a in batch {
+        let h = a.received_at - a.received_at.rem_euclid(HOUR_MS);
+        match hours
+            .iter_mut()
+            .find(|(p, hh, _)| *hh == h && *p == &*a.project_id)
+        {
+            Some((_, _, c)) => *c += 1,
+            None => hours.push((&a.project_id, h, 1)),
+        }
+    }
+    let mut st = tx.prepare_cached(
+        "INSERT INTO project_hourly (project_id, hour, count) VALUES (?1, ?2, ?3)
+         ON CONFLICT (project_id, hour) DO UPDATE SET count = count + excluded.count",
+    )?;
+    for (p, h, c) in hours {
+        st.execute(params![p, h, c])?;
+    }
+    Ok(())
+}

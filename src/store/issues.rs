@@ -567,6 +567,32 @@ pub fn trends(
     now: i64,
 ) -> Result<Vec<HourCount>, StoreError> {
     let start = now - now.rem_euclid(HOUR_MS) - (hours as i64 - 1) * HOUR_MS;
+    if q.terms.is_empty() && q.since.is_none() && q.until.is_none() {
+        // Whole projects: the per-project totals answer without touching issue rows.
+        let mut args = vec![SqlValue::Integer(start)];
+        let filter = match &q.projects {
+            None => String::new(),
+            Some(ps) => {
+                let ph: Vec<String> = ps
+                    .iter()
+                    .map(|p| {
+                        args.push(SqlValue::Text(p.clone()));
+                        format!("?{}", args.len())
+                    })
+                    .collect();
+                format!(" AND project_id IN ({})", ph.join(", "))
+            }
+        };
+        let mut st = conn.prepare(&format!(
+            "SELECT hour, sum(count) FROM project_hourly WHERE hour >= ?1{filter} GROUP BY hour"
+        ))?;
+        let rows = st
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(zero_fill(rows, hours, now));
+    }
     let mut args = vec![SqlValue::Integer(start)];
     let wh = where_clause(q, &mut args);
     let sql = format!(

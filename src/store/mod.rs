@@ -62,6 +62,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_tokens.sql"),
     include_str!("migrations/0003_settings.sql"),
+    include_str!("migrations/0004_project_hourly.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.
@@ -201,6 +202,58 @@ pub fn check_writable(conn: &Connection) -> rusqlite::Result<()> {
     let r = conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
     conn.busy_timeout(BUSY_TIMEOUT)?;
     r
+}
+
+/// What a backup wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BackupReport {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub events: i64,
+    pub issues: i64,
+    pub integrity: String,
+}
+
+/// A consistent online copy of the database at `dest` (`VACUUM INTO` reads one snapshot, so
+/// `serve` keeps writing meanwhile), created owner-only and checked with `integrity_check`.
+pub fn backup(conn: &Connection, dest: &Path, overwrite: bool) -> Result<BackupReport, StoreError> {
+    let err = |source| StoreError::Open {
+        path: dest.to_path_buf(),
+        source,
+    };
+    if dest.exists() {
+        if !overwrite {
+            return Err(StoreError::Conflict(format!(
+                "{} already exists (use --force to replace it)",
+                dest.display()
+            )));
+        }
+        std::fs::remove_file(dest).map_err(err)?;
+    }
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let target = dest.to_str().ok_or_else(|| StoreError::Invalid {
+        field: "file".into(),
+        message: "the backup path must be valid UTF-8".into(),
+    })?;
+    conn.execute("VACUUM INTO ?1", [target])?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dest, std::fs::Permissions::from_mode(0o600)).map_err(err)?;
+    }
+    let copy = Connection::open_with_flags(dest, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let integrity: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let events = copy.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+    let issues = copy.query_row("SELECT count(*) FROM issues", [], |r| r.get(0))?;
+    Ok(BackupReport {
+        path: dest.to_path_buf(),
+        bytes: std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0),
+        events,
+        issues,
+        integrity,
+    })
 }
 
 /// Milliseconds since the Unix epoch, from the server clock.

@@ -209,6 +209,7 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM status_history WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM issues WHERE project_id = ?1",
         "DELETE FROM project_keys WHERE project_id = ?1",
+        "DELETE FROM project_hourly WHERE project_id = ?1",
         "DELETE FROM api_tokens WHERE project_id = ?1",
         "DELETE FROM projects WHERE id = ?1",
     ] {

@@ -7,3 +7,4 @@ mod cli_ops;
 mod common;
 mod ingest;
 mod lifecycle;
+mod ops_tools;

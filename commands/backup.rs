@@ -1,0 +1,45 @@
+//! `bloop backup FILE`: a consistent copy of the database, safe while `serve` runs.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::common::print_json;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write the copy.
+    file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
+    let conn = bloop::store::open_existing_migrated(&config.database.path)?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_message(format!("copying {}", config.database.path.display()));
+        b.enable_steady_tick(std::time::Duration::from_millis(100));
+        b
+    });
+    let r = bloop::store::backup(&conn, &args.file, args.force);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let r = r?;
+    if args.json {
+        return print_json(out, &r);
+    }
+    writeln!(
+        out,
+        "backed up {} issues and {} events to {} ({} bytes, integrity {})",
+        r.issues,
+        r.events,
+        r.path.display(),
+        r.bytes,
+        r.integrity
+    )?;
+    Ok(())
+}
