@@ -7,4 +7,6 @@ mod cli_ops;
 mod common;
 mod ingest;
 mod lifecycle;
+mod matrix;
 mod ops_tools;
+mod snapshots_api;
