@@ -1,6 +1,7 @@
 //! The `bloop` binary: parses arguments, sets up logging, loads the configuration, and calls one
 //! `run` per subcommand. Everything else lives in the library.
 
+mod alerts;
 mod backup;
 mod common;
 mod completions;
@@ -56,6 +57,8 @@ enum Command {
     Tokens(tokens::Args),
     /// Remove raw events older than their retention (cron-safe).
     Prune(prune::Args),
+    /// Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email).
+    Alerts(alerts::Args),
     /// Check a server's /health; exit 0 when healthy, 1 otherwise.
     Health(health::Args),
     /// Check configuration, database, server and clock; exit 1 if anything is wrong.
@@ -102,6 +105,10 @@ pub fn examples(page: &str) -> Vec<(&'static str, &'static str)> {
             "bloop tokens create --name ci --scopes errors:read --project mobile --expires 90d",
         )],
         "bloop-health" => vec![("Docker HEALTHCHECK:", "bloop health --url http://127.0.0.1:5332")],
+        "bloop-alerts-create" => vec![
+            ("Slack on every new issue in production:", "bloop alerts create --name new --type new_issue --env production --slack https://hooks.slack.com/services/..."),
+            ("A webhook when one issue passes 100 events in 5 minutes:", "bloop alerts create --name hot --type threshold --threshold 100 --window 5m --webhook https://example.com/hook"),
+        ],
         "bloop-doctor" => vec![("Check the installation and a remote server:", "bloop doctor --url https://errors.example.com")],
         "bloop-backup" => vec![("Nightly copy while serving:", "bloop backup /backups/bloop-$(date +%F).db")],
         _ => vec![],
@@ -155,6 +162,7 @@ fn main() -> ExitCode {
         Command::Keys(args) => keys::run(&config, args, &mut out),
         Command::Tokens(args) => tokens::run(&config, args, &mut out),
         Command::Prune(args) => prune::run(&config, args, &mut out),
+        Command::Alerts(args) => alerts::run(&config, args, &mut out),
         Command::Health(args) => health::run(&config, args, &mut out),
         Command::Doctor(_) => Ok(()),
         Command::Backup(args) => backup::run(&config, args, &mut out),

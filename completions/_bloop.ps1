@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Manage project ingest keys')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Manage API bearer tokens')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove raw events older than their retention (cron-safe)')
+            [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s /health; exit 0 when healthy, 1 otherwise')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check configuration, database, server and clock; exit 1 if anything is wrong')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database (safe while serve runs)')
@@ -647,6 +648,164 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bloop;alerts' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List alert rules')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, with channels')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a rule on')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a rule off')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a rule')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a test alert through the rule''s channels and report each outcome')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;alerts;list' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;alerts;create' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'new_issue | regression | threshold | spike')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Only this project (default: every project)')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'threshold: events needed in the window')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'threshold/spike: window length, e.g. 5m, 1h')
+            [CompletionResult]::new('--per', '--per', [CompletionResultType]::ParameterName, 'threshold: count per issue, route or project')
+            [CompletionResult]::new('--multiplier', '--multiplier', [CompletionResultType]::ParameterName, 'spike: how many times the baseline rate')
+            [CompletionResult]::new('--baseline-hours', '--baseline-hours', [CompletionResultType]::ParameterName, 'spike: hours of baseline')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'env')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'source')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'release')
+            [CompletionResult]::new('--slack', '--slack', [CompletionResultType]::ParameterName, 'Slack incoming-webhook URL (repeatable)')
+            [CompletionResult]::new('--webhook', '--webhook', [CompletionResultType]::ParameterName, 'Webhook URL (repeatable); signed with --webhook-secret or auth.hmac_secret')
+            [CompletionResult]::new('--webhook-secret', '--webhook-secret', [CompletionResultType]::ParameterName, 'webhook-secret')
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Email recipient (repeatable; needs [smtp])')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--disabled', '--disabled', [CompletionResultType]::ParameterName, 'Create it disabled')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;alerts;enable' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;alerts;disable' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;alerts;delete' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;alerts;test' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;alerts;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List alert rules')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, with channels')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a rule on')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a rule off')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a rule')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a test alert through the rule''s channels and report each outcome')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;alerts;help;list' {
+            break
+        }
+        'bloop;alerts;help;create' {
+            break
+        }
+        'bloop;alerts;help;enable' {
+            break
+        }
+        'bloop;alerts;help;disable' {
+            break
+        }
+        'bloop;alerts;help;delete' {
+            break
+        }
+        'bloop;alerts;help;test' {
+            break
+        }
+        'bloop;alerts;help;help' {
+            break
+        }
         'bloop;health' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server to check (default: this machine''s configured port)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
@@ -722,6 +881,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Manage project ingest keys')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Manage API bearer tokens')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove raw events older than their retention (cron-safe)')
+            [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s /health; exit 0 when healthy, 1 otherwise')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check configuration, database, server and clock; exit 1 if anything is wrong')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database (safe while serve runs)')
@@ -832,6 +992,33 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;help;prune' {
+            break
+        }
+        'bloop;help;alerts' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List alert rules')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, with channels')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a rule on')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a rule off')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a rule')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a test alert through the rule''s channels and report each outcome')
+            break
+        }
+        'bloop;help;alerts;list' {
+            break
+        }
+        'bloop;help;alerts;create' {
+            break
+        }
+        'bloop;help;alerts;enable' {
+            break
+        }
+        'bloop;help;alerts;disable' {
+            break
+        }
+        'bloop;help;alerts;delete' {
+            break
+        }
+        'bloop;help;alerts;test' {
             break
         }
         'bloop;help;health' {

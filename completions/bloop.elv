@@ -35,6 +35,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand keys 'Manage project ingest keys'
             cand tokens 'Manage API bearer tokens'
             cand prune 'Remove raw events older than their retention (cron-safe)'
+            cand alerts 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
             cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
             cand backup 'Write a consistent copy of the database (safe while serve runs)'
@@ -587,6 +588,149 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'bloop;alerts'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List alert rules'
+            cand create 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+            cand enable 'Turn a rule on'
+            cand disable 'Turn a rule off'
+            cand delete 'Delete a rule'
+            cand test 'Send a test alert through the rule''s channels and report each outcome'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;alerts;list'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;alerts;create'= {
+            cand --name 'name'
+            cand --type 'new_issue | regression | threshold | spike'
+            cand --project 'Only this project (default: every project)'
+            cand --threshold 'threshold: events needed in the window'
+            cand --window 'threshold/spike: window length, e.g. 5m, 1h'
+            cand --per 'threshold: count per issue, route or project'
+            cand --multiplier 'spike: how many times the baseline rate'
+            cand --baseline-hours 'spike: hours of baseline'
+            cand --env 'env'
+            cand --source 'source'
+            cand --release 'release'
+            cand --slack 'Slack incoming-webhook URL (repeatable)'
+            cand --webhook 'Webhook URL (repeatable); signed with --webhook-secret or auth.hmac_secret'
+            cand --webhook-secret 'webhook-secret'
+            cand --email 'Email recipient (repeatable; needs [smtp])'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --disabled 'Create it disabled'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;alerts;enable'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;alerts;disable'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;alerts;delete'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;alerts;test'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;alerts;help'= {
+            cand list 'List alert rules'
+            cand create 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+            cand enable 'Turn a rule on'
+            cand disable 'Turn a rule off'
+            cand delete 'Delete a rule'
+            cand test 'Send a test alert through the rule''s channels and report each outcome'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;alerts;help;list'= {
+        }
+        &'bloop;alerts;help;create'= {
+        }
+        &'bloop;alerts;help;enable'= {
+        }
+        &'bloop;alerts;help;disable'= {
+        }
+        &'bloop;alerts;help;delete'= {
+        }
+        &'bloop;alerts;help;test'= {
+        }
+        &'bloop;alerts;help;help'= {
+        }
         &'bloop;health'= {
             cand --url 'Server to check (default: this machine''s configured port)'
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
@@ -657,6 +801,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand keys 'Manage project ingest keys'
             cand tokens 'Manage API bearer tokens'
             cand prune 'Remove raw events older than their retention (cron-safe)'
+            cand alerts 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
             cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
             cand backup 'Write a consistent copy of the database (safe while serve runs)'
@@ -739,6 +884,26 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;tokens;revoke'= {
         }
         &'bloop;help;prune'= {
+        }
+        &'bloop;help;alerts'= {
+            cand list 'List alert rules'
+            cand create 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+            cand enable 'Turn a rule on'
+            cand disable 'Turn a rule off'
+            cand delete 'Delete a rule'
+            cand test 'Send a test alert through the rule''s channels and report each outcome'
+        }
+        &'bloop;help;alerts;list'= {
+        }
+        &'bloop;help;alerts;create'= {
+        }
+        &'bloop;help;alerts;enable'= {
+        }
+        &'bloop;help;alerts;disable'= {
+        }
+        &'bloop;help;alerts;delete'= {
+        }
+        &'bloop;help;alerts;test'= {
         }
         &'bloop;help;health'= {
         }

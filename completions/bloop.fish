@@ -37,6 +37,7 @@ complete -c bloop -n "__fish_bloop_needs_command" -f -a "projects" -d 'Manage pr
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "keys" -d 'Manage project ingest keys'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "tokens" -d 'Manage API bearer tokens'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "alerts" -d 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "doctor" -d 'Check configuration, database, server and clock; exit 1 if anything is wrong'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "backup" -d 'Write a consistent copy of the database (safe while serve runs)'
@@ -357,6 +358,91 @@ complete -c bloop -n "__fish_bloop_using_subcommand prune" -s v -l verbose -d 'M
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "list" -d 'List alert rules'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "enable" -d 'Turn a rule on'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "disable" -d 'Turn a rule off'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "delete" -d 'Delete a rule'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "test" -d 'Send a test alert through the rule\'s channels and report each outcome'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l name -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l type -d 'new_issue | regression | threshold | spike' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l project -d 'Only this project (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l threshold -d 'threshold: events needed in the window' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l window -d 'threshold/spike: window length, e.g. 5m, 1h' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l per -d 'threshold: count per issue, route or project' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l multiplier -d 'spike: how many times the baseline rate' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l baseline-hours -d 'spike: hours of baseline' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l env -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l source -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l release -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l slack -d 'Slack incoming-webhook URL (repeatable)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l webhook -d 'Webhook URL (repeatable); signed with --webhook-secret or auth.hmac_secret' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l webhook-secret -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l email -d 'Email recipient (repeatable; needs [smtp])' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l disabled -d 'Create it disabled'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "list" -d 'List alert rules'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Turn a rule on'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn a rule off'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a rule'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send a test alert through the rule\'s channels and report each outcome'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand health" -l url -d 'Server to check (default: this machine\'s configured port)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand health" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand health" -l json -d 'Print the health document as JSON'
@@ -388,20 +474,21 @@ complete -c bloop -n "__fish_bloop_using_subcommand man" -s v -l verbose -d 'Mor
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "serve" -d 'Run the ingest server, query API and dashboard'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "sign" -d 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "send" -d 'Send a test error, or events from flags or a file, to a bloop server'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "query" -d 'Query issues: list, detail, stats, releases; change their status'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "projects" -d 'Manage projects'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "keys" -d 'Manage project ingest keys'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "tokens" -d 'Manage API bearer tokens'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "doctor" -d 'Check configuration, database, server and clock; exit 1 if anything is wrong'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "backup" -d 'Write a consistent copy of the database (safe while serve runs)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "man" -d 'Write man pages (bloop.1 and one per subcommand) into a directory'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune health doctor backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "serve" -d 'Run the ingest server, query API and dashboard'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "sign" -d 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "send" -d 'Send a test error, or events from flags or a file, to a bloop server'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "query" -d 'Query issues: list, detail, stats, releases; change their status'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "projects" -d 'Manage projects'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "keys" -d 'Manage project ingest keys'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "tokens" -d 'Manage API bearer tokens'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "alerts" -d 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "doctor" -d 'Check configuration, database, server and clock; exit 1 if anything is wrong'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "backup" -d 'Write a consistent copy of the database (safe while serve runs)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "man" -d 'Write man pages (bloop.1 and one per subcommand) into a directory'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "errors" -d 'List issues, most recently seen first'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "error" -d 'One issue: stack, breakdowns, samples and the last 24 hours'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "stats" -d 'Totals, unresolved issues, events in the last 24 h and top routes'
@@ -422,3 +509,9 @@ complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "list" -d 'List tokens (never their secrets)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "create" -d 'Create a token; it is printed once and stored only as a hash'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "revoke" -d 'Revoke a token now'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "list" -d 'List alert rules'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "enable" -d 'Turn a rule on'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "disable" -d 'Turn a rule off'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "delete" -d 'Delete a rule'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "test" -d 'Send a test alert through the rule\'s channels and report each outcome'

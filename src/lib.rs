@@ -11,6 +11,7 @@
 //! - [`client`]: the HTTP client behind `bloop send`.
 #![forbid(unsafe_code)]
 
+pub mod alert;
 pub mod client;
 pub mod config;
 pub mod doctor;

@@ -503,3 +503,96 @@ impl Target {
         }
     }
 }
+
+/// Alert rules, for `bloop alerts`.
+impl Target {
+    pub fn alerts(&mut self) -> Result<Vec<crate::alert::Rule>, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(crate::alert::list(conn, None)?
+                .iter()
+                .map(crate::alert::Rule::masked)
+                .collect()),
+            Target::Remote(api) => api.get("/v1/alerts", &[]),
+        }
+    }
+
+    pub fn create_alert(
+        &mut self,
+        rule: &crate::alert::NewRule,
+    ) -> Result<crate::alert::Rule, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(crate::alert::create(conn, rule)?.masked()),
+            Target::Remote(api) => {
+                api.post("/v1/alerts", serde_json::to_value(rule).unwrap_or_default())
+            }
+        }
+    }
+
+    pub fn set_alert_enabled(&mut self, id: i64, on: bool) -> Result<crate::alert::Rule, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(crate::alert::set_enabled(conn, id, on)?.masked()),
+            Target::Remote(api) => api.post(
+                &format!("/v1/alerts/{id}/{}", if on { "enable" } else { "disable" }),
+                json!({}),
+            ),
+        }
+    }
+
+    pub fn delete_alert(&mut self, id: i64) -> Result<crate::alert::Rule, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(crate::alert::delete(conn, id)?.masked()),
+            Target::Remote(api) => Ok(api
+                .call(
+                    reqwest::Method::DELETE,
+                    &format!("/v1/alerts/{id}"),
+                    &[],
+                    None,
+                )?
+                .0),
+        }
+    }
+
+    /// Sends a test alert through the rule's channels; remote servers send it themselves.
+    pub fn test_alert(&mut self, id: i64) -> Result<serde_json::Value, OpsError> {
+        match self {
+            Target::Local { conn, config } => {
+                let rule = crate::alert::get(conn, id)?;
+                let channels = crate::alert::eval::channels_for(&rule, config);
+                if channels.is_empty() {
+                    return Err(OpsError::Invalid {
+                        field: "channels".into(),
+                        message: "this rule has no channels, and BLOOP_SLACK_WEBHOOK_URL / BLOOP_WEBHOOK_URL are unset".into(),
+                    });
+                }
+                let path = config.database.path.clone();
+                let cfg = (**config).clone();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| OpsError::Invalid {
+                        field: "runtime".into(),
+                        message: e.to_string(),
+                    })?;
+                let outcomes = rt.block_on(async move {
+                    let pool = store::pool(&path, 1)?;
+                    let sender = crate::alert::deliver::Sender::new(&cfg, pool);
+                    let alert = crate::alert::eval::test_alert(&rule, &cfg);
+                    let mut out = Vec::new();
+                    for channel in channels {
+                        let o = crate::alert::deliver::Outgoing {
+                            rule_id: Some(rule.id),
+                            channel,
+                            alerts: vec![alert.clone()],
+                        };
+                        out.push(sender.deliver(&o).await);
+                    }
+                    Ok::<_, StoreError>(out)
+                })?;
+                Ok(
+                    json!({"rule_id": id, "ok": outcomes.iter().all(|o| o.ok), "outcomes": outcomes}),
+                )
+            }
+            Target::Remote(api) => api.post(&format!("/v1/alerts/{id}/test"), json!({})),
+        }
+    }
+}

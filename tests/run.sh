@@ -22,6 +22,13 @@ apt_install() {
 
 # openssl: the sign test compares `bloop sign` with `openssl dgst -hmac`.
 have openssl || apt_install openssl
+# python3 + aiosmtpd: a real SMTP server receives the alert emails.
+have python3 || apt_install python3
+if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  python3 -m pip install --quiet aiosmtpd 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages aiosmtpd 2>/dev/null \
+    || apt_install python3-aiosmtpd
+fi
 have cargo || { echo "tests/run.sh: a Rust toolchain (cargo) is required: https://rustup.rs" >&2; exit 1; }
 
 cargo test --locked "$@"

@@ -19,7 +19,7 @@ use crate::config::PipelineConfig;
 use crate::event::Event;
 use crate::store::now_ms;
 
-pub use writer::{write_batch, FlushReport, IssueChange};
+pub use writer::{write_batch, Breakdown, FlushReport, IssueChange};
 
 /// An event that passed validation, with what the server decided about it.
 #[derive(Debug, Clone)]
@@ -175,7 +175,7 @@ pub fn start(
     conn: Connection,
     channel_capacity: usize,
     cfg: &PipelineConfig,
-    reports: Option<mpsc::UnboundedSender<FlushReport>>,
+    reports: Option<mpsc::Sender<FlushReport>>,
 ) -> (Pipeline, Writer) {
     let (tx, rx) = mpsc::channel(channel_capacity);
     let stats = Arc::new(Stats::default());

@@ -20,6 +20,15 @@ pub struct FlushReport {
     pub changes: Vec<IssueChange>,
 }
 
+/// Events of one issue in a flush with the same environment, source and release.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown {
+    pub environment: String,
+    pub source: String,
+    pub release: String,
+    pub count: u64,
+}
+
 /// One issue touched by a flush.
 #[derive(Debug, Clone)]
 pub struct IssueChange {
@@ -30,8 +39,10 @@ pub struct IssueChange {
     pub count: u64,
     pub is_new: bool,
     pub regressed: bool,
-    /// The first event of the group (environment, release, message… for alert filters).
+    /// The first event of the group (for the alert's text).
     pub sample: Box<Accepted>,
+    /// The group's events by environment, source and release (for alert filters).
+    pub breakdown: Vec<Breakdown>,
 }
 
 pub(super) struct WriterLoop {
@@ -40,7 +51,7 @@ pub(super) struct WriterLoop {
     pub batch_size: usize,
     pub reservoir: usize,
     pub stats: Arc<Stats>,
-    pub reports: Option<mpsc::UnboundedSender<FlushReport>>,
+    pub reports: Option<mpsc::Sender<FlushReport>>,
 }
 
 impl WriterLoop {
@@ -101,10 +112,17 @@ impl WriterLoop {
                         }
                     }
                     if let Some(tx) = &self.reports {
-                        let _ = tx.send(FlushReport {
-                            committed_at: now,
-                            changes,
-                        });
+                        // Alerting must never slow ingest: if the evaluator is behind, this
+                        // flush is not evaluated (and that is logged).
+                        if tx
+                            .try_send(FlushReport {
+                                committed_at: now,
+                                changes,
+                            })
+                            .is_err()
+                        {
+                            tracing::warn!("alert evaluator is behind; a flush was not evaluated");
+                        }
                     }
                     batch.clear();
                     return;
@@ -177,6 +195,21 @@ pub fn write_batch(
             continue;
         }
         let first = group[0];
+        let mut breakdown: Vec<Breakdown> = Vec::new();
+        for a in group {
+            let e = &a.event;
+            match breakdown.iter_mut().find(|b| {
+                b.environment == e.environment && b.source == e.source && b.release == e.release
+            }) {
+                Some(b) => b.count += 1,
+                None => breakdown.push(Breakdown {
+                    environment: e.environment.clone(),
+                    source: e.source.clone(),
+                    release: e.release.clone(),
+                    count: 1,
+                }),
+            }
+        }
         changes.push(IssueChange {
             issue_id,
             project_id: first.project_id.clone(),
@@ -185,6 +218,7 @@ pub fn write_batch(
             is_new,
             regressed,
             sample: Box::new(first.clone()),
+            breakdown,
         });
     }
     ingest::add_project_hours(&tx, batch)?;

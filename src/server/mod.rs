@@ -3,6 +3,7 @@
 //! order: stop accepting → finish in-flight requests → drain the queue → final flush.
 
 mod admin;
+mod alerts;
 pub mod auth;
 pub mod error;
 mod health;
@@ -42,6 +43,9 @@ pub struct Inner {
     pub request_timeout: Duration,
     pub started: Instant,
     pub token_uses: auth::TokenUses,
+    pub alerts: crate::alert::deliver::Sender,
+    /// Bumped when alert rules change (the evaluator reloads on the next flush).
+    pub rules_version: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Deref for AppState {
@@ -65,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(query::router())
         .merge(admin::router())
+        .merge(alerts::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         // Backstop for anything that outlives its request deadline (handlers that read a body
@@ -97,11 +102,28 @@ pub async fn run(
     let keys = KeyCache::new(config.auth.hmac_secret.expose());
     keys.refresh(&writer_conn)?;
 
+    // Alerting: the writer reports each flush to the evaluator thread, which queues deliveries
+    // for the delivery worker. None of it is on the ingest path.
+    let alert_tasks = TaskTracker::new();
+    let alert_sender = crate::alert::deliver::Sender::new(&config, pool.clone());
+    let queue = crate::alert::deliver::start(alert_sender.clone(), &alert_tasks);
+    let (reports_tx, reports_rx) = tokio::sync::mpsc::channel(1024);
+    let rules_version = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let evaluator = crate::alert::eval::Evaluator::new(
+        store::open(&db_path)?,
+        &config,
+        queue.tx,
+        rules_version.clone(),
+    );
+    let evaluator = std::thread::Builder::new()
+        .name("bloop-alerts".into())
+        .spawn(move || evaluator.run(reports_rx))?;
+
     let (pipeline, writer) = pipeline::start(
         writer_conn,
         config.ingest.channel_capacity,
         &config.pipeline,
-        None,
+        Some(reports_tx),
     );
     let state = AppState::new(Inner {
         limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
@@ -112,6 +134,8 @@ pub async fn run(
         keys,
         started: Instant::now(),
         token_uses: Default::default(),
+        alerts: alert_sender,
+        rules_version,
     });
 
     let tasks = TaskTracker::new();
@@ -142,6 +166,16 @@ pub async fn run(
     tasks.wait().await;
     let queued = state.pipeline.queue_depth();
     writer.shutdown().await;
+    // The writer is gone, so the evaluator sees its channel close and ends; then the delivery
+    // worker finishes what is queued, within a bound (a hanging receiver must not hold the exit).
+    let _ = tokio::task::spawn_blocking(move || evaluator.join()).await;
+    alert_tasks.close();
+    if tokio::time::timeout(Duration::from_secs(5), alert_tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some alert deliveries were still in flight at shutdown");
+    }
     tracing::info!(
         flushed_at_shutdown = queued,
         written = state

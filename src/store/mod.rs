@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_tokens.sql"),
     include_str!("migrations/0003_settings.sql"),
     include_str!("migrations/0004_project_hourly.sql"),
+    include_str!("migrations/0005_alerts.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.

@@ -1,6 +1,7 @@
 //! Integration tests: a real server on 127.0.0.1, a temp database, real HTTP clients.
 #![allow(clippy::unwrap_used)]
 
+mod alerts;
 mod api;
 mod cli;
 mod cli_ops;

@@ -13,6 +13,8 @@ use rusqlite::Connection;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+pub mod receiver;
+
 pub const SECRET: &str = "test-secret";
 
 /// A config for tests: temp database, no rate limit unless a test sets one.

@@ -1,0 +1,276 @@
+//! `bloop alerts`: list, create, enable, disable, delete and test alert rules.
+
+use std::io::Write;
+
+use anyhow::{bail, Context};
+use bloop::alert::{Channel, NewRule, RuleConfig, ThresholdScope};
+
+use crate::common::{self, print_json, Remote};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Cmd,
+    #[command(flatten)]
+    remote: Remote,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Cmd {
+    /// List alert rules.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a rule: --type new_issue|regression|threshold|spike, with channels.
+    Create(Box<CreateArgs>),
+    /// Turn a rule on.
+    Enable {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Turn a rule off.
+    Disable {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a rule.
+    Delete {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a test alert through the rule's channels and report each outcome.
+    Test {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct CreateArgs {
+    #[arg(long)]
+    name: String,
+    /// new_issue | regression | threshold | spike
+    #[arg(long = "type", value_name = "TYPE")]
+    kind: String,
+    /// Only this project (default: every project).
+    #[arg(long)]
+    project: Option<String>,
+    /// threshold: events needed in the window.
+    #[arg(long)]
+    threshold: Option<u64>,
+    /// threshold/spike: window length, e.g. 5m, 1h.
+    #[arg(long)]
+    window: Option<String>,
+    /// threshold: count per issue, route or project.
+    #[arg(long, default_value = "issue")]
+    per: String,
+    /// spike: how many times the baseline rate.
+    #[arg(long)]
+    multiplier: Option<f64>,
+    /// spike: hours of baseline.
+    #[arg(long)]
+    baseline_hours: Option<u32>,
+    #[arg(long = "env", value_name = "ENV")]
+    environment: Option<String>,
+    #[arg(long)]
+    source: Option<String>,
+    #[arg(long)]
+    release: Option<String>,
+    /// Slack incoming-webhook URL (repeatable).
+    #[arg(long)]
+    slack: Vec<String>,
+    /// Webhook URL (repeatable); signed with --webhook-secret or auth.hmac_secret.
+    #[arg(long)]
+    webhook: Vec<String>,
+    #[arg(long)]
+    webhook_secret: Option<String>,
+    /// Email recipient (repeatable; needs [smtp]).
+    #[arg(long)]
+    email: Vec<String>,
+    /// Create it disabled.
+    #[arg(long)]
+    disabled: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+fn window_secs(w: &Option<String>, default: u64) -> anyhow::Result<u64> {
+    match w {
+        None => Ok(default),
+        Some(w) => Ok((bloop::timefmt::parse_duration_ms(w)
+            .with_context(|| format!("--window `{w}` is not a duration like 5m or 1h"))?
+            / 1000) as u64),
+    }
+}
+
+fn build(a: &CreateArgs) -> anyhow::Result<NewRule> {
+    let config = match a.kind.as_str() {
+        "new_issue" => RuleConfig::NewIssue,
+        "regression" => RuleConfig::Regression,
+        "threshold" => RuleConfig::Threshold {
+            threshold: a
+                .threshold
+                .context("--type threshold needs --threshold N")?,
+            window_secs: window_secs(&a.window, 300)?,
+            per: match a.per.as_str() {
+                "issue" => ThresholdScope::Issue,
+                "route" => ThresholdScope::Route,
+                "project" => ThresholdScope::Project,
+                other => bail!("--per must be issue, route or project, not `{other}`"),
+            },
+        },
+        "spike" => RuleConfig::Spike {
+            multiplier: a.multiplier.unwrap_or(3.0),
+            window_secs: window_secs(&a.window, 3600)?,
+            baseline_hours: a.baseline_hours.unwrap_or(24),
+        },
+        other => bail!("--type must be new_issue, regression, threshold or spike, not `{other}`"),
+    };
+    let mut channels: Vec<Channel> = a
+        .slack
+        .iter()
+        .map(|u| Channel::Slack {
+            webhook_url: u.clone(),
+        })
+        .collect();
+    channels.extend(a.webhook.iter().map(|u| Channel::Webhook {
+        url: u.clone(),
+        secret: a.webhook_secret.clone(),
+    }));
+    if !a.email.is_empty() {
+        channels.push(Channel::Email {
+            to: a.email.clone(),
+        });
+    }
+    Ok(NewRule {
+        name: a.name.clone(),
+        project_id: a.project.clone(),
+        config,
+        channels,
+        environment_filter: a.environment.clone(),
+        source_filter: a.source.clone(),
+        release_filter: a.release.clone(),
+        enabled: !a.disabled,
+    })
+}
+
+fn describe(c: &RuleConfig) -> String {
+    match c {
+        RuleConfig::NewIssue => "new issue".into(),
+        RuleConfig::Regression => "regression".into(),
+        RuleConfig::Threshold {
+            threshold,
+            window_secs,
+            per,
+        } => format!("≥ {threshold} events in {window_secs}s per {per:?}").to_lowercase(),
+        RuleConfig::Spike {
+            multiplier,
+            window_secs,
+            baseline_hours,
+        } => format!("spike ×{multiplier} over {window_secs}s vs {baseline_hours}h"),
+    }
+}
+
+pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
+    let create = matches!(args.command, Cmd::Create(_));
+    let mut target = args.remote.target(config, create)?;
+    match args.command {
+        Cmd::List { json } => {
+            let rules = target.alerts()?;
+            if json {
+                return print_json(out, &rules);
+            }
+            let mut t = common::table(&[
+                "id", "name", "project", "when", "filters", "channels", "enabled",
+            ]);
+            for r in &rules {
+                let filters: Vec<String> = [
+                    ("env", &r.environment_filter),
+                    ("source", &r.source_filter),
+                    ("release", &r.release_filter),
+                ]
+                .iter()
+                .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}:{v}")))
+                .collect();
+                let channels = if r.channels.is_empty() {
+                    "(environment)".to_string()
+                } else {
+                    r.channels
+                        .iter()
+                        .map(|c| c.kind())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                t.add_row(vec![
+                    r.id.to_string(),
+                    r.name.clone(),
+                    r.project_id.clone().unwrap_or_else(|| "(all)".into()),
+                    describe(&r.config),
+                    filters.join(" "),
+                    channels,
+                    if r.enabled { "yes".into() } else { "no".into() },
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+        Cmd::Create(a) => {
+            let rule = target.create_alert(&build(&a)?)?;
+            if a.json {
+                return print_json(out, &rule);
+            }
+            writeln!(
+                out,
+                "created alert rule {} ({}): {}",
+                rule.id,
+                rule.name,
+                describe(&rule.config)
+            )?;
+        }
+        Cmd::Enable { id, json } | Cmd::Disable { id, json } => {
+            let on = matches!(args.command, Cmd::Enable { .. });
+            let rule = target.set_alert_enabled(id, on)?;
+            if json {
+                return print_json(out, &rule);
+            }
+            writeln!(
+                out,
+                "alert rule {} {}",
+                rule.id,
+                if on { "enabled" } else { "disabled" }
+            )?;
+        }
+        Cmd::Delete { id, json } => {
+            let rule = target.delete_alert(id)?;
+            if json {
+                return print_json(out, &rule);
+            }
+            writeln!(out, "deleted alert rule {} ({})", rule.id, rule.name)?;
+        }
+        Cmd::Test { id, json } => {
+            let report = target.test_alert(id)?;
+            if json {
+                print_json(out, &report)?;
+            } else {
+                for o in report["outcomes"].as_array().into_iter().flatten() {
+                    writeln!(
+                        out,
+                        "{} {} {}: {}",
+                        if o["ok"] == true { "✓" } else { "✗" },
+                        o["channel"].as_str().unwrap_or(""),
+                        o["target"].as_str().unwrap_or(""),
+                        o["error"].as_str().unwrap_or("delivered")
+                    )?;
+                }
+            }
+            if report["ok"] != true {
+                bail!("the test alert did not reach every channel");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,454 @@
+//! The evaluator: a thread that receives a summary of every committed flush and decides which
+//! rules fire. `new_issue` and `regression` come from the database's own answer during the flush
+//! (so a restart never makes an old issue new again); thresholds and spikes use sliding windows
+//! in memory; cooldowns live in the database. Fired alerts of one rule in one flush become one
+//! digest per channel, handed to the bounded delivery queue.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use rusqlite::Connection;
+use tokio::sync::mpsc;
+
+use super::deliver::{Alert, Outgoing};
+use super::{Channel, Rule, RuleConfig, ThresholdScope};
+use crate::config::Config;
+use crate::pipeline::{FlushReport, IssueChange};
+use crate::store::{self, now_ms};
+
+/// How often rules are re-read from the database when the API did not signal a change.
+const RULES_TTL_MS: i64 = 1_000;
+/// Spikes are judged at most this often per rule and project.
+const SPIKE_EVERY_MS: i64 = 5_000;
+/// A spike needs at least this many events in its window (a handful is not a spike).
+const SPIKE_MIN_EVENTS: u64 = 10;
+
+pub struct Evaluator {
+    conn: Connection,
+    rules: Vec<Rule>,
+    rules_loaded: i64,
+    /// Bumped by the API on every rule change, so changes apply to the very next flush.
+    rules_version: Arc<AtomicU64>,
+    seen_version: u64,
+    /// (rule, key) → per-second counts inside the rule's window.
+    windows: HashMap<(i64, String), VecDeque<(i64, u64)>>,
+    spike_checked: HashMap<(i64, String), i64>,
+    cooldown_ms: i64,
+    zscore: f64,
+    public_url: String,
+    env_channels: Vec<Channel>,
+    queue: mpsc::Sender<Outgoing>,
+    pub dropped: Arc<AtomicU64>,
+    warned_no_channel: std::collections::HashSet<i64>,
+}
+
+impl Evaluator {
+    pub fn new(
+        conn: Connection,
+        config: &Config,
+        queue: mpsc::Sender<Outgoing>,
+        rules_version: Arc<AtomicU64>,
+    ) -> Self {
+        Self {
+            conn,
+            rules: Vec::new(),
+            rules_loaded: 0,
+            rules_version,
+            seen_version: 0,
+            windows: HashMap::new(),
+            spike_checked: HashMap::new(),
+            cooldown_ms: config.alerting.cooldown_secs as i64 * 1000,
+            zscore: config.analytics.zscore_threshold,
+            public_url: public_url(config),
+            env_channels: env_channels(config),
+            queue,
+            dropped: Arc::new(AtomicU64::new(0)),
+            warned_no_channel: Default::default(),
+        }
+    }
+
+    /// Runs until the report channel closes.
+    pub fn run(mut self, mut reports: mpsc::Receiver<FlushReport>) {
+        while let Some(report) = reports.blocking_recv() {
+            if let Err(e) = self.evaluate(&report) {
+                tracing::warn!(error = %e, "alert evaluation failed for a flush");
+            }
+        }
+    }
+
+    /// Re-reads rules when the API changed them, or every second (for changes by the CLI).
+    fn reload(&mut self, now: i64) -> Result<(), store::StoreError> {
+        let version = self.rules_version.load(Ordering::Acquire);
+        if version != self.seen_version || now - self.rules_loaded >= RULES_TTL_MS {
+            self.rules = super::enabled(&self.conn)?;
+            self.rules_loaded = now;
+            self.seen_version = version;
+        }
+        Ok(())
+    }
+
+    /// Decides what fires for one flush and queues the deliveries.
+    pub fn evaluate(&mut self, report: &FlushReport) -> Result<(), store::StoreError> {
+        let now = report.committed_at;
+        self.reload(now)?;
+        if self.rules.is_empty() {
+            return Ok(());
+        }
+        let rules = self.rules.clone();
+        let mut fired: Vec<(Rule, Vec<Alert>)> = Vec::new();
+        for rule in &rules {
+            let mut alerts = Vec::new();
+            for ch in &report.changes {
+                if rule
+                    .project_id
+                    .as_deref()
+                    .is_some_and(|p| p != &*ch.project_id)
+                {
+                    continue;
+                }
+                let matching = matching_events(rule, ch);
+                if matching == 0 {
+                    continue;
+                }
+                if let Some(a) = self.judge(rule, ch, matching, now)? {
+                    alerts.push(a);
+                }
+            }
+            if let RuleConfig::Spike { .. } = rule.config {
+                let mut projects: Vec<&str> = report
+                    .changes
+                    .iter()
+                    .filter(|c| {
+                        rule.project_id
+                            .as_deref()
+                            .is_none_or(|p| p == &*c.project_id)
+                    })
+                    .map(|c| &*c.project_id)
+                    .collect();
+                projects.sort();
+                projects.dedup();
+                for p in projects {
+                    if let Some(a) = self.judge_spike(rule, p, now)? {
+                        alerts.push(a);
+                    }
+                }
+            }
+            if !alerts.is_empty() {
+                fired.push((rule.clone(), alerts));
+            }
+        }
+        for (rule, alerts) in fired {
+            let channels = if rule.channels.is_empty() {
+                self.env_channels.clone()
+            } else {
+                rule.channels.clone()
+            };
+            if channels.is_empty() && self.warned_no_channel.insert(rule.id) {
+                tracing::warn!(rule = rule.id, "alert rule fired but has no channel (and BLOOP_SLACK_WEBHOOK_URL / BLOOP_WEBHOOK_URL are unset)");
+            }
+            for channel in channels {
+                let o = Outgoing {
+                    rule_id: Some(rule.id),
+                    channel,
+                    alerts: alerts.clone(),
+                };
+                if let Err(e) = self.queue.try_send(o) {
+                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                    let o = match e {
+                        mpsc::error::TrySendError::Full(o)
+                        | mpsc::error::TrySendError::Closed(o) => o,
+                    };
+                    tracing::warn!(
+                        rule = rule.id,
+                        "alert delivery queue is full; dropping a delivery"
+                    );
+                    let _ = super::record_delivery(
+                        &self.conn,
+                        o.rule_id,
+                        o.channel.kind(),
+                        &o.channel.target(),
+                        &o.title(),
+                        "dropped",
+                        0,
+                        Some("delivery queue full"),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `n` events at `now` to the window `(rule, key)` and returns the count inside it.
+    fn window_add(&mut self, rule: i64, key: &str, window_ms: i64, now: i64, n: u64) -> u64 {
+        let w = self.windows.entry((rule, key.to_string())).or_default();
+        let sec = now / 1000;
+        match w.back_mut() {
+            Some((s, c)) if *s == sec => *c += n,
+            _ => w.push_back((sec, n)),
+        }
+        let oldest = (now - window_ms) / 1000;
+        while w.front().is_some_and(|(s, _)| *s <= oldest) {
+            w.pop_front();
+        }
+        w.iter().map(|(_, c)| c).sum()
+    }
+
+    fn issue_silenced(&self, issue_id: i64) -> Result<bool, store::StoreError> {
+        let status: Option<String> = rusqlite::OptionalExtension::optional(
+            self.conn
+                .prepare_cached("SELECT status FROM issues WHERE id = ?1")?
+                .query_row([issue_id], |r| r.get(0)),
+        )?;
+        Ok(matches!(status.as_deref(), Some("ignored" | "muted")))
+    }
+
+    fn judge(
+        &mut self,
+        rule: &Rule,
+        ch: &IssueChange,
+        matching: u64,
+        now: i64,
+    ) -> Result<Option<Alert>, store::StoreError> {
+        let (kind, key, count, reason) = match &rule.config {
+            RuleConfig::NewIssue if ch.is_new => (
+                "new_issue",
+                format!("issue:{}", ch.issue_id),
+                matching,
+                "first event of a new issue".to_string(),
+            ),
+            RuleConfig::Regression if ch.regressed => (
+                "regression",
+                format!("issue:{}", ch.issue_id),
+                matching,
+                "a resolved issue received a new event".to_string(),
+            ),
+            RuleConfig::Threshold {
+                threshold,
+                window_secs,
+                per,
+            } => {
+                let key = match per {
+                    ThresholdScope::Issue => format!("issue:{}", ch.issue_id),
+                    ThresholdScope::Route => format!(
+                        "route:{}:{}",
+                        ch.project_id,
+                        ch.sample.event.route_or_procedure.as_deref().unwrap_or("")
+                    ),
+                    ThresholdScope::Project => format!("project:{}", ch.project_id),
+                };
+                let in_window =
+                    self.window_add(rule.id, &key, *window_secs as i64 * 1000, now, matching);
+                if in_window < *threshold {
+                    return Ok(None);
+                }
+                (
+                    "threshold",
+                    key,
+                    in_window,
+                    format!("{in_window} events in {window_secs}s (threshold {threshold})"),
+                )
+            }
+            RuleConfig::Spike { window_secs, .. } => {
+                let key = format!("spike:{}", ch.project_id);
+                self.window_add(rule.id, &key, *window_secs as i64 * 1000, now, matching);
+                return Ok(None);
+            }
+            _ => return Ok(None),
+        };
+        // Ignored and muted issues never alert (project-wide thresholds are not one issue's).
+        let per_issue = !matches!(
+            rule.config,
+            RuleConfig::Threshold {
+                per: ThresholdScope::Route | ThresholdScope::Project,
+                ..
+            }
+        );
+        if per_issue && self.issue_silenced(ch.issue_id)? {
+            return Ok(None);
+        }
+        if !super::try_fire(&self.conn, rule.id, &key, now, self.cooldown_ms)? {
+            return Ok(None);
+        }
+        let e = &ch.sample.event;
+        Ok(Some(Alert {
+            rule_id: rule.id,
+            rule_name: rule.name.clone(),
+            kind: kind.into(),
+            project_id: ch.project_id.to_string(),
+            fingerprint: Some(ch.fingerprint.clone()),
+            error_type: Some(e.error_type.clone()),
+            message: Some(e.message.clone()),
+            source: Some(e.source.clone()),
+            environment: Some(e.environment.clone()),
+            release: Some(e.release.clone()),
+            route: e.route_or_procedure.clone(),
+            count,
+            reason,
+            link: format!(
+                "{}/issues/{}/{}",
+                self.public_url, ch.project_id, ch.fingerprint
+            ),
+            fired_at: now,
+        }))
+    }
+
+    fn judge_spike(
+        &mut self,
+        rule: &Rule,
+        project: &str,
+        now: i64,
+    ) -> Result<Option<Alert>, store::StoreError> {
+        let RuleConfig::Spike {
+            multiplier,
+            window_secs,
+            baseline_hours,
+        } = rule.config
+        else {
+            return Ok(None);
+        };
+        let key = format!("spike:{project}");
+        let window_count = self.window_add(rule.id, &key, window_secs as i64 * 1000, now, 0);
+        if window_count < SPIKE_MIN_EVENTS {
+            return Ok(None);
+        }
+        let checked = self
+            .spike_checked
+            .entry((rule.id, key.clone()))
+            .or_insert(0);
+        if now - *checked < SPIKE_EVERY_MS {
+            return Ok(None);
+        }
+        *checked = now;
+        let hour = now - now.rem_euclid(3_600_000);
+        let start = hour - baseline_hours as i64 * 3_600_000;
+        let mut counts = vec![0f64; baseline_hours as usize];
+        let mut st = self.conn.prepare_cached(
+            "SELECT hour, count FROM project_hourly WHERE project_id = ?1 AND hour >= ?2 AND hour < ?3",
+        )?;
+        let rows = st.query_map(rusqlite::params![project, start, hour], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (h, c) = row?;
+            let i = ((h - start) / 3_600_000) as usize;
+            if i < counts.len() {
+                counts[i] = c as f64;
+            }
+        }
+        let n = counts.len() as f64;
+        let mean = counts.iter().sum::<f64>() / n;
+        let sd = (counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / n).sqrt();
+        let rate = window_count as f64 * 3600.0 / window_secs as f64;
+        let z = if sd > 0.0 {
+            (rate - mean) / sd
+        } else if rate > mean {
+            f64::INFINITY
+        } else {
+            0.0
+        };
+        if rate < multiplier * mean || z < self.zscore {
+            return Ok(None);
+        }
+        if !super::try_fire(&self.conn, rule.id, &key, now, self.cooldown_ms)? {
+            return Ok(None);
+        }
+        Ok(Some(Alert {
+            rule_id: rule.id,
+            rule_name: rule.name.clone(),
+            kind: "spike".into(),
+            project_id: project.to_string(),
+            fingerprint: None,
+            error_type: None,
+            message: None,
+            source: None,
+            environment: rule.environment_filter.clone(),
+            release: None,
+            route: None,
+            count: window_count,
+            reason: format!(
+                "{window_count} events in {window_secs}s ({rate:.0}/h) vs a baseline of {mean:.1}/h (z = {})",
+                if z.is_finite() { format!("{z:.1}") } else { "∞".into() }
+            ),
+            link: format!("{}/?project={project}", self.public_url),
+            fired_at: now,
+        }))
+    }
+}
+
+/// Events of `ch` that pass the rule's environment / source / release filters.
+fn matching_events(rule: &Rule, ch: &IssueChange) -> u64 {
+    ch.breakdown
+        .iter()
+        .filter(|b| {
+            rule.environment_filter
+                .as_deref()
+                .is_none_or(|f| f == b.environment)
+                && rule.source_filter.as_deref().is_none_or(|f| f == b.source)
+                && rule
+                    .release_filter
+                    .as_deref()
+                    .is_none_or(|f| f == b.release)
+        })
+        .map(|b| b.count)
+        .sum()
+}
+
+/// Links in alerts start here.
+pub fn public_url(config: &Config) -> String {
+    if !config.server.public_url.is_empty() {
+        return config.server.public_url.trim_end_matches('/').to_string();
+    }
+    let host = match config.server.host.as_str() {
+        "0.0.0.0" | "::" | "" => "localhost",
+        h => h,
+    };
+    format!("http://{host}:{}", config.server.port)
+}
+
+/// Builds a test alert for rule `rule` (what `POST /v1/alerts/{id}/test` sends).
+pub fn test_alert(rule: &Rule, config: &Config) -> Alert {
+    Alert {
+        rule_id: rule.id,
+        rule_name: rule.name.clone(),
+        kind: "test".into(),
+        project_id: rule.project_id.clone().unwrap_or_else(|| "default".into()),
+        fingerprint: None,
+        error_type: Some("BloopTestAlert".into()),
+        message: Some(format!("Test of alert rule \"{}\"", rule.name)),
+        source: None,
+        environment: rule.environment_filter.clone(),
+        release: rule.release_filter.clone(),
+        route: None,
+        count: 1,
+        reason: "sent on request to check the channel".into(),
+        link: public_url(config),
+        fired_at: now_ms(),
+    }
+}
+
+/// The channels a rule sends to (its own, else the environment's).
+pub fn channels_for(rule: &Rule, config: &Config) -> Vec<Channel> {
+    if rule.channels.is_empty() {
+        env_channels(config)
+    } else {
+        rule.channels.clone()
+    }
+}
+
+/// `BLOOP_SLACK_WEBHOOK_URL` and `BLOOP_WEBHOOK_URL` as channels.
+pub fn env_channels(config: &Config) -> Vec<Channel> {
+    let mut out = Vec::new();
+    if let Some(u) = &config.alerting.slack_webhook_url {
+        out.push(Channel::Slack {
+            webhook_url: u.expose().to_string(),
+        });
+    }
+    if let Some(u) = &config.alerting.webhook_url {
+        out.push(Channel::Webhook {
+            url: u.expose().to_string(),
+            secret: None,
+        });
+    }
+    out
+}

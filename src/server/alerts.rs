@@ -1,0 +1,208 @@
+//! `/v1/alerts`: rule CRUD, `POST /v1/alerts/{id}/test` (sends through the rule's real channels
+//! and reports each outcome) and `GET /v1/alerts/{id}/deliveries` (the last 100). Scopes
+//! `alerts:read` / `alerts:write`; a project-pinned token sees and changes only its project's
+//! rules (and may read global ones).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+
+use super::auth::Caller;
+use super::error::ApiError;
+use super::AppState;
+use crate::alert::{self, deliver, Delivery, NewRule, Rule};
+use crate::store::{self, tokens::Scope};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/alerts", get(list).post(create))
+        .route("/v1/alerts/{id}", get(show).put(replace).delete(remove))
+        .route("/v1/alerts/{id}/test", post(test))
+        .route("/v1/alerts/{id}/enable", post(enable))
+        .route("/v1/alerts/{id}/disable", post(disable))
+        .route("/v1/alerts/{id}/deliveries", get(deliveries))
+}
+
+fn changed(st: &AppState) {
+    st.rules_version
+        .fetch_add(1, std::sync::atomic::Ordering::Release);
+}
+
+fn parse(bytes: &[u8]) -> Result<NewRule, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let mut err = ApiError::bad_request("invalid_body", e.inner().to_string());
+        if field != "." {
+            err = err.field(field);
+        }
+        err
+    })
+}
+
+/// The rule, if this caller may see it; `write` also requires that it is not a global rule
+/// seen through a pinned token.
+async fn visible(st: &AppState, caller: &Caller, id: i64, write: bool) -> Result<Rule, ApiError> {
+    let r = store::with_conn(&st.pool, move |c| alert::get(c, id)).await?;
+    match (&r.project_id, caller.pinned()) {
+        (Some(p), _) => caller.check_project(p)?,
+        (None, Some(_)) if write => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden_project",
+                "a project-pinned token cannot change global rules",
+            ))
+        }
+        _ => {}
+    }
+    Ok(r)
+}
+
+/// A pinned caller's new rules belong to its project.
+fn pin_rule(caller: &Caller, rule: &mut NewRule) -> Result<(), ApiError> {
+    if let Some(pin) = caller.pinned() {
+        match &rule.project_id {
+            Some(p) => caller.check_project(p)?,
+            None => rule.project_id = Some(pin.to_string()),
+        }
+    }
+    Ok(())
+}
+
+async fn list(State(st): State<AppState>, caller: Caller) -> Result<Json<Vec<Rule>>, ApiError> {
+    caller.require(Scope::AlertsRead)?;
+    let pin = caller.pinned().map(String::from);
+    let rules = store::with_conn(&st.pool, move |c| alert::list(c, pin.as_deref())).await?;
+    Ok(Json(rules.iter().map(Rule::masked).collect()))
+}
+
+async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Rule>), ApiError> {
+    caller.require(Scope::AlertsWrite)?;
+    let mut rule = parse(&body)?;
+    pin_rule(&caller, &mut rule)?;
+    let r = store::with_conn(&st.pool, move |c| alert::create(c, &rule)).await?;
+    changed(&st);
+    Ok((StatusCode::CREATED, Json(r.masked())))
+}
+
+async fn show(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Rule>, ApiError> {
+    caller.require(Scope::AlertsRead)?;
+    Ok(Json(visible(&st, &caller, id, false).await?.masked()))
+}
+
+async fn replace(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<Rule>, ApiError> {
+    caller.require(Scope::AlertsWrite)?;
+    visible(&st, &caller, id, true).await?;
+    let mut rule = parse(&body)?;
+    pin_rule(&caller, &mut rule)?;
+    let r = store::with_conn(&st.pool, move |c| alert::update(c, id, &rule)).await?;
+    changed(&st);
+    Ok(Json(r.masked()))
+}
+
+async fn remove(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Rule>, ApiError> {
+    caller.require(Scope::AlertsWrite)?;
+    visible(&st, &caller, id, true).await?;
+    let r = store::with_conn(&st.pool, move |c| alert::delete(c, id)).await?;
+    changed(&st);
+    Ok(Json(r.masked()))
+}
+
+async fn set_enabled(
+    st: AppState,
+    caller: Caller,
+    id: i64,
+    on: bool,
+) -> Result<Json<Rule>, ApiError> {
+    caller.require(Scope::AlertsWrite)?;
+    visible(&st, &caller, id, true).await?;
+    let r = store::with_conn(&st.pool, move |c| alert::set_enabled(c, id, on)).await?;
+    changed(&st);
+    Ok(Json(r.masked()))
+}
+
+async fn enable(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Rule>, ApiError> {
+    set_enabled(st, caller, id, true).await
+}
+
+async fn disable(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Rule>, ApiError> {
+    set_enabled(st, caller, id, false).await
+}
+
+#[derive(Serialize)]
+struct TestReport {
+    rule_id: i64,
+    ok: bool,
+    outcomes: Vec<deliver::Outcome>,
+}
+
+async fn test(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<TestReport>, ApiError> {
+    caller.require(Scope::AlertsWrite)?;
+    let rule = visible(&st, &caller, id, false).await?;
+    let channels = alert::eval::channels_for(&rule, &st.config);
+    if channels.is_empty() {
+        return Err(ApiError::bad_request(
+            "no_channels",
+            "this rule has no channels, and BLOOP_SLACK_WEBHOOK_URL / BLOOP_WEBHOOK_URL are unset",
+        )
+        .field("channels"));
+    }
+    let alert = alert::eval::test_alert(&rule, &st.config);
+    let mut outcomes = Vec::new();
+    for channel in channels {
+        let o = deliver::Outgoing {
+            rule_id: Some(rule.id),
+            channel,
+            alerts: vec![alert.clone()],
+        };
+        outcomes.push(st.alerts.deliver(&o).await);
+    }
+    Ok(Json(TestReport {
+        rule_id: rule.id,
+        ok: outcomes.iter().all(|o| o.ok),
+        outcomes,
+    }))
+}
+
+async fn deliveries(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Delivery>>, ApiError> {
+    caller.require(Scope::AlertsRead)?;
+    visible(&st, &caller, id, false).await?;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| alert::deliveries(c, id)).await?,
+    ))
+}
