@@ -111,8 +111,13 @@ impl<'de> Deserialize<'de> for RawTimestamp {
 }
 
 /// The wire shape of one event. Unknown fields are ignored so newer clients keep working.
-#[derive(Debug, Deserialize)]
-struct WireEvent<'a> {
+/// `timestamp`, `error_type` and `message` are required (checked in [`validate`], so a missing
+/// one is named in the error).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "IngestEvent")]
+pub(crate) struct WireEvent<'a> {
+    /// Epoch time: below 10^11 it is seconds, otherwise milliseconds.
+    #[schemars(with = "Option<f64>")]
     timestamp: Option<RawTimestamp>,
     error_type: Option<String>,
     message: Option<String>,
@@ -129,7 +134,9 @@ struct WireEvent<'a> {
     user_id_hash: Option<String>,
     device_id_hash: Option<String>,
     fingerprint: Option<String>,
+    /// A JSON object.
     #[serde(borrow)]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     metadata: Option<&'a RawValue>,
 }
 
@@ -383,9 +390,11 @@ fn validate(w: WireEvent<'_>, caps: &IngestConfig) -> Result<Event, EventError> 
     })
 }
 
-#[derive(Deserialize)]
-struct WireBatch<'a> {
+#[derive(Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "IngestBatch")]
+pub(crate) struct WireBatch<'a> {
     #[serde(borrow)]
+    #[schemars(with = "Vec<WireEvent<'static>>")]
     events: Vec<&'a RawValue>,
 }
 

@@ -145,7 +145,7 @@ pub enum Target {
 }
 
 /// A created project with its first ingest key.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct CreatedProject {
     #[serde(flatten)]
     pub project: Project,

@@ -15,7 +15,7 @@ const DAY_MS: i64 = 86_400_000;
 /// Settings key for the runtime override of `retention.raw_events_days`.
 pub const RAW_DAYS_SETTING: &str = "retention.raw_events_days";
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ProjectPrune {
     pub project: String,
     pub retention_days: u32,
@@ -23,7 +23,7 @@ pub struct ProjectPrune {
     pub events: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct PruneReport {
     pub dry_run: bool,
     pub events: i64,

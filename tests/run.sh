@@ -29,6 +29,11 @@ if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
     || python3 -m pip install --quiet --break-system-packages aiosmtpd 2>/dev/null \
     || apt_install python3-aiosmtpd
 fi
+# openapi-spec-validator: checks docs/openapi.json is valid OpenAPI 3.1.
+if ! python3 -c "import openapi_spec_validator" >/dev/null 2>&1; then
+  python3 -m pip install --quiet openapi-spec-validator 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages openapi-spec-validator
+fi
 have cargo || { echo "tests/run.sh: a Rust toolchain (cargo) is required: https://rustup.rs" >&2; exit 1; }
 
 cargo test --locked "$@"

@@ -200,7 +200,7 @@ async fn resolve_checked(
 }
 
 /// Outcome of one delivery.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
     pub channel: String,
     pub target: String,

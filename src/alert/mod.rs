@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::store::{now_ms, StoreError};
 
 /// What a rule watches for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RuleConfig {
     /// The first event of a fingerprint in a project.
@@ -48,7 +48,9 @@ fn default_baseline() -> u32 {
     24
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ThresholdScope {
     #[default]
@@ -58,7 +60,7 @@ pub enum ThresholdScope {
 }
 
 /// Where a rule's alerts go.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Channel {
     Slack {
@@ -124,7 +126,7 @@ pub fn mask_url(url: &str) -> String {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rule {
     pub id: i64,
     pub name: String,
@@ -149,7 +151,7 @@ impl Rule {
 }
 
 /// A rule as created or replaced through the API or CLI.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRule {
     pub name: String,
@@ -413,7 +415,7 @@ pub fn delete(conn: &Connection, id: i64) -> Result<Rule, StoreError> {
 }
 
 /// One attempt to deliver an alert, as the delivery log shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Delivery {
     pub id: i64,
     pub rule_id: Option<i64>,

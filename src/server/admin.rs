@@ -14,6 +14,7 @@ use super::auth::Caller;
 use super::error::ApiError;
 use super::query::Params;
 use super::AppState;
+use crate::ops::CreatedProject;
 use crate::store::keys::{self, KeyRow};
 use crate::store::projects::{self, Project};
 use crate::store::tokens::{self, CreatedToken, Scope, Token};
@@ -62,19 +63,11 @@ async fn list_projects(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NewProject {
+pub(crate) struct NewProject {
     name: String,
     slug: Option<String>,
-}
-
-#[derive(Serialize)]
-struct CreatedProject {
-    #[serde(flatten)]
-    project: Project,
-    /// The project's first ingest key (shown in full once; listed masked later).
-    key: KeyRow,
 }
 
 async fn create_project(
@@ -117,12 +110,13 @@ async fn show_project(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ProjectUpdate {
+pub(crate) struct ProjectUpdate {
     name: Option<String>,
     /// Days of raw events to keep; `null` falls back to `retention.raw_events_days`.
-    #[serde(default, with = "double_option")]
+    #[serde(default, deserialize_with = "double_option::deserialize")]
+    #[schemars(with = "Option<u32>")]
     retention_days: Option<Option<u32>>,
 }
 
@@ -170,8 +164,8 @@ async fn delete_project(
 }
 
 /// A key as listed: masked unless `reveal` was asked for (and allowed).
-#[derive(Serialize)]
-struct KeyView {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct KeyView {
     id: i64,
     project_id: String,
     name: String,
@@ -221,9 +215,9 @@ async fn list_keys(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NewKey {
+pub(crate) struct NewKey {
     name: Option<String>,
 }
 
@@ -252,9 +246,9 @@ async fn owned_key(st: &AppState, caller: &Caller, id: i64) -> Result<KeyRow, Ap
     Ok(k)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RotateBody {
+pub(crate) struct RotateBody {
     /// How long the old key keeps working: `1h`, `30m`… (default: revoked now).
     grace: Option<String>,
     name: Option<String>,
@@ -311,9 +305,9 @@ async fn list_tokens(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NewToken {
+pub(crate) struct NewToken {
     name: String,
     scopes: Vec<String>,
     project: Option<String>,
@@ -378,9 +372,9 @@ async fn revoke_token(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct PruneBody {
+pub(crate) struct PruneBody {
     days: Option<u32>,
     project: Option<String>,
     #[serde(default)]
@@ -422,16 +416,16 @@ async fn prune(
     ))
 }
 
-#[derive(Serialize)]
-struct ProjectRetention {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct ProjectRetention {
     project: String,
     /// The project's own setting; `null` = the default.
     retention_days: Option<u32>,
     effective_days: u32,
 }
 
-#[derive(Serialize)]
-struct RetentionView {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct RetentionView {
     raw_events_days: u32,
     configured_raw_events_days: u32,
     hourly_counts_days: u32,
@@ -471,12 +465,13 @@ async fn retention_view(st: &AppState, caller: &Caller) -> Result<RetentionView,
     .await?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RetentionUpdate {
+pub(crate) struct RetentionUpdate {
     /// Without a project: the default for every project (`null` = back to config.toml).
     project: Option<String>,
-    #[serde(with = "double_option", default)]
+    #[serde(default, deserialize_with = "double_option::deserialize")]
+    #[schemars(with = "Option<u32>")]
     raw_events_days: Option<Option<u32>>,
 }
 

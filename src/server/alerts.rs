@@ -156,8 +156,8 @@ async fn disable(
     set_enabled(st, caller, id, false).await
 }
 
-#[derive(Serialize)]
-struct TestReport {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct TestReport {
     rule_id: i64,
     ok: bool,
     outcomes: Vec<deliver::Outcome>,

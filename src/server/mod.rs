@@ -9,6 +9,7 @@ pub mod error;
 mod health;
 pub mod ingest;
 pub mod keys;
+pub mod openapi;
 pub mod query;
 pub mod ratelimit;
 
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(query::router())
         .merge(admin::router())
         .merge(alerts::router())
+        .merge(openapi::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         // Backstop for anything that outlives its request deadline (handlers that read a body

@@ -220,9 +220,9 @@ async fn error_history(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct StatusBody {
+pub(crate) struct StatusBody {
     release: Option<String>,
     project: Option<String>,
 }

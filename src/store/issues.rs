@@ -175,7 +175,7 @@ pub fn query_from_params<'a>(
 }
 
 /// One issue, in the field names existing bloop scripts read.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct IssueRow {
     pub project_id: String,
     pub fingerprint: String,
@@ -378,7 +378,7 @@ pub fn find(
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Breakdown {
     /// The release or environment.
     pub name: String,
@@ -387,14 +387,14 @@ pub struct Breakdown {
     pub last_seen: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Sample {
     pub received_at: i64,
     pub event: serde_json::Value,
 }
 
 /// One raw event as received.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Occurrence {
     pub id: i64,
     pub received_at: i64,
@@ -416,7 +416,7 @@ pub struct Occurrence {
     pub metadata: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct IssueDetail {
     pub issue: IssueRow,
     pub releases: Vec<Breakdown>,
@@ -518,7 +518,7 @@ pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreEr
     })
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct HourCount {
     /// Start of the hour, epoch ms (server time).
     pub hour_bucket: i64,
@@ -643,7 +643,7 @@ pub fn trends_by_issue(
         .collect())
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct StatusChange {
     pub old_status: String,
     pub new_status: String,
@@ -716,7 +716,7 @@ pub fn set_status(
     Ok(row)
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ReleaseSummary {
     pub release: String,
     pub issues: i64,
@@ -760,13 +760,13 @@ pub fn releases(
     Ok(rows)
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct RouteCount {
     pub route: String,
     pub count: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Stats {
     pub total_errors: i64,
     pub unresolved_errors: i64,

@@ -32,7 +32,7 @@ pub fn mask(key: &str) -> String {
     format!("{}…{}", &key[..head_end], tail)
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct KeyRow {
     pub id: i64,
     pub project_id: String,
@@ -122,7 +122,7 @@ pub fn revoke_at(conn: &Connection, id: i64, at: i64) -> Result<KeyRow, StoreErr
 }
 
 /// A rotated key: the new one, and the old one with the time it stops working.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rotated {
     pub new_key: KeyRow,
     pub old_key: KeyRow,

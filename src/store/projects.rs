@@ -8,7 +8,7 @@ use super::{now_ms, StoreError};
 
 pub const DEFAULT_PROJECT: &str = "default";
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Project {
     pub id: String,
     pub name: String,
@@ -170,7 +170,7 @@ pub fn set_retention(
 }
 
 /// What deleting a project removed.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Deleted {
     pub project: String,
     pub issues: i64,

@@ -15,7 +15,19 @@ use super::{now_ms, StoreError};
 pub const TOKEN_PREFIX: &str = "bloop_tk_";
 
 /// What a token may do. `Admin` implies every other scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+    schemars::JsonSchema,
+)]
 pub enum Scope {
     #[serde(rename = "errors:read")]
     ErrorsRead,
@@ -101,7 +113,7 @@ pub fn parse_scopes(s: &str) -> Result<Vec<Scope>, StoreError> {
     Ok(out)
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Token {
     pub id: i64,
     pub name: String,
@@ -122,7 +134,7 @@ impl Token {
 }
 
 /// A newly created token: the only time its secret is available.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreatedToken {
     pub token: String,
     #[serde(flatten)]

@@ -9,5 +9,6 @@ mod common;
 mod ingest;
 mod lifecycle;
 mod matrix;
+mod openapi;
 mod ops_tools;
 mod snapshots_api;
