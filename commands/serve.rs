@@ -32,12 +32,6 @@ pub fn run(mut config: bloop::Config, args: Args) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(&addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
-        let local = listener.local_addr()?;
-        tracing::info!(
-            database = %config.database.path.display(),
-            "bloop {} listening on http://{local}",
-            env!("CARGO_PKG_VERSION")
-        );
         let token = CancellationToken::new();
         let server = async {
             let r = bloop::server::run(config, listener, token.clone()).await;

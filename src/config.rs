@@ -119,6 +119,8 @@ pub struct IngestConfig {
     pub max_message_bytes: usize,
     pub max_batch_size: usize,
     pub channel_capacity: usize,
+    /// When the queue is full, how long a request waits for room before its events are dropped.
+    pub enqueue_wait_ms: u64,
 }
 
 impl Default for IngestConfig {
@@ -130,6 +132,7 @@ impl Default for IngestConfig {
             max_message_bytes: 2048,
             max_batch_size: 50,
             channel_capacity: 8192,
+            enqueue_wait_ms: 250,
         }
     }
 }
@@ -432,8 +435,14 @@ impl Config {
         if i.max_batch_size == 0 {
             return bad("ingest.max_batch_size", "must be at least 1");
         }
-        if i.channel_capacity == 0 {
-            return bad("ingest.channel_capacity", "must be at least 1");
+        if i.channel_capacity < i.max_batch_size {
+            return bad(
+                "ingest.channel_capacity",
+                "must be at least ingest.max_batch_size (a batch is queued whole)",
+            );
+        }
+        if i.enqueue_wait_ms > 10_000 {
+            return bad("ingest.enqueue_wait_ms", "must be at most 10000");
         }
         if i.max_message_bytes == 0 {
             return bad("ingest.max_message_bytes", "must be at least 1");

@@ -121,25 +121,32 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// Queues all `events` or none of them (a batch is never half-queued).
-    pub fn submit(&self, events: Vec<Accepted>) -> Submit {
+    /// Queues all `events` or none of them (a batch is never half-queued). When the queue is
+    /// full, waits up to `wait` for room — back-pressure that slows an unpaced client to the
+    /// writer's pace instead of dropping — and only then drops (and counts) the events.
+    pub async fn submit(&self, events: Vec<Accepted>, wait: Duration) -> Submit {
         let n = events.len();
         if n == 0 {
             return Submit::Queued;
         }
-        match self.tx.try_reserve_many(n) {
-            Ok(permits) => {
-                for (permit, a) in permits.zip(events) {
-                    permit.send(Msg::Event(Box::new(a)));
-                }
-                Submit::Queued
-            }
+        let permits = match self.tx.try_reserve_many(n) {
+            Ok(p) => p,
+            Err(mpsc::error::TrySendError::Closed(())) => return Submit::Closed,
             Err(mpsc::error::TrySendError::Full(())) => {
-                self.stats.record_drop(DropReason::QueueFull, n as u64);
-                Submit::Dropped
+                match tokio::time::timeout(wait, self.tx.reserve_many(n)).await {
+                    Ok(Ok(p)) => p,
+                    Ok(Err(_)) => return Submit::Closed,
+                    Err(_) => {
+                        self.stats.record_drop(DropReason::QueueFull, n as u64);
+                        return Submit::Dropped;
+                    }
+                }
             }
-            Err(mpsc::error::TrySendError::Closed(())) => Submit::Closed,
+        };
+        for (permit, a) in permits.zip(events) {
+            permit.send(Msg::Event(Box::new(a)));
         }
+        Submit::Queued
     }
 
     /// Events waiting for the writer.

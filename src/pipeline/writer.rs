@@ -170,13 +170,16 @@ pub fn write_batch(
     let mut rng = rand::rng();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut changes = Vec::with_capacity(if report { groups.len() } else { 0 });
+    let mut values = Vec::with_capacity(groups.len());
     for group in &groups {
         let GroupSummary {
             issue_id,
             is_new,
             regressed,
             previous_count,
+            issue_values,
         } = ingest::write_group(&tx, group)?;
+        values.push((issue_id, issue_values));
         // Uniform reservoir sampling: the k-th event of the issue (1-based) takes slot k-1 while
         // the reservoir fills, then replaces a random slot with probability reservoir / k.
         for (i, a) in group.iter().enumerate() {
@@ -221,6 +224,12 @@ pub fn write_batch(
             breakdown,
         });
     }
+    let rows: Vec<(i64, &ingest::IssueValues, &Accepted)> = groups
+        .iter()
+        .zip(&values)
+        .flat_map(|(g, (id, iv))| g.iter().map(move |a| (*id, iv, *a)))
+        .collect();
+    ingest::insert_events(&tx, &rows)?;
     ingest::add_project_hours(&tx, batch)?;
     tx.commit()?;
     Ok(changes)

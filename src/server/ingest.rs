@@ -144,8 +144,8 @@ fn accept(project: &Arc<str>, event: Event, received_at: i64) -> Accepted {
     }
 }
 
-fn submit(st: &AppState, items: Vec<Accepted>) -> Result<(), ApiError> {
-    match st.pipeline.submit(items) {
+async fn submit(st: &AppState, items: Vec<Accepted>) -> Result<(), ApiError> {
+    match st.pipeline.submit(items, st.enqueue_wait).await {
         Submit::Queued | Submit::Dropped => Ok(()),
         Submit::Closed => Err(ApiError::unavailable("server is shutting down; retry")),
     }
@@ -169,7 +169,7 @@ async fn ingest_one(
             return Ok(Json(json!({"status": "accepted"})));
         }
     };
-    submit(&st, vec![accept(&project, event, now_ms())])?;
+    submit(&st, vec![accept(&project, event, now_ms())]).await?;
     Ok(Json(json!({"status": "accepted"})))
 }
 
@@ -200,6 +200,6 @@ async fn ingest_batch(
         .into_iter()
         .map(|e| accept(&project, e, now))
         .collect();
-    submit(&st, items)?;
+    submit(&st, items).await?;
     Ok(Json(json!({"status": "accepted", "accepted": n})))
 }

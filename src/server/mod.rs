@@ -42,6 +42,8 @@ pub struct Inner {
     pub keys: KeyCache,
     pub limiter: Limiter,
     pub request_timeout: Duration,
+    /// How long a handler waits for queue room before dropping (`ingest.enqueue_wait_ms`).
+    pub enqueue_wait: Duration,
     pub started: Instant,
     pub token_uses: auth::TokenUses,
     pub alerts: crate::alert::deliver::Sender,
@@ -100,9 +102,17 @@ pub async fn run(
 ) -> Result<(), ServeError> {
     let db_path = config.database.path.clone();
     let writer_conn = store::open(&db_path)?;
+    store::tune_writer(&writer_conn).map_err(StoreError::from)?;
     let pool = store::pool(&db_path, config.database.pool_size)?;
     let keys = KeyCache::new(config.auth.hmac_secret.expose());
     keys.refresh(&writer_conn)?;
+    // Logged once the database is open and migrated: "listening" means ready.
+    tracing::info!(
+        database = %db_path.display(),
+        "bloop {} listening on http://{}",
+        env!("CARGO_PKG_VERSION"),
+        listener.local_addr()?
+    );
 
     // Alerting: the writer reports each flush to the evaluator thread, which queues deliveries
     // for the delivery worker. None of it is on the ingest path.
@@ -130,6 +140,7 @@ pub async fn run(
     let state = AppState::new(Inner {
         limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
         request_timeout: Duration::from_secs(config.server.request_timeout_secs),
+        enqueue_wait: Duration::from_millis(config.ingest.enqueue_wait_ms),
         config,
         pipeline,
         pool,
@@ -144,6 +155,7 @@ pub async fn run(
     let background = CancellationToken::new();
     tasks.spawn(refresh_keys(state.clone(), background.clone()));
     tasks.spawn(prune_loop(state.clone(), background.clone()));
+    tasks.spawn(checkpoint_loop(state.clone(), background.clone()));
 
     let grace = Duration::from_secs(state.config.server.shutdown_timeout_secs);
     let app = router(state.clone());
@@ -234,6 +246,21 @@ async fn prune_loop(state: AppState, stop: CancellationToken) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "prune failed; will retry at the next interval"),
+        }
+    }
+}
+
+/// Checkpoints the WAL every second (the writer's connection does not, see `store::tune_writer`).
+async fn checkpoint_loop(state: AppState, stop: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        if let Err(e) = store::with_conn(&state.pool, |c| Ok(store::checkpoint(c)?)).await {
+            tracing::debug!(error = %e, "WAL checkpoint skipped");
         }
     }
 }

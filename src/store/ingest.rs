@@ -18,6 +18,95 @@ pub struct GroupSummary {
     pub regressed: bool,
     /// The issue's event count before this group.
     pub previous_count: u64,
+    /// What the issue row holds, so events store NULL where they agree with it.
+    pub issue_values: IssueValues,
+}
+
+/// The issue's own values of the columns events may leave NULL.
+pub struct IssueValues {
+    pub error_type: String,
+    pub source: String,
+    pub route: Option<String>,
+    pub screen: Option<String>,
+}
+
+const EVENT_COLS: usize = 18;
+/// Rows per multi-row INSERT (18 × 64 parameters, well under SQLite's limit).
+const EVENT_CHUNK: usize = 64;
+
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO events (issue_id, received_at, timestamp, error_type, message, source,
+             environment, release, app_version, build_number, route_or_procedure, screen,
+             stack, http_status, request_id, user_id_hash, device_id_hash, metadata) VALUES ",
+    );
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..EVENT_COLS {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push('?');
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Inserts the raw events, many rows per statement. Values equal to the issue's are derivable
+/// and stored as NULL.
+pub fn insert_events(
+    tx: &Transaction<'_>,
+    rows: &[(i64, &IssueValues, &Accepted)],
+) -> rusqlite::Result<()> {
+    static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    for chunk in rows.chunks(EVENT_CHUNK) {
+        let sql = if chunk.len() == EVENT_CHUNK {
+            FULL.get_or_init(|| insert_sql(EVENT_CHUNK)).clone()
+        } else {
+            insert_sql(chunk.len())
+        };
+        let mut st = tx.prepare_cached(&sql)?;
+        let mut i = 1;
+        for (issue_id, iv, a) in chunk {
+            let ev = &a.event;
+            let differs = |v: &str, issue: &str| (v != issue).then(|| v.to_string());
+            st.raw_bind_parameter(i, issue_id)?;
+            st.raw_bind_parameter(i + 1, a.received_at)?;
+            st.raw_bind_parameter(i + 2, ev.timestamp)?;
+            st.raw_bind_parameter(i + 3, differs(&ev.error_type, &iv.error_type))?;
+            st.raw_bind_parameter(i + 4, &ev.message)?;
+            st.raw_bind_parameter(i + 5, differs(&ev.source, &iv.source))?;
+            st.raw_bind_parameter(i + 6, &ev.environment)?;
+            st.raw_bind_parameter(i + 7, &ev.release)?;
+            st.raw_bind_parameter(i + 8, &ev.app_version)?;
+            st.raw_bind_parameter(i + 9, &ev.build_number)?;
+            st.raw_bind_parameter(
+                i + 10,
+                (ev.route_or_procedure != iv.route)
+                    .then_some(ev.route_or_procedure.as_deref())
+                    .flatten(),
+            )?;
+            st.raw_bind_parameter(
+                i + 11,
+                (ev.screen != iv.screen)
+                    .then_some(ev.screen.as_deref())
+                    .flatten(),
+            )?;
+            st.raw_bind_parameter(i + 12, &ev.stack)?;
+            st.raw_bind_parameter(i + 13, ev.http_status)?;
+            st.raw_bind_parameter(i + 14, &ev.request_id)?;
+            st.raw_bind_parameter(i + 15, &ev.user_id_hash)?;
+            st.raw_bind_parameter(i + 16, &ev.device_id_hash)?;
+            st.raw_bind_parameter(i + 17, &ev.metadata)?;
+            i += EVENT_COLS;
+        }
+        st.raw_execute()?;
+    }
+    Ok(())
 }
 
 /// Per-key count with first and last server time.
@@ -180,44 +269,6 @@ pub fn write_group(tx: &Transaction<'_>, group: &[&Accepted]) -> rusqlite::Resul
             st.execute(params![issue_id, h, c])?;
         }
     }
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT INTO events (issue_id, received_at, timestamp, error_type, message, source,
-                 environment, release, app_version, build_number, route_or_procedure, screen,
-                 stack, http_status, request_id, user_id_hash, device_id_hash, metadata)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-        )?;
-        for a in group {
-            let ev = &a.event;
-            // Values equal to the issue's are derivable: store NULL.
-            let differs = |v: &str, issue: &str| (v != issue).then_some(v.to_string());
-            st.execute(params![
-                issue_id,
-                a.received_at,
-                ev.timestamp,
-                differs(&ev.error_type, &i_type),
-                ev.message,
-                differs(&ev.source, &i_source),
-                ev.environment,
-                ev.release,
-                ev.app_version,
-                ev.build_number,
-                (ev.route_or_procedure != i_route)
-                    .then_some(ev.route_or_procedure.as_deref())
-                    .flatten(),
-                (ev.screen != i_screen)
-                    .then_some(ev.screen.as_deref())
-                    .flatten(),
-                ev.stack,
-                ev.http_status,
-                ev.request_id,
-                ev.user_id_hash,
-                ev.device_id_hash,
-                ev.metadata,
-            ])?;
-        }
-    }
-
     let mut regressed = false;
     if status == "resolved" {
         let project = &*first.project_id;
@@ -243,6 +294,12 @@ pub fn write_group(tx: &Transaction<'_>, group: &[&Accepted]) -> rusqlite::Resul
         is_new,
         regressed,
         previous_count,
+        issue_values: IssueValues {
+            error_type: i_type,
+            source: i_source,
+            route: i_route,
+            screen: i_screen,
+        },
     })
 }
 

@@ -105,6 +105,20 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Settings for the ingest writer's own connection: a bigger page cache (index pages stay hot)
+/// and no automatic checkpoints on commit — [`checkpoint`] runs them from another thread, so
+/// the writer never stalls copying the WAL back into the database.
+pub fn tune_writer(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "cache_size", -4096)?;
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    Ok(())
+}
+
+/// Copies committed WAL frames back into the database without blocking writers or readers.
+pub fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+}
+
 /// Creates the database file (and its directory) with owner-only permissions if missing.
 fn create_file(path: &Path) -> Result<(), StoreError> {
     let err = |source| StoreError::Open {
@@ -130,7 +144,13 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
     create_file(path)?;
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
-    migrations().to_latest(&mut conn)?;
+    if let Err(e) = migrations().to_latest(&mut conn) {
+        // Two processes opening a new file at once (say `serve` and a CLI command) can both see
+        // an old version; the loser's transaction rolls back. Fine if the winner got it current.
+        if schema_version(&conn)? < latest_schema_version() {
+            return Err(e.into());
+        }
+    }
     Ok(conn)
 }
 

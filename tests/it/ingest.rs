@@ -390,7 +390,10 @@ fn rate_limited_clients_get_200_and_the_drops_are_counted() {
 #[test]
 fn queue_overflow_drops_are_counted_not_errors() {
     // A one-slot queue and a writer blocked by another connection's lock.
-    let s = TestServer::start_with(|c| c.ingest.channel_capacity = 1);
+    let s = TestServer::start_with(|c| {
+        c.ingest.channel_capacity = 1;
+        c.ingest.enqueue_wait_ms = 0;
+    });
     let http = Http::new();
     let blocker = s.db();
     blocker.execute_batch("BEGIN EXCLUSIVE;").unwrap();

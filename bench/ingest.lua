@@ -1,0 +1,27 @@
+-- wrk script: rotates through pre-signed bodies (bodies.lua, written by bench.py).
+-- PACE_MS (env) > 0 makes each connection wait that long between requests (fixed rate).
+dofile(os.getenv("BODIES") or "bodies.lua")
+local i = 0
+local pace = tonumber(os.getenv("PACE_MS") or "0")
+
+function setup(thread)
+  thread:set("offset", math.random(1, #bodies))
+end
+
+request = function()
+  i = i + 1
+  local b = bodies[((i + (offset or 0)) % #bodies) + 1]
+  return wrk.format("POST", path, {["Content-Type"] = "application/json", ["X-Signature"] = b[2]}, b[1])
+end
+
+if pace > 0 then
+  delay = function() return pace end
+end
+
+done = function(summary, latency, requests)
+  local codes = {}
+  io.write(string.format("JSON {\"requests\": %d, \"duration_us\": %d, \"errors\": %d, \"p50_us\": %d, \"p99_us\": %d, \"non2xx\": %d}\n",
+    summary.requests, summary.duration,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), summary.errors.status))
+end
