@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::store::{self, now_ms, StoreError};
 
 /// Rows deleted per transaction (a few milliseconds of write lock each).
-const CHUNK: i64 = 2_000;
+const CHUNK: i64 = 1_000;
+/// Pause between chunks: SQLite's lock is not fair, so without it a long prune could keep the
+/// ingest writer waiting for many chunks in a row.
+const PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
 const DAY_MS: i64 = 86_400_000;
 /// Settings key for the runtime override of `retention.raw_events_days`.
 pub const RAW_DAYS_SETTING: &str = "retention.raw_events_days";
@@ -160,5 +163,6 @@ fn chunked(
         if n < CHUNK {
             return Ok(total);
         }
+        std::thread::sleep(PAUSE);
     }
 }

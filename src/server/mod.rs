@@ -228,7 +228,9 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
 /// Prunes raw events past their retention every `retention.prune_interval_secs`.
 async fn prune_loop(state: AppState, stop: CancellationToken) {
     let every = Duration::from_secs(state.config.retention.prune_interval_secs.max(1));
-    let mut tick = tokio::time::interval(every);
+    // Not at the very start: a restart under load should first catch up on ingest.
+    let first = tokio::time::Instant::now() + every.min(Duration::from_secs(60));
+    let mut tick = tokio::time::interval_at(first, every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
