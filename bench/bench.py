@@ -45,12 +45,12 @@ def write_bodies(path, batch, n=2000):
 
 
 class Server:
-    def __init__(self, cpus=None):
+    def __init__(self, cpus=None, extra_env=None):
         self.dir = tempfile.mkdtemp(prefix="bloop-bench-")
         self.db = os.path.join(self.dir, "bench.db")
         env = dict(os.environ, BLOOP__DATABASE__PATH=self.db, BLOOP__AUTH__HMAC_SECRET=SECRET,
                    BLOOP__SERVER__HOST="127.0.0.1", BLOOP__SERVER__PORT="0",
-                   BLOOP__RATE_LIMIT__PER_SECOND="0")
+                   BLOOP__RATE_LIMIT__PER_SECOND="0", **(extra_env or {}))
         cmd = [BIN, "serve"]
         if cpus:
             cmd = ["taskset", "-c", cpus] + cmd
@@ -115,13 +115,13 @@ def wrk(url, bodies, conns, secs, pace_ms=0, threads=2):
     raise SystemExit("wrk failed: " + out.stdout + out.stderr)
 
 
-def scenario(name, batch, conns, secs, pace_ms=0, cpus=None):
+def scenario(name, batch, conns, secs, pace_ms=0, cpus=None, extra_env=None):
     bodies = os.path.join(tempfile.gettempdir(), "bloop-bodies-%d.lua" % batch)
     if not os.path.exists(bodies):
         write_bodies(bodies, batch)
     runs = []
     for _ in range(RUNS):
-        s = Server(cpus)
+        s = Server(cpus, extra_env)
         try:
             ticks0, t0 = s.cpu_ticks(), time.time()
             r = wrk(s.url, bodies, conns, secs, pace_ms)
@@ -234,6 +234,8 @@ def main():
         scenario("single events paced 5,000/s", 0, 50, single_secs, pace_ms=10),
         scenario("single events paced ~20,000/s", 0, 128, single_secs, pace_ms=5),
         scenario("single events, c=64, server on 1 core", 0, 64, single_secs, cpus="0"),
+        scenario("batches of 50, c=8, flush_batch_size = 2000", 50, 8, batch_secs,
+                 extra_env={"BLOOP__PIPELINE__FLUSH_BATCH_SIZE": "2000"}),
     ]
     idle_p50, idle_max, _ = queryable_latency(0)
     load_p50, load_max, _ = queryable_latency(20000)
