@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
-use super::error::ApiError;
+use super::error::{json_body, json_body_or_default, ApiError};
 use super::query::Params;
 use super::AppState;
 use crate::ops::CreatedProject;
@@ -38,18 +38,6 @@ pub fn router() -> Router<AppState> {
         .route("/v1/prune", post(prune))
         .route("/v1/admin/retention", get(get_retention).put(put_retention))
         .route("/v1/admin/retention/purge", post(prune))
-}
-
-fn json_body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let field = e.path().to_string();
-        let mut err = ApiError::bad_request("invalid_body", e.inner().to_string());
-        if field != "." {
-            err = err.field(field);
-        }
-        err
-    })
 }
 
 async fn list_projects(
@@ -229,11 +217,7 @@ async fn create_key(
 ) -> Result<(StatusCode, Json<KeyRow>), ApiError> {
     caller.require(Scope::KeysWrite)?;
     caller.check_project(&id)?;
-    let req: NewKey = if body.iter().all(u8::is_ascii_whitespace) {
-        NewKey::default()
-    } else {
-        json_body(&body)?
-    };
+    let req: NewKey = json_body_or_default(&body)?;
     let name = req.name.unwrap_or_default();
     let key = store::with_conn(&st.pool, move |c| keys::create(c, &id, &name)).await?;
     Ok((StatusCode::CREATED, Json(key)))
@@ -262,11 +246,7 @@ async fn rotate_key(
 ) -> Result<Json<keys::Rotated>, ApiError> {
     caller.require(Scope::KeysWrite)?;
     owned_key(&st, &caller, id).await?;
-    let req: RotateBody = if body.iter().all(u8::is_ascii_whitespace) {
-        RotateBody::default()
-    } else {
-        json_body(&body)?
-    };
+    let req: RotateBody = json_body_or_default(&body)?;
     let grace = match req.grace.as_deref() {
         None => 0,
         Some(g) => timefmt::parse_duration_ms(g).ok_or_else(|| {
@@ -387,11 +367,7 @@ async fn prune(
     body: axum::body::Bytes,
 ) -> Result<Json<crate::retention::PruneReport>, ApiError> {
     caller.require(Scope::Admin)?;
-    let mut req: PruneBody = if body.iter().all(u8::is_ascii_whitespace) {
-        PruneBody::default()
-    } else {
-        json_body(&body)?
-    };
+    let mut req: PruneBody = json_body_or_default(&body)?;
     if let Some(pin) = caller.pinned() {
         if let Some(p) = req.project.as_deref() {
             caller.check_project(p)?;

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 
 use super::auth::Caller;
-use super::error::ApiError;
+use super::error::{json_body, ApiError};
 use super::AppState;
 use crate::alert::{self, deliver, Delivery, NewRule, Rule};
 use crate::store::{self, tokens::Scope};
@@ -28,18 +28,6 @@ pub fn router() -> Router<AppState> {
 fn changed(st: &AppState) {
     st.rules_version
         .fetch_add(1, std::sync::atomic::Ordering::Release);
-}
-
-fn parse(bytes: &[u8]) -> Result<NewRule, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let field = e.path().to_string();
-        let mut err = ApiError::bad_request("invalid_body", e.inner().to_string());
-        if field != "." {
-            err = err.field(field);
-        }
-        err
-    })
 }
 
 /// The rule, if this caller may see it; `write` also requires that it is not a global rule
@@ -84,7 +72,7 @@ async fn create(
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Rule>), ApiError> {
     caller.require(Scope::AlertsWrite)?;
-    let mut rule = parse(&body)?;
+    let mut rule: NewRule = json_body(&body)?;
     pin_rule(&caller, &mut rule)?;
     let r = store::with_conn(&st.pool, move |c| alert::create(c, &rule)).await?;
     changed(&st);
@@ -108,7 +96,7 @@ async fn replace(
 ) -> Result<Json<Rule>, ApiError> {
     caller.require(Scope::AlertsWrite)?;
     visible(&st, &caller, id, true).await?;
-    let mut rule = parse(&body)?;
+    let mut rule: NewRule = json_body(&body)?;
     pin_rule(&caller, &mut rule)?;
     let r = store::with_conn(&st.pool, move |c| alert::update(c, id, &rule)).await?;
     changed(&st);

@@ -121,6 +121,30 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Parses a JSON request body; a bad one is a 400 naming the field at fault.
+pub fn json_body<T: for<'de> serde::Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let mut err = ApiError::bad_request("invalid_body", e.inner().to_string());
+        if field != "." {
+            err = err.field(field);
+        }
+        err
+    })
+}
+
+/// Like [`json_body`], with an empty body meaning "all defaults".
+pub fn json_body_or_default<T: for<'de> serde::Deserialize<'de> + Default>(
+    bytes: &[u8],
+) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        json_body(bytes)
+    }
+}
+
 /// The router's fallback: unknown paths get a JSON 404 too.
 pub async fn not_found() -> ApiError {
     ApiError::not_found("no such endpoint")

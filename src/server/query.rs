@@ -247,12 +247,7 @@ async fn change_status(
     };
     caller.require(Scope::ErrorsWrite)?;
     let p = Params::new(raw, &["project", "release"])?;
-    let parsed: StatusBody = if body.iter().all(u8::is_ascii_whitespace) {
-        StatusBody::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request("malformed_json", format!("body: {e}")))?
-    };
+    let parsed: StatusBody = super::error::json_body_or_default(&body)?;
     let release = parsed
         .release
         .or_else(|| p.str("release").map(String::from));
