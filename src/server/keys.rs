@@ -84,7 +84,9 @@ pub fn sign(key: &[u8], body: &[u8]) -> String {
 }
 
 fn decode_signature(sig: &str) -> Result<[u8; 32], AuthError> {
+    // Webhook-style `sha256=<hex>` is accepted too.
     let sig = sig.trim();
+    let sig = sig.strip_prefix("sha256=").unwrap_or(sig);
     let mut out = [0u8; 32];
     hex::decode_to_slice(sig, &mut out).map_err(|_| AuthError::MalformedSignature)?;
     Ok(out)
