@@ -171,6 +171,7 @@ pub fn write_batch(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut changes = Vec::with_capacity(if report { groups.len() } else { 0 });
     let mut values = Vec::with_capacity(groups.len());
+    let mut pending = ingest::Pending::default();
     for group in &groups {
         let GroupSummary {
             issue_id,
@@ -178,7 +179,7 @@ pub fn write_batch(
             regressed,
             previous_count,
             issue_values,
-        } = ingest::write_group(&tx, group)?;
+        } = ingest::write_group(&tx, group, &mut pending)?;
         values.push((issue_id, issue_values));
         // Uniform reservoir sampling: the k-th event of the issue (1-based) takes slot k-1 while
         // the reservoir fills, then replaces a random slot with probability reservoir / k.
@@ -230,6 +231,7 @@ pub fn write_batch(
         .flat_map(|(g, (id, iv))| g.iter().map(move |a| (*id, iv, *a)))
         .collect();
     ingest::insert_events(&tx, &rows)?;
+    ingest::write_pending(&tx, &pending)?;
     ingest::add_project_hours(&tx, batch)?;
     tx.commit()?;
     Ok(changes)

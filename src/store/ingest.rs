@@ -156,8 +156,79 @@ struct UpsertedIssue {
     screen: Option<String>,
 }
 
-/// Writes all events of one issue (one project + fingerprint) from a flush.
-pub fn write_group(tx: &Transaction<'_>, group: &[&Accepted]) -> rusqlite::Result<GroupSummary> {
+/// Per-release, per-environment and hourly counts gathered over a flush, written by
+/// [`write_pending`] in a few multi-row upserts instead of one statement per issue.
+#[derive(Default)]
+pub struct Pending {
+    releases: Vec<(i64, String, i64, i64, i64)>,
+    environments: Vec<(i64, String, i64, i64, i64)>,
+    hours: Vec<(i64, i64, i64)>,
+}
+
+/// Rows per multi-row upsert.
+const UPSERT_CHUNK: usize = 100;
+
+fn upsert_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
+    let one = format!("({})", vec!["?"; cols].join(","));
+    format!("{head} VALUES {} {tail}", vec![one; rows].join(","))
+}
+
+/// Writes what [`write_group`] gathered.
+pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> {
+    for (table, col, rows) in [
+        ("issue_releases", "release", &p.releases),
+        ("issue_environments", "environment", &p.environments),
+    ] {
+        for chunk in rows.chunks(UPSERT_CHUNK) {
+            let sql = upsert_sql(
+                &format!("INSERT INTO {table} (issue_id, {col}, count, first_seen, last_seen)"),
+                5,
+                chunk.len(),
+                &format!(
+                    "ON CONFLICT (issue_id, {col}) DO UPDATE SET count = count + excluded.count,
+                     last_seen = max(last_seen, excluded.last_seen)"
+                ),
+            );
+            let mut st = tx.prepare_cached(&sql)?;
+            let mut i = 1;
+            for (id, name, count, first, last) in chunk {
+                st.raw_bind_parameter(i, id)?;
+                st.raw_bind_parameter(i + 1, name)?;
+                st.raw_bind_parameter(i + 2, count)?;
+                st.raw_bind_parameter(i + 3, first)?;
+                st.raw_bind_parameter(i + 4, last)?;
+                i += 5;
+            }
+            st.raw_execute()?;
+        }
+    }
+    for chunk in p.hours.chunks(UPSERT_CHUNK) {
+        let sql = upsert_sql(
+            "INSERT INTO hourly_counts (issue_id, hour, count)",
+            3,
+            chunk.len(),
+            "ON CONFLICT (issue_id, hour) DO UPDATE SET count = count + excluded.count",
+        );
+        let mut st = tx.prepare_cached(&sql)?;
+        let mut i = 1;
+        for (id, hour, count) in chunk {
+            st.raw_bind_parameter(i, id)?;
+            st.raw_bind_parameter(i + 1, hour)?;
+            st.raw_bind_parameter(i + 2, count)?;
+            i += 3;
+        }
+        st.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// Writes the issue row of one group (one project + fingerprint) and gathers its counts into
+/// `pending`.
+pub fn write_group(
+    tx: &Transaction<'_>,
+    group: &[&Accepted],
+    pending: &mut Pending,
+) -> rusqlite::Result<GroupSummary> {
     let first = group[0];
     let last = group[group.len() - 1];
     let n = group.len() as i64;
@@ -228,45 +299,27 @@ pub fn write_group(tx: &Transaction<'_>, group: &[&Accepted]) -> rusqlite::Resul
     let previous_count = (total - n) as u64;
 
     let releases = tally(group, |a| a.event.release.as_str());
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT INTO issue_releases (issue_id, release, count, first_seen, last_seen)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (issue_id, release) DO UPDATE SET
-                 count = count + excluded.count,
-                 last_seen = max(last_seen, excluded.last_seen)",
-        )?;
-        for (rel, t) in &releases {
-            st.execute(params![issue_id, rel, t.count, t.first, t.last])?;
-        }
+    for (rel, t) in &releases {
+        pending
+            .releases
+            .push((issue_id, rel.to_string(), t.count, t.first, t.last));
     }
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT INTO issue_environments (issue_id, environment, count, first_seen, last_seen)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (issue_id, environment) DO UPDATE SET
-                 count = count + excluded.count,
-                 last_seen = max(last_seen, excluded.last_seen)",
-        )?;
-        for (env, t) in tally(group, |a| a.event.environment.as_str()) {
-            st.execute(params![issue_id, env, t.count, t.first, t.last])?;
-        }
+    for (env, t) in tally(group, |a| a.event.environment.as_str()) {
+        pending
+            .environments
+            .push((issue_id, env.to_string(), t.count, t.first, t.last));
     }
-    {
-        let mut hours: Vec<(i64, i64)> = Vec::new();
-        for a in group {
-            let h = a.received_at - a.received_at.rem_euclid(HOUR_MS);
-            match hours.iter_mut().find(|(hh, _)| *hh == h) {
-                Some((_, c)) => *c += 1,
-                None => hours.push((h, 1)),
-            }
-        }
-        let mut st = tx.prepare_cached(
-            "INSERT INTO hourly_counts (issue_id, hour, count) VALUES (?1, ?2, ?3)
-             ON CONFLICT (issue_id, hour) DO UPDATE SET count = count + excluded.count",
-        )?;
-        for (h, c) in hours {
-            st.execute(params![issue_id, h, c])?;
+    for a in group {
+        let h = a.received_at - a.received_at.rem_euclid(HOUR_MS);
+        match pending
+            .hours
+            .iter_mut()
+            .rev()
+            .take_while(|(id, _, _)| *id == issue_id)
+            .find(|(_, hh, _)| *hh == h)
+        {
+            Some((_, _, c)) => *c += 1,
+            None => pending.hours.push((issue_id, h, 1)),
         }
     }
     let mut regressed = false;
