@@ -41,7 +41,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the ingest server, query API and dashboard.
+    /// Run the ingest server and the query API.
     Serve(serve::Args),
     /// Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin.
     Sign(sign::Args),

@@ -30,7 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the ingest server, query API and dashboard')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the ingest server and the query API')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a test error, or events from flags or a file, to a bloop server')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Query issues: list, detail, stats, releases; change their status')
@@ -873,7 +873,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;help' {
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the ingest server, query API and dashboard')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the ingest server and the query API')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a test error, or events from flags or a file, to a bloop server')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Query issues: list, detail, stats, releases; change their status')

@@ -27,7 +27,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand serve 'Run the ingest server, query API and dashboard'
+            cand serve 'Run the ingest server and the query API'
             cand sign 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
             cand send 'Send a test error, or events from flags or a file, to a bloop server'
             cand query 'Query issues: list, detail, stats, releases; change their status'
@@ -793,7 +793,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --version 'Print version'
         }
         &'bloop;help'= {
-            cand serve 'Run the ingest server, query API and dashboard'
+            cand serve 'Run the ingest server and the query API'
             cand sign 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
             cand send 'Send a test error, or events from flags or a file, to a bloop server'
             cand query 'Query issues: list, detail, stats, releases; change their status'
