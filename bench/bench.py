@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Load benchmark for `bloop serve` (see bench/run.sh). Prints a markdown table of medians."""
 import hashlib, hmac, json, os, shutil, signal, sqlite3, statistics, subprocess, sys, tempfile, time
+import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -65,8 +66,14 @@ class Server:
         self.pid = self.proc.pid
 
     def health(self):
-        with urllib.request.urlopen(self.url + "/health") as r:
-            return json.load(r)
+        # /health answers 503 (with the same JSON) when the database cannot be written.
+        try:
+            with urllib.request.urlopen(self.url + "/health") as r:
+                return json.load(r)
+        except urllib.error.HTTPError as e:
+            body = json.load(e)
+            print("warning: /health answered %d: %s" % (e.code, body.get("db_error")), file=sys.stderr)
+            return body
 
     def cpu_ticks(self):
         with open("/proc/%d/stat" % self.pid) as f:
