@@ -103,7 +103,7 @@ enum Gate {
     RateLimited,
 }
 
-async fn gate(
+fn gate(
     st: &AppState,
     peer: SocketAddr,
     headers: &HeaderMap,
@@ -159,7 +159,7 @@ async fn ingest_one(
 ) -> Result<Json<Value>, ApiError> {
     let caps = &st.config.ingest;
     let bytes = read_body(body, &headers, caps.max_payload_bytes, st.request_timeout).await?;
-    let gate = gate(&st, peer, &headers, &bytes).await?;
+    let gate = gate(&st, peer, &headers, &bytes)?;
     // Validate before looking at the rate: bad input is refused either way.
     let event = event::parse_event(&bytes, caps)?;
     let project = match gate {
@@ -182,7 +182,7 @@ async fn ingest_batch(
     let caps = &st.config.ingest;
     let limit = caps.max_payload_bytes.saturating_mul(caps.max_batch_size);
     let bytes = read_body(body, &headers, limit, st.request_timeout).await?;
-    let gate = gate(&st, peer, &headers, &bytes).await?;
+    let gate = gate(&st, peer, &headers, &bytes)?;
     // Validate before looking at the rate: a bad batch is refused either way.
     let events = event::parse_batch(&bytes, caps)?;
     let n = events.len();

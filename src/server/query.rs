@@ -19,7 +19,6 @@ use crate::search::{Field, Status, Term};
 use crate::store::issues::{self, IssueQuery, MAX_LIMIT, MAX_TREND_HOURS};
 use crate::store::tokens::Scope;
 use crate::store::{self, now_ms};
-use crate::timefmt;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -68,54 +67,37 @@ impl Params {
         v.filter(|s| !s.is_empty())
     }
 
+    /// An integer parameter in `min..=max` (the same check the list parameters get).
     pub fn u32_in(&self, k: &str, min: u32, max: u32, default: u32) -> Result<u32, ApiError> {
-        match self.str(k) {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (min..=max).contains(n))
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "invalid_parameter",
-                        format!("`{k}` must be an integer from {min} to {max}"),
-                    )
-                    .field(k)
-                    .limit(max as u64)
-                }),
-        }
+        issues::u32_param(
+            &|n: &str| self.str(n).map(String::from),
+            k,
+            min,
+            max,
+            default,
+        )
+        .map_err(param_error)
     }
+}
 
-    pub fn time(&self, k: &str, now: i64) -> Result<Option<i64>, ApiError> {
-        match self.str(k) {
-            None => Ok(None),
-            Some(v) => timefmt::parse_time(v, now).map(Some).ok_or_else(|| {
-                ApiError::bad_request(
-                    "invalid_parameter",
-                    format!("`{k}` must be epoch milliseconds or a duration like 24h, 7d"),
-                )
-                .field(k)
-            }),
-        }
+fn param_error(e: issues::ParamError) -> ApiError {
+    let code = if e.field == "q" {
+        "invalid_query"
+    } else {
+        "invalid_parameter"
+    };
+    let mut err = ApiError::bad_request(code, e.to_string()).field(e.field);
+    if let Some(l) = e.limit {
+        err = err.limit(l);
     }
+    err
 }
 
 const LIST_PARAMS: &[&str] = issues::LIST_PARAMS;
 
 /// Builds an [`IssueQuery`] from list parameters, for the projects `caller` may read.
 pub fn issue_query(p: &Params, caller: &Caller, now: i64) -> Result<IssueQuery, ApiError> {
-    let mut q = issues::query_from_params(|k| p.str(k), now).map_err(|e| {
-        let code = if e.field == "q" {
-            "invalid_query"
-        } else {
-            "invalid_parameter"
-        };
-        let mut err = ApiError::bad_request(code, e.to_string()).field(e.field.clone());
-        if let Some(l) = e.limit {
-            err = err.limit(l);
-        }
-        err
-    })?;
+    let mut q = issues::query_from_params(|k| p.str(k), now).map_err(param_error)?;
     q.projects = caller.projects(p.str("project"))?;
     Ok(q)
 }

@@ -90,7 +90,8 @@ fn param_err(field: &str, message: impl Into<String>) -> ParamError {
     }
 }
 
-fn u32_param(
+/// Reads an integer parameter in `min..=max`, naming it when it is not one.
+pub fn u32_param(
     get: &impl Fn(&str) -> Option<String>,
     k: &str,
     min: u32,
