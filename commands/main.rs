@@ -15,6 +15,7 @@ mod send;
 mod serve;
 mod sign;
 mod tokens;
+mod users;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -41,7 +42,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the ingest server and the query API.
+    /// Run the ingest server, the query API and the dashboard.
     Serve(serve::Args),
     /// Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin.
     Sign(sign::Args),
@@ -55,6 +56,8 @@ enum Command {
     Keys(keys::Args),
     /// Manage API bearer tokens.
     Tokens(tokens::Args),
+    /// Manage dashboard users and invite links.
+    Users(users::Args),
     /// Remove raw events older than their retention (cron-safe).
     Prune(prune::Args),
     /// Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email).
@@ -100,6 +103,11 @@ pub fn examples(page: &str) -> Vec<(&'static str, &'static str)> {
             ("See what would go:", "bloop prune --days 3 --dry-run"),
         ],
         "bloop-keys-rotate" => vec![("Rotate with an hour of overlap:", "bloop keys rotate 3 --grace 1h")],
+        "bloop-users-invite" => vec![
+            ("The first admin (or another one):", "bloop users invite --admin"),
+            ("A read-only teammate, link valid a day:", "bloop users invite --role viewer --expires-hours 24"),
+        ],
+        "bloop-users-role" => vec![("Let someone triage:", "bloop users role ada member")],
         "bloop-tokens-create" => vec![(
             "A read-only token for CI, pinned to one project:",
             "bloop tokens create --name ci --scopes errors:read --project mobile --expires 90d",
@@ -161,6 +169,7 @@ fn main() -> ExitCode {
         Command::Projects(args) => projects::run(&config, args, &mut out),
         Command::Keys(args) => keys::run(&config, args, &mut out),
         Command::Tokens(args) => tokens::run(&config, args, &mut out),
+        Command::Users(args) => users::run(&config, args, &mut out),
         Command::Prune(args) => prune::run(&config, args, &mut out),
         Command::Alerts(args) => alerts::run(&config, args, &mut out),
         Command::Health(args) => health::run(&config, args, &mut out),

@@ -8,12 +8,14 @@
 //! - [`store`]: SQLite, migrations and queries;
 //! - [`pipeline`]: the bounded queue and the group-committing writer;
 //! - [`server`]: the HTTP API;
+//! - [`dashboard`]: the web UI behind passkeys;
 //! - [`client`]: the HTTP client behind `bloop send`.
 #![forbid(unsafe_code)]
 
 pub mod alert;
 pub mod client;
 pub mod config;
+pub mod dashboard;
 pub mod doctor;
 pub mod event;
 pub mod fingerprint;

@@ -15,6 +15,7 @@ use crate::store::issues::{self, HourCount, IssueDetail, IssueRow, ReleaseSummar
 use crate::store::keys::{self, KeyRow};
 use crate::store::projects::{self, Deleted, Project};
 use crate::store::tokens::{self, CreatedToken, Scope, Token};
+use crate::store::users;
 use crate::store::{self, now_ms, StoreError};
 
 /// Who local commands act as in status history.
@@ -423,6 +424,77 @@ impl Target {
                 .call(
                     reqwest::Method::DELETE,
                     &format!("/v1/keys/{id}"),
+                    &[],
+                    None,
+                )?
+                .0),
+        }
+    }
+
+    pub fn users(&mut self) -> Result<Vec<users::User>, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(users::list(conn)?),
+            Target::Remote(api) => api.get("/v1/users", &[]),
+        }
+    }
+
+    /// A user by id or name.
+    pub fn user(&mut self, who: &str) -> Result<users::User, OpsError> {
+        match self {
+            Target::Local { conn, .. } => Ok(users::find(conn, who)?),
+            Target::Remote(_) => {
+                let all = self.users()?;
+                let by_id = who.parse::<i64>().ok();
+                all.into_iter()
+                    .find(|u| Some(u.id) == by_id || u.name.eq_ignore_ascii_case(who.trim()))
+                    .ok_or_else(|| StoreError::NotFound(format!("no user `{who}`")).into())
+            }
+        }
+    }
+
+    pub fn invite(&mut self, role: users::Role, hours: u32) -> Result<users::InviteLink, OpsError> {
+        match self {
+            Target::Local { conn, config } => {
+                let invite = users::create_invite(
+                    conn,
+                    role,
+                    "cli",
+                    i64::from(hours) * 3_600_000,
+                    now_ms(),
+                )?;
+                let link = users::invite_link(&config.auth.rp_origin, &invite.token, false);
+                Ok(users::InviteLink { link, invite })
+            }
+            Target::Remote(api) => api.post(
+                "/v1/invites",
+                json!({"role": role, "expires_in_hours": hours}),
+            ),
+        }
+    }
+
+    pub fn set_user_role(&mut self, who: &str, role: users::Role) -> Result<users::User, OpsError> {
+        let id = self.user(who)?.id;
+        match self {
+            Target::Local { conn, .. } => Ok(users::set_role(conn, id, role)?),
+            Target::Remote(api) => Ok(api
+                .call(
+                    reqwest::Method::PUT,
+                    &format!("/v1/users/{id}"),
+                    &[],
+                    Some(json!({"role": role})),
+                )?
+                .0),
+        }
+    }
+
+    pub fn remove_user(&mut self, who: &str) -> Result<users::User, OpsError> {
+        let id = self.user(who)?.id;
+        match self {
+            Target::Local { conn, .. } => Ok(users::remove(conn, id)?),
+            Target::Remote(api) => Ok(api
+                .call(
+                    reqwest::Method::DELETE,
+                    &format!("/v1/users/{id}"),
                     &[],
                     None,
                 )?

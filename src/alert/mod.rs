@@ -430,12 +430,25 @@ pub struct Delivery {
 
 /// The last 100 deliveries of a rule, newest first.
 pub fn deliveries(conn: &Connection, rule_id: i64) -> Result<Vec<Delivery>, StoreError> {
+    delivery_rows(conn, Some(rule_id), 100)
+}
+
+/// The last `limit` deliveries of every rule, newest first.
+pub fn recent_deliveries(conn: &Connection, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+    delivery_rows(conn, None, limit)
+}
+
+fn delivery_rows(
+    conn: &Connection,
+    rule_id: Option<i64>,
+    limit: u32,
+) -> Result<Vec<Delivery>, StoreError> {
     let mut st = conn.prepare_cached(
         "SELECT id, rule_id, channel, target, title, status, attempts, error, created_at
-         FROM alert_deliveries WHERE rule_id = ?1 ORDER BY id DESC LIMIT 100",
+         FROM alert_deliveries WHERE ?1 IS NULL OR rule_id = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let rows = st
-        .query_map([rule_id], |r| {
+        .query_map(params![rule_id, limit], |r| {
             Ok(Delivery {
                 id: r.get(0)?,
                 rule_id: r.get(1)?,

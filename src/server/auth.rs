@@ -1,39 +1,69 @@
 //! Who is calling the API: a bearer token (`Authorization: Bearer bloop_tk_…`) with scopes and an
-//! optional project pin. Every route asks the [`Caller`] for its scope and for the projects it
-//! may touch, so a token for project A can neither see nor change project B.
+//! optional project pin, or a dashboard session (cookie `bloop_session`) whose user's role maps
+//! to scopes. Every route asks the [`Caller`] for its scope and for the projects it may touch, so
+//! a token for project A can neither see nor change project B. Cookie-authenticated requests
+//! that change state must come from the dashboard's own origin (CSRF check).
 
 use std::collections::HashMap;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 
 use super::error::ApiError;
 use super::AppState;
 use crate::store::tokens::{self, Scope, Token};
+use crate::store::users::{self, User};
 use crate::store::{self, now_ms};
+
+/// The dashboard's session cookie.
+pub const SESSION_COOKIE: &str = "bloop_session";
 
 /// Throttle for `last_used_at` writes.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// For history and logs: `token:<name>`.
+    /// For history and logs: `token:<name>` or `user:<name>`.
     pub actor: String,
-    token: Token,
+    scopes: Vec<Scope>,
+    pin: Option<String>,
+    /// The signed-in user, for session callers.
+    pub user: Option<User>,
 }
 
 impl Caller {
     pub fn from_token(token: Token) -> Self {
         Self {
             actor: format!("token:{}", token.name),
-            token,
+            scopes: token.scopes,
+            pin: token.project_id,
+            user: None,
         }
     }
 
+    pub fn from_user(user: User) -> Self {
+        Self {
+            actor: format!("user:{}", user.name),
+            scopes: user.role.scopes(),
+            pin: None,
+            user: Some(user),
+        }
+    }
+
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&Scope::Admin) || self.scopes.contains(&scope)
+    }
+
     pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
-        if self.token.has(scope) {
+        if self.has(scope) {
             Ok(())
+        } else if let Some(u) = &self.user {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "insufficient_role",
+                format!("the `{}` role may not do this (needs `{scope}`)", u.role),
+            ))
         } else {
             Err(ApiError::new(
                 StatusCode::FORBIDDEN,
@@ -45,11 +75,11 @@ impl Caller {
 
     /// The project this caller is pinned to, if any.
     pub fn pinned(&self) -> Option<&str> {
-        self.token.project_id.as_deref()
+        self.pin.as_deref()
     }
 
     pub fn is_admin(&self) -> bool {
-        self.token.has(Scope::Admin)
+        self.has(Scope::Admin)
     }
 
     /// The projects a request may read: the requested one (if allowed) or, without one, the
@@ -89,11 +119,26 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
-        let header = parts
+        let Some(header) = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| unauthorized("missing Authorization: Bearer <token> header"))?;
+        else {
+            if let Some(cookie) = session_cookie(&parts.headers) {
+                if !parts.method.is_safe() {
+                    check_same_origin(&parts.headers, &st.config.auth.rp_origin)?;
+                }
+                let now = now_ms();
+                let user =
+                    store::with_conn(&st.pool, move |c| users::session_user(c, &cookie, now))
+                        .await?
+                        .ok_or_else(|| unauthorized("the session has expired; sign in again"))?;
+                return Ok(Caller::from_user(user));
+            }
+            return Err(unauthorized(
+                "missing Authorization: Bearer <token> header (or a dashboard session)",
+            ));
+        };
         let bearer = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
@@ -126,3 +171,38 @@ impl FromRequestParts<AppState> for Caller {
 
 /// Per-token time of the last `last_used_at` write.
 pub type TokenUses = std::sync::Mutex<HashMap<i64, i64>>;
+
+/// The `bloop_session` cookie's value, if the request carries one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// CSRF defence for cookie-authenticated requests that change state: the browser must say the
+/// request comes from the dashboard's own origin (`Origin`, or `Sec-Fetch-Site: same-origin`
+/// when a browser sends no `Origin`). Requests with neither header are refused.
+pub fn check_same_origin(headers: &HeaderMap, rp_origin: &str) -> Result<(), ApiError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let ok = match (header("origin"), header("sec-fetch-site")) {
+        (Some(origin), _) => origin.trim_end_matches('/') == rp_origin.trim_end_matches('/'),
+        (None, Some(site)) => site == "same-origin",
+        (None, None) => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            format!("requests that change state must come from {rp_origin}"),
+        )
+        .field("Origin"))
+    }
+}

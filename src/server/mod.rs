@@ -10,8 +10,10 @@ mod health;
 pub mod ingest;
 pub mod keys;
 pub mod openapi;
+pub mod passkeys;
 pub mod query;
 pub mod ratelimit;
+pub mod users;
 
 use std::net::SocketAddr;
 use std::ops::Deref;
@@ -49,6 +51,8 @@ pub struct Inner {
     pub alerts: crate::alert::deliver::Sender,
     /// Bumped when alert rules change (the evaluator reloads on the next flush).
     pub rules_version: Arc<std::sync::atomic::AtomicU64>,
+    /// Passkey ceremonies, sessions and the sign-in rate limit.
+    pub passkeys: passkeys::PasskeyAuth,
 }
 
 impl Deref for AppState {
@@ -74,7 +78,13 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(alerts::router())
         .merge(openapi::router())
+        .merge(passkeys::router())
+        .merge(users::router())
+        .merge(crate::dashboard::router())
         .fallback(error::not_found)
+        .layer(axum::middleware::map_response(
+            crate::dashboard::security_headers,
+        ))
         .method_not_allowed_fallback(error::method_not_allowed)
         // Backstop for anything that outlives its request deadline (handlers that read a body
         // answer 408 themselves, with the JSON error shape).
@@ -91,6 +101,8 @@ pub enum ServeError {
     Store(#[from] StoreError),
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
+    #[error("config: {0}")]
+    Config(String),
 }
 
 /// Runs the server on `listener` until `shutdown` is cancelled, then shuts down in order and
@@ -101,7 +113,8 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> Result<(), ServeError> {
     let db_path = config.database.path.clone();
-    let writer_conn = store::open(&db_path)?;
+    let passkeys = passkeys::PasskeyAuth::new(&config.auth).map_err(ServeError::Config)?;
+    let mut writer_conn = store::open(&db_path)?;
     store::tune_writer(&writer_conn).map_err(StoreError::from)?;
     let pool = store::pool(&db_path, config.database.pool_size)?;
     let keys = KeyCache::new(config.auth.hmac_secret.expose());
@@ -113,6 +126,13 @@ pub async fn run(
         env!("CARGO_PKG_VERSION"),
         listener.local_addr()?
     );
+    if let Some(setup) = store::users::setup_invite(&mut writer_conn, store::now_ms())? {
+        let link = store::users::invite_link(&config.auth.rp_origin, &setup.token, true);
+        tracing::info!(
+            "no dashboard users yet: open {link} to register the first admin's passkey \
+             (single use, valid 24 h; a restart makes a new link)"
+        );
+    }
 
     // Alerting: the writer reports each flush to the evaluator thread, which queues deliveries
     // for the delivery worker. None of it is on the ingest path.
@@ -149,6 +169,7 @@ pub async fn run(
         token_uses: Default::default(),
         alerts: alert_sender,
         rules_version,
+        passkeys,
     });
 
     let tasks = TaskTracker::new();

@@ -761,6 +761,28 @@ pub fn releases(
     Ok(rows)
 }
 
+/// The environments seen in `projects` (None = all), most events first.
+pub fn environments(
+    conn: &Connection,
+    projects: Option<&[String]>,
+) -> Result<Vec<String>, StoreError> {
+    let q = IssueQuery {
+        projects: projects.map(<[String]>::to_vec),
+        ..Default::default()
+    };
+    let mut args = Vec::new();
+    let wh = where_clause(&q, &mut args);
+    let sql = format!(
+        "SELECT e.environment FROM issue_environments e JOIN issues i ON i.id = e.issue_id
+         WHERE {wh} AND e.environment != '' GROUP BY e.environment ORDER BY sum(e.count) DESC LIMIT 50"
+    );
+    let mut st = conn.prepare(&sql)?;
+    let rows = st
+        .query_map(params_from_iter(args.iter()), |r| r.get(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct RouteCount {
     pub route: String,

@@ -9,6 +9,7 @@ pub mod issues;
 pub mod keys;
 pub mod projects;
 pub mod tokens;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -64,6 +65,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_settings.sql"),
     include_str!("migrations/0004_project_hourly.sql"),
     include_str!("migrations/0005_alerts.sql"),
+    include_str!("migrations/0006_users.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.

@@ -1,0 +1,297 @@
+// bloop dashboard: a little vanilla JS on top of server-rendered pages. Loaded as an external
+// file (the CSP forbids inline script). Text from the server is only ever set via textContent.
+"use strict";
+
+const b64u = {
+  enc(buf) {
+    const bytes = new Uint8Array(buf);
+    let s = "";
+    for (const b of bytes) s += String.fromCharCode(b);
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  },
+  dec(str) {
+    const s = str.replace(/-/g, "+").replace(/_/g, "/");
+    const pad = s.length % 4 ? "=".repeat(4 - (s.length % 4)) : "";
+    const bin = atob(s + pad);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out.buffer;
+  },
+};
+
+async function api(method, url, body) {
+  const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const resp = await fetch(url, init);
+  const text = await resp.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (_) { data = null; }
+  if (!resp.ok) {
+    const msg = data && data.error ? data.error + (data.field ? " (" + data.field + ")" : "") : "HTTP " + resp.status;
+    throw new Error(msg);
+  }
+  return data;
+}
+
+function showError(scope, err) {
+  const el = (scope && scope.querySelector(".form-error")) || document.getElementById("page-error");
+  if (el) {
+    el.textContent = err.message || String(err);
+    el.hidden = false;
+  }
+}
+
+// --- WebAuthn ---------------------------------------------------------------------------------
+
+function creationOptions(opts) {
+  const pk = opts.publicKey;
+  pk.challenge = b64u.dec(pk.challenge);
+  pk.user.id = b64u.dec(pk.user.id);
+  (pk.excludeCredentials || []).forEach((c) => { c.id = b64u.dec(c.id); });
+  return { publicKey: pk };
+}
+
+function requestOptions(opts) {
+  const pk = opts.publicKey;
+  pk.challenge = b64u.dec(pk.challenge);
+  (pk.allowCredentials || []).forEach((c) => { c.id = b64u.dec(c.id); });
+  return { publicKey: pk };
+}
+
+function registrationJSON(cred) {
+  return {
+    id: cred.id,
+    rawId: b64u.enc(cred.rawId),
+    type: cred.type,
+    response: {
+      attestationObject: b64u.enc(cred.response.attestationObject),
+      clientDataJSON: b64u.enc(cred.response.clientDataJSON),
+    },
+    extensions: cred.getClientExtensionResults ? cred.getClientExtensionResults() : {},
+  };
+}
+
+function assertionJSON(cred) {
+  const r = cred.response;
+  return {
+    id: cred.id,
+    rawId: b64u.enc(cred.rawId),
+    type: cred.type,
+    response: {
+      authenticatorData: b64u.enc(r.authenticatorData),
+      clientDataJSON: b64u.enc(r.clientDataJSON),
+      signature: b64u.enc(r.signature),
+      userHandle: r.userHandle ? b64u.enc(r.userHandle) : null,
+    },
+    extensions: cred.getClientExtensionResults ? cred.getClientExtensionResults() : {},
+  };
+}
+
+function passkeyLabel() {
+  const ua = navigator.userAgent;
+  if (/iPhone|Android/.test(ua)) return "phone";
+  if (/Mac/.test(ua)) return "Mac";
+  if (/Windows/.test(ua)) return "Windows PC";
+  return "this device";
+}
+
+function nextUrl() {
+  const n = new URLSearchParams(location.search).get("next");
+  return n && n.startsWith("/") && !n.startsWith("//") ? n : "/";
+}
+
+async function register(form) {
+  const name = form.elements.name.value;
+  const invite = form.elements.invite.value;
+  const start = await api("POST", "/auth/register/start", { invite, name });
+  const cred = await navigator.credentials.create(creationOptions(start.options));
+  await api("POST", "/auth/register/finish", {
+    ceremony: start.ceremony, credential: registrationJSON(cred), passkey_name: passkeyLabel(),
+  });
+  location.assign("/");
+}
+
+async function signIn() {
+  const start = await api("POST", "/auth/login/start");
+  const cred = await navigator.credentials.get(requestOptions(start.options));
+  await api("POST", "/auth/login/finish", { ceremony: start.ceremony, credential: assertionJSON(cred) });
+  location.assign(nextUrl());
+}
+
+async function addPasskey(form) {
+  const name = form.elements.name.value || passkeyLabel();
+  const start = await api("POST", "/auth/passkeys/start", { name });
+  const cred = await navigator.credentials.create(creationOptions(start.options));
+  await api("POST", "/auth/passkeys/finish", {
+    ceremony: start.ceremony, credential: registrationJSON(cred), passkey_name: name,
+  });
+  location.reload();
+}
+
+// --- Generic API forms and buttons -----------------------------------------------------------
+
+function formBody(form) {
+  const body = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled || el.dataset.skip !== undefined) continue;
+    if (el.type === "checkbox") {
+      if (el.name.endsWith("[]")) {
+        const k = el.name.slice(0, -2);
+        body[k] = body[k] || [];
+        if (el.checked) body[k].push(el.value);
+      } else {
+        body[el.name] = el.checked;
+      }
+      continue;
+    }
+    const v = el.value.trim();
+    if (v === "") {
+      if (el.dataset.null !== undefined) body[el.name] = null;
+      continue;
+    }
+    body[el.name] = el.dataset.type === "number" ? Number(v) : v;
+  }
+  if (form.dataset.channels !== undefined) {
+    // The alert form: one optional channel from a kind and a target.
+    const kind = form.elements.channel_type.value;
+    const target = form.elements.channel_target.value.trim();
+    if (kind && target) {
+      if (kind === "slack") body.channels = [{ type: "slack", webhook_url: target }];
+      else if (kind === "webhook") body.channels = [{ type: "webhook", url: target }];
+      else body.channels = [{ type: "email", to: target.split(",").map((s) => s.trim()).filter(Boolean) }];
+    }
+  }
+  if (form.dataset.wrap) {
+    // `data-wrap="config:type,count"`: move those fields into a nested object.
+    const [key, fields] = form.dataset.wrap.split(":");
+    const inner = {};
+    for (const f of fields.split(",")) if (f in body) { inner[f] = body[f]; delete body[f]; }
+    body[key] = inner;
+  }
+  return body;
+}
+
+function showResult(form, data) {
+  const target = document.getElementById(form.dataset.show);
+  if (!target) return false;
+  for (const el of target.querySelectorAll("[data-field]")) {
+    const v = data ? data[el.dataset.field] : undefined;
+    el.textContent = v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
+  }
+  target.hidden = false;
+  form.reset();
+  return true;
+}
+
+document.addEventListener("submit", async (ev) => {
+  const form = ev.target;
+  if (form.id === "register-form") { ev.preventDefault(); try { await register(form); } catch (e) { showError(form, e); } return; }
+  if (form.id === "add-passkey-form") { ev.preventDefault(); try { await addPasskey(form); } catch (e) { showError(form, e); } return; }
+  if (!form.dataset.api) return;
+  ev.preventDefault();
+  if (form.dataset.confirm && !confirm(form.dataset.confirm)) return;
+  const btn = form.querySelector("button[type=submit], button:not([type])");
+  if (btn) btn.disabled = true;
+  try {
+    const data = await api(form.dataset.method || "POST", form.dataset.api, formBody(form));
+    if (form.dataset.redirect) location.assign(form.dataset.redirect);
+    else if (!showResult(form, data)) location.reload();
+  } catch (e) {
+    showError(form, e);
+  } finally {
+    if (btn) btn.disabled = false;
+  }
+});
+
+document.addEventListener("click", async (ev) => {
+  const el = ev.target.closest("button");
+  if (!el) return;
+  if (el.id === "login-button") {
+    try { await signIn(); } catch (e) { showError(el.closest("section"), e); }
+    return;
+  }
+  if (el.id === "logout-button") {
+    try { await api("POST", "/auth/logout"); } catch (_) { /* signed out anyway */ }
+    location.assign("/login");
+    return;
+  }
+  if (el.dataset.copy !== undefined) {
+    const src = el.dataset.copy ? document.getElementById(el.dataset.copy) : null;
+    const text = src ? src.textContent : "";
+    try { await navigator.clipboard.writeText(text); el.textContent = "Copied"; } catch (_) { el.textContent = "Select and copy"; }
+    setTimeout(() => { el.textContent = "Copy"; }, 1500);
+    return;
+  }
+  if (el.dataset.api && !el.form) {
+    if (el.dataset.confirm && !confirm(el.dataset.confirm)) return;
+    el.disabled = true;
+    try {
+      const body = el.dataset.body ? JSON.parse(el.dataset.body) : undefined;
+      await api(el.dataset.method || "POST", el.dataset.api, body);
+      if (el.dataset.redirect) location.assign(el.dataset.redirect); else location.reload();
+    } catch (e) {
+      showError(el.closest("section"), e);
+      el.disabled = false;
+    }
+  }
+});
+
+// Jump to an issue when a row (not a link or control inside it) is clicked.
+document.addEventListener("click", (ev) => {
+  const row = ev.target.closest("tr[data-href]");
+  if (!row || ev.target.closest("a, button, input, select")) return;
+  if (window.getSelection && String(window.getSelection())) return;
+  location.assign(row.dataset.href);
+});
+
+// --- Live updates ------------------------------------------------------------------------------
+
+function autoRefresh() {
+  const target = document.querySelector("[data-refresh]");
+  if (!target) return;
+  const every = Number(target.dataset.refresh) || 15000;
+  setInterval(async () => {
+    if (document.hidden) return;
+    if (window.getSelection && String(window.getSelection())) return; // keep the user's selection
+    if (document.activeElement && target.contains(document.activeElement)) return;
+    try {
+      const url = new URL(location.href);
+      url.searchParams.set("partial", "rows");
+      const resp = await fetch(url, { credentials: "same-origin" });
+      if (!resp.ok) return;
+      const html = await resp.text();
+      // The partial is rendered by the same escaping templates as the page.
+      const tpl = document.createElement("template");
+      tpl.innerHTML = html;
+      target.replaceChildren(tpl.content);
+    } catch (_) { /* offline for a moment: try again next tick */ }
+  }, every);
+}
+
+function waitForFirstEvent() {
+  const el = document.querySelector("[data-wait-first-event]");
+  if (!el) return;
+  const url = el.dataset.waitFirstEvent;
+  const tick = async () => {
+    try {
+      const resp = await fetch(url, { credentials: "same-origin" });
+      if (resp.ok) {
+        const rows = await resp.json();
+        if (Array.isArray(rows) && rows.length > 0) {
+          const note = document.getElementById("first-event-arrived");
+          if (note) note.hidden = false;
+          setTimeout(() => location.reload(), 800);
+          return;
+        }
+      }
+    } catch (_) { /* keep waiting */ }
+    setTimeout(tick, 2000);
+  };
+  setTimeout(tick, 2000);
+}
+
+autoRefresh();
+waitForFirstEvent();

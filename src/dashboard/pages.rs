@@ -1,0 +1,991 @@
+//! The dashboard's pages. Each handler loads what it shows in one pooled connection call and
+//! renders it; every value from the database goes through maud's escaping.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{html, Markup};
+
+use super::charts::{share_bar, sparkline, trend_chart};
+use super::{error_page, html_response, layout, not_found_page, page, pct, Session};
+use crate::alert::{self, Channel, RuleConfig};
+use crate::fingerprint::is_framework_frame;
+use crate::search::Status;
+use crate::server::auth::session_cookie;
+use crate::server::AppState;
+use crate::store::issues::{self, IssueDetail, IssueRow};
+use crate::store::keys::{self, KeyRow};
+use crate::store::projects::{self, Project};
+use crate::store::tokens::{self, Scope, Token};
+use crate::store::users::{self, Invite, PasskeyInfo, Role, User};
+use crate::store::{self, now_ms, StoreError};
+use crate::timefmt::ago;
+
+type Q = Query<HashMap<String, String>>;
+
+/// Runs a store closure; a failure becomes the error page.
+async fn load<T, F>(st: &AppState, s: Option<&Session>, f: F) -> Result<T, Response>
+where
+    F: FnOnce(&mut rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    store::with_conn(&st.pool, f)
+        .await
+        .map_err(|e| error_page(s, &e.to_string()))
+}
+
+fn when(t: i64, now: i64) -> Markup {
+    html! { time datetime=(t) title=(crate::timefmt::ago(t, now)) { (ago(t, now)) } }
+}
+
+fn status_tag(s: Status) -> Markup {
+    html! { span class={ "tag status-" (s.as_str()) } { (s.as_str()) } }
+}
+
+fn issue_href(i: &IssueRow) -> String {
+    format!("/issues/{}/{}", pct(&i.project_id), pct(&i.fingerprint))
+}
+
+// ---- sign-in and registration ----------------------------------------------------------------
+
+pub async fn login(State(st): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let no_users = store::with_conn(&st.pool, |c| users::count(c))
+        .await
+        .map(|n| n == 0)
+        .unwrap_or(false);
+    let signed_in = session_cookie(&headers).is_some();
+    html_response(
+        StatusCode::OK,
+        layout(
+            "Sign in",
+            None,
+            html! {
+                section.panel.narrow {
+                    h1 { "Sign in to bloop" }
+                    @if no_users {
+                        div.notice {
+                            p { "No one has an account here yet." }
+                            p { "The first admin registers from the one-time setup link that "
+                                code { "bloop serve" } " prints when it starts on an empty database, or from "
+                                code { "bloop users invite --admin" } "." }
+                        }
+                    } @else {
+                        p.muted { "Use the passkey you registered on this device or your phone." }
+                        @if signed_in {
+                            p.muted { "Your session has ended; sign in again." }
+                        }
+                    }
+                    p.form-error hidden {}
+                    button #login-button.primary type="button" { "Sign in with a passkey" }
+                }
+            },
+        ),
+    )
+}
+
+/// `/setup?token=` and `/invite?token=`: register a passkey with a single-use link.
+pub async fn join(State(st): State<AppState>, Query(q): Q) -> Response {
+    let token = q.get("token").cloned().unwrap_or_default();
+    let t2 = token.clone();
+    let invite = store::with_conn(&st.pool, move |c| users::check_invite(c, &t2, now_ms()))
+        .await
+        .ok()
+        .flatten();
+    let body = match invite {
+        None => html! {
+            section.panel.narrow {
+                h1 { "This link cannot be used" }
+                p { "It is invalid, has expired, or was already used. Ask an admin for a new invite, or run "
+                    code { "bloop users invite" } " on the server." }
+                p { a href="/login" { "Sign in" } }
+            }
+        },
+        Some(inv) => html! {
+            section.panel.narrow {
+                h1 { @if inv.setup { "Set up bloop" } @else { "Join bloop" } }
+                p.muted {
+                    @if inv.setup { "Create the first admin account. Your passkey stays on your device; bloop keeps only its public key." }
+                    @else { "You are invited as " strong { (inv.role) } ". Pick a name and create a passkey." }
+                }
+                form #register-form {
+                    input type="hidden" name="invite" value=(token);
+                    p { label { "Your name" br; input name="name" required maxlength="64" autocomplete="username" autofocus; } }
+                    p.form-error hidden {}
+                    button.primary type="submit" { "Create passkey" }
+                }
+            }
+        },
+    };
+    let mut resp = html_response(StatusCode::OK, layout("Register", None, body));
+    // The token is in the URL: never send it onwards.
+    resp.headers_mut().insert(
+        "referrer-policy",
+        axum::http::HeaderValue::from_static("no-referrer"),
+    );
+    resp
+}
+
+// ---- issues -----------------------------------------------------------------------------------
+
+struct ListData {
+    projects: Vec<Project>,
+    rows: Vec<IssueRow>,
+    total: i64,
+    sparks: HashMap<i64, Vec<issues::HourCount>>,
+    releases: Vec<String>,
+    environments: Vec<String>,
+    any_events: bool,
+    default_key: Option<KeyRow>,
+}
+
+const TABS: [(&str, &str); 5] = [
+    ("unresolved", "Unresolved"),
+    ("resolved", "Resolved"),
+    ("ignored", "Ignored"),
+    ("muted", "Muted"),
+    ("all", "All"),
+];
+
+fn list_url(q: &HashMap<String, String>, set: &[(&str, &str)]) -> String {
+    let mut keys: Vec<(&str, String)> = q
+        .iter()
+        .filter(|(k, _)| !set.iter().any(|(s, _)| s == k) && *k != "partial")
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    keys.extend(set.iter().map(|(k, v)| (*k, v.to_string())));
+    keys.retain(|(_, v)| !v.is_empty());
+    keys.sort();
+    let qs: Vec<String> = keys
+        .iter()
+        .map(|(k, v)| format!("{k}={}", pct(v)))
+        .collect();
+    if qs.is_empty() {
+        "/issues".into()
+    } else {
+        format!("/issues?{}", qs.join("&"))
+    }
+}
+
+pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> Response {
+    let now = now_ms();
+    let status = q
+        .get("status")
+        .cloned()
+        .unwrap_or_else(|| "unresolved".into());
+    let mut params = q.clone();
+    if status == "all" {
+        params.remove("status");
+    } else {
+        params.insert("status".into(), status.clone());
+    }
+    params.entry("limit".into()).or_insert_with(|| "50".into());
+    let query = match issues::query_from_params(|k| params.get(k).map(String::as_str), now) {
+        Ok(query) => query,
+        Err(e) => {
+            q.remove(&e.field);
+            let msg = e.message;
+            return page(
+                "Issues",
+                &s,
+                html! {
+                    h1 { "Issues" }
+                    div.notice { (msg) " · " a href="/issues" { "reset filters" } }
+                },
+            );
+        }
+    };
+    let project = q.get("project").cloned().filter(|p| !p.is_empty());
+    let qc = query.clone();
+    let data = match load(&st, Some(&s), move |c| {
+        let projects = projects::list(c, None)?;
+        let (rows, total) = issues::list(c, &qc)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let sparks = issues::trends_by_issue(c, &ids, 24, now)?;
+        let only = qc.projects.clone();
+        let releases = issues::releases(c, only.as_deref(), 50)?
+            .into_iter()
+            .map(|r| r.release)
+            .filter(|r| !r.is_empty())
+            .collect();
+        let environments = issues::environments(c, only.as_deref())?;
+        let any_events = projects.iter().any(|p| p.issues > 0);
+        let default_key = if any_events {
+            None
+        } else {
+            let p = only
+                .as_ref()
+                .and_then(|v| v.first().cloned())
+                .unwrap_or_else(|| "default".into());
+            keys::list(c, Some(&p))?
+                .into_iter()
+                .find(|k| k.revoked_at.is_none())
+        };
+        Ok(ListData {
+            projects,
+            rows,
+            total,
+            sparks,
+            releases,
+            environments,
+            any_events,
+            default_key,
+        })
+    })
+    .await
+    {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let rows = rows_markup(&data.rows, &data.sparks, now);
+    if q.get("partial").map(String::as_str) == Some("rows") {
+        return html_response(StatusCode::OK, rows);
+    }
+    if !data.any_events {
+        return page(
+            "Issues",
+            &s,
+            empty_state(&st, &s, data.default_key.as_ref(), project.as_deref()),
+        );
+    }
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let offset = query.offset as i64;
+    let shown = data.rows.len() as i64;
+    let body = html! {
+        div.row {
+            h1.grow { "Issues" }
+            span.muted { (data.total) " matching" }
+        }
+        form.filters method="get" action="/issues" {
+            select name="project" title="Project" {
+                option value="" { "All projects" }
+                @for p in &data.projects {
+                    option value=(p.id) selected[project.as_deref() == Some(p.id.as_str())] { (p.name) }
+                }
+            }
+            input type="search" name="q" value=(get("q")) placeholder="Search: message text, type:TypeError, release:1.2.0, env:prod, route:/api/…";
+            @if status != "unresolved" { input type="hidden" name="status" value=(status); }
+            select name="release" title="Release" {
+                option value="" { "Any release" }
+                @for r in &data.releases { option value=(r) selected[get("release") == *r] { (r) } }
+            }
+            select name="environment" title="Environment" {
+                option value="" { "Any environment" }
+                @for e in &data.environments { option value=(e) selected[get("environment") == *e] { (e) } }
+            }
+            select name="sort" title="Sort" {
+                @for (v, l) in [("last_seen", "Last seen"), ("first_seen", "First seen"), ("total_count", "Most events")] {
+                    option value=(v) selected[get("sort") == v] { (l) }
+                }
+            }
+            button type="submit" { "Filter" }
+        }
+        nav.tabs {
+            @for (v, l) in TABS {
+                a href=(list_url(&q, &[("status", v), ("offset", "")])) class=[(status == v).then_some("active")] { (l) }
+            }
+        }
+        @if data.rows.is_empty() {
+            div.panel.empty { p { "No issues match." } p.muted { "Try another status tab or clear the search." } }
+        } @else {
+            div.table-wrap {
+                table #issues {
+                    thead { tr {
+                        th { "Issue" }
+                        th.hide-sm { "Last 24 h" }
+                        th.num { "Events" }
+                        th.num.hide-sm { "First seen" }
+                        th.num { "Last seen" }
+                    } }
+                    tbody data-refresh="15000" { (rows) }
+                }
+            }
+            div.pager {
+                span { "Showing " (offset + 1) "–" (offset + shown) " of " (data.total) }
+                span.actions {
+                    @if offset > 0 {
+                        a.button href=(list_url(&q, &[("offset", &(offset - query.limit as i64).max(0).to_string())])) { "← Newer" }
+                    }
+                    @if offset + shown < data.total {
+                        a.button href=(list_url(&q, &[("offset", &(offset + shown).to_string())])) { "Older →" }
+                    }
+                }
+            }
+        }
+    };
+    page("Issues", &s, body)
+}
+
+fn rows_markup(
+    rows: &[IssueRow],
+    sparks: &HashMap<i64, Vec<issues::HourCount>>,
+    now: i64,
+) -> Markup {
+    html! {
+        @for i in rows {
+            tr data-href=(issue_href(i)) data-fingerprint=(i.fingerprint) {
+                td {
+                    a.issue-title href=(issue_href(i)) { (i.error_type) }
+                    div.issue-msg { (i.message) }
+                    div {
+                        span.tag { (i.project_id) }
+                        @if i.status != Status::Unresolved { (status_tag(i.status)) }
+                        @if let Some(r) = &i.route_or_procedure { span.tag { (r) } }
+                        @if !i.release.is_empty() { span.tag { (i.release) } }
+                        @if !i.environment.is_empty() { span.tag { (i.environment) } }
+                    }
+                }
+                td.hide-sm { @if let Some(t) = sparks.get(&i.id) { (sparkline(t)) } }
+                td.num { (i.total_count) }
+                td.num.hide-sm { (when(i.first_seen, now)) }
+                td.num { (when(i.last_seen, now)) }
+            }
+        }
+    }
+}
+
+fn empty_state(st: &AppState, s: &Session, key: Option<&KeyRow>, project: Option<&str>) -> Markup {
+    let origin = st.config.auth.rp_origin.trim_end_matches('/');
+    let project = project.unwrap_or("default");
+    let key_text = match key {
+        Some(k) if s.can(Role::Admin) => k.key.clone(),
+        Some(k) => keys::mask(&k.key),
+        None => "<your project key>".into(),
+    };
+    let send = format!(
+        "bloop send --url {origin} --key {key_text} \\\n  --type TypeError --message \"Hello from bloop\""
+    );
+    let curl = format!(
+        "KEY={key_text}\nBODY='{{\"timestamp\":'$(date +%s)',\"source\":\"api\",\"environment\":\"production\",\"release\":\"1.0.0\",\"error_type\":\"TypeError\",\"message\":\"Hello from curl\"}}'\nSIG=$(printf %s \"$BODY\" | openssl dgst -sha256 -hmac \"$KEY\" | sed 's/^.* //')\ncurl -sS {origin}/v1/ingest -H 'Content-Type: application/json' \\\n  -H \"X-Project-Key: $KEY\" -H \"X-Signature: $SIG\" -d \"$BODY\""
+    );
+    html! {
+        h1 { "Issues" }
+        div.panel.empty data-wait-first-event=(format!("/v1/errors?limit=1&status=&project={}", pct(project))) {
+            h2 { "Waiting for your first error" }
+            p.muted { "Nothing has arrived in " strong { (project) } " yet. Send a test event; this page notices it by itself." }
+            div.steps {
+                p { "1. From any machine with the bloop binary:" }
+                div.row { pre.grow #snippet-send { (send) } button type="button" data-copy="snippet-send" { "Copy" } }
+                p { "2. Or sign the body yourself (any HTTP client works the same way):" }
+                div.row { pre.grow #snippet-curl { (curl) } button type="button" data-copy="snippet-curl" { "Copy" } }
+                @if !s.can(Role::Admin) { p.muted { "An admin can show the full project key on the Projects page." } }
+            }
+            p #first-event-arrived.notice hidden { "Your first event arrived. Loading…" }
+        }
+    }
+}
+
+pub async fn issue(
+    State(st): State<AppState>,
+    s: Session,
+    Path((project, fp)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
+    let now = now_ms();
+    let range = q.get("range").map(String::as_str).unwrap_or("24h");
+    let (hours, bucket, label) = match range {
+        "7d" => (168u32, 6usize, "7 days"),
+        "30d" => (720, 24, "30 days"),
+        _ => (24, 1, "24 hours"),
+    };
+    let (p2, f2) = (project.clone(), fp.clone());
+    type Loaded = (
+        IssueDetail,
+        Vec<issues::HourCount>,
+        Vec<issues::StatusChange>,
+    );
+    let found: Result<Option<Loaded>, Response> = load(&st, Some(&s), move |c| {
+        let row = match issues::find(c, Some(&[p2]), &f2) {
+            Ok(r) => r,
+            Err(StoreError::NotFound(_) | StoreError::Invalid { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let id = row.id;
+        let detail = issues::detail(c, row)?;
+        let trend = issues::trend(c, id, hours, now)?;
+        let history = issues::history(c, id)?;
+        Ok(Some((detail, trend, history)))
+    })
+    .await;
+    let (d, trend, history) = match found {
+        Ok(Some(x)) => x,
+        Ok(None) => {
+            return not_found_page(&s, &format!("No issue {fp} in project {project}."));
+        }
+        Err(r) => return r,
+    };
+    let i = &d.issue;
+    let api = format!(
+        "/v1/errors/{}/{{}}?project={}",
+        pct(&i.fingerprint),
+        pct(&i.project_id)
+    );
+    let action = |a: &str| api.replace("{}", a);
+    let max_rel = d.releases.iter().map(|b| b.count).max().unwrap_or(0);
+    let max_env = d.environments.iter().map(|b| b.count).max().unwrap_or(0);
+    let body = html! {
+        p.muted { a href={ "/issues?project=" (pct(&i.project_id)) } { "← " (i.project_id) } }
+        h1 #issue-title { (i.error_type) }
+        pre #issue-message { (i.message) }
+        div.row {
+            (status_tag(i.status))
+            @if let Some(r) = &i.resolved_in_release { span.tag { "resolved in " (r) } }
+            span.tag { (i.source) }
+            @if let Some(r) = &i.route_or_procedure { span.tag { (r) } }
+            @if let Some(r) = &i.screen { span.tag { (r) } }
+            span.muted { (i.total_count) " events · first " (when(i.first_seen, now)) " · last " (when(i.last_seen, now)) }
+        }
+        @if s.can(Role::Member) {
+            section.panel #actions {
+                div.actions {
+                    @if i.status != Status::Resolved {
+                        button.primary type="button" data-api=(action("resolve")) { "Resolve" }
+                        form data-api=(action("resolve")) {
+                            input name="release" placeholder="in release…" size="12" required value=(i.release);
+                            button type="submit" { "Resolve in release" }
+                        }
+                    }
+                    @if i.status != Status::Ignored { button type="button" data-api=(action("ignore")) { "Ignore" } }
+                    @if i.status != Status::Muted { button type="button" data-api=(action("mute")) { "Mute" } }
+                    @if i.status != Status::Unresolved { button type="button" data-api=(action("unresolve")) { "Unresolve" } }
+                }
+                p.form-error hidden {}
+            }
+        }
+        section.panel {
+            div.row {
+                h2.grow { "Trend" }
+                nav.tabs {
+                    @for r in ["24h", "7d", "30d"] {
+                        a href={ "?range=" (r) } class=[(range == r).then_some("active")] { (r) }
+                    }
+                }
+            }
+            (trend_chart(&trend, bucket, label))
+        }
+        div.grid2 {
+            section.panel {
+                h2 { "Releases" }
+                div.bars {
+                    @for b in &d.releases {
+                        div.bar { span { (if b.name.is_empty() { "(none)" } else { &b.name }) } (share_bar(b.count, max_rel)) span.muted { (b.count) } }
+                    }
+                }
+            }
+            section.panel {
+                h2 { "Environments" }
+                div.bars {
+                    @for b in &d.environments {
+                        div.bar { span { (if b.name.is_empty() { "(none)" } else { &b.name }) } (share_bar(b.count, max_env)) span.muted { (b.count) } }
+                    }
+                }
+            }
+        }
+        section.panel #samples {
+            h2 { "Samples" }
+            @if d.samples.is_empty() { p.muted { "No samples kept." } }
+            @for (n, sm) in d.samples.iter().enumerate() {
+                details open[n == 0] {
+                    summary { "Received " (when(sm.received_at, now)) }
+                    (sample(&sm.event))
+                }
+            }
+        }
+        section.panel {
+            h2 { "History" }
+            @if history.is_empty() { p.muted { "No status changes yet." } }
+            ul {
+                @for h in &history {
+                    li { (h.old_status) " → " strong { (h.new_status) }
+                        @if let Some(r) = &h.release { " in " (r) }
+                        " by " (h.changed_by) " · " (when(h.changed_at, now)) }
+                }
+            }
+        }
+    };
+    page(&i.error_type, &s, body)
+}
+
+/// One stored sample: the message, the stack with framework frames dimmed, and the fields.
+fn sample(ev: &serde_json::Value) -> Markup {
+    let text = |k: &str| ev.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+    let stack = text("stack");
+    html! {
+        @if !stack.is_empty() {
+            pre.stack {
+                @for line in stack.lines() {
+                    span class={ "frame" @if is_framework_frame(line) { " framework" } } { (line) "\n" }
+                }
+            }
+        }
+        dl.kv {
+            @if let Some(obj) = ev.as_object() {
+                @for (k, v) in obj {
+                    @if k != "stack" && k != "metadata" && !v.is_null() {
+                        dt { (k) }
+                        dd { @if let Some(s) = v.as_str() { (s) } @else { (v.to_string()) } }
+                    }
+                }
+            }
+        }
+        @if let Some(m) = ev.get("metadata").filter(|m| !m.is_null()) {
+            h2 { "Metadata" }
+            pre { (serde_json::to_string_pretty(m).unwrap_or_default()) }
+        }
+    }
+}
+
+// ---- releases, projects, tokens, retention ------------------------------------------------------
+
+pub async fn releases(State(st): State<AppState>, s: Session, Query(q): Q) -> Response {
+    let now = now_ms();
+    let project = q.get("project").cloned().filter(|p| !p.is_empty());
+    let p2 = project.clone();
+    let (projects, rels) = match load(&st, Some(&s), move |c| {
+        let only = p2.map(|p| vec![p]);
+        Ok((
+            projects::list(c, None)?,
+            issues::releases(c, only.as_deref(), 200)?,
+        ))
+    })
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    page(
+        "Releases",
+        &s,
+        html! {
+            h1 { "Releases" }
+            form.filters method="get" {
+                select name="project" {
+                    option value="" { "All projects" }
+                    @for p in &projects { option value=(p.id) selected[project.as_deref() == Some(p.id.as_str())] { (p.name) } }
+                }
+                button type="submit" { "Show" }
+            }
+            @if rels.is_empty() { div.panel.empty { "No releases seen yet. Events name theirs in the " code { "release" } " field." } }
+            @else {
+                div.table-wrap { table {
+                    thead { tr { th { "Release" } th.num { "Issues" } th.num { "New issues" } th.num { "Events" } th.num { "First seen" } th.num { "Last seen" } } }
+                    tbody {
+                        @for r in &rels {
+                            tr {
+                                td { a href=(format!("/issues?status=all&release={}{}", pct(&r.release), project.as_ref().map(|p| format!("&project={}", pct(p))).unwrap_or_default())) {
+                                    (if r.release.is_empty() { "(none)" } else { &r.release }) } }
+                                td.num { (r.issues) } td.num { (r.new_issues) } td.num { (r.events) }
+                                td.num { (when(r.first_seen, now)) } td.num { (when(r.last_seen, now)) }
+                            }
+                        }
+                    }
+                } }
+            }
+        },
+    )
+}
+
+pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
+    let now = now_ms();
+    let (projects, all_keys) = match load(&st, Some(&s), |c| {
+        Ok((projects::list(c, None)?, keys::list(c, None)?))
+    })
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let admin = s.can(Role::Admin);
+    let origin = st.config.auth.rp_origin.trim_end_matches('/').to_string();
+    page(
+        "Projects",
+        &s,
+        html! {
+            h1 { "Projects" }
+            @if admin {
+                section.panel {
+                    h2 { "New project" }
+                    form.row data-api="/v1/projects" {
+                        input name="name" placeholder="Name, e.g. iOS app" required maxlength="200";
+                        input name="slug" placeholder="slug (optional)" maxlength="64";
+                        button.primary type="submit" { "Create project" }
+                    }
+                    p.form-error hidden {}
+                }
+            }
+            @for p in &projects {
+                section.panel id={ "project-" (p.id) } {
+                    div.row {
+                        h2.grow { (p.name) " " span.muted { "(" (p.id) ")" } }
+                        span.muted { (p.issues) " issues · " (p.events) " events" }
+                        a href={ "/issues?project=" (pct(&p.id)) } { "Issues →" }
+                    }
+                    h2 { "Ingest keys" }
+                    @let pkeys: Vec<&KeyRow> = all_keys.iter().filter(|k| k.project_id == p.id && k.revoked_at.is_none_or(|r| r > now)).collect();
+                    @if pkeys.is_empty() { p.muted { "No active keys." } }
+                    @for k in &pkeys {
+                        div.row {
+                            span { (k.name) }
+                            @if admin {
+                                code.secret.grow id={ "key-" (k.id) } { (k.key) }
+                                button type="button" data-copy={ "key-" (k.id) } { "Copy" }
+                                button.danger type="button" data-api={ "/v1/keys/" (k.id) } data-method="DELETE"
+                                    data-confirm="Revoke this key? Clients using it will get 401." { "Revoke" }
+                            } @else {
+                                code.grow { (keys::mask(&k.key)) }
+                            }
+                            @if let Some(r) = k.revoked_at { span.tag { "expires " (when(r, now)) } }
+                        }
+                    }
+                    @if admin {
+                        @if let Some(k) = pkeys.first() {
+                            details {
+                                summary { "Send a test event" }
+                                div.row { pre.grow id={ "send-" (p.id) } { "bloop send --url " (origin) " --key " (k.key) " --type TestError --message \"Hello from bloop\"" }
+                                    button type="button" data-copy={ "send-" (p.id) } { "Copy" } }
+                                div.row { pre.grow id={ "curl-" (p.id) } { "KEY=" (k.key) "\nBODY='{\"timestamp\":'$(date +%s)',\"source\":\"api\",\"environment\":\"production\",\"error_type\":\"TestError\",\"message\":\"Hello from curl\"}'\nSIG=$(printf %s \"$BODY\" | openssl dgst -sha256 -hmac \"$KEY\" | sed 's/^.* //')\ncurl -sS " (origin) "/v1/ingest -H 'Content-Type: application/json' -H \"X-Project-Key: $KEY\" -H \"X-Signature: $SIG\" -d \"$BODY\"" }
+                                    button type="button" data-copy={ "curl-" (p.id) } { "Copy" } }
+                            }
+                        }
+                        form.row data-api={ "/v1/projects/" (pct(&p.id)) "/keys" } {
+                            input name="name" placeholder="key name (optional)" maxlength="200";
+                            button type="submit" { "New key" }
+                        }
+                        p.form-error hidden {}
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub async fn tokens(State(st): State<AppState>, s: Session) -> Response {
+    if let Err(r) = s.require(Role::Admin) {
+        return r;
+    }
+    let now = now_ms();
+    let (list, projects): (Vec<Token>, Vec<Project>) = match load(&st, Some(&s), |c| {
+        Ok((tokens::list(c, None)?, projects::list(c, None)?))
+    })
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    page(
+        "API tokens",
+        &s,
+        html! {
+            h1 { "API tokens" }
+            section.panel {
+                h2 { "New token" }
+                form data-api="/v1/tokens" data-show="new-token" {
+                    div.row {
+                        input name="name" placeholder="Name, e.g. ci" required maxlength="200";
+                        select name="project" { option value="" { "All projects" } @for p in &projects { option value=(p.id) { (p.name) } } }
+                        input name="expires" placeholder="expires in, e.g. 90d (optional)" size="24";
+                    }
+                    div.row {
+                        @for sc in Scope::ALL {
+                            label { input type="checkbox" name="scopes[]" value=(sc.as_str()) checked[sc == Scope::ErrorsRead]; " " (sc.as_str()) }
+                        }
+                    }
+                    p.form-error hidden {}
+                    button.primary type="submit" { "Create token" }
+                }
+                div #new-token.notice hidden {
+                    p { strong { "Copy this token now; it is shown only once." } }
+                    div.row { code.secret.grow #new-token-value data-field="token" {} button type="button" data-copy="new-token-value" { "Copy" } }
+                }
+            }
+            div.table-wrap { table #tokens {
+                thead { tr { th { "Name" } th { "Prefix" } th { "Scopes" } th { "Project" } th.num { "Last used" } th.num { "Expires" } th {} } }
+                tbody {
+                    @for t in &list {
+                        tr {
+                            td { (t.name) } td { code { (t.prefix) "…" } }
+                            td { @for sc in &t.scopes { span.tag { (sc.as_str()) } } }
+                            td { (t.project_id.as_deref().unwrap_or("all")) }
+                            td.num { @if let Some(u) = t.last_used_at { (when(u, now)) } @else { "never" } }
+                            td.num { @if let Some(e) = t.expires_at { (when(e, now)) } @else { "never" } }
+                            td { @if t.revoked_at.is_some() { span.tag { "revoked" } } @else {
+                                button.danger type="button" data-api={ "/v1/tokens/" (t.id) } data-method="DELETE" data-confirm="Revoke this token?" { "Revoke" } } }
+                        }
+                    }
+                }
+            } }
+        },
+    )
+}
+
+pub async fn retention(State(st): State<AppState>, s: Session) -> Response {
+    if let Err(r) = s.require(Role::Admin) {
+        return r;
+    }
+    let cfg = st.config.retention.clone();
+    let cfg_days = cfg.raw_events_days;
+    let (days, projects) = match load(&st, Some(&s), move |c| {
+        Ok((
+            crate::retention::default_days(c, cfg_days)?,
+            projects::list(c, None)?,
+        ))
+    })
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    page(
+        "Retention",
+        &s,
+        html! {
+            h1 { "Retention" }
+            section.panel {
+                p { "Raw events are kept " strong #retention-days { (days) " days" } " by default (config.toml says " (cfg.raw_events_days) "). "
+                    "Issues, counts and samples stay; hourly counts are kept " (cfg.hourly_counts_days) " days. The server prunes every " (cfg.prune_interval_secs) " s." }
+                form.row data-api="/v1/admin/retention" data-method="PUT" {
+                    label { "Default days " input name="raw_events_days" data-type="number" data-null type="number" min="1" max="3650" value=(days); }
+                    button type="submit" { "Save" }
+                }
+                p.form-error hidden {}
+            }
+            div.table-wrap { table {
+                thead { tr { th { "Project" } th { "Override" } th.num { "Effective" } th {} } }
+                tbody {
+                    @for p in &projects {
+                        tr { td { (p.name) }
+                            td { form.row data-api="/v1/admin/retention" data-method="PUT" {
+                                input type="hidden" name="project" value=(p.id);
+                                input name="raw_events_days" data-type="number" data-null type="number" min="1" max="3650" placeholder="default" value=[p.retention_days];
+                                button type="submit" { "Save" }
+                                p.form-error hidden {}
+                            } }
+                            td.num { (p.retention_days.unwrap_or(days)) " d" }
+                            td {}
+                        }
+                    }
+                }
+            } }
+            section.panel {
+                h2 { "Prune now" }
+                p.muted { "Deletes raw events past their retention right away (the server also does this on its own)." }
+                button type="button" data-api="/v1/admin/retention/purge" data-confirm="Delete expired raw events now?" { "Prune now" }
+                p.form-error hidden {}
+            }
+        },
+    )
+}
+
+// ---- users, alerts, account ---------------------------------------------------------------------
+
+pub async fn users(State(st): State<AppState>, s: Session) -> Response {
+    if let Err(r) = s.require(Role::Admin) {
+        return r;
+    }
+    let now = now_ms();
+    let (list, invites): (Vec<User>, Vec<Invite>) = match load(&st, Some(&s), move |c| {
+        Ok((users::list(c)?, users::pending_invites(c, now)?))
+    })
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    page(
+        "Users",
+        &s,
+        html! {
+            h1 { "Users" }
+            div.table-wrap { table #users {
+                thead { tr { th { "Name" } th { "Role" } th.num { "Passkeys" } th.num { "Last sign-in" } th {} } }
+                tbody {
+                    @for u in &list {
+                        tr data-user=(u.name) {
+                            td { (u.name) @if u.id == s.user.id { " " span.tag { "you" } } }
+                            td {
+                                form.row data-api={ "/v1/users/" (u.id) } data-method="PUT" {
+                                    select name="role" {
+                                        @for r in Role::ALL { option value=(r.as_str()) selected[r == u.role] { (r) } }
+                                    }
+                                    button type="submit" { "Change" }
+                                    p.form-error hidden {}
+                                }
+                            }
+                            td.num { (u.passkeys) }
+                            td.num { @if let Some(t) = u.last_login_at { (when(t, now)) } @else { "never" } }
+                            td { @if u.id != s.user.id {
+                                button.danger type="button" data-api={ "/v1/users/" (u.id) } data-method="DELETE"
+                                    data-confirm="Remove this user and their passkeys?" { "Remove" } } }
+                        }
+                    }
+                }
+            } }
+            section.panel {
+                h2 { "Invite someone" }
+                form.row #invite-form data-api="/v1/invites" data-show="new-invite" {
+                    select name="role" { option value="member" { "member" } option value="viewer" { "viewer" } option value="admin" { "admin" } }
+                    label { "expires in " input name="expires_in_hours" data-type="number" type="number" min="1" max="720" value="72" size="4"; " h" }
+                    button.primary type="submit" { "Create invite link" }
+                }
+                p.form-error hidden {}
+                div #new-invite.notice hidden {
+                    p { strong { "Send this link to the person; it works once." } }
+                    div.row { code.secret.grow #new-invite-link data-field="link" {} button type="button" data-copy="new-invite-link" { "Copy" } }
+                }
+                @if !invites.is_empty() {
+                    h2 { "Pending invites" }
+                    ul { @for i in &invites {
+                        li { (i.role) @if i.setup { " (setup link)" } " · by " (i.created_by) " · expires " (when(i.expires_at, now)) " "
+                            button.danger type="button" data-api={ "/v1/invites/" (i.id) } data-method="DELETE" { "Revoke" } }
+                    } }
+                }
+            }
+        },
+    )
+}
+
+fn rule_summary(c: &RuleConfig) -> String {
+    match c {
+        RuleConfig::NewIssue => "first event of a new issue".into(),
+        RuleConfig::Regression => "a resolved issue comes back".into(),
+        RuleConfig::Threshold {
+            threshold,
+            window_secs,
+            per,
+        } => format!("≥ {threshold} events in {window_secs} s per {per:?}").to_lowercase(),
+        RuleConfig::Spike {
+            multiplier,
+            window_secs,
+            baseline_hours,
+        } => format!("{multiplier}× the {baseline_hours} h baseline within {window_secs} s"),
+    }
+}
+
+fn channel_summary(c: &Channel) -> String {
+    match c {
+        Channel::Slack { webhook_url } => format!("Slack {}", alert::mask_url(webhook_url)),
+        Channel::Webhook { url, .. } => format!("webhook {}", alert::mask_url(url)),
+        Channel::Email { to } => format!("email {}", to.join(", ")),
+    }
+}
+
+pub async fn alerts(State(st): State<AppState>, s: Session) -> Response {
+    let now = now_ms();
+    type Loaded = (Vec<alert::Rule>, Vec<Project>, Vec<alert::Delivery>);
+    let loaded: Result<Loaded, Response> = load(&st, Some(&s), |c| {
+        Ok((
+            alert::list(c, None)?,
+            projects::list(c, None)?,
+            alert::recent_deliveries(c, 20)?,
+        ))
+    })
+    .await;
+    let (rules, projects, deliveries) = match loaded {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let member = s.can(Role::Member);
+    page(
+        "Alerts",
+        &s,
+        html! {
+            h1 { "Alerts" }
+            @if rules.is_empty() { div.panel.empty { p { "No alert rules yet." } } }
+            @else {
+                div.table-wrap { table #rules {
+                    thead { tr { th { "Rule" } th { "When" } th { "Project" } th { "Channels" } th { "State" } th {} } }
+                    tbody { @for r in &rules {
+                        tr data-rule=(r.name) {
+                            td { (r.name) }
+                            td { (rule_summary(&r.config))
+                                @if let Some(e) = &r.environment_filter { " " span.tag { "env " (e) } }
+                                @if let Some(x) = &r.source_filter { " " span.tag { "source " (x) } }
+                                @if let Some(x) = &r.release_filter { " " span.tag { "release " (x) } } }
+                            td { (r.project_id.as_deref().unwrap_or("all")) }
+                            td { @if r.channels.is_empty() { span.muted { "env defaults" } } @for c in &r.channels { div { (channel_summary(c)) } } }
+                            td { @if r.enabled { span.tag.status-resolved { "enabled" } } @else { span.tag { "disabled" } } }
+                            td { @if member { div.actions {
+                                button type="button" data-api={ "/v1/alerts/" (r.id) "/test" } { "Test" }
+                                @if r.enabled { button type="button" data-api={ "/v1/alerts/" (r.id) "/disable" } { "Disable" } }
+                                @else { button type="button" data-api={ "/v1/alerts/" (r.id) "/enable" } { "Enable" } }
+                                button.danger type="button" data-api={ "/v1/alerts/" (r.id) } data-method="DELETE" data-confirm="Delete this rule?" { "Delete" }
+                            } } }
+                        }
+                    } }
+                } }
+            }
+            @if member {
+                section.panel {
+                    h2 { "New rule" }
+                    form #alert-form data-api="/v1/alerts" data-wrap="config:type,threshold,window_secs,per,multiplier,baseline_hours" data-channels {
+                        div.row {
+                            input name="name" placeholder="Name" required maxlength="200";
+                            select name="project_id" { option value="" { "All projects" } @for p in &projects { option value=(p.id) { (p.name) } } }
+                            select name="type" {
+                                option value="new_issue" { "New issue" } option value="regression" { "Regression" }
+                                option value="threshold" { "Threshold" } option value="spike" { "Spike" }
+                            }
+                        }
+                        div.row {
+                            input name="threshold" data-type="number" type="number" min="1" placeholder="threshold (events)";
+                            input name="window_secs" data-type="number" type="number" min="60" placeholder="window (s)";
+                            select name="per" { option value="" { "per issue" } option value="route" { "per route" } option value="project" { "per project" } }
+                            input name="multiplier" data-type="number" type="number" step="0.1" min="1" placeholder="spike multiplier";
+                        }
+                        div.row {
+                            input name="environment_filter" placeholder="environment (optional)";
+                            input name="source_filter" placeholder="source (optional)";
+                            input name="release_filter" placeholder="release (optional)";
+                        }
+                        div.row {
+                            select name="channel_type" data-skip { option value="" { "Channel: server defaults" } option value="slack" { "Slack webhook" } option value="webhook" { "Webhook" } option value="email" { "Email" } }
+                            input.grow name="channel_target" data-skip placeholder="https://hooks.slack.com/… or https://… or a@b.c, d@e.f";
+                        }
+                        p.form-error hidden {}
+                        button.primary type="submit" { "Create rule" }
+                    }
+                }
+            }
+            section.panel {
+                h2 { "Recent deliveries" }
+                @if deliveries.is_empty() { p.muted { "Nothing sent yet." } }
+                ul { @for d in &deliveries {
+                    li { span class={ "tag " @if d.status == "sent" { "status-resolved" } @else { "status-unresolved" } } { (d.status) } " "
+                        (d.channel) " · " (d.title) " · " (d.attempts) " attempt(s) · " (when(d.created_at, now))
+                        @if let Some(e) = &d.error { " · " span.muted { (e) } } }
+                } }
+            }
+        },
+    )
+}
+
+pub async fn account(State(st): State<AppState>, s: Session) -> Response {
+    let now = now_ms();
+    let uid = s.user.id;
+    let keys: Vec<PasskeyInfo> = match load(&st, Some(&s), move |c| users::passkeys(c, uid)).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    page(
+        "Account",
+        &s,
+        html! {
+            h1 { "Your account" }
+            section.panel {
+                p { "Signed in as " strong { (s.user.name) } " (" (s.user.role) ")." }
+                h2 { "Passkeys" }
+                ul #passkeys { @for k in &keys {
+                    li { (k.name) " · added " (when(k.created_at, now))
+                        " · last used " @if let Some(u) = k.last_used_at { (when(u, now)) } @else { "never" } " "
+                        @if keys.len() > 1 { button.danger type="button" data-api={ "/auth/passkeys/" (k.id) } data-method="DELETE" data-confirm="Remove this passkey?" { "Remove" } } }
+                } }
+                form.row #add-passkey-form {
+                    input name="name" placeholder="label, e.g. phone" maxlength="64";
+                    button type="submit" { "Add a passkey" }
+                }
+                p.form-error hidden {}
+            }
+        },
+    )
+}

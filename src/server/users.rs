@@ -1,0 +1,149 @@
+//! Dashboard users and invites over HTTP (admin): `/v1/users`, `/v1/users/{id}`,
+//! `/v1/invites`, `/v1/invites/{id}`, and `/v1/me` for any signed-in caller.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::auth::Caller;
+use super::error::{json_body, json_body_or_default, ApiError};
+use super::AppState;
+use crate::store::tokens::Scope;
+use crate::store::users::{self, invite_link, Invite, InviteLink, PasskeyInfo, Role, User};
+use crate::store::{self, now_ms};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/users", get(list_users))
+        .route("/v1/users/{id}", delete(remove_user).put(set_role))
+        .route("/v1/invites", get(list_invites).post(create_invite))
+        .route("/v1/invites/{id}", delete(revoke_invite))
+        .route("/v1/me", get(me))
+}
+
+fn int_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::bad_request("invalid_id", "must be an integer").field("id"))
+}
+
+async fn list_users(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<User>>, ApiError> {
+    caller.require(Scope::Admin)?;
+    Ok(Json(store::with_conn(&st.pool, |c| users::list(c)).await?))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RoleChange {
+    role: Role,
+}
+
+async fn set_role(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<User>, ApiError> {
+    caller.require(Scope::Admin)?;
+    let id = int_id(&id)?;
+    let req: RoleChange = json_body(&body)?;
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| users::set_role(c, id, req.role)).await?,
+    ))
+}
+
+async fn remove_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<User>, ApiError> {
+    caller.require(Scope::Admin)?;
+    let id = int_id(&id)?;
+    let user = store::with_conn(&st.pool, move |c| users::remove(c, id)).await?;
+    tracing::info!(user = %user.name, by = %caller.actor, "user removed");
+    Ok(Json(user))
+}
+
+async fn list_invites(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Invite>>, ApiError> {
+    caller.require(Scope::Admin)?;
+    let now = now_ms();
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| users::pending_invites(c, now)).await?,
+    ))
+}
+
+#[derive(Deserialize, Default, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewInvite {
+    /// Default `member`.
+    #[serde(default)]
+    role: Option<Role>,
+    /// Hours until the link expires (default 72, at most 720).
+    #[serde(default)]
+    expires_in_hours: Option<u32>,
+}
+
+async fn create_invite(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<(StatusCode, Json<InviteLink>), ApiError> {
+    caller.require(Scope::Admin)?;
+    let req: NewInvite = json_body_or_default(&body)?;
+    let role = req.role.unwrap_or(Role::Member);
+    let hours = i64::from(req.expires_in_hours.unwrap_or(72));
+    let by = caller.actor.clone();
+    let now = now_ms();
+    let invite = store::with_conn(&st.pool, move |c| {
+        users::create_invite(c, role, &by, hours * 3_600_000, now)
+    })
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Invalid { .. } => ApiError::bad_request(
+            "invalid_value",
+            "expires_in_hours must be between 1 and 720",
+        )
+        .field("expires_in_hours"),
+        e => e.into(),
+    })?;
+    let link = invite_link(&st.config.auth.rp_origin, &invite.token, false);
+    Ok((StatusCode::CREATED, Json(InviteLink { link, invite })))
+}
+
+async fn revoke_invite(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Scope::Admin)?;
+    let id = int_id(&id)?;
+    store::with_conn(&st.pool, move |c| users::revoke_invite(c, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user and their passkeys.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Me {
+    user: User,
+    passkeys: Vec<PasskeyInfo>,
+}
+
+async fn me(State(st): State<AppState>, caller: Caller) -> Result<Json<Me>, ApiError> {
+    let Some(user) = caller.user.clone() else {
+        return Err(ApiError::bad_request(
+            "session_required",
+            "/v1/me describes a dashboard session; tokens have no user",
+        ));
+    };
+    let id = user.id;
+    let passkeys = store::with_conn(&st.pool, move |c| users::passkeys(c, id)).await?;
+    Ok(Json(Me { user, passkeys }))
+}

@@ -1,0 +1,127 @@
+// End-to-end test of the dashboard in headless Chromium, driven by tests/it/dashboard.rs, which
+// starts a real `bloop serve`, ingests events and passes:
+//   BLOOP_URL    http://localhost:<port> (the configured auth.rp_origin)
+//   SETUP_URL    the one-time setup link the server printed
+//   XSS_MESSAGE  the literal message of the hostile event
+//   SHOTS_DIR    where to save screenshots (optional)
+// It prints `RESULT {...}` with what the Rust side verifies next (the resolved fingerprint).
+
+import { main, newPasskeyPage, credentials, check } from './lib.mjs';
+
+const base = process.env.BLOOP_URL;
+const setupUrl = process.env.SETUP_URL;
+const xss = process.env.XSS_MESSAGE;
+const shots = process.env.SHOTS_DIR;
+
+function watchForScript(page) {
+  const seen = { dialogs: [] };
+  page.on('dialog', async (d) => { seen.dialogs.push(d.message()); await d.dismiss(); });
+  return seen;
+}
+
+async function noInjection(page, seen, where) {
+  const title = await page.title();
+  check(title !== 'pwned', `${where}: the hostile onerror ran (document.title = pwned)`);
+  check(seen.dialogs.length === 0, `${where}: a dialog opened: ${seen.dialogs.join(', ')}`);
+  const injected = await page.evaluate(() => ({
+    imgs: document.querySelectorAll('main img').length,
+    scripts: [...document.querySelectorAll('script')].filter((s) => !s.src.includes('/assets/app.js')).length,
+    flag: window.__pwned === true,
+  }));
+  check(injected.imgs === 0, `${where}: an <img> element was injected`);
+  check(injected.scripts === 0, `${where}: a <script> element was injected`);
+  check(!injected.flag, `${where}: injected script ran`);
+}
+
+main(async (browser) => {
+  check(base && setupUrl && xss, 'BLOOP_URL, SETUP_URL and XSS_MESSAGE are required');
+
+  // 1. A signed-out visitor is sent to sign-in, keeping where they wanted to go.
+  const visitor = await newPasskeyPage(browser);
+  await visitor.page.goto(`${base}/issues?status=all`);
+  check(new URL(visitor.page.url()).pathname === '/login', `visitor landed on ${visitor.page.url()}`);
+  check(new URL(visitor.page.url()).searchParams.get('next') === '/issues?status=all', 'next= keeps the target');
+  await visitor.context.close();
+
+  // 2. The first admin registers from the setup link.
+  const admin = await newPasskeyPage(browser);
+  const seen = watchForScript(admin.page);
+  await admin.page.goto(setupUrl);
+  await admin.page.fill('#register-form input[name=name]', 'ada');
+  await admin.page.click('#register-form button[type=submit]');
+  await admin.page.waitForURL(`${base}/issues`);
+  const creds = await credentials(admin.cdp, admin.authenticatorId);
+  check(creds.length === 1 && creds[0].isResidentCredential, 'one discoverable passkey was created');
+  check((await admin.page.textContent('header .who')).includes('ada'), 'the header names the user');
+
+  // The setup link is single use.
+  const again = await newPasskeyPage(browser);
+  await again.page.goto(setupUrl);
+  check((await again.page.textContent('main')).includes('cannot be used'), 'a used setup link is refused');
+  await again.context.close();
+
+  // 3. Hostile event text is shown literally on the list and nothing runs.
+  await admin.page.waitForSelector('#issues');
+  const msgs = await admin.page.$$eval('#issues .issue-msg', (els) => els.map((e) => e.textContent));
+  check(msgs.includes(xss), `the list shows the hostile message literally (got ${JSON.stringify(msgs)})`);
+  await noInjection(admin.page, seen, 'list');
+  if (shots) await admin.page.screenshot({ path: `${shots}/issues.png`, fullPage: true });
+
+  // 4. The detail page: literal message and stack, framework frames dimmed.
+  const row = admin.page.locator('#issues tr', { hasText: 'XssProbe' });
+  const fingerprint = await row.getAttribute('data-fingerprint');
+  await row.locator('a.issue-title').click();
+  await admin.page.waitForSelector('#issue-message');
+  check((await admin.page.textContent('#issue-message')) === xss, 'detail shows the message literally');
+  const stack = await admin.page.textContent('pre.stack');
+  check(stack.includes('<script>window.__pwned = true</script>'), 'the stack shows <script> literally');
+  check((await admin.page.$$('pre.stack .frame.framework')).length >= 1, 'framework frames are dimmed');
+  await noInjection(admin.page, seen, 'detail');
+  if (shots) await admin.page.screenshot({ path: `${shots}/issue.png`, fullPage: true });
+
+  // 5. Resolve in the browser.
+  await Promise.all([
+    admin.page.waitForEvent('load'),
+    admin.page.click('#actions button:text-is("Resolve")'),
+  ]);
+  await admin.page.waitForSelector('.tag.status-resolved');
+  await noInjection(admin.page, seen, 'detail after resolve');
+
+  // 6. Sign out, then sign back in with the discoverable passkey (no user name typed).
+  await Promise.all([admin.page.waitForURL(`${base}/login`), admin.page.click('#logout-button')]);
+  const gone = await admin.page.goto(`${base}/issues`);
+  check(new URL(gone.url()).pathname === '/login', 'after sign-out the session is gone');
+  await Promise.all([admin.page.waitForURL(`${base}/issues`), admin.page.click('#login-button')]);
+  check((await admin.page.textContent('header .who')).includes('ada'), 'signed back in as ada');
+
+  // 7. Invite a member from the Users page.
+  await admin.page.goto(`${base}/users`);
+  await admin.page.selectOption('#invite-form select[name=role]', 'member');
+  await admin.page.click('#invite-form button[type=submit]');
+  await admin.page.waitForSelector('#new-invite:not([hidden])');
+  const link = (await admin.page.textContent('#new-invite-link')).trim();
+  check(link.startsWith(`${base}/invite?token=bloop_inv_`), `invite link looks right: ${link}`);
+
+  // 8. The member registers, can triage, but cannot reach admin pages.
+  const member = await newPasskeyPage(browser);
+  await member.page.goto(link);
+  await member.page.fill('#register-form input[name=name]', 'max');
+  await member.page.click('#register-form button[type=submit]');
+  await member.page.waitForURL(`${base}/issues`);
+  for (const path of ['/users', '/tokens', '/retention']) {
+    const resp = await member.page.goto(`${base}${path}`);
+    check(resp.status() === 403, `member gets 403 on ${path} (got ${resp.status()})`);
+    check((await member.page.textContent('main')).includes('Not allowed'), `${path} shows the 403 page`);
+  }
+  const navLinks = await member.page.$$eval('header nav a', (as) => as.map((a) => a.textContent));
+  check(!navLinks.includes('Users'), 'admin pages are not in the member navigation');
+  // The API refuses too, with the session cookie.
+  const apiStatus = await member.page.evaluate(async () => (await fetch('/v1/users')).status);
+  check(apiStatus === 403, `member GET /v1/users is ${apiStatus}`);
+
+  // Back on the admin's page: the member is listed.
+  await admin.page.goto(`${base}/users`);
+  check((await admin.page.$$('#users tr[data-user="max"]')).length === 1, 'the member appears in Users');
+
+  console.log(`RESULT ${JSON.stringify({ fingerprint })}`);
+});
