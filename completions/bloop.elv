@@ -27,13 +27,14 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand serve 'Run the ingest server and the query API'
+            cand serve 'Run the ingest server, the query API and the dashboard'
             cand sign 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
             cand send 'Send a test error, or events from flags or a file, to a bloop server'
             cand query 'Query issues: list, detail, stats, releases; change their status'
             cand projects 'Manage projects'
             cand keys 'Manage project ingest keys'
             cand tokens 'Manage API bearer tokens'
+            cand users 'Manage dashboard users and invite links'
             cand prune 'Remove raw events older than their retention (cron-safe)'
             cand alerts 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
@@ -571,6 +572,100 @@ set edit:completion:arg-completer[bloop] = {|@words|
         }
         &'bloop;tokens;help;help'= {
         }
+        &'bloop;users'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List users with their role, passkeys and last sign-in'
+            cand invite 'Create a single-use registration link'
+            cand role 'Change a user''s role (the last admin cannot be demoted)'
+            cand remove 'Remove a user with their passkeys and sessions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;users;list'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;users;invite'= {
+            cand --role 'Role of the new user: admin, member (triage) or viewer (read only)'
+            cand --expires-hours 'Hours until the link expires (at most 720)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --admin 'Shorthand for `--role admin` (also how to make the first admin)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;users;role'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;users;remove'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;users;help'= {
+            cand list 'List users with their role, passkeys and last sign-in'
+            cand invite 'Create a single-use registration link'
+            cand role 'Change a user''s role (the last admin cannot be demoted)'
+            cand remove 'Remove a user with their passkeys and sessions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;users;help;list'= {
+        }
+        &'bloop;users;help;invite'= {
+        }
+        &'bloop;users;help;role'= {
+        }
+        &'bloop;users;help;remove'= {
+        }
+        &'bloop;users;help;help'= {
+        }
         &'bloop;prune'= {
             cand --days 'Keep this many days for every project (default: each project''s retention)'
             cand --project 'Only this project'
@@ -793,13 +888,14 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --version 'Print version'
         }
         &'bloop;help'= {
-            cand serve 'Run the ingest server and the query API'
+            cand serve 'Run the ingest server, the query API and the dashboard'
             cand sign 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
             cand send 'Send a test error, or events from flags or a file, to a bloop server'
             cand query 'Query issues: list, detail, stats, releases; change their status'
             cand projects 'Manage projects'
             cand keys 'Manage project ingest keys'
             cand tokens 'Manage API bearer tokens'
+            cand users 'Manage dashboard users and invite links'
             cand prune 'Remove raw events older than their retention (cron-safe)'
             cand alerts 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
@@ -882,6 +978,20 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;tokens;create'= {
         }
         &'bloop;help;tokens;revoke'= {
+        }
+        &'bloop;help;users'= {
+            cand list 'List users with their role, passkeys and last sign-in'
+            cand invite 'Create a single-use registration link'
+            cand role 'Change a user''s role (the last admin cannot be demoted)'
+            cand remove 'Remove a user with their passkeys and sessions'
+        }
+        &'bloop;help;users;list'= {
+        }
+        &'bloop;help;users;invite'= {
+        }
+        &'bloop;help;users;role'= {
+        }
+        &'bloop;help;users;remove'= {
         }
         &'bloop;help;prune'= {
         }

@@ -29,13 +29,14 @@ complete -c bloop -n "__fish_bloop_needs_command" -s v -l verbose -d 'More log o
 complete -c bloop -n "__fish_bloop_needs_command" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_needs_command" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_needs_command" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_needs_command" -f -a "serve" -d 'Run the ingest server and the query API'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "serve" -d 'Run the ingest server, the query API and the dashboard'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "sign" -d 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "send" -d 'Send a test error, or events from flags or a file, to a bloop server'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "query" -d 'Query issues: list, detail, stats, releases; change their status'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "projects" -d 'Manage projects'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "keys" -d 'Manage project ingest keys'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "tokens" -d 'Manage API bearer tokens'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "users" -d 'Manage dashboard users and invite links'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "alerts" -d 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
@@ -347,6 +348,58 @@ complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a token; it is printed once and stored only as a hash'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token now'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -f -a "list" -d 'List users with their role, passkeys and last sign-in'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -f -a "invite" -d 'Create a single-use registration link'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -f -a "role" -d 'Change a user\'s role (the last admin cannot be demoted)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -f -a "remove" -d 'Remove a user with their passkeys and sessions'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l role -d 'Role of the new user: admin, member (triage) or viewer (read only)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l expires-hours -d 'Hours until the link expires (at most 720)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l admin -d 'Shorthand for `--role admin` (also how to make the first admin)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List users with their role, passkeys and last sign-in'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "invite" -d 'Create a single-use registration link'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "role" -d 'Change a user\'s role (the last admin cannot be demoted)'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a user with their passkeys and sessions'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -l days -d 'Keep this many days for every project (default: each project\'s retention)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -l project -d 'Only this project' -r
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -474,21 +527,22 @@ complete -c bloop -n "__fish_bloop_using_subcommand man" -s v -l verbose -d 'Mor
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "serve" -d 'Run the ingest server and the query API'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "sign" -d 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "send" -d 'Send a test error, or events from flags or a file, to a bloop server'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "query" -d 'Query issues: list, detail, stats, releases; change their status'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "projects" -d 'Manage projects'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "keys" -d 'Manage project ingest keys'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "tokens" -d 'Manage API bearer tokens'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "alerts" -d 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "doctor" -d 'Check configuration, database, server and clock; exit 1 if anything is wrong'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "backup" -d 'Write a consistent copy of the database (safe while serve runs)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "man" -d 'Write man pages (bloop.1 and one per subcommand) into a directory'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens prune alerts health doctor backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "serve" -d 'Run the ingest server, the query API and the dashboard'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "sign" -d 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "send" -d 'Send a test error, or events from flags or a file, to a bloop server'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "query" -d 'Query issues: list, detail, stats, releases; change their status'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "projects" -d 'Manage projects'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "keys" -d 'Manage project ingest keys'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "tokens" -d 'Manage API bearer tokens'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "users" -d 'Manage dashboard users and invite links'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "alerts" -d 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "doctor" -d 'Check configuration, database, server and clock; exit 1 if anything is wrong'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "backup" -d 'Write a consistent copy of the database (safe while serve runs)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "man" -d 'Write man pages (bloop.1 and one per subcommand) into a directory'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "errors" -d 'List issues, most recently seen first'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "error" -d 'One issue: stack, breakdowns, samples and the last 24 hours'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "stats" -d 'Totals, unresolved issues, events in the last 24 h and top routes'
@@ -509,6 +563,10 @@ complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "list" -d 'List tokens (never their secrets)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "create" -d 'Create a token; it is printed once and stored only as a hash'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "revoke" -d 'Revoke a token now'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List users with their role, passkeys and last sign-in'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "invite" -d 'Create a single-use registration link'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "role" -d 'Change a user\'s role (the last admin cannot be demoted)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "remove" -d 'Remove a user with their passkeys and sessions'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "list" -d 'List alert rules'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "enable" -d 'Turn a rule on'

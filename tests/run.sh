@@ -34,6 +34,9 @@ if ! python3 -c "import openapi_spec_validator" >/dev/null 2>&1; then
   python3 -m pip install --quiet openapi-spec-validator 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages openapi-spec-validator
 fi
+# Headless Chromium + playwright-core (Node.js) for the dashboard's browser test.
+have node && have npm || apt_install nodejs npm
+bash tests/browser/install.sh
 have cargo || { echo "tests/run.sh: a Rust toolchain (cargo) is required: https://rustup.rs" >&2; exit 1; }
 
 cargo test --locked "$@"

@@ -369,7 +369,14 @@ fn empty_state(st: &AppState, s: &Session, key: Option<&KeyRow>, project: Option
                 div.row { pre.grow #snippet-send { (send) } button type="button" data-copy="snippet-send" { "Copy" } }
                 p { "2. Or sign the body yourself (any HTTP client works the same way):" }
                 div.row { pre.grow #snippet-curl { (curl) } button type="button" data-copy="snippet-curl" { "Copy" } }
-                @if !s.can(Role::Admin) { p.muted { "An admin can show the full project key on the Projects page." } }
+                @if key.is_none() {
+                    @if s.can(Role::Admin) {
+                        p { "This project has no ingest key yet (events signed with " code { "auth.hmac_secret" } " also land in "
+                            strong { "default" } ")." }
+                        button.primary type="button" data-api={ "/v1/projects/" (pct(project)) "/keys" } data-body=r#"{"name":"first key"}"# { "Create an ingest key" }
+                        p.form-error hidden {}
+                    } @else { p.muted { "Ask an admin to create an ingest key for this project." } }
+                } @else if !s.can(Role::Admin) { p.muted { "An admin can show the full project key on the Projects page." } }
             }
             p #first-event-arrived.notice hidden { "Your first event arrived. Loading…" }
         }

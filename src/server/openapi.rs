@@ -20,6 +20,7 @@ use crate::store::issues::{
 use crate::store::keys::{KeyRow, Rotated};
 use crate::store::projects::{Deleted, Project};
 use crate::store::tokens::{CreatedToken, Token};
+use crate::store::users::{Invite, InviteLink, User};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/v1/openapi.json", get(|| async { Json(document()) }))
@@ -416,6 +417,83 @@ fn ops(g: &mut SchemaGenerator) -> Vec<Op> {
     );
     op(
         "get",
+        "/v1/users",
+        "List dashboard users",
+        "users",
+        Bearer("admin"),
+        &[],
+        Option::None,
+        200,
+        sch::<Vec<User>>(g),
+    );
+    op(
+        "put",
+        "/v1/users/{id}",
+        "Change a user's role (the last admin cannot be demoted: 409)",
+        "users",
+        Bearer("admin"),
+        &[],
+        Some(sch::<super::users::RoleChange>(g)),
+        200,
+        sch::<User>(g),
+    );
+    op(
+        "delete",
+        "/v1/users/{id}",
+        "Remove a user with their passkeys and sessions",
+        "users",
+        Bearer("admin"),
+        &[],
+        Option::None,
+        200,
+        sch::<User>(g),
+    );
+    op(
+        "get",
+        "/v1/invites",
+        "Pending invites",
+        "users",
+        Bearer("admin"),
+        &[],
+        Option::None,
+        200,
+        sch::<Vec<Invite>>(g),
+    );
+    op(
+        "post",
+        "/v1/invites",
+        "Create a single-use registration link (the token is shown once)",
+        "users",
+        Bearer("admin"),
+        &[],
+        Some(sch::<super::users::NewInvite>(g)),
+        201,
+        sch::<InviteLink>(g),
+    );
+    op(
+        "delete",
+        "/v1/invites/{id}",
+        "Revoke a pending invite",
+        "users",
+        Bearer("admin"),
+        &[],
+        Option::None,
+        204,
+        json!({}),
+    );
+    op(
+        "get",
+        "/v1/me",
+        "The signed-in dashboard user and their passkeys (sessions only)",
+        "users",
+        Bearer("errors:read"),
+        &[],
+        Option::None,
+        200,
+        sch::<super::users::Me>(g),
+    );
+    op(
+        "get",
         "/v1/admin/retention",
         "Retention settings",
         "retention",
@@ -586,10 +664,12 @@ pub fn document() -> Value {
             json!({"name": name, "in": "query", "required": false, "description": desc, "schema": {"type": "string"}})
         }));
         let mut responses = Map::new();
-        responses.insert(
-            op.status.to_string(),
-            json!({"description": "success", "content": {"application/json": {"schema": op.response}}}),
-        );
+        let success = if op.status == 204 {
+            json!({"description": "done; no body"})
+        } else {
+            json!({"description": "success", "content": {"application/json": {"schema": op.response}}})
+        };
+        responses.insert(op.status.to_string(), success);
         let err = |d: &str| json!({"description": d, "content": {"application/json": {"schema": error.clone()}}});
         responses.insert(
             "400".into(),

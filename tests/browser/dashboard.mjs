@@ -53,6 +53,10 @@ main(async (browser) => {
   const creds = await credentials(admin.cdp, admin.authenticatorId);
   check(creds.length === 1 && creds[0].isResidentCredential, 'one discoverable passkey was created');
   check((await admin.page.textContent('header .who')).includes('ada'), 'the header names the user');
+  const cookies = await admin.context.cookies();
+  const session = cookies.find((c) => c.name === 'bloop_session');
+  check(session && session.httpOnly && session.sameSite === 'Lax', `session cookie flags: ${JSON.stringify(session)}`);
+  check(await admin.page.evaluate(() => !document.cookie.includes('bloop_session')), 'page script cannot read the session');
 
   // The setup link is single use.
   const again = await newPasskeyPage(browser);

@@ -6,6 +6,7 @@ mod api;
 mod cli;
 mod cli_ops;
 mod common;
+mod dashboard;
 mod ingest;
 mod lifecycle;
 mod matrix;

@@ -176,6 +176,22 @@ impl Http {
         }
     }
 
+    /// A client that shows redirects instead of following them (dashboard tests).
+    pub fn without_redirects() -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            ..Self::new()
+        }
+    }
+
+    /// The underlying client, to build requests with any method and headers.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     pub fn send(&self, req: reqwest::RequestBuilder) -> Resp {
         self.rt.block_on(async {
             let r = req.send().await.expect("request");

@@ -1,0 +1,599 @@
+//! The dashboard: sessions, roles, CSRF, escaping and security headers over real HTTP, and a
+//! full passkey ceremony in headless Chromium (tests/browser/dashboard.mjs, Playwright with the
+//! DevTools virtual authenticator) against a real `bloop serve`.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use bloop::store::users::{self, NewPasskey, Role};
+use serde_json::{json, Value};
+
+use crate::common::{bloop_bin, open_db, Http, Resp, ServeProcess, TestServer, SECRET};
+
+const ORIGIN: &str = "http://localhost:5332"; // the default auth.rp_origin the test server uses
+const XSS: &str = r#"<img src=x onerror="document.title='pwned'">"#;
+
+/// A user with a session, made directly in the database (the ceremony itself is covered in the
+/// browser test). Returns the session cookie.
+fn user_session(db: &Path, name: &str, role: Role) -> String {
+    let mut conn = open_db(db);
+    let now = bloop::store::now_ms();
+    let inv = users::create_invite(&conn, role, "test", 60_000, now).unwrap();
+    let cred = format!("cred-{name}");
+    let user = users::register(
+        &mut conn,
+        &inv.token,
+        name,
+        &format!("handle-{name}"),
+        &NewPasskey {
+            cred_id: &cred,
+            name: "test",
+            json: "{}",
+        },
+        now,
+    )
+    .unwrap();
+    let token = users::create_session(&conn, user.id, 3_600_000, now).unwrap();
+    format!("bloop_session={token}")
+}
+
+fn get(http: &Http, url: &str, cookie: &str) -> Resp {
+    http.send(http.client().get(url).header("cookie", cookie))
+}
+
+fn post(http: &Http, url: &str, cookie: &str, origin: Option<&str>, body: Value) -> Resp {
+    let mut req = http
+        .client()
+        .post(url)
+        .header("cookie", cookie)
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(o) = origin {
+        req = req.header("origin", o);
+    }
+    http.send(req)
+}
+
+fn ingest_hostile(s: &TestServer, http: &Http) -> String {
+    let body = json!({
+        "timestamp": 1_700_000_000, "source": "api", "environment": "production",
+        "release": "1.0.0", "error_type": "XssProbe", "message": XSS,
+        "stack": "at <script>window.__pwned = true</script> (app.js:1:2)\nat node_modules/x/y.js:3:4",
+        "metadata": {"note": "</pre><script>alert(1)</script>"},
+    })
+    .to_string();
+    assert_eq!(
+        http.post_signed(&format!("{}/v1/ingest", s.url), &body)
+            .status,
+        200
+    );
+    s.wait_count("SELECT count(*) FROM issues", 1, Duration::from_secs(5));
+    open_db(&s.db_path)
+        .query_row("SELECT fingerprint FROM issues", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn pages_need_a_session_and_carry_security_headers() {
+    let s = TestServer::start();
+    let http = Http::without_redirects();
+    for path in [
+        "/issues",
+        "/issues?status=all&q=a%20b",
+        "/users",
+        "/projects",
+    ] {
+        let r = http.get(&format!("{}{path}", s.url));
+        assert_eq!(r.status, 303, "{path}");
+        let loc = r.headers["location"].to_str().unwrap();
+        assert!(loc.starts_with("/login?next=/"), "{path} → {loc}");
+    }
+    assert_eq!(http.get(&format!("{}/", s.url)).status, 303);
+    // An unknown or expired session is no session.
+    let r = get(&http, &format!("{}/issues", s.url), "bloop_session=forged");
+    assert_eq!(r.status, 303);
+
+    for path in ["/login", "/v1/errors", "/health", "/assets/app.js"] {
+        let r = http.get(&format!("{}{path}", s.url));
+        let csp = r.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(r.headers["x-content-type-options"], "nosniff", "{path}");
+        assert!(r.headers.contains_key("referrer-policy"), "{path}");
+    }
+    // No inline script anywhere on the sign-in page; the one script is external.
+    let login = http.get(&format!("{}/login", s.url));
+    let html = login.body.as_str().unwrap();
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains(r#"<script src="/assets/app.js?v="#));
+    assert!(html.contains("No one has an account here yet"));
+}
+
+#[test]
+fn event_text_is_escaped_on_list_and_detail() {
+    let s = TestServer::start();
+    let http = Http::without_redirects();
+    let fp = ingest_hostile(&s, &http);
+    let cookie = user_session(&s.db_path, "vera", Role::Viewer);
+    let list = get(&http, &format!("{}/issues", s.url), &cookie);
+    assert_eq!(list.status, 200);
+    let html = list.body.as_str().unwrap();
+    assert!(html.contains("&lt;img src=x onerror=&quot;document.title='pwned'&quot;&gt;"));
+    assert!(!html.contains("<img"));
+    let detail = get(&http, &format!("{}/issues/default/{fp}", s.url), &cookie);
+    assert_eq!(detail.status, 200);
+    let html = detail.body.as_str().unwrap();
+    assert!(html.contains("&lt;script&gt;window.__pwned = true&lt;/script&gt;"));
+    assert!(html.contains("&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_eq!(html.matches("<script").count(), 1, "only the app script");
+    // The framework frame is dimmed, the app frame is not.
+    assert!(html.contains(r#"<span class="frame framework">at node_modules/x/y.js:3:4"#));
+    // A viewer sees no triage buttons.
+    assert!(!html.contains("data-api=\"/v1/errors/"));
+    // The auto-refresh partial is escaped the same way.
+    let rows = get(&http, &format!("{}/issues?partial=rows", s.url), &cookie);
+    let rows = rows.body.as_str().unwrap();
+    assert!(rows.starts_with("<tr") && rows.contains("&lt;img") && !rows.contains("<img"));
+    // Unknown issue: a 404 page, not an error.
+    let missing = get(&http, &format!("{}/issues/default/0000", s.url), &cookie);
+    assert_eq!(missing.status, 404);
+}
+
+#[test]
+fn sessions_act_in_the_api_with_role_and_origin_checks() {
+    let s = TestServer::start();
+    let http = Http::without_redirects();
+    let fp = ingest_hostile(&s, &http);
+    let viewer = user_session(&s.db_path, "vera", Role::Viewer);
+    let member = user_session(&s.db_path, "max", Role::Member);
+    let admin = user_session(&s.db_path, "ada", Role::Admin);
+    let resolve = format!("{}/v1/errors/{fp}/resolve", s.url);
+
+    // Reads work with the cookie.
+    let r = get(&http, &format!("{}/v1/errors", s.url), &viewer);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body[0]["fingerprint"], fp);
+    // A viewer may not triage.
+    let r = post(&http, &resolve, &viewer, Some(ORIGIN), json!({}));
+    assert_eq!(r.status, 403);
+    assert_eq!(r.body["code"], "insufficient_role");
+    // CSRF: a member's cookie without the dashboard's origin changes nothing.
+    let r = post(&http, &resolve, &member, None, json!({}));
+    assert_eq!(r.status, 403);
+    assert_eq!(r.body["code"], "cross_origin");
+    let r = post(
+        &http,
+        &resolve,
+        &member,
+        Some("https://evil.example"),
+        json!({}),
+    );
+    assert_eq!(r.status, 403);
+    let req = http
+        .client()
+        .post(&resolve)
+        .header("cookie", &member)
+        .header("sec-fetch-site", "cross-site");
+    assert_eq!(http.send(req).status, 403);
+    let status: String = open_db(&s.db_path)
+        .query_row("SELECT status FROM issues", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(status, "unresolved");
+    // From the dashboard's origin it works, and history names the user.
+    let r = post(&http, &resolve, &member, Some(ORIGIN), json!({}));
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "resolved");
+    let by: String = open_db(&s.db_path)
+        .query_row("SELECT actor FROM status_history", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(by, "user:max");
+
+    // Admin-only API and pages.
+    let r = get(&http, &format!("{}/v1/users", s.url), &member);
+    assert_eq!(r.status, 403);
+    for page in ["/users", "/tokens", "/retention"] {
+        let r = get(&http, &format!("{}{page}", s.url), &member);
+        assert_eq!(r.status, 403, "{page}");
+        assert!(r.body.as_str().unwrap().contains("Not allowed"));
+        assert_eq!(get(&http, &format!("{}{page}", s.url), &admin).status, 200);
+    }
+    for page in ["/issues", "/releases", "/projects", "/alerts", "/account"] {
+        assert_eq!(
+            get(&http, &format!("{}{page}", s.url), &viewer).status,
+            200,
+            "{page}"
+        );
+    }
+    // Ingest keys: admins create them from the dashboard and see them in full; others masked.
+    let r = post(
+        &http,
+        &format!("{}/v1/projects/default/keys", s.url),
+        &member,
+        Some(ORIGIN),
+        json!({"name": "web"}),
+    );
+    assert_eq!(r.status, 403);
+    let r = post(
+        &http,
+        &format!("{}/v1/projects/default/keys", s.url),
+        &admin,
+        Some(ORIGIN),
+        json!({"name": "web"}),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let key = r.body["key"].as_str().unwrap().to_string();
+    let as_viewer = get(&http, &format!("{}/projects", s.url), &viewer);
+    assert!(!as_viewer.body.as_str().unwrap().contains(&key));
+    let as_admin = get(&http, &format!("{}/projects", s.url), &admin);
+    assert!(as_admin.body.as_str().unwrap().contains(&key));
+
+    // Admin: invite over the API, change roles, and the last admin stays.
+    let r = post(
+        &http,
+        &format!("{}/v1/invites", s.url),
+        &admin,
+        Some(ORIGIN),
+        json!({"role": "viewer", "expires_in_hours": 2}),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert!(r.body["link"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://localhost:5332/invite?token=bloop_inv_"));
+    let r = post(
+        &http,
+        &format!("{}/v1/invites", s.url),
+        &admin,
+        Some(ORIGIN),
+        json!({"expires_in_hours": 9999}),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["field"], "expires_in_hours");
+    let users = get(&http, &format!("{}/v1/users", s.url), &admin).body;
+    let ada = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "ada")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let req = http
+        .client()
+        .put(format!("{}/v1/users/{ada}", s.url))
+        .header("cookie", &admin)
+        .header("origin", ORIGIN)
+        .body(r#"{"role":"member"}"#);
+    let r = http.send(req);
+    assert_eq!(r.status, 409, "{:?}", r.body);
+
+    // Sign-out deletes the session.
+    let r = post(
+        &http,
+        &format!("{}/auth/logout", s.url),
+        &member,
+        Some(ORIGIN),
+        json!({}),
+    );
+    assert_eq!(r.status, 200);
+    let set = r.headers["set-cookie"].to_str().unwrap();
+    assert!(set.contains("Max-Age=0") && set.contains("HttpOnly") && set.contains("SameSite=Lax"));
+    assert_eq!(
+        get(&http, &format!("{}/v1/errors", s.url), &member).status,
+        401
+    );
+    // Sessions are stored hashed.
+    let raw = member.trim_start_matches("bloop_session=");
+    let leaked: i64 = open_db(&s.db_path)
+        .query_row(
+            "SELECT count(*) FROM sessions WHERE token_hash = ?1",
+            [raw],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(leaked, 0);
+}
+
+#[test]
+fn ceremonies_validate_input_and_are_rate_limited() {
+    let s = TestServer::start();
+    let http = Http::without_redirects();
+    let url = |p: &str| format!("{}{p}", s.url);
+    let r = post(
+        &http,
+        &url("/auth/register/start"),
+        "",
+        Some(ORIGIN),
+        json!({"invite": "bloop_inv_nope", "name": "eve"}),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["field"], "invite");
+    let inv = users::create_invite(
+        &open_db(&s.db_path),
+        Role::Member,
+        "t",
+        60_000,
+        bloop::store::now_ms(),
+    )
+    .unwrap();
+    let r = post(
+        &http,
+        &url("/auth/register/start"),
+        "",
+        Some(ORIGIN),
+        json!({"invite": inv.token, "name": "  "}),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["field"], "name");
+    let r = post(
+        &http,
+        &url("/auth/register/start"),
+        "",
+        Some(ORIGIN),
+        json!({"invite": inv.token, "name": "eve"}),
+    );
+    assert_eq!(r.status, 200);
+    let opts = &r.body["options"]["publicKey"];
+    assert_eq!(opts["rp"]["id"], "localhost");
+    assert_eq!(opts["authenticatorSelection"]["residentKey"], "required");
+    // Discoverable sign-in hands out no credential ids.
+    let r = post(
+        &http,
+        &url("/auth/login/start"),
+        "",
+        Some(ORIGIN),
+        json!({}),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body["options"]["publicKey"]["allowCredentials"]
+        .as_array()
+        .is_none_or(|a| a.is_empty()));
+    // A forged finish is refused with a JSON error, not a panic.
+    let r = post(
+        &http,
+        &url("/auth/login/finish"),
+        "",
+        Some(ORIGIN),
+        json!({"ceremony": "nope", "credential": {"id": "x", "rawId": "eA", "type": "public-key",
+            "response": {"authenticatorData": "eA", "clientDataJSON": "eA", "signature": "eA"}}}),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["field"], "ceremony");
+    // Cross-site ceremony calls are refused.
+    let r = post(
+        &http,
+        &url("/auth/login/start"),
+        "",
+        Some("https://evil.example"),
+        json!({}),
+    );
+    assert_eq!(r.status, 403);
+    // Rate limit per IP: a burst of sign-in attempts gets 429s.
+    let codes: Vec<u16> = (0..40)
+        .map(|_| {
+            post(
+                &http,
+                &url("/auth/login/start"),
+                "",
+                Some(ORIGIN),
+                json!({}),
+            )
+            .status
+        })
+        .collect();
+    assert!(codes.contains(&429), "{codes:?}");
+    // Ingest is unaffected by the sign-in limiter.
+    let body = crate::common::event("after the burst");
+    assert_eq!(http.post_signed(&url("/v1/ingest"), &body).status, 200);
+}
+
+#[test]
+fn list_page_stays_light() {
+    let s = TestServer::start();
+    let http = Http::without_redirects();
+    for i in 0..60 {
+        let body = json!({
+            "timestamp": 1_700_000_000, "source": "api", "environment": "production",
+            "release": "1.0.0", "error_type": format!("Error{i}"),
+            "message": format!("Something failed in handler number {i} with a realistic length message"),
+            "route_or_procedure": format!("/api/v1/resource{i}"),
+        })
+        .to_string();
+        http.post_signed(&format!("{}/v1/ingest", s.url), &body);
+    }
+    s.wait_count("SELECT count(*) FROM issues", 60, Duration::from_secs(5));
+    let cookie = user_session(&s.db_path, "ada", Role::Admin);
+    let page = get(&http, &format!("{}/issues", s.url), &cookie);
+    let html = page.body.as_str().unwrap();
+    assert_eq!(html.matches("<tr data-href").count(), 50, "one page of 50");
+    assert!(html.contains("Older →"));
+    let css = http.get(&format!("{}/assets/app.css", s.url));
+    let js = http.get(&format!("{}/assets/app.js", s.url));
+    let weight = html.len() + css.body.as_str().unwrap().len() + js.body.as_str().unwrap().len();
+    assert!(weight < 100_000, "list page weighs {weight} bytes");
+}
+
+/// Picks a free port for a child server that must know its origin before it starts.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn passkey_ceremony_xss_and_triage_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bloop.db");
+    let port = free_port();
+    let origin = format!("http://localhost:{port}");
+    let port_s = port.to_string();
+    let mut serve = ServeProcess::start(
+        &db,
+        &[
+            ("BLOOP__SERVER__PORT", &port_s),
+            ("BLOOP__AUTH__RP_ORIGIN", &origin),
+        ],
+    );
+    let setup = loop {
+        let line = serve
+            .stderr_lines
+            .recv_timeout(Duration::from_secs(10))
+            .expect("serve prints a setup link on an empty database");
+        if let Some(i) = line.find(&format!("{origin}/setup?token=")) {
+            break line[i..].split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let http = Http::new();
+    let ingest = format!("http://127.0.0.1:{port}/v1/ingest");
+    let stack = "at <script>window.__pwned = true</script> (src/app.js:10:5)\nat node_modules/express/lib/router.js:22:3";
+    let events = [
+        ("XssProbe", XSS, "api", Some(stack)),
+        ("TypeError", "Cannot read properties of undefined (reading 'id')", "web", Some("at renderProfile (src/profile.tsx:41:12)\nat node_modules/react-dom/cjs/react-dom.development.js:1:2")),
+        ("NSURLErrorDomain", "The request timed out.", "ios", None),
+        ("PaymentDeclined", "Card declined for order 5521", "api", None),
+    ];
+    for (n, (ty, msg, source, stack)) in events.iter().enumerate() {
+        for k in 0..(1 + n * 3) {
+            let body = json!({
+                "timestamp": bloop::store::now_ms() / 1000 - (k as i64) * 1800,
+                "source": source, "environment": "production", "release": "2.4.1",
+                "error_type": ty, "message": msg, "stack": stack,
+                "route_or_procedure": "/api/checkout",
+            })
+            .to_string();
+            assert_eq!(http.post_signed(&ingest, &body).status, 200);
+        }
+    }
+    crate::common::wait_count(
+        &db,
+        "SELECT count(*) FROM issues",
+        4,
+        Duration::from_secs(5),
+    );
+
+    let shots = tempfile::tempdir().unwrap();
+    let out = Command::new("node")
+        .arg("tests/browser/dashboard.mjs")
+        .env("BLOOP_URL", &origin)
+        .env("SETUP_URL", &setup)
+        .env("XSS_MESSAGE", XSS)
+        .env("SHOTS_DIR", shots.path())
+        .output()
+        .expect("node runs (tests/run.sh installs it with Chromium and playwright-core)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.lines().any(|l| l == "OK"),
+        "browser test failed:\n{stdout}\n{stderr}"
+    );
+    let result: Value = serde_json::from_str(
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("RESULT "))
+            .expect("RESULT line"),
+    )
+    .unwrap();
+    let fp = result["fingerprint"].as_str().unwrap();
+
+    // What the browser did is what the CLI sees.
+    let cli = Command::new(bloop_bin())
+        .args(["query", "errors", "--status", "resolved", "--json"])
+        .env("BLOOP__DATABASE__PATH", &db)
+        .env("BLOOP__AUTH__HMAC_SECRET", SECRET)
+        .env_remove("BLOOP_CONFIG")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(cli.status.success());
+    let resolved: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let resolved = resolved.as_array().unwrap();
+    assert_eq!(resolved.len(), 1, "{resolved:?}");
+    assert_eq!(resolved[0]["fingerprint"], fp);
+    assert_eq!(resolved[0]["error_type"], "XssProbe");
+
+    // Two users with passkeys, the setup link used up.
+    let conn = open_db(&db);
+    let users: i64 = conn
+        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(users, 2);
+    for f in ["issues.png", "issue.png"] {
+        let len = std::fs::metadata(shots.path().join(f)).unwrap().len();
+        assert!(len > 10_000, "{f} is {len} bytes");
+    }
+    if std::env::var_os("BLOOP_BLESS").is_some() {
+        let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/images");
+        std::fs::create_dir_all(&images).unwrap();
+        for f in ["issues.png", "issue.png"] {
+            std::fs::copy(shots.path().join(f), images.join(f)).unwrap();
+        }
+    }
+    serve.signal("TERM");
+    let _ = serve.child.wait();
+}
+
+#[test]
+fn users_cli_invites_and_guards_the_last_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bloop.db");
+    let run = |args: &[&str]| {
+        Command::new(bloop_bin())
+            .args(args)
+            .env("BLOOP__DATABASE__PATH", &db)
+            .env("BLOOP__AUTH__RP_ORIGIN", "https://bloop.example.com")
+            .env("BLOOP__AUTH__RP_ID", "bloop.example.com")
+            .env_remove("BLOOP_CONFIG")
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["users", "invite", "--admin"]);
+    assert!(out.status.success(), "{out:?}");
+    let link = String::from_utf8(out.stdout).unwrap();
+    assert!(link.starts_with("https://bloop.example.com/invite?token=bloop_inv_"));
+    let token = link.trim().rsplit('=').next().unwrap().to_string();
+    {
+        let mut conn = open_db(&db);
+        users::register(
+            &mut conn,
+            &token,
+            "ada",
+            "h",
+            &NewPasskey {
+                cred_id: "c",
+                name: "k",
+                json: "{}",
+            },
+            bloop::store::now_ms(),
+        )
+        .unwrap();
+    }
+    let list: Value = serde_json::from_slice(&run(&["users", "list", "--json"]).stdout).unwrap();
+    assert_eq!(list[0]["name"], "ada");
+    assert_eq!(list[0]["role"], "admin");
+    let out = run(&["users", "role", "ada", "viewer"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("last admin"));
+    let out = run(&["users", "remove", "ada"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["users", "invite", "--role", "owner"]);
+    assert_eq!(out.status.code(), Some(2));
+    // A used invite link cannot be used twice.
+    let again = users::register(
+        &mut open_db(&db),
+        &token,
+        "eve",
+        "h2",
+        &NewPasskey {
+            cred_id: "c2",
+            name: "k",
+            json: "{}",
+        },
+        bloop::store::now_ms(),
+    );
+    assert!(again.is_err());
+}
