@@ -98,6 +98,31 @@ main(async (browser) => {
   await Promise.all([admin.page.waitForURL(`${base}/issues`), admin.page.click('#login-button')]);
   check((await admin.page.textContent('header .who')).includes('ada'), 'signed back in as ada');
 
+  // Alerts page: create a threshold rule from the form, then disable it.
+  await admin.page.goto(`${base}/alerts`);
+  await admin.page.fill('#alert-form input[name=name]', 'Checkout <b>burst</b>');
+  await admin.page.selectOption('#alert-form select[name=type]', 'threshold');
+  await admin.page.fill('#alert-form input[name=threshold]', '25');
+  await admin.page.fill('#alert-form input[name=window_secs]', '300');
+  await admin.page.fill('#alert-form input[name=environment_filter]', 'production');
+  await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#alert-form button[type=submit]')]);
+  const rule = admin.page.locator('#rules tr[data-rule="Checkout <b>burst</b>"]');
+  check((await rule.count()) === 1, 'the new rule is listed under its literal name');
+  const ruleText = await rule.textContent();
+  check(ruleText.includes('25 events in 300 s') && ruleText.includes('env production') && ruleText.includes('enabled'),
+    `rule row reads well: ${ruleText}`);
+  await Promise.all([admin.page.waitForEvent('load'), rule.locator('button:text-is("Disable")').click()]);
+  check((await admin.page.locator('#rules tr[data-rule="Checkout <b>burst</b>"]').textContent()).includes('disabled'),
+    'the rule is disabled');
+  // A bad value is reported next to the form, naming the field.
+  await admin.page.fill('#alert-form input[name=name]', 'broken');
+  await admin.page.selectOption('#alert-form select[name=type]', 'threshold');
+  await admin.page.fill('#alert-form input[name=threshold]', '999999999');
+  await admin.page.fill('#alert-form input[name=window_secs]', '300');
+  await admin.page.click('#alert-form button[type=submit]');
+  await admin.page.waitForSelector('#alert-form .form-error:not([hidden])');
+  check((await admin.page.textContent('#alert-form .form-error')).includes('threshold'), 'the error names the field');
+
   // 7. Invite a member from the Users page.
   await admin.page.goto(`${base}/users`);
   await admin.page.selectOption('#invite-form select[name=role]', 'member');
