@@ -3,15 +3,47 @@
 //   BLOOP_URL    http://localhost:<port> (the configured auth.rp_origin)
 //   SETUP_URL    the one-time setup link the server printed
 //   XSS_MESSAGE  the literal message of the hostile event
+//   INGEST_SECRET  the server's auth.hmac_secret: this script sends the events itself, while the
+//                empty dashboard waits for the first one
 //   SHOTS_DIR    where to save screenshots (optional)
 // It prints `RESULT {...}` with what the Rust side verifies next (the resolved fingerprint).
 
+import { createHmac } from 'node:crypto';
 import { main, newPasskeyPage, credentials, check } from './lib.mjs';
 
 const base = process.env.BLOOP_URL;
 const setupUrl = process.env.SETUP_URL;
 const xss = process.env.XSS_MESSAGE;
 const shots = process.env.SHOTS_DIR;
+const secret = process.env.INGEST_SECRET;
+
+// Signed ingest, as any client does it: HMAC-SHA256 of the exact body bytes.
+async function ingest(event) {
+  const body = JSON.stringify(event);
+  const sig = createHmac('sha256', secret).update(body).digest('hex');
+  const resp = await fetch(`${base}/v1/ingest`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sig }, body,
+  });
+  check(resp.status === 200, `ingest answered ${resp.status}`);
+}
+
+async function sendEvents() {
+  const now = Math.floor(Date.now() / 1000);
+  const stack = 'at <script>window.__pwned = true</script> (src/app.js:10:5)\nat node_modules/express/lib/router.js:22:3';
+  const kinds = [
+    ['XssProbe', xss, 'api', stack],
+    ['TypeError', "Cannot read properties of undefined (reading 'id')", 'web',
+      'at renderProfile (src/profile.tsx:41:12)\nat node_modules/react-dom/cjs/react-dom.development.js:1:2'],
+    ['NSURLErrorDomain', 'The request timed out.', 'ios', null],
+    ['PaymentDeclined', 'Card declined for order 5521', 'api', null],
+  ];
+  for (const [n, [error_type, message, source, st]] of kinds.entries()) {
+    for (let k = 0; k < 1 + n * 3; k++) {
+      await ingest({ timestamp: now, source, environment: 'production', release: '2.4.1', error_type,
+        message, stack: st, route_or_procedure: '/api/checkout' });
+    }
+  }
+}
 
 function watchForScript(page) {
   const seen = { dialogs: [] };
@@ -34,7 +66,7 @@ async function noInjection(page, seen, where) {
 }
 
 main(async (browser) => {
-  check(base && setupUrl && xss, 'BLOOP_URL, SETUP_URL and XSS_MESSAGE are required');
+  check(base && setupUrl && xss && secret, 'BLOOP_URL, SETUP_URL, XSS_MESSAGE and INGEST_SECRET are required');
 
   // 1. A signed-out visitor is sent to sign-in, keeping where they wanted to go.
   const visitor = await newPasskeyPage(browser);
@@ -64,8 +96,16 @@ main(async (browser) => {
   check((await again.page.textContent('main')).includes('cannot be used'), 'a used setup link is refused');
   await again.context.close();
 
-  // 3. Hostile event text is shown literally on the list and nothing runs.
-  await admin.page.waitForSelector('#issues');
+  // 3. A new install walks the user to the first event and notices when it arrives.
+  await admin.page.waitForSelector('text=Waiting for your first error');
+  check((await admin.page.textContent('main')).includes('bloop send --url'), 'the empty state shows a send snippet');
+  await admin.page.click('button:text-is("Create an ingest key")');
+  await admin.page.waitForSelector('#snippet-send');
+  check(/--key bloop_[0-9a-f]{64}/.test(await admin.page.textContent('#snippet-send')), 'the snippet carries the new key');
+  await sendEvents();
+  await admin.page.waitForSelector('#issues', { timeout: 20_000 }); // the page reloads by itself
+
+  // Hostile event text is shown literally on the list and nothing runs.
   const msgs = await admin.page.$$eval('#issues .issue-msg', (els) => els.map((e) => e.textContent));
   check(msgs.includes(xss), `the list shows the hostile message literally (got ${JSON.stringify(msgs)})`);
   await noInjection(admin.page, seen, 'list');
