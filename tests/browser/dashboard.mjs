@@ -47,7 +47,12 @@ async function sendEvents() {
 
 function watchForScript(page) {
   const seen = { dialogs: [] };
-  page.on('dialog', async (d) => { seen.dialogs.push(d.message()); await d.dismiss(); });
+  page.on('dialog', async (d) => {
+    // The dashboard's own confirmations are questions; anything else was injected.
+    if (d.type() === 'confirm' && d.message().endsWith('?')) { await d.accept(); return; }
+    seen.dialogs.push(d.message());
+    await d.dismiss();
+  });
   return seen;
 }
 
@@ -137,6 +142,32 @@ main(async (browser) => {
   check(new URL(gone.url()).pathname === '/login', 'after sign-out the session is gone');
   await Promise.all([admin.page.waitForURL(`${base}/issues`), admin.page.click('#login-button')]);
   check((await admin.page.textContent('header .who')).includes('ada'), 'signed back in as ada');
+
+  // A second passkey on another device: register it, sign in with it alone, remove the first.
+  await admin.page.goto(`${base}/account`);
+  // Chrome allows one internal authenticator at a time: the laptop goes, the phone comes.
+  await admin.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: admin.authenticatorId });
+  const { authenticatorId: phone } = await admin.cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true,
+      isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  await admin.page.fill('#add-passkey-form input[name=name]', 'phone');
+  await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#add-passkey-form button[type=submit]')]);
+  const keys = await admin.page.$$eval('#passkeys li', (li) => li.map((l) => l.textContent));
+  check(keys.length === 2 && keys.some((k) => k.startsWith('phone')), `two passkeys listed: ${JSON.stringify(keys)}`);
+  check((await credentials(admin.cdp, phone)).length === 1, 'the phone holds the new passkey');
+  await Promise.all([admin.page.waitForURL(`${base}/login`), admin.page.click('#logout-button')]);
+  await Promise.all([admin.page.waitForURL(`${base}/issues`), admin.page.click('#login-button')]);
+  await admin.page.goto(`${base}/account`);
+  const first = admin.page.locator('#passkeys li').filter({ hasNotText: 'phone' });
+  await first.locator('button').click();
+  await admin.page.waitForFunction(() => document.querySelectorAll('#passkeys li').length === 1
+    || !document.querySelector('#account-error')?.hidden, null, { timeout: 10_000 }).catch(() => {});
+  const err = await admin.page.$eval('.form-error', (e) => e.textContent).catch(() => '');
+  check(!err, `removing the first passkey failed: ${err}`);
+  const left = await admin.page.$$eval('#passkeys li', (li) => li.map((l) => l.textContent));
+  check(left.length === 1 && left[0].startsWith('phone'), `only the phone passkey is left: ${JSON.stringify(left)}`);
+  check((await admin.page.$$('#passkeys button')).length === 0, 'the last passkey cannot be removed');
 
   // Alerts page: create a threshold rule from the form, then disable it.
   await admin.page.goto(`${base}/alerts`);
