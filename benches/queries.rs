@@ -51,7 +51,15 @@ fn build(path: &std::path::Path) -> rusqlite::Connection {
 
 fn bench_queries(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let conn = build(&dir.path().join("q.db"));
+    // BLOOP_BENCH_DB=path keeps the generated database there and reuses it on the next run.
+    let path = std::env::var_os("BLOOP_BENCH_DB")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("q.db"));
+    let conn = if path.exists() {
+        bloop::store::open(&path).expect("open")
+    } else {
+        build(&path)
+    };
     let now = bloop::store::now_ms();
     let mut g = c.benchmark_group("queries_1M_events_20k_issues");
     g.sample_size(30);
@@ -96,7 +104,7 @@ fn bench_queries(c: &mut Criterion) {
     });
     g.finish();
     drop(conn);
-    dashboard_pages(c, &dir.path().join("q.db"));
+    dashboard_pages(c, &path);
 }
 
 /// The dashboard's issue list and detail pages over real HTTP against a server on the same
@@ -111,12 +119,13 @@ fn dashboard_pages(c: &mut Criterion, db: &std::path::Path) {
         let mut conn = bloop::store::open(db).expect("open");
         let now = bloop::store::now_ms();
         let inv = users::create_invite(&conn, Role::Admin, "bench", 60_000, now).expect("invite");
+        let (name, cred) = (format!("bench-{now}"), format!("cred-{now}"));
         let pk = NewPasskey {
-            cred_id: "bench",
+            cred_id: &cred,
             name: "bench",
             json: "{}",
         };
-        let u = users::register(&mut conn, &inv.token, "bench", "h", &pk, now).expect("user");
+        let u = users::register(&mut conn, &inv.token, &name, &name, &pk, now).expect("user");
         format!(
             "bloop_session={}",
             users::create_session(&conn, u.id, 3_600_000, now).expect("session")

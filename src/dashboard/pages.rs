@@ -2,6 +2,7 @@
 //! renders it; every value from the database goes through maud's escaping.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -9,7 +10,7 @@ use axum::response::Response;
 use maud::{html, Markup};
 
 use super::charts::{share_bar, sparkline, trend_chart};
-use super::{error_page, html_response, layout, not_found_page, page, pct, Session};
+use super::{error_page, html_response, layout, not_found_page, page, pct, Filters, Session};
 use crate::alert::{self, Channel, RuleConfig};
 use crate::fingerprint::is_framework_frame;
 use crate::search::Status;
@@ -77,6 +78,7 @@ pub async fn login(State(st): State<AppState>, headers: axum::http::HeaderMap) -
                             p.muted { "Your session has ended; sign in again." }
                         }
                     }
+                    (origin_notice(&st))
                     p.form-error hidden {}
                     button #login-button.primary type="button" { "Sign in with a passkey" }
                 }
@@ -85,8 +87,23 @@ pub async fn login(State(st): State<AppState>, headers: axum::http::HeaderMap) -
     )
 }
 
+/// Shown by the script when the page is not open at `auth.rp_origin` (passkeys would fail) or
+/// the browser has no WebAuthn (plain http on anything but localhost).
+fn origin_notice(st: &AppState) -> Markup {
+    html! {
+        div.notice data-rp-origin=(st.config.auth.rp_origin) hidden {
+            "Passkeys for this server belong to " strong data-field="origin" {} ". Open the dashboard at that address "
+            "(or set " code { "auth.rp_origin" } " and " code { "auth.rp_id" } " to the address you use)."
+        }
+        div #no-webauthn.notice hidden {
+            "This browser offers no passkeys here. Passkeys need https, or http on localhost; put bloop behind a TLS proxy."
+        }
+    }
+}
+
 /// `/setup?token=` and `/invite?token=`: register a passkey with a single-use link.
 pub async fn join(State(st): State<AppState>, Query(q): Q) -> Response {
+    let notice = origin_notice(&st);
     let token = q.get("token").cloned().unwrap_or_default();
     let t2 = token.clone();
     let invite = store::with_conn(&st.pool, move |c| users::check_invite(c, &t2, now_ms()))
@@ -109,6 +126,7 @@ pub async fn join(State(st): State<AppState>, Query(q): Q) -> Response {
                     @if inv.setup { "Create the first admin account. Your passkey stays on your device; bloop keeps only its public key." }
                     @else { "You are invited as " strong { (inv.role) } ". Pick a name and create a passkey." }
                 }
+                (notice)
                 form #register-form {
                     input type="hidden" name="invite" value=(token);
                     p { label { "Your name" br; input name="name" required maxlength="64" autocomplete="username" autofocus; } }
@@ -130,12 +148,13 @@ pub async fn join(State(st): State<AppState>, Query(q): Q) -> Response {
 // ---- issues -----------------------------------------------------------------------------------
 
 struct ListData {
-    projects: Vec<Project>,
+    projects: Vec<(String, String)>,
     rows: Vec<IssueRow>,
     total: i64,
     sparks: HashMap<i64, Vec<issues::HourCount>>,
-    releases: Vec<String>,
-    environments: Vec<String>,
+    filters: Option<Arc<Filters>>,
+    /// True when `filters` was computed for this request (and goes into the cache).
+    fresh: bool,
     any_events: bool,
     default_key: Option<KeyRow>,
 }
@@ -198,48 +217,73 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
     };
     let project = q.get("project").cloned().filter(|p| !p.is_empty());
     let qc = query.clone();
+    let partial = q.get("partial").map(String::as_str) == Some("rows");
+    let filter_key = query.projects.as_ref().and_then(|p| p.first().cloned());
+    let cached = st.filters.get(&filter_key);
     let data = match load(&st, Some(&s), move |c| {
-        let projects = projects::list(c, None)?;
+        let projects = projects::names(c)?;
+        let mut qc = qc;
+        if qc.projects.is_none() && projects.len() == 1 {
+            // One project (the usual case): the per-project indexes serve the sort directly.
+            qc.projects = Some(vec![projects[0].0.clone()]);
+        }
         let (rows, total) = issues::list(c, &qc)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let sparks = issues::trends_by_issue(c, &ids, 24, now)?;
-        let only = qc.projects.clone();
-        let releases = issues::releases(c, only.as_deref(), 50)?
-            .into_iter()
-            .map(|r| r.release)
-            .filter(|r| !r.is_empty())
-            .collect();
-        let environments = issues::environments(c, only.as_deref())?;
-        let any_events = projects.iter().any(|p| p.issues > 0);
-        let default_key = if any_events {
-            None
-        } else {
-            let p = only
-                .as_ref()
-                .and_then(|v| v.first().cloned())
-                .unwrap_or_else(|| "default".into());
-            keys::list(c, Some(&p))?
-                .into_iter()
-                .find(|k| k.revoked_at.is_none())
-        };
-        Ok(ListData {
+        let mut data = ListData {
             projects,
             rows,
             total,
             sparks,
-            releases,
-            environments,
-            any_events,
-            default_key,
-        })
+            filters: None,
+            fresh: false,
+            any_events: true,
+            default_key: None,
+        };
+        if partial {
+            return Ok(data);
+        }
+        let only = qc.projects.clone();
+        data.filters = match cached {
+            Some(f) => Some(f),
+            None => {
+                data.fresh = true;
+                let releases = issues::releases(c, only.as_deref(), 50)?
+                    .into_iter()
+                    .map(|r| r.release)
+                    .filter(|r| !r.is_empty())
+                    .collect();
+                let environments = issues::environments(c, only.as_deref())?;
+                Some(Arc::new(Filters {
+                    releases,
+                    environments,
+                }))
+            }
+        };
+        data.any_events = data.total > 0 || issues::any(c)?;
+        if !data.any_events {
+            let p = only
+                .as_ref()
+                .and_then(|v| v.first().cloned())
+                .unwrap_or_else(|| "default".into());
+            data.default_key = keys::list(c, Some(&p))?
+                .into_iter()
+                .find(|k| k.revoked_at.is_none());
+        }
+        Ok(data)
     })
     .await
     {
         Ok(d) => d,
         Err(r) => return r,
     };
+    if data.fresh {
+        if let Some(f) = &data.filters {
+            st.filters.put(filter_key, f.clone());
+        }
+    }
     let rows = rows_markup(&data.rows, &data.sparks, now);
-    if q.get("partial").map(String::as_str) == Some("rows") {
+    if partial {
         return html_response(StatusCode::OK, rows);
     }
     if !data.any_events {
@@ -250,6 +294,12 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
         );
     }
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let filters = data.filters.clone().unwrap_or_else(|| {
+        Arc::new(Filters {
+            releases: Vec::new(),
+            environments: Vec::new(),
+        })
+    });
     let offset = query.offset as i64;
     let shown = data.rows.len() as i64;
     let body = html! {
@@ -260,19 +310,19 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
         form.filters method="get" action="/issues" {
             select name="project" title="Project" {
                 option value="" { "All projects" }
-                @for p in &data.projects {
-                    option value=(p.id) selected[project.as_deref() == Some(p.id.as_str())] { (p.name) }
+                @for (id, name) in &data.projects {
+                    option value=(id) selected[project.as_deref() == Some(id.as_str())] { (name) }
                 }
             }
             input type="search" name="q" value=(get("q")) placeholder="Search: message text, type:TypeError, release:1.2.0, env:prod, route:/api/…";
             @if status != "unresolved" { input type="hidden" name="status" value=(status); }
             select name="release" title="Release" {
                 option value="" { "Any release" }
-                @for r in &data.releases { option value=(r) selected[get("release") == *r] { (r) } }
+                @for r in filters.releases.iter() { option value=(r) selected[get("release") == *r] { (r) } }
             }
             select name="environment" title="Environment" {
                 option value="" { "Any environment" }
-                @for e in &data.environments { option value=(e) selected[get("environment") == *e] { (e) } }
+                @for e in filters.environments.iter() { option value=(e) selected[get("environment") == *e] { (e) } }
             }
             select name="sort" title="Sort" {
                 @for (v, l) in [("last_seen", "Last seen"), ("first_seen", "First seen"), ("total_count", "Most events")] {
@@ -631,6 +681,7 @@ pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
                     h2 { "Ingest keys" }
                     @let pkeys: Vec<&KeyRow> = all_keys.iter().filter(|k| k.project_id == p.id && k.revoked_at.is_none_or(|r| r > now)).collect();
                     @if pkeys.is_empty() { p.muted { "No active keys." } }
+                    @if p.id == "default" { p.muted { "Events signed with the server's " code { "auth.hmac_secret" } " and no project key land here too." } }
                     @for k in &pkeys {
                         div.row {
                             span { (k.name) }

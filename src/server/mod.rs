@@ -53,6 +53,8 @@ pub struct Inner {
     pub rules_version: Arc<std::sync::atomic::AtomicU64>,
     /// Passkey ceremonies, sessions and the sign-in rate limit.
     pub passkeys: passkeys::PasskeyAuth,
+    /// The dashboard's short-lived filter choices.
+    pub filters: crate::dashboard::FilterCache,
 }
 
 impl Deref for AppState {
@@ -170,6 +172,7 @@ pub async fn run(
         alerts: alert_sender,
         rules_version,
         passkeys,
+        filters: Default::default(),
     });
 
     let tasks = TaskTracker::new();

@@ -761,6 +761,11 @@ pub fn releases(
     Ok(rows)
 }
 
+/// Whether any issue exists at all.
+pub fn any(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn.query_row("SELECT EXISTS(SELECT 1 FROM issues)", [], |r| r.get(0))?)
+}
+
 /// The environments seen in `projects` (None = all), most events first.
 pub fn environments(
     conn: &Connection,

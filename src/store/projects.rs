@@ -85,6 +85,15 @@ pub fn list(conn: &Connection, only: Option<&str>) -> Result<Vec<Project>, Store
     Ok(rows)
 }
 
+/// Every project's id and name, without the counts (cheap, for pickers).
+pub fn names(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let mut st = conn.prepare_cached("SELECT id, name FROM projects ORDER BY created_at, id")?;
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 pub fn get(conn: &Connection, id: &str) -> Result<Project, StoreError> {
     conn.query_row(
         &format!("{SELECT} WHERE p.id = ?2"),

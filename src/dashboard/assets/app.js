@@ -99,8 +99,28 @@ function passkeyLabel() {
 }
 
 function nextUrl() {
-  const n = new URLSearchParams(location.search).get("next");
-  return n && n.startsWith("/") && !n.startsWith("//") ? n : "/";
+  // Only ever a path on this origin (no open redirect via //host or /\\host).
+  const n = new URLSearchParams(location.search).get("next") || "/";
+  try {
+    const u = new URL(n, location.origin);
+    if (u.origin === location.origin && n.startsWith("/")) return u.pathname + u.search;
+  } catch (_) { /* fall through */ }
+  return "/";
+}
+
+// Passkeys are bound to auth.rp_origin: warn when the page is opened under another address.
+function checkOrigin() {
+  const el = document.querySelector("[data-rp-origin]");
+  if (!el) return;
+  const want = el.dataset.rpOrigin.replace(/\/$/, "");
+  if (want !== location.origin) {
+    el.querySelector("[data-field=origin]").textContent = want;
+    el.hidden = false;
+  }
+  if (!window.PublicKeyCredential) {
+    const n = document.getElementById("no-webauthn");
+    if (n) n.hidden = false;
+  }
 }
 
 async function register(form) {
@@ -295,3 +315,4 @@ function waitForFirstEvent() {
 
 autoRefresh();
 waitForFirstEvent();
+checkOrigin();
