@@ -8,6 +8,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "bloop")
 RUNS = int(os.environ.get("RUNS", "3"))
 SHORT = os.environ.get("SHORT") == "1"
+# ONLY=batches runs just the scenarios whose name contains that text (and skips the rest).
+ONLY = os.environ.get("ONLY", "")
 SECRET = "bench-secret"
 KINDS = 1000
 
@@ -232,27 +234,36 @@ def idle_rss():
         s.cleanup()
 
 
-def main():
-    single_secs = 10 if SHORT else 20
-    batch_secs = 15 if SHORT else 60
-    rows = [
-        scenario("single events, c=64, unpaced", 0, 64, single_secs),
-        scenario("batches of 50, c=8, unpaced", 50, 8, batch_secs),
-        scenario("single events paced 5,000/s", 0, 50, single_secs, pace_ms=10),
-        scenario("single events paced ~20,000/s", 0, 128, single_secs, pace_ms=5),
-        scenario("single events, c=64, server on 1 core", 0, 64, single_secs, cpus="0"),
-        scenario("batches of 50, c=8, flush_batch_size = 2000", 50, 8, batch_secs,
-                 extra_env={"BLOOP__PIPELINE__FLUSH_BATCH_SIZE": "2000"}),
-    ]
-    idle_p50, idle_max, _ = queryable_latency(0)
-    load_p50, load_max, _ = queryable_latency(20000)
-    rss = idle_rss()
+def print_rows(rows):
     print("\n| scenario | acked ev/s | persisted ev/s | drop rate | lost | p50 ms | p99 ms | server CPU | peak RSS MB | bytes/event |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print("| %s | %.0f | %.0f | %.2f%% | %d | %.2f | %.2f | %.0f%% | %.1f | %.0f |" % (
             r["name"], r["acked_per_s"], r["persisted_per_s"], r["drop_rate"] * 100, r["lost"],
             r["p50_ms"], r["p99_ms"], r["cpu"] * 100, r["peak_rss_mb"], r["bytes_per_event"]))
+
+
+def main():
+    single_secs = 10 if SHORT else 20
+    batch_secs = 15 if SHORT else 60
+    plan = [
+        ("single events, c=64, unpaced", 0, 64, single_secs, 0, None, None),
+        ("batches of 50, c=8, unpaced", 50, 8, batch_secs, 0, None, None),
+        ("single events paced 5,000/s", 0, 50, single_secs, 10, None, None),
+        ("single events paced ~20,000/s", 0, 128, single_secs, 5, None, None),
+        ("single events, c=64, server on 1 core", 0, 64, single_secs, 0, "0", None),
+        ("batches of 50, c=8, flush_batch_size = 2000", 50, 8, batch_secs, 0, None,
+         {"BLOOP__PIPELINE__FLUSH_BATCH_SIZE": "2000"}),
+    ]
+    rows = [scenario(n, b, c, t, pace_ms=p, cpus=cpu, extra_env=env)
+            for (n, b, c, t, p, cpu, env) in plan if ONLY in n]
+    if ONLY:
+        print_rows(rows)
+        return
+    idle_p50, idle_max, _ = queryable_latency(0)
+    load_p50, load_max, _ = queryable_latency(20000)
+    rss = idle_rss()
+    print_rows(rows)
     print("\n| ingest → queryable | p50 ms | max ms |\n|---|---|---|")
     print("| idle | %.1f | %.1f |" % (idle_p50, idle_max))
     print("| under 20,000 ev/s | %.1f | %.1f |" % (load_p50, load_max))

@@ -135,8 +135,8 @@ pub fn prune(
         } else {
             report.hourly_counts = chunked(conn, &mut |_| {}, 0, |c| {
                 c.execute(
-                    "DELETE FROM hourly_counts WHERE (issue_id, hour) IN (
-                         SELECT issue_id, hour FROM hourly_counts WHERE hour < ?1 LIMIT ?2)",
+                    "DELETE FROM hourly_counts WHERE (hour, issue_id) IN (
+                         SELECT hour, issue_id FROM hourly_counts WHERE hour < ?1 LIMIT ?2)",
                     params![horizon, CHUNK],
                 )
             })?;

@@ -73,8 +73,9 @@ impl AppState {
 /// All routes, merged in one place.
 pub fn router(state: AppState) -> Router {
     let timeout = state.request_timeout;
-    Router::new()
-        .merge(ingest::router())
+    // Browser-facing routes carry the security headers (CSP, nosniff, …); ingest, the hot path
+    // that only machines call, skips that layer.
+    let browsable = Router::new()
         .merge(health::router())
         .merge(query::router())
         .merge(admin::router())
@@ -86,7 +87,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(axum::middleware::map_response(
             crate::dashboard::security_headers,
-        ))
+        ));
+    Router::new()
+        .merge(ingest::router())
+        .merge(browsable)
         .method_not_allowed_fallback(error::method_not_allowed)
         // Backstop for anything that outlives its request deadline (handlers that read a body
         // answer 408 themselves, with the JSON error shape).

@@ -202,18 +202,21 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
             st.raw_execute()?;
         }
     }
-    for chunk in p.hours.chunks(UPSERT_CHUNK) {
+    // In key order (hour, issue): the B-tree is walked forwards once.
+    let mut hours: Vec<&(i64, i64, i64)> = p.hours.iter().collect();
+    hours.sort_unstable_by_key(|(id, hour, _)| (*hour, *id));
+    for chunk in hours.chunks(UPSERT_CHUNK) {
         let sql = upsert_sql(
-            "INSERT INTO hourly_counts (issue_id, hour, count)",
+            "INSERT INTO hourly_counts (hour, issue_id, count)",
             3,
             chunk.len(),
-            "ON CONFLICT (issue_id, hour) DO UPDATE SET count = count + excluded.count",
+            "ON CONFLICT (hour, issue_id) DO UPDATE SET count = count + excluded.count",
         );
         let mut st = tx.prepare_cached(&sql)?;
         let mut i = 1;
         for (id, hour, count) in chunk {
-            st.raw_bind_parameter(i, id)?;
-            st.raw_bind_parameter(i + 1, hour)?;
+            st.raw_bind_parameter(i, hour)?;
+            st.raw_bind_parameter(i + 1, id)?;
             st.raw_bind_parameter(i + 2, count)?;
             i += 3;
         }

@@ -66,6 +66,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_project_hourly.sql"),
     include_str!("migrations/0005_alerts.sql"),
     include_str!("migrations/0006_users.sql"),
+    include_str!("migrations/0007_hourly_by_hour.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.
@@ -323,5 +324,45 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         migrations().validate().unwrap();
+    }
+
+    /// 0007 re-keys hourly counts by hour: existing counts survive, trends read the same, and
+    /// deleting an issue still takes its counts along.
+    #[test]
+    fn hourly_counts_survive_the_rekeying() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.db");
+        let mut conn = Connection::open(&path).unwrap();
+        configure(&conn).unwrap();
+        migrations().to_version(&mut conn, 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO issues (id, project_id, fingerprint, error_type, message, source,
+                 total_count, first_seen, last_seen) VALUES (7, 'default', 'f', 'E', 'm', 'api', 5, 0, 0);
+             INSERT INTO hourly_counts (issue_id, hour, count) VALUES (7, 3600000, 2), (7, 7200000, 3);",
+        )
+        .unwrap();
+        drop(conn);
+        let conn = open(&path).unwrap();
+        let rows: Vec<(i64, i64, i64)> = conn
+            .prepare("SELECT hour, issue_id, count FROM hourly_counts ORDER BY hour")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows, vec![(3_600_000, 7, 2), (7_200_000, 7, 3)]);
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT hour, count FROM hourly_counts WHERE issue_id = 7 AND hour >= 0",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("hourly_counts_issue"), "{plan}");
+        conn.execute("DELETE FROM issues WHERE id = 7", []).unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM hourly_counts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
     }
 }
