@@ -116,6 +116,8 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
 pub fn tune_writer(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "cache_size", -4096)?;
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    // After the WAL restarts, trim its file back to 64 MiB (disk use stays bounded).
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     Ok(())
 }
 
