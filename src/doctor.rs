@@ -138,6 +138,8 @@ pub fn run(
         out.push(check("ingest secret", Level::Ok, "auth.hmac_secret is set"));
     }
 
+    out.push(passkey_check(config));
+
     out.extend(database_checks(&config.database.path));
 
     let probe = url.unwrap_or(local_url);
@@ -294,6 +296,33 @@ fn server_date(url: &str) -> Result<(u16, Option<std::time::SystemTime>), String
         .and_then(|d| d.to_str().ok())
         .and_then(|d| httpdate::parse_http_date(d).ok());
     Ok((resp.status().as_u16(), date))
+}
+
+/// The dashboard's relying party: `rp_id` must be the host of `rp_origin` (or a parent domain),
+/// and browsers offer passkeys only on https or on localhost.
+fn passkey_check(config: &Config) -> Check {
+    let a = &config.auth;
+    if let Err(e) = crate::server::passkeys::PasskeyAuth::new(a) {
+        return check("passkeys", Level::Fail, e);
+    }
+    let local =
+        a.rp_origin.starts_with("http://localhost") || a.rp_origin.starts_with("http://127.0.0.1");
+    if a.rp_origin.starts_with("https://") || local {
+        check(
+            "passkeys",
+            Level::Ok,
+            format!("dashboard at {} (rp_id {})", a.rp_origin, a.rp_id),
+        )
+    } else {
+        check(
+            "passkeys",
+            Level::Warn,
+            format!(
+                "auth.rp_origin {} is plain http on another host: browsers offer passkeys only on https or localhost",
+                a.rp_origin
+            ),
+        )
+    }
 }
 
 fn clock_check(server: Option<std::time::SystemTime>) -> Check {

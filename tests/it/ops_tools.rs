@@ -100,6 +100,45 @@ fn doctor_passes_a_healthy_setup_and_names_what_is_broken() {
     assert_eq!(level("database permissions").as_deref(), Some("fail"));
     assert_eq!(level("server").as_deref(), Some("fail"));
     assert_eq!(level("ingest secret").as_deref(), Some("warn"));
+    assert_eq!(level("passkeys").as_deref(), Some("ok"));
+
+    // A relying party that cannot work is named before anyone tries to sign in.
+    let o = Command::new(bloop_bin())
+        .args(["doctor", "--json"])
+        .env("BLOOP__DATABASE__PATH", &db)
+        .env("BLOOP__AUTH__RP_ID", "example.com")
+        .env("BLOOP__AUTH__RP_ORIGIN", "https://bloop.other.org")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pk = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "passkeys")
+        .unwrap();
+    assert_eq!(pk["level"], "fail");
+    assert!(
+        pk["detail"].as_str().unwrap().contains("auth.rp_id"),
+        "{pk}"
+    );
+    let o = Command::new(bloop_bin())
+        .args(["doctor", "--json"])
+        .env("BLOOP__DATABASE__PATH", &db)
+        .env("BLOOP__AUTH__RP_ID", "10.0.0.5")
+        .env("BLOOP__AUTH__RP_ORIGIN", "http://10.0.0.5:5332")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pk = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "passkeys")
+        .unwrap();
+    assert_ne!(pk["level"], "ok", "{pk}");
 }
 
 #[test]
