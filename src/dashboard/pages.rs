@@ -491,7 +491,7 @@ pub async fn issue(
             span.tag { (i.source) }
             @if let Some(r) = &i.route_or_procedure { span.tag { (r) } }
             @if let Some(r) = &i.screen { span.tag { (r) } }
-            span.muted { (i.total_count) " events · first " (when(i.first_seen, now)) " · last " (when(i.last_seen, now)) }
+            span.muted { (i.total_count) @if i.total_count == 1 { " event" } @else { " events" } " · first " (when(i.first_seen, now)) " · last " (when(i.last_seen, now)) }
         }
         @if s.can(Role::Member) {
             section.panel #actions {
@@ -564,6 +564,17 @@ pub async fn issue(
     page(&i.error_type, &s, body)
 }
 
+/// A sample's client timestamp (epoch ms) as a readable UTC time, keeping the number.
+fn client_time(v: &serde_json::Value) -> String {
+    match v.as_i64().and_then(|ms| u64::try_from(ms).ok()) {
+        Some(ms) => {
+            let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
+            format!("{} ({ms})", httpdate::fmt_http_date(t))
+        }
+        None => v.to_string(),
+    }
+}
+
 /// One stored sample: the message, the stack with framework frames dimmed, and the fields.
 fn sample(ev: &serde_json::Value) -> Markup {
     let text = |k: &str| ev.get(k).and_then(|v| v.as_str()).unwrap_or_default();
@@ -581,7 +592,11 @@ fn sample(ev: &serde_json::Value) -> Markup {
                 @for (k, v) in obj {
                     @if k != "stack" && k != "metadata" && !v.is_null() {
                         dt { (k) }
-                        dd { @if let Some(s) = v.as_str() { (s) } @else { (v.to_string()) } }
+                        dd {
+                            @if let Some(s) = v.as_str() { (s) }
+                            @else if k == "timestamp" { (client_time(v)) }
+                            @else { (v.to_string()) }
+                        }
                     }
                 }
             }
