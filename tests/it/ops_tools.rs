@@ -103,42 +103,33 @@ fn doctor_passes_a_healthy_setup_and_names_what_is_broken() {
     assert_eq!(level("passkeys").as_deref(), Some("ok"));
 
     // A relying party that cannot work is named before anyone tries to sign in.
-    let o = Command::new(bloop_bin())
-        .args(["doctor", "--json"])
-        .env("BLOOP__DATABASE__PATH", &db)
-        .env("BLOOP__AUTH__RP_ID", "example.com")
-        .env("BLOOP__AUTH__RP_ORIGIN", "https://bloop.other.org")
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let pk = checks
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "passkeys")
-        .unwrap();
+    let passkeys = |rp_id: &str, origin: &str| -> serde_json::Value {
+        let o = Command::new(bloop_bin())
+            .args(["doctor", "--json"])
+            .env("BLOOP__DATABASE__PATH", &db)
+            .env("BLOOP__AUTH__RP_ID", rp_id)
+            .env("BLOOP__AUTH__RP_ORIGIN", origin)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let found = checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "passkeys");
+        found.unwrap().clone()
+    };
+    let pk = passkeys("example.com", "https://bloop.other.org");
     assert_eq!(pk["level"], "fail");
     assert!(
         pk["detail"].as_str().unwrap().contains("auth.rp_id"),
         "{pk}"
     );
-    let o = Command::new(bloop_bin())
-        .args(["doctor", "--json"])
-        .env("BLOOP__DATABASE__PATH", &db)
-        .env("BLOOP__AUTH__RP_ID", "10.0.0.5")
-        .env("BLOOP__AUTH__RP_ORIGIN", "http://10.0.0.5:5332")
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let pk = checks
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "passkeys")
-        .unwrap();
+    let pk = passkeys("10.0.0.5", "http://10.0.0.5:5332");
     assert_ne!(pk["level"], "ok", "{pk}");
+    let pk = passkeys("bloop.example.com", "https://bloop.example.com");
+    assert_eq!(pk["level"], "ok", "{pk}");
 }
 
 #[test]
