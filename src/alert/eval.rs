@@ -19,6 +19,8 @@ use crate::store::{self, now_ms};
 
 /// How often rules are re-read from the database when the API did not signal a change.
 const RULES_TTL_MS: i64 = 1_000;
+/// How long the evaluator gathers flushes into one evaluation (and one digest).
+const COALESCE: std::time::Duration = std::time::Duration::from_millis(150);
 /// Spikes are judged at most this often per rule and project.
 const SPIKE_EVERY_MS: i64 = 5_000;
 /// A spike needs at least this many events in its window (a handful is not a spike).
@@ -70,7 +72,23 @@ impl Evaluator {
 
     /// Runs until the report channel closes.
     pub fn run(mut self, mut reports: mpsc::Receiver<FlushReport>) {
-        while let Some(report) = reports.blocking_recv() {
+        while let Some(mut report) = reports.blocking_recv() {
+            // A burst the writer committed in several flushes (it takes what is queued, so one
+            // request of 500 events can land in a few) still becomes one digest per channel:
+            // gather the flushes that arrive within a short window and evaluate them as one.
+            let deadline = std::time::Instant::now() + COALESCE;
+            loop {
+                match reports.try_recv() {
+                    Ok(more) => merge_reports(&mut report, more),
+                    Err(mpsc::error::TryRecvError::Empty) => {
+                        if std::time::Instant::now() >= deadline {
+                            break;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                    Err(mpsc::error::TryRecvError::Disconnected) => break,
+                }
+            }
             if let Err(e) = self.evaluate(&report) {
                 tracing::warn!(error = %e, "alert evaluation failed for a flush");
             }
@@ -451,4 +469,29 @@ pub fn env_channels(config: &Config) -> Vec<Channel> {
         });
     }
     out
+}
+
+/// Folds `more` into `into`: one change per issue, counts added, breakdowns combined.
+fn merge_reports(into: &mut FlushReport, more: FlushReport) {
+    into.committed_at = into.committed_at.max(more.committed_at);
+    for ch in more.changes {
+        match into.changes.iter_mut().find(|c| c.issue_id == ch.issue_id) {
+            Some(c) => {
+                c.count += ch.count;
+                c.is_new |= ch.is_new;
+                c.regressed |= ch.regressed;
+                for b in ch.breakdown {
+                    match c.breakdown.iter_mut().find(|x| {
+                        x.environment == b.environment
+                            && x.source == b.source
+                            && x.release == b.release
+                    }) {
+                        Some(x) => x.count += b.count,
+                        None => c.breakdown.push(b),
+                    }
+                }
+            }
+            None => into.changes.push(ch),
+        }
+    }
 }

@@ -340,6 +340,7 @@ fn a_hanging_receiver_does_not_delay_ingest() {
         worst = worst.max(t.elapsed() / 2);
     }
     // Deliveries are stuck on the receiver; ingest answered every request quickly anyway.
+    rx.wait_for(1, WAIT);
     assert!(!rx.received().is_empty(), "the receiver was reached");
     assert!(
         worst < Duration::from_millis(500),
