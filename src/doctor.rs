@@ -305,9 +305,10 @@ fn passkey_check(config: &Config) -> Check {
     if let Err(e) = crate::server::passkeys::PasskeyAuth::new(a) {
         return check("passkeys", Level::Fail, e);
     }
-    let local =
-        a.rp_origin.starts_with("http://localhost") || a.rp_origin.starts_with("http://127.0.0.1");
-    if a.rp_origin.starts_with("https://") || local {
+    // Valid by now (PasskeyAuth::new parsed it); browsers treat only localhost as secure on http.
+    let secure = webauthn_rs::prelude::Url::parse(&a.rp_origin)
+        .is_ok_and(|u| u.scheme() == "https" || u.host_str() == Some("localhost"));
+    if secure {
         check(
             "passkeys",
             Level::Ok,

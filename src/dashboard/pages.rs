@@ -38,7 +38,7 @@ where
 }
 
 fn when(t: i64, now: i64) -> Markup {
-    html! { time datetime=(t) title=(crate::timefmt::ago(t, now)) { (ago(t, now)) } }
+    html! { time title=(utc(t).unwrap_or_default()) { (ago(t, now)) } }
 }
 
 fn status_tag(s: Status) -> Markup {
@@ -566,13 +566,18 @@ pub async fn issue(
 
 /// A sample's client timestamp (epoch ms) as a readable UTC time, keeping the number.
 fn client_time(v: &serde_json::Value) -> String {
-    match v.as_i64().and_then(|ms| u64::try_from(ms).ok()) {
-        Some(ms) => {
-            let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
-            format!("{} ({ms})", httpdate::fmt_http_date(t))
-        }
+    match v.as_i64().and_then(utc) {
+        Some(at) => format!("{at} ({v})"),
         None => v.to_string(),
     }
+}
+
+/// Epoch milliseconds as an HTTP-style UTC date ("Sun, 29 Nov 2026 11:39:14 GMT").
+fn utc(ms: i64) -> Option<String> {
+    let ms = u64::try_from(ms).ok()?;
+    Some(httpdate::fmt_http_date(
+        std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms),
+    ))
 }
 
 /// One stored sample: the message, the stack with framework frames dimmed, and the fields.

@@ -52,7 +52,7 @@ impl Caller {
     }
 
     pub fn has(&self, scope: Scope) -> bool {
-        self.scopes.contains(&Scope::Admin) || self.scopes.contains(&scope)
+        tokens::grants(&self.scopes, scope)
     }
 
     pub fn require(&self, scope: Scope) -> Result<(), ApiError> {

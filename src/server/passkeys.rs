@@ -237,10 +237,7 @@ async fn register_start(
                         .into(),
             });
         }
-        if users::find(c, &n2).is_ok_and(|u| u.name.eq_ignore_ascii_case(&n2)) {
-            return Err(StoreError::Conflict(format!("the name `{n2}` is taken")));
-        }
-        Ok(())
+        users::ensure_name_free(c, &n2)
     })
     .await?;
     let handle = Uuid::from_bytes(users::new_handle());

@@ -129,8 +129,13 @@ pub struct Token {
 
 impl Token {
     pub fn has(&self, scope: Scope) -> bool {
-        self.scopes.contains(&Scope::Admin) || self.scopes.contains(&scope)
+        grants(&self.scopes, scope)
     }
+}
+
+/// Whether a set of scopes allows `scope` (`admin` allows everything).
+pub fn grants(scopes: &[Scope], scope: Scope) -> bool {
+    scopes.contains(&Scope::Admin) || scopes.contains(&scope)
 }
 
 /// A newly created token: the only time its secret is available.

@@ -378,6 +378,19 @@ pub fn validate_name(name: &str) -> Result<String, StoreError> {
     Ok(name.to_string())
 }
 
+/// Conflict when a user already has this name (names compare case-insensitively).
+pub fn ensure_name_free(conn: &Connection, name: &str) -> Result<(), StoreError> {
+    let taken: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM users WHERE name = ?1)",
+        [name],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(StoreError::Conflict(format!("the name `{name}` is taken")));
+    }
+    Ok(())
+}
+
 /// A verified passkey ready to store.
 pub struct NewPasskey<'a> {
     pub cred_id: &'a str,
@@ -398,14 +411,7 @@ pub fn register(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let invite = check_invite(&tx, invite_token, now)?
         .ok_or_else(|| invalid("invite", "this link is invalid, expired or already used"))?;
-    let taken: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM users WHERE name = ?1)",
-        [&name],
-        |r| r.get(0),
-    )?;
-    if taken {
-        return Err(StoreError::Conflict(format!("the name `{name}` is taken")));
-    }
+    ensure_name_free(&tx, &name)?;
     tx.execute(
         "INSERT INTO users (name, handle, role, created_at, last_login_at) VALUES (?1, ?2, ?3, ?4, ?4)",
         params![name, handle, invite.role.as_str(), now],
