@@ -62,18 +62,18 @@ fn bench_fingerprint(c: &mut Criterion) {
     });
 }
 
-fn accepted(n: usize, kinds: usize) -> Vec<Accepted> {
+fn accepted(n: usize, kinds: usize) -> Vec<Arc<Accepted>> {
     let caps = IngestConfig::default();
     let project: Arc<str> = Arc::from("default");
     (0..n)
         .map(|i| {
             let event = bloop::event::parse_event(body(i).as_bytes(), &caps).expect("valid");
-            Accepted {
+            Arc::new(Accepted {
                 project_id: project.clone(),
                 fingerprint: format!("{:016x}", i % kinds),
                 received_at: 1_700_000_000_000 + i as i64,
                 event,
-            }
+            })
         })
         .collect()
 }
@@ -84,18 +84,28 @@ fn bench_flush(c: &mut Criterion) {
     for (name, kinds) in [
         ("repeated_fingerprints_20", 20),
         ("fresh_fingerprints", usize::MAX),
+        ("kinds_1000", 1000),
     ] {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut conn = bloop::store::open(&dir.path().join("bench.db")).expect("open");
+        bloop::store::tune_writer(&conn).expect("tune");
         let mut round = 0usize;
         group.bench_function(name, |bench| {
             bench.iter_batched(
                 || {
                     round += 1;
-                    let mut batch = accepted(500, kinds.min(500));
+                    let mut batch = accepted(500, kinds.min(1000));
+                    if kinds == 1000 {
+                        // The load benchmark's shape: 1,000 kinds, each flush a different slice.
+                        for (i, a) in batch.iter_mut().enumerate() {
+                            Arc::get_mut(a).expect("unshared").fingerprint =
+                                format!("{:016x}", (round * 500 + i * 7) % 1000);
+                        }
+                    }
                     if kinds == usize::MAX {
                         for (i, a) in batch.iter_mut().enumerate() {
-                            a.fingerprint = format!("{round:08x}{i:08x}");
+                            Arc::get_mut(a).expect("unshared").fingerprint =
+                                format!("{round:08x}{i:08x}");
                         }
                     }
                     batch

@@ -34,13 +34,13 @@ fn build(path: &std::path::Path) -> rusqlite::Connection {
     let mut batch = Vec::with_capacity(5000);
     for i in 0..EVENTS {
         let event = bloop::event::parse_event(template(i).as_bytes(), &caps).expect("valid");
-        batch.push(Accepted {
+        batch.push(std::sync::Arc::new(Accepted {
             project_id: project.clone(),
             fingerprint: format!("{:016x}", i % ISSUES),
             // Spread over the last 7 days of server time.
             received_at: now - ((EVENTS - i) as i64 * 600),
             event,
-        });
+        }));
         if batch.len() == 5000 {
             write_batch(&mut conn, &batch, 5, false).expect("flush");
             batch.clear();

@@ -474,8 +474,15 @@ pub fn env_channels(config: &Config) -> Vec<Channel> {
 /// Folds `more` into `into`: one change per issue, counts added, breakdowns combined.
 fn merge_reports(into: &mut FlushReport, more: FlushReport) {
     into.committed_at = into.committed_at.max(more.committed_at);
+    // Position of each issue in `into` (a burst touches hundreds of issues per flush).
+    let mut pos: HashMap<i64, usize> = into
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.issue_id, i))
+        .collect();
     for ch in more.changes {
-        match into.changes.iter_mut().find(|c| c.issue_id == ch.issue_id) {
+        match pos.get(&ch.issue_id).map(|&i| &mut into.changes[i]) {
             Some(c) => {
                 c.count += ch.count;
                 c.is_new |= ch.is_new;
@@ -491,7 +498,10 @@ fn merge_reports(into: &mut FlushReport, more: FlushReport) {
                     }
                 }
             }
-            None => into.changes.push(ch),
+            None => {
+                pos.insert(ch.issue_id, into.changes.len());
+                into.changes.push(ch);
+            }
         }
     }
 }

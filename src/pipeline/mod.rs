@@ -19,7 +19,7 @@ use crate::config::PipelineConfig;
 use crate::event::Event;
 use crate::store::now_ms;
 
-pub use writer::{write_batch, Breakdown, FlushReport, IssueChange};
+pub use writer::{write_batch, Breakdown, FlushReport, Flushed, IssueChange};
 
 /// An event that passed validation, with what the server decided about it.
 #[derive(Debug, Clone)]
@@ -32,7 +32,7 @@ pub struct Accepted {
 }
 
 enum Msg {
-    Event(Box<Accepted>),
+    Event(Arc<Accepted>),
     Shutdown,
 }
 
@@ -144,7 +144,7 @@ impl Pipeline {
             }
         };
         for (permit, a) in permits.zip(events) {
-            permit.send(Msg::Event(Box::new(a)));
+            permit.send(Msg::Event(Arc::new(a)));
         }
         Submit::Queued
     }

@@ -40,7 +40,7 @@ pub struct IssueChange {
     pub is_new: bool,
     pub regressed: bool,
     /// The first event of the group (for the alert's text).
-    pub sample: Box<Accepted>,
+    pub sample: Arc<Accepted>,
     /// The group's events by environment, source and release (for alert filters).
     pub breakdown: Vec<Breakdown>,
 }
@@ -61,12 +61,12 @@ const WAL_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl WriterLoop {
     pub fn run(mut self) {
-        let mut batch: Vec<Accepted> = Vec::with_capacity(self.batch_size);
+        let mut batch: Vec<Arc<Accepted>> = Vec::with_capacity(self.batch_size);
         let mut closing = false;
         loop {
             if !closing {
                 match self.rx.blocking_recv() {
-                    Some(Msg::Event(a)) => batch.push(*a),
+                    Some(Msg::Event(a)) => batch.push(a),
                     Some(Msg::Shutdown) => {
                         closing = true;
                         // Refuse new events; what is already queued is still delivered below.
@@ -77,7 +77,7 @@ impl WriterLoop {
             }
             while batch.len() < self.batch_size {
                 match self.rx.try_recv() {
-                    Ok(Msg::Event(a)) => batch.push(*a),
+                    Ok(Msg::Event(a)) => batch.push(a),
                     Ok(Msg::Shutdown) => {
                         closing = true;
                         self.rx.close();
@@ -113,7 +113,7 @@ impl WriterLoop {
     }
 
     /// Writes `batch` and clears it, retrying with backoff until it is committed.
-    fn flush(&mut self, batch: &mut Vec<Accepted>) {
+    fn flush(&mut self, batch: &mut Vec<Arc<Accepted>>) {
         let mut attempt = 0;
         loop {
             match write_batch(
@@ -122,11 +122,11 @@ impl WriterLoop {
                 self.reservoir,
                 self.reports.is_some(),
             ) {
-                Ok(changes) => {
+                Ok(Flushed { written, changes }) => {
                     let now = now_ms();
                     self.stats
                         .written
-                        .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                        .fetch_add(written as u64, Ordering::Relaxed);
                     self.stats.last_flush_ms.store(now, Ordering::Relaxed);
                     if attempt > 0 {
                         tracing::info!(attempts = attempt + 1, "flush succeeded after retrying");
@@ -169,22 +169,33 @@ impl WriterLoop {
     }
 }
 
+/// What one committed batch did.
+#[derive(Debug)]
+pub struct Flushed {
+    /// Events stored (the batch, less events of projects deleted while they were queued).
+    pub written: usize,
+    /// What changed per issue, when asked for (for alerting).
+    pub changes: Vec<IssueChange>,
+}
+
 /// Writes one batch in one transaction: events grouped by (project, fingerprint) so each issue
-/// row is written once. With `report`, returns what changed per issue (for alerting).
-/// Public for the flush benchmark.
+/// row is written once. Public for the flush benchmark.
 pub fn write_batch(
     conn: &mut Connection,
-    batch: &[Accepted],
+    batch: &[Arc<Accepted>],
     reservoir: usize,
     report: bool,
-) -> rusqlite::Result<Vec<IssueChange>> {
+) -> rusqlite::Result<Flushed> {
     // Group in arrival order.
     let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(batch.len());
     let mut groups: Vec<Vec<&Accepted>> = Vec::new();
+    // The first event of each group, shared with the alert evaluator without a copy.
+    let mut firsts: Vec<&Arc<Accepted>> = Vec::new();
     for a in batch {
         let key = (&*a.project_id, a.fingerprint.as_str());
         let slot = *index.entry(key).or_insert_with(|| {
             groups.push(Vec::new());
+            firsts.push(a);
             groups.len() - 1
         });
         groups[slot].push(a);
@@ -195,15 +206,23 @@ pub fn write_batch(
     let mut changes = Vec::with_capacity(if report { groups.len() } else { 0 });
     let mut values = Vec::with_capacity(groups.len());
     let mut pending = ingest::Pending::default();
-    for group in &groups {
-        let GroupSummary {
+    for (gi, (group, first)) in groups.iter().zip(&firsts).enumerate() {
+        let Some(GroupSummary {
             issue_id,
             is_new,
             regressed,
             previous_count,
             issue_values,
-        } = ingest::write_group(&tx, group, &mut pending)?;
-        values.push((issue_id, issue_values));
+        }) = ingest::write_group(&tx, group, &mut pending)?
+        else {
+            tracing::warn!(
+                project = %first.project_id,
+                events = group.len(),
+                "project deleted while its events were queued; dropping them"
+            );
+            continue;
+        };
+        values.push((gi, issue_id, issue_values));
         // Uniform reservoir sampling: the k-th event of the issue (1-based) takes slot k-1 while
         // the reservoir fills, then replaces a random slot with probability reservoir / k.
         for (i, a) in group.iter().enumerate() {
@@ -221,7 +240,6 @@ pub fn write_batch(
         if !report {
             continue;
         }
-        let first = group[0];
         let mut breakdown: Vec<Breakdown> = Vec::new();
         for a in group {
             let e = &a.event;
@@ -244,18 +262,105 @@ pub fn write_batch(
             count: group.len() as u64,
             is_new,
             regressed,
-            sample: Box::new(first.clone()),
+            sample: Arc::clone(first),
             breakdown,
         });
     }
-    let rows: Vec<(i64, &ingest::IssueValues, &Accepted)> = groups
+    let rows: Vec<(i64, &ingest::IssueValues, &Accepted)> = values
         .iter()
-        .zip(&values)
-        .flat_map(|(g, (id, iv))| g.iter().map(move |a| (*id, iv, *a)))
+        .flat_map(|(gi, id, iv)| groups[*gi].iter().map(move |a| (*id, iv, *a)))
         .collect();
     ingest::insert_events(&tx, &rows)?;
     ingest::write_pending(&tx, &pending)?;
-    ingest::add_project_hours(&tx, batch)?;
+    ingest::add_project_hours(&tx, rows.iter().map(|r| r.2))?;
     tx.commit()?;
-    Ok(changes)
+    Ok(Flushed {
+        written: rows.len(),
+        changes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::IngestConfig;
+    use crate::store::{self, projects};
+
+    fn accepted(project: &str, fingerprint: &str) -> Arc<Accepted> {
+        let body = br#"{"timestamp":1700000000000,"source":"api","environment":"production",
+            "release":"1.0.0","error_type":"Boom","message":"it broke"}"#;
+        Arc::new(Accepted {
+            project_id: Arc::from(project),
+            fingerprint: fingerprint.to_string(),
+            received_at: now_ms(),
+            event: crate::event::parse_event(body, &IngestConfig::default()).expect("valid"),
+        })
+    }
+
+    fn count(conn: &Connection, sql: &str) -> i64 {
+        conn.query_row(sql, [], |r| r.get(0)).expect("count")
+    }
+
+    /// Events still queued for a project that is then deleted are dropped, not filed under an
+    /// orphan issue, and the rest of the batch is written (the writer does not check foreign
+    /// keys, and before it stopped doing so such a batch failed and was retried for ever).
+    #[test]
+    fn events_of_a_deleted_project_are_dropped_and_the_rest_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("w.db");
+        let mut admin = store::open(&path).expect("open");
+        projects::create(&admin, "Gone", Some("gone")).expect("create");
+        let mut conn = store::open(&path).expect("open");
+        store::tune_writer(&conn).expect("tune");
+        // The project has an issue already, then goes away with its events still queued.
+        let early = vec![accepted("gone", "aaaa")];
+        assert_eq!(
+            write_batch(&mut conn, &early, 5, false)
+                .expect("flush")
+                .written,
+            1
+        );
+        projects::delete(&mut admin, "gone").expect("delete");
+
+        let batch = vec![
+            accepted("gone", "aaaa"),
+            accepted("default", "bbbb"),
+            accepted("gone", "cccc"),
+            accepted("default", "bbbb"),
+        ];
+        let flushed = write_batch(&mut conn, &batch, 5, true).expect("flush");
+        assert_eq!(flushed.written, 2);
+        assert_eq!(flushed.changes.len(), 1);
+        assert_eq!(&*flushed.changes[0].project_id, "default");
+        assert_eq!(count(&conn, "SELECT count(*) FROM events"), 2);
+        assert_eq!(
+            count(
+                &conn,
+                "SELECT count(*) FROM issues WHERE project_id = 'gone'"
+            ),
+            0
+        );
+        assert_eq!(
+            count(
+                &conn,
+                "SELECT total_count FROM issues WHERE fingerprint = 'bbbb'"
+            ),
+            2
+        );
+        assert_eq!(
+            count(
+                &conn,
+                "SELECT count(*) FROM project_hourly WHERE project_id = 'gone'"
+            ),
+            0
+        );
+        let fk: Vec<i64> = admin
+            .prepare("PRAGMA foreign_key_check")
+            .expect("prepare")
+            .query_map([], |_| Ok(1))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert!(fk.is_empty(), "foreign key violations: {}", fk.len());
+    }
 }

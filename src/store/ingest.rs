@@ -36,7 +36,7 @@ const EVENT_CHUNK: usize = 64;
 
 fn insert_sql(rows: usize) -> String {
     let mut sql = String::from(
-        "INSERT INTO events (issue_id, received_at, timestamp, error_type, message, source,
+        "INSERT OR IGNORE INTO events (issue_id, received_at, timestamp, error_type, message, source,
              environment, release, app_version, build_number, route_or_procedure, screen,
              stack, http_status, request_id, user_id_hash, device_id_hash, metadata) VALUES ",
     );
@@ -58,6 +58,11 @@ fn insert_sql(rows: usize) -> String {
 
 /// Inserts the raw events, many rows per statement. Values equal to the issue's are derivable
 /// and stored as NULL.
+///
+/// `OR IGNORE` changes nothing about what is stored: the only constraints on `events` are its
+/// NOT NULL columns, which are bound from non-optional values, and the rowid, which SQLite
+/// assigns. It tells SQLite no row can abort the statement half-way, so it skips the statement
+/// journal (a copy of each index page the statement touches).
 pub fn insert_events(
     tx: &Transaction<'_>,
     rows: &[(i64, &IssueValues, &Accepted)],
@@ -144,7 +149,7 @@ fn tally<'a>(
     out
 }
 
-/// The issue row as the upsert left it.
+/// The issue row after this group was counted.
 struct UpsertedIssue {
     id: i64,
     total: i64,
@@ -226,12 +231,13 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
 }
 
 /// Writes the issue row of one group (one project + fingerprint) and gathers its counts into
-/// `pending`.
+/// `pending`. `None` when the project was deleted after the events were accepted: there is
+/// nothing left to file them under.
 pub fn write_group(
     tx: &Transaction<'_>,
     group: &[&Accepted],
     pending: &mut Pending,
-) -> rusqlite::Result<GroupSummary> {
+) -> rusqlite::Result<Option<GroupSummary>> {
     let first = group[0];
     let last = group[group.len() - 1];
     let n = group.len() as i64;
@@ -247,21 +253,60 @@ pub fn write_group(
         .unwrap_or(last.received_at);
     let e = &first.event;
 
-    let row: UpsertedIssue = tx
+    // A lookup, then an UPDATE by rowid or a plain INSERT. One upsert with RETURNING did the
+    // same in one statement, but RETURNING runs as a trigger, which makes SQLite open a statement
+    // journal and copy every page the statement touches: that was a quarter of the writer's time.
+    let found = tx
         .prepare_cached(
-            "INSERT INTO issues (project_id, fingerprint, error_type, message, source,
-                 route_or_procedure, screen, total_count, first_seen, last_seen, release, environment)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT (project_id, fingerprint) DO UPDATE SET
-                 total_count = total_count + excluded.total_count,
-                 last_seen = max(last_seen, excluded.last_seen),
-                 release = excluded.release,
-                 environment = excluded.environment
-             RETURNING id, total_count, status, resolved_in_release, error_type, source,
-                 route_or_procedure, screen",
+            "SELECT id, total_count, status, resolved_in_release, error_type, source,
+                 route_or_procedure, screen
+             FROM issues WHERE project_id = ?1 AND fingerprint = ?2",
         )?
-        .query_row(
-            params![
+        .query_row(params![&*first.project_id, first.fingerprint], |r| {
+            Ok(UpsertedIssue {
+                id: r.get(0)?,
+                total: r.get(1)?,
+                status: r.get(2)?,
+                resolved_in: r.get(3)?,
+                error_type: r.get(4)?,
+                source: r.get(5)?,
+                route: r.get(6)?,
+                screen: r.get(7)?,
+            })
+        })
+        .optional()?;
+    let row = match found {
+        Some(mut row) => {
+            tx.prepare_cached(
+                "UPDATE issues SET total_count = total_count + ?2,
+                     last_seen = max(last_seen, ?3), release = ?4, environment = ?5
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                row.id,
+                n,
+                last_seen,
+                last.event.release,
+                last.event.environment
+            ])?;
+            row.total += n;
+            row
+        }
+        None => {
+            // The writer's connection does not check foreign keys (see `store::tune_writer`).
+            let project_exists = tx
+                .prepare_cached("SELECT 1 FROM projects WHERE id = ?1")?
+                .exists([&*first.project_id])?;
+            if !project_exists {
+                return Ok(None);
+            }
+            tx.prepare_cached(
+                "INSERT INTO issues (project_id, fingerprint, error_type, message, source,
+                     route_or_procedure, screen, total_count, first_seen, last_seen, release,
+                     environment, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'unresolved')",
+            )?
+            .execute(params![
                 &*first.project_id,
                 first.fingerprint,
                 e.error_type,
@@ -274,20 +319,19 @@ pub fn write_group(
                 last_seen,
                 last.event.release,
                 last.event.environment,
-            ],
-            |r| {
-                Ok(UpsertedIssue {
-                    id: r.get(0)?,
-                    total: r.get(1)?,
-                    status: r.get(2)?,
-                    resolved_in: r.get(3)?,
-                    error_type: r.get(4)?,
-                    source: r.get(5)?,
-                    route: r.get(6)?,
-                    screen: r.get(7)?,
-                })
-            },
-        )?;
+            ])?;
+            UpsertedIssue {
+                id: tx.last_insert_rowid(),
+                total: n,
+                status: "unresolved".to_string(),
+                resolved_in: None,
+                error_type: e.error_type.clone(),
+                source: e.source.clone(),
+                route: e.route_or_procedure.clone(),
+                screen: e.screen.clone(),
+            }
+        }
+    };
     let UpsertedIssue {
         id: issue_id,
         total,
@@ -345,7 +389,7 @@ pub fn write_group(
         }
     }
 
-    Ok(GroupSummary {
+    Ok(Some(GroupSummary {
         issue_id,
         is_new,
         regressed,
@@ -356,7 +400,7 @@ pub fn write_group(
             route: i_route,
             screen: i_screen,
         },
-    })
+    }))
 }
 
 /// Whether an event from `event_release` reopens an issue resolved in `resolved_in`.
@@ -407,9 +451,12 @@ pub fn put_sample(
 }
 
 /// Adds the batch to the per-project hourly totals (one upsert per project and hour).
-pub fn add_project_hours(tx: &Transaction<'_>, batch: &[Accepted]) -> rusqlite::Result<()> {
+pub fn add_project_hours<'a>(
+    tx: &Transaction<'_>,
+    events: impl Iterator<Item = &'a Accepted>,
+) -> rusqlite::Result<()> {
     let mut hours: Vec<(&str, i64, i64)> = Vec::new();
-    for a in batch {
+    for a in events {
         let h = a.received_at - a.received_at.rem_euclid(HOUR_MS);
         match hours
             .iter_mut()

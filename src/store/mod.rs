@@ -116,6 +116,11 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
 pub fn tune_writer(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "cache_size", -4096)?;
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    // The writer only inserts rows under an issue it has just looked up or created in the same
+    // transaction, so foreign-key checks cannot fail here; they would make SQLite open a
+    // statement journal (a copy of every page touched) for each multi-row statement. Deletes,
+    // which need the cascades, run on other connections, where the checks stay on.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
     // After the WAL restarts, trim its file back to 64 MiB (disk use stays bounded).
     conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     Ok(())
