@@ -100,16 +100,34 @@ pub fn prune(
             )?
         } else {
             chunked(conn, &mut progress, report.events, |c| {
-                c.execute(
-                    // INDEXED BY: walk the time index from the oldest row. Left to itself the
-                    // planner may scan every event of the project through `issue_id IN (…)`,
-                    // holding the write lock for seconds while finding nothing to delete.
-                    "DELETE FROM events WHERE id IN (
-                         SELECT id FROM events INDEXED BY events_received WHERE received_at < ?2
-                         AND issue_id IN (SELECT id FROM issues WHERE project_id = ?1)
-                         LIMIT ?3)",
+                // INDEXED BY: walk the time index from the oldest row. Left to itself the
+                // planner may scan every event of the project through `issue_id IN (…)`,
+                // holding the write lock for seconds while finding nothing to delete. The
+                // same chunk leaves `event_issues` in the same transaction.
+                const CHUNK_OF_EVENTS: &str = "SELECT {cols} FROM events INDEXED BY events_received
+                     WHERE received_at < ?2
+                     AND issue_id IN (SELECT id FROM issues WHERE project_id = ?1)
+                     ORDER BY received_at LIMIT ?3";
+                let tx = rusqlite::Transaction::new_unchecked(
+                    c,
+                    rusqlite::TransactionBehavior::Immediate,
+                )?;
+                tx.execute(
+                    &format!(
+                        "DELETE FROM event_issues WHERE (issue_id, id) IN ({})",
+                        CHUNK_OF_EVENTS.replace("{cols}", "issue_id, id")
+                    ),
                     params![id, cutoff, CHUNK],
-                )
+                )?;
+                let n = tx.execute(
+                    &format!(
+                        "DELETE FROM events WHERE id IN ({})",
+                        CHUNK_OF_EVENTS.replace("{cols}", "id")
+                    ),
+                    params![id, cutoff, CHUNK],
+                )?;
+                tx.commit()?;
+                Ok(n)
             })?
         };
         report.events += n;

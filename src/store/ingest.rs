@@ -30,13 +30,13 @@ pub struct IssueValues {
     pub screen: Option<String>,
 }
 
-const EVENT_COLS: usize = 18;
-/// Rows per multi-row INSERT (18 × 64 parameters, well under SQLite's limit).
+const EVENT_COLS: usize = 19;
+/// Rows per multi-row INSERT (19 × 64 parameters, well under SQLite's limit).
 const EVENT_CHUNK: usize = 64;
 
 fn insert_sql(rows: usize) -> String {
     let mut sql = String::from(
-        "INSERT OR IGNORE INTO events (issue_id, received_at, timestamp, error_type, message, source,
+        "INSERT OR IGNORE INTO events (id, issue_id, received_at, timestamp, error_type, message, source,
              environment, release, app_version, build_number, route_or_procedure, screen,
              stack, http_status, request_id, user_id_hash, device_id_hash, metadata) VALUES ",
     );
@@ -56,18 +56,26 @@ fn insert_sql(rows: usize) -> String {
     sql
 }
 
-/// Inserts the raw events, many rows per statement. Values equal to the issue's are derivable
-/// and stored as NULL.
+/// Inserts the raw events, many rows per statement, with ids above both the newest event and
+/// the index mark (see [`index_events`]), so the unindexed tail is exactly `id > through`.
+/// Values equal to the issue's are derivable and stored as NULL. Returns how many events are
+/// now past the index mark.
 ///
-/// `OR IGNORE` changes nothing about what is stored: the only constraints on `events` are its
-/// NOT NULL columns, which are bound from non-optional values, and the rowid, which SQLite
-/// assigns. It tells SQLite no row can abort the statement half-way, so it skips the statement
-/// journal (a copy of each index page the statement touches).
+/// `OR IGNORE` tells SQLite no row can abort the statement half-way, so it skips the statement
+/// journal (a copy of each page the statement touches). Nothing can be ignored: the NOT NULL
+/// columns are bound from non-optional values and the ids are free (this runs under the write
+/// lock); each statement's row count is checked anyway, and a shortfall fails the flush.
 pub fn insert_events(
     tx: &Transaction<'_>,
     rows: &[(i64, &IssueValues, &Accepted)],
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<i64> {
     static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let (newest, through): (i64, i64) = tx
+        .prepare_cached(
+            "SELECT (SELECT coalesce(max(id), 0) FROM events), (SELECT through FROM event_index)",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut id = newest.max(through);
     for chunk in rows.chunks(EVENT_CHUNK) {
         let sql = if chunk.len() == EVENT_CHUNK {
             FULL.get_or_init(|| insert_sql(EVENT_CHUNK)).clone()
@@ -79,39 +87,79 @@ pub fn insert_events(
         for (issue_id, iv, a) in chunk {
             let ev = &a.event;
             let differs = |v: &str, issue: &str| (v != issue).then(|| v.to_string());
-            st.raw_bind_parameter(i, issue_id)?;
-            st.raw_bind_parameter(i + 1, a.received_at)?;
-            st.raw_bind_parameter(i + 2, ev.timestamp)?;
-            st.raw_bind_parameter(i + 3, differs(&ev.error_type, &iv.error_type))?;
-            st.raw_bind_parameter(i + 4, &ev.message)?;
-            st.raw_bind_parameter(i + 5, differs(&ev.source, &iv.source))?;
-            st.raw_bind_parameter(i + 6, &ev.environment)?;
-            st.raw_bind_parameter(i + 7, &ev.release)?;
-            st.raw_bind_parameter(i + 8, &ev.app_version)?;
-            st.raw_bind_parameter(i + 9, &ev.build_number)?;
+            id += 1;
+            st.raw_bind_parameter(i, id)?;
+            let j = i + 1;
+            st.raw_bind_parameter(j, issue_id)?;
+            st.raw_bind_parameter(j + 1, a.received_at)?;
+            st.raw_bind_parameter(j + 2, ev.timestamp)?;
+            st.raw_bind_parameter(j + 3, differs(&ev.error_type, &iv.error_type))?;
+            st.raw_bind_parameter(j + 4, &ev.message)?;
+            st.raw_bind_parameter(j + 5, differs(&ev.source, &iv.source))?;
+            st.raw_bind_parameter(j + 6, &ev.environment)?;
+            st.raw_bind_parameter(j + 7, &ev.release)?;
+            st.raw_bind_parameter(j + 8, &ev.app_version)?;
+            st.raw_bind_parameter(j + 9, &ev.build_number)?;
             st.raw_bind_parameter(
-                i + 10,
+                j + 10,
                 (ev.route_or_procedure != iv.route)
                     .then_some(ev.route_or_procedure.as_deref())
                     .flatten(),
             )?;
             st.raw_bind_parameter(
-                i + 11,
+                j + 11,
                 (ev.screen != iv.screen)
                     .then_some(ev.screen.as_deref())
                     .flatten(),
             )?;
-            st.raw_bind_parameter(i + 12, &ev.stack)?;
-            st.raw_bind_parameter(i + 13, ev.http_status)?;
-            st.raw_bind_parameter(i + 14, &ev.request_id)?;
-            st.raw_bind_parameter(i + 15, &ev.user_id_hash)?;
-            st.raw_bind_parameter(i + 16, &ev.device_id_hash)?;
-            st.raw_bind_parameter(i + 17, &ev.metadata)?;
+            st.raw_bind_parameter(j + 12, &ev.stack)?;
+            st.raw_bind_parameter(j + 13, ev.http_status)?;
+            st.raw_bind_parameter(j + 14, &ev.request_id)?;
+            st.raw_bind_parameter(j + 15, &ev.user_id_hash)?;
+            st.raw_bind_parameter(j + 16, &ev.device_id_hash)?;
+            st.raw_bind_parameter(j + 17, &ev.metadata)?;
             i += EVENT_COLS;
         }
-        st.raw_execute()?;
+        let stored = st.raw_execute()?;
+        if stored != chunk.len() {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+                Some(format!(
+                    "stored {stored} of {} events (id conflict); the flush is retried",
+                    chunk.len()
+                )),
+            ));
+        }
     }
-    Ok(())
+    Ok(id - through)
+}
+
+/// Events past the index mark at which [`index_events`] is run from inside a flush, whatever
+/// the time (bounds the tail that readers scan).
+pub const INDEX_TAIL_MAX: i64 = 20_000;
+
+/// Files the events past the index mark under their issues in `event_issues`, in one sorted
+/// insert (each active issue's page is written once, not once per flush), and moves the mark.
+/// Returns how many events it indexed.
+pub fn index_events(tx: &Transaction<'_>) -> rusqlite::Result<usize> {
+    let through: i64 = tx
+        .prepare_cached("SELECT through FROM event_index")?
+        .query_row([], |r| r.get(0))?;
+    let n = tx
+        .prepare_cached(
+            // OR IGNORE: no statement journal (it would copy every page the insert touches,
+            // megabytes of memory); a pair already present is the same pair.
+            "INSERT OR IGNORE INTO event_issues (issue_id, id)
+             SELECT issue_id, id FROM events WHERE id > ?1 ORDER BY issue_id, id",
+        )?
+        .execute([through])?;
+    if n > 0 {
+        tx.prepare_cached(
+            "UPDATE event_index SET through = (SELECT coalesce(max(id), ?1) FROM events)",
+        )?
+        .execute([through])?;
+    }
+    Ok(n)
 }
 
 /// Per-key count with first and last server time.

@@ -487,8 +487,17 @@ pub fn occurrences(
     offset: u32,
 ) -> Result<Vec<Occurrence>, StoreError> {
     let mut st = conn.prepare_cached(&format!(
+        // The indexed events (`event_issues`) and the writer's not yet indexed tail, merged
+        // newest first; one statement, so both parts come from the same snapshot.
         "SELECT {OCC_COLS} FROM events e JOIN issues i ON i.id = e.issue_id
-         WHERE e.issue_id = ?1 ORDER BY e.id DESC LIMIT ?2 OFFSET ?3"
+         WHERE e.id IN (
+             SELECT id FROM events
+             WHERE id > (SELECT through FROM event_index) AND issue_id = ?1
+             UNION ALL
+             SELECT id FROM event_issues
+             WHERE issue_id = ?1 AND id <= (SELECT through FROM event_index)
+             ORDER BY 1 DESC LIMIT ?2 OFFSET ?3)
+         ORDER BY e.id DESC"
     ))?;
     let rows = st
         .query_map(params![issue_id, limit, offset], occurrence)?

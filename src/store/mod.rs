@@ -67,6 +67,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_alerts.sql"),
     include_str!("migrations/0006_users.sql"),
     include_str!("migrations/0007_hourly_by_hour.sql"),
+    include_str!("migrations/0008_event_issues.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.
@@ -371,5 +372,46 @@ mod tests {
             .query_row("SELECT count(*) FROM hourly_counts", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// 0008 files existing events under their issues and drops the per-event index: an issue's
+    /// events read the same before and after.
+    #[test]
+    fn existing_events_are_indexed_by_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let mut conn = Connection::open(&path).unwrap();
+        configure(&conn).unwrap();
+        migrations().to_version(&mut conn, 7).unwrap();
+        conn.execute_batch(
+            "INSERT INTO issues (id, project_id, fingerprint, error_type, message, source,
+                 total_count, first_seen, last_seen) VALUES
+                 (7, 'default', 'f', 'E', 'm', 'api', 2, 0, 0),
+                 (8, 'default', 'g', 'E', 'm', 'api', 1, 0, 0);
+             INSERT INTO events (id, issue_id, received_at, timestamp, message, environment, release)
+                 VALUES (1, 7, 0, 0, 'a', 'prod', ''), (2, 8, 0, 0, 'b', 'prod', ''),
+                        (3, 7, 0, 0, 'c', 'prod', '');",
+        )
+        .unwrap();
+        drop(conn);
+        let conn = open(&path).unwrap();
+        let through: i64 = conn
+            .query_row("SELECT through FROM event_index", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(through, 3);
+        let ids: Vec<i64> = issues::occurrences(&conn, 7, 10, 0)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        assert_eq!(ids, vec![3, 1]);
+        let old_index: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'events_issue'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(old_index, 0);
     }
 }

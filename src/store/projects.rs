@@ -187,6 +187,34 @@ pub struct Deleted {
     pub keys: i64,
 }
 
+/// Ids of a project's events: the indexed ones and the writer's not yet indexed tail.
+const PROJECT_EVENTS: &str = "SELECT id FROM event_issues
+     WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)
+     UNION ALL
+     SELECT id FROM events WHERE id > (SELECT through FROM event_index)
+     AND issue_id IN (SELECT id FROM issues WHERE project_id = ?1)";
+
+/// Turns foreign-key enforcement off on a connection and back on when dropped (it cannot
+/// change inside a transaction, so this wraps one).
+struct ForeignKeysOff<'c> {
+    conn: &'c mut Connection,
+}
+
+impl<'c> ForeignKeysOff<'c> {
+    fn new(conn: &'c mut Connection) -> rusqlite::Result<Self> {
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        Ok(Self { conn })
+    }
+}
+
+impl Drop for ForeignKeysOff<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.conn.pragma_update(None, "foreign_keys", "ON") {
+            tracing::error!(error = %e, "could not turn foreign keys back on");
+        }
+    }
+}
+
 /// Deletes a project and everything in it, in one transaction.
 pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
     if id == DEFAULT_PROJECT {
@@ -195,7 +223,13 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
             message: "the default project cannot be deleted".into(),
         });
     }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Every child row is deleted explicitly below, so foreign-key actions have nothing to do;
+    // left on, SQLite would look for each deleted issue's events through `events.issue_id`,
+    // which has no index (see migration 0008): a full scan per issue.
+    let guard = ForeignKeysOff::new(conn)?;
+    let tx = guard
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     if !exists(&tx, id)? {
         return Err(StoreError::NotFound(format!("no project `{id}`")));
     }
@@ -203,14 +237,13 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
     let deleted = Deleted {
         project: id.to_string(),
         issues: count("SELECT count(*) FROM issues WHERE project_id = ?1")?,
-        events: count(
-            "SELECT count(*) FROM events WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
-        )?,
+        events: count(&format!("SELECT count(*) FROM ({PROJECT_EVENTS})"))?,
         keys: count("SELECT count(*) FROM project_keys WHERE project_id = ?1")?,
     };
     // Children first (explicitly, so the cost is visible and does not depend on cascade order).
     for sql in [
-        "DELETE FROM events WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        &format!("DELETE FROM events WHERE id IN ({PROJECT_EVENTS})"),
+        "DELETE FROM event_issues WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM samples WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM hourly_counts WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM issue_releases WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
@@ -220,6 +253,9 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM project_keys WHERE project_id = ?1",
         "DELETE FROM project_hourly WHERE project_id = ?1",
         "DELETE FROM api_tokens WHERE project_id = ?1",
+        "DELETE FROM alert_cooldowns WHERE rule_id IN (SELECT id FROM alert_rules WHERE project_id = ?1)",
+        "DELETE FROM alert_deliveries WHERE rule_id IN (SELECT id FROM alert_rules WHERE project_id = ?1)",
+        "DELETE FROM alert_rules WHERE project_id = ?1",
         "DELETE FROM projects WHERE id = ?1",
     ] {
         tx.execute(sql, [id])?;
