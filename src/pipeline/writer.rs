@@ -57,6 +57,11 @@ pub(super) struct WriterLoop {
     pub last_wal_check: std::time::Instant,
 }
 
+/// The shortest time between two commits while events keep arriving (see [`WriterLoop::run`]).
+/// Under single-event load the writer otherwise committed every few events: with each commit
+/// rewriting the same hot pages, it took about half a core that the HTTP side needed.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// How often, under load, the writer lets the WAL restart.
 const WAL_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -64,6 +69,7 @@ impl WriterLoop {
     pub fn run(mut self) {
         let mut batch: Vec<Arc<Accepted>> = Vec::with_capacity(self.batch_size);
         let mut closing = false;
+        let mut last_commit = std::time::Instant::now() - LINGER;
         loop {
             if !closing {
                 match self.rx.blocking_recv() {
@@ -76,18 +82,19 @@ impl WriterLoop {
                     None => closing = true,
                 }
             }
-            while batch.len() < self.batch_size {
-                match self.rx.try_recv() {
-                    Ok(Msg::Event(a)) => batch.push(a),
-                    Ok(Msg::Shutdown) => {
-                        closing = true;
-                        self.rx.close();
-                    }
-                    Err(_) => break,
+            closing |= self.drain(&mut batch);
+            // Under load (the last commit was moments ago) gather a little longer, so commits
+            // come at most every `LINGER` instead of one per few events. After a quiet spell
+            // there is no wait: a lone event is committed at once.
+            if !closing && batch.len() < self.batch_size {
+                if let Some(wait) = LINGER.checked_sub(last_commit.elapsed()) {
+                    std::thread::sleep(wait);
+                    closing |= self.drain(&mut batch);
                 }
             }
             if !batch.is_empty() {
                 self.flush(&mut batch);
+                last_commit = std::time::Instant::now();
                 self.housekeeping(false);
             } else if closing {
                 // Leave nothing for readers to scan after a clean stop.
@@ -96,6 +103,22 @@ impl WriterLoop {
                 return;
             }
         }
+    }
+
+    /// Takes what is queued, up to the batch size. True when asked to shut down.
+    fn drain(&mut self, batch: &mut Vec<Arc<Accepted>>) -> bool {
+        let mut closing = false;
+        while batch.len() < self.batch_size {
+            match self.rx.try_recv() {
+                Ok(Msg::Event(a)) => batch.push(a),
+                Ok(Msg::Shutdown) => {
+                    closing = true;
+                    self.rx.close();
+                }
+                Err(_) => break,
+            }
+        }
+        closing
     }
 
     /// Keeps the WAL from growing without bound under sustained load. The checkpoint thread copies

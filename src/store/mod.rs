@@ -118,6 +118,9 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
 pub fn tune_writer(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "cache_size", -2048)?;
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    // Room for every shape of the writer's multi-row statements (see `ingest::SHAPES`) and
+    // its single-row ones, so none is prepared twice.
+    conn.set_prepared_statement_cache_capacity(4 * ingest::SHAPES + 32);
     // The writer only inserts rows under an issue it has just looked up or created in the same
     // transaction, so foreign-key checks cannot fail here; they would make SQLite open a
     // statement journal (a copy of every page touched) for each multi-row statement. Deletes,
