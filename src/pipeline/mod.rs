@@ -193,7 +193,7 @@ pub fn start(
         reservoir: cfg.sample_reservoir_size,
         stats: stats.clone(),
         reports,
-        last_wal_check: std::time::Instant::now(),
+        last_housekeeping: std::time::Instant::now(),
     };
     let handle = std::thread::Builder::new()
         .name("bloop-writer".into())

@@ -54,7 +54,7 @@ pub(super) struct WriterLoop {
     pub reports: Option<mpsc::Sender<FlushReport>>,
     /// When the writer last indexed events and let the WAL catch up (see
     /// [`WriterLoop::housekeeping`]).
-    pub last_wal_check: std::time::Instant,
+    pub last_housekeeping: std::time::Instant,
 }
 
 /// The shortest time between two commits while events keep arriving (see [`WriterLoop::run`]).
@@ -62,7 +62,7 @@ pub(super) struct WriterLoop {
 /// rewriting the same hot pages, it took about half a core that the HTTP side needed.
 const LINGER: std::time::Duration = std::time::Duration::from_millis(2);
 
-/// How often, under load, the writer lets the WAL restart.
+/// How often, under load, the writer files events under their issues and lets the WAL restart.
 const WAL_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl WriterLoop {
@@ -133,10 +133,10 @@ impl WriterLoop {
     /// ([`ingest::index_events`]): one sorted insert a second instead of one page per active
     /// issue per commit. `now` does it regardless of the time.
     fn housekeeping(&mut self, now: bool) {
-        if !now && self.last_wal_check.elapsed() < WAL_CHECK_EVERY {
+        if !now && self.last_housekeeping.elapsed() < WAL_CHECK_EVERY {
             return;
         }
-        self.last_wal_check = std::time::Instant::now();
+        self.last_housekeeping = std::time::Instant::now();
         if let Err(e) = index_events(&mut self.conn) {
             // Not lost: the events stay in the tail that readers scan, and the next pass
             // indexes them.

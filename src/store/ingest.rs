@@ -183,12 +183,11 @@ pub fn index_events(tx: &Transaction<'_>) -> rusqlite::Result<usize> {
              SELECT issue_id, id FROM events WHERE id > ?1 ORDER BY issue_id, id",
         )?
         .execute([through])?;
-    if n > 0 {
-        tx.prepare_cached(
-            "UPDATE event_index SET through = (SELECT coalesce(max(id), ?1) FROM events)",
-        )?
-        .execute([through])?;
-    }
+    tx.prepare_cached(
+        "UPDATE event_index SET through = (SELECT max(id) FROM events)
+         WHERE (SELECT max(id) FROM events) > through",
+    )?
+    .execute([])?;
     Ok(n)
 }
 
