@@ -69,7 +69,7 @@ impl WriterLoop {
     pub fn run(mut self) {
         let mut batch: Vec<Arc<Accepted>> = Vec::with_capacity(self.batch_size);
         let mut closing = false;
-        let mut last_commit = std::time::Instant::now() - LINGER;
+        let mut last_commit: Option<std::time::Instant> = None;
         loop {
             if !closing {
                 match self.rx.blocking_recv() {
@@ -87,14 +87,14 @@ impl WriterLoop {
             // come at most every `LINGER` instead of one per few events. After a quiet spell
             // there is no wait: a lone event is committed at once.
             if !closing && batch.len() < self.batch_size {
-                if let Some(wait) = LINGER.checked_sub(last_commit.elapsed()) {
+                if let Some(wait) = last_commit.and_then(|t| LINGER.checked_sub(t.elapsed())) {
                     std::thread::sleep(wait);
                     closing |= self.drain(&mut batch);
                 }
             }
             if !batch.is_empty() {
                 self.flush(&mut batch);
-                last_commit = std::time::Instant::now();
+                last_commit = Some(std::time::Instant::now());
                 self.housekeeping(false);
             } else if closing {
                 // Leave nothing for readers to scan after a clean stop.
