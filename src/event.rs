@@ -251,14 +251,32 @@ pub fn parse_event(bytes: &[u8], caps: &IngestConfig) -> Result<Event, EventErro
         }
         _ => {}
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let wire: WireEvent = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        json_error(path, inner)
-    })?;
-    de.end().map_err(|e| EventError::Malformed(e.to_string()))?;
+    // Valid events take the plain parser; only a failure is parsed again with path tracking,
+    // which names the field in the error (and costs about a third more per event).
+    let wire: WireEvent = match serde_json::from_slice(bytes) {
+        Ok(w) => w,
+        Err(_) => return Err(wire_error::<WireEvent>(bytes)),
+    };
     validate(wire, caps)
+}
+
+/// The error of a body that does not parse as `T`, naming the field where it went wrong.
+fn wire_error<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> EventError {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => match e.inner().classify() {
+            serde_json::error::Category::Data => {
+                let path = e.path().to_string();
+                json_error(path, e.into_inner())
+            }
+            _ => EventError::Malformed(e.into_inner().to_string()),
+        },
+        Ok(_) => match de.end() {
+            Err(e) => EventError::Malformed(e.to_string()),
+            // Unreachable in practice: both parsers accept the same input.
+            Ok(()) => EventError::Malformed("the body could not be parsed".into()),
+        },
+    }
 }
 
 fn json_error(path: String, e: serde_json::Error) -> EventError {
@@ -401,16 +419,10 @@ pub(crate) struct WireBatch<'a> {
 /// Parses a `{"events": [...]}` batch; all-or-nothing: the first invalid event fails the whole
 /// batch, named by its index.
 pub fn parse_batch(bytes: &[u8], caps: &IngestConfig) -> Result<Vec<Event>, EventError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let batch: WireBatch =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| match e.inner().classify() {
-            serde_json::error::Category::Data => {
-                let path = e.path().to_string();
-                json_error(path, e.into_inner())
-            }
-            _ => EventError::Malformed(e.into_inner().to_string()),
-        })?;
-    de.end().map_err(|e| EventError::Malformed(e.to_string()))?;
+    let batch: WireBatch = match serde_json::from_slice(bytes) {
+        Ok(b) => b,
+        Err(_) => return Err(wire_error::<WireBatch>(bytes)),
+    };
     if batch.events.is_empty() {
         return Err(EventError::Invalid {
             field: "events".into(),
