@@ -3,7 +3,6 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Serialize;
 
 use crate::event::EventError;
@@ -74,15 +73,28 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The JSON body of this error.
+    pub fn body(&self) -> Vec<u8> {
         let body = Body {
             error: &self.message,
             code: self.code,
             field: self.field.as_deref(),
             limit: self.limit,
         };
-        (self.status, Json(body)).into_response()
+        serde_json::to_vec(&body).expect("a struct of strings and numbers always serializes")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = self.body();
+        (
+            self.status,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
     }
 }
 

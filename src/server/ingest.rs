@@ -1,22 +1,28 @@
-//! `POST /v1/ingest` and `POST /v1/ingest/batch`: read the body under its cap, authenticate the
-//! signature, rate-limit the client, validate, fingerprint, and hand off to the pipeline.
-//! Nothing here touches the database.
+//! `POST /v1/ingest` and `POST /v1/ingest/batch`: authenticate the signature, rate-limit the
+//! client, validate, fingerprint, and hand off to the pipeline ([`handle`]). Nothing here
+//! touches the database.
+//!
+//! Most requests reach [`handle`] through the lean HTTP/1.1 loop in [`super::http1`]; the axum
+//! routes below serve the rest (HTTP/1.0, chunked bodies, `Expect: 100-continue`, CORS
+//! preflights) and read the body under the same cap and deadline.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, State};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Router;
 use http_body_util::BodyExt;
-use serde_json::{json, Value};
 use tower_http::cors::{Any, CorsLayer};
 
 use super::error::ApiError;
 use super::AppState;
+use crate::config::IngestConfig;
 use crate::event::{self, Event};
 use crate::fingerprint;
 use crate::pipeline::{Accepted, DropReason, Submit};
@@ -44,6 +50,26 @@ async fn preflight() -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
+/// 413 for a body over `limit` bytes (`size` when the request declared it).
+pub fn too_large(limit: usize, size: Option<u64>) -> ApiError {
+    let msg = match size {
+        Some(s) => format!("request body is {s} bytes, over the limit of {limit}"),
+        None => format!("request body is over the limit of {limit} bytes"),
+    };
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", msg)
+        .field("body")
+        .limit(limit as u64)
+}
+
+/// 408 for a body that did not arrive within the request timeout.
+pub fn body_timeout() -> ApiError {
+    ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "request_timeout",
+        "the request body did not arrive in time",
+    )
+}
+
 /// Reads the whole body, refusing it (413) once it passes `limit` bytes and cutting off a client
 /// that stalls (408), so a slow or huge request never holds the server.
 pub async fn read_body(
@@ -52,37 +78,24 @@ pub async fn read_body(
     limit: usize,
     timeout: Duration,
 ) -> Result<Bytes, ApiError> {
-    let too_large = |size: Option<u64>| {
-        let msg = match size {
-            Some(s) => format!("request body is {s} bytes, over the limit of {limit}"),
-            None => format!("request body is over the limit of {limit} bytes"),
-        };
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", msg)
-            .field("body")
-            .limit(limit as u64)
-    };
     if let Some(len) = headers
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
     {
         if len > limit as u64 {
-            return Err(too_large(Some(len)));
+            return Err(too_large(limit, Some(len)));
         }
     }
     let limited = http_body_util::Limited::new(body, limit);
     match tokio::time::timeout(timeout, limited.collect()).await {
-        Err(_) => Err(ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
-            "the request body did not arrive in time",
-        )),
+        Err(_) => Err(body_timeout()),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(e)) => {
             if e.downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some()
             {
-                Err(too_large(None))
+                Err(too_large(limit, None))
             } else {
                 Err(ApiError::bad_request(
                     "bad_body",
@@ -97,32 +110,81 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Outcome of the part both endpoints share.
-enum Gate {
-    Proceed(Arc<str>),
-    RateLimited,
+/// The two ingest endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `POST /v1/ingest`: one event.
+    One,
+    /// `POST /v1/ingest/batch`: `{"events": [...]}`.
+    Batch,
 }
 
-fn gate(
+impl Endpoint {
+    pub fn from_path(path: &[u8]) -> Option<Endpoint> {
+        match path {
+            b"/v1/ingest" => Some(Endpoint::One),
+            b"/v1/ingest/batch" => Some(Endpoint::Batch),
+            _ => None,
+        }
+    }
+
+    /// The largest body the endpoint reads.
+    pub fn body_limit(self, caps: &IngestConfig) -> usize {
+        match self {
+            Endpoint::One => caps.max_payload_bytes,
+            Endpoint::Batch => caps.max_payload_bytes.saturating_mul(caps.max_batch_size),
+        }
+    }
+}
+
+/// What an ingest request carries, however it arrived: through axum, or through the lean
+/// HTTP/1.1 loop in [`super::http1`].
+pub struct Request<'a> {
+    /// The client as the rate limiter sees it (see [`super::Limiter::client_ip`]).
+    pub client_ip: IpAddr,
+    pub signature: Option<&'a str>,
+    pub project_key: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// Authenticates the signature, rate-limits the client, validates, fingerprints and queues.
+/// Returns the JSON body of the 200 answer.
+pub async fn handle(
     st: &AppState,
-    peer: SocketAddr,
-    headers: &HeaderMap,
-    bytes: &[u8],
-) -> Result<Gate, ApiError> {
+    endpoint: Endpoint,
+    req: Request<'_>,
+) -> Result<Bytes, ApiError> {
+    let caps = &st.config.ingest;
     let project = st
         .keys
-        .authenticate(
-            bytes,
-            header(headers, "x-signature"),
-            header(headers, "x-project-key"),
-            now_ms(),
-        )
+        .authenticate(req.body, req.signature, req.project_key, now_ms())
         .map_err(|e| ApiError::unauthorized(e.code(), e.to_string()))?;
-    let ip = st.limiter.client_ip(peer, headers);
-    if !st.limiter.allow(ip) {
-        return Ok(Gate::RateLimited);
+    let allowed = st.limiter.allow(req.client_ip);
+    // Validate before looking at the rate: bad input is refused either way.
+    let events = match endpoint {
+        Endpoint::One => vec![event::parse_event(req.body, caps)?],
+        Endpoint::Batch => event::parse_batch(req.body, caps)?,
+    };
+    let n = events.len();
+    if allowed {
+        let now = now_ms();
+        let items = events
+            .into_iter()
+            .map(|e| accept(&project, e, now))
+            .collect();
+        match st.pipeline.submit(items, st.enqueue_wait).await {
+            Submit::Queued | Submit::Dropped => {}
+            Submit::Closed => return Err(ApiError::unavailable("server is shutting down; retry")),
+        }
+    } else {
+        st.pipeline
+            .stats
+            .record_drop(DropReason::RateLimited, n as u64);
     }
-    Ok(Gate::Proceed(project))
+    Ok(match endpoint {
+        Endpoint::One => Bytes::from_static(br#"{"status":"accepted"}"#),
+        Endpoint::Batch => Bytes::from(format!(r#"{{"accepted":{n},"status":"accepted"}}"#)),
+    })
 }
 
 fn accept(project: &Arc<str>, event: Event, received_at: i64) -> Accepted {
@@ -144,11 +206,25 @@ fn accept(project: &Arc<str>, event: Event, received_at: i64) -> Accepted {
     }
 }
 
-async fn submit(st: &AppState, items: Vec<Accepted>) -> Result<(), ApiError> {
-    match st.pipeline.submit(items, st.enqueue_wait).await {
-        Submit::Queued | Submit::Dropped => Ok(()),
-        Submit::Closed => Err(ApiError::unavailable("server is shutting down; retry")),
-    }
+/// The axum side of both endpoints: requests the lean loop hands over (HTTP/1.0, chunked
+/// bodies, `Expect: 100-continue`, ...).
+async fn via_axum(
+    st: &AppState,
+    endpoint: Endpoint,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let limit = endpoint.body_limit(&st.config.ingest);
+    let bytes = read_body(body, headers, limit, st.request_timeout).await?;
+    let req = Request {
+        client_ip: st.limiter.client_ip(peer, headers),
+        signature: header(headers, "x-signature"),
+        project_key: header(headers, "x-project-key"),
+        body: &bytes,
+    };
+    let out = handle(st, endpoint, req).await?;
+    Ok(([(CONTENT_TYPE, "application/json")], out).into_response())
 }
 
 async fn ingest_one(
@@ -156,21 +232,8 @@ async fn ingest_one(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<Value>, ApiError> {
-    let caps = &st.config.ingest;
-    let bytes = read_body(body, &headers, caps.max_payload_bytes, st.request_timeout).await?;
-    let gate = gate(&st, peer, &headers, &bytes)?;
-    // Validate before looking at the rate: bad input is refused either way.
-    let event = event::parse_event(&bytes, caps)?;
-    let project = match gate {
-        Gate::Proceed(p) => p,
-        Gate::RateLimited => {
-            st.pipeline.stats.record_drop(DropReason::RateLimited, 1);
-            return Ok(Json(json!({"status": "accepted"})));
-        }
-    };
-    submit(&st, vec![accept(&project, event, now_ms())]).await?;
-    Ok(Json(json!({"status": "accepted"})))
+) -> Result<Response, ApiError> {
+    via_axum(&st, Endpoint::One, peer, &headers, body).await
 }
 
 async fn ingest_batch(
@@ -178,28 +241,6 @@ async fn ingest_batch(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<Value>, ApiError> {
-    let caps = &st.config.ingest;
-    let limit = caps.max_payload_bytes.saturating_mul(caps.max_batch_size);
-    let bytes = read_body(body, &headers, limit, st.request_timeout).await?;
-    let gate = gate(&st, peer, &headers, &bytes)?;
-    // Validate before looking at the rate: a bad batch is refused either way.
-    let events = event::parse_batch(&bytes, caps)?;
-    let n = events.len();
-    let project = match gate {
-        Gate::Proceed(p) => p,
-        Gate::RateLimited => {
-            st.pipeline
-                .stats
-                .record_drop(DropReason::RateLimited, n as u64);
-            return Ok(Json(json!({"status": "accepted", "accepted": n})));
-        }
-    };
-    let now = now_ms();
-    let items = events
-        .into_iter()
-        .map(|e| accept(&project, e, now))
-        .collect();
-    submit(&st, items).await?;
-    Ok(Json(json!({"status": "accepted", "accepted": n})))
+) -> Result<Response, ApiError> {
+    via_axum(&st, Endpoint::Batch, peer, &headers, body).await
 }

@@ -7,6 +7,7 @@ mod alerts;
 pub mod auth;
 pub mod error;
 mod health;
+pub mod http1;
 pub mod ingest;
 pub mod keys;
 pub mod openapi;
@@ -15,7 +16,6 @@ pub mod query;
 pub mod ratelimit;
 pub mod users;
 
-use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -188,11 +188,7 @@ pub async fn run(
     let grace = Duration::from_secs(state.config.server.shutdown_timeout_secs);
     let app = router(state.clone());
     let token = shutdown.clone();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move { token.cancelled().await });
+    let server = http1::serve(listener, app, state.clone(), token);
 
     let deadline = async {
         shutdown.cancelled().await;

@@ -29,14 +29,26 @@ impl Limiter {
 
     /// The client's address: proxy headers count only when the peer is a trusted proxy.
     pub fn client_ip(&self, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+        self.client_ip_from(
+            peer,
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        )
+    }
+
+    /// [`Limiter::client_ip`] given the request's `X-Forwarded-For` values, in order.
+    pub fn client_ip_from<'a>(
+        &self,
+        peer: SocketAddr,
+        forwarded_for: impl Iterator<Item = &'a str>,
+    ) -> IpAddr {
         let peer_ip = peer.ip().to_canonical();
         if self.trusted.is_empty() || !self.is_trusted(peer_ip) {
             return peer_ip;
         }
-        let hops: Vec<IpAddr> = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
+        let hops: Vec<IpAddr> = forwarded_for
             .flat_map(|v| v.split(','))
             .filter_map(|s| s.trim().parse::<IpAddr>().ok())
             .collect();
