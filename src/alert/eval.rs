@@ -6,19 +6,21 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 
 use rusqlite::Connection;
 use tokio::sync::mpsc;
 
 use super::deliver::{Alert, Outgoing};
-use super::{Channel, Rule, RuleConfig, ThresholdScope};
+use super::{Channel, Rule, RuleConfig, RulesSignal, ThresholdScope};
 use crate::config::Config;
 use crate::pipeline::{FlushReport, IssueChange};
 use crate::store::{self, now_ms};
 
 /// How often rules are re-read from the database when the API did not signal a change.
 const RULES_TTL_MS: i64 = 1_000;
+const RULES_TTL: std::time::Duration = std::time::Duration::from_millis(RULES_TTL_MS as u64);
 /// How long the evaluator gathers flushes into one evaluation (and one digest).
 const COALESCE: std::time::Duration = std::time::Duration::from_millis(150);
 /// Spikes are judged at most this often per rule and project.
@@ -30,8 +32,7 @@ pub struct Evaluator {
     conn: Connection,
     rules: Vec<Rule>,
     rules_loaded: i64,
-    /// Bumped by the API on every rule change, so changes apply to the very next flush.
-    rules_version: Arc<AtomicU64>,
+    signal: Arc<RulesSignal>,
     seen_version: u64,
     /// (rule, key) → per-second counts inside the rule's window.
     windows: HashMap<(i64, String), VecDeque<(i64, u64)>>,
@@ -50,13 +51,13 @@ impl Evaluator {
         conn: Connection,
         config: &Config,
         queue: mpsc::Sender<Outgoing>,
-        rules_version: Arc<AtomicU64>,
+        signal: Arc<RulesSignal>,
     ) -> Self {
         Self {
             conn,
             rules: Vec::new(),
             rules_loaded: 0,
-            rules_version,
+            signal,
             seen_version: 0,
             windows: HashMap::new(),
             spike_checked: HashMap::new(),
@@ -70,9 +71,21 @@ impl Evaluator {
         }
     }
 
-    /// Runs until the report channel closes.
-    pub fn run(mut self, mut reports: mpsc::Receiver<FlushReport>) {
-        while let Some(mut report) = reports.blocking_recv() {
+    /// Runs until the report channel closes. While no report comes (or none is sent because no
+    /// rule is enabled), re-reads the rules every second, so a rule created by the CLI turns
+    /// reports on.
+    pub fn run(mut self, reports: Receiver<FlushReport>) {
+        loop {
+            let mut report = match reports.recv_timeout(RULES_TTL) {
+                Ok(r) => r,
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Err(e) = self.reload(now_ms()) {
+                        tracing::warn!(error = %e, "could not read alert rules");
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
             // A burst the writer committed in several flushes (it takes what is queued, so one
             // request of 500 events can land in a few) still becomes one digest per channel:
             // gather the flushes that arrive within a short window and evaluate them as one.
@@ -80,13 +93,13 @@ impl Evaluator {
             loop {
                 match reports.try_recv() {
                     Ok(more) => merge_reports(&mut report, more),
-                    Err(mpsc::error::TryRecvError::Empty) => {
+                    Err(std::sync::mpsc::TryRecvError::Empty) => {
                         if std::time::Instant::now() >= deadline {
                             break;
                         }
                         std::thread::sleep(std::time::Duration::from_millis(10));
                     }
-                    Err(mpsc::error::TryRecvError::Disconnected) => break,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
                 }
             }
             if let Err(e) = self.evaluate(&report) {
@@ -97,11 +110,12 @@ impl Evaluator {
 
     /// Re-reads rules when the API changed them, or every second (for changes by the CLI).
     fn reload(&mut self, now: i64) -> Result<(), store::StoreError> {
-        let version = self.rules_version.load(Ordering::Acquire);
+        let version = self.signal.version();
         if version != self.seen_version || now - self.rules_loaded >= RULES_TTL_MS {
             self.rules = super::enabled(&self.conn)?;
             self.rules_loaded = now;
             self.seen_version = version;
+            self.signal.loaded(version, !self.rules.is_empty());
         }
         Ok(())
     }

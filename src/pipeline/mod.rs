@@ -176,13 +176,21 @@ impl Writer {
     }
 }
 
+/// Where the writer sends a summary of each committed flush (new issues, regressions, counts),
+/// for alerting.
+pub struct Reports {
+    pub tx: std::sync::mpsc::SyncSender<FlushReport>,
+    /// Read before each flush: while it is false (no alert rule is enabled) the writer neither
+    /// builds nor sends reports.
+    pub wanted: Arc<std::sync::atomic::AtomicBool>,
+}
+
 /// Starts the writer thread on `conn` and returns the handlers' handle and the writer's.
-/// `reports` receives a summary of each committed flush (new issues, regressions) for alerting.
 pub fn start(
     conn: Connection,
     channel_capacity: usize,
     cfg: &PipelineConfig,
-    reports: Option<mpsc::Sender<FlushReport>>,
+    reports: Option<Reports>,
 ) -> (Pipeline, Writer) {
     let (tx, rx) = mpsc::channel(channel_capacity);
     let stats = Arc::new(Stats::default());

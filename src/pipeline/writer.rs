@@ -51,7 +51,7 @@ pub(super) struct WriterLoop {
     pub batch_size: usize,
     pub reservoir: usize,
     pub stats: Arc<Stats>,
-    pub reports: Option<mpsc::Sender<FlushReport>>,
+    pub reports: Option<super::Reports>,
     /// When the writer last indexed events and let the WAL catch up (see
     /// [`WriterLoop::housekeeping`]).
     pub last_housekeeping: std::time::Instant,
@@ -150,13 +150,12 @@ impl WriterLoop {
     /// Writes `batch` and clears it, retrying with backoff until it is committed.
     fn flush(&mut self, batch: &mut Vec<Arc<Accepted>>) {
         let mut attempt = 0;
+        let report = self
+            .reports
+            .as_ref()
+            .filter(|r| r.wanted.load(Ordering::Acquire));
         loop {
-            match write_batch(
-                &mut self.conn,
-                batch,
-                self.reservoir,
-                self.reports.is_some(),
-            ) {
+            match write_batch(&mut self.conn, batch, self.reservoir, report.is_some()) {
                 Ok(Flushed { written, changes }) => {
                     let now = now_ms();
                     self.stats
@@ -169,10 +168,10 @@ impl WriterLoop {
                             *e = None;
                         }
                     }
-                    if let Some(tx) = &self.reports {
+                    if let Some(r) = report {
                         // Alerting must never slow ingest: if the evaluator is behind, this
                         // flush is not evaluated (and that is logged).
-                        if tx
+                        if r.tx
                             .try_send(FlushReport {
                                 committed_at: now,
                                 changes,
@@ -367,6 +366,56 @@ mod tests {
             .query_map([], |_| Ok(()))
             .expect("query")
             .count()
+    }
+
+    /// The writer builds and sends flush reports only while the evaluator wants them (an alert
+    /// rule is enabled); the events are written either way.
+    #[test]
+    fn flush_reports_are_sent_only_while_wanted() {
+        use std::sync::atomic::AtomicBool;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conn = store::open(&dir.path().join("r.db")).expect("open");
+        store::tune_writer(&conn).expect("tune");
+        let (tx, rx) = std::sync::mpsc::sync_channel(16);
+        let wanted = Arc::new(AtomicBool::new(false));
+        let (pipeline, writer) = super::super::start(
+            conn,
+            64,
+            &crate::config::PipelineConfig::default(),
+            Some(super::super::Reports {
+                tx,
+                wanted: wanted.clone(),
+            }),
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let send = |fp: &str| {
+            let a = Arc::unwrap_or_clone(accepted("default", fp));
+            let r = rt.block_on(pipeline.submit(vec![a], std::time::Duration::from_secs(1)));
+            assert_eq!(r, super::super::Submit::Queued);
+        };
+        let written = |n: u64| {
+            let start = std::time::Instant::now();
+            while pipeline.stats.written.load(Ordering::Relaxed) < n {
+                assert!(start.elapsed().as_secs() < 5, "not written");
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        };
+        send("quiet");
+        written(1);
+        assert!(rx.try_recv().is_err(), "no report while unwanted");
+        wanted.store(true, Ordering::Release);
+        send("heard");
+        written(2);
+        let report = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("a report once wanted");
+        assert_eq!(report.changes.len(), 1);
+        assert_eq!(report.changes[0].fingerprint, "heard");
+        assert!(report.changes[0].is_new);
+        rt.block_on(writer.shutdown());
     }
 
     /// An issue's events come newest first with paging, whether the writer has filed them under

@@ -26,8 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn changed(st: &AppState) {
-    st.rules_version
-        .fetch_add(1, std::sync::atomic::Ordering::Release);
+    st.rules.changed();
 }
 
 /// The rule, if this caller may see it; `write` also requires that it is not a global rule

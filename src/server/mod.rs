@@ -49,8 +49,8 @@ pub struct Inner {
     pub started: Instant,
     pub token_uses: auth::TokenUses,
     pub alerts: crate::alert::deliver::Sender,
-    /// Bumped when alert rules change (the evaluator reloads on the next flush).
-    pub rules_version: Arc<std::sync::atomic::AtomicU64>,
+    /// Signalled when alert rules change (the evaluator reloads on the next flush).
+    pub rules: Arc<crate::alert::RulesSignal>,
     /// Passkey ceremonies, sessions and the sign-in rate limit.
     pub passkeys: passkeys::PasskeyAuth,
     /// The dashboard's short-lived filter choices.
@@ -145,13 +145,13 @@ pub async fn run(
     let alert_tasks = TaskTracker::new();
     let alert_sender = crate::alert::deliver::Sender::new(&config, pool.clone());
     let queue = crate::alert::deliver::start(alert_sender.clone(), &alert_tasks);
-    let (reports_tx, reports_rx) = tokio::sync::mpsc::channel(1024);
-    let rules_version = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (reports_tx, reports_rx) = std::sync::mpsc::sync_channel(1024);
+    let rules = Arc::new(crate::alert::RulesSignal::default());
     let evaluator = crate::alert::eval::Evaluator::new(
         store::open(&db_path)?,
         &config,
         queue.tx,
-        rules_version.clone(),
+        rules.clone(),
     );
     let evaluator = std::thread::Builder::new()
         .name("bloop-alerts".into())
@@ -161,7 +161,10 @@ pub async fn run(
         writer_conn,
         config.ingest.channel_capacity,
         &config.pipeline,
-        Some(reports_tx),
+        Some(pipeline::Reports {
+            tx: reports_tx,
+            wanted: rules.active_flag(),
+        }),
     );
     let state = AppState::new(Inner {
         limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
@@ -174,7 +177,7 @@ pub async fn run(
         started: Instant::now(),
         token_uses: Default::default(),
         alerts: alert_sender,
-        rules_version,
+        rules,
         passkeys,
         filters: Default::default(),
     });

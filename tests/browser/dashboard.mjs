@@ -105,8 +105,12 @@ main(async (browser) => {
   await admin.page.waitForSelector('text=Waiting for your first error');
   check((await admin.page.textContent('main')).includes('bloop send --url'), 'the empty state shows a send snippet');
   await admin.page.click('button:text-is("Create an ingest key")');
-  await admin.page.waitForSelector('#snippet-send');
-  check(/--key bloop_[0-9a-f]{64}/.test(await admin.page.textContent('#snippet-send')), 'the snippet carries the new key');
+  // The page reloads once the key exists; the snippet element is there before and after.
+  const keyed = /--key bloop_[0-9a-f]{64}/;
+  await admin.page
+    .waitForFunction((re) => new RegExp(re).test(document.querySelector('#snippet-send')?.textContent || ''), keyed.source, { timeout: 10_000 })
+    .catch(() => {});
+  check(keyed.test(await admin.page.textContent('#snippet-send')), 'the snippet carries the new key');
   await sendEvents();
   await admin.page.waitForSelector('#issues', { timeout: 20_000 }); // the page reloads by itself
 
