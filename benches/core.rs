@@ -88,6 +88,7 @@ fn bench_flush(c: &mut Criterion) {
     ] {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut conn = bloop::store::open(&dir.path().join("bench.db")).expect("open");
+        let mut cache = bloop::store::ingest::IssueCache::default();
         bloop::store::tune_writer(&conn).expect("tune");
         let mut round = 0usize;
         group.bench_function(name, |bench| {
@@ -110,7 +111,7 @@ fn bench_flush(c: &mut Criterion) {
                     }
                     batch
                 },
-                |batch| write_batch(&mut conn, &batch, 5, false).expect("flush"),
+                |batch| write_batch(&mut conn, &mut cache, &batch, 5, false).expect("flush"),
                 BatchSize::PerIteration,
             )
         });

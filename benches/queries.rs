@@ -14,6 +14,7 @@ const ISSUES: usize = 20_000;
 
 fn build(path: &std::path::Path) -> rusqlite::Connection {
     let mut conn = bloop::store::open(path).expect("open");
+    let mut cache = bloop::store::ingest::IssueCache::default();
     let caps = IngestConfig::default();
     let project: Arc<str> = Arc::from("default");
     let now = bloop::store::now_ms();
@@ -42,7 +43,7 @@ fn build(path: &std::path::Path) -> rusqlite::Connection {
             event,
         }));
         if batch.len() == 5000 {
-            write_batch(&mut conn, &batch, 5, false).expect("flush");
+            write_batch(&mut conn, &mut cache, &batch, 5, false).expect("flush");
             batch.clear();
         }
     }

@@ -201,6 +201,7 @@ pub fn start(
         reservoir: cfg.sample_reservoir_size,
         stats: stats.clone(),
         reports,
+        cache: Default::default(),
         last_housekeeping: std::time::Instant::now(),
     };
     let handle = std::thread::Builder::new()

@@ -52,6 +52,8 @@ pub(super) struct WriterLoop {
     pub reservoir: usize,
     pub stats: Arc<Stats>,
     pub reports: Option<super::Reports>,
+    /// What the writer knows of the issue rows it wrote (see [`ingest::IssueCache`]).
+    pub cache: ingest::IssueCache,
     /// When the writer last indexed events and let the WAL catch up (see
     /// [`WriterLoop::housekeeping`]).
     pub last_housekeeping: std::time::Instant,
@@ -155,7 +157,13 @@ impl WriterLoop {
             .as_ref()
             .filter(|r| r.wanted.load(Ordering::Acquire));
         loop {
-            match write_batch(&mut self.conn, batch, self.reservoir, report.is_some()) {
+            match write_batch(
+                &mut self.conn,
+                &mut self.cache,
+                batch,
+                self.reservoir,
+                report.is_some(),
+            ) {
                 Ok(Flushed { written, changes }) => {
                     let now = now_ms();
                     self.stats
@@ -224,6 +232,22 @@ pub struct Flushed {
 /// row is written once. Public for the flush benchmark.
 pub fn write_batch(
     conn: &mut Connection,
+    cache: &mut ingest::IssueCache,
+    batch: &[Arc<Accepted>],
+    reservoir: usize,
+    report: bool,
+) -> rusqlite::Result<Flushed> {
+    let flushed = write_batch_in(conn, cache, batch, reservoir, report);
+    if flushed.is_err() {
+        // What the failed transaction wrote was rolled back; so is what the cache learned.
+        cache.clear();
+    }
+    flushed
+}
+
+fn write_batch_in(
+    conn: &mut Connection,
+    cache: &mut ingest::IssueCache,
     batch: &[Arc<Accepted>],
     reservoir: usize,
     report: bool,
@@ -245,6 +269,7 @@ pub fn write_batch(
 
     let mut rng = rand::rng();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    cache.sync(&tx)?;
     let mut changes = Vec::with_capacity(if report { groups.len() } else { 0 });
     let mut values = Vec::with_capacity(groups.len());
     let mut pending = ingest::Pending::default();
@@ -255,7 +280,7 @@ pub fn write_batch(
             regressed,
             previous_count,
             issue_values,
-        }) = ingest::write_group(&tx, group, &mut pending)?
+        }) = ingest::write_group(&tx, group, &mut pending, cache)?
         else {
             tracing::warn!(
                 project = %first.project_id,
@@ -310,7 +335,7 @@ pub fn write_batch(
     }
     let rows: Vec<(i64, &ingest::IssueValues, &Accepted)> = values
         .iter()
-        .flat_map(|(gi, id, iv)| groups[*gi].iter().map(move |a| (*id, iv, *a)))
+        .flat_map(|(gi, id, iv)| groups[*gi].iter().map(move |a| (*id, &**iv, *a)))
         .collect();
     let tail = ingest::insert_events(&tx, &rows)?;
     if tail > ingest::INDEX_TAIL_MAX {
@@ -428,7 +453,7 @@ mod tests {
         let batch: Vec<_> = (0..6)
             .map(|i| accepted("default", if i % 2 == 0 { "even" } else { "odd" }))
             .collect();
-        write_batch(&mut conn, &batch, 5, false).expect("flush");
+        write_batch(&mut conn, &mut Default::default(), &batch, 5, false).expect("flush");
         let issue: i64 = count(&conn, "SELECT id FROM issues WHERE fingerprint = 'even'");
         let all = occurrence_ids(&conn, issue, 50, 0);
         assert_eq!(all.len(), 3, "all in the tail: {all:?}");
@@ -442,7 +467,7 @@ mod tests {
             "same after indexing"
         );
 
-        write_batch(&mut conn, &batch, 5, false).expect("flush");
+        write_batch(&mut conn, &mut Default::default(), &batch, 5, false).expect("flush");
         let both = occurrence_ids(&conn, issue, 50, 0);
         assert_eq!(both.len(), 6);
         assert!(
@@ -481,13 +506,13 @@ mod tests {
         let mut conn = store::open(&path).expect("open");
         store::tune_writer(&conn).expect("tune");
         let kept = vec![aged("default", "keep", 40), accepted("default", "keep")];
-        write_batch(&mut conn, &kept, 5, false).expect("flush");
+        write_batch(&mut conn, &mut Default::default(), &kept, 5, false).expect("flush");
         let doomed = vec![accepted("doomed", "x"), accepted("doomed", "y")];
-        write_batch(&mut conn, &doomed, 5, false).expect("flush");
+        write_batch(&mut conn, &mut Default::default(), &doomed, 5, false).expect("flush");
         index_events(&mut conn).expect("index");
-        write_batch(&mut conn, &doomed, 5, false).expect("flush");
+        write_batch(&mut conn, &mut Default::default(), &doomed, 5, false).expect("flush");
         index_events(&mut conn).expect("index");
-        write_batch(&mut conn, &doomed, 5, false).expect("flush");
+        write_batch(&mut conn, &mut Default::default(), &doomed, 5, false).expect("flush");
         // The newest events, indexed and not, belong to the project about to go.
         let through = count(&conn, "SELECT through FROM event_index");
 
@@ -501,7 +526,14 @@ mod tests {
 
         // The next events get ids above the index mark, though lower ids are free again.
         assert!(count(&conn, "SELECT max(id) FROM events") < through);
-        write_batch(&mut conn, &[accepted("default", "keep")], 5, false).expect("flush");
+        write_batch(
+            &mut conn,
+            &mut Default::default(),
+            &[accepted("default", "keep")],
+            5,
+            false,
+        )
+        .expect("flush");
         assert!(count(&conn, "SELECT max(id) FROM events") > through);
         let keep = count(&conn, "SELECT id FROM issues WHERE fingerprint = 'keep'");
         assert_eq!(occurrence_ids(&conn, keep, 50, 0).len(), 3);
@@ -529,6 +561,88 @@ mod tests {
         );
     }
 
+    /// The writer's issue cache: `last_seen_minute` always matches `last_seen` (it is written
+    /// only when the minute changes), and changes by another connection are seen by the next
+    /// flush: a resolve makes the next event a regression, a deleted issue is created afresh.
+    #[test]
+    fn issue_rows_stay_right_across_flushes_and_outside_changes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.db");
+        let admin = store::open(&path).expect("open");
+        let mut conn = store::open(&path).expect("open");
+        store::tune_writer(&conn).expect("tune");
+        let mut cache = ingest::IssueCache::default();
+        // On a minute boundary.
+        let base: i64 = 1_800_000_000_000;
+        let at = |ms: i64| {
+            let mut a = Arc::unwrap_or_clone(accepted("default", "k"));
+            a.received_at = ms;
+            Arc::new(a)
+        };
+        let row = |conn: &Connection| -> (i64, i64, i64, String) {
+            conn.query_row(
+                "SELECT total_count, last_seen, last_seen_minute, status FROM issues WHERE fingerprint = 'k'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .expect("issue")
+        };
+        let mut flush = |conn: &mut Connection, ms: i64| {
+            write_batch(conn, &mut cache, &[at(ms)], 5, true).expect("flush")
+        };
+        flush(&mut conn, base + 1_000);
+        assert_eq!(
+            row(&admin),
+            (1, base + 1_000, base / 60_000, "unresolved".into())
+        );
+        // Same minute: the minute stays; next minute: it moves.
+        flush(&mut conn, base + 30_000);
+        assert_eq!(
+            row(&admin),
+            (2, base + 30_000, base / 60_000, "unresolved".into())
+        );
+        flush(&mut conn, base + 61_000);
+        assert_eq!(
+            row(&admin),
+            (3, base + 61_000, base / 60_000 + 1, "unresolved".into())
+        );
+        // An older event does not move last_seen back.
+        flush(&mut conn, base + 2_000);
+        assert_eq!(
+            row(&admin),
+            (4, base + 61_000, base / 60_000 + 1, "unresolved".into())
+        );
+
+        // Resolved elsewhere (the API, the CLI): the next event reopens it.
+        admin
+            .execute(
+                "UPDATE issues SET status = 'resolved' WHERE fingerprint = 'k'",
+                [],
+            )
+            .expect("resolve");
+        let flushed = flush(&mut conn, base + 62_000);
+        assert!(flushed.changes[0].regressed);
+        assert_eq!(row(&admin).3, "unresolved");
+        assert_eq!(
+            count(
+                &admin,
+                "SELECT count(*) FROM status_history WHERE reason = 'regression'"
+            ),
+            1
+        );
+
+        // Deleted elsewhere: the next event creates the issue again.
+        admin
+            .execute("DELETE FROM issues WHERE fingerprint = 'k'", [])
+            .expect("delete");
+        let flushed = flush(&mut conn, base + 63_000);
+        assert!(flushed.changes[0].is_new);
+        assert_eq!(
+            row(&admin),
+            (1, base + 63_000, base / 60_000 + 1, "unresolved".into())
+        );
+    }
+
     /// Events still queued for a project that is then deleted are dropped, not filed under an
     /// orphan issue, and the rest of the batch is written (the writer does not check foreign
     /// keys, and before it stopped doing so such a batch failed and was retried for ever).
@@ -541,9 +655,11 @@ mod tests {
         let mut conn = store::open(&path).expect("open");
         store::tune_writer(&conn).expect("tune");
         // The project has an issue already, then goes away with its events still queued.
+        // One cache across both flushes, as in the writer: the delete must not leave it stale.
+        let mut cache = ingest::IssueCache::default();
         let early = vec![accepted("gone", "aaaa")];
         assert_eq!(
-            write_batch(&mut conn, &early, 5, false)
+            write_batch(&mut conn, &mut cache, &early, 5, false)
                 .expect("flush")
                 .written,
             1
@@ -556,7 +672,7 @@ mod tests {
             accepted("gone", "cccc"),
             accepted("default", "bbbb"),
         ];
-        let flushed = write_batch(&mut conn, &batch, 5, true).expect("flush");
+        let flushed = write_batch(&mut conn, &mut cache, &batch, 5, true).expect("flush");
         assert_eq!(flushed.written, 2);
         assert_eq!(flushed.changes.len(), 1);
         assert_eq!(&*flushed.changes[0].project_id, "default");

@@ -3,6 +3,7 @@
 //! transaction, with cached prepared statements.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -19,7 +20,7 @@ pub struct GroupSummary {
     /// The issue's event count before this group.
     pub previous_count: u64,
     /// What the issue row holds, so events store NULL where they agree with it.
-    pub issue_values: IssueValues,
+    pub issue_values: Arc<IssueValues>,
 }
 
 /// The issue's own values of the columns events may leave NULL.
@@ -226,16 +227,107 @@ fn tally<'a>(
     out
 }
 
-/// The issue row after this group was counted.
-struct UpsertedIssue {
+/// The minute an issue's `last_seen` falls in: the recency indexes' key (migration 0009).
+pub fn minute(ms: i64) -> i64 {
+    ms.div_euclid(60_000)
+}
+
+/// What the writer knows about an issue row.
+#[derive(Clone)]
+struct KnownIssue {
     id: i64,
     total: i64,
-    status: String,
+    last_seen: i64,
+    resolved: bool,
     resolved_in: Option<String>,
-    error_type: String,
-    source: String,
-    route: Option<String>,
-    screen: Option<String>,
+    values: Arc<IssueValues>,
+}
+
+/// The writer's memory of the issue rows it wrote, so a fingerprint seen before skips the
+/// lookup. Only the writer changes counts and `last_seen`, but the API and the CLI change
+/// status and delete issues, so the memory is dropped whenever another connection has committed
+/// since the last flush ([`IssueCache::sync`]), when a flush fails (its writes were rolled
+/// back), and when it is full.
+#[derive(Default)]
+pub struct IssueCache {
+    data_version: Option<i64>,
+    by_project: HashMap<Arc<str>, HashMap<String, KnownIssue>>,
+    len: usize,
+}
+
+/// Issues remembered at most (a few hundred bytes each).
+const CACHE_MAX: usize = 8192;
+
+impl IssueCache {
+    /// Forgets everything when another connection committed since the last call. Called inside
+    /// the flush's write transaction: nobody else can commit before it ends.
+    pub fn sync(&mut self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        let version: i64 = tx
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        if self.data_version != Some(version) {
+            self.clear();
+            self.data_version = Some(version);
+        }
+        Ok(())
+    }
+
+    pub fn clear(&mut self) {
+        self.by_project.clear();
+        self.len = 0;
+    }
+
+    fn get(&self, project: &str, fingerprint: &str) -> Option<&KnownIssue> {
+        self.by_project.get(project)?.get(fingerprint)
+    }
+
+    fn put(&mut self, project: &Arc<str>, fingerprint: &str, issue: KnownIssue) {
+        if let Some(known) = self
+            .by_project
+            .get_mut(&**project)
+            .and_then(|m| m.get_mut(fingerprint))
+        {
+            *known = issue;
+            return;
+        }
+        if self.len >= CACHE_MAX {
+            self.clear();
+        }
+        self.by_project
+            .entry(project.clone())
+            .or_default()
+            .insert(fingerprint.to_string(), issue);
+        self.len += 1;
+    }
+}
+
+/// The issue row of (`project`, `fingerprint`), if there is one.
+fn lookup(
+    tx: &Transaction<'_>,
+    project: &str,
+    fingerprint: &str,
+) -> rusqlite::Result<Option<KnownIssue>> {
+    tx.prepare_cached(
+        "SELECT id, total_count, last_seen, status, resolved_in_release, error_type, source,
+             route_or_procedure, screen
+         FROM issues WHERE project_id = ?1 AND fingerprint = ?2",
+    )?
+    .query_row(params![project, fingerprint], |r| {
+        Ok(KnownIssue {
+            id: r.get(0)?,
+            total: r.get(1)?,
+            last_seen: r.get(2)?,
+            resolved: r.get_ref(3)?.as_str()? == "resolved",
+            resolved_in: r.get(4)?,
+            values: Arc::new(IssueValues {
+                error_type: r.get(5)?,
+                source: r.get(6)?,
+                route: r.get(7)?,
+                screen: r.get(8)?,
+            }),
+        })
+    })
+    .optional()
 }
 
 /// Per-release, per-environment and hourly counts gathered over a flush, written by
@@ -323,6 +415,7 @@ pub fn write_group(
     tx: &Transaction<'_>,
     group: &[&Accepted],
     pending: &mut Pending,
+    cache: &mut IssueCache,
 ) -> rusqlite::Result<Option<GroupSummary>> {
     let first = group[0];
     let last = group[group.len() - 1];
@@ -338,62 +431,74 @@ pub fn write_group(
         .max()
         .unwrap_or(last.received_at);
     let e = &first.event;
+    let project = &first.project_id;
 
-    // A lookup, then an UPDATE by rowid or a plain INSERT. One upsert with RETURNING did the
-    // same in one statement, but RETURNING runs as a trigger, which makes SQLite open a statement
-    // journal and copy every page the statement touches: that was a quarter of the writer's time.
-    let found = tx
-        .prepare_cached(
-            "SELECT id, total_count, status, resolved_in_release, error_type, source,
-                 route_or_procedure, screen
-             FROM issues WHERE project_id = ?1 AND fingerprint = ?2",
-        )?
-        .query_row(params![&*first.project_id, first.fingerprint], |r| {
-            Ok(UpsertedIssue {
-                id: r.get(0)?,
-                total: r.get(1)?,
-                status: r.get(2)?,
-                resolved_in: r.get(3)?,
-                error_type: r.get(4)?,
-                source: r.get(5)?,
-                route: r.get(6)?,
-                screen: r.get(7)?,
-            })
-        })
-        .optional()?;
-    let row = match found {
-        Some(mut row) => {
-            tx.prepare_cached(
-                "UPDATE issues SET total_count = total_count + ?2,
-                     last_seen = max(last_seen, ?3), release = ?4, environment = ?5
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                row.id,
-                n,
-                last_seen,
-                last.event.release,
-                last.event.environment
-            ])?;
-            row.total += n;
-            row
+    // A lookup (in memory, else by the unique key), then an UPDATE by rowid or a plain INSERT.
+    // One upsert with RETURNING did the same in one statement, but RETURNING runs as a trigger,
+    // which makes SQLite open a statement journal and copy every page the statement touches:
+    // that was a quarter of the writer's time.
+    let known = match cache.get(project, &first.fingerprint) {
+        Some(k) => Some(k.clone()),
+        None => lookup(tx, project, &first.fingerprint)?,
+    };
+    let mut issue = match known {
+        Some(mut k) => {
+            let seen = k.last_seen.max(last_seen);
+            // Naming `last_seen_minute` moves the issue in both recency indexes: only when the
+            // minute changed.
+            let updated = if minute(seen) != minute(k.last_seen) {
+                tx.prepare_cached(
+                    "UPDATE issues SET total_count = total_count + ?2, last_seen = ?3,
+                         last_seen_minute = ?6, release = ?4, environment = ?5
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    k.id,
+                    n,
+                    seen,
+                    last.event.release,
+                    last.event.environment,
+                    minute(seen)
+                ])?
+            } else {
+                tx.prepare_cached(
+                    "UPDATE issues SET total_count = total_count + ?2, last_seen = ?3,
+                         release = ?4, environment = ?5
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    k.id,
+                    n,
+                    seen,
+                    last.event.release,
+                    last.event.environment
+                ])?
+            };
+            if updated != 1 {
+                // Cannot happen while the cache follows `data_version`; if it does, the flush
+                // fails, the cache is dropped and the retry looks the issue up afresh.
+                return Err(rusqlite::Error::StatementChangedRows(updated));
+            }
+            k.total += n;
+            k.last_seen = seen;
+            k
         }
         None => {
             // The writer's connection does not check foreign keys (see `store::tune_writer`).
             let project_exists = tx
                 .prepare_cached("SELECT 1 FROM projects WHERE id = ?1")?
-                .exists([&*first.project_id])?;
+                .exists([&**project])?;
             if !project_exists {
                 return Ok(None);
             }
             tx.prepare_cached(
                 "INSERT INTO issues (project_id, fingerprint, error_type, message, source,
-                     route_or_procedure, screen, total_count, first_seen, last_seen, release,
-                     environment, status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'unresolved')",
+                     route_or_procedure, screen, total_count, first_seen, last_seen,
+                     last_seen_minute, release, environment, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'unresolved')",
             )?
             .execute(params![
-                &*first.project_id,
+                &**project,
                 first.fingerprint,
                 e.error_type,
                 e.message,
@@ -403,33 +508,28 @@ pub fn write_group(
                 n,
                 first_seen,
                 last_seen,
+                minute(last_seen),
                 last.event.release,
                 last.event.environment,
             ])?;
-            UpsertedIssue {
+            KnownIssue {
                 id: tx.last_insert_rowid(),
                 total: n,
-                status: "unresolved".to_string(),
+                last_seen,
+                resolved: false,
                 resolved_in: None,
-                error_type: e.error_type.clone(),
-                source: e.source.clone(),
-                route: e.route_or_procedure.clone(),
-                screen: e.screen.clone(),
+                values: Arc::new(IssueValues {
+                    error_type: e.error_type.clone(),
+                    source: e.source.clone(),
+                    route: e.route_or_procedure.clone(),
+                    screen: e.screen.clone(),
+                }),
             }
         }
     };
-    let UpsertedIssue {
-        id: issue_id,
-        total,
-        status,
-        resolved_in,
-        error_type: i_type,
-        source: i_source,
-        route: i_route,
-        screen: i_screen,
-    } = row;
-    let is_new = total == n;
-    let previous_count = (total - n) as u64;
+    let issue_id = issue.id;
+    let is_new = issue.total == n;
+    let previous_count = (issue.total - n) as u64;
 
     let releases = tally(group, |a| a.event.release.as_str());
     for (rel, t) in &releases {
@@ -456,10 +556,9 @@ pub fn write_group(
         }
     }
     let mut regressed = false;
-    if status == "resolved" {
-        let project = &*first.project_id;
+    if issue.resolved {
         for (rel, _) in &releases {
-            if regresses(tx, project, resolved_in.as_deref(), rel)? {
+            if regresses(tx, project, issue.resolved_in.as_deref(), rel)? {
                 tx.prepare_cached(
                     "UPDATE issues SET status = 'unresolved', resolved_in_release = NULL WHERE id = ?1",
                 )?
@@ -469,23 +568,22 @@ pub fn write_group(
                      VALUES (?1, 'resolved', 'unresolved', 'system', 'regression', ?2, ?3)",
                 )?
                 .execute(params![issue_id, rel, last_seen])?;
+                issue.resolved = false;
+                issue.resolved_in = None;
                 regressed = true;
                 break;
             }
         }
     }
+    let issue_values = issue.values.clone();
+    cache.put(project, &first.fingerprint, issue);
 
     Ok(Some(GroupSummary {
         issue_id,
         is_new,
         regressed,
         previous_count,
-        issue_values: IssueValues {
-            error_type: i_type,
-            source: i_source,
-            route: i_route,
-            screen: i_screen,
-        },
+        issue_values,
     }))
 }
 

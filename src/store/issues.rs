@@ -35,9 +35,10 @@ impl Sort {
     }
 
     fn order_by(self) -> &'static str {
-        // `id` breaks ties so pages are stable.
+        // `id` breaks ties so pages are stable. The minute comes first so the recency indexes
+        // (keyed on it, see migration 0009) give the order; within a minute rows are sorted.
         match self {
-            Sort::LastSeen => "i.last_seen DESC, i.id DESC",
+            Sort::LastSeen => "i.last_seen_minute DESC, i.last_seen DESC, i.id DESC",
             Sort::FirstSeen => "i.first_seen DESC, i.id DESC",
             Sort::TotalCount => "i.total_count DESC, i.id DESC",
         }
@@ -287,7 +288,9 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
     // An issue belongs to a window when it was active in it.
     if let Some(since) = q.since {
         let v = arg(args, SqlValue::Integer(since));
-        parts.push(format!("i.last_seen >= {v}"));
+        let m = arg(args, SqlValue::Integer(super::ingest::minute(since)));
+        // The minute bound lets the recency indexes narrow the scan.
+        parts.push(format!("i.last_seen_minute >= {m} AND i.last_seen >= {v}"));
     }
     if let Some(until) = q.until {
         let v = arg(args, SqlValue::Integer(until));
@@ -332,7 +335,8 @@ pub fn find(
 ) -> Result<IssueRow, StoreError> {
     let lookup = |sql: &str, arg: &str| -> Result<Vec<IssueRow>, StoreError> {
         let mut st = conn.prepare_cached(&format!(
-            "SELECT {ISSUE_COLS} FROM issues i WHERE {sql} ORDER BY i.last_seen DESC LIMIT 20"
+            "SELECT {ISSUE_COLS} FROM issues i WHERE {sql}
+             ORDER BY i.last_seen_minute DESC, i.last_seen DESC LIMIT 20"
         ))?;
         let mut rows: Vec<IssueRow> = st
             .query_map([arg], issue_row)?

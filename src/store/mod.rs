@@ -68,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_users.sql"),
     include_str!("migrations/0007_hourly_by_hour.sql"),
     include_str!("migrations/0008_event_issues.sql"),
+    include_str!("migrations/0009_last_seen_minute.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.
@@ -417,5 +418,65 @@ mod tests {
             )
             .unwrap();
         assert_eq!(old_index, 0);
+    }
+
+    /// 0009 keys the recency indexes on the minute: existing issues get theirs, lists come in
+    /// the same order, and the list query walks the index instead of sorting every issue.
+    #[test]
+    fn issues_get_their_last_seen_minute() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        let mut conn = Connection::open(&path).unwrap();
+        configure(&conn).unwrap();
+        migrations().to_version(&mut conn, 8).unwrap();
+        conn.execute_batch(
+            "INSERT INTO issues (id, project_id, fingerprint, error_type, message, source,
+                 total_count, first_seen, last_seen) VALUES
+                 (1, 'default', 'a', 'E', 'm', 'api', 1, 0, 1800000001000),
+                 (2, 'default', 'b', 'E', 'm', 'api', 1, 0, 1800000059000),
+                 (3, 'default', 'c', 'E', 'm', 'api', 1, 0, 1800000061000),
+                 (4, 'default', 'd', 'E', 'm', 'api', 1, 0, 1799999999000);",
+        )
+        .unwrap();
+        drop(conn);
+        let conn = open(&path).unwrap();
+        let minutes: Vec<(i64, i64)> = conn
+            .prepare("SELECT id, last_seen_minute FROM issues ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            minutes,
+            vec![
+                (1, 30_000_000),
+                (2, 30_000_000),
+                (3, 30_000_001),
+                (4, 29_999_999)
+            ]
+        );
+        let q = issues::IssueQuery {
+            projects: Some(vec!["default".into()]),
+            ..Default::default()
+        };
+        let (rows, total) = issues::list(&conn, &q).unwrap();
+        assert_eq!(total, 4);
+        let order: Vec<&str> = rows.iter().map(|r| r.fingerprint.as_str()).collect();
+        assert_eq!(order, ["c", "b", "a", "d"]);
+        let plan: String = conn
+            .prepare(
+                "EXPLAIN QUERY PLAN SELECT id FROM issues i WHERE i.project_id IN ('default')
+                 ORDER BY i.last_seen_minute DESC, i.last_seen DESC, i.id DESC LIMIT 50",
+            )
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect::<Vec<_>>()
+            .join("; ");
+        assert!(plan.contains("USING INDEX issues_last_seen"), "{plan}");
+        // Only rows within one minute are sorted; the index gives the minutes in order.
+        assert!(plan.contains("LAST 2 TERMS OF ORDER BY"), "{plan}");
     }
 }
