@@ -1,6 +1,8 @@
 //! The HTTP server: shared state, `router(state) -> Router` (a pure function of state, so tests
 //! can serve it on `127.0.0.1:0`), and [`run`], which owns the background work and the shutdown
 //! order: stop accepting → finish in-flight requests → drain the queue → final flush.
+//! Connections are served by [`http1`]: plain ingest POSTs by a lean loop, everything else by
+//! hyper and the router.
 
 mod admin;
 mod alerts;
