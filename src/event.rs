@@ -255,27 +255,26 @@ pub fn parse_event(bytes: &[u8], caps: &IngestConfig) -> Result<Event, EventErro
     // which names the field in the error (and costs about a third more per event).
     let wire: WireEvent = match serde_json::from_slice(bytes) {
         Ok(w) => w,
-        Err(_) => return Err(wire_error::<WireEvent>(bytes)),
+        Err(e) => return Err(wire_error::<WireEvent>(bytes, e)),
     };
     validate(wire, caps)
 }
 
-/// The error of a body that does not parse as `T`, naming the field where it went wrong.
-fn wire_error<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> EventError {
+/// The error of a body that does not parse as `T` (`plain` is what the plain parser said):
+/// parsed again with path tracking, to name the field where it went wrong.
+fn wire_error<'a, T: Deserialize<'a>>(bytes: &'a [u8], plain: serde_json::Error) -> EventError {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => match e.inner().classify() {
-            serde_json::error::Category::Data => {
-                let path = e.path().to_string();
-                json_error(path, e.into_inner())
-            }
-            _ => EventError::Malformed(e.into_inner().to_string()),
-        },
-        Ok(_) => match de.end() {
-            Err(e) => EventError::Malformed(e.to_string()),
-            // Unreachable in practice: both parsers accept the same input.
-            Ok(()) => EventError::Malformed("the body could not be parsed".into()),
-        },
+    let e = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => e,
+        // Both parsers refuse the same input; this keeps the plain error if they ever differ.
+        Ok(_) => return EventError::Malformed(de.end().err().unwrap_or(plain).to_string()),
+    };
+    match e.inner().classify() {
+        serde_json::error::Category::Data => {
+            let path = e.path().to_string();
+            json_error(path, e.into_inner())
+        }
+        _ => EventError::Malformed(e.into_inner().to_string()),
     }
 }
 
@@ -421,7 +420,7 @@ pub(crate) struct WireBatch<'a> {
 pub fn parse_batch(bytes: &[u8], caps: &IngestConfig) -> Result<Vec<Event>, EventError> {
     let batch: WireBatch = match serde_json::from_slice(bytes) {
         Ok(b) => b,
-        Err(_) => return Err(wire_error::<WireBatch>(bytes)),
+        Err(e) => return Err(wire_error::<WireBatch>(bytes, e)),
     };
     if batch.events.is_empty() {
         return Err(EventError::Invalid {

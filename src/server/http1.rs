@@ -47,7 +47,7 @@ pub async fn serve(
     app: Router,
     state: AppState,
     shutdown: CancellationToken,
-) -> io::Result<()> {
+) {
     let conns = TaskTracker::new();
     loop {
         let (stream, peer) = tokio::select! {
@@ -77,7 +77,6 @@ pub async fn serve(
     drop(listener);
     conns.close();
     conns.wait().await;
-    Ok(())
 }
 
 fn is_connection_error(e: &io::Error) -> bool {
@@ -207,7 +206,8 @@ fn parse_head(buf: &[u8], st: &AppState, peer: SocketAddr) -> Parsed {
 
 /// Reads more bytes into `buf`. False at end of stream, on an error, or when `deadline` passed.
 async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>, deadline: Instant) -> bool {
-    if buf.capacity() - buf.len() < READ_CHUNK / 2 {
+    // Grow only when full: a body's exact reservation (below) is filled, not reallocated.
+    if buf.len() == buf.capacity() {
         buf.reserve(READ_CHUNK);
     }
     matches!(

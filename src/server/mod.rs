@@ -200,7 +200,7 @@ pub async fn run(
         tokio::time::sleep(grace).await;
     };
     tokio::select! {
-        r = server => r?,
+        () = server => {}
         () = deadline => tracing::warn!("in-flight requests did not finish within the shutdown timeout; closing them"),
     }
     tracing::info!("no longer accepting requests; writing what is queued");

@@ -444,35 +444,30 @@ pub fn write_group(
     let mut issue = match known {
         Some(mut k) => {
             let seen = k.last_seen.max(last_seen);
+            let args: [&dyn rusqlite::ToSql; 6] = [
+                &k.id,
+                &n,
+                &seen,
+                &last.event.release,
+                &last.event.environment,
+                &minute(seen),
+            ];
             // Naming `last_seen_minute` moves the issue in both recency indexes: only when the
             // minute changed.
             let updated = if minute(seen) != minute(k.last_seen) {
                 tx.prepare_cached(
                     "UPDATE issues SET total_count = total_count + ?2, last_seen = ?3,
-                         last_seen_minute = ?6, release = ?4, environment = ?5
+                         release = ?4, environment = ?5, last_seen_minute = ?6
                      WHERE id = ?1",
                 )?
-                .execute(params![
-                    k.id,
-                    n,
-                    seen,
-                    last.event.release,
-                    last.event.environment,
-                    minute(seen)
-                ])?
+                .execute(&args[..])?
             } else {
                 tx.prepare_cached(
                     "UPDATE issues SET total_count = total_count + ?2, last_seen = ?3,
                          release = ?4, environment = ?5
                      WHERE id = ?1",
                 )?
-                .execute(params![
-                    k.id,
-                    n,
-                    seen,
-                    last.event.release,
-                    last.event.environment
-                ])?
+                .execute(&args[..5])?
             };
             if updated != 1 {
                 // Cannot happen while the cache follows `data_version`; if it does, the flush

@@ -335,8 +335,7 @@ pub fn find(
 ) -> Result<IssueRow, StoreError> {
     let lookup = |sql: &str, arg: &str| -> Result<Vec<IssueRow>, StoreError> {
         let mut st = conn.prepare_cached(&format!(
-            "SELECT {ISSUE_COLS} FROM issues i WHERE {sql}
-             ORDER BY i.last_seen_minute DESC, i.last_seen DESC LIMIT 20"
+            "SELECT {ISSUE_COLS} FROM issues i WHERE {sql} ORDER BY i.last_seen DESC LIMIT 20"
         ))?;
         let mut rows: Vec<IssueRow> = st
             .query_map([arg], issue_row)?

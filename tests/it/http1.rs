@@ -205,18 +205,42 @@ fn other_routes_on_the_same_connection_are_served_by_the_router() {
     let s = TestServer::start();
     let mut c = Conn::open(&s);
     c.send(&ingest_request("/v1/ingest", &event("first"), ""));
-    assert_eq!(c.reply().unwrap().status, 200);
+    let lean = c.reply().unwrap();
+    assert_eq!(lean.status, 200);
     // The connection is handed to hyper here, with what was already read.
     c.send(b"GET /health HTTP/1.1\r\nHost: b\r\n\r\n");
     let h = c.reply().unwrap();
     assert_eq!(h.status, 200, "{h:?}");
     assert!(h.body.contains("\"db_ok\":true"), "{h:?}");
-    // Ingest still works on it, now through axum, with the same answer.
+    // Ingest still works on it, now through axum, with the same answer: status, headers (the
+    // date aside) and body.
     c.send(&ingest_request("/v1/ingest", &event("second"), ""));
     let r = c.reply().unwrap();
     assert_eq!(
         (r.status, r.body.as_str()),
         (200, r#"{"status":"accepted"}"#)
+    );
+    let headers = |head: &str| {
+        let mut lines: Vec<String> = head
+            .lines()
+            .skip(1)
+            .map(str::to_ascii_lowercase)
+            .filter(|l| !l.starts_with("date:"))
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(headers(&r.head), headers(&lean.head));
+    // Errors too: the same bad body through the router and through a fresh (lean) connection.
+    c.send(&ingest_request("/v1/ingest", "{\"nope\":1}", ""));
+    let routed = c.reply().unwrap();
+    let mut fresh = Conn::open(&s);
+    fresh.send(&ingest_request("/v1/ingest", "{\"nope\":1}", ""));
+    let direct = fresh.reply().unwrap();
+    assert_eq!(routed.status, 400, "{routed:?}");
+    assert_eq!(
+        (direct.status, headers(&direct.head), &direct.body),
+        (routed.status, headers(&routed.head), &routed.body)
     );
     // A wrong method on an ingest path is the router's 405.
     c.send(b"GET /v1/ingest HTTP/1.1\r\nHost: b\r\n\r\n");
