@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{bail, Context};
 use bloop::alert::{Channel, NewRule, RuleConfig, ThresholdScope};
 
-use crate::common::{self, print_json, Remote};
+use crate::common::{self, inert, print_json, Remote};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -177,8 +177,7 @@ fn describe(c: &RuleConfig) -> String {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let create = matches!(args.command, Cmd::Create(_));
-    let mut target = args.remote.target(config, create)?;
+    let mut target = args.remote.target(config)?;
     match args.command {
         Cmd::List { json } => {
             let rules = target.alerts()?;
@@ -227,8 +226,8 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                 out,
                 "created alert rule {} ({}): {}",
                 rule.id,
-                rule.name,
-                describe(&rule.config)
+                inert(&rule.name),
+                inert(&describe(&rule.config))
             )?;
         }
         Cmd::Enable { id, json } | Cmd::Disable { id, json } => {
@@ -249,7 +248,12 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             if json {
                 return print_json(out, &rule);
             }
-            writeln!(out, "deleted alert rule {} ({})", rule.id, rule.name)?;
+            writeln!(
+                out,
+                "deleted alert rule {} ({})",
+                rule.id,
+                inert(&rule.name)
+            )?;
         }
         Cmd::Test { id, json } => {
             let report = target.test_alert(id)?;

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use bloop::ops::Target;
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ContentArrangement};
 
 /// `--url` / `--token`: act on a remote server's API instead of the local database.
 #[derive(Debug, Clone, clap::Args)]
@@ -18,12 +18,13 @@ pub struct Remote {
 }
 
 impl Remote {
-    /// Where to act; `create` allows creating a missing local database (for commands that add).
-    pub fn target(&self, config: &bloop::Config, create: bool) -> anyhow::Result<Target> {
+    /// Where to act. A missing local database is an error naming the path: only `serve`
+    /// creates one, so a mistyped path never yields a fresh empty database.
+    pub fn target(&self, config: &bloop::Config) -> anyhow::Result<Target> {
         match (&self.url, &self.token) {
             (Some(url), Some(token)) => Ok(Target::remote(url, token)?),
             (Some(_), None) => anyhow::bail!("--url needs --token (or BLOOP_TOKEN)"),
-            (None, _) => Ok(Target::local(config, create)?),
+            (None, _) => Ok(Target::local(config)?),
         }
     }
 }
@@ -43,8 +44,25 @@ pub fn width() -> usize {
         .unwrap_or(120)
 }
 
+/// A terminal table whose every cell is made inert ([`bloop::term::line`]): cells hold event
+/// text, names and other strings someone else wrote.
+pub struct Table(comfy_table::Table);
+
+impl Table {
+    pub fn add_row(&mut self, cells: Vec<String>) -> &mut Self {
+        self.0.add_row(cells.iter().map(|c| bloop::term::line(c)));
+        self
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 pub fn table(headers: &[&str]) -> Table {
-    let mut t = Table::new();
+    let mut t = comfy_table::Table::new();
     let tty = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     t.load_preset(if tty {
         presets::UTF8_HORIZONTAL_ONLY
@@ -54,18 +72,17 @@ pub fn table(headers: &[&str]) -> Table {
     // Cells are cut to fit by the callers (see `truncate`); the table never wraps them.
     .set_content_arrangement(ContentArrangement::Disabled)
     .set_header(headers.iter().copied());
-    t
+    Table(t)
 }
 
-/// Cuts `s` to `max` characters on one line, marking the cut with `…`.
+/// The first line of `s` made inert and cut to `max` display columns, the cut marked `…`.
 pub fn truncate(s: &str, max: usize) -> String {
-    let one_line = s.lines().next().unwrap_or("");
-    if one_line.chars().count() <= max && !s.contains('\n') {
-        return one_line.to_string();
-    }
-    let mut t: String = one_line.chars().take(max.saturating_sub(1)).collect();
-    t.push('…');
-    t
+    bloop::term::first_line(s, max)
+}
+
+/// `s` made inert for one line of output (see [`bloop::term`]).
+pub fn inert(s: &str) -> String {
+    bloop::term::line(s)
 }
 
 pub fn ago(ms: i64) -> String {

@@ -20,7 +20,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
     let client = bloop::client::Client::new(&url)?;
     let answer = crate::runtime()?.block_on(client.get("/health"))?;
     if args.json {
-        writeln!(out, "{}", answer.body)?;
+        writeln!(out, "{}", answer.body)?; // serde_json: already escaped
     } else {
         let b = &answer.body;
         writeln!(

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use crate::common::{self, ago, print_json, Remote};
+use crate::common::{self, ago, inert, print_json, Remote};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -54,8 +54,7 @@ enum Cmd {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let create = matches!(args.command, Cmd::Create { .. });
-    let mut target = args.remote.target(config, create)?;
+    let mut target = args.remote.target(config)?;
     let now = bloop::store::now_ms();
     match args.command {
         Cmd::List {
@@ -94,7 +93,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             if json {
                 return print_json(out, &k);
             }
-            writeln!(out, "key {} for {}: {}", k.id, k.project_id, k.key)?;
+            writeln!(out, "key {} for {}: {}", k.id, inert(&k.project_id), k.key)?;
         }
         Cmd::Rotate {
             key_id,

@@ -194,10 +194,26 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn fail(e: anyhow::Error) -> ExitCode {
-    // One line: the chain joined, no backtrace.
-    let msg = format!("{e:#}").replace('\n', " ");
-    eprintln!("error: {msg}");
+    eprintln!("error: {}", one_line_error(&e));
     ExitCode::FAILURE
+}
+
+/// The error chain on one line, inert for the terminal (it can quote what a server or an event
+/// said), with no backtrace. A cause that its parent's message already ends with (a
+/// `thiserror` message that prints its source) is not repeated.
+fn one_line_error(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if msg.ends_with(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    bloop::term::line(&msg.replace('\n', " "))
 }
 
 /// A runtime for commands that talk HTTP or serve.
@@ -209,6 +225,22 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_error_chain_names_each_cause_once_and_inertly() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let e = anyhow::Error::new(bloop::store::StoreError::Open {
+            path: "/x/b.db".into(),
+            source: io,
+        })
+        .context("cannot open \x1b[2J");
+        assert_eq!(
+            super::one_line_error(&e),
+            "cannot open \\x1b[2J: database /x/b.db: No such file"
+        );
+        let e = anyhow::anyhow!("evil \x1b]0;t\x07\nmore");
+        assert_eq!(super::one_line_error(&e), "evil \\x1b]0;t\\x07 more");
+    }
+
     #[test]
     fn the_cli_definition_is_consistent() {
         use clap::CommandFactory;

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::bail;
 
-use crate::common::{self, ago, print_json, Remote};
+use crate::common::{self, ago, inert, print_json, Remote};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -56,8 +56,7 @@ enum Cmd {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let create = matches!(args.command, Cmd::Create { .. });
-    let mut target = args.remote.target(config, create)?;
+    let mut target = args.remote.target(config)?;
     match args.command {
         Cmd::List { json } => {
             let ps = target.projects()?;
@@ -95,12 +94,18 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             if json {
                 return print_json(out, &c);
             }
-            writeln!(out, "created project {} ({})", c.project.id, c.project.name)?;
+            writeln!(
+                out,
+                "created project {} ({})",
+                inert(&c.project.id),
+                inert(&c.project.name)
+            )?;
             writeln!(out, "ingest key (id {}): {}", c.key.id, c.key.key)?;
             writeln!(
                 out,
                 "try it: bloop send --key {} --message \"hello from {}\"",
-                c.key.key, c.project.id
+                c.key.key,
+                inert(&c.project.id)
             )?;
         }
         Cmd::Show { slug, json } => {
@@ -108,7 +113,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             if json {
                 return print_json(out, &p);
             }
-            writeln!(out, "{} ({})", p.id, p.name)?;
+            writeln!(out, "{} ({})", inert(&p.id), inert(&p.name))?;
             writeln!(
                 out,
                 "issues {}  events {}  usable keys {}",
@@ -131,7 +136,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             if json {
                 return print_json(out, &p);
             }
-            writeln!(out, "renamed {} to {}", p.id, p.name)?;
+            writeln!(out, "renamed {} to {}", inert(&p.id), inert(&p.name))?;
         }
         Cmd::Delete { slug, yes, json } => {
             if !yes {

@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut target = args.remote.target(config, false)?;
+    let mut target = args.remote.target(config)?;
     let bar = (std::io::IsTerminal::is_terminal(&std::io::stderr()) && !args.dry_run).then(|| {
         let b = indicatif::ProgressBar::new_spinner();
         b.set_message("pruning raw events");

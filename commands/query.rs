@@ -6,7 +6,7 @@ use std::io::Write;
 use bloop::search::Status;
 use bloop::store::issues::IssueRow;
 
-use crate::common::{self, ago, print_json, truncate, Remote};
+use crate::common::{self, ago, inert, print_json, truncate, Remote};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -101,7 +101,7 @@ struct StatusArgs {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut target = args.remote.target(config, false)?;
+    let mut target = args.remote.target(config)?;
     match args.command {
         Cmd::Errors(a) => {
             let mut params: Vec<(String, String)> = Vec::new();
@@ -139,30 +139,30 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             }
             let trend = target.error_trend(&d.issue.fingerprint, Some(&d.issue.project_id), 24)?;
             let i = &d.issue;
-            writeln!(out, "{}: {}", i.error_type, i.message)?;
+            writeln!(out, "{}: {}", inert(&i.error_type), inert(&i.message))?;
             writeln!(
                 out,
                 "fingerprint {}  project {}  status {}{}",
-                i.fingerprint,
-                i.project_id,
+                inert(&i.fingerprint),
+                inert(&i.project_id),
                 i.status,
                 i.resolved_in_release
                     .as_deref()
-                    .map(|r| format!(" (in {r})"))
+                    .map(|r| format!(" (in {})", inert(r)))
                     .unwrap_or_default()
             )?;
             writeln!(
                 out,
                 "source {}  route {}  events {}  first seen {}  last seen {}  last release {}",
-                i.source,
-                i.route_or_procedure.as_deref().unwrap_or("-"),
+                inert(&i.source),
+                inert(i.route_or_procedure.as_deref().unwrap_or("-")),
                 i.total_count,
                 ago(i.first_seen),
                 ago(i.last_seen),
                 if i.release.is_empty() {
-                    "-"
+                    "-".to_string()
                 } else {
-                    &i.release
+                    inert(&i.release)
                 }
             )?;
             let counts: Vec<i64> = trend.iter().map(|h| h.count).collect();
@@ -185,7 +185,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                     writeln!(
                         out,
                         "  {}",
-                        truncate(line, common::width().saturating_sub(2))
+                        bloop::term::fit(line, common::width().saturating_sub(2))
                     )?;
                 }
             }
@@ -292,9 +292,9 @@ fn set_status(
     writeln!(
         out,
         "{} {} ({}: {})",
-        row.fingerprint,
+        inert(&row.fingerprint),
         row.status,
-        row.error_type,
+        inert(&row.error_type),
         truncate(&row.message, 80)
     )?;
     Ok(())

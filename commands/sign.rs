@@ -30,6 +30,6 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
     let key = args
         .key
         .unwrap_or_else(|| config.auth.hmac_secret.expose().to_string());
-    writeln!(out, "{}", bloop::server::keys::sign(key.as_bytes(), &bytes))?;
+    writeln!(out, "{}", bloop::signing::sign(key.as_bytes(), &bytes))?;
     Ok(())
 }

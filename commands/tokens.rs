@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use crate::common::{self, ago, print_json, Remote};
+use crate::common::{self, ago, inert, print_json, Remote};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -48,8 +48,7 @@ enum Cmd {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let create = matches!(args.command, Cmd::Create { .. });
-    let mut target = args.remote.target(config, create)?;
+    let mut target = args.remote.target(config)?;
     match args.command {
         Cmd::List { json } => {
             let ts = target.tokens()?;
@@ -120,7 +119,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             if json {
                 return print_json(out, &tk);
             }
-            writeln!(out, "revoked token {} ({})", tk.id, tk.name)?;
+            writeln!(out, "revoked token {} ({})", tk.id, inert(&tk.name))?;
         }
     }
     Ok(())

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use bloop::store::users::Role;
 
-use crate::common::{self, ago, print_json, Remote};
+use crate::common::{self, ago, inert, print_json, Remote};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -60,8 +60,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let create = matches!(args.command, Cmd::Invite { .. });
-    let mut target = args.remote.target(config, create)?;
+    let mut target = args.remote.target(config)?;
     match args.command {
         Cmd::List { json } => {
             let us = target.users()?;
@@ -105,14 +104,14 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             if json {
                 return print_json(out, &u);
             }
-            writeln!(out, "{} is now {}", u.name, u.role)?;
+            writeln!(out, "{} is now {}", inert(&u.name), u.role)?;
         }
         Cmd::Remove { user, json } => {
             let u = target.remove_user(&user)?;
             if json {
                 return print_json(out, &u);
             }
-            writeln!(out, "removed {} ({})", u.name, u.role)?;
+            writeln!(out, "removed {} ({})", inert(&u.name), u.role)?;
         }
     }
     Ok(())

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use crate::server::keys::sign;
+use crate::signing::sign;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {

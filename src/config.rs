@@ -79,6 +79,36 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// Seconds `serve` waits for in-flight requests and the final flush on shutdown.
     pub shutdown_timeout_secs: u64,
+    /// Seconds a connection may stay open with no request on it.
+    pub keep_alive_secs: u64,
+    /// Most connections open at once; unset = derived from the open-files limit
+    /// ([`ServerConfig::connection_cap`]).
+    pub max_connections: Option<usize>,
+}
+
+impl ServerConfig {
+    /// The connection cap in force: `max_connections`, or the process's open-files limit less
+    /// room for the database, the listener and outgoing alerts (at least 16).
+    pub fn connection_cap(&self) -> usize {
+        self.max_connections.unwrap_or_else(|| {
+            open_files_limit()
+                .unwrap_or(1024)
+                .saturating_sub(64)
+                .max(16)
+        })
+    }
+}
+
+/// The soft limit on open files (`ulimit -n`), read from `/proc/self/limits` (Linux; `None`
+/// elsewhere or when unlimited).
+pub fn open_files_limit() -> Option<usize> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 impl Default for ServerConfig {
@@ -90,6 +120,8 @@ impl Default for ServerConfig {
             public_url: String::new(),
             request_timeout_secs: 10,
             shutdown_timeout_secs: 25,
+            keep_alive_secs: 75,
+            max_connections: None,
         }
     }
 }
@@ -121,6 +153,8 @@ pub struct IngestConfig {
     pub channel_capacity: usize,
     /// When the queue is full, how long a request waits for room before its events are dropped.
     pub enqueue_wait_ms: u64,
+    /// Deepest nesting of arrays and objects accepted in `metadata` (the object itself is 1).
+    pub max_metadata_depth: usize,
 }
 
 impl Default for IngestConfig {
@@ -133,6 +167,7 @@ impl Default for IngestConfig {
             max_batch_size: 50,
             channel_capacity: 8192,
             enqueue_wait_ms: 250,
+            max_metadata_depth: 32,
         }
     }
 }
@@ -464,6 +499,17 @@ impl Config {
         }
         if self.server.request_timeout_secs == 0 {
             return bad("server.request_timeout_secs", "must be at least 1");
+        }
+        if self.server.keep_alive_secs == 0 {
+            return bad("server.keep_alive_secs", "must be at least 1");
+        }
+        if self.server.max_connections == Some(0) {
+            return bad("server.max_connections", "must be at least 1");
+        }
+        // serde_json refuses input nested deeper than 128 levels, so a deeper cap would accept
+        // events that could never be read back.
+        if !(1..=100).contains(&i.max_metadata_depth) {
+            return bad("ingest.max_metadata_depth", "must be between 1 and 100");
         }
         if self.auth.hmac_secret.is_empty() {
             return bad("auth.hmac_secret", "must not be empty");

@@ -38,20 +38,37 @@ pub enum EventError {
         size: usize,
         limit: usize,
     },
+    #[error("field `{field}` holds {count} items, over the limit of {limit}")]
+    TooMany {
+        field: String,
+        count: usize,
+        limit: usize,
+    },
+    #[error("field `{field}` is nested {depth} levels deep, over the limit of {limit}")]
+    TooDeep {
+        field: String,
+        depth: usize,
+        limit: usize,
+    },
 }
 
 impl EventError {
     pub fn field(&self) -> Option<&str> {
         match self {
             EventError::Malformed(_) => None,
-            EventError::Invalid { field, .. } | EventError::TooLarge { field, .. } => Some(field),
+            EventError::Invalid { field, .. }
+            | EventError::TooLarge { field, .. }
+            | EventError::TooMany { field, .. }
+            | EventError::TooDeep { field, .. } => Some(field),
             EventError::Missing(f) => Some(f),
         }
     }
 
     pub fn limit(&self) -> Option<usize> {
         match self {
-            EventError::TooLarge { limit, .. } => Some(*limit),
+            EventError::TooLarge { limit, .. }
+            | EventError::TooMany { limit, .. }
+            | EventError::TooDeep { limit, .. } => Some(*limit),
             _ => None,
         }
     }
@@ -78,6 +95,24 @@ impl EventError {
             EventError::TooLarge { field, size, limit } => EventError::TooLarge {
                 field: prefix(field),
                 size,
+                limit,
+            },
+            EventError::TooMany {
+                field,
+                count,
+                limit,
+            } => EventError::TooMany {
+                field: prefix(field),
+                count,
+                limit,
+            },
+            EventError::TooDeep {
+                field,
+                depth,
+                limit,
+            } => EventError::TooDeep {
+                field: prefix(field),
+                depth,
                 limit,
             },
         }
@@ -225,6 +260,9 @@ impl Event {
 /// Epoch value below this is seconds; at or above it, milliseconds.
 const SECONDS_CUTOFF: f64 = 1e11;
 
+/// The latest event time accepted, in epoch ms (the year 5138).
+pub const MAX_TIMESTAMP_MS: i64 = 100_000_000_000_000;
+
 /// Normalises a client timestamp to epoch milliseconds.
 pub fn normalize_timestamp(v: f64) -> Option<i64> {
     if !v.is_finite() || v < 0.0 {
@@ -232,18 +270,50 @@ pub fn normalize_timestamp(v: f64) -> Option<i64> {
     }
     let ms = if v < SECONDS_CUTOFF { v * 1000.0 } else { v };
     // Far-future values (beyond year ~5000) are nonsense, not a reason to overflow.
-    if ms > 1e14 {
+    if ms > MAX_TIMESTAMP_MS as f64 {
         return None;
     }
     Some(ms.round() as i64)
+}
+
+/// The deepest nesting of objects and arrays in valid JSON `text` (a flat object is 1): one
+/// pass over the bytes, skipping strings.
+pub fn json_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in text.as_bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// Parses one event from its JSON bytes and validates it.
 pub fn parse_event(bytes: &[u8], caps: &IngestConfig) -> Result<Event, EventError> {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {}
+        // Valid JSON of another kind is named as such; anything else is malformed (below).
         Some(b'[') | Some(b'"') | Some(b'0'..=b'9') | Some(b'-') | Some(b't') | Some(b'f')
-        | Some(b'n') => {
+        | Some(b'n')
+            if serde_json::from_slice::<de::IgnoredAny>(bytes).is_ok() =>
+        {
             return Err(EventError::Invalid {
                 field: "body".into(),
                 message: "must be a JSON object holding one event".into(),
@@ -339,7 +409,13 @@ fn validate(w: WireEvent<'_>, caps: &IngestConfig) -> Result<Event, EventError> 
         .ok_or_else(|| EventError::Missing("timestamp".into()))?;
     let timestamp = normalize_timestamp(raw_ts.0).ok_or_else(|| EventError::Invalid {
         field: "timestamp".into(),
-        message: "must be a non-negative epoch time in seconds or milliseconds".into(),
+        message: if raw_ts.0 < 0.0 || raw_ts.0.is_nan() {
+            "must be a non-negative epoch time in seconds or milliseconds".into()
+        } else {
+            format!(
+                "must be an epoch time in seconds or milliseconds, at most {MAX_TIMESTAMP_MS} (ms, the year 5138)"
+            )
+        },
     })?;
     let error_type = required("error_type", w.error_type)?;
     check_len("error_type", &error_type, MAX_ERROR_TYPE_BYTES)?;
@@ -372,6 +448,14 @@ fn validate(w: WireEvent<'_>, caps: &IngestConfig) -> Result<Event, EventError> 
                     });
                 }
                 check_len("metadata", text, caps.max_metadata_bytes)?;
+                let depth = json_depth(text);
+                if depth > caps.max_metadata_depth {
+                    return Err(EventError::TooDeep {
+                        field: "metadata".into(),
+                        depth,
+                        limit: caps.max_metadata_depth,
+                    });
+                }
                 Some(text.to_string())
             }
         }
@@ -429,9 +513,9 @@ pub fn parse_batch(bytes: &[u8], caps: &IngestConfig) -> Result<Vec<Event>, Even
         });
     }
     if batch.events.len() > caps.max_batch_size {
-        return Err(EventError::TooLarge {
+        return Err(EventError::TooMany {
             field: "events".into(),
-            size: batch.events.len(),
+            count: batch.events.len(),
             limit: caps.max_batch_size,
         });
     }

@@ -25,7 +25,9 @@ pub mod release;
 pub mod retention;
 pub mod search;
 pub mod server;
+pub mod signing;
 pub mod store;
+pub mod term;
 pub mod timefmt;
 
 pub use config::Config;

@@ -145,24 +145,13 @@ pub enum Target {
     Remote(Api),
 }
 
-/// A created project with its first ingest key.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-pub struct CreatedProject {
-    #[serde(flatten)]
-    pub project: Project,
-    pub key: KeyRow,
-}
+pub use crate::store::projects::CreatedProject;
 
 impl Target {
-    /// The local database named by `config`. With `create`, a missing file is created (commands
-    /// that add something); without, a missing file is an error (commands that read or change).
-    pub fn local(config: &Config, create: bool) -> Result<Self, OpsError> {
-        let path = &config.database.path;
-        let conn = if create {
-            store::open(path)?
-        } else {
-            store::open_existing_migrated(path)?
-        };
+    /// The local database named by `config`; a missing file is an error naming the path (only
+    /// `serve` creates the database).
+    pub fn local(config: &Config) -> Result<Self, OpsError> {
+        let conn = store::open_existing_migrated(&config.database.path)?;
         Ok(Target::Local {
             conn,
             config: Box::new(config.clone()),
@@ -315,16 +304,7 @@ impl Target {
         slug: Option<&str>,
     ) -> Result<CreatedProject, OpsError> {
         match self {
-            Target::Local { conn, .. } => {
-                let tx = conn.transaction().map_err(StoreError::from)?;
-                let project = projects::create(&tx, name, slug)?;
-                let key = keys::create(&tx, &project.id, "default")?;
-                tx.commit().map_err(StoreError::from)?;
-                Ok(CreatedProject {
-                    project: projects::get(conn, &key.project_id)?,
-                    key,
-                })
-            }
+            Target::Local { conn, .. } => Ok(projects::create_with_key(conn, name, slug)?),
             Target::Remote(api) => api.post("/v1/projects", json!({"name": name, "slug": slug})),
         }
     }

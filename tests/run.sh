@@ -22,6 +22,8 @@ apt_install() {
 
 # openssl: the sign test compares `bloop sign` with `openssl dgst -hmac`.
 have openssl || apt_install openssl
+# sqlite3: the stock shell is run on the live database while serve writes (lock safety).
+have sqlite3 || apt_install sqlite3
 # python3 + aiosmtpd: a real SMTP server receives the alert emails.
 have python3 || apt_install python3
 if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then

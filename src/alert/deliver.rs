@@ -287,7 +287,7 @@ impl Sender {
             req = req
                 .header(
                     "x-bloop-signature",
-                    crate::server::keys::sign(key.as_bytes(), &bytes),
+                    crate::signing::sign(key.as_bytes(), &bytes),
                 )
                 .header("x-bloop-event", body["event"].as_str().unwrap_or("alert"));
         }

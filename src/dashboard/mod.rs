@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -60,11 +60,6 @@ impl FilterCache {
 
 const CSS: &str = include_str!("assets/app.css");
 const JS: &str = include_str!("assets/app.js");
-
-/// The policy every response carries: no inline script or style, nothing from elsewhere, never
-/// framed.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-     connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -111,19 +106,6 @@ fn asset_version() -> &'static str {
             xxhash_rust::xxh3::xxh3_64(format!("{CSS}{JS}").as_bytes()) as u32
         )
     })
-}
-
-/// Security headers on every response (API and pages alike).
-pub async fn security_headers(mut resp: Response) -> Response {
-    let h = resp.headers_mut();
-    h.insert("content-security-policy", HeaderValue::from_static(CSP));
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    resp
 }
 
 /// A signed-in dashboard user; pages that take it send everyone else to the sign-in page.

@@ -162,18 +162,38 @@ impl Pipeline {
 /// The writer thread; [`Writer::shutdown`] drains, flushes and joins it.
 pub struct Writer {
     tx: mpsc::Sender<Msg>,
-    handle: Option<JoinHandle<()>>,
+    handle: Option<JoinHandle<Result<(), String>>>,
+    failed: tokio_util::sync::CancellationToken,
 }
 
 impl Writer {
+    /// Cancelled when the writer thread died (a panic): the server must stop, since nothing
+    /// it accepts from then on can be written.
+    pub fn failed(&self) -> tokio_util::sync::CancellationToken {
+        self.failed.clone()
+    }
+
     /// Asks the writer to stop taking events, write everything queued and exit; waits for it.
-    pub async fn shutdown(mut self) {
+    /// An error says the writer died instead (its panic message), already logged.
+    pub async fn shutdown(mut self) -> Result<(), String> {
         // `send` waits for room, so the marker lands behind every event already queued.
         let _ = self.tx.send(Msg::Shutdown).await;
-        if let Some(h) = self.handle.take() {
-            let _ = tokio::task::spawn_blocking(move || h.join()).await;
+        match self.handle.take() {
+            Some(h) => match tokio::task::spawn_blocking(move || h.join()).await {
+                Ok(Ok(r)) => r,
+                _ => Err("the writer thread could not be joined".into()),
+            },
+            None => Ok(()),
         }
     }
+}
+
+/// A panic's message, when it has one.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
 }
 
 /// Where the writer sends a summary of each committed flush (new issues, regressions, counts),
@@ -204,9 +224,23 @@ pub fn start(
         cache: Default::default(),
         last_housekeeping: std::time::Instant::now(),
     };
+    let failed = tokio_util::sync::CancellationToken::new();
+    let on_failure = failed.clone();
     let handle = std::thread::Builder::new()
         .name("bloop-writer".into())
-        .spawn(move || worker.run())
+        .spawn(move || {
+            // The connection and queue are not touched after a panic: the thread ends here.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| worker.run()));
+            r.map_err(|p| {
+                let msg = panic_message(p.as_ref());
+                tracing::error!(
+                    panic = %msg,
+                    "the ingest writer died; events queued and in its last batch are lost; stopping"
+                );
+                on_failure.cancel();
+                msg
+            })
+        })
         .expect("spawning the writer thread (only fails when the OS is out of threads)");
     (
         Pipeline {
@@ -217,6 +251,7 @@ pub fn start(
         Writer {
             tx,
             handle: Some(handle),
+            failed,
         },
     )
 }

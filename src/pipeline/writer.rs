@@ -151,6 +151,14 @@ impl WriterLoop {
 
     /// Writes `batch` and clears it, retrying with backoff until it is committed.
     fn flush(&mut self, batch: &mut Vec<Arc<Accepted>>) {
+        // Fault injection for the test that proves a dead writer stops the server with a
+        // non-zero exit: debug builds only, never in a release binary.
+        #[cfg(debug_assertions)]
+        if let Some(m) = std::env::var_os("BLOOP_FAULT_WRITER_PANIC") {
+            if batch.iter().any(|a| m == a.event.message.as_str()) {
+                panic!("injected fault: BLOOP_FAULT_WRITER_PANIC");
+            }
+        }
         let mut attempt = 0;
         let report = self
             .reports
@@ -440,7 +448,7 @@ mod tests {
         assert_eq!(report.changes.len(), 1);
         assert_eq!(report.changes[0].fingerprint, "heard");
         assert!(report.changes[0].is_new);
-        rt.block_on(writer.shutdown());
+        rt.block_on(writer.shutdown()).unwrap();
     }
 
     /// An issue's events come newest first with paging, whether the writer has filed them under

@@ -14,7 +14,6 @@ use super::auth::Caller;
 use super::error::{json_body, json_body_or_default, ApiError};
 use super::query::Params;
 use super::AppState;
-use crate::ops::CreatedProject;
 use crate::store::keys::{self, KeyRow};
 use crate::store::projects::{self, Project};
 use crate::store::tokens::{self, CreatedToken, Scope, Token};
@@ -62,7 +61,7 @@ async fn create_project(
     State(st): State<AppState>,
     caller: Caller,
     body: axum::body::Bytes,
-) -> Result<(StatusCode, Json<CreatedProject>), ApiError> {
+) -> Result<(StatusCode, Json<projects::CreatedProject>), ApiError> {
     caller.require(Scope::ProjectsWrite)?;
     if caller.pinned().is_some() {
         return Err(ApiError::new(
@@ -73,14 +72,7 @@ async fn create_project(
     }
     let req: NewProject = json_body(&body)?;
     let created = store::with_conn(&st.pool, move |c| {
-        let tx = c.transaction()?;
-        let project = projects::create(&tx, &req.name, req.slug.as_deref())?;
-        let key = keys::create(&tx, &project.id, "default")?;
-        tx.commit()?;
-        Ok(CreatedProject {
-            project: projects::get(c, &key.project_id)?,
-            key,
-        })
+        projects::create_with_key(c, &req.name, req.slug.as_deref())
     })
     .await?;
     Ok((StatusCode::CREATED, Json(created)))

@@ -104,7 +104,8 @@ impl From<EventError> for ApiError {
             EventError::Malformed(_) => "malformed_json",
             EventError::Missing(_) => "missing_field",
             EventError::Invalid { .. } => "invalid_field",
-            EventError::TooLarge { .. } => "too_large",
+            EventError::TooLarge { .. } | EventError::TooMany { .. } => "too_large",
+            EventError::TooDeep { .. } => "too_deep",
         };
         let mut err = ApiError::bad_request(code, e.to_string());
         if let Some(f) = e.field() {

@@ -52,6 +52,7 @@ async fn health(State(st): State<AppState>) -> (StatusCode, Json<Value>) {
         "events_written": stats.written.load(Ordering::Relaxed),
         "last_flush_age_ms": (last_flush > 0).then(|| now_ms() - last_flush),
         "uptime_secs": st.started.elapsed().as_secs(),
+        "connections": st.connections.stats(),
     });
     let code = if db_ok {
         StatusCode::OK

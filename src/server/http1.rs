@@ -13,10 +13,19 @@
 //! request it does not take (another route or method, HTTP/1.0, a chunked body, a head it cannot
 //! parse) is handed with everything read so far to hyper and the router, which serve the rest of
 //! that connection: off the hot path, behaviour is axum's.
+//!
+//! Every read is bounded: a request head must arrive within `server.request_timeout_secs` of
+//! its first byte (hyper's `header_read_timeout` after a hand-off), a connection with no request
+//! on it is closed after `server.keep_alive_secs`, and at most `server.max_connections` are open
+//! at once ([`Connections`]): past that, a new connection closes the longest-idle one, or is
+//! closed at once when none is idle, so a crowd of idle sockets cannot lock out `/health`.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write as _};
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -39,6 +48,113 @@ const MAX_HEAD_BYTES: usize = 16 * 1024;
 const READ_CHUNK: usize = 8 * 1024;
 /// A connection's buffer grown past this (a large batch) is given back once it is empty.
 const KEEP_BUFFER: usize = 64 * 1024;
+/// A connection quiet for longer than this between requests is listed as idle (one a new
+/// connection may close at the cap). A busy keep-alive connection sends its next request
+/// sooner, so the hot path never touches the list.
+const IDLE_AFTER: Duration = Duration::from_millis(50);
+
+/// The open connections: how many, the cap, and the idle ones (waiting for a request) that a
+/// new connection may close when the cap is reached.
+pub struct Connections {
+    cap: usize,
+    open: AtomicUsize,
+    refused: AtomicU64,
+    idle_closed: AtomicU64,
+    next_idle: AtomicU64,
+    /// Idle connections by when they became idle (oldest first), each with its close signal.
+    idle: Mutex<BTreeMap<u64, CancellationToken>>,
+}
+
+/// Counts of [`Connections`], for `/health`.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct ConnectionStats {
+    pub open: usize,
+    pub max: usize,
+    /// New connections closed at once because every slot was busy.
+    pub refused: u64,
+    /// Idle connections closed to make room for a new one.
+    pub idle_closed: u64,
+}
+
+/// A connection's place in [`Connections`]; freed when dropped.
+pub struct Slot(Arc<Connections>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Connections {
+    pub fn new(cap: usize) -> Arc<Self> {
+        Arc::new(Self {
+            cap: cap.max(1),
+            open: AtomicUsize::new(0),
+            refused: AtomicU64::new(0),
+            idle_closed: AtomicU64::new(0),
+            next_idle: AtomicU64::new(0),
+            idle: Mutex::new(BTreeMap::new()),
+        })
+    }
+
+    pub fn stats(&self) -> ConnectionStats {
+        ConnectionStats {
+            open: self.open.load(Ordering::Acquire),
+            max: self.cap,
+            refused: self.refused.load(Ordering::Relaxed),
+            idle_closed: self.idle_closed.load(Ordering::Relaxed),
+        }
+    }
+
+    fn idle_list(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, CancellationToken>> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A slot for a new connection: a free one, or the longest-idle connection's (told to
+    /// close; it leaves within a moment, so the count may pass the cap by the connections
+    /// closing). `None` when every slot is busy: the caller closes the new connection.
+    pub fn admit(self: &Arc<Self>) -> Option<Slot> {
+        let open = self.open.fetch_add(1, Ordering::AcqRel);
+        if open < self.cap {
+            return Some(Slot(self.clone()));
+        }
+        let oldest = self.idle_list().pop_first();
+        match oldest {
+            Some((_, close)) => {
+                close.cancel();
+                self.idle_closed.fetch_add(1, Ordering::Relaxed);
+                Some(Slot(self.clone()))
+            }
+            None => {
+                self.open.fetch_sub(1, Ordering::AcqRel);
+                self.refused.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Lists a connection as idle until the guard is dropped; `close` is cancelled if a new
+    /// connection needs its slot.
+    fn idle(self: &Arc<Self>, close: CancellationToken) -> IdleGuard {
+        let id = self.next_idle.fetch_add(1, Ordering::Relaxed);
+        self.idle_list().insert(id, close);
+        IdleGuard {
+            conns: self.clone(),
+            id,
+        }
+    }
+}
+
+struct IdleGuard {
+    conns: Arc<Connections>,
+    id: u64,
+}
+
+impl Drop for IdleGuard {
+    fn drop(&mut self) {
+        self.conns.idle_list().remove(&self.id);
+    }
+}
 
 /// Accepts connections until `shutdown` is cancelled, then waits for the open ones to finish
 /// their request in flight and close.
@@ -64,19 +180,44 @@ pub async fn serve(
                 }
             },
         };
+        let Some(slot) = state.connections.admit() else {
+            // Every slot is busy with a request: closing at once is the cheapest answer.
+            drop(stream);
+            warn_refused(&state.connections);
+            continue;
+        };
         // One write per response: nothing for Nagle's algorithm to gather.
         let _ = stream.set_nodelay(true);
-        conns.spawn(connection(
-            stream,
-            peer,
-            app.clone(),
-            state.clone(),
-            shutdown.clone(),
-        ));
+        let conn = connection(stream, peer, app.clone(), state.clone(), shutdown.clone());
+        conns.spawn(async move {
+            conn.await;
+            drop(slot);
+        });
     }
     drop(listener);
     conns.close();
     conns.wait().await;
+}
+
+/// Logs refused connections at most once a second.
+fn warn_refused(conns: &Connections) {
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = crate::store::now_ms() as u64;
+    let last = LAST.load(Ordering::Relaxed);
+    if now.saturating_sub(last) >= 1000
+        && LAST
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        let s = conns.stats();
+        tracing::warn!(
+            open = s.open,
+            max = s.max,
+            refused = s.refused,
+            "connection cap reached with no idle connection to close: closing new connections \
+             (server.max_connections)"
+        );
+    }
 }
 
 fn is_connection_error(e: &io::Error) -> bool {
@@ -235,13 +376,7 @@ async fn connection(
             if buf.capacity() > KEEP_BUFFER {
                 buf = Vec::with_capacity(READ_CHUNK);
             }
-            // Idle between requests: wait for the next one, or for shutdown. No deadline here,
-            // as with hyper: a keep-alive connection may stay open while quiet.
-            let got = tokio::select! {
-                r = stream.read_buf(&mut buf) => matches!(r, Ok(n) if n > 0),
-                () = shutdown.cancelled() => false,
-            };
-            if !got {
+            if !wait_for_request(&mut stream, &mut buf, &st, &shutdown).await {
                 return;
             }
             started = Instant::now();
@@ -297,7 +432,35 @@ async fn connection(
         buf.drain(..end);
         started = Instant::now();
     }
-    handoff(stream, buf, peer, app, shutdown).await;
+    handoff(stream, buf, peer, app, &st, shutdown).await;
+}
+
+/// Between requests: waits up to `server.keep_alive_secs` for the next request's first bytes,
+/// listed as idle after [`IDLE_AFTER`] (so a new connection may close this one at the cap).
+/// False when the connection should close: end of stream, error, time up, shutdown, or evicted.
+async fn wait_for_request(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    st: &AppState,
+    shutdown: &CancellationToken,
+) -> bool {
+    let keep_alive = Duration::from_secs(st.config.server.keep_alive_secs);
+    let got = |r: io::Result<usize>| matches!(r, Ok(n) if n > 0);
+    // `read_buf` is cancel safe: a read that loses a race has consumed nothing.
+    tokio::select! {
+        r = stream.read_buf(buf) => return got(r),
+        () = shutdown.cancelled() => return false,
+        () = tokio::time::sleep(IDLE_AFTER.min(keep_alive)) => {}
+    }
+    let close = CancellationToken::new();
+    let _idle = st.connections.idle(close.clone());
+    tokio::select! {
+        r = tokio::time::timeout(keep_alive.saturating_sub(IDLE_AFTER), stream.read_buf(buf)) => {
+            matches!(r, Ok(Ok(n)) if n > 0)
+        }
+        () = shutdown.cancelled() => false,
+        () = close.cancelled() => false,
+    }
 }
 
 /// Writes one response with the headers the axum route sends (its CORS layer's included).
@@ -313,9 +476,10 @@ async fn respond(
         out,
         "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\n\
          vary: origin, access-control-request-method, access-control-request-headers\r\n\
-         access-control-allow-origin: *\r\ncontent-length: {}\r\ndate: ",
+         access-control-allow-origin: *\r\n{}content-length: {}\r\ndate: ",
         status.as_u16(),
         status.canonical_reason().unwrap_or(""),
+        super::headers::LEAN_BLOCK,
         body.len()
     );
     http_date(out);
@@ -352,6 +516,7 @@ async fn handoff(
     read: Vec<u8>,
     peer: SocketAddr,
     app: Router,
+    st: &AppState,
     shutdown: CancellationToken,
 ) {
     let io = hyper_util::rt::TokioIo::new(Replay {
@@ -364,7 +529,15 @@ async fn handoff(
             req.extensions_mut().insert(ConnectInfo(peer));
             tower::ServiceExt::oneshot(app.clone(), req)
         });
-    let conn = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
+    // hyper's head deadline also runs while it waits for the next request on a kept-alive
+    // connection, so it bounds idle time there too.
+    let head_deadline = st
+        .request_timeout
+        .min(Duration::from_secs(st.config.server.keep_alive_secs));
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(head_deadline)
+        .serve_connection(io, service);
     tokio::pin!(conn);
     let result = tokio::select! {
         r = conn.as_mut() => r,

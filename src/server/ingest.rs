@@ -157,7 +157,8 @@ pub async fn handle(
     let caps = &st.config.ingest;
     let project = st
         .keys
-        .authenticate(req.body, req.signature, req.project_key, now_ms())
+        .authenticate_or_reload(&st.pool, req.body, req.signature, req.project_key)
+        .await
         .map_err(|e| ApiError::unauthorized(e.code(), e.to_string()))?;
     let allowed = st.limiter.allow(req.client_ip);
     // Validate before looking at the rate: bad input is refused either way.

@@ -3,18 +3,20 @@
 //! (→ `default` project) and then each active project key.
 //!
 //! Keys are held in a snapshot with pre-keyed HMAC states, refreshed from the database every
-//! second so that keys created or revoked by the CLI take effect within two seconds.
+//! half second, so a revocation by the CLI takes effect within a second. A request the
+//! snapshot refuses makes it reload at once (see [`KeyCache::reload_after_miss`]), so a key
+//! created a moment ago works on its first request. Such reloads come from a small token
+//! bucket (a burst of 8, then 4 a second) and concurrent refusals share one, so a flood of bad
+//! keys costs a few small queries a second on top of the refusals themselves.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
-use hmac::{Hmac, Mac};
 use rusqlite::Connection;
-use sha2::Sha256;
 
+use crate::signing::{self, keyed, HmacSha256};
 use crate::store::{self, keys::KeyRow, StoreError};
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// Most project keys tried for a request without `X-Project-Key` (each try hashes the body).
 pub const MAX_FALLBACK_KEYS: usize = 32;
@@ -70,33 +72,39 @@ pub struct KeyCache {
     legacy: HmacSha256,
     default_project: Arc<str>,
     snapshot: RwLock<Arc<Snapshot>>,
+    /// Reloads after refusals: one at a time (later refusals wait for it), from a bucket.
+    miss_reload: tokio::sync::Mutex<MissReloads>,
 }
 
-fn keyed(secret: &[u8]) -> HmacSha256 {
-    HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any length")
+/// Reloads a burst of refusals may trigger at once.
+const MISS_RELOAD_BURST: f64 = 8.0;
+/// Reloads refusals may trigger per second, sustained.
+const MISS_RELOADS_PER_SEC: f64 = 4.0;
+
+struct MissReloads {
+    /// When the last reload started.
+    last: Option<Instant>,
+    tokens: f64,
+    refilled: Instant,
 }
 
-/// Hex HMAC-SHA256 of `body` under `key` — what `bloop sign` prints and clients send.
-pub fn sign(key: &[u8], body: &[u8]) -> String {
-    let mut mac = keyed(key);
-    mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
+impl MissReloads {
+    /// Takes a token if one is left (refilled at [`MISS_RELOADS_PER_SEC`]).
+    fn take(&mut self, now: Instant) -> bool {
+        let earned = now.duration_since(self.refilled).as_secs_f64() * MISS_RELOADS_PER_SEC;
+        self.tokens = (self.tokens + earned).min(MISS_RELOAD_BURST);
+        self.refilled = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 fn decode_signature(sig: &str) -> Result<[u8; 32], AuthError> {
-    // Webhook-style `sha256=<hex>` is accepted too.
-    let sig = sig.trim();
-    let sig = sig.strip_prefix("sha256=").unwrap_or(sig);
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(sig, &mut out).map_err(|_| AuthError::MalformedSignature)?;
-    Ok(out)
-}
-
-fn matches(mac: &HmacSha256, body: &[u8], sig: &[u8; 32]) -> bool {
-    let mut m = mac.clone();
-    m.update(body);
-    // `verify_slice` compares in constant time.
-    m.verify_slice(sig).is_ok()
+    signing::decode(sig).ok_or(AuthError::MalformedSignature)
 }
 
 impl KeyCache {
@@ -105,6 +113,11 @@ impl KeyCache {
             legacy: keyed(legacy_secret.as_bytes()),
             default_project: Arc::from(DEFAULT_PROJECT),
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
+            miss_reload: tokio::sync::Mutex::new(MissReloads {
+                last: None,
+                tokens: MISS_RELOAD_BURST,
+                refilled: Instant::now(),
+            }),
         }
     }
 
@@ -115,11 +128,12 @@ impl KeyCache {
         }
     }
 
-    /// Replaces the snapshot with `rows` unless they are what it already holds.
-    pub fn load(&self, rows: Vec<KeyRow>) {
+    /// Replaces the snapshot with `rows` unless they are what it already holds; says whether
+    /// it changed.
+    pub fn load(&self, rows: Vec<KeyRow>) -> bool {
         let version: Vec<(i64, Option<i64>)> = rows.iter().map(|k| (k.id, k.revoked_at)).collect();
         if self.current().version == version {
-            return;
+            return false;
         }
         let mut projects: HashMap<String, Arc<str>> = HashMap::new();
         let mut snap = Snapshot {
@@ -144,12 +158,56 @@ impl KeyCache {
             Ok(mut g) => *g = new,
             Err(p) => *p.into_inner() = new,
         }
+        true
+    }
+
+    /// After the snapshot refused a request that arrived at `arrived`: reloads the keys unless
+    /// a reload started after that arrival already (then its snapshot is fresh enough) or the
+    /// bucket of reloads is empty (then the refusal stands: this bounds what a flood of bad keys
+    /// costs). Says whether trying again could succeed.
+    pub async fn reload_after_miss(&self, pool: &deadpool_sqlite::Pool, arrived: Instant) -> bool {
+        let mut reloads = self.miss_reload.lock().await;
+        if reloads.last.is_some_and(|t| t >= arrived) {
+            return true;
+        }
+        let now = Instant::now();
+        if !reloads.take(now) {
+            return false;
+        }
+        reloads.last = Some(now);
+        match store::with_conn(pool, |c| store::keys::usable(c, store::now_ms())).await {
+            Ok(rows) => self.load(rows),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not reload ingest keys");
+                false
+            }
+        }
     }
 
     /// Reloads usable keys from the database.
     pub fn refresh(&self, conn: &Connection) -> Result<(), StoreError> {
         self.load(store::keys::usable(conn, store::now_ms())?);
         Ok(())
+    }
+
+    /// [`Self::authenticate`], and on a refusal by key or signature one more try after
+    /// [`Self::reload_after_miss`].
+    pub async fn authenticate_or_reload(
+        &self,
+        pool: &deadpool_sqlite::Pool,
+        body: &[u8],
+        signature: Option<&str>,
+        project_key: Option<&str>,
+    ) -> Result<Arc<str>, AuthError> {
+        let arrived = Instant::now();
+        match self.authenticate(body, signature, project_key, store::now_ms()) {
+            Err(AuthError::UnknownKey | AuthError::BadSignature)
+                if self.reload_after_miss(pool, arrived).await =>
+            {
+                self.authenticate(body, signature, project_key, store::now_ms())
+            }
+            r => r,
+        }
     }
 
     /// Checks a request's signature and returns the project it belongs to.
@@ -169,20 +227,20 @@ impl KeyCache {
                 .map(|&i| &snap.entries[i])
                 .filter(|e| e.active(now))
                 .ok_or(AuthError::UnknownKey)?;
-            return if matches(&entry.mac, body, &sig) {
+            return if signing::verify(&entry.mac, body, &sig) {
                 Ok(entry.project_id.clone())
             } else {
                 Err(AuthError::BadSignature)
             };
         }
-        if matches(&self.legacy, body, &sig) {
+        if signing::verify(&self.legacy, body, &sig) {
             return Ok(self.default_project.clone());
         }
         snap.entries
             .iter()
             .filter(|e| e.active(now))
             .take(MAX_FALLBACK_KEYS)
-            .find(|e| matches(&e.mac, body, &sig))
+            .find(|e| signing::verify(&e.mac, body, &sig))
             .map(|e| e.project_id.clone())
             .ok_or(AuthError::BadSignature)
     }
@@ -207,7 +265,7 @@ mod tests {
     fn legacy_secret_maps_to_default_project() {
         let c = KeyCache::new("s3cret");
         let body = br#"{"a":1}"#;
-        let sig = sign(b"s3cret", body);
+        let sig = signing::sign(b"s3cret", body);
         assert_eq!(
             &*c.authenticate(body, Some(&sig), None, 0).unwrap(),
             "default"
@@ -239,7 +297,7 @@ mod tests {
             row(2, "api", "bloop_bbb", Some(100)),
         ]);
         let body = b"{}";
-        let sig = sign(b"bloop_aaa", body);
+        let sig = signing::sign(b"bloop_aaa", body);
         assert_eq!(
             &*c.authenticate(body, Some(&sig), Some("bloop_aaa"), 50)
                 .unwrap(),
@@ -249,7 +307,7 @@ mod tests {
             &*c.authenticate(body, Some(&sig), None, 50).unwrap(),
             "mobile"
         );
-        let sig_b = sign(b"bloop_bbb", body);
+        let sig_b = signing::sign(b"bloop_bbb", body);
         assert_eq!(
             &*c.authenticate(body, Some(&sig_b), None, 50).unwrap(),
             "api"

@@ -8,6 +8,7 @@ mod admin;
 mod alerts;
 pub mod auth;
 pub mod error;
+mod headers;
 mod health;
 pub mod http1;
 pub mod ingest;
@@ -57,6 +58,8 @@ pub struct Inner {
     pub passkeys: passkeys::PasskeyAuth,
     /// The dashboard's short-lived filter choices.
     pub filters: crate::dashboard::FilterCache,
+    /// Open connections and their cap.
+    pub connections: Arc<http1::Connections>,
 }
 
 impl Deref for AppState {
@@ -75,9 +78,8 @@ impl AppState {
 /// All routes, merged in one place.
 pub fn router(state: AppState) -> Router {
     let timeout = state.request_timeout;
-    // Browser-facing routes carry the security headers (CSP, nosniff, …); ingest, the hot path
-    // that only machines call, skips that layer.
-    let browsable = Router::new()
+    let routes = Router::new()
+        .merge(ingest::router())
         .merge(health::router())
         .merge(query::router())
         .merge(admin::router())
@@ -87,19 +89,17 @@ pub fn router(state: AppState) -> Router {
         .merge(users::router())
         .merge(crate::dashboard::router())
         .fallback(error::not_found)
-        .layer(axum::middleware::map_response(
-            crate::dashboard::security_headers,
-        ));
-    Router::new()
-        .merge(ingest::router())
-        .merge(browsable)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .method_not_allowed_fallback(error::method_not_allowed);
+    // Every response carries the security headers (CSP, nosniff, …), ingest answers included;
+    // the lean ingest loop writes the same ones.
+    routes
         // Backstop for anything that outlives its request deadline (handlers that read a body
         // answer 408 themselves, with the JSON error shape).
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout + Duration::from_secs(1),
         ))
+        .layer(axum::middleware::map_response(headers::security_headers))
         .with_state(state)
 }
 
@@ -111,6 +111,8 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
     #[error("config: {0}")]
     Config(String),
+    #[error("the ingest writer died: {0}")]
+    Writer(String),
 }
 
 /// Runs the server on `listener` until `shutdown` is cancelled, then shuts down in order and
@@ -168,6 +170,7 @@ pub async fn run(
             wanted: rules.active_flag(),
         }),
     );
+    let config_cap = config.server.connection_cap();
     let state = AppState::new(Inner {
         limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
         request_timeout: Duration::from_secs(config.server.request_timeout_secs),
@@ -182,6 +185,7 @@ pub async fn run(
         rules,
         passkeys,
         filters: Default::default(),
+        connections: http1::Connections::new(config_cap),
     });
 
     let tasks = TaskTracker::new();
@@ -192,11 +196,26 @@ pub async fn run(
 
     let grace = Duration::from_secs(state.config.server.shutdown_timeout_secs);
     let app = router(state.clone());
-    let token = shutdown.clone();
-    let server = http1::serve(listener, app, state.clone(), token);
+    // Stops serving on the caller's signal, or when the writer dies (nothing accepted from
+    // then on could be written).
+    let stop = shutdown.child_token();
+    let writer_failed = writer.failed();
+    let watch_writer = {
+        let stop = stop.clone();
+        async move {
+            tokio::select! {
+                () = writer_failed.cancelled() => stop.cancel(),
+                () = stop.cancelled() => {}
+            }
+        }
+    };
+    let server = http1::serve(listener, app, state.clone(), stop.clone());
+    let server = async {
+        tokio::join!(server, watch_writer);
+    };
 
     let deadline = async {
-        shutdown.cancelled().await;
+        stop.cancelled().await;
         tokio::time::sleep(grace).await;
     };
     tokio::select! {
@@ -208,7 +227,7 @@ pub async fn run(
     tasks.close();
     tasks.wait().await;
     let queued = state.pipeline.queue_depth();
-    writer.shutdown().await;
+    let written = writer.shutdown().await;
     // The writer is gone, so the evaluator sees its channel close and ends; then the delivery
     // worker finishes what is queued, within a bound (a hanging receiver must not hold the exit).
     let _ = tokio::task::spawn_blocking(move || evaluator.join()).await;
@@ -228,13 +247,13 @@ pub async fn run(
             .load(std::sync::atomic::Ordering::Relaxed),
         "shutdown complete"
     );
-    Ok(())
+    written.map_err(ServeError::Writer)
 }
 
 /// Reloads ingest keys every second (so CLI changes apply within 2 s) and trims the rate
 /// limiter's memory now and then.
 async fn refresh_keys(state: AppState, stop: CancellationToken) {
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut n: u64 = 0;
     loop {

@@ -91,7 +91,9 @@ fn ops(g: &mut SchemaGenerator) -> Vec<Op> {
         "status": {"enum": ["ok", "unhealthy"]}, "db_ok": {"type": "boolean"},
         "queue_depth": {"type": "integer"}, "queue_capacity": {"type": "integer"},
         "dropped": {"type": "object", "properties": {"queue_full": {"type": "integer"}, "rate_limited": {"type": "integer"}}},
-        "events_written": {"type": "integer"}, "last_flush_age_ms": {"type": ["integer", "null"]}}});
+        "events_written": {"type": "integer"}, "last_flush_age_ms": {"type": ["integer", "null"]},
+        "connections": {"type": "object", "description": "open connections, the cap, new ones refused at the cap, idle ones closed for room",
+            "properties": {"open": {"type": "integer"}, "max": {"type": "integer"}, "refused": {"type": "integer"}, "idle_closed": {"type": "integer"}}}}});
     let fp = &[(
         "project",
         "project slug, when the fingerprint exists in several",
@@ -303,7 +305,7 @@ fn ops(g: &mut SchemaGenerator) -> Vec<Op> {
         &[],
         Some(sch::<super::admin::NewProject>(g)),
         201,
-        sch::<crate::ops::CreatedProject>(g),
+        sch::<crate::store::projects::CreatedProject>(g),
     );
     op(
         "get",

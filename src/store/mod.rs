@@ -101,7 +101,13 @@ pub fn latest_schema_version() -> usize {
 
 /// Sets the pragmas every connection must have. WAL lets readers (the CLI, the API) run while
 /// the writer commits; `synchronous=NORMAL` is durable across process crashes in WAL mode.
-pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
+///
+/// Every transaction begins `IMMEDIATE`: one that starts as a read and later writes cannot wait
+/// for the write lock (SQLite answers `SQLITE_BUSY` at once, since waiting could deadlock), so
+/// under ingest such writes failed with `database is locked`. Taking the lock first waits up
+/// to the busy timeout instead.
+pub fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -137,31 +143,32 @@ pub fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
 }
 
-/// Creates the database file (and its directory) with owner-only permissions if missing.
-fn create_file(path: &Path) -> Result<(), StoreError> {
+/// Opens (creating if needed) the database at `path`, sets pragmas and runs migrations.
+///
+/// Nothing here opens the file outside SQLite: POSIX advisory locks belong to the process, so
+/// closing *any* descriptor of the database file drops the locks of every connection this
+/// process holds on it, and another process (the stock `sqlite3` shell, say) then believes it
+/// is the last user, checkpoints and deletes the WAL under us. SQLite creates the file; a new
+/// file is made owner-only by path (`chmod`, no descriptor) before anything is written to it,
+/// and SQLite gives the WAL and shared-memory files the database file's mode.
+pub fn open(path: &Path) -> Result<Connection, StoreError> {
     let err = |source| StoreError::Open {
         path: path.to_path_buf(),
         source,
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(err)?;
+    let is_new = !path.exists();
+    if is_new {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(err)?;
+        }
     }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path).map_err(err)?;
-    Ok(())
-}
-
-/// Opens (creating if needed) the database at `path`, sets pragmas and runs migrations.
-pub fn open(path: &Path) -> Result<Connection, StoreError> {
-    create_file(path)?;
     let mut conn = Connection::open(path)?;
-    configure(&conn)?;
+    #[cfg(unix)]
+    if is_new {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(err)?;
+    }
+    configure(&mut conn)?;
     if let Err(e) = migrations().to_latest(&mut conn) {
         // Two processes opening a new file at once (say `serve` and a CLI command) can both see
         // an old version; the loser's transaction rolls back. Fine if the winner got it current.
@@ -189,11 +196,11 @@ pub fn open_existing_migrated(path: &Path) -> Result<Connection, StoreError> {
 
 /// Opens an existing database without creating or migrating it (for read-only checks).
 pub fn open_existing(path: &Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open_with_flags(
+    let mut conn = Connection::open_with_flags(
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    configure(&conn)?;
+    configure(&mut conn)?;
     Ok(conn)
 }
 
@@ -213,7 +220,7 @@ pub fn pool(path: &Path, size: usize) -> Result<Pool, StoreError> {
         .post_create(Hook::async_fn(
             |obj: &mut deadpool_sync::SyncWrapper<Connection>, _| {
                 Box::pin(async move {
-                    obj.interact(|c| configure(c))
+                    obj.interact(configure)
                         .await
                         .map_err(|e| HookError::message(e.to_string()))?
                         .map_err(HookError::Backend)
@@ -346,7 +353,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.db");
         let mut conn = Connection::open(&path).unwrap();
-        configure(&conn).unwrap();
+        configure(&mut conn).unwrap();
         migrations().to_version(&mut conn, 6).unwrap();
         conn.execute_batch(
             "INSERT INTO issues (id, project_id, fingerprint, error_type, message, source,
@@ -386,7 +393,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
         let mut conn = Connection::open(&path).unwrap();
-        configure(&conn).unwrap();
+        configure(&mut conn).unwrap();
         migrations().to_version(&mut conn, 7).unwrap();
         conn.execute_batch(
             "INSERT INTO issues (id, project_id, fingerprint, error_type, message, source,
@@ -427,7 +434,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.db");
         let mut conn = Connection::open(&path).unwrap();
-        configure(&conn).unwrap();
+        configure(&mut conn).unwrap();
         migrations().to_version(&mut conn, 8).unwrap();
         conn.execute_batch(
             "INSERT INTO issues (id, project_id, fingerprint, error_type, message, source,

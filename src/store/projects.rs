@@ -138,6 +138,31 @@ pub fn create(conn: &Connection, name: &str, slug: Option<&str>) -> Result<Proje
     get(conn, &slug)
 }
 
+/// A created project with its first ingest key.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CreatedProject {
+    #[serde(flatten)]
+    pub project: Project,
+    pub key: super::keys::KeyRow,
+}
+
+/// Creates a project and its first ingest key (named `default`) in one transaction: a
+/// project is never left without a key to send with.
+pub fn create_with_key(
+    conn: &mut Connection,
+    name: &str,
+    slug: Option<&str>,
+) -> Result<CreatedProject, StoreError> {
+    let tx = conn.transaction()?;
+    let project = create(&tx, name, slug)?;
+    let key = super::keys::create(&tx, &project.id, "default")?;
+    tx.commit()?;
+    Ok(CreatedProject {
+        project: get(conn, &key.project_id)?,
+        key,
+    })
+}
+
 pub fn rename(conn: &Connection, id: &str, name: &str) -> Result<Project, StoreError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 200 {

@@ -188,6 +188,12 @@ pub fn create(
             message: "at least one scope is required".into(),
         });
     }
+    if expires_at.is_some_and(|at| at <= now_ms()) {
+        return Err(StoreError::Invalid {
+            field: "expires".into(),
+            message: "must be a time in the future (a duration like 90d, more than 0)".into(),
+        });
+    }
     if let Some(p) = project_id {
         if !super::projects::exists(conn, p)? {
             return Err(StoreError::NotFound(format!("no project `{p}`")));
@@ -293,8 +299,14 @@ mod tests {
             .is_none());
         revoke(&conn, t.info.id).unwrap();
         assert!(authenticate(&conn, &t.token, now_ms()).unwrap().is_none());
-        let exp = create(&conn, "old", &scopes, None, Some(now_ms() - 1)).unwrap();
-        assert!(authenticate(&conn, &exp.token, now_ms()).unwrap().is_none());
+        let exp = create(&conn, "soon", &scopes, None, Some(now_ms() + 1000)).unwrap();
+        assert!(authenticate(&conn, &exp.token, now_ms()).unwrap().is_some());
+        assert!(authenticate(&conn, &exp.token, now_ms() + 1000)
+            .unwrap()
+            .is_none());
+        // A token that would be born expired is refused.
+        let past = create(&conn, "old", &scopes, None, Some(now_ms()));
+        assert!(matches!(past, Err(StoreError::Invalid { field, .. }) if field == "expires"));
         assert!(parse_scopes("errors:read,root").is_err());
         assert!(parse_scopes("").is_err());
     }

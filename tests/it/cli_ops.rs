@@ -9,25 +9,11 @@ use serde_json::Value;
 use crate::common::*;
 
 fn bloop(db: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(bloop_bin())
-        .args(args)
-        .env("BLOOP__DATABASE__PATH", db)
-        .env_remove("BLOOP_URL")
-        .env_remove("BLOOP_TOKEN")
-        .env_remove("BLOOP_CONFIG")
-        .env("COLUMNS", "160")
-        .current_dir(db.parent().unwrap())
-        .output()
-        .expect("run bloop")
+    bloop_cli(db, args)
 }
 
 fn ok(o: &std::process::Output) -> String {
-    assert!(
-        o.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
+    cli_ok(o)
 }
 
 fn json(o: &std::process::Output) -> Value {
@@ -168,6 +154,8 @@ fn query_commands_work_locally_while_serving_and_remotely_with_the_same_answers(
 fn projects_keys_and_tokens_commands() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bloop.db");
+    // Only `serve` creates the database; open it as serve would.
+    bloop::store::open(&db).unwrap();
     let created = json(&bloop(&db, &["projects", "create", "iOS App", "--json"]));
     assert_eq!(created["id"], "ios-app");
     let key = created["key"]["key"].as_str().unwrap().to_string();

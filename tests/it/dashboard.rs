@@ -524,6 +524,7 @@ fn users_cli_invites_and_guards_the_last_admin() {
             .output()
             .unwrap()
     };
+    bloop::store::open(&db).unwrap();
     let out = run(&["users", "invite", "--admin"]);
     assert!(out.status.success(), "{out:?}");
     let link = String::from_utf8(out.stdout).unwrap();

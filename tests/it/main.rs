@@ -7,6 +7,7 @@ mod cli;
 mod cli_ops;
 mod common;
 mod dashboard;
+mod hardening;
 mod http1;
 mod ingest;
 mod lifecycle;

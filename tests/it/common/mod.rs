@@ -150,7 +150,7 @@ pub fn wait_count(path: &Path, sql: &str, n: i64, timeout: Duration) -> i64 {
 }
 
 pub fn sign(key: &str, body: &[u8]) -> String {
-    bloop::server::keys::sign(key.as_bytes(), body)
+    bloop::signing::sign(key.as_bytes(), body)
 }
 
 /// A plain blocking HTTP client over reqwest's async one (tests are sync).
@@ -248,6 +248,46 @@ impl Http {
     }
 }
 
+/// Polls `cond` every 10 ms until it holds or `timeout` passes; says whether it held. Tests wait
+/// with this instead of fixed sleeps.
+pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    loop {
+        if cond() {
+            return true;
+        }
+        if start.elapsed() > timeout {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Runs the `bloop` binary on the database `db` (working directory: its folder; no remote
+/// settings from the environment; 160 columns).
+pub fn bloop_cli(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(bloop_bin())
+        .args(args)
+        .env("BLOOP__DATABASE__PATH", db)
+        .env_remove("BLOOP_URL")
+        .env_remove("BLOOP_TOKEN")
+        .env_remove("BLOOP_CONFIG")
+        .env("COLUMNS", "160")
+        .current_dir(db.parent().expect("db dir"))
+        .output()
+        .expect("run bloop")
+}
+
+/// Stdout of a command that must have succeeded.
+pub fn cli_ok(o: &std::process::Output) -> String {
+    assert!(
+        o.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
 pub fn event(message: &str) -> String {
     serde_json::json!({
         "timestamp": 1_700_000_000,
@@ -273,7 +313,21 @@ pub fn bloop_bin() -> &'static str {
 
 impl ServeProcess {
     pub fn start(db: &Path, extra_env: &[(&str, &str)]) -> Self {
-        let mut cmd = Command::new(bloop_bin());
+        Self::start_limited(db, extra_env, None)
+    }
+
+    /// `bloop serve` under an open-files limit (`ulimit -n`), when given.
+    pub fn start_limited(db: &Path, extra_env: &[(&str, &str)], nofile: Option<u32>) -> Self {
+        let mut cmd = match nofile {
+            None => Command::new(bloop_bin()),
+            Some(n) => {
+                let mut c = Command::new("sh");
+                c.arg("-c")
+                    .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                    .arg(bloop_bin());
+                c
+            }
+        };
         cmd.arg("serve")
             .env("BLOOP__DATABASE__PATH", db)
             .env("BLOOP__SERVER__HOST", "127.0.0.1")
