@@ -26,7 +26,11 @@ struct Conn {
 
 impl Conn {
     fn open(s: &TestServer) -> Conn {
-        let stream = TcpStream::connect(s.url.trim_start_matches("http://")).unwrap();
+        Self::open_url(&s.url)
+    }
+
+    fn open_url(url: &str) -> Conn {
+        let stream = TcpStream::connect(url.trim_start_matches("http://")).unwrap();
         stream.set_read_timeout(Some(WAIT)).unwrap();
         Conn {
             stream,
@@ -38,14 +42,25 @@ impl Conn {
         self.stream.write_all(bytes).unwrap();
     }
 
+    /// Reads what arrives; false when the server closed the connection (end of stream or
+    /// reset). A read that times out fails the test: the server neither answered nor closed.
     fn fill(&mut self) -> bool {
         let mut chunk = [0u8; 4096];
         match self.stream.read(&mut chunk) {
-            Ok(0) | Err(_) => false,
+            Ok(0) => false,
             Ok(n) => {
                 self.buf.extend_from_slice(&chunk[..n]);
                 true
             }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                panic!("no answer and no close within {WAIT:?}")
+            }
+            Err(_) => false,
         }
     }
 
@@ -356,4 +371,159 @@ fn shutdown_closes_idle_keep_alive_connections_and_keeps_their_events() {
         count(&open_db(&db), "SELECT count(*) FROM events WHERE id > 0"),
         1
     );
+}
+
+/// Sends `bytes` one at a time, `gap` apart, until the server closes the connection or `limit`
+/// passes; returns when it closed (None: it never did).
+fn drip_until_closed(
+    c: &mut Conn,
+    bytes: &[u8],
+    gap: Duration,
+    limit: Duration,
+) -> Option<Duration> {
+    let start = Instant::now();
+    for b in bytes.iter().cycle() {
+        if start.elapsed() > limit {
+            return None;
+        }
+        if c.stream.write_all(&[*b]).is_err() {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(gap);
+    }
+    None
+}
+
+#[test]
+fn a_head_dripped_a_byte_at_a_time_is_cut_off_on_both_paths() {
+    let s = TestServer::start_with(|c| c.server.request_timeout_secs = 1);
+    // The lean loop: an ingest head that never completes.
+    let mut lean = Conn::open(&s);
+    let head = b"POST /v1/ingest HTTP/1.1\r\nHost: b\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let t = drip_until_closed(
+        &mut lean,
+        head,
+        Duration::from_millis(100),
+        Duration::from_secs(8),
+    );
+    assert!(t.is_some_and(|t| t < Duration::from_secs(4)), "lean: {t:?}");
+    // After the hand-off to hyper: one request it serves, then a head that never completes.
+    let mut routed = Conn::open(&s);
+    routed.send(b"GET /health HTTP/1.1\r\nHost: b\r\n\r\n");
+    assert_eq!(routed.reply().unwrap().status, 200);
+    let head = b"GET /health HTTP/1.1\r\nHost: b\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let t = drip_until_closed(
+        &mut routed,
+        head,
+        Duration::from_millis(100),
+        Duration::from_secs(8),
+    );
+    assert!(
+        t.is_some_and(|t| t < Duration::from_secs(4)),
+        "routed: {t:?}"
+    );
+    // The server is fine meanwhile.
+    let http = Http::new();
+    assert_eq!(http.get(&format!("{}/health", s.url)).status, 200);
+}
+
+#[test]
+fn idle_connections_are_closed_after_the_keep_alive_time() {
+    let s = TestServer::start_with(|c| {
+        c.server.keep_alive_secs = 1;
+        c.server.request_timeout_secs = 5;
+    });
+    // Never sent a byte.
+    let mut silent = Conn::open(&s);
+    // Sent one ingest request, then went quiet.
+    let mut lean = Conn::open(&s);
+    lean.send(&ingest_request("/v1/ingest", &event("then quiet"), ""));
+    assert_eq!(lean.reply().unwrap().status, 200);
+    // Served by hyper, then quiet.
+    let mut routed = Conn::open(&s);
+    routed.send(b"GET /health HTTP/1.1\r\nHost: b\r\n\r\n");
+    assert_eq!(routed.reply().unwrap().status, 200);
+    let start = Instant::now();
+    // `closed` fails the test on a read timeout (5 s), so each of these is a real close.
+    assert!(silent.closed());
+    assert!(lean.closed());
+    assert!(routed.closed());
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// Past the connection cap, a new connection closes the longest-idle one, so a crowd of idle
+/// sockets cannot lock out `/health`; with no idle one to close, the newcomer is closed at once
+/// and counted.
+#[test]
+fn the_connection_cap_closes_idle_sockets_first_and_health_keeps_answering() {
+    let s = TestServer::start_with(|c| {
+        c.server.max_connections = Some(8);
+        c.server.request_timeout_secs = 3;
+    });
+    let http = Http::new();
+    let mut idle: Vec<Conn> = (0..20)
+        .map(|_| {
+            let c = Conn::open(&s);
+            // Longer than the server waits before it lists a quiet connection as idle.
+            std::thread::sleep(Duration::from_millis(80));
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let h = http.get(&format!("{}/health", s.url));
+    assert_eq!(h.status, 200);
+    assert!(
+        h.body["connections"]["idle_closed"].as_u64().unwrap() >= 12,
+        "{:?}",
+        h.body
+    );
+    assert_eq!(h.body["connections"]["max"], 8);
+    // The oldest idle sockets were the ones closed.
+    assert!(idle[0].closed());
+    // Now every slot busy with a head that is still arriving: the newcomer is closed at once.
+    let mut busy: Vec<Conn> = (0..8)
+        .map(|_| {
+            let mut c = Conn::open(&s);
+            c.send(b"POST /v1/ingest HTTP/1.1\r\nHost: b\r\n");
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut newcomer = Conn::open(&s);
+    let t = Instant::now();
+    assert!(newcomer.closed());
+    assert!(t.elapsed() < Duration::from_secs(1));
+    // The busy heads time out; then /health answers and shows the refusal.
+    for c in &mut busy {
+        assert!(c.closed());
+    }
+    let h = Http::new().get(&format!("{}/health", s.url));
+    assert_eq!(h.status, 200);
+    assert!(
+        h.body["connections"]["refused"].as_u64().unwrap() >= 1,
+        "{:?}",
+        h.body
+    );
+    idle.clear();
+}
+
+/// The reproduction from outside: 300 idle sockets against a server limited to 256 open files.
+#[test]
+fn three_hundred_idle_sockets_under_a_256_descriptor_limit_do_not_lock_out_health() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ServeProcess::start_limited(&dir.path().join("bloop.db"), &[], Some(256));
+    let url = p.url.clone();
+    let idle: Vec<Conn> = (0..300).map(|_| Conn::open_url(&url)).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let http = Http::new();
+    for _ in 0..5 {
+        let h = http.get(&format!("{url}/health"));
+        assert_eq!(h.status, 200, "{:?}", h.body);
+        assert!(h.body["connections"]["max"].as_u64().unwrap() <= 256);
+    }
+    drop(idle);
 }
