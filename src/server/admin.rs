@@ -6,8 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
@@ -20,26 +19,7 @@ use crate::store::tokens::{self, CreatedToken, Scope, Token};
 use crate::store::{self, now_ms};
 use crate::timefmt;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/projects", get(list_projects).post(create_project))
-        .route(
-            "/v1/projects/{id}",
-            get(show_project)
-                .patch(update_project)
-                .delete(delete_project),
-        )
-        .route("/v1/projects/{id}/keys", get(list_keys).post(create_key))
-        .route("/v1/keys/{id}/rotate", post(rotate_key))
-        .route("/v1/keys/{id}", axum::routing::delete(revoke_key))
-        .route("/v1/tokens", get(list_tokens).post(create_token))
-        .route("/v1/tokens/{id}", axum::routing::delete(revoke_token))
-        .route("/v1/prune", post(prune))
-        .route("/v1/admin/retention", get(get_retention).put(put_retention))
-        .route("/v1/admin/retention/purge", post(prune))
-}
-
-async fn list_projects(
+pub(super) async fn list_projects(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<Project>>, ApiError> {
@@ -57,7 +37,7 @@ pub(crate) struct NewProject {
     slug: Option<String>,
 }
 
-async fn create_project(
+pub(super) async fn create_project(
     State(st): State<AppState>,
     caller: Caller,
     body: axum::body::Bytes,
@@ -78,7 +58,7 @@ async fn create_project(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn show_project(
+pub(super) async fn show_project(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
@@ -107,7 +87,7 @@ mod double_option {
     }
 }
 
-async fn update_project(
+pub(super) async fn update_project(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
@@ -131,7 +111,7 @@ async fn update_project(
     ))
 }
 
-async fn delete_project(
+pub(super) async fn delete_project(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
@@ -171,7 +151,7 @@ fn key_view(k: KeyRow, reveal: bool, now: i64) -> KeyView {
     }
 }
 
-async fn list_keys(
+pub(super) async fn list_keys(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
@@ -201,7 +181,7 @@ pub(crate) struct NewKey {
     name: Option<String>,
 }
 
-async fn create_key(
+pub(super) async fn create_key(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
@@ -216,7 +196,7 @@ async fn create_key(
 }
 
 /// Loads key `id`, failing as "not found" when the caller may not see its project.
-async fn owned_key(st: &AppState, caller: &Caller, id: i64) -> Result<KeyRow, ApiError> {
+pub(super) async fn owned_key(st: &AppState, caller: &Caller, id: i64) -> Result<KeyRow, ApiError> {
     let k = store::with_conn(&st.pool, move |c| keys::get(c, id)).await?;
     caller.check_project(&k.project_id)?;
     Ok(k)
@@ -230,7 +210,7 @@ pub(crate) struct RotateBody {
     name: Option<String>,
 }
 
-async fn rotate_key(
+pub(super) async fn rotate_key(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -254,7 +234,7 @@ async fn rotate_key(
     ))
 }
 
-async fn revoke_key(
+pub(super) async fn revoke_key(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -266,7 +246,7 @@ async fn revoke_key(
     ))
 }
 
-async fn list_tokens(
+pub(super) async fn list_tokens(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<Token>>, ApiError> {
@@ -287,7 +267,7 @@ pub(crate) struct NewToken {
     expires: Option<String>,
 }
 
-async fn create_token(
+pub(super) async fn create_token(
     State(st): State<AppState>,
     caller: Caller,
     body: axum::body::Bytes,
@@ -323,7 +303,7 @@ async fn create_token(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn revoke_token(
+pub(super) async fn revoke_token(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -353,7 +333,7 @@ pub(crate) struct PruneBody {
     dry_run: bool,
 }
 
-async fn prune(
+pub(super) async fn prune(
     State(st): State<AppState>,
     caller: Caller,
     body: axum::body::Bytes,
@@ -401,7 +381,7 @@ pub(crate) struct RetentionView {
     projects: Vec<ProjectRetention>,
 }
 
-async fn get_retention(
+pub(super) async fn get_retention(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<Json<RetentionView>, ApiError> {
@@ -409,7 +389,10 @@ async fn get_retention(
     retention_view(&st, &caller).await.map(Json)
 }
 
-async fn retention_view(st: &AppState, caller: &Caller) -> Result<RetentionView, ApiError> {
+pub(super) async fn retention_view(
+    st: &AppState,
+    caller: &Caller,
+) -> Result<RetentionView, ApiError> {
     let cfg = st.config.retention.clone();
     let pin = caller.pinned().map(String::from);
     Ok(store::with_conn(&st.pool, move |c| {
@@ -443,7 +426,7 @@ pub(crate) struct RetentionUpdate {
     raw_events_days: Option<Option<u32>>,
 }
 
-async fn put_retention(
+pub(super) async fn put_retention(
     State(st): State<AppState>,
     caller: Caller,
     body: axum::body::Bytes,

@@ -5,8 +5,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
 use super::auth::Caller;
@@ -15,23 +14,18 @@ use super::AppState;
 use crate::alert::{self, deliver, Delivery, NewRule, Rule};
 use crate::store::{self, tokens::Scope};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/alerts", get(list).post(create))
-        .route("/v1/alerts/{id}", get(show).put(replace).delete(remove))
-        .route("/v1/alerts/{id}/test", post(test))
-        .route("/v1/alerts/{id}/enable", post(enable))
-        .route("/v1/alerts/{id}/disable", post(disable))
-        .route("/v1/alerts/{id}/deliveries", get(deliveries))
-}
-
 fn changed(st: &AppState) {
     st.rules.changed();
 }
 
 /// The rule, if this caller may see it; `write` also requires that it is not a global rule
 /// seen through a pinned token.
-async fn visible(st: &AppState, caller: &Caller, id: i64, write: bool) -> Result<Rule, ApiError> {
+pub(super) async fn visible(
+    st: &AppState,
+    caller: &Caller,
+    id: i64,
+    write: bool,
+) -> Result<Rule, ApiError> {
     let r = store::with_conn(&st.pool, move |c| alert::get(c, id)).await?;
     match (&r.project_id, caller.pinned()) {
         (Some(p), _) => caller.check_project(p)?,
@@ -58,14 +52,17 @@ fn pin_rule(caller: &Caller, rule: &mut NewRule) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn list(State(st): State<AppState>, caller: Caller) -> Result<Json<Vec<Rule>>, ApiError> {
+pub(super) async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Rule>>, ApiError> {
     caller.require(Scope::AlertsRead)?;
     let pin = caller.pinned().map(String::from);
     let rules = store::with_conn(&st.pool, move |c| alert::list(c, pin.as_deref())).await?;
     Ok(Json(rules.iter().map(Rule::masked).collect()))
 }
 
-async fn create(
+pub(super) async fn create(
     State(st): State<AppState>,
     caller: Caller,
     body: axum::body::Bytes,
@@ -78,7 +75,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(r.masked())))
 }
 
-async fn show(
+pub(super) async fn show(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -87,7 +84,7 @@ async fn show(
     Ok(Json(visible(&st, &caller, id, false).await?.masked()))
 }
 
-async fn replace(
+pub(super) async fn replace(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -102,7 +99,7 @@ async fn replace(
     Ok(Json(r.masked()))
 }
 
-async fn remove(
+pub(super) async fn remove(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -114,7 +111,7 @@ async fn remove(
     Ok(Json(r.masked()))
 }
 
-async fn set_enabled(
+pub(super) async fn set_enabled(
     st: AppState,
     caller: Caller,
     id: i64,
@@ -127,7 +124,7 @@ async fn set_enabled(
     Ok(Json(r.masked()))
 }
 
-async fn enable(
+pub(super) async fn enable(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -135,7 +132,7 @@ async fn enable(
     set_enabled(st, caller, id, true).await
 }
 
-async fn disable(
+pub(super) async fn disable(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -150,7 +147,7 @@ pub(crate) struct TestReport {
     outcomes: Vec<deliver::Outcome>,
 }
 
-async fn test(
+pub(super) async fn test(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -182,7 +179,7 @@ async fn test(
     }))
 }
 
-async fn deliveries(
+pub(super) async fn deliveries(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,

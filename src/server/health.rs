@@ -5,8 +5,7 @@ use std::sync::atomic::Ordering;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 
 use super::AppState;
@@ -16,11 +15,7 @@ use crate::store::{self, now_ms};
 /// A flush this recent counts as proof that the database is writable.
 const RECENT_FLUSH_MS: i64 = 5_000;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health))
-}
-
-async fn health(State(st): State<AppState>) -> (StatusCode, Json<Value>) {
+pub(super) async fn health(State(st): State<AppState>) -> (StatusCode, Json<Value>) {
     let last_flush = st.pipeline.stats.last_flush_ms.load(Ordering::Relaxed);
     let flush_error = st.pipeline.stats.flush_error();
     // A writer that committed moments ago proves the database takes writes; probing for the

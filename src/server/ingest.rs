@@ -15,8 +15,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
+use axum::routing::{post, MethodRouter};
 use http_body_util::BodyExt;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -28,8 +27,9 @@ use crate::fingerprint;
 use crate::pipeline::{Accepted, DropReason, Submit};
 use crate::store::now_ms;
 
-pub fn router() -> Router<AppState> {
-    let cors = CorsLayer::new()
+/// Browsers may post events from any origin (the signature is the credential).
+fn cors() -> CorsLayer {
+    CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::POST, Method::OPTIONS])
         .allow_headers([
@@ -37,13 +37,20 @@ pub fn router() -> Router<AppState> {
             "x-signature".parse().expect("static header name"),
             "x-project-key".parse().expect("static header name"),
         ])
-        .max_age(Duration::from_secs(86400));
-    Router::new()
-        // The explicit OPTIONS route keeps preflights inside the CORS layer (which answers them)
-        // instead of reaching the router's 405 fallback.
-        .route("/v1/ingest", post(ingest_one).options(preflight))
-        .route("/v1/ingest/batch", post(ingest_batch).options(preflight))
-        .layer(cors)
+        .max_age(Duration::from_secs(86400))
+}
+
+// The explicit OPTIONS handlers keep preflights inside the CORS layer (which answers them)
+// instead of reaching the router's 405 fallback.
+
+/// `POST /v1/ingest` (and its CORS preflight).
+pub(super) fn one() -> MethodRouter<AppState> {
+    post(ingest_one).options(preflight).layer(cors())
+}
+
+/// `POST /v1/ingest/batch` (and its CORS preflight).
+pub(super) fn batch() -> MethodRouter<AppState> {
+    post(ingest_batch).options(preflight).layer(cors())
 }
 
 async fn preflight() -> StatusCode {

@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod passkeys;
 pub mod query;
 pub mod ratelimit;
+pub mod routes;
 pub mod users;
 
 use std::ops::Deref;
@@ -78,15 +79,7 @@ impl AppState {
 /// All routes, merged in one place.
 pub fn router(state: AppState) -> Router {
     let timeout = state.request_timeout;
-    let routes = Router::new()
-        .merge(ingest::router())
-        .merge(health::router())
-        .merge(query::router())
-        .merge(admin::router())
-        .merge(alerts::router())
-        .merge(openapi::router())
-        .merge(passkeys::router())
-        .merge(users::router())
+    let routes = routes::api_router()
         .merge(crate::dashboard::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);

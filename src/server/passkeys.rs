@@ -14,8 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, post};
-use axum::{Json, Router};
+use axum::Json;
 use base64::Engine;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
@@ -139,18 +138,6 @@ impl PasskeyAuth {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register/start", post(register_start))
-        .route("/auth/register/finish", post(register_finish))
-        .route("/auth/login/start", post(login_start))
-        .route("/auth/login/finish", post(login_finish))
-        .route("/auth/logout", post(logout))
-        .route("/auth/passkeys/start", post(add_start))
-        .route("/auth/passkeys/finish", post(add_finish))
-        .route("/auth/passkeys/{id}", delete(remove_passkey))
-}
-
 /// Rate limit and same-origin check shared by every ceremony endpoint.
 fn gate(st: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
     let ip = st.limiter.client_ip(peer, headers);
@@ -217,7 +204,7 @@ struct RegisterStart {
     name: String,
 }
 
-async fn register_start(
+pub(super) async fn register_start(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -265,7 +252,7 @@ struct Finish<C> {
     passkey_name: Option<String>,
 }
 
-async fn register_finish(
+pub(super) async fn register_finish(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -318,7 +305,7 @@ async fn register_finish(
     ))
 }
 
-async fn login_start(
+pub(super) async fn login_start(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -346,7 +333,7 @@ fn sign_in_failed() -> ApiError {
     .field("credential")
 }
 
-async fn login_finish(
+pub(super) async fn login_finish(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -398,7 +385,7 @@ async fn login_finish(
     ))
 }
 
-async fn logout(
+pub(super) async fn logout(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -429,7 +416,7 @@ struct AddStart {
     name: Option<String>,
 }
 
-async fn add_start(
+pub(super) async fn add_start(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -461,7 +448,7 @@ async fn add_start(
     Ok(Json(json!({"ceremony": ceremony, "options": options})))
 }
 
-async fn add_finish(
+pub(super) async fn add_finish(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -513,7 +500,7 @@ async fn add_finish(
     Ok(Json(json!({"id": id})))
 }
 
-async fn remove_passkey(
+pub(super) async fn remove_passkey(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,

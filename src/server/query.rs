@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -19,20 +18,6 @@ use crate::search::{Field, Status, Term};
 use crate::store::issues::{self, IssueQuery, MAX_LIMIT, MAX_TREND_HOURS};
 use crate::store::tokens::Scope;
 use crate::store::{self, now_ms};
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/errors", get(list_errors))
-        .route("/v1/errors/{fp}", get(error_detail))
-        .route("/v1/errors/{fp}/occurrences", get(occurrences))
-        .route("/v1/errors/{fp}/trend", get(error_trend))
-        .route("/v1/errors/{fp}/history", get(error_history))
-        .route("/v1/errors/{fp}/{action}", post(change_status))
-        .route("/v1/releases", get(list_releases))
-        .route("/v1/releases/{release}/errors", get(release_errors))
-        .route("/v1/trends", get(trends))
-        .route("/v1/stats", get(stats))
-}
 
 /// Query parameters, checked one by one so a bad one is named.
 pub struct Params {
@@ -112,7 +97,7 @@ fn paged(rows: Vec<issues::IssueRow>, total: i64, q: &IssueQuery) -> impl IntoRe
     (headers, Json(rows))
 }
 
-async fn list_errors(
+pub(super) async fn list_errors(
     State(st): State<AppState>,
     caller: Caller,
     Query(raw): Query<HashMap<String, String>>,
@@ -126,7 +111,7 @@ async fn list_errors(
 }
 
 /// Resolves `{fp}` (+ optional `project`) to an issue the caller may see.
-async fn find_issue(
+pub(super) async fn find_issue(
     st: &AppState,
     caller: &Caller,
     fp: String,
@@ -136,7 +121,7 @@ async fn find_issue(
     Ok(store::with_conn(&st.pool, move |c| issues::find(c, projects.as_deref(), &fp)).await?)
 }
 
-async fn error_detail(
+pub(super) async fn error_detail(
     State(st): State<AppState>,
     caller: Caller,
     Path(fp): Path<String>,
@@ -150,7 +135,7 @@ async fn error_detail(
     ))
 }
 
-async fn occurrences(
+pub(super) async fn occurrences(
     State(st): State<AppState>,
     caller: Caller,
     Path(fp): Path<String>,
@@ -171,7 +156,7 @@ async fn occurrences(
     Ok((headers, Json(rows)))
 }
 
-async fn error_trend(
+pub(super) async fn error_trend(
     State(st): State<AppState>,
     caller: Caller,
     Path(fp): Path<String>,
@@ -187,7 +172,7 @@ async fn error_trend(
     ))
 }
 
-async fn error_history(
+pub(super) async fn error_history(
     State(st): State<AppState>,
     caller: Caller,
     Path(fp): Path<String>,
@@ -202,6 +187,14 @@ async fn error_history(
     ))
 }
 
+/// The statuses the status routes set, by the index their handler is instantiated with.
+pub(super) const STATUS_ACTIONS: [Status; 4] = [
+    Status::Resolved,
+    Status::Ignored,
+    Status::Muted,
+    Status::Unresolved,
+];
+
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StatusBody {
@@ -209,24 +202,16 @@ pub(crate) struct StatusBody {
     project: Option<String>,
 }
 
-async fn change_status(
+/// `POST /v1/errors/{fp}/<action>`: one handler for the four actions, told apart by `S` (an
+/// index into [`STATUS_ACTIONS`]).
+pub(super) async fn change_status<const S: usize>(
     State(st): State<AppState>,
     caller: Caller,
-    Path((fp, action)): Path<(String, String)>,
+    Path(fp): Path<String>,
     Query(raw): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> Result<Json<issues::IssueRow>, ApiError> {
-    let status = match action.as_str() {
-        "resolve" => Status::Resolved,
-        "ignore" => Status::Ignored,
-        "mute" => Status::Muted,
-        "unresolve" | "reopen" => Status::Unresolved,
-        _ => {
-            return Err(ApiError::not_found(format!(
-                "no action `{action}`; use resolve, ignore, mute or unresolve"
-            )))
-        }
-    };
+    let status = STATUS_ACTIONS[S];
     caller.require(Scope::ErrorsWrite)?;
     let p = Params::new(raw, &["project", "release"])?;
     let parsed: StatusBody = super::error::json_body_or_default(&body)?;
@@ -253,7 +238,7 @@ async fn change_status(
     Ok(Json(row))
 }
 
-async fn list_releases(
+pub(super) async fn list_releases(
     State(st): State<AppState>,
     caller: Caller,
     Query(raw): Query<HashMap<String, String>>,
@@ -270,7 +255,7 @@ async fn list_releases(
     ))
 }
 
-async fn release_errors(
+pub(super) async fn release_errors(
     State(st): State<AppState>,
     caller: Caller,
     Path(release): Path<String>,
@@ -285,7 +270,7 @@ async fn release_errors(
     Ok(paged(rows, total, &q))
 }
 
-async fn trends(
+pub(super) async fn trends(
     State(st): State<AppState>,
     caller: Caller,
     Query(raw): Query<HashMap<String, String>>,
@@ -301,7 +286,7 @@ async fn trends(
     ))
 }
 
-async fn stats(
+pub(super) async fn stats(
     State(st): State<AppState>,
     caller: Caller,
     Query(raw): Query<HashMap<String, String>>,

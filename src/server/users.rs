@@ -4,8 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
@@ -15,21 +14,12 @@ use crate::store::tokens::Scope;
 use crate::store::users::{self, invite_link, Invite, InviteLink, PasskeyInfo, Role, User};
 use crate::store::{self, now_ms};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/users", get(list_users))
-        .route("/v1/users/{id}", delete(remove_user).put(set_role))
-        .route("/v1/invites", get(list_invites).post(create_invite))
-        .route("/v1/invites/{id}", delete(revoke_invite))
-        .route("/v1/me", get(me))
-}
-
 fn int_id(id: &str) -> Result<i64, ApiError> {
     id.parse()
         .map_err(|_| ApiError::bad_request("invalid_id", "must be an integer").field("id"))
 }
 
-async fn list_users(
+pub(super) async fn list_users(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<User>>, ApiError> {
@@ -43,7 +33,7 @@ pub(crate) struct RoleChange {
     role: Role,
 }
 
-async fn set_role(
+pub(super) async fn set_role(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
@@ -57,7 +47,7 @@ async fn set_role(
     ))
 }
 
-async fn remove_user(
+pub(super) async fn remove_user(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
@@ -69,7 +59,7 @@ async fn remove_user(
     Ok(Json(user))
 }
 
-async fn list_invites(
+pub(super) async fn list_invites(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<Invite>>, ApiError> {
@@ -91,7 +81,7 @@ pub(crate) struct NewInvite {
     expires_in_hours: Option<u32>,
 }
 
-async fn create_invite(
+pub(super) async fn create_invite(
     State(st): State<AppState>,
     caller: Caller,
     body: Bytes,
@@ -118,7 +108,7 @@ async fn create_invite(
     Ok((StatusCode::CREATED, Json(InviteLink { link, invite })))
 }
 
-async fn revoke_invite(
+pub(super) async fn revoke_invite(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
@@ -136,7 +126,7 @@ pub(crate) struct Me {
     passkeys: Vec<PasskeyInfo>,
 }
 
-async fn me(State(st): State<AppState>, caller: Caller) -> Result<Json<Me>, ApiError> {
+pub(super) async fn me(State(st): State<AppState>, caller: Caller) -> Result<Json<Me>, ApiError> {
     let Some(user) = caller.user.clone() else {
         return Err(ApiError::bad_request(
             "session_required",

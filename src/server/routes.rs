@@ -1,0 +1,464 @@
+//! The one list of the server's machine routes: ingest, the JSON API, the passkey ceremonies,
+//! health and the OpenAPI document. The router is built from [`ROUTES`] ([`api_router`]), the
+//! OpenAPI document describes exactly these entries, the CLI's remote calls name them by
+//! [`RouteId`] ([`path`]), and the route × token matrix test walks them. The dashboard's HTML
+//! pages are the only routes served outside this table (`dashboard::router`).
+//!
+//! Adding a route: a [`RouteId`], a [`ROUTES`] entry, its handler in [`handler`] and its schemas
+//! in `openapi::schemas`; each of those is an exhaustive match, so a forgotten one does not
+//! compile.
+
+use axum::http::Method;
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
+use axum::Router;
+
+use super::{admin, alerts, health, ingest, openapi, passkeys, query, users, AppState};
+use crate::store::tokens::Scope;
+
+/// An HTTP method, as the table spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verb {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Verb {
+    /// Upper case, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+            Verb::Put => "PUT",
+            Verb::Patch => "PATCH",
+            Verb::Delete => "DELETE",
+        }
+    }
+
+    pub fn method(self) -> Method {
+        match self {
+            Verb::Get => Method::GET,
+            Verb::Post => Method::POST,
+            Verb::Put => Method::PUT,
+            Verb::Patch => Method::PATCH,
+            Verb::Delete => Method::DELETE,
+        }
+    }
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (health, the document).
+    Public,
+    /// An HMAC signature over the body (ingest).
+    Signed,
+    /// An API token or a dashboard session with this scope (`admin` has every scope).
+    Token(Scope),
+    /// A passkey ceremony or sign-out: no credential, but same-origin and rate-limited.
+    Ceremony,
+    /// A signed-in dashboard session (a token is refused: it has no user).
+    Session,
+}
+
+/// Every route, by name. The router, the OpenAPI document and the CLI refer to routes by these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RouteId {
+    Ingest,
+    IngestBatch,
+    Health,
+    OpenApi,
+    ListErrors,
+    ErrorDetail,
+    Occurrences,
+    ErrorTrend,
+    ErrorHistory,
+    Resolve,
+    Ignore,
+    Mute,
+    Unresolve,
+    ListReleases,
+    ReleaseErrors,
+    Trends,
+    Stats,
+    ListProjects,
+    CreateProject,
+    ShowProject,
+    UpdateProject,
+    DeleteProject,
+    ListKeys,
+    CreateKey,
+    RotateKey,
+    RevokeKey,
+    ListTokens,
+    CreateToken,
+    RevokeToken,
+    ListUsers,
+    SetUserRole,
+    RemoveUser,
+    ListInvites,
+    CreateInvite,
+    RevokeInvite,
+    Me,
+    GetRetention,
+    PutRetention,
+    Purge,
+    Prune,
+    ListAlerts,
+    CreateAlert,
+    ShowAlert,
+    ReplaceAlert,
+    DeleteAlert,
+    EnableAlert,
+    DisableAlert,
+    TestAlert,
+    AlertDeliveries,
+    RegisterStart,
+    RegisterFinish,
+    LoginStart,
+    LoginFinish,
+    Logout,
+    PasskeyAddStart,
+    PasskeyAddFinish,
+    PasskeyRemove,
+}
+
+/// One route: what it is called, where it answers, who may call it, what it takes and says.
+#[derive(Debug)]
+pub struct Route {
+    pub id: RouteId,
+    pub verb: Verb,
+    /// Path template; `{name}` marks a path parameter.
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    pub access: Access,
+    /// Query parameters: (name, description).
+    pub query: &'static [(&'static str, &'static str)],
+    /// The status of a success.
+    pub status: u16,
+}
+
+/// The list query of issues (`GET /v1/errors` and the lists that share it).
+pub const LIST_QUERY: &[(&str, &str)] = &[
+    (
+        "project",
+        "project slug (a pinned token reads its own project)",
+    ),
+    ("status", "unresolved | resolved | ignored | muted"),
+    ("release", "issues with events in this release"),
+    ("environment", "issues with events in this environment"),
+    ("source", "source (ios, android, api, …)"),
+    ("route", "route or procedure"),
+    (
+        "since",
+        "last seen at or after: epoch ms or a duration back from now (24h, 7d)",
+    ),
+    ("until", "first seen at or before: epoch ms or a duration"),
+    (
+        "q",
+        "search: free text plus is:, release:, env:, source:, route:, type:, !key:value",
+    ),
+    ("sort", "last_seen (default) | first_seen | total_count"),
+    ("limit", "1..200 (default 50)"),
+    ("offset", "rows to skip"),
+];
+
+const FP_QUERY: &[(&str, &str)] = &[(
+    "project",
+    "project slug, when the fingerprint exists in several",
+)];
+
+// One argument per column of the table: a row reads left to right like the entry it makes.
+#[allow(clippy::too_many_arguments)]
+const fn r(
+    id: RouteId,
+    verb: Verb,
+    path: &'static str,
+    summary: &'static str,
+    tag: &'static str,
+    access: Access,
+    query: &'static [(&'static str, &'static str)],
+    status: u16,
+) -> Route {
+    Route {
+        id,
+        verb,
+        path,
+        summary,
+        tag,
+        access,
+        query,
+        status,
+    }
+}
+
+use Access::{Ceremony, Public, Session, Signed, Token};
+use RouteId as R;
+use Scope::{
+    AlertsRead, AlertsWrite, ErrorsRead, ErrorsWrite, KeysWrite, ProjectsRead, ProjectsWrite,
+};
+use Verb::{Delete, Get, Patch, Post, Put};
+
+/// Every machine route the server answers, in the order the OpenAPI document lists them.
+#[rustfmt::skip]
+pub const ROUTES: &[Route] = &[
+    r(R::Ingest, Post, "/v1/ingest", "Ingest one event", "ingest", Signed, &[], 200),
+    r(R::IngestBatch, Post, "/v1/ingest/batch", "Ingest a batch of events (all-or-nothing validation)", "ingest", Signed, &[], 200),
+    r(R::Health, Get, "/health", "Health: queue, drops, last flush, connections, database", "ops", Public, &[], 200),
+    r(R::OpenApi, Get, "/v1/openapi.json", "This document", "ops", Public, &[], 200),
+    r(R::ListErrors, Get, "/v1/errors", "List issues (X-Total-Count, X-Next-Offset headers)", "errors", Token(ErrorsRead), LIST_QUERY, 200),
+    r(R::ErrorDetail, Get, "/v1/errors/{fp}", "Issue detail: breakdowns, samples, latest occurrence", "errors", Token(ErrorsRead), FP_QUERY, 200),
+    r(R::Occurrences, Get, "/v1/errors/{fp}/occurrences", "Raw events of an issue, newest first", "errors", Token(ErrorsRead), &[("project", "project slug"), ("limit", "1..200"), ("offset", "rows to skip")], 200),
+    r(R::ErrorTrend, Get, "/v1/errors/{fp}/trend", "Hourly counts, zero-filled", "errors", Token(ErrorsRead), &[("project", "project slug"), ("hours", "1..2160 (default 24)")], 200),
+    r(R::ErrorHistory, Get, "/v1/errors/{fp}/history", "Status changes", "errors", Token(ErrorsRead), FP_QUERY, 200),
+    r(R::Resolve, Post, "/v1/errors/{fp}/resolve", "Resolve (optionally in a release)", "errors", Token(ErrorsWrite), FP_QUERY, 200),
+    r(R::Ignore, Post, "/v1/errors/{fp}/ignore", "Ignore", "errors", Token(ErrorsWrite), FP_QUERY, 200),
+    r(R::Mute, Post, "/v1/errors/{fp}/mute", "Mute", "errors", Token(ErrorsWrite), FP_QUERY, 200),
+    r(R::Unresolve, Post, "/v1/errors/{fp}/unresolve", "Reopen", "errors", Token(ErrorsWrite), FP_QUERY, 200),
+    r(R::ListReleases, Get, "/v1/releases", "Releases with issue and event counts", "errors", Token(ErrorsRead), &[("project", "project slug"), ("limit", "1..1000")], 200),
+    r(R::ReleaseErrors, Get, "/v1/releases/{release}/errors", "Issues with events in a release", "errors", Token(ErrorsRead), LIST_QUERY, 200),
+    r(R::Trends, Get, "/v1/trends", "Hourly totals, zero-filled", "errors", Token(ErrorsRead), LIST_QUERY, 200),
+    r(R::Stats, Get, "/v1/stats", "Totals, unresolved, events in 24 h, top routes, queue", "errors", Token(ErrorsRead), &[("project", "project slug")], 200),
+    r(R::ListProjects, Get, "/v1/projects", "List projects", "projects", Token(ProjectsRead), &[], 200),
+    r(R::CreateProject, Post, "/v1/projects", "Create a project and its first ingest key", "projects", Token(ProjectsWrite), &[], 201),
+    r(R::ShowProject, Get, "/v1/projects/{id}", "Show a project", "projects", Token(ProjectsRead), &[], 200),
+    r(R::UpdateProject, Patch, "/v1/projects/{id}", "Rename, or set its retention", "projects", Token(ProjectsWrite), &[], 200),
+    r(R::DeleteProject, Delete, "/v1/projects/{id}", "Delete a project and all its data", "projects", Token(ProjectsWrite), &[], 200),
+    r(R::ListKeys, Get, "/v1/projects/{id}/keys", "Ingest keys (masked; ?reveal=true with keys:write)", "keys", Token(ProjectsRead), &[("reveal", "true shows full keys")], 200),
+    r(R::CreateKey, Post, "/v1/projects/{id}/keys", "Create an ingest key", "keys", Token(KeysWrite), &[], 201),
+    r(R::RotateKey, Post, "/v1/keys/{id}/rotate", "New key now; the old one revoked after a grace period", "keys", Token(KeysWrite), &[], 200),
+    r(R::RevokeKey, Delete, "/v1/keys/{id}", "Revoke a key now", "keys", Token(KeysWrite), &[], 200),
+    r(R::ListTokens, Get, "/v1/tokens", "List API tokens", "tokens", Token(Scope::Admin), &[], 200),
+    r(R::CreateToken, Post, "/v1/tokens", "Create an API token (shown once)", "tokens", Token(Scope::Admin), &[], 201),
+    r(R::RevokeToken, Delete, "/v1/tokens/{id}", "Revoke an API token", "tokens", Token(Scope::Admin), &[], 200),
+    r(R::ListUsers, Get, "/v1/users", "List dashboard users", "users", Token(Scope::Admin), &[], 200),
+    r(R::SetUserRole, Put, "/v1/users/{id}", "Change a user's role (the last admin cannot be demoted: 409)", "users", Token(Scope::Admin), &[], 200),
+    r(R::RemoveUser, Delete, "/v1/users/{id}", "Remove a user with their passkeys and sessions", "users", Token(Scope::Admin), &[], 200),
+    r(R::ListInvites, Get, "/v1/invites", "Pending invites", "users", Token(Scope::Admin), &[], 200),
+    r(R::CreateInvite, Post, "/v1/invites", "Create a single-use registration link (the token is shown once)", "users", Token(Scope::Admin), &[], 201),
+    r(R::RevokeInvite, Delete, "/v1/invites/{id}", "Revoke a pending invite", "users", Token(Scope::Admin), &[], 204),
+    r(R::Me, Get, "/v1/me", "The signed-in dashboard user and their passkeys", "users", Session, &[], 200),
+    r(R::GetRetention, Get, "/v1/admin/retention", "Retention settings", "retention", Token(Scope::Admin), &[], 200),
+    r(R::PutRetention, Put, "/v1/admin/retention", "Set the default or a project's raw-event retention", "retention", Token(Scope::Admin), &[], 200),
+    r(R::Purge, Post, "/v1/admin/retention/purge", "Prune now", "retention", Token(Scope::Admin), &[], 200),
+    r(R::Prune, Post, "/v1/prune", "Prune now (alias of /v1/admin/retention/purge)", "retention", Token(Scope::Admin), &[], 200),
+    r(R::ListAlerts, Get, "/v1/alerts", "List alert rules (channel secrets masked)", "alerts", Token(AlertsRead), &[], 200),
+    r(R::CreateAlert, Post, "/v1/alerts", "Create an alert rule", "alerts", Token(AlertsWrite), &[], 201),
+    r(R::ShowAlert, Get, "/v1/alerts/{id}", "Show an alert rule", "alerts", Token(AlertsRead), &[], 200),
+    r(R::ReplaceAlert, Put, "/v1/alerts/{id}", "Replace an alert rule", "alerts", Token(AlertsWrite), &[], 200),
+    r(R::DeleteAlert, Delete, "/v1/alerts/{id}", "Delete an alert rule", "alerts", Token(AlertsWrite), &[], 200),
+    r(R::EnableAlert, Post, "/v1/alerts/{id}/enable", "Enable a rule", "alerts", Token(AlertsWrite), &[], 200),
+    r(R::DisableAlert, Post, "/v1/alerts/{id}/disable", "Disable a rule", "alerts", Token(AlertsWrite), &[], 200),
+    r(R::TestAlert, Post, "/v1/alerts/{id}/test", "Send a test alert through each channel; report each outcome", "alerts", Token(AlertsWrite), &[], 200),
+    r(R::AlertDeliveries, Get, "/v1/alerts/{id}/deliveries", "The last 100 deliveries", "alerts", Token(AlertsRead), &[], 200),
+    r(R::RegisterStart, Post, "/auth/register/start", "Passkey registration, step 1 (an invite or setup link's token)", "auth", Ceremony, &[], 200),
+    r(R::RegisterFinish, Post, "/auth/register/finish", "Passkey registration, step 2: creates the user and signs in", "auth", Ceremony, &[], 200),
+    r(R::LoginStart, Post, "/auth/login/start", "Passkey sign-in, step 1", "auth", Ceremony, &[], 200),
+    r(R::LoginFinish, Post, "/auth/login/finish", "Passkey sign-in, step 2: sets the session cookie", "auth", Ceremony, &[], 200),
+    r(R::Logout, Post, "/auth/logout", "Sign out: ends the session", "auth", Ceremony, &[], 200),
+    r(R::PasskeyAddStart, Post, "/auth/passkeys/start", "Add a passkey to the signed-in user, step 1", "auth", Session, &[], 200),
+    r(R::PasskeyAddFinish, Post, "/auth/passkeys/finish", "Add a passkey, step 2", "auth", Session, &[], 200),
+    r(R::PasskeyRemove, Delete, "/auth/passkeys/{id}", "Remove one of the signed-in user's passkeys (not the last)", "auth", Session, &[], 200),
+];
+
+/// The table entry of `id`.
+pub fn route(id: RouteId) -> &'static Route {
+    ROUTES
+        .iter()
+        .find(|r| r.id == id)
+        .expect("every RouteId has a ROUTES entry (checked by a test)")
+}
+
+/// `id`'s path with its `{…}` parameters filled from `params`, in order, each percent-encoded
+/// as one path segment.
+pub fn path(id: RouteId, params: &[&str]) -> String {
+    let mut out = String::new();
+    let mut params = params.iter();
+    for (i, seg) in route(id).path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if seg.starts_with('{') && seg.ends_with('}') {
+            out.push_str(&encode_segment(params.next().copied().unwrap_or_default()));
+        } else {
+            out.push_str(seg);
+        }
+    }
+    out
+}
+
+fn encode_segment(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The handler of `id`, on its method.
+fn handler(id: RouteId) -> MethodRouter<AppState> {
+    match id {
+        R::Ingest => ingest::one(),
+        R::IngestBatch => ingest::batch(),
+        R::Health => get(health::health),
+        R::OpenApi => get(openapi::serve),
+        R::ListErrors => get(query::list_errors),
+        R::ErrorDetail => get(query::error_detail),
+        R::Occurrences => get(query::occurrences),
+        R::ErrorTrend => get(query::error_trend),
+        R::ErrorHistory => get(query::error_history),
+        // Indexes into `query::STATUS_ACTIONS`.
+        R::Resolve => post(query::change_status::<0>),
+        R::Ignore => post(query::change_status::<1>),
+        R::Mute => post(query::change_status::<2>),
+        R::Unresolve => post(query::change_status::<3>),
+        R::ListReleases => get(query::list_releases),
+        R::ReleaseErrors => get(query::release_errors),
+        R::Trends => get(query::trends),
+        R::Stats => get(query::stats),
+        R::ListProjects => get(admin::list_projects),
+        R::CreateProject => post(admin::create_project),
+        R::ShowProject => get(admin::show_project),
+        R::UpdateProject => patch(admin::update_project),
+        R::DeleteProject => delete(admin::delete_project),
+        R::ListKeys => get(admin::list_keys),
+        R::CreateKey => post(admin::create_key),
+        R::RotateKey => post(admin::rotate_key),
+        R::RevokeKey => delete(admin::revoke_key),
+        R::ListTokens => get(admin::list_tokens),
+        R::CreateToken => post(admin::create_token),
+        R::RevokeToken => delete(admin::revoke_token),
+        R::ListUsers => get(users::list_users),
+        R::SetUserRole => put(users::set_role),
+        R::RemoveUser => delete(users::remove_user),
+        R::ListInvites => get(users::list_invites),
+        R::CreateInvite => post(users::create_invite),
+        R::RevokeInvite => delete(users::revoke_invite),
+        R::Me => get(users::me),
+        R::GetRetention => get(admin::get_retention),
+        R::PutRetention => put(admin::put_retention),
+        R::Purge | R::Prune => post(admin::prune),
+        R::ListAlerts => get(alerts::list),
+        R::CreateAlert => post(alerts::create),
+        R::ShowAlert => get(alerts::show),
+        R::ReplaceAlert => put(alerts::replace),
+        R::DeleteAlert => delete(alerts::remove),
+        R::EnableAlert => post(alerts::enable),
+        R::DisableAlert => post(alerts::disable),
+        R::TestAlert => post(alerts::test),
+        R::AlertDeliveries => get(alerts::deliveries),
+        R::RegisterStart => post(passkeys::register_start),
+        R::RegisterFinish => post(passkeys::register_finish),
+        R::LoginStart => post(passkeys::login_start),
+        R::LoginFinish => post(passkeys::login_finish),
+        R::Logout => post(passkeys::logout),
+        R::PasskeyAddStart => post(passkeys::add_start),
+        R::PasskeyAddFinish => post(passkeys::add_finish),
+        R::PasskeyRemove => delete(passkeys::remove_passkey),
+    }
+}
+
+/// Every route of [`ROUTES`] on its handler (methods on one path share one entry).
+pub fn api_router() -> Router<AppState> {
+    ROUTES.iter().fold(Router::new(), |router, r| {
+        router.route(r.path, handler(r.id))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_is_unique_and_every_id_is_listed() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ROUTES {
+            assert!(
+                seen.insert((r.verb, r.path)),
+                "{} {} twice",
+                r.verb.as_str(),
+                r.path
+            );
+            assert_eq!(
+                ROUTES.iter().filter(|o| o.id == r.id).count(),
+                1,
+                "{:?}",
+                r.id
+            );
+            assert_eq!(r.verb.method().as_str(), r.verb.as_str());
+        }
+        // `route` finds each (it panics on an id without an entry).
+        for r in ROUTES {
+            assert_eq!(route(r.id).path, r.path);
+        }
+    }
+
+    #[test]
+    fn paths_are_filled_segment_by_segment() {
+        assert_eq!(path(R::ErrorDetail, &["00ff"]), "/v1/errors/00ff");
+        assert_eq!(
+            path(R::ReleaseErrors, &["2.0 beta/1"]),
+            "/v1/releases/2.0%20beta%2F1/errors"
+        );
+        assert_eq!(path(R::ListErrors, &[]), "/v1/errors");
+    }
+
+    /// The other direction of "documented = served": no machine route is declared anywhere but
+    /// in this table. The dashboard's HTML pages are the one other router.
+    #[test]
+    fn no_route_is_declared_outside_the_table() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        let mut offenders = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let p = entry.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if p.extension().is_none_or(|e| e != "rs")
+                    || p.ends_with("server/routes.rs")
+                    || p.ends_with("dashboard/mod.rs")
+                {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                if text.contains(".route(") {
+                    offenders.push(p.display().to_string());
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "routes declared outside routes.rs: {offenders:?}"
+        );
+        // The dashboard declares pages only: nothing under the machine prefixes.
+        let dash = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/dashboard/mod.rs"),
+        )
+        .unwrap();
+        let pages: Vec<&str> = dash
+            .split(".route(")
+            .skip(1)
+            .filter_map(|rest| rest.trim_start().strip_prefix('"')?.split('"').next())
+            .collect();
+        assert!(pages.len() >= 10, "{pages:?}");
+        for page in pages {
+            for prefix in ["/v1/", "/auth/", "/health", "/api/", "/otlp/"] {
+                assert!(
+                    !page.starts_with(prefix),
+                    "{page} is served by the dashboard"
+                );
+            }
+        }
+    }
+}
