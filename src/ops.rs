@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::config::Config;
 use crate::retention::{self, PruneReport};
 use crate::search::Status;
+use crate::server::routes::{self, RouteId};
 use crate::store::issues::{self, HourCount, IssueDetail, IssueRow, ReleaseSummary, Stats};
 use crate::store::keys::{self, KeyRow};
 use crate::store::projects::{self, Deleted, Project};
@@ -73,17 +74,19 @@ impl Api {
         })
     }
 
+    /// Calls route `id` (its method and path from the one route table) with its path
+    /// parameters filled from `params`, then `query` and `body`; answers the body and headers.
     fn call<T: DeserializeOwned>(
         &self,
-        method: reqwest::Method,
-        path: &str,
+        id: RouteId,
+        params: &[&str],
         query: &[(String, String)],
         body: Option<Value>,
     ) -> Result<(T, reqwest::header::HeaderMap), OpsError> {
-        let url = format!("{}{}", self.base, path);
+        let url = format!("{}{}", self.base, routes::path(id, params));
         let mut req = self
             .http
-            .request(method, &url)
+            .request(routes::route(id).verb.method(), &url)
             .bearer_auth(&self.token)
             .query(query);
         if let Some(b) = body {
@@ -110,30 +113,25 @@ impl Api {
         Ok((v, headers))
     }
 
+    /// A route without a body (a GET).
     fn get<T: DeserializeOwned>(
         &self,
-        path: &str,
+        id: RouteId,
+        params: &[&str],
         query: &[(String, String)],
     ) -> Result<T, OpsError> {
-        Ok(self.call(reqwest::Method::GET, path, query, None)?.0)
+        Ok(self.call(id, params, query, None)?.0)
     }
 
-    fn post<T: DeserializeOwned>(&self, path: &str, body: Value) -> Result<T, OpsError> {
-        Ok(self.call(reqwest::Method::POST, path, &[], Some(body))?.0)
+    /// A route that changes something, with an optional JSON body.
+    fn send<T: DeserializeOwned>(
+        &self,
+        id: RouteId,
+        params: &[&str],
+        body: Option<Value>,
+    ) -> Result<T, OpsError> {
+        Ok(self.call(id, params, &[], body)?.0)
     }
-}
-
-fn seg(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// Where the data commands act.
@@ -175,7 +173,7 @@ impl Target {
             }
             Target::Remote(api) => {
                 let (rows, headers): (Vec<IssueRow>, _) =
-                    api.call(reqwest::Method::GET, "/v1/errors", params, None)?;
+                    api.call(RouteId::ListErrors, &[], params, None)?;
                 let total = headers
                     .get("x-total-count")
                     .and_then(|v| v.to_str().ok())
@@ -203,10 +201,9 @@ impl Target {
                 let issue = issues::find(conn, ps.as_deref(), fp)?;
                 Ok(issues::detail(conn, issue)?)
             }
-            Target::Remote(api) => api.get(
-                &format!("/v1/errors/{}", seg(fp)),
-                &Self::project_query(project),
-            ),
+            Target::Remote(api) => {
+                api.get(RouteId::ErrorDetail, &[fp], &Self::project_query(project))
+            }
         }
     }
 
@@ -225,7 +222,7 @@ impl Target {
             Target::Remote(api) => {
                 let mut q = Self::project_query(project);
                 q.push(("hours".into(), hours.to_string()));
-                api.get(&format!("/v1/errors/{}/trend", seg(fp)), &q)
+                api.get(RouteId::ErrorTrend, &[fp], &q)
             }
         }
     }
@@ -250,15 +247,16 @@ impl Target {
                 )?)
             }
             Target::Remote(api) => {
-                let action = match status {
-                    Status::Resolved => "resolve",
-                    Status::Ignored => "ignore",
-                    Status::Muted => "mute",
-                    Status::Unresolved => "unresolve",
+                let route = match status {
+                    Status::Resolved => RouteId::Resolve,
+                    Status::Ignored => RouteId::Ignore,
+                    Status::Muted => RouteId::Mute,
+                    Status::Unresolved => RouteId::Unresolve,
                 };
-                api.post(
-                    &format!("/v1/errors/{}/{action}", seg(fp)),
-                    json!({"release": release, "project": project}),
+                api.send(
+                    route,
+                    &[fp],
+                    Some(json!({"release": release, "project": project})),
                 )
             }
         }
@@ -270,7 +268,7 @@ impl Target {
                 let ps = project.map(|p| vec![p.to_string()]);
                 Ok(issues::stats(conn, ps.as_deref(), now_ms())?)
             }
-            Target::Remote(api) => api.get("/v1/stats", &Self::project_query(project)),
+            Target::Remote(api) => api.get(RouteId::Stats, &[], &Self::project_query(project)),
         }
     }
 
@@ -280,21 +278,23 @@ impl Target {
                 let ps = project.map(|p| vec![p.to_string()]);
                 Ok(issues::releases(conn, ps.as_deref(), 100)?)
             }
-            Target::Remote(api) => api.get("/v1/releases", &Self::project_query(project)),
+            Target::Remote(api) => {
+                api.get(RouteId::ListReleases, &[], &Self::project_query(project))
+            }
         }
     }
 
     pub fn projects(&mut self) -> Result<Vec<Project>, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::list(conn, None)?),
-            Target::Remote(api) => api.get("/v1/projects", &[]),
+            Target::Remote(api) => api.get(RouteId::ListProjects, &[], &[]),
         }
     }
 
     pub fn project(&mut self, id: &str) -> Result<Project, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::get(conn, id)?),
-            Target::Remote(api) => api.get(&format!("/v1/projects/{}", seg(id)), &[]),
+            Target::Remote(api) => api.get(RouteId::ShowProject, &[id], &[]),
         }
     }
 
@@ -305,35 +305,27 @@ impl Target {
     ) -> Result<CreatedProject, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::create_with_key(conn, name, slug)?),
-            Target::Remote(api) => api.post("/v1/projects", json!({"name": name, "slug": slug})),
+            Target::Remote(api) => api.send(
+                RouteId::CreateProject,
+                &[],
+                Some(json!({"name": name, "slug": slug})),
+            ),
         }
     }
 
     pub fn rename_project(&mut self, id: &str, name: &str) -> Result<Project, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::rename(conn, id, name)?),
-            Target::Remote(api) => Ok(api
-                .call(
-                    reqwest::Method::PATCH,
-                    &format!("/v1/projects/{}", seg(id)),
-                    &[],
-                    Some(json!({ "name": name })),
-                )?
-                .0),
+            Target::Remote(api) => {
+                api.send(RouteId::UpdateProject, &[id], Some(json!({ "name": name })))
+            }
         }
     }
 
     pub fn delete_project(&mut self, id: &str) -> Result<Deleted, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::delete(conn, id)?),
-            Target::Remote(api) => Ok(api
-                .call(
-                    reqwest::Method::DELETE,
-                    &format!("/v1/projects/{}", seg(id)),
-                    &[],
-                    None,
-                )?
-                .0),
+            Target::Remote(api) => api.send(RouteId::DeleteProject, &[id], None),
         }
     }
 
@@ -356,7 +348,7 @@ impl Target {
                 let ids: Vec<String> = match project {
                     Some(p) => vec![p.to_string()],
                     None => api
-                        .get::<Vec<Project>>("/v1/projects", &[])?
+                        .get::<Vec<Project>>(RouteId::ListProjects, &[], &[])?
                         .into_iter()
                         .map(|p| p.id)
                         .collect(),
@@ -368,9 +360,7 @@ impl Target {
                 };
                 let mut out = Vec::new();
                 for id in ids {
-                    out.extend(
-                        api.get::<Vec<KeyRow>>(&format!("/v1/projects/{}/keys", seg(&id)), &q)?,
-                    );
+                    out.extend(api.get::<Vec<KeyRow>>(RouteId::ListKeys, &[&id], &q)?);
                 }
                 Ok(out)
             }
@@ -380,19 +370,19 @@ impl Target {
     pub fn create_key(&mut self, project: &str, name: &str) -> Result<KeyRow, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(keys::create(conn, project, name)?),
-            Target::Remote(api) => api.post(
-                &format!("/v1/projects/{}/keys", seg(project)),
-                json!({"name": name}),
-            ),
+            Target::Remote(api) => {
+                api.send(RouteId::CreateKey, &[project], Some(json!({"name": name})))
+            }
         }
     }
 
     pub fn rotate_key(&mut self, id: i64, grace_ms: i64) -> Result<keys::Rotated, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(keys::rotate(conn, id, grace_ms, None)?),
-            Target::Remote(api) => api.post(
-                &format!("/v1/keys/{id}/rotate"),
-                json!({"grace": format!("{}s", grace_ms / 1000)}),
+            Target::Remote(api) => api.send(
+                RouteId::RotateKey,
+                &[&id.to_string()],
+                Some(json!({"grace": format!("{}s", grace_ms / 1000)})),
             ),
         }
     }
@@ -400,21 +390,14 @@ impl Target {
     pub fn revoke_key(&mut self, id: i64) -> Result<KeyRow, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(keys::revoke_at(conn, id, now_ms())?),
-            Target::Remote(api) => Ok(api
-                .call(
-                    reqwest::Method::DELETE,
-                    &format!("/v1/keys/{id}"),
-                    &[],
-                    None,
-                )?
-                .0),
+            Target::Remote(api) => api.send(RouteId::RevokeKey, &[&id.to_string()], None),
         }
     }
 
     pub fn users(&mut self) -> Result<Vec<users::User>, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(users::list(conn)?),
-            Target::Remote(api) => api.get("/v1/users", &[]),
+            Target::Remote(api) => api.get(RouteId::ListUsers, &[], &[]),
         }
     }
 
@@ -445,9 +428,10 @@ impl Target {
                 let link = users::invite_link(&config.auth.rp_origin, &invite.token, false);
                 Ok(users::InviteLink { link, invite })
             }
-            Target::Remote(api) => api.post(
-                "/v1/invites",
-                json!({"role": role, "expires_in_hours": hours}),
+            Target::Remote(api) => api.send(
+                RouteId::CreateInvite,
+                &[],
+                Some(json!({"role": role, "expires_in_hours": hours})),
             ),
         }
     }
@@ -456,14 +440,11 @@ impl Target {
         let id = self.user(who)?.id;
         match self {
             Target::Local { conn, .. } => Ok(users::set_role(conn, id, role)?),
-            Target::Remote(api) => Ok(api
-                .call(
-                    reqwest::Method::PUT,
-                    &format!("/v1/users/{id}"),
-                    &[],
-                    Some(json!({"role": role})),
-                )?
-                .0),
+            Target::Remote(api) => api.send(
+                RouteId::SetUserRole,
+                &[&id.to_string()],
+                Some(json!({"role": role})),
+            ),
         }
     }
 
@@ -471,21 +452,14 @@ impl Target {
         let id = self.user(who)?.id;
         match self {
             Target::Local { conn, .. } => Ok(users::remove(conn, id)?),
-            Target::Remote(api) => Ok(api
-                .call(
-                    reqwest::Method::DELETE,
-                    &format!("/v1/users/{id}"),
-                    &[],
-                    None,
-                )?
-                .0),
+            Target::Remote(api) => api.send(RouteId::RemoveUser, &[&id.to_string()], None),
         }
     }
 
     pub fn tokens(&mut self) -> Result<Vec<Token>, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(tokens::list(conn, None)?),
-            Target::Remote(api) => api.get("/v1/tokens", &[]),
+            Target::Remote(api) => api.get(RouteId::ListTokens, &[], &[]),
         }
     }
 
@@ -504,14 +478,15 @@ impl Target {
                 project,
                 expires_in_ms.map(|d| now_ms() + d),
             )?),
-            Target::Remote(api) => api.post(
-                "/v1/tokens",
-                json!({
+            Target::Remote(api) => api.send(
+                RouteId::CreateToken,
+                &[],
+                Some(json!({
                     "name": name,
                     "scopes": scopes,
                     "project": project,
                     "expires": expires_in_ms.map(|d| format!("{}s", d / 1000)),
-                }),
+                })),
             ),
         }
     }
@@ -519,14 +494,7 @@ impl Target {
     pub fn revoke_token(&mut self, id: i64) -> Result<Token, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(tokens::revoke(conn, id)?),
-            Target::Remote(api) => Ok(api
-                .call(
-                    reqwest::Method::DELETE,
-                    &format!("/v1/tokens/{id}"),
-                    &[],
-                    None,
-                )?
-                .0),
+            Target::Remote(api) => api.send(RouteId::RevokeToken, &[&id.to_string()], None),
         }
     }
 
@@ -548,9 +516,10 @@ impl Target {
                 },
                 progress,
             )?),
-            Target::Remote(api) => api.post(
-                "/v1/admin/retention/purge",
-                json!({"days": days, "project": project, "dry_run": dry_run}),
+            Target::Remote(api) => api.send(
+                RouteId::Purge,
+                &[],
+                Some(json!({"days": days, "project": project, "dry_run": dry_run})),
             ),
         }
     }
@@ -564,7 +533,7 @@ impl Target {
                 .iter()
                 .map(crate::alert::Rule::masked)
                 .collect()),
-            Target::Remote(api) => api.get("/v1/alerts", &[]),
+            Target::Remote(api) => api.get(RouteId::ListAlerts, &[], &[]),
         }
     }
 
@@ -575,7 +544,7 @@ impl Target {
         match self {
             Target::Local { conn, .. } => Ok(crate::alert::create(conn, rule)?.masked()),
             Target::Remote(api) => {
-                api.post("/v1/alerts", serde_json::to_value(rule).unwrap_or_default())
+                api.send(RouteId::CreateAlert, &[], serde_json::to_value(rule).ok())
             }
         }
     }
@@ -583,9 +552,14 @@ impl Target {
     pub fn set_alert_enabled(&mut self, id: i64, on: bool) -> Result<crate::alert::Rule, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(crate::alert::set_enabled(conn, id, on)?.masked()),
-            Target::Remote(api) => api.post(
-                &format!("/v1/alerts/{id}/{}", if on { "enable" } else { "disable" }),
-                json!({}),
+            Target::Remote(api) => api.send(
+                if on {
+                    RouteId::EnableAlert
+                } else {
+                    RouteId::DisableAlert
+                },
+                &[&id.to_string()],
+                None,
             ),
         }
     }
@@ -593,14 +567,7 @@ impl Target {
     pub fn delete_alert(&mut self, id: i64) -> Result<crate::alert::Rule, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(crate::alert::delete(conn, id)?.masked()),
-            Target::Remote(api) => Ok(api
-                .call(
-                    reqwest::Method::DELETE,
-                    &format!("/v1/alerts/{id}"),
-                    &[],
-                    None,
-                )?
-                .0),
+            Target::Remote(api) => api.send(RouteId::DeleteAlert, &[&id.to_string()], None),
         }
     }
 
@@ -644,7 +611,7 @@ impl Target {
                     json!({"rule_id": id, "ok": outcomes.iter().all(|o| o.ok), "outcomes": outcomes}),
                 )
             }
-            Target::Remote(api) => api.post(&format!("/v1/alerts/{id}/test"), json!({})),
+            Target::Remote(api) => api.send(RouteId::TestAlert, &[&id.to_string()], None),
         }
     }
 }
