@@ -5,13 +5,14 @@
 //! Keys are held in a snapshot with pre-keyed HMAC states, refreshed from the database every
 //! half second, so a revocation by the CLI takes effect within a second. A request the
 //! snapshot refuses makes it reload at once (see [`KeyCache::reload_after_miss`]), so a key
-//! created a moment ago works on its first request. Such reloads come from a small token
-//! bucket (a burst of 8, then 4 a second) and concurrent refusals share one, so a flood of bad
-//! keys costs a few small queries a second on top of the refusals themselves.
+//! created a moment ago works on its first request. Such reloads come from a token bucket (a
+//! burst of 32, then 16 a second), concurrent refusals share one, and a key the database did
+//! not know either is remembered as unknown for a second; so a flood of bad keys costs a few
+//! small queries a second on top of the refusals themselves.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
@@ -74,12 +75,18 @@ pub struct KeyCache {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Reloads after refusals: one at a time (later refusals wait for it), from a bucket.
     miss_reload: tokio::sync::Mutex<MissReloads>,
+    /// `X-Project-Key` values that no reload found, with when they were last looked up.
+    unknown: std::sync::Mutex<HashMap<String, Instant>>,
 }
 
 /// Reloads a burst of refusals may trigger at once.
-const MISS_RELOAD_BURST: f64 = 8.0;
+const MISS_RELOAD_BURST: f64 = 32.0;
 /// Reloads refusals may trigger per second, sustained.
-const MISS_RELOADS_PER_SEC: f64 = 4.0;
+const MISS_RELOADS_PER_SEC: f64 = 16.0;
+/// How long a key unknown to the database too is refused without another look.
+const UNKNOWN_KEY_TTL: Duration = Duration::from_secs(1);
+/// Most unknown keys remembered (the list is emptied when full).
+const UNKNOWN_KEYS_MAX: usize = 4096;
 
 struct MissReloads {
     /// When the last reload started.
@@ -118,6 +125,7 @@ impl KeyCache {
                 tokens: MISS_RELOAD_BURST,
                 refilled: Instant::now(),
             }),
+            unknown: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -200,14 +208,48 @@ impl KeyCache {
         project_key: Option<&str>,
     ) -> Result<Arc<str>, AuthError> {
         let arrived = Instant::now();
-        match self.authenticate(body, signature, project_key, store::now_ms()) {
-            Err(AuthError::UnknownKey | AuthError::BadSignature)
-                if self.reload_after_miss(pool, arrived).await =>
-            {
+        let first = self.authenticate(body, signature, project_key, store::now_ms());
+        let key = project_key.map(str::trim).filter(|k| !k.is_empty());
+        match (&first, key) {
+            // A known key with a bad signature: a reload cannot change that.
+            (Err(AuthError::BadSignature), Some(_)) => first,
+            (Err(AuthError::UnknownKey), Some(key)) => {
+                if self.recently_unknown(key, arrived) {
+                    return first;
+                }
+                let again = if self.reload_after_miss(pool, arrived).await {
+                    self.authenticate(body, signature, project_key, store::now_ms())
+                } else {
+                    first
+                };
+                if again == Err(AuthError::UnknownKey) {
+                    self.remember_unknown(key, arrived);
+                }
+                again
+            }
+            (Err(AuthError::BadSignature), None) if self.reload_after_miss(pool, arrived).await => {
                 self.authenticate(body, signature, project_key, store::now_ms())
             }
-            r => r,
+            _ => first,
         }
+    }
+
+    fn unknown_keys(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
+        self.unknown.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn recently_unknown(&self, key: &str, now: Instant) -> bool {
+        self.unknown_keys()
+            .get(key)
+            .is_some_and(|t| now.duration_since(*t) < UNKNOWN_KEY_TTL)
+    }
+
+    fn remember_unknown(&self, key: &str, now: Instant) {
+        let mut unknown = self.unknown_keys();
+        if unknown.len() >= UNKNOWN_KEYS_MAX {
+            unknown.clear();
+        }
+        unknown.insert(key.to_string(), now);
     }
 
     /// Checks a request's signature and returns the project it belongs to.

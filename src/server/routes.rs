@@ -261,7 +261,7 @@ pub const ROUTES: &[Route] = &[
     r(R::Logout, Post, "/auth/logout", "Sign out: ends the session", "auth", Ceremony, &[], 200),
     r(R::PasskeyAddStart, Post, "/auth/passkeys/start", "Add a passkey to the signed-in user, step 1", "auth", Session, &[], 200),
     r(R::PasskeyAddFinish, Post, "/auth/passkeys/finish", "Add a passkey, step 2", "auth", Session, &[], 200),
-    r(R::PasskeyRemove, Delete, "/auth/passkeys/{id}", "Remove one of the signed-in user's passkeys (not the last)", "auth", Session, &[], 200),
+    r(R::PasskeyRemove, Delete, "/auth/passkeys/{id}", "Remove one of the signed-in user's passkeys (not the last)", "auth", Session, &[], 204),
 ];
 
 /// The table entry of `id`.

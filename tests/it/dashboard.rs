@@ -9,34 +9,12 @@ use std::time::Duration;
 use bloop::store::users::{self, NewPasskey, Role};
 use serde_json::{json, Value};
 
-use crate::common::{bloop_bin, open_db, Http, Resp, ServeProcess, TestServer, SECRET};
+use crate::common::{
+    bloop_bin, open_db, user_session, Http, Resp, ServeProcess, TestServer, SECRET,
+};
 
 const ORIGIN: &str = "http://localhost:5332"; // the default auth.rp_origin the test server uses
 const XSS: &str = r#"<img src=x onerror="document.title='pwned'">"#;
-
-/// A user with a session, made directly in the database (the ceremony itself is covered in the
-/// browser test). Returns the session cookie.
-fn user_session(db: &Path, name: &str, role: Role) -> String {
-    let mut conn = open_db(db);
-    let now = bloop::store::now_ms();
-    let inv = users::create_invite(&conn, role, "test", 60_000, now).unwrap();
-    let cred = format!("cred-{name}");
-    let user = users::register(
-        &mut conn,
-        &inv.token,
-        name,
-        &format!("handle-{name}"),
-        &NewPasskey {
-            cred_id: &cred,
-            name: "test",
-            json: "{}",
-        },
-        now,
-    )
-    .unwrap();
-    let token = users::create_session(&conn, user.id, 3_600_000, now).unwrap();
-    format!("bloop_session={token}")
-}
 
 fn get(http: &Http, url: &str, cookie: &str) -> Resp {
     http.send(http.client().get(url).header("cookie", cookie))

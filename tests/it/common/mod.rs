@@ -288,6 +288,41 @@ pub fn cli_ok(o: &std::process::Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
 }
 
+/// A user with a session, made directly in the database (the ceremony itself is covered in the
+/// browser test). Returns the session cookie.
+/// A user handle (a UUID, as registration makes) derived from the name.
+fn handle_for(name: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut h);
+    format!(
+        "00000000-0000-4000-8000-{:012x}",
+        h.finish() & 0xffff_ffff_ffff
+    )
+}
+
+pub fn user_session(db: &Path, name: &str, role: bloop::store::users::Role) -> String {
+    let mut conn = open_db(db);
+    let now = bloop::store::now_ms();
+    let inv = bloop::store::users::create_invite(&conn, role, "test", 60_000, now).unwrap();
+    let cred = format!("cred-{name}");
+    let user = bloop::store::users::register(
+        &mut conn,
+        &inv.token,
+        name,
+        &handle_for(name),
+        &bloop::store::users::NewPasskey {
+            cred_id: &cred,
+            name: "test",
+            json: "{}",
+        },
+        now,
+    )
+    .unwrap();
+    let token = bloop::store::users::create_session(&conn, user.id, 3_600_000, now).unwrap();
+    format!("bloop_session={token}")
+}
+
 pub fn event(message: &str) -> String {
     serde_json::json!({
         "timestamp": 1_700_000_000,
