@@ -27,7 +27,7 @@ fn body(i: usize) -> String {
 }
 
 fn bench_signature(c: &mut Criterion) {
-    let cache = bloop::server::KeyCache::new("bench-secret");
+    let cache = bloop::ingest::KeyCache::new("bench-secret");
     let b = body(1);
     let sig = bloop::signing::sign(b"bench-secret", b.as_bytes());
     c.bench_function("signature_check_600B", |bench| {

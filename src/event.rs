@@ -4,6 +4,8 @@
 //! This module knows nothing of HTTP or storage; the server maps [`EventError`] to a 400/413
 //! JSON body and the pipeline stores the validated [`Event`].
 
+use std::sync::Arc;
+
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -22,6 +24,16 @@ pub const MAX_FINGERPRINT_BYTES: usize = 128;
 pub const DEFAULT_SOURCE: &str = "unknown";
 /// Environment used when the client sends none.
 pub const DEFAULT_ENVIRONMENT: &str = "production";
+
+/// An event that passed validation, with what the server decided about it.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub project_id: Arc<str>,
+    pub fingerprint: String,
+    /// Server time at acceptance, epoch ms.
+    pub received_at: i64,
+    pub event: Event,
+}
 
 /// A validation failure, naming the field and, for size caps, the limit.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -19,6 +19,7 @@ pub mod dashboard;
 pub mod doctor;
 pub mod event;
 pub mod fingerprint;
+pub mod ingest;
 pub mod ops;
 pub mod pipeline;
 pub mod release;

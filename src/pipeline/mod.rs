@@ -16,23 +16,24 @@ use rusqlite::Connection;
 use tokio::sync::mpsc;
 
 use crate::config::PipelineConfig;
-use crate::event::Event;
 use crate::store::now_ms;
 
 pub use writer::{write_batch, Breakdown, FlushReport, Flushed, IssueChange};
 
-/// An event that passed validation, with what the server decided about it.
+pub use crate::event::Accepted;
+
+/// What travels to the writer: every kind of record any ingest adapter produces goes through
+/// this one queue to the one writer thread that owns the only write connection, so no second
+/// writer ever competes with it for the lock. Error events today; LLM traces, spans and trace
+/// updates join here as variants of their own.
 #[derive(Debug, Clone)]
-pub struct Accepted {
-    pub project_id: Arc<str>,
-    pub fingerprint: String,
-    /// Server time at acceptance, epoch ms.
-    pub received_at: i64,
-    pub event: Event,
+pub enum Record {
+    /// A validated error event (bloop JSON today; Sentry events later).
+    Error(Arc<Accepted>),
 }
 
 enum Msg {
-    Event(Arc<Accepted>),
+    Record(Record),
     Shutdown,
 }
 
@@ -144,7 +145,7 @@ impl Pipeline {
             }
         };
         for (permit, a) in permits.zip(events) {
-            permit.send(Msg::Event(Arc::new(a)));
+            permit.send(Msg::Record(Record::Error(Arc::new(a))));
         }
         Submit::Queued
     }

@@ -9,7 +9,7 @@ use rand::Rng;
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::mpsc;
 
-use super::{backoff, Accepted, Msg, Stats};
+use super::{backoff, Accepted, Msg, Record, Stats};
 use crate::store::ingest::{self, GroupSummary};
 use crate::store::now_ms;
 
@@ -75,7 +75,7 @@ impl WriterLoop {
         loop {
             if !closing {
                 match self.rx.blocking_recv() {
-                    Some(Msg::Event(a)) => batch.push(a),
+                    Some(Msg::Record(Record::Error(a))) => batch.push(a),
                     Some(Msg::Shutdown) => {
                         closing = true;
                         // Refuse new events; what is already queued is still delivered below.
@@ -112,7 +112,7 @@ impl WriterLoop {
         let mut closing = false;
         while batch.len() < self.batch_size {
             match self.rx.try_recv() {
-                Ok(Msg::Event(a)) => batch.push(a),
+                Ok(Msg::Record(Record::Error(a))) => batch.push(a),
                 Ok(Msg::Shutdown) => {
                     closing = true;
                     self.rx.close();

@@ -1,13 +1,12 @@
-//! `POST /v1/ingest` and `POST /v1/ingest/batch`: authenticate the signature, rate-limit the
-//! client, validate, fingerprint, and hand off to the pipeline ([`handle`]). Nothing here
-//! touches the database.
+//! The HTTP side of bloop's ingest: the routes for `POST /v1/ingest` and `/v1/ingest/batch`
+//! (CORS included), reading bodies under the caps and deadlines, and answering what the
+//! protocol adapter ([`crate::ingest::bloop`]) decided, mapped to statuses and JSON errors.
 //!
-//! Most requests reach [`handle`] through the lean HTTP/1.1 loop in [`super::http1`]; the axum
+//! Most requests reach the adapter through the lean HTTP/1.1 loop in [`super::http1`]; the axum
 //! routes below serve the rest (HTTP/1.0, chunked bodies, `Expect: 100-continue`, CORS
 //! preflights) and read the body under the same cap and deadline.
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -21,11 +20,38 @@ use tower_http::cors::{Any, CorsLayer};
 
 use super::error::ApiError;
 use super::AppState;
-use crate::config::IngestConfig;
-use crate::event::{self, Event};
-use crate::fingerprint;
-use crate::pipeline::{Accepted, DropReason, Submit};
-use crate::store::now_ms;
+pub use crate::ingest::bloop::{Endpoint, Request};
+use crate::ingest::{self, IngestError};
+
+impl From<IngestError> for ApiError {
+    fn from(e: IngestError) -> Self {
+        match e {
+            IngestError::Auth(a) => ApiError::unauthorized(a.code(), a.to_string()),
+            IngestError::Invalid(v) => v.into(),
+            IngestError::ShuttingDown => ApiError::unavailable(e.to_string()),
+        }
+    }
+}
+
+/// The adapter's view of the server, for one request.
+fn context(st: &AppState) -> ingest::Context<'_> {
+    ingest::Context {
+        keys: &st.keys,
+        pool: &st.pool,
+        pipeline: &st.pipeline,
+        caps: &st.config.ingest,
+        enqueue_wait: st.enqueue_wait,
+    }
+}
+
+/// Runs bloop's ingest adapter on one request, under the server's per-client rate limit.
+pub async fn handle(
+    st: &AppState,
+    endpoint: Endpoint,
+    req: Request<'_>,
+) -> Result<Bytes, ApiError> {
+    Ok(ingest::bloop::handle(&context(st), endpoint, req, |ip| st.limiter.allow(ip)).await?)
+}
 
 /// Browsers may post events from any origin (the signature is the credential).
 fn cors() -> CorsLayer {
@@ -115,103 +141,6 @@ pub async fn read_body(
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// The two ingest endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint {
-    /// `POST /v1/ingest`: one event.
-    One,
-    /// `POST /v1/ingest/batch`: `{"events": [...]}`.
-    Batch,
-}
-
-impl Endpoint {
-    pub fn from_path(path: &[u8]) -> Option<Endpoint> {
-        match path {
-            b"/v1/ingest" => Some(Endpoint::One),
-            b"/v1/ingest/batch" => Some(Endpoint::Batch),
-            _ => None,
-        }
-    }
-
-    /// The largest body the endpoint reads.
-    pub fn body_limit(self, caps: &IngestConfig) -> usize {
-        match self {
-            Endpoint::One => caps.max_payload_bytes,
-            Endpoint::Batch => caps.max_payload_bytes.saturating_mul(caps.max_batch_size),
-        }
-    }
-}
-
-/// What an ingest request carries, however it arrived: through axum, or through the lean
-/// HTTP/1.1 loop in [`super::http1`].
-pub struct Request<'a> {
-    /// The client as the rate limiter sees it (see [`super::Limiter::client_ip`]).
-    pub client_ip: IpAddr,
-    pub signature: Option<&'a str>,
-    pub project_key: Option<&'a str>,
-    pub body: &'a [u8],
-}
-
-/// Authenticates the signature, rate-limits the client, validates, fingerprints and queues.
-/// Returns the JSON body of the 200 answer.
-pub async fn handle(
-    st: &AppState,
-    endpoint: Endpoint,
-    req: Request<'_>,
-) -> Result<Bytes, ApiError> {
-    let caps = &st.config.ingest;
-    let project = st
-        .keys
-        .authenticate_or_reload(&st.pool, req.body, req.signature, req.project_key)
-        .await
-        .map_err(|e| ApiError::unauthorized(e.code(), e.to_string()))?;
-    let allowed = st.limiter.allow(req.client_ip);
-    // Validate before looking at the rate: bad input is refused either way.
-    let events = match endpoint {
-        Endpoint::One => vec![event::parse_event(req.body, caps)?],
-        Endpoint::Batch => event::parse_batch(req.body, caps)?,
-    };
-    let n = events.len();
-    if allowed {
-        let now = now_ms();
-        let items = events
-            .into_iter()
-            .map(|e| accept(&project, e, now))
-            .collect();
-        match st.pipeline.submit(items, st.enqueue_wait).await {
-            Submit::Queued | Submit::Dropped => {}
-            Submit::Closed => return Err(ApiError::unavailable("server is shutting down; retry")),
-        }
-    } else {
-        st.pipeline
-            .stats
-            .record_drop(DropReason::RateLimited, n as u64);
-    }
-    Ok(match endpoint {
-        Endpoint::One => Bytes::from_static(br#"{"status":"accepted"}"#),
-        Endpoint::Batch => Bytes::from(format!(r#"{{"accepted":{n},"status":"accepted"}}"#)),
-    })
-}
-
-fn accept(project: &Arc<str>, event: Event, received_at: i64) -> Accepted {
-    let fingerprint = match &event.fingerprint {
-        Some(f) => f.clone(),
-        None => fingerprint::compute(
-            &event.source,
-            &event.error_type,
-            event.route_or_procedure.as_deref().unwrap_or(""),
-            &event.message,
-            event.stack.as_deref(),
-        ),
-    };
-    Accepted {
-        project_id: project.clone(),
-        fingerprint,
-        received_at,
-        event,
-    }
 }
 
 /// The axum side of both endpoints: requests the lean loop hands over (HTTP/1.0, chunked

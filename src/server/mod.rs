@@ -12,7 +12,6 @@ mod headers;
 mod health;
 pub mod http1;
 pub mod ingest;
-pub mod keys;
 pub mod openapi;
 pub mod passkeys;
 pub mod query;
@@ -31,10 +30,10 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
+use crate::ingest::KeyCache;
 use crate::pipeline::{self, Pipeline};
 use crate::store::{self, StoreError};
 
-pub use keys::KeyCache;
 pub use ratelimit::Limiter;
 
 /// Everything a handler may need. Cloning is one `Arc` bump.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::pipeline::Accepted;
+use crate::event::Accepted;
 use crate::release;
 
 const HOUR_MS: i64 = 3_600_000;

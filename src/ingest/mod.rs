@@ -1,0 +1,42 @@
+//! Ingest adapters: one per protocol, each authenticating its own way and turning a request body
+//! into records for the pipeline ([`crate::pipeline::Record`]). Today: bloop's signed JSON
+//! ([`bloop`]); Sentry envelopes and OTLP traces join as siblings. Adapters know nothing of HTTP
+//! framing: the server reads bodies under its caps and deadlines, calls an adapter, and maps its
+//! [`IngestError`] to a status and a JSON body.
+
+pub mod bloop;
+pub mod keys;
+
+use std::time::Duration;
+
+use deadpool_sqlite::Pool;
+
+use crate::config::IngestConfig;
+use crate::event::EventError;
+use crate::pipeline::Pipeline;
+pub use keys::{AuthError, KeyCache};
+
+/// What an adapter needs from the running server, borrowed for one request.
+pub struct Context<'a> {
+    pub keys: &'a KeyCache,
+    /// Readers, for looking up a key the cache does not know yet.
+    pub pool: &'a Pool,
+    pub pipeline: &'a Pipeline,
+    pub caps: &'a IngestConfig,
+    /// How long a request waits for queue room before its records are dropped (and counted).
+    pub enqueue_wait: Duration,
+}
+
+/// Why an adapter refused a request.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// Bad or missing credentials: 401.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// A body that breaks the contract or a cap: 400, naming the field and the limit.
+    #[error(transparent)]
+    Invalid(#[from] EventError),
+    /// The pipeline is shutting down: nothing was taken (503, retry).
+    #[error("server is shutting down; retry")]
+    ShuttingDown,
+}
