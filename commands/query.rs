@@ -327,7 +327,11 @@ fn render_issues(
             r.fingerprint.chars().take(8).collect::<String>(),
             truncate(&r.error_type, 24),
             truncate(&r.message, msg_width),
-            r.total_count.to_string(),
+            if r.count == r.total_count {
+                r.total_count.to_string()
+            } else {
+                format!("{} of {}", r.count, r.total_count)
+            },
             ago(r.first_seen),
             ago(r.last_seen),
             r.status.to_string(),

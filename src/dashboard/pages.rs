@@ -387,7 +387,10 @@ fn rows_markup(
                     }
                 }
                 td.hide-sm { @if let Some(t) = sparks.get(&i.id) { (sparkline(t)) } }
-                td.num { (i.total_count) }
+                td.num {
+                    (i.count)
+                    @if i.count != i.total_count { div.muted { "of " (i.total_count) } }
+                }
                 td.num.hide-sm { (when(i.first_seen, now)) }
                 td.num { (when(i.last_seen, now)) }
             }

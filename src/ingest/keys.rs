@@ -5,10 +5,12 @@
 //! Keys are held in a snapshot with pre-keyed HMAC states, refreshed from the database every
 //! half second, so a revocation by the CLI takes effect within a second. A request the
 //! snapshot refuses makes it reload at once (see [`KeyCache::reload_after_miss`]), so a key
-//! created a moment ago works on its first request. Such reloads come from a token bucket (a
-//! burst of 32, then 16 a second), concurrent refusals share one, and a key the database did
-//! not know either is remembered as unknown for a second; so a flood of bad keys costs a few
-//! small queries a second on top of the refusals themselves.
+//! created a moment ago works on its first request. An `X-Project-Key` the snapshot does not
+//! know is looked up by itself (one indexed query; at most 1,000 a second) and, when the database
+//! has it, the snapshot is reloaded; a key the database does not know either is remembered as
+//! unknown for a second. A signature that matches no key (no key header) reloads from a
+//! smaller bucket (a burst of 32, then 16 a second). Concurrent refusals share one reload. So a
+//! flood of bad keys costs a bounded number of small queries on top of the refusals.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -75,14 +77,18 @@ pub struct KeyCache {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Reloads after refusals: one at a time (later refusals wait for it), from a bucket.
     miss_reload: tokio::sync::Mutex<MissReloads>,
+    /// Point lookups of unknown `X-Project-Key` values.
+    lookups: std::sync::Mutex<Bucket>,
     /// `X-Project-Key` values that no reload found, with when they were last looked up.
     unknown: std::sync::Mutex<HashMap<String, Instant>>,
 }
 
-/// Reloads a burst of refusals may trigger at once.
+/// Reloads a burst of signature-only refusals may trigger at once.
 const MISS_RELOAD_BURST: f64 = 32.0;
-/// Reloads refusals may trigger per second, sustained.
+/// Reloads signature-only refusals may trigger per second, sustained.
 const MISS_RELOADS_PER_SEC: f64 = 16.0;
+/// Point lookups of unknown key headers, at once and per second.
+const LOOKUPS_PER_SEC: f64 = 1000.0;
 /// How long a key unknown to the database too is refused without another look.
 const UNKNOWN_KEY_TTL: Duration = Duration::from_secs(1);
 /// Most unknown keys remembered (the list is emptied when full).
@@ -91,15 +97,31 @@ const UNKNOWN_KEYS_MAX: usize = 4096;
 struct MissReloads {
     /// When the last reload started.
     last: Option<Instant>,
+    bucket: Bucket,
+}
+
+/// A token bucket: `burst` at once, refilled at `rate` a second.
+struct Bucket {
     tokens: f64,
+    burst: f64,
+    rate: f64,
     refilled: Instant,
 }
 
-impl MissReloads {
-    /// Takes a token if one is left (refilled at [`MISS_RELOADS_PER_SEC`]).
+impl Bucket {
+    fn full(burst: f64, rate: f64) -> Self {
+        Self {
+            tokens: burst,
+            burst,
+            rate,
+            refilled: Instant::now(),
+        }
+    }
+
+    /// Takes a token if one is left.
     fn take(&mut self, now: Instant) -> bool {
-        let earned = now.duration_since(self.refilled).as_secs_f64() * MISS_RELOADS_PER_SEC;
-        self.tokens = (self.tokens + earned).min(MISS_RELOAD_BURST);
+        let earned = now.duration_since(self.refilled).as_secs_f64() * self.rate;
+        self.tokens = (self.tokens + earned).min(self.burst);
         self.refilled = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -122,9 +144,9 @@ impl KeyCache {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             miss_reload: tokio::sync::Mutex::new(MissReloads {
                 last: None,
-                tokens: MISS_RELOAD_BURST,
-                refilled: Instant::now(),
+                bucket: Bucket::full(MISS_RELOAD_BURST, MISS_RELOADS_PER_SEC),
             }),
+            lookups: std::sync::Mutex::new(Bucket::full(LOOKUPS_PER_SEC, LOOKUPS_PER_SEC)),
             unknown: std::sync::Mutex::new(HashMap::new()),
         }
     }
@@ -174,12 +196,18 @@ impl KeyCache {
     /// bucket of reloads is empty (then the refusal stands: this bounds what a flood of bad keys
     /// costs). Says whether trying again could succeed.
     pub async fn reload_after_miss(&self, pool: &deadpool_sqlite::Pool, arrived: Instant) -> bool {
+        self.reload(pool, arrived, true).await
+    }
+
+    /// Reloads unless one started after `arrived`; `metered` takes a token from the bucket
+    /// first (unmetered: the caller already knows the database has something new).
+    async fn reload(&self, pool: &deadpool_sqlite::Pool, arrived: Instant, metered: bool) -> bool {
         let mut reloads = self.miss_reload.lock().await;
         if reloads.last.is_some_and(|t| t >= arrived) {
             return true;
         }
         let now = Instant::now();
-        if !reloads.take(now) {
+        if metered && !reloads.bucket.take(now) {
             return false;
         }
         reloads.last = Some(now);
@@ -214,13 +242,23 @@ impl KeyCache {
             // A known key with a bad signature: a reload cannot change that.
             (Err(AuthError::BadSignature), Some(_)) => first,
             (Err(AuthError::UnknownKey), Some(key)) => {
-                if self.recently_unknown(key, arrived) {
+                if self.recently_unknown(key, arrived) || !self.take_lookup(arrived) {
                     return first;
                 }
-                let again = if self.reload_after_miss(pool, arrived).await {
-                    self.authenticate(body, signature, project_key, store::now_ms())
-                } else {
-                    first
+                let owned = key.to_string();
+                let known = store::with_conn(pool, move |c| {
+                    store::keys::is_usable(c, &owned, store::now_ms())
+                })
+                .await;
+                let again = match known {
+                    Ok(true) if self.reload(pool, arrived, false).await => {
+                        self.authenticate(body, signature, project_key, store::now_ms())
+                    }
+                    Ok(_) => first,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not look up an ingest key");
+                        first
+                    }
                 };
                 if again == Err(AuthError::UnknownKey) {
                     self.remember_unknown(key, arrived);
@@ -232,6 +270,13 @@ impl KeyCache {
             }
             _ => first,
         }
+    }
+
+    fn take_lookup(&self, now: Instant) -> bool {
+        self.lookups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take(now)
     }
 
     fn unknown_keys(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {

@@ -336,6 +336,8 @@ fn lookup(
 pub struct Pending {
     releases: Vec<(i64, String, i64, i64, i64)>,
     environments: Vec<(i64, String, i64, i64, i64)>,
+    /// (issue, release, environment, count, first, last).
+    slices: Vec<(i64, String, String, i64, i64, i64)>,
     hours: Vec<(i64, i64, i64)>,
 }
 
@@ -349,6 +351,7 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
     static RELEASES: ShapeCache = [const { std::sync::OnceLock::new() }; SHAPES];
     static ENVIRONMENTS: ShapeCache = [const { std::sync::OnceLock::new() }; SHAPES];
     static HOURS: ShapeCache = [const { std::sync::OnceLock::new() }; SHAPES];
+    static SLICES: ShapeCache = [const { std::sync::OnceLock::new() }; SHAPES];
     for (table, col, rows, cache) in [
         ("issue_releases", "release", &p.releases, &RELEASES),
         (
@@ -382,6 +385,29 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
             }
             st.raw_execute()?;
         }
+    }
+    for chunk in row_chunks(&p.slices) {
+        let sql = shape_sql(&SLICES, chunk.len(), |n| {
+            upsert_sql(
+                "INSERT INTO issue_slices (issue_id, release, environment, count, first_seen, last_seen)",
+                6,
+                n,
+                "ON CONFLICT (issue_id, release, environment) DO UPDATE SET
+                 count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)",
+            )
+        });
+        let mut st = tx.prepare_cached(sql)?;
+        let mut i = 1;
+        for (id, release, environment, count, first, last) in chunk {
+            st.raw_bind_parameter(i, id)?;
+            st.raw_bind_parameter(i + 1, release)?;
+            st.raw_bind_parameter(i + 2, environment)?;
+            st.raw_bind_parameter(i + 3, count)?;
+            st.raw_bind_parameter(i + 4, first)?;
+            st.raw_bind_parameter(i + 5, last)?;
+            i += 6;
+        }
+        st.raw_execute()?;
     }
     // In key order (hour, issue): the B-tree is walked forwards once.
     let mut hours: Vec<&(i64, i64, i64)> = p.hours.iter().collect();
@@ -532,7 +558,43 @@ pub fn write_group(
             .releases
             .push((issue_id, rel.to_string(), t.count, t.first, t.last));
     }
-    for (env, t) in tally(group, |a| a.event.environment.as_str()) {
+    let environments = tally(group, |a| a.event.environment.as_str());
+    // Most groups have one release and one environment: then the slice is the whole group.
+    if releases.len() == 1 && environments.len() == 1 {
+        let t = &releases[0].1;
+        pending.slices.push((
+            issue_id,
+            releases[0].0.to_string(),
+            environments[0].0.to_string(),
+            t.count,
+            t.first,
+            t.last,
+        ));
+    } else {
+        let start = pending.slices.len();
+        for a in group {
+            let (rel, env) = (&a.event.release, &a.event.environment);
+            match pending.slices[start..]
+                .iter_mut()
+                .find(|s| &s.1 == rel && &s.2 == env)
+            {
+                Some(s) => {
+                    s.3 += 1;
+                    s.4 = s.4.min(a.received_at);
+                    s.5 = s.5.max(a.received_at);
+                }
+                None => pending.slices.push((
+                    issue_id,
+                    rel.clone(),
+                    env.clone(),
+                    1,
+                    a.received_at,
+                    a.received_at,
+                )),
+            }
+        }
+    }
+    for (env, t) in environments {
         pending
             .environments
             .push((issue_id, env.to_string(), t.count, t.first, t.last));

@@ -187,7 +187,11 @@ pub struct IssueRow {
     pub route_or_procedure: Option<String>,
     pub screen: Option<String>,
     pub status: Status,
+    /// Events ever, in every release and environment.
     pub total_count: i64,
+    /// Events within the list's release and environment filters (`total_count` without them).
+    #[serde(default)]
+    pub count: i64,
     pub first_seen: i64,
     pub last_seen: i64,
     /// The last release seen.
@@ -201,7 +205,7 @@ pub struct IssueRow {
 
 const ISSUE_COLS: &str = "i.project_id, i.fingerprint, i.error_type, i.message, i.source,
     i.route_or_procedure, i.screen, i.status, i.total_count, i.first_seen, i.last_seen,
-    i.release, i.environment, i.resolved_in_release, i.id";
+    i.release, i.environment, i.resolved_in_release, i.id, i.total_count";
 
 fn issue_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {
     let status: String = r.get(7)?;
@@ -221,6 +225,7 @@ fn issue_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {
         environment: r.get(12)?,
         resolved_in_release: r.get(13)?,
         id: r.get(14)?,
+        count: r.get(15)?,
     })
 }
 
@@ -303,6 +308,40 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
     }
 }
 
+/// The `count` column when `q` filters by release or environment: an issue's events within the
+/// (non-negated) release and environment terms, from the per-slice counts. `None` without such
+/// terms (`count` is then the total).
+fn count_within(q: &IssueQuery, args: &mut Vec<SqlValue>) -> Option<String> {
+    let values = |field: Field, args: &mut Vec<SqlValue>| -> Vec<String> {
+        q.terms
+            .iter()
+            .filter(|t| t.field == field && !t.negate)
+            .map(|t| {
+                args.push(SqlValue::Text(t.value.clone()));
+                format!("?{}", args.len())
+            })
+            .collect()
+    };
+    let releases = values(Field::Release, args);
+    let environments = values(Field::Environment, args);
+    if releases.is_empty() && environments.is_empty() {
+        return None;
+    }
+    let mut cond = String::from("s.issue_id = i.id");
+    if !releases.is_empty() {
+        cond.push_str(&format!(" AND s.release IN ({})", releases.join(", ")));
+    }
+    if !environments.is_empty() {
+        cond.push_str(&format!(
+            " AND s.environment COLLATE NOCASE IN ({})",
+            environments.join(", ")
+        ));
+    }
+    Some(format!(
+        "(SELECT coalesce(sum(s.count), 0) FROM issue_slices s WHERE {cond})"
+    ))
+}
+
 /// One page of issues and the total that match.
 pub fn list(conn: &Connection, q: &IssueQuery) -> Result<(Vec<IssueRow>, i64), StoreError> {
     let mut args = Vec::new();
@@ -313,8 +352,12 @@ pub fn list(conn: &Connection, q: &IssueQuery) -> Result<(Vec<IssueRow>, i64), S
         |r| r.get(0),
     )?;
     let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit };
+    let cols = match count_within(q, &mut args) {
+        Some(expr) => format!("{}, {expr}", ISSUE_COLS.trim_end_matches(", i.total_count")),
+        None => ISSUE_COLS.to_string(),
+    };
     let sql = format!(
-        "SELECT {ISSUE_COLS} FROM issues i WHERE {wh} ORDER BY {} LIMIT {} OFFSET {}",
+        "SELECT {cols} FROM issues i WHERE {wh} ORDER BY {} LIMIT {} OFFSET {}",
         q.sort.order_by(),
         limit,
         q.offset

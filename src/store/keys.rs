@@ -70,6 +70,16 @@ pub fn usable(conn: &Connection, now: i64) -> Result<Vec<KeyRow>, StoreError> {
     Ok(rows)
 }
 
+/// Whether `key` is a key that works at `now` (an indexed lookup).
+pub fn is_usable(conn: &Connection, key: &str, now: i64) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM project_keys WHERE key = ?1
+                 AND (revoked_at IS NULL OR revoked_at > ?2))",
+        )?
+        .query_row(rusqlite::params![key, now], |r| r.get(0))?)
+}
+
 /// Keys, optionally of one project, including revoked ones.
 pub fn list(conn: &Connection, project: Option<&str>) -> Result<Vec<KeyRow>, StoreError> {
     let mut st = conn.prepare(&format!(

@@ -69,6 +69,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_hourly_by_hour.sql"),
     include_str!("migrations/0008_event_issues.sql"),
     include_str!("migrations/0009_last_seen_minute.sql"),
+    include_str!("migrations/0010_issue_slices.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.
@@ -127,7 +128,7 @@ pub fn tune_writer(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     // Room for every shape of the writer's multi-row statements (see `ingest::SHAPES`) and
     // its single-row ones, so none is prepared twice.
-    conn.set_prepared_statement_cache_capacity(4 * ingest::SHAPES + 32);
+    conn.set_prepared_statement_cache_capacity(5 * ingest::SHAPES + 32);
     // The writer only inserts rows under an issue it has just looked up or created in the same
     // transaction, so foreign-key checks cannot fail here; they would make SQLite open a
     // statement journal (a copy of every page touched) for each multi-row statement. Deletes,
@@ -485,5 +486,59 @@ mod tests {
         assert!(plan.contains("USING INDEX issues_last_seen"), "{plan}");
         // Only rows within one minute are sorted; the index gives the minutes in order.
         assert!(plan.contains("LAST 2 TERMS OF ORDER BY"), "{plan}");
+    }
+
+    /// 0010 splits existing counts by (release, environment): exactly where an issue has one
+    /// environment or one release, from the raw events kept otherwise.
+    #[test]
+    fn slices_are_backfilled_by_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut conn = Connection::open(&path).unwrap();
+        configure(&mut conn).unwrap();
+        migrations().to_version(&mut conn, 9).unwrap();
+        conn.execute_batch(
+            "INSERT INTO issues (id, project_id, fingerprint, error_type, message, source,
+                 total_count, first_seen, last_seen) VALUES
+                 (1, 'default', 'a', 'E', 'm', 'api', 5, 0, 9),
+                 (2, 'default', 'b', 'E', 'm', 'api', 4, 0, 9),
+                 (3, 'default', 'c', 'E', 'm', 'api', 3, 0, 9);
+             -- 1: one environment, two releases.
+             INSERT INTO issue_releases VALUES (1, 'r1', 2, 0, 5), (1, 'r2', 3, 1, 9);
+             INSERT INTO issue_environments VALUES (1, 'prod', 5, 0, 9);
+             -- 2: one release, two environments.
+             INSERT INTO issue_releases VALUES (2, 'r1', 4, 0, 9);
+             INSERT INTO issue_environments VALUES (2, 'prod', 1, 0, 0), (2, 'dev', 3, 1, 9);
+             -- 3: two of each; its raw events say how they split.
+             INSERT INTO issue_releases VALUES (3, 'r1', 2, 0, 9), (3, 'r2', 1, 0, 9);
+             INSERT INTO issue_environments VALUES (3, 'prod', 2, 0, 9), (3, 'dev', 1, 0, 9);
+             INSERT INTO events (id, issue_id, received_at, timestamp, message, environment, release)
+                 VALUES (1, 3, 1, 0, 'x', 'prod', 'r1'), (2, 3, 2, 0, 'x', 'prod', 'r1'),
+                        (3, 3, 3, 0, 'x', 'dev', 'r2');",
+        )
+        .unwrap();
+        drop(conn);
+        let conn = open(&path).unwrap();
+        let rows: Vec<(i64, String, String, i64)> = conn
+            .prepare(
+                "SELECT issue_id, release, environment, count FROM issue_slices ORDER BY 1, 2, 3",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let s = |i: i64, r: &str, e: &str, n: i64| (i, r.to_string(), e.to_string(), n);
+        assert_eq!(
+            rows,
+            vec![
+                s(1, "r1", "prod", 2),
+                s(1, "r2", "prod", 3),
+                s(2, "r1", "dev", 3),
+                s(2, "r1", "prod", 1),
+                s(3, "r1", "prod", 2),
+                s(3, "r2", "dev", 1),
+            ]
+        );
     }
 }

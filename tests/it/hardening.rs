@@ -486,3 +486,75 @@ fn a_writer_panic_is_logged_and_serve_exits_non_zero() {
     let code = p.wait(Duration::from_secs(30));
     assert!(matches!(code, Some(c) if c != 0), "exit {code:?}");
 }
+
+/// Under a release or environment filter, each issue says how many of its events fall inside
+/// the filter (`count`) beside its all-time `total_count`: in the API, the CLI and the dashboard.
+#[test]
+fn counts_under_release_and_environment_filters_are_counted_within_them() {
+    let s = TestServer::start();
+    let http = Http::new();
+    let mut events = Vec::new();
+    for (release, env, n) in [
+        ("1.0", "production", 3),
+        ("2.0", "production", 2),
+        ("2.0", "staging", 1),
+    ] {
+        for _ in 0..n {
+            events.push(
+                json!({"timestamp": now_secs(), "error_type": "E", "message": "same issue",
+                               "release": release, "environment": env}),
+            );
+        }
+    }
+    let r = http.post_signed(
+        &format!("{}/v1/ingest/batch", s.url),
+        &json!({ "events": events }).to_string(),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(s.wait_count("SELECT count(*) FROM events", 6, WAIT), 6);
+    let token = bloop::store::tokens::create(
+        &s.db(),
+        "t",
+        &[bloop::store::tokens::Scope::ErrorsRead],
+        None,
+        None,
+    )
+    .unwrap()
+    .token;
+    let get = |path: &str| {
+        let r = http.send(
+            http.client()
+                .get(format!("{}{path}", s.url))
+                .bearer_auth(&token),
+        );
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+        let row = &r.body[0];
+        (
+            row["count"].as_i64().unwrap(),
+            row["total_count"].as_i64().unwrap(),
+        )
+    };
+    assert_eq!(get("/v1/errors"), (6, 6));
+    assert_eq!(get("/v1/errors?release=2.0"), (3, 6));
+    assert_eq!(get("/v1/errors?release=2.0&environment=production"), (2, 6));
+    assert_eq!(get("/v1/errors?environment=staging"), (1, 6));
+    assert_eq!(get("/v1/errors?q=release:1.0"), (3, 6));
+    assert_eq!(get("/v1/releases/2.0/errors"), (3, 6));
+    let cli = cli_ok(&bloop_cli(
+        &s.db_path,
+        &["query", "errors", "--release", "2.0"],
+    ));
+    assert!(cli.contains("3 of 6"), "{cli}");
+    let cookie = user_session(&s.db_path, "vera", bloop::store::users::Role::Viewer);
+    let page = http.send(
+        http.client()
+            .get(format!("{}/issues?release=1.0", s.url))
+            .header("cookie", cookie),
+    );
+    assert_eq!(page.status, 200);
+    let html = page.body.as_str().unwrap();
+    assert!(
+        html.contains("of 6"),
+        "the filtered list shows the total beside the count"
+    );
+}
