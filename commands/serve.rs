@@ -28,6 +28,8 @@ pub fn run(mut config: bloop::Config, args: Args) -> anyhow::Result<()> {
         );
     }
     super::runtime()?.block_on(async move {
+        // Before the listener exists, so no signal can find the server without its handlers.
+        let signalled = shutdown_signal();
         let addr = format!("{}:{}", config.server.host, config.server.port);
         let listener = tokio::net::TcpListener::bind(&addr)
             .await
@@ -40,7 +42,7 @@ pub fn run(mut config: bloop::Config, args: Args) -> anyhow::Result<()> {
         };
         let signals = async {
             tokio::select! {
-                () = shutdown_signal() => {
+                () = signalled => {
                     tracing::info!("shutdown signal received; draining");
                     token.cancel();
                 }
@@ -52,25 +54,40 @@ pub fn run(mut config: bloop::Config, args: Args) -> anyhow::Result<()> {
     })
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// Resolves on SIGTERM or SIGINT. The handlers are installed when this is called, not when
+/// the future is first polled, so a signal that arrives right after the server says it is
+/// listening is a clean stop rather than the default action (killed).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let streams = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut term, mut int) = streams;
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(term.take()) => {}
+                () = wait(int.take()) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
     }
 }

@@ -402,7 +402,7 @@ fn scopes_and_project_isolation_matrix() {
     assert_eq!(created.status, 201, "{:?}", created.body);
     assert_eq!(created.body["id"], "mobile");
     let mobile_key = created.body["key"]["key"].as_str().unwrap().to_string();
-    std::thread::sleep(Duration::from_millis(2100));
+    // A new key works on its first request.
     a.ingest(ev("DefaultErr", "in default", "1", "production", "r"));
     a.ingest_key(
         ev("MobileErr", "in mobile", "1", "production", "r"),
@@ -608,11 +608,10 @@ fn projects_keys_and_tokens_lifecycle() {
     );
     assert_eq!(rot.status, 200, "{:?}", rot.body);
     let new_key = rot.body["new_key"]["key"].as_str().unwrap().to_string();
-    std::thread::sleep(Duration::from_millis(2100));
     a.ingest_key(ev("E", "old key in grace", "1", "p", "r"), &key);
     a.ingest_key(ev("E", "new key", "1", "p", "r"), &new_key);
     a.wait_events(2);
-    // Revoke the old key now: refused within 2 s.
+    // Revoke the old key now: refused within a second.
     assert_eq!(
         a.send(
             reqwest::Method::DELETE,
@@ -623,13 +622,13 @@ fn projects_keys_and_tokens_lifecycle() {
         .status,
         200
     );
-    std::thread::sleep(Duration::from_millis(2100));
-    let r = a.http.post_with_key(
-        &format!("{}/v1/ingest", a.s.url),
-        &ev("E", "m", "1", "p", "r").to_string(),
-        &key,
-    );
-    assert_eq!(r.status, 401);
+    // (An empty object: 400 while the key still works, 401 once it does not; nothing stored.)
+    assert!(wait_until(Duration::from_millis(1500), || {
+        a.http
+            .post_with_key(&format!("{}/v1/ingest", a.s.url), "{}", &key)
+            .status
+            == 401
+    }));
 
     // Tokens: created once in full, stored hashed, revocable; last_used_at recorded.
     let t = a.post(

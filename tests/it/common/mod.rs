@@ -35,7 +35,7 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
     pub db_path: PathBuf,
     token: CancellationToken,
-    thread: Option<std::thread::JoinHandle<()>>,
+    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
 }
 
 impl TestServer {
@@ -69,23 +69,28 @@ impl TestServer {
                     .expect("send addr");
                 bloop::server::run(cfg, listener, t)
                     .await
-                    .expect("server run");
-            });
+                    .map_err(|e| e.to_string())
+            })
         });
         let addr = rx
             .recv_timeout(Duration::from_secs(10))
             .expect("server started");
-        let s = Self {
+        let mut s = Self {
             url: format!("http://{addr}"),
             dir,
             db_path,
             token,
             thread: Some(thread),
         };
-        // Ready once /health answers (the database is open and migrated by then).
+        // Ready once /health answers (the database is open and migrated by then); a server that
+        // stopped instead says why at once.
         let http = Http::new();
         let start = Instant::now();
         while http.try_get(&format!("{}/health", s.url)).is_none() {
+            if s.thread.as_ref().is_some_and(|t| t.is_finished()) {
+                let outcome = s.thread.take().map(|t| t.join());
+                panic!("the server did not start: {outcome:?}");
+            }
             assert!(
                 start.elapsed() < Duration::from_secs(10),
                 "server never became healthy"
@@ -339,6 +344,8 @@ pub fn event(message: &str) -> String {
 pub struct ServeProcess {
     pub child: Child,
     pub url: String,
+    /// What it logged up to and including the "listening" line.
+    pub startup_log: Vec<String>,
     pub stderr_lines: std::sync::mpsc::Receiver<String>,
 }
 
@@ -388,10 +395,18 @@ impl ServeProcess {
             }
         });
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut startup_log = Vec::new();
         let url = loop {
-            let line = rx
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("bloop serve printed its address");
+            let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            else {
+                // Ended or silent: say why instead of waiting for a health check to time out.
+                let status = child.try_wait().ok().flatten();
+                panic!(
+                    "bloop serve did not start (exit {status:?}); it said:\n{}",
+                    startup_log.join("\n")
+                );
+            };
+            startup_log.push(line.clone());
             if let Some(i) = line.find("listening on http://") {
                 let addr = line[i + "listening on ".len()..]
                     .split_whitespace()
@@ -404,6 +419,7 @@ impl ServeProcess {
         Self {
             child,
             url,
+            startup_log,
             stderr_lines: rx,
         }
     }
