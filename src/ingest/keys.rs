@@ -212,7 +212,12 @@ impl KeyCache {
         }
         reloads.last = Some(now);
         match store::with_conn(pool, |c| store::keys::usable(c, store::now_ms())).await {
-            Ok(rows) => self.load(rows),
+            Ok(rows) => {
+                // Unchanged is fine too: the periodic refresh may have loaded the same rows
+                // since this request was refused, so the caller tries again either way.
+                self.load(rows);
+                true
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "could not reload ingest keys");
                 false
