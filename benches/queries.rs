@@ -146,7 +146,7 @@ fn dashboard_pages(c: &mut Criterion, db: &std::path::Path) {
                 .await
                 .expect("bind");
             tx.send(l.local_addr().expect("addr")).expect("addr");
-            bloop::server::run(cfg, l, token).await.expect("serve");
+            bloop::serve(cfg, l, token).await.expect("serve");
         });
     });
     let addr = rx.recv().expect("server address");

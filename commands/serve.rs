@@ -36,7 +36,7 @@ pub fn run(mut config: bloop::Config, args: Args) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {addr}"))?;
         let token = CancellationToken::new();
         let server = async {
-            let r = bloop::server::run(config, listener, token.clone()).await;
+            let r = bloop::serve(config, listener, token.clone()).await;
             token.cancel();
             r
         };

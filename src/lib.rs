@@ -32,3 +32,13 @@ pub mod term;
 pub mod timefmt;
 
 pub use config::Config;
+
+/// Runs `bloop serve` on `listener` until `shutdown` is cancelled: the server with the dashboard's
+/// pages (see [`server::run`]).
+pub async fn serve(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> Result<(), server::ServeError> {
+    server::run(config, listener, shutdown, dashboard::router).await
+}

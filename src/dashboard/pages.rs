@@ -10,7 +10,8 @@ use axum::response::Response;
 use maud::{html, Markup};
 
 use super::charts::{share_bar, sparkline, trend_chart};
-use super::{error_page, html_response, layout, not_found_page, page, pct, Filters, Session};
+use super::{error_page, html_response, layout, not_found_page, page, pct, Session};
+use crate::server::filters::Filters;
 use crate::alert::{self, Channel, RuleConfig};
 use crate::fingerprint::is_framework_frame;
 use crate::search::Status;

@@ -1,4 +1,4 @@
-//! The HTTP server: shared state, `router(state) -> Router` (a pure function of state, so tests
+//! The HTTP server: shared state, `router(state, pages) -> Router` (a pure function of state, so tests
 //! can serve it on `127.0.0.1:0`), and [`run`], which owns the background work and the shutdown
 //! order: stop accepting → finish in-flight requests → drain the queue → final flush.
 //! Connections are served by [`http1`]: plain ingest POSTs by a lean loop, everything else by
@@ -8,6 +8,7 @@ mod admin;
 mod alerts;
 pub mod auth;
 pub mod error;
+pub mod filters;
 mod headers;
 mod health;
 pub mod http1;
@@ -57,7 +58,7 @@ pub struct Inner {
     /// Passkey ceremonies, sessions and the sign-in rate limit.
     pub passkeys: passkeys::PasskeyAuth,
     /// The dashboard's short-lived filter choices.
-    pub filters: crate::dashboard::FilterCache,
+    pub filters: filters::FilterCache,
     /// Open connections and their cap.
     pub connections: Arc<http1::Connections>,
 }
@@ -75,11 +76,12 @@ impl AppState {
     }
 }
 
-/// All routes, merged in one place.
-pub fn router(state: AppState) -> Router {
+/// All routes: the machine routes of [`routes::ROUTES`] and the HTML `pages` (the dashboard,
+/// which sits above the server and is handed in, so the server never imports it).
+pub fn router(state: AppState, pages: Router<AppState>) -> Router {
     let timeout = state.request_timeout;
     let routes = routes::api_router()
-        .merge(crate::dashboard::router())
+        .merge(pages)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
     // Every response carries the security headers (CSP, nosniff, …), ingest answers included;
@@ -113,6 +115,7 @@ pub async fn run(
     config: Config,
     listener: TcpListener,
     shutdown: CancellationToken,
+    pages: fn() -> Router<AppState>,
 ) -> Result<(), ServeError> {
     let db_path = config.database.path.clone();
     let passkeys = passkeys::PasskeyAuth::new(&config.auth).map_err(ServeError::Config)?;
@@ -187,7 +190,7 @@ pub async fn run(
     tasks.spawn(checkpoint_loop(state.clone(), background.clone()));
 
     let grace = Duration::from_secs(state.config.server.shutdown_timeout_secs);
-    let app = router(state.clone());
+    let app = router(state.clone(), pages());
     // Stops serving on the caller's signal, or when the writer dies (nothing accepted from
     // then on could be written).
     let stop = shutdown.child_token();

@@ -67,7 +67,7 @@ impl TestServer {
                     .expect("bind");
                 tx.send(listener.local_addr().expect("addr"))
                     .expect("send addr");
-                bloop::server::run(cfg, listener, t)
+                bloop::serve(cfg, listener, t)
                     .await
                     .map_err(|e| e.to_string())
             })
