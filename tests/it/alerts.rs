@@ -1,9 +1,15 @@
 //! Alerting end to end, with real receivers on 127.0.0.1: a local HTTP receiver for Slack and
 //! webhooks, and a real SMTP server (aiosmtpd) for email.
+//!
+//! A test that says a rule stays quiet also shows the same rule firing, and checks the silence
+//! only once the evaluator has judged the events in question ([`Env::settle`]), never after a
+//! fixed sleep.
 
+use std::cell::Cell;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use bloop::store::projects;
 use bloop::store::tokens::{self, Scope};
 use serde_json::{json, Value};
 
@@ -14,23 +20,67 @@ const WAIT: Duration = Duration::from_secs(8);
 
 struct Env {
     s: TestServer,
+    cfg: bloop::Config,
     http: Http,
     admin: String,
+    /// Receives the fence rule's alerts (see [`Env::settle`]).
+    fence: Receiver,
+    fence_key: String,
+    fences: Cell<u32>,
 }
 
 impl Env {
     fn start(tweak: impl FnOnce(&mut bloop::Config)) -> Self {
-        let s = TestServer::start_with(|c| {
-            c.alerting.allow_private_targets = true;
-            tweak(c);
-        });
-        let admin = tokens::create(&s.db(), "admin", &[Scope::Admin], None, None)
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = test_config(dir.path());
+        cfg.alerting.allow_private_targets = true;
+        tweak(&mut cfg);
+        let s = TestServer::start_in(dir, cfg.clone());
+        let mut db = s.db();
+        let admin = tokens::create(&db, "admin", &[Scope::Admin], None, None)
             .unwrap()
             .token;
-        Self {
+        let fence_key = projects::create_with_key(&mut db, "Fence", Some("fence"))
+            .unwrap()
+            .key
+            .key;
+        let env = Self {
             s,
+            cfg,
             http: Http::new(),
             admin,
+            fence: Receiver::start(),
+            fence_key,
+            fences: Cell::new(0),
+        };
+        env.rule(
+            json!({"name": "fence", "project_id": "fence", "config": {"type": "new_issue"},
+                        "channels": [{"type": "webhook", "url": env.fence.url}]}),
+        );
+        env
+    }
+
+    /// Stops the server and starts it again on the same database and config.
+    fn restart(self) -> Self {
+        let Env {
+            s,
+            cfg,
+            http,
+            admin,
+            fence,
+            fence_key,
+            fences,
+        } = self;
+        let (dir, _) = s.stop();
+        let s = TestServer::start_in(dir, cfg.clone());
+        Env {
+            s,
+            cfg,
+            http,
+            admin,
+            fence,
+            fence_key,
+            fences,
         }
     }
 
@@ -51,6 +101,24 @@ impl Env {
         r.body["id"].as_i64().unwrap()
     }
 
+    /// A new project; returns its ingest key.
+    fn project(&self, slug: &str) -> String {
+        projects::create_with_key(&mut self.s.db(), slug, Some(slug))
+            .unwrap()
+            .key
+            .key
+    }
+
+    fn events(&self) -> i64 {
+        count(&self.s.db(), "SELECT count(*) FROM events")
+    }
+
+    fn wait_events(&self, n: i64) {
+        let got = self.s.wait_count("SELECT count(*) FROM events", n, WAIT);
+        assert!(got >= n, "{got} of {n} events written");
+    }
+
+    /// Sends `e` to the default project.
     fn send(&self, e: Value) {
         let r = self
             .http
@@ -58,11 +126,83 @@ impl Env {
         assert_eq!(r.status, 200, "{:?}", r.body);
     }
 
+    /// Sends `e` to the default project and waits until it is written.
     fn send_and_wait(&self, e: Value) {
-        let before = count(&self.s.db(), "SELECT count(*) FROM events");
+        let before = self.events();
         self.send(e);
-        self.s
-            .wait_count("SELECT count(*) FROM events", before + 1, WAIT);
+        self.wait_events(before + 1);
+    }
+
+    /// Sends `e` with project key `key` and waits until it is written.
+    fn send_to(&self, key: &str, e: Value) {
+        let before = self.events();
+        let r = self
+            .http
+            .post_with_key(&format!("{}/v1/ingest", self.s.url), &e.to_string(), key);
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        self.wait_events(before + 1);
+    }
+
+    /// Sends `events` in one batch request, with project key `key` or to the default project,
+    /// and waits until they are written.
+    fn send_batch(&self, key: Option<&str>, events: Vec<Value>) {
+        let before = self.events();
+        let n = events.len() as i64;
+        let url = format!("{}/v1/ingest/batch", self.s.url);
+        let body = json!({ "events": events }).to_string();
+        let r = match key {
+            Some(k) => self.http.post_with_key(&url, &body, k),
+            None => self.http.post_signed(&url, &body),
+        };
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        self.wait_events(before + n);
+    }
+
+    /// Waits until the evaluator has judged every event written so far, and what it queued for
+    /// them has been on its way for a whole evaluation.
+    ///
+    /// A fence is a new issue in the `fence` project that only the fence rule watches. Flush
+    /// reports are judged in the order they were committed, so the fence's alert arriving means
+    /// every earlier flush was judged too (possibly together with the fence). Two fences in a
+    /// row: anything a rule fired for the earlier flushes was queued before the first fence's
+    /// alert went out, a full evaluation before the second one's, so a receiver that has
+    /// nothing by then was sent nothing.
+    fn settle(&self) {
+        self.fence();
+        self.fence();
+    }
+
+    fn fence(&self) {
+        let n = self.fences.get() + 1;
+        self.fences.set(n);
+        let msg = format!("fence {n}");
+        let e = json!({"timestamp": 1_700_000_000, "source": "fence", "environment": "fence",
+                       "release": "0", "error_type": "Fence", "message": msg,
+                       "fingerprint": format!("fence-{n}")});
+        self.send_to(&self.fence_key, e);
+        assert!(
+            wait_until(WAIT, || alerts(&self.fence)
+                .iter()
+                .any(|a| a["message"] == msg.as_str())),
+            "the evaluator never judged {msg}"
+        );
+    }
+
+    /// Waits until rule `id`'s delivery log lists `n` outcomes (an outcome is logged once its
+    /// delivery is over, retries included); returns the log, newest first.
+    fn deliveries(&self, id: i64, n: usize, timeout: Duration) -> Vec<Value> {
+        let mut log = Vec::new();
+        wait_until(timeout, || {
+            log = self
+                .api("GET", &format!("/v1/alerts/{id}/deliveries"), None)
+                .body
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            log.len() >= n
+        });
+        assert!(log.len() >= n, "rule {id} logged {log:?}");
+        log
     }
 }
 
@@ -71,60 +211,63 @@ fn ev(msg: &str) -> Value {
            "error_type": "CheckoutError", "message": msg, "route_or_procedure": "POST /pay"})
 }
 
+/// `ev(msg)` with the fields of `patch` set.
+fn ev_with(msg: &str, patch: Value) -> Value {
+    let mut e = ev(msg);
+    for (k, v) in patch.as_object().unwrap() {
+        e[k] = v.clone();
+    }
+    e
+}
+
 fn webhook(rx: &Receiver) -> Value {
     json!([{"type": "webhook", "url": rx.url, "secret": "hook-secret"}])
 }
 
-/// Gives the evaluator and delivery worker time to act on what was flushed.
-fn settle() {
-    std::thread::sleep(Duration::from_millis(600));
+/// Every alert in the webhook bodies `rx` received, in arrival order.
+fn alerts(rx: &Receiver) -> Vec<Value> {
+    rx.received()
+        .iter()
+        .flat_map(|r| r.json()["alerts"].as_array().cloned().unwrap_or_default())
+        .collect()
 }
 
 #[test]
 fn new_issue_fires_once_per_issue_and_not_again_after_a_restart() {
     let rx = Receiver::start();
-    let env = Env::start(|_| {});
-    env.rule(json!({"name": "new", "config": {"type": "new_issue"}, "channels": webhook(&rx)}));
+    // No cooldown: only the database's word that the issue is not new keeps it quiet.
+    let env = Env::start(|c| c.alerting.cooldown_secs = 0);
+    env.rule(
+        json!({"name": "new", "project_id": "default", "config": {"type": "new_issue"},
+                    "channels": webhook(&rx)}),
+    );
     env.send_and_wait(ev("card declined for order 1"));
     let got = rx.wait_for(1, WAIT);
     assert_eq!(got.len(), 1);
     let body = got[0].json();
     assert_eq!(body["alerts"][0]["kind"], "new_issue");
     assert_eq!(body["alerts"][0]["error_type"], "CheckoutError");
+    assert_eq!(body["alerts"][0]["message"], "card declined for order 1");
     assert_eq!(body["alerts"][0]["project_id"], "default");
     // The signature lets the receiver verify the body.
-    let sig = got[0].headers["x-bloop-signature"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(sig, sign("hook-secret", &got[0].body));
+    assert_eq!(
+        got[0].header("x-bloop-signature"),
+        sign("hook-secret", &got[0].body)
+    );
     // Same issue again (number differs, same fingerprint): no new alert.
     env.send_and_wait(ev("card declined for order 2"));
-    settle();
-    assert_eq!(rx.received().len(), 1);
+    env.settle();
+    assert_eq!(rx.received().len(), 1, "the issue is no longer new");
     // A restart on the same database does not make the old issue new.
-    let cfg = {
-        let mut c = test_config(env.s.dir.path());
-        c.alerting.allow_private_targets = true;
-        c
-    };
-    let (dir, _) = env.s.stop();
-    let s = TestServer::start_in(dir, cfg);
-    let r = Http::new().post_signed(
-        &format!("{}/v1/ingest", s.url),
-        &ev("card declined for order 3").to_string(),
-    );
-    assert_eq!(r.status, 200);
-    s.wait_count("SELECT count(*) FROM events", 3, WAIT);
-    settle();
-    assert_eq!(rx.received().len(), 1);
+    let env = env.restart();
+    env.send_and_wait(ev("card declined for order 3"));
+    env.settle();
+    assert_eq!(rx.received().len(), 1, "a restart made an old issue new");
     // A genuinely new issue still fires.
-    let r = Http::new().post_signed(
-        &format!("{}/v1/ingest", s.url),
-        &ev("gateway unreachable").to_string(),
-    );
-    assert_eq!(r.status, 200);
-    assert_eq!(rx.wait_for(2, WAIT).len(), 2);
+    env.send_and_wait(ev("gateway unreachable"));
+    let got = rx.wait_for(2, WAIT);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].json()["alerts"][0]["message"], "gateway unreachable");
 }
 
 #[test]
@@ -137,25 +280,29 @@ fn regression_respects_resolved_in_release() {
         .unwrap()
         .to_string();
     env.rule(json!({"name": "reg", "config": {"type": "regression"}, "channels": webhook(&rx)}));
-    env.api(
+    let r = env.api(
         "POST",
         &format!("/v1/errors/{fp}/resolve"),
         Some(json!({"release": "2.0.0"})),
     );
+    assert_eq!(r.status, 200, "{:?}", r.body);
     // Near miss: an old release does not reopen it.
     env.send_and_wait(ev("null pointer in cart"));
-    settle();
-    assert_eq!(rx.received().len(), 0);
+    env.settle();
+    assert_eq!(rx.received().len(), 0, "an event of 1.0.0 reopened it");
     let mut newer = ev("null pointer in cart");
     newer["release"] = json!("2.0.1");
     env.send_and_wait(newer);
     let got = rx.wait_for(1, WAIT);
     assert_eq!(got.len(), 1);
-    assert_eq!(got[0].json()["alerts"][0]["kind"], "regression");
+    let alert = &got[0].json()["alerts"][0];
+    assert_eq!(alert["kind"], "regression");
+    assert_eq!(alert["fingerprint"], fp.as_str());
+    assert_eq!(alert["release"], "2.0.1");
 }
 
 #[test]
-fn threshold_fires_once_at_the_threshold_with_cooldown_and_not_for_muted_issues() {
+fn threshold_fires_once_at_the_threshold_then_cooldown_holds_it() {
     let rx = Receiver::start();
     let env = Env::start(|_| {});
     env.rule(
@@ -169,75 +316,326 @@ fn threshold_fires_once_at_the_threshold_with_cooldown_and_not_for_muted_issues(
     let mut staging = ev("timeout 99");
     staging["environment"] = json!("staging");
     env.send_and_wait(staging);
-    settle();
+    env.settle();
     assert_eq!(rx.received().len(), 0, "4 matching events are a near miss");
     env.send_and_wait(ev("timeout 5"));
     let got = rx.wait_for(1, WAIT);
     assert_eq!(got.len(), 1);
-    assert_eq!(got[0].json()["alerts"][0]["kind"], "threshold");
-    assert_eq!(got[0].json()["alerts"][0]["count"], 5);
+    let alert = &got[0].json()["alerts"][0];
+    assert_eq!(alert["kind"], "threshold");
+    assert_eq!(alert["count"], 5);
+    assert_eq!(alert["reason"], "5 events in 60s (threshold 5)");
     for i in 0..6 {
         env.send_and_wait(ev(&format!("timeout {i}")));
     }
-    settle();
+    env.settle();
     assert_eq!(rx.received().len(), 1, "cooldown holds further alerts");
+}
 
-    // A muted issue never alerts.
-    let rx2 = Receiver::start();
-    env.send_and_wait(ev("quiet failure"));
-    let list = env.api("GET", "/v1/errors?q=quiet", None).body;
-    let fp = list[0]["fingerprint"].as_str().unwrap().to_string();
-    env.api("POST", &format!("/v1/errors/{fp}/mute"), None);
-    env.rule(json!({"name": "two", "config": {"type": "threshold", "threshold": 2, "window_secs": 60}, "channels": webhook(&rx2)}));
-    settle();
-    for _ in 0..4 {
-        env.send_and_wait(ev("quiet failure"));
+#[test]
+fn a_rule_fires_again_for_the_same_issue_once_the_cooldown_has_passed() {
+    let rx = Receiver::start();
+    let env = Env::start(|c| c.alerting.cooldown_secs = 1);
+    env.rule(
+        json!({"name": "two", "config": {"type": "threshold", "threshold": 2, "window_secs": 60},
+                    "channels": webhook(&rx)}),
+    );
+    env.send_and_wait(ev("disk full 1"));
+    env.send_and_wait(ev("disk full 2"));
+    let got = rx.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    let first = got[0].json()["alerts"][0]["fired_at"].as_i64().unwrap();
+    // Once a second has passed since it fired, the next event (3 in the window) fires again.
+    while bloop::store::now_ms() <= first + 1_000 {
+        std::thread::sleep(Duration::from_millis(50));
     }
-    settle();
-    assert!(rx2
-        .received()
-        .iter()
-        .all(|r| !r.json()["alerts"].to_string().contains("quiet failure")));
+    env.send_and_wait(ev("disk full 3"));
+    let got = rx.wait_for(2, WAIT);
+    assert_eq!(got.len(), 2);
+    let again = &got[1].json()["alerts"][0];
+    assert_eq!(again["count"], 3);
+    assert!(again["fired_at"].as_i64().unwrap() >= first + 1_000);
+}
+
+#[test]
+fn muted_and_ignored_issues_never_alert_while_the_same_rule_alerts_for_others() {
+    let rx = Receiver::start();
+    let env = Env::start(|_| {});
+    env.rule(
+        json!({"name": "two", "config": {"type": "threshold", "threshold": 2, "window_secs": 60},
+                    "channels": webhook(&rx)}),
+    );
+    // The rule fires for an issue nobody silenced.
+    env.send_and_wait(ev("loud failure"));
+    env.send_and_wait(ev("loud failure"));
+    let got = rx.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].json()["alerts"][0]["message"], "loud failure");
+    // The same number of events, and more, on a muted and an ignored issue: nothing.
+    for (msg, action) in [("quiet failure", "mute"), ("ignored failure", "ignore")] {
+        env.send_and_wait(ev(msg));
+        let list = env
+            .api(
+                "GET",
+                &format!("/v1/errors?q={}", msg.replace(' ', "+")),
+                None,
+            )
+            .body;
+        let fp = list[0]["fingerprint"].as_str().unwrap().to_string();
+        let r = env.api("POST", &format!("/v1/errors/{fp}/{action}"), None);
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        for _ in 0..3 {
+            env.send_and_wait(ev(msg));
+        }
+    }
+    env.settle();
+    let messages: Vec<Value> = alerts(&rx).iter().map(|a| a["message"].clone()).collect();
+    assert_eq!(messages, vec![json!("loud failure")]);
+}
+
+#[test]
+fn threshold_per_route_counts_every_issue_on_the_route() {
+    let rx = Receiver::start();
+    let env = Env::start(|_| {});
+    env.rule(json!({"name": "route", "config": {"type": "threshold", "threshold": 3, "window_secs": 60, "per": "route"},
+                    "environment_filter": "production", "channels": webhook(&rx)}));
+    // Four events of four issues, two per route: neither route has three.
+    for (route, msg) in [
+        ("GET /cart", "cart empty"),
+        ("GET /cart", "cart locked"),
+        ("POST /pay", "card declined"),
+        ("POST /pay", "gateway down"),
+    ] {
+        env.send_and_wait(ev_with(msg, json!({"route_or_procedure": route})));
+    }
+    env.settle();
+    assert_eq!(
+        rx.received().len(),
+        0,
+        "two events per route are a near miss"
+    );
+    // A third issue on POST /pay: the route has three events (each issue only one).
+    env.send_and_wait(ev_with(
+        "fraud check failed",
+        json!({"route_or_procedure": "POST /pay"}),
+    ));
+    let got = rx.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    let alert = &got[0].json()["alerts"][0];
+    assert_eq!(alert["kind"], "threshold");
+    assert_eq!(alert["route"], "POST /pay");
+    assert_eq!(alert["count"], 3);
+    env.settle();
+    assert_eq!(alerts(&rx).len(), 1, "GET /cart never reached three");
+}
+
+#[test]
+fn threshold_per_project_counts_every_issue_in_the_project() {
+    let rx = Receiver::start();
+    let env = Env::start(|_| {});
+    let shop = env.project("shop");
+    let blog = env.project("blog");
+    env.rule(json!({"name": "project", "config": {"type": "threshold", "threshold": 3, "window_secs": 60, "per": "project"},
+                    "environment_filter": "production", "channels": webhook(&rx)}));
+    // Two issues in each project: four events, but two per project.
+    for (key, msg) in [
+        (&shop, "cart empty"),
+        (&shop, "card declined"),
+        (&blog, "comment rejected"),
+        (&blog, "feed timeout"),
+    ] {
+        env.send_to(key, ev(msg));
+    }
+    env.settle();
+    assert_eq!(
+        rx.received().len(),
+        0,
+        "two events per project are a near miss"
+    );
+    // A third issue in the blog: three events in the project (each issue only one).
+    env.send_to(&blog, ev("image too large"));
+    let got = rx.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    let alert = &got[0].json()["alerts"][0];
+    assert_eq!(alert["kind"], "threshold");
+    assert_eq!(alert["project_id"], "blog");
+    assert_eq!(alert["count"], 3);
+    env.settle();
+    assert_eq!(alerts(&rx).len(), 1, "the shop never reached three");
+}
+
+#[test]
+fn source_and_release_filters_pick_the_events_a_rule_sees() {
+    let workers = Receiver::start();
+    let release = Receiver::start();
+    let env = Env::start(|_| {});
+    env.rule(
+        json!({"name": "workers", "config": {"type": "new_issue"}, "source_filter": "worker",
+                    "channels": webhook(&workers)}),
+    );
+    env.rule(
+        json!({"name": "2.0", "config": {"type": "new_issue"}, "release_filter": "2.0.0",
+                    "channels": webhook(&release)}),
+    );
+    env.send_and_wait(ev_with("queue stalled", json!({"source": "worker"})));
+    let got = workers.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].json()["alerts"][0]["source"], "worker");
+    env.send_and_wait(ev_with("bad migration", json!({"release": "2.0.0"})));
+    let got = release.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].json()["alerts"][0]["release"], "2.0.0");
+    // Outside both filters: source api, release 1.0.0.
+    env.send_and_wait(ev("plain api failure"));
+    env.settle();
+    let messages =
+        |rx: &Receiver| -> Vec<Value> { alerts(rx).iter().map(|a| a["message"].clone()).collect() };
+    assert_eq!(messages(&workers), vec![json!("queue stalled")]);
+    assert_eq!(messages(&release), vec![json!("bad migration")]);
+}
+
+/// Writes 24 hours of history before the current hour for `project`, cycling through `counts`.
+fn seed_baseline(env: &Env, project: &str, counts: &[i64]) {
+    let db = env.s.db();
+    let now = bloop::store::now_ms();
+    let hour = now - now.rem_euclid(3_600_000);
+    for h in 1..=24i64 {
+        db.execute(
+            "INSERT INTO project_hourly (project_id, hour, count) VALUES (?1, ?2, ?3)",
+            rusqlite::params![
+                project,
+                hour - h * 3_600_000,
+                counts[h as usize % counts.len()]
+            ],
+        )
+        .unwrap();
+    }
+}
+
+/// A spike's baseline is the hours before the current one, and events count in the hour they
+/// arrive: a test that ran across the hour would see its baseline move. Starts clear of it.
+fn clear_of_the_hour() {
+    let into = bloop::store::now_ms().rem_euclid(3_600_000);
+    if into > 3_600_000 - 30_000 {
+        std::thread::sleep(Duration::from_millis((3_600_000 - into + 1_000) as u64));
+    }
+}
+
+fn spike_events(n: usize, tag: &str) -> Vec<Value> {
+    (0..n).map(|i| ev(&format!("{tag} {i}"))).collect()
 }
 
 #[test]
 fn spike_fires_over_a_steady_baseline_and_not_for_a_near_miss() {
+    clear_of_the_hour();
     let rx = Receiver::start();
     let env = Env::start(|_| {});
     // 24 hours of 4-6 events an hour.
-    let db = env.s.db();
-    let now = bloop::store::now_ms();
-    let hour = now - now.rem_euclid(3_600_000);
-    for h in 1..=24 {
-        db.execute(
-            "INSERT INTO project_hourly (project_id, hour, count) VALUES ('default', ?1, ?2)",
-            rusqlite::params![hour - h * 3_600_000, 4 + (h % 3)],
-        )
-        .unwrap();
-    }
+    seed_baseline(&env, "default", &[4, 5, 6]);
     env.rule(json!({"name": "spike", "config": {"type": "spike", "multiplier": 3.0, "window_secs": 600, "baseline_hours": 24},
                     "channels": webhook(&rx)}));
     // Near miss: 8 events in ten minutes (48/h would be a spike by rate, but too few to judge).
     for i in 0..8 {
-        env.send(ev(&format!("spike {i}")));
+        env.send_and_wait(ev(&format!("spike {i}")));
     }
-    env.s.wait_count("SELECT count(*) FROM events", 8, WAIT);
-    settle();
-    assert_eq!(rx.received().len(), 0);
+    env.settle();
+    assert_eq!(rx.received().len(), 0, "8 events are too few to be a spike");
     // 60 more in the window: a spike, reported once.
     for chunk in 0..3 {
-        let events: Vec<Value> = (0..20).map(|i| ev(&format!("spike {chunk} {i}"))).collect();
-        let r = env.http.post_signed(
-            &format!("{}/v1/ingest/batch", env.s.url),
-            &json!({"events": events}).to_string(),
-        );
-        assert_eq!(r.status, 200);
+        env.send_batch(None, spike_events(20, &format!("spike {chunk}")));
     }
     let got = rx.wait_for(1, WAIT);
     assert_eq!(got.len(), 1);
-    assert_eq!(got[0].json()["alerts"][0]["kind"], "spike");
-    settle();
-    assert_eq!(rx.received().len(), 1);
+    let alert = &got[0].json()["alerts"][0];
+    assert_eq!(alert["kind"], "spike");
+    assert_eq!(alert["project_id"], "default");
+    env.settle();
+    assert_eq!(rx.received().len(), 1, "a spike is reported once");
+}
+
+#[test]
+fn spike_needs_the_rate_at_the_multiplier_times_the_baseline_mean() {
+    clear_of_the_hour();
+    let rx = Receiver::start();
+    let env = Env::start(|_| {});
+    let surge = env.project("surge");
+    let calm = env.project("calm");
+    // 9 and 11 events an hour: mean 10/h, standard deviation 1.
+    seed_baseline(&env, "surge", &[9, 11]);
+    seed_baseline(&env, "calm", &[9, 11]);
+    env.rule(json!({"name": "x3", "config": {"type": "spike", "multiplier": 3.0, "window_secs": 3600, "baseline_hours": 24},
+                    "environment_filter": "production", "channels": webhook(&rx)}));
+    // 36 in the hour: 3.6 x the mean.
+    env.send_batch(Some(&surge), spike_events(36, "surge"));
+    let got = rx.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    let alert = &got[0].json()["alerts"][0];
+    assert_eq!(alert["kind"], "spike");
+    assert_eq!(alert["project_id"], "surge");
+    assert_eq!(alert["count"], 36);
+    assert!(
+        alert["reason"]
+            .as_str()
+            .unwrap()
+            .contains("vs a baseline of 10.0/h"),
+        "{alert}"
+    );
+    // 25 in the hour: a z-score of 15, but only 2.5 x the mean.
+    env.send_batch(Some(&calm), spike_events(25, "calm"));
+    env.settle();
+    assert_eq!(
+        alerts(&rx).len(),
+        1,
+        "2.5 x the mean is under the multiplier"
+    );
+}
+
+#[test]
+fn spike_needs_the_zscore_to_reach_the_configured_threshold() {
+    clear_of_the_hour();
+    // 0 and 20 events an hour: mean 10/h, standard deviation 10. With a multiplier of 2, any
+    // rate from 20/h passes the multiplier; the z-score decides.
+    let rule = |rx: &Receiver| {
+        json!({"name": "z", "config": {"type": "spike", "multiplier": 2.0, "window_secs": 3600, "baseline_hours": 24},
+               "environment_filter": "production", "channels": webhook(rx)})
+    };
+    let rx = Receiver::start();
+    let env = Env::start(|_| {});
+    let peak = env.project("peak");
+    let bump = env.project("bump");
+    seed_baseline(&env, "peak", &[0, 20]);
+    seed_baseline(&env, "bump", &[0, 20]);
+    env.rule(rule(&rx));
+    // 40 in the hour: z = 3.0, over the default 2.5.
+    env.send_batch(Some(&peak), spike_events(40, "peak"));
+    let got = rx.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    let alert = &got[0].json()["alerts"][0];
+    assert_eq!(alert["project_id"], "peak");
+    assert!(
+        alert["reason"].as_str().unwrap().contains("(z = 3.0)"),
+        "{alert}"
+    );
+    // 30 in the hour: 3 x the mean, but z = 2.0.
+    env.send_batch(Some(&bump), spike_events(30, "bump"));
+    env.settle();
+    assert_eq!(alerts(&rx).len(), 1, "a z-score of 2.0 is under 2.5");
+
+    // The threshold is analytics.zscore_threshold: at 1.5 the same 30 events are a spike.
+    let rx = Receiver::start();
+    let env = Env::start(|c| c.analytics.zscore_threshold = 1.5);
+    let bump = env.project("bump");
+    seed_baseline(&env, "bump", &[0, 20]);
+    env.rule(rule(&rx));
+    env.send_batch(Some(&bump), spike_events(30, "bump"));
+    let got = rx.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    let alert = &got[0].json()["alerts"][0];
+    assert_eq!(alert["project_id"], "bump");
+    assert!(
+        alert["reason"].as_str().unwrap().contains("(z = 2.0)"),
+        "{alert}"
+    );
 }
 
 #[test]
@@ -245,34 +643,34 @@ fn a_burst_of_new_issues_becomes_a_digest_not_a_flood() {
     let rx = Receiver::start();
     let slack = Receiver::start();
     let env = Env::start(|c| c.ingest.max_batch_size = 500);
-    env.rule(json!({"name": "new", "config": {"type": "new_issue"},
+    env.rule(json!({"name": "new", "project_id": "default", "config": {"type": "new_issue"},
                     "channels": [{"type": "webhook", "url": rx.url}, {"type": "slack", "webhook_url": slack.url}]}));
     let events: Vec<Value> = (0..500)
-        .map(|i| {
-            let mut e = ev("burst");
-            e["fingerprint"] = json!(format!("burst-{i}"));
-            e
-        })
+        .map(|i| ev_with("burst", json!({"fingerprint": format!("burst-{i}")})))
         .collect();
-    let r = env.http.post_signed(
-        &format!("{}/v1/ingest/batch", env.s.url),
-        &json!({"events": events}).to_string(),
+    env.send_batch(None, events);
+    let total = || -> u64 {
+        rx.received()
+            .iter()
+            .map(|r| r.json()["count"].as_u64().unwrap())
+            .sum()
+    };
+    assert!(
+        wait_until(WAIT, || total() >= 500),
+        "{} of 500 new issues alerted",
+        total()
     );
-    assert_eq!(r.status, 200);
-    env.s.wait_count("SELECT count(*) FROM issues", 500, WAIT);
-    settle();
-    settle();
+    env.settle();
     let got = rx.received();
-    let total: u64 = got
-        .iter()
-        .map(|r| r.json()["count"].as_u64().unwrap())
-        .sum();
-    assert_eq!(total, 500, "every new issue is in some digest");
+    assert_eq!(total(), 500, "every new issue is in exactly one digest");
     assert!(
         got.len() <= 5,
         "{} webhook messages for one burst",
         got.len()
     );
+    assert!(got
+        .iter()
+        .all(|r| r.header("x-bloop-event") == r.json()["event"]));
     let s = slack.received();
     assert_eq!(s.len(), got.len(), "one Slack message per digest too");
     // The biggest digest lists the first alerts and counts the rest.
@@ -286,42 +684,169 @@ fn a_burst_of_new_issues_becomes_a_digest_not_a_flood() {
 }
 
 #[test]
-fn delivery_retries_a_500_then_succeeds_and_logs_it() {
-    let rx = Receiver::start();
-    rx.script(&[500]);
+fn webhooks_carry_the_event_header_and_a_signature_of_the_body() {
+    let own = Receiver::start();
+    let plain = Receiver::start();
     let env = Env::start(|_| {});
-    let id =
-        env.rule(json!({"name": "new", "config": {"type": "new_issue"}, "channels": webhook(&rx)}));
+    env.rule(
+        json!({"name": "new", "project_id": "default", "config": {"type": "new_issue"},
+                    "channels": [{"type": "webhook", "url": own.url, "secret": "hook-secret"},
+                                 {"type": "webhook", "url": plain.url}]}),
+    );
+    // One alert.
+    env.send_and_wait(ev("lonely failure"));
+    for (rx, key) in [(&own, "hook-secret"), (&plain, SECRET)] {
+        let got = rx.wait_for(1, WAIT);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].header("x-bloop-event"), "alert");
+        assert_eq!(got[0].json()["event"], "alert");
+        assert_eq!(got[0].header("content-type"), "application/json");
+        // Signed with the channel's secret, or auth.hmac_secret when it has none.
+        assert_eq!(got[0].header("x-bloop-signature"), sign(key, &got[0].body));
+    }
+    // Three new issues in one request: a digest.
+    let events: Vec<Value> = (0..3)
+        .map(|i| ev_with("crowd", json!({"fingerprint": format!("crowd-{i}")})))
+        .collect();
+    env.send_batch(None, events);
+    for (rx, key) in [(&own, "hook-secret"), (&plain, SECRET)] {
+        assert!(wait_until(WAIT, || alerts(rx).len() >= 4));
+        let got = rx.received();
+        let digest = got.last().unwrap();
+        assert_eq!(digest.header("x-bloop-event"), "alert.digest");
+        assert_eq!(digest.json()["event"], "alert.digest");
+        assert_eq!(digest.json()["count"], 3);
+        assert_eq!(digest.header("x-bloop-signature"), sign(key, &digest.body));
+    }
+}
+
+#[test]
+fn rules_without_channels_use_the_environment_slack_and_webhook_urls() {
+    let slack = Receiver::start();
+    let hook = Receiver::start();
+    let own = Receiver::start();
+    // What BLOOP_SLACK_WEBHOOK_URL and BLOOP_WEBHOOK_URL become (src/config.rs reads them; the
+    // process environment is shared by every test here, so set the result directly).
+    let (slack_url, hook_url) = (slack.url.clone(), hook.url.clone());
+    let env = Env::start(move |c| {
+        c.alerting.slack_webhook_url = Some(bloop::config::Secret::new(&slack_url));
+        c.alerting.webhook_url = Some(bloop::config::Secret::new(&hook_url));
+    });
+    env.rule(json!({"name": "fallback", "config": {"type": "new_issue"}, "source_filter": "cron"}));
+    env.rule(
+        json!({"name": "own", "config": {"type": "new_issue"}, "source_filter": "worker",
+                    "channels": webhook(&own)}),
+    );
+    // A rule with channels uses only its own.
+    env.send_and_wait(ev_with("queue stalled", json!({"source": "worker"})));
+    assert_eq!(own.wait_for(1, WAIT).len(), 1);
+    // A rule without: both environment channels.
+    env.send_and_wait(ev_with("nightly job crashed", json!({"source": "cron"})));
+    let got = hook.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    let alert = &got[0].json()["alerts"][0];
+    assert_eq!(alert["rule_name"], "fallback");
+    assert_eq!(alert["message"], "nightly job crashed");
+    assert_eq!(got[0].header("x-bloop-event"), "alert");
+    assert_eq!(
+        got[0].header("x-bloop-signature"),
+        sign(SECRET, &got[0].body)
+    );
+    let got = slack.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    let text = got[0].json()["text"].as_str().unwrap().to_string();
+    assert!(text.contains("nightly job crashed"), "{text}");
+    env.settle();
+    assert_eq!(
+        hook.received().len(),
+        1,
+        "the rule with channels used its own"
+    );
+    assert_eq!(
+        slack.received().len(),
+        1,
+        "the rule with channels used its own"
+    );
+    assert_eq!(own.received().len(), 1);
+}
+
+#[test]
+fn delivery_retries_a_500_and_a_429_then_succeeds_and_logs_it() {
+    let rx = Receiver::start();
+    rx.script(&[500, 429]);
+    let env = Env::start(|_| {});
+    let id = env.rule(
+        json!({"name": "new", "project_id": "default", "config": {"type": "new_issue"},
+                             "channels": webhook(&rx)}),
+    );
     env.send_and_wait(ev("flaky receiver"));
-    let got = rx.wait_for(2, WAIT);
-    assert_eq!(got.len(), 2, "one failure, one retry");
-    let start = Instant::now();
-    let log = loop {
-        let log = env
-            .api("GET", &format!("/v1/alerts/{id}/deliveries"), None)
-            .body;
-        if !log.as_array().unwrap().is_empty() || start.elapsed() > WAIT {
-            break log;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let log = env.deliveries(id, 1, WAIT);
     assert_eq!(log[0]["status"], "sent");
-    assert_eq!(log[0]["attempts"], 2);
+    assert_eq!(log[0]["attempts"], 3);
+    let got = rx.received();
+    assert_eq!(got.len(), 3, "a 500, a 429, then the 200");
+    assert!(got
+        .iter()
+        .all(|r| r.json()["alerts"] == got[0].json()["alerts"]));
 
     // A 400 is final: no retry, logged as failed with the reason.
     let bad = Receiver::start();
     bad.script(&[400, 400, 400, 400]);
-    let id2 = env
-        .rule(json!({"name": "bad", "config": {"type": "new_issue"}, "channels": webhook(&bad)}));
+    let id2 = env.rule(
+        json!({"name": "bad", "project_id": "default", "config": {"type": "new_issue"},
+                              "channels": webhook(&bad)}),
+    );
     env.send_and_wait(ev("another new one"));
-    bad.wait_for(1, WAIT);
-    settle();
-    assert_eq!(bad.received().len(), 1);
-    let log = env
-        .api("GET", &format!("/v1/alerts/{id2}/deliveries"), None)
-        .body;
+    let log = env.deliveries(id2, 1, WAIT);
     assert_eq!(log[0]["status"], "failed");
+    assert_eq!(log[0]["attempts"], 1);
     assert!(log[0]["error"].as_str().unwrap().contains("400"));
+    assert_eq!(bad.received().len(), 1, "a 400 is not retried");
+}
+
+#[test]
+fn delivery_gives_up_after_four_attempts() {
+    let rx = Receiver::start();
+    rx.script(&[429; 6]);
+    let env = Env::start(|_| {});
+    let id = env.rule(
+        json!({"name": "new", "project_id": "default", "config": {"type": "new_issue"},
+                             "channels": webhook(&rx)}),
+    );
+    env.send_and_wait(ev("receiver always busy"));
+    // The outcome is logged when the delivery is over: nothing is sent after that.
+    let log = env.deliveries(id, 1, Duration::from_secs(15));
+    assert_eq!(log[0]["status"], "failed");
+    assert_eq!(log[0]["attempts"], 4);
+    assert!(log[0]["error"].as_str().unwrap().contains("429"));
+    let got = rx.received();
+    assert_eq!(got.len(), 4, "four attempts, then it stops");
+    assert!(got
+        .iter()
+        .all(|r| r.json()["alerts"] == got[0].json()["alerts"]));
+}
+
+#[test]
+fn delivery_retries_after_the_receiver_times_out() {
+    let rx = Receiver::start();
+    rx.hang_next();
+    let env = Env::start(|_| {});
+    let id = env.rule(
+        json!({"name": "new", "project_id": "default", "config": {"type": "new_issue"},
+                             "channels": webhook(&rx)}),
+    );
+    env.send_and_wait(ev("slow receiver"));
+    // Each attempt waits 10 s for an answer.
+    let got = rx.wait_for(2, Duration::from_secs(20));
+    assert_eq!(got.len(), 2, "the timed-out attempt was retried");
+    let gap = got[1].at - got[0].at;
+    assert!(
+        gap >= Duration::from_secs(9),
+        "the retry came {gap:?} after the first attempt, before its timeout"
+    );
+    let log = env.deliveries(id, 1, WAIT);
+    assert_eq!(log[0]["status"], "sent");
+    assert_eq!(log[0]["attempts"], 2);
 }
 
 #[test]
@@ -346,7 +871,7 @@ fn a_hanging_receiver_does_not_delay_ingest() {
         worst < Duration::from_millis(500),
         "worst ingest latency {worst:?} while the receiver hangs"
     );
-    env.s.wait_count("SELECT count(*) FROM events", 400, WAIT);
+    env.wait_events(400);
 }
 
 #[test]
@@ -622,9 +1147,19 @@ fn alerts_cli_manages_rules_locally_and_remotely() {
     for i in 0..5 {
         env.send_and_wait(ev(&format!("disabled rule {i}")));
     }
-    settle();
+    env.settle();
     assert_eq!(rx.received().len(), 1, "a disabled rule does not fire");
+    // Enabled again on the database (not through the server): the running server picks it up
+    // and the same events fire it.
     assert!(bloop(&["alerts", "enable", &id]).status.success());
+    let fired = wait_until(WAIT, || {
+        env.send_and_wait(ev("disabled rule again"));
+        rx.received().len() >= 2
+    });
+    assert!(fired, "the re-enabled rule never fired");
+    let alert = &rx.received()[1].json()["alerts"][0];
+    assert_eq!(alert["rule_name"], "hot");
+    assert_eq!(alert["kind"], "threshold");
     assert!(bloop(&["alerts", "delete", &id]).status.success());
     assert_eq!(bloop(&["alerts", "delete", &id]).status.code(), Some(1));
 }

@@ -1,5 +1,5 @@
-//! A local HTTP receiver standing in for Slack and webhook targets: records every request and
-//! answers with scripted statuses, or hangs.
+//! A local HTTP receiver standing in for Slack and webhook targets: records every request (with
+//! when it arrived) and answers with scripted replies: a status, or no answer at all.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,18 +13,36 @@ use axum::http::{HeaderMap, StatusCode};
 pub struct Received {
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// When the request reached the receiver.
+    pub at: Instant,
 }
 
 impl Received {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
     }
+
+    /// A header's value as text ("" when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// How the receiver answers one request.
+#[derive(Debug, Clone, Copy)]
+enum Reply {
+    Status(u16),
+    /// Holds the request for a minute: the sender's timeout fires first.
+    Hang,
 }
 
 #[derive(Clone, Default)]
 struct Shared {
     got: Arc<Mutex<Vec<Received>>>,
-    script: Arc<Mutex<VecDeque<u16>>>,
+    script: Arc<Mutex<VecDeque<Reply>>>,
     hang: Arc<AtomicBool>,
 }
 
@@ -50,11 +68,24 @@ impl Receiver {
                 let app = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
                     let s = s.clone();
                     async move {
-                        s.got.lock().unwrap().push(Received { headers, body });
-                        if s.hang.load(Ordering::Relaxed) {
-                            tokio::time::sleep(Duration::from_secs(60)).await;
-                        }
-                        let code = s.script.lock().unwrap().pop_front().unwrap_or(200);
+                        s.got.lock().unwrap().push(Received {
+                            headers,
+                            body,
+                            at: Instant::now(),
+                        });
+                        let next = s.script.lock().unwrap().pop_front();
+                        let reply = match next {
+                            Some(r) => r,
+                            None if s.hang.load(Ordering::Relaxed) => Reply::Hang,
+                            None => Reply::Status(200),
+                        };
+                        let code = match reply {
+                            Reply::Status(code) => code,
+                            Reply::Hang => {
+                                tokio::time::sleep(Duration::from_secs(60)).await;
+                                200
+                            }
+                        };
                         StatusCode::from_u16(code).unwrap()
                     }
                 });
@@ -75,9 +106,15 @@ impl Receiver {
             .script
             .lock()
             .unwrap()
-            .extend(codes.iter().copied());
+            .extend(codes.iter().map(|&c| Reply::Status(c)));
     }
 
+    /// The next request gets no answer (for a minute), then the script goes on.
+    pub fn hang_next(&self) {
+        self.shared.script.lock().unwrap().push_back(Reply::Hang);
+    }
+
+    /// Every request from now on (after the script) gets no answer.
     pub fn hang(&self, on: bool) {
         self.shared.hang.store(on, Ordering::Relaxed);
     }
