@@ -11,11 +11,11 @@ use maud::{html, Markup};
 
 use super::charts::{share_bar, sparkline, trend_chart};
 use super::{error_page, html_response, layout, not_found_page, page, pct, Session};
-use crate::server::filters::Filters;
 use crate::alert::{self, Channel, RuleConfig};
 use crate::fingerprint::is_framework_frame;
 use crate::search::Status;
 use crate::server::auth::session_cookie;
+use crate::server::filters::Filters;
 use crate::server::AppState;
 use crate::store::issues::{self, IssueDetail, IssueRow};
 use crate::store::keys::{self, KeyRow};

@@ -36,4 +36,3 @@ impl FilterCache {
         map.insert(key, (Instant::now(), f));
     }
 }
-
