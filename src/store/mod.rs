@@ -4,6 +4,7 @@
 //! Queries are plain functions on `&Connection`; callers pick the connection (the pipeline's
 //! writer owns one, the server borrows readers from the pool, CLI commands open their own).
 
+pub mod alerts;
 pub mod ingest;
 pub mod issues;
 pub mod keys;
