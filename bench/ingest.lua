@@ -1,6 +1,6 @@
--- wrk script: rotates through pre-signed bodies (bodies.lua, written by bench.py).
+-- wrk script: rotates through pre-signed bodies (the file named in BODIES, written by bench.py).
 -- PACE_MS (env) > 0 makes each connection wait that long between requests (fixed rate).
-dofile(os.getenv("BODIES") or "bodies.lua")
+dofile(assert(os.getenv("BODIES"), "set BODIES to the bodies file bench.py wrote"))
 local i = 0
 local pace = tonumber(os.getenv("PACE_MS") or "0")
 

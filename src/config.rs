@@ -175,6 +175,8 @@ impl Default for IngestConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PipelineConfig {
+    /// Parsed and validated but not read: the writer commits as soon as it has drained the
+    /// queue, so no event waits this long.
     pub flush_interval_secs: u64,
     pub flush_batch_size: usize,
     pub sample_reservoir_size: usize,
@@ -299,8 +301,11 @@ impl Default for SmtpConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AnalyticsConfig {
+    /// Not read yet: the analytics feature is not built.
     pub enabled: bool,
+    /// Not read yet: the analytics feature is not built.
     pub cache_ttl_secs: u64,
+    /// Read by `spike` alert rules.
     pub zscore_threshold: f64,
 }
 
@@ -322,6 +327,8 @@ pub enum ContentStorage {
     Full,
 }
 
+/// Parsed so existing files keep loading; nothing reads it yet (the LLM tracing feature is not
+/// built).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LlmTracingConfig {
@@ -352,6 +359,7 @@ impl Default for LlmTracingConfig {
     }
 }
 
+/// Not read yet, like the rest of [`LlmTracingConfig`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LlmProxyConfig {

@@ -245,7 +245,19 @@ pub fn write_batch(
     reservoir: usize,
     report: bool,
 ) -> rusqlite::Result<Flushed> {
-    let flushed = write_batch_in(conn, cache, batch, reservoir, report);
+    write_batch_with_rng(conn, cache, batch, reservoir, report, &mut rand::rng())
+}
+
+/// [`write_batch`] with the reservoir sampler's random source given, so tests can seed it.
+fn write_batch_with_rng(
+    conn: &mut Connection,
+    cache: &mut ingest::IssueCache,
+    batch: &[Arc<Accepted>],
+    reservoir: usize,
+    report: bool,
+    rng: &mut impl Rng,
+) -> rusqlite::Result<Flushed> {
+    let flushed = write_batch_in(conn, cache, batch, reservoir, report, rng);
     if flushed.is_err() {
         // What the failed transaction wrote was rolled back; so is what the cache learned.
         cache.clear();
@@ -259,6 +271,7 @@ fn write_batch_in(
     batch: &[Arc<Accepted>],
     reservoir: usize,
     report: bool,
+    rng: &mut impl Rng,
 ) -> rusqlite::Result<Flushed> {
     // Group in arrival order.
     let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(batch.len());
@@ -275,7 +288,6 @@ fn write_batch_in(
         groups[slot].push(a);
     }
 
-    let mut rng = rand::rng();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     cache.sync(&tx)?;
     let mut changes = Vec::with_capacity(if report { groups.len() } else { 0 });
@@ -714,5 +726,153 @@ mod tests {
             .collect::<Result<_, _>>()
             .expect("rows");
         assert!(fk.is_empty(), "foreign key violations: {}", fk.len());
+    }
+
+    /// An event of issue `fingerprint` whose `request_id` is its position in the issue's stream.
+    fn numbered(fingerprint: &str, position: usize) -> Arc<Accepted> {
+        let mut a = Arc::unwrap_or_clone(accepted("default", fingerprint));
+        a.event.request_id = Some(position.to_string());
+        Arc::new(a)
+    }
+
+    /// The stream positions of the events an issue keeps as samples.
+    fn kept(conn: &Connection, fingerprint: &str) -> Vec<usize> {
+        conn.prepare(
+            "SELECT s.event FROM samples s JOIN issues i ON i.id = s.issue_id
+             WHERE i.fingerprint = ?1",
+        )
+        .expect("prepare")
+        .query_map([fingerprint], |r| r.get::<_, String>(0))
+        .expect("query")
+        .map(|json| {
+            let v: serde_json::Value = serde_json::from_str(&json.expect("row")).expect("json");
+            v["request_id"]
+                .as_str()
+                .expect("request_id")
+                .parse()
+                .expect("position")
+        })
+        .collect()
+    }
+
+    /// Pearson's chi-square statistic of `counts` against equal expected counts.
+    fn chi_square(counts: &[u64]) -> f64 {
+        let total: u64 = counts.iter().sum();
+        let expected = total as f64 / counts.len() as f64;
+        counts
+            .iter()
+            .map(|&c| (c as f64 - expected).powi(2) / expected)
+            .sum()
+    }
+
+    /// Chi-square with 9 degrees of freedom exceeds this with probability 0.001.
+    const CHI2_9_P001: f64 = 27.877;
+
+    /// However many flushes an issue's events come in, it holds min(events, reservoir) samples,
+    /// in slots 0..reservoir: the reservoir fills, then only replaces.
+    #[test]
+    fn reservoir_never_holds_more_than_its_size() {
+        use rand::SeedableRng;
+        for reservoir in [0usize, 1, 5] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut conn = store::open(&dir.path().join("cap.db")).expect("open");
+            store::tune_writer(&conn).expect("tune");
+            let mut cache = ingest::IssueCache::default();
+            let mut rng = rand::rngs::StdRng::seed_from_u64(reservoir as u64);
+            for flush in 0..200 {
+                let n = rng.random_range(1..=40);
+                let batch: Vec<_> = (0..n)
+                    .map(|_| numbered(&format!("cap-{}", rng.random_range(0..4)), flush))
+                    .collect();
+                write_batch_with_rng(&mut conn, &mut cache, &batch, reservoir, false, &mut rng)
+                    .expect("flush");
+                let issues: Vec<(i64, i64, i64, i64)> = conn
+                    .prepare(
+                        "SELECT i.total_count, count(s.slot), coalesce(min(s.slot), 0),
+                                coalesce(max(s.slot), -1)
+                         FROM issues i LEFT JOIN samples s ON s.issue_id = i.id GROUP BY i.id",
+                    )
+                    .expect("prepare")
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .expect("query")
+                    .collect::<Result<_, _>>()
+                    .expect("rows");
+                for (total, samples, min_slot, max_slot) in issues {
+                    assert_eq!(
+                        samples,
+                        total.min(reservoir as i64),
+                        "reservoir {reservoir}, flush {flush}: {total} events"
+                    );
+                    assert!(min_slot >= 0 && max_slot < reservoir as i64);
+                }
+            }
+            // Every issue got far more events than the reservoir holds.
+            assert!(count(&conn, "SELECT min(total_count) FROM issues") > 500);
+        }
+    }
+
+    /// Uniform reservoir sampling: every event of an issue is equally likely to be kept,
+    /// whichever flush it came in and wherever in it. 200 issues of 1,000 events each are
+    /// written in flushes of uneven sizes (some smaller than the reservoir, so filling it spans
+    /// flushes); the stream positions of the 1,000 kept events, in 10 bins, pass a chi-square
+    /// test at p = 0.001. The RNG is seeded, so the outcome is the same on every run (a rand
+    /// upgrade may change `StdRng`'s stream; a uniform sampler then still fails one time in 1,000).
+    #[test]
+    fn reservoir_keeps_every_position_equally_often() {
+        use rand::SeedableRng;
+        const ISSUES: usize = 200;
+        const EVENTS: usize = 1000;
+        const RESERVOIR: usize = 5;
+        const BINS: usize = 10;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = store::open(&dir.path().join("uniform.db")).expect("open");
+        store::tune_writer(&conn).expect("tune");
+        let mut cache = ingest::IssueCache::default();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
+        let sizes = [1, 2, 3, 9, 50, 17, 120, 64, 1, 200, 33];
+        let (mut position, mut flush) = (0, 0);
+        while position < EVENTS {
+            let n = sizes[flush % sizes.len()].min(EVENTS - position);
+            let batch: Vec<_> = (position..position + n)
+                .flat_map(|p| (0..ISSUES).map(move |t| numbered(&format!("trial-{t}"), p)))
+                .collect();
+            write_batch_with_rng(&mut conn, &mut cache, &batch, RESERVOIR, false, &mut rng)
+                .expect("flush");
+            position += n;
+            flush += 1;
+        }
+        let mut bins = [0u64; BINS];
+        for t in 0..ISSUES {
+            let mut k = kept(&conn, &format!("trial-{t}"));
+            k.sort_unstable();
+            k.dedup();
+            assert_eq!(k.len(), RESERVOIR, "trial {t}: {k:?}");
+            for p in k {
+                bins[p * BINS / EVENTS] += 1;
+            }
+        }
+        let chi = chi_square(&bins);
+        assert!(
+            chi < CHI2_9_P001,
+            "kept positions are not uniform: chi-square {chi:.1} over bins {bins:?}"
+        );
+
+        // The same test rejects biased samplers: keeping the first events, or the last ones.
+        let mut first = [0u64; BINS];
+        first[0] = (ISSUES * RESERVOIR) as u64;
+        let mut last = [0u64; BINS];
+        last[BINS - 1] = (ISSUES * RESERVOIR) as u64;
+        assert!(chi_square(&first) > CHI2_9_P001);
+        assert!(chi_square(&last) > CHI2_9_P001);
+        // Or a sampler that favours later events even slightly (each bin 10% above the one
+        // before it), with as many samples as above.
+        let total = (ISSUES * RESERVOIR) as f64;
+        let weights: Vec<f64> = (0..BINS).map(|b| 1.1f64.powi(b as i32)).collect();
+        let sum: f64 = weights.iter().sum();
+        let tilted: Vec<u64> = weights
+            .iter()
+            .map(|w| (total * w / sum).round() as u64)
+            .collect();
+        assert!(chi_square(&tilted) > CHI2_9_P001, "{}", chi_square(&tilted));
     }
 }

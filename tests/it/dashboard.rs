@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use bloop::store::users::{self, NewPasskey, Role};
 use serde_json::{json, Value};
+use sha2::Digest;
 
 use crate::common::{
     bloop_bin, open_db, user_session, Http, Resp, ServeProcess, TestServer, SECRET,
@@ -247,6 +248,25 @@ fn sessions_act_in_the_api_with_role_and_origin_checks() {
     let r = http.send(req);
     assert_eq!(r.status, 409, "{:?}", r.body);
 
+    // Sessions are stored hashed: max's one row holds the SHA-256 of the cookie value (lowercase
+    // hex), never the value itself.
+    let raw = member.trim_start_matches("bloop_session=");
+    let sha = hex::encode(sha2::Sha256::digest(raw.as_bytes()));
+    let stored: Vec<String> = open_db(&s.db_path)
+        .prepare(
+            "SELECT s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE u.name = 'max'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_ne!(stored[0], raw);
+    assert!(!stored[0].contains(raw));
+    assert_eq!(stored[0], sha);
+
     // Sign-out deletes the session.
     let r = post(
         &http,
@@ -262,16 +282,14 @@ fn sessions_act_in_the_api_with_role_and_origin_checks() {
         get(&http, &format!("{}/v1/errors", s.url), &member).status,
         401
     );
-    // Sessions are stored hashed.
-    let raw = member.trim_start_matches("bloop_session=");
-    let leaked: i64 = open_db(&s.db_path)
+    let left: i64 = open_db(&s.db_path)
         .query_row(
             "SELECT count(*) FROM sessions WHERE token_hash = ?1",
-            [raw],
+            [&sha],
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(leaked, 0);
+    assert_eq!(left, 0, "the session row outlived sign-out");
 }
 
 #[test]

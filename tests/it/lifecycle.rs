@@ -39,15 +39,41 @@ fn flood(url: &str, total: usize, threads: usize) -> usize {
 }
 
 #[test]
-fn sigterm_after_a_flood_keeps_every_acknowledged_event() {
+fn sigterm_with_a_backlog_keeps_every_acknowledged_event() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bloop.db");
-    // Slow flushes are not needed to prove the drain: a large queue and an immediate SIGTERM are.
-    let p = ServeProcess::start(&db, &[("BLOOP__INGEST__CHANNEL_CAPACITY", "20000")]);
+    // Room to queue the whole flood, and small flushes, so the drain takes many transactions.
+    let p = ServeProcess::start(
+        &db,
+        &[
+            ("BLOOP__INGEST__CHANNEL_CAPACITY", "20000"),
+            ("BLOOP__PIPELINE__FLUSH_BATCH_SIZE", "100"),
+        ],
+    );
+    // The test holds SQLite's write lock through the flood and the signal: the writer's flush
+    // waits (and retries), so everything acknowledged beyond the one batch it holds stays
+    // queued, and the queue cannot shrink before the signal is sent. Taken once the server
+    // answers, since its start-up still writes after it logs its address.
+    let http = Http::new();
+    assert!(wait_until(Duration::from_secs(10), || http
+        .try_get(&format!("{}/health", p.url))
+        == Some(200)));
+    let lock = open_db(&db);
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
     let acked = flood(&p.url, 10_000, 4);
     assert_eq!(acked, 10_000);
+    let health = http.get(&format!("{}/health", p.url));
+    let depth = health.body["queue_depth"].as_u64().expect("queue_depth");
+    assert!(
+        depth >= 10_000 - 100,
+        "the backlog at the signal: {depth} queued ({:?})",
+        health.body
+    );
+    assert_eq!(count(&lock, "SELECT count(*) FROM events"), 0);
     p.signal("TERM");
-    assert_eq!(p.wait(Duration::from_secs(30)), Some(0));
+    lock.execute_batch("ROLLBACK").unwrap();
+    drop(lock);
+    assert_eq!(p.wait(Duration::from_secs(60)), Some(0));
     let conn = open_db(&db);
     assert_eq!(count(&conn, "SELECT count(*) FROM events"), 10_000);
     assert_eq!(count(&conn, "SELECT sum(total_count) FROM issues"), 10_000);
@@ -77,10 +103,23 @@ fn sigkill_under_load_leaves_a_sound_database_that_serves_again() {
     let db = dir.path().join("bloop.db");
     let p = ServeProcess::start(&db, &[]);
     let url = p.url.clone();
-    let loader = std::thread::spawn(move || flood(&url, 20_000, 4));
-    std::thread::sleep(Duration::from_millis(700));
+    // More than it can send before the kill: the load is still on when the process dies.
+    let loader = std::thread::spawn(move || flood(&url, 1_000_000, 4));
+    // Killed once flushes have committed rows (so there is something to keep sound).
+    let conn = open_db(&db);
+    let mut committed = 0;
+    assert!(
+        wait_until(Duration::from_secs(20), || {
+            committed = count(&conn, "SELECT count(*) FROM events");
+            committed >= 1_000
+        }),
+        "no rows committed before the kill: {committed}"
+    );
+    drop(conn);
+    assert!(!loader.is_finished(), "the load ended before the kill");
     p.signal("KILL");
     let _ = p.wait(Duration::from_secs(10));
+    // The loader's requests fail once the server is gone; how they fail does not matter.
     let _ = loader.join();
     let conn = open_db(&db);
     let check: String = conn
@@ -88,6 +127,11 @@ fn sigkill_under_load_leaves_a_sound_database_that_serves_again() {
         .unwrap();
     assert_eq!(check, "ok");
     let before = count(&conn, "SELECT count(*) FROM events");
+    // What was committed before the kill survives it.
+    assert!(
+        before >= committed,
+        "{before} rows after the kill, {committed} before"
+    );
     // Aggregates agree with the raw rows that survived: every flush was one transaction.
     assert_eq!(
         count(&conn, "SELECT coalesce(sum(total_count), 0) FROM issues"),
