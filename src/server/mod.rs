@@ -124,13 +124,6 @@ pub async fn run(
     let pool = store::pool(&db_path, config.database.pool_size)?;
     let keys = KeyCache::new(config.auth.hmac_secret.expose());
     keys.refresh(&writer_conn)?;
-    // Logged once the database is open and migrated: "listening" means ready.
-    tracing::info!(
-        database = %db_path.display(),
-        "bloop {} listening on http://{}",
-        env!("CARGO_PKG_VERSION"),
-        listener.local_addr()?
-    );
     if let Some(setup) = store::users::setup_invite(&mut writer_conn, store::now_ms())? {
         let link = store::users::invite_link(&config.auth.rp_origin, &setup.token, true);
         tracing::info!(
@@ -138,6 +131,13 @@ pub async fn run(
              (single use, valid 24 h; a restart makes a new link)"
         );
     }
+    // Logged once the database is open, migrated and written to: "listening" means ready.
+    tracing::info!(
+        database = %db_path.display(),
+        "bloop {} listening on http://{}",
+        env!("CARGO_PKG_VERSION"),
+        listener.local_addr()?
+    );
 
     // Alerting: the writer reports each flush to the evaluator thread, which queues deliveries
     // for the delivery worker. None of it is on the ingest path.

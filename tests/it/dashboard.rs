@@ -434,15 +434,16 @@ fn passkey_ceremony_xss_and_triage_in_chromium() {
             ("BLOOP__AUTH__RP_ORIGIN", &origin),
         ],
     );
-    let setup = loop {
-        let line = serve
-            .stderr_lines
-            .recv_timeout(Duration::from_secs(10))
-            .expect("serve prints a setup link on an empty database");
-        if let Some(i) = line.find(&format!("{origin}/setup?token=")) {
-            break line[i..].split_whitespace().next().unwrap().to_string();
-        }
-    };
+    // The link comes before "listening", among the lines start() kept.
+    let wanted = format!("{origin}/setup?token=");
+    let setup = serve
+        .startup_log
+        .iter()
+        .find_map(|line| {
+            let i = line.find(&wanted)?;
+            Some(line[i..].split_whitespace().next()?.to_string())
+        })
+        .expect("serve prints a setup link on an empty database");
     let shots = tempfile::tempdir().unwrap();
     let out = Command::new("node")
         .arg("tests/browser/dashboard.mjs")
