@@ -514,7 +514,7 @@ mod tests {
         let path = dir.path().join("d.db");
         let mut admin = store::open(&path).expect("open");
         projects::create(&admin, "Doomed", Some("doomed")).expect("create");
-        crate::alert::create(
+        crate::store::alerts::create(
             &admin,
             &serde_json::from_value(serde_json::json!({
                 "name": "doomed rule", "project_id": "doomed",
