@@ -26,8 +26,8 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
         writeln!(
             out,
             "{} {}: queue {}/{}, dropped {} (queue full) {} (rate limited), last flush {}",
-            bloop::term::line(&url),
-            bloop::term::line(b["status"].as_str().unwrap_or("?")),
+            crate::common::inert(&url),
+            crate::common::inert(b["status"].as_str().unwrap_or("?")),
             b["queue_depth"],
             b["queue_capacity"],
             b["dropped"]["queue_full"],
@@ -42,7 +42,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
         bail!(
             "{url} is unhealthy ({}): {}",
             answer.status,
-            bloop::term::line(answer.body["db_error"].as_str().unwrap_or("see its log"))
+            crate::common::inert(answer.body["db_error"].as_str().unwrap_or("see its log"))
         );
     }
     Ok(())

@@ -240,8 +240,13 @@ impl KeyCache {
         signature: Option<&str>,
         project_key: Option<&str>,
     ) -> Result<Arc<str>, AuthError> {
-        let arrived = Instant::now();
         let first = self.authenticate(body, signature, project_key, store::now_ms());
+        if first.is_ok() {
+            return first;
+        }
+        // Taken after the refusal: a reload that started later than this saw every key that
+        // existed when the request was refused (the hot path never reads the clock here).
+        let arrived = Instant::now();
         let key = project_key.map(str::trim).filter(|k| !k.is_empty());
         match (&first, key) {
             // A known key with a bad signature: a reload cannot change that.

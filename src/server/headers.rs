@@ -6,9 +6,14 @@ use axum::http::HeaderValue;
 use axum::response::Response;
 
 /// The policy every response carries: no inline script or style, nothing from elsewhere, never
-/// framed.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-     connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// framed. A macro, so [`LEAN_BLOCK`] can be built from it at compile time.
+macro_rules! csp {
+    () => {
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    };
+}
+pub const CSP: &str = csp!();
 
 /// The headers, by (lowercase) name.
 pub const SECURITY_HEADERS: [(&str, &str); 4] = [
@@ -20,8 +25,9 @@ pub const SECURITY_HEADERS: [(&str, &str); 4] = [
 
 /// [`SECURITY_HEADERS`] as HTTP/1.1 header lines, each ending in CRLF, for the lean loop.
 pub const LEAN_BLOCK: &str = concat!(
-    "content-security-policy: default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-     connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'\r\n",
+    "content-security-policy: ",
+    csp!(),
+    "\r\n",
     "x-content-type-options: nosniff\r\n",
     "referrer-policy: same-origin\r\n",
     "x-frame-options: DENY\r\n",

@@ -205,7 +205,13 @@ pub struct IssueRow {
 
 const ISSUE_COLS: &str = "i.project_id, i.fingerprint, i.error_type, i.message, i.source,
     i.route_or_procedure, i.screen, i.status, i.total_count, i.first_seen, i.last_seen,
-    i.release, i.environment, i.resolved_in_release, i.id, i.total_count";
+    i.release, i.environment, i.resolved_in_release, i.id";
+
+/// [`ISSUE_COLS`] and the `count` column: `count` an expression (the total, or a count within
+/// the list's filters).
+fn issue_cols(count: &str) -> String {
+    format!("{ISSUE_COLS}, {count}")
+}
 
 fn issue_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {
     let status: String = r.get(7)?;
@@ -352,10 +358,11 @@ pub fn list(conn: &Connection, q: &IssueQuery) -> Result<(Vec<IssueRow>, i64), S
         |r| r.get(0),
     )?;
     let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit };
-    let cols = match count_within(q, &mut args) {
-        Some(expr) => format!("{}, {expr}", ISSUE_COLS.trim_end_matches(", i.total_count")),
-        None => ISSUE_COLS.to_string(),
-    };
+    let cols = issue_cols(
+        count_within(q, &mut args)
+            .as_deref()
+            .unwrap_or("i.total_count"),
+    );
     let sql = format!(
         "SELECT {cols} FROM issues i WHERE {wh} ORDER BY {} LIMIT {} OFFSET {}",
         q.sort.order_by(),
@@ -378,7 +385,8 @@ pub fn find(
 ) -> Result<IssueRow, StoreError> {
     let lookup = |sql: &str, arg: &str| -> Result<Vec<IssueRow>, StoreError> {
         let mut st = conn.prepare_cached(&format!(
-            "SELECT {ISSUE_COLS} FROM issues i WHERE {sql} ORDER BY i.last_seen DESC LIMIT 20"
+            "SELECT {} FROM issues i WHERE {sql} ORDER BY i.last_seen DESC LIMIT 20",
+            issue_cols("i.total_count")
         ))?;
         let mut rows: Vec<IssueRow> = st
             .query_map([arg], issue_row)?
@@ -764,7 +772,10 @@ pub fn set_status(
         )?;
     }
     let row = tx.query_row(
-        &format!("SELECT {ISSUE_COLS} FROM issues i WHERE i.id = ?1"),
+        &format!(
+            "SELECT {} FROM issues i WHERE i.id = ?1",
+            issue_cols("i.total_count")
+        ),
         [issue_id],
         issue_row,
     )?;

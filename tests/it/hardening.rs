@@ -316,15 +316,7 @@ fn metadata_deeper_than_the_cap_is_refused_and_at_the_cap_reads_back_whole() {
         .db()
         .query_row("SELECT fingerprint FROM issues", [], |r| r.get(0))
         .unwrap();
-    let token = bloop::store::tokens::create(
-        &s.db(),
-        "t",
-        &[bloop::store::tokens::Scope::ErrorsRead],
-        None,
-        None,
-    )
-    .unwrap()
-    .token;
+    let token = api_token(&s.db_path, &[bloop::store::tokens::Scope::ErrorsRead]);
     let api = http.send(
         http.client()
             .get(format!("{}/v1/errors/{fp}", s.url))
@@ -512,15 +504,7 @@ fn counts_under_release_and_environment_filters_are_counted_within_them() {
     );
     assert_eq!(r.status, 200);
     assert_eq!(s.wait_count("SELECT count(*) FROM events", 6, WAIT), 6);
-    let token = bloop::store::tokens::create(
-        &s.db(),
-        "t",
-        &[bloop::store::tokens::Scope::ErrorsRead],
-        None,
-        None,
-    )
-    .unwrap()
-    .token;
+    let token = api_token(&s.db_path, &[bloop::store::tokens::Scope::ErrorsRead]);
     let get = |path: &str| {
         let r = http.send(
             http.client()

@@ -117,6 +117,46 @@ impl World {
     }
 }
 
+/// A status change on the project's issue and a delivery of its rule, so the history and
+/// deliveries routes have something to show.
+fn give_history_and_deliveries(db: &std::path::Path, p: &Proj) {
+    let mut conn = open_db(db);
+    let issue: i64 = conn
+        .query_row(
+            "SELECT id FROM issues WHERE fingerprint = ?1 AND project_id = ?2",
+            [&p.fp, &p.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    bloop::store::issues::set_status(
+        &mut conn,
+        issue,
+        bloop::search::Status::Muted,
+        None,
+        "matrix",
+    )
+    .unwrap();
+    bloop::store::issues::set_status(
+        &mut conn,
+        issue,
+        bloop::search::Status::Unresolved,
+        None,
+        "matrix",
+    )
+    .unwrap();
+    bloop::store::alerts::record_delivery(
+        &conn,
+        Some(p.alert),
+        "webhook",
+        "t",
+        &format!("delivered for {}", p.id),
+        "sent",
+        1,
+        None,
+    )
+    .unwrap();
+}
+
 /// A request for a route against a project's fixtures.
 struct Case {
     path: String,
@@ -291,7 +331,20 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
             // Both arrived this hour (the test aged only the raw row of one).
             assert_eq!(sum, 2, "{label}");
         }
-        R::ErrorHistory => assert!(r.body.is_array(), "{label}"),
+        R::ErrorHistory => {
+            let changes: Vec<&str> = r
+                .body
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["new_status"].as_str().unwrap())
+                .collect();
+            assert_eq!(changes.len(), 2, "{label}: {:?}", r.body);
+            assert!(
+                changes.contains(&"muted") && changes.contains(&"unresolved"),
+                "{changes:?}"
+            );
+        }
         R::Resolve => {
             assert_eq!(status(), "resolved");
             assert_eq!(
@@ -412,7 +465,13 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
                 0
             );
         }
-        R::GetRetention => assert!(r.body["raw_events_days"].as_i64().unwrap() >= 1),
+        R::GetRetention => {
+            assert_eq!(r.body["raw_events_days"], 7, "the configured default");
+            let projects = r.body["projects"].as_array().unwrap();
+            assert!(projects
+                .iter()
+                .any(|x| x["project"] == a && x["effective_days"] == 7));
+        }
         R::PutRetention => assert_eq!(
             one(db, "SELECT retention_days FROM projects WHERE id = ?1", a),
             5
@@ -464,7 +523,12 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
                 "the receiver got the test alert"
             );
         }
-        R::AlertDeliveries => assert!(r.body.is_array()),
+        R::AlertDeliveries => {
+            let rows = r.body.as_array().unwrap();
+            assert_eq!(rows.len(), 1, "{:?}", r.body);
+            assert_eq!(rows[0]["rule_id"], p.alert);
+            assert_eq!(rows[0]["title"], format!("delivered for {a}"));
+        }
         _ => unreachable!("{id:?} takes no token"),
     }
 }
@@ -527,6 +591,7 @@ fn every_token_route_checks_scope_and_project_and_does_what_it_says() {
             w.project(&db, &format!("a{i}")),
             w.project(&db, &format!("b{i}")),
         );
+        give_history_and_deliveries(&w.s.db_path, &pa);
         // B's issue starts resolved, so that reopening it would show in the snapshot too.
         db.execute(
             "UPDATE issues SET status = 'resolved' WHERE project_id = ?1",

@@ -295,6 +295,13 @@ pub fn cli_ok(o: &std::process::Output) -> String {
 
 /// A user with a session, made directly in the database (the ceremony itself is covered in the
 /// browser test). Returns the session cookie.
+/// A new API token with `scopes`, for every project.
+pub fn api_token(db: &Path, scopes: &[bloop::store::tokens::Scope]) -> String {
+    bloop::store::tokens::create(&open_db(db), "test", scopes, None, None)
+        .expect("token")
+        .token
+}
+
 /// A user handle (a UUID, as registration makes) derived from the name.
 fn handle_for(name: &str) -> String {
     use std::hash::{Hash, Hasher};
