@@ -24,18 +24,12 @@ apt_install() {
 have openssl || apt_install openssl
 # sqlite3: the stock shell is run on the live database while serve writes (lock safety).
 have sqlite3 || apt_install sqlite3
-# python3 + aiosmtpd: a real SMTP server receives the alert emails.
+# python3 + the pinned packages the tests drive (tests/requirements.txt): aiosmtpd (a real SMTP
+# server for alert emails), openapi-spec-validator, bloop-sdk (the Python client users have).
 have python3 || apt_install python3
-if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
-  python3 -m pip install --quiet aiosmtpd 2>/dev/null \
-    || python3 -m pip install --quiet --break-system-packages aiosmtpd 2>/dev/null \
-    || apt_install python3-aiosmtpd
-fi
-# openapi-spec-validator: checks docs/openapi.json is valid OpenAPI 3.1.
-if ! python3 -c "import openapi_spec_validator" >/dev/null 2>&1; then
-  python3 -m pip install --quiet openapi-spec-validator 2>/dev/null \
-    || python3 -m pip install --quiet --break-system-packages openapi-spec-validator
-fi
+have pip3 || python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+python3 -m pip install --quiet -r tests/requirements.txt 2>/dev/null \
+  || python3 -m pip install --quiet --break-system-packages -r tests/requirements.txt
 # Headless Chromium + playwright-core (Node.js) for the dashboard's browser test.
 have node && have npm || apt_install nodejs npm
 bash tests/browser/install.sh

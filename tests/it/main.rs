@@ -5,6 +5,7 @@ mod alerts;
 mod api;
 mod cli;
 mod cli_ops;
+mod clients;
 mod common;
 mod dashboard;
 mod hardening;
