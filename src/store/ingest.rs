@@ -335,8 +335,7 @@ fn lookup(
 #[derive(Default)]
 pub struct Pending {
     releases: Vec<(i64, String, i64, i64, i64)>,
-    environments: Vec<(i64, String, i64, i64, i64)>,
-    /// (issue, release, environment, count, first, last).
+    /// (issue, release, environment, count, first, last); per-environment counts are sums.
     slices: Vec<(i64, String, String, i64, i64, i64)>,
     hours: Vec<(i64, i64, i64)>,
 }
@@ -349,42 +348,29 @@ fn upsert_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
 /// Writes what [`write_group`] gathered.
 pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> {
     static RELEASES: ShapeCache = [const { std::sync::OnceLock::new() }; SHAPES];
-    static ENVIRONMENTS: ShapeCache = [const { std::sync::OnceLock::new() }; SHAPES];
     static HOURS: ShapeCache = [const { std::sync::OnceLock::new() }; SHAPES];
     static SLICES: ShapeCache = [const { std::sync::OnceLock::new() }; SHAPES];
-    for (table, col, rows, cache) in [
-        ("issue_releases", "release", &p.releases, &RELEASES),
-        (
-            "issue_environments",
-            "environment",
-            &p.environments,
-            &ENVIRONMENTS,
-        ),
-    ] {
-        for chunk in row_chunks(rows) {
-            let sql = shape_sql(cache, chunk.len(), |n| {
-                upsert_sql(
-                    &format!("INSERT INTO {table} (issue_id, {col}, count, first_seen, last_seen)"),
-                    5,
-                    n,
-                    &format!(
-                        "ON CONFLICT (issue_id, {col}) DO UPDATE SET count = count + excluded.count,
-                         last_seen = max(last_seen, excluded.last_seen)"
-                    ),
-                )
-            });
-            let mut st = tx.prepare_cached(sql)?;
-            let mut i = 1;
-            for (id, name, count, first, last) in chunk {
-                st.raw_bind_parameter(i, id)?;
-                st.raw_bind_parameter(i + 1, name)?;
-                st.raw_bind_parameter(i + 2, count)?;
-                st.raw_bind_parameter(i + 3, first)?;
-                st.raw_bind_parameter(i + 4, last)?;
-                i += 5;
-            }
-            st.raw_execute()?;
+    for chunk in row_chunks(&p.releases) {
+        let sql = shape_sql(&RELEASES, chunk.len(), |n| {
+            upsert_sql(
+                "INSERT INTO issue_releases (issue_id, release, count, first_seen, last_seen)",
+                5,
+                n,
+                "ON CONFLICT (issue_id, release) DO UPDATE SET count = count + excluded.count,
+                 last_seen = max(last_seen, excluded.last_seen)",
+            )
+        });
+        let mut st = tx.prepare_cached(sql)?;
+        let mut i = 1;
+        for (id, name, count, first, last) in chunk {
+            st.raw_bind_parameter(i, id)?;
+            st.raw_bind_parameter(i + 1, name)?;
+            st.raw_bind_parameter(i + 2, count)?;
+            st.raw_bind_parameter(i + 3, first)?;
+            st.raw_bind_parameter(i + 4, last)?;
+            i += 5;
         }
+        st.raw_execute()?;
     }
     for chunk in row_chunks(&p.slices) {
         let sql = shape_sql(&SLICES, chunk.len(), |n| {
@@ -558,14 +544,14 @@ pub fn write_group(
             .releases
             .push((issue_id, rel.to_string(), t.count, t.first, t.last));
     }
-    let environments = tally(group, |a| a.event.environment.as_str());
     // Most groups have one release and one environment: then the slice is the whole group.
-    if releases.len() == 1 && environments.len() == 1 {
+    let env = &first.event.environment;
+    if releases.len() == 1 && group.iter().all(|a| &a.event.environment == env) {
         let t = &releases[0].1;
         pending.slices.push((
             issue_id,
             releases[0].0.to_string(),
-            environments[0].0.to_string(),
+            env.clone(),
             t.count,
             t.first,
             t.last,
@@ -594,11 +580,7 @@ pub fn write_group(
             }
         }
     }
-    for (env, t) in environments {
-        pending
-            .environments
-            .push((issue_id, env.to_string(), t.count, t.first, t.last));
-    }
+
     for a in group {
         let h = a.received_at - a.received_at.rem_euclid(HOUR_MS);
         match pending

@@ -281,7 +281,7 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
                 "EXISTS (SELECT 1 FROM issue_releases r WHERE r.issue_id = i.id AND r.release = {v})"
             ),
             Field::Environment => format!(
-                "EXISTS (SELECT 1 FROM issue_environments e WHERE e.issue_id = i.id AND e.environment = {v} COLLATE NOCASE)"
+                "EXISTS (SELECT 1 FROM issue_slices e WHERE e.issue_id = i.id AND e.environment = {v} COLLATE NOCASE)"
             ),
             Field::Source => format!("i.source = {v} COLLATE NOCASE"),
             Field::Route => format!("coalesce(i.route_or_procedure, '') = {v} COLLATE NOCASE"),
@@ -480,6 +480,8 @@ pub struct IssueDetail {
     pub latest: Option<Occurrence>,
 }
 
+/// Counts of one issue by `col` (release or environment), most first; `table` holds one row per
+/// value (a table, or a grouping subquery over the slices).
 fn breakdown(
     conn: &Connection,
     table: &str,
@@ -575,7 +577,14 @@ pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreEr
         .collect::<Result<Vec<_>, _>>()?;
     Ok(IssueDetail {
         releases: breakdown(conn, "issue_releases", "release", id)?,
-        environments: breakdown(conn, "issue_environments", "environment", id)?,
+        environments: breakdown(
+            conn,
+            "(SELECT environment, sum(count) AS count, min(first_seen) AS first_seen,
+                     max(last_seen) AS last_seen, issue_id
+              FROM issue_slices WHERE issue_id = ?1 GROUP BY environment)",
+            "environment",
+            id,
+        )?,
         samples,
         latest: occurrences(conn, id, 1, 0)?.into_iter().next(),
         issue,
@@ -844,7 +853,7 @@ pub fn environments(
     let mut args = Vec::new();
     let wh = where_clause(&q, &mut args);
     let sql = format!(
-        "SELECT e.environment FROM issue_environments e JOIN issues i ON i.id = e.issue_id
+        "SELECT e.environment FROM issue_slices e JOIN issues i ON i.id = e.issue_id
          WHERE {wh} AND e.environment != '' GROUP BY e.environment ORDER BY sum(e.count) DESC LIMIT 50"
     );
     let mut st = conn.prepare(&sql)?;

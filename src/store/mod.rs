@@ -129,7 +129,7 @@ pub fn tune_writer(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     // Room for every shape of the writer's multi-row statements (see `ingest::SHAPES`) and
     // its single-row ones, so none is prepared twice.
-    conn.set_prepared_statement_cache_capacity(5 * ingest::SHAPES + 32);
+    conn.set_prepared_statement_cache_capacity(4 * ingest::SHAPES + 32);
     // The writer only inserts rows under an issue it has just looked up or created in the same
     // transaction, so foreign-key checks cannot fail here; they would make SQLite open a
     // statement journal (a copy of every page touched) for each multi-row statement. Deletes,
@@ -490,7 +490,8 @@ mod tests {
     }
 
     /// 0010 splits existing counts by (release, environment): exactly where an issue has one
-    /// environment or one release, from the raw events kept otherwise.
+    /// environment or one release, from the raw events kept otherwise, and what retention
+    /// pruned under the empty release; every per-environment sum stays exact.
     #[test]
     fn slices_are_backfilled_by_the_migration() {
         let dir = tempfile::tempdir().unwrap();
@@ -503,7 +504,8 @@ mod tests {
                  total_count, first_seen, last_seen) VALUES
                  (1, 'default', 'a', 'E', 'm', 'api', 5, 0, 9),
                  (2, 'default', 'b', 'E', 'm', 'api', 4, 0, 9),
-                 (3, 'default', 'c', 'E', 'm', 'api', 3, 0, 9);
+                 (3, 'default', 'c', 'E', 'm', 'api', 3, 0, 9),
+                 (4, 'default', 'd', 'E', 'm', 'api', 7, 0, 9);
              -- 1: one environment, two releases.
              INSERT INTO issue_releases VALUES (1, 'r1', 2, 0, 5), (1, 'r2', 3, 1, 9);
              INSERT INTO issue_environments VALUES (1, 'prod', 5, 0, 9);
@@ -515,7 +517,12 @@ mod tests {
              INSERT INTO issue_environments VALUES (3, 'prod', 2, 0, 9), (3, 'dev', 1, 0, 9);
              INSERT INTO events (id, issue_id, received_at, timestamp, message, environment, release)
                  VALUES (1, 3, 1, 0, 'x', 'prod', 'r1'), (2, 3, 2, 0, 'x', 'prod', 'r1'),
-                        (3, 3, 3, 0, 'x', 'dev', 'r2');",
+                        (3, 3, 3, 0, 'x', 'dev', 'r2');
+             -- 4: two of each, most raw events already pruned.
+             INSERT INTO issue_releases VALUES (4, 'r1', 4, 0, 9), (4, 'r2', 3, 0, 9);
+             INSERT INTO issue_environments VALUES (4, 'prod', 5, 0, 9), (4, 'dev', 2, 0, 9);
+             INSERT INTO events (id, issue_id, received_at, timestamp, message, environment, release)
+                 VALUES (4, 4, 5, 0, 'x', 'prod', 'r1'), (5, 4, 6, 0, 'x', 'dev', 'r2');",
         )
         .unwrap();
         drop(conn);
@@ -539,7 +546,19 @@ mod tests {
                 s(2, "r1", "prod", 1),
                 s(3, "r1", "prod", 2),
                 s(3, "r2", "dev", 1),
+                s(4, "", "dev", 1),
+                s(4, "", "prod", 4),
+                s(4, "r1", "prod", 1),
+                s(4, "r2", "dev", 1),
             ]
         );
+        let gone: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'issue_environments'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(gone, 0);
     }
 }

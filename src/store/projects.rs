@@ -272,7 +272,6 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM samples WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM hourly_counts WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM issue_releases WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
-        "DELETE FROM issue_environments WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM issue_slices WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM status_history WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM issues WHERE project_id = ?1",

@@ -1,6 +1,7 @@
 -- Events per issue per (release, environment), so a list filtered by release and environment
 -- can say how many of an issue's events fall inside the filter (`count`), not only its all-time
--- `total_count`. Kept by the writer beside issue_releases and issue_environments.
+-- `total_count`. It replaces issue_environments (per-environment counts are its sums), so the
+-- writer keeps two such tables, issue_releases and this one, as before.
 CREATE TABLE issue_slices (
     issue_id    INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
     release     TEXT NOT NULL,
@@ -34,3 +35,18 @@ WHERE ev.issue_id IN (
     INTERSECT
     SELECT issue_id FROM issue_environments GROUP BY issue_id HAVING count(*) > 1)
 GROUP BY ev.issue_id, ev.release, ev.environment;
+
+-- What retention pruned cannot be placed in a release; it stays counted in its environment
+-- under the empty release, so every per-environment sum is exact.
+INSERT INTO issue_slices (issue_id, release, environment, count, first_seen, last_seen)
+SELECT e.issue_id, '', e.environment,
+       e.count - coalesce((SELECT sum(s.count) FROM issue_slices s
+                           WHERE s.issue_id = e.issue_id AND s.environment = e.environment), 0),
+       e.first_seen, e.last_seen
+FROM issue_environments e
+WHERE e.count > coalesce((SELECT sum(s.count) FROM issue_slices s
+                          WHERE s.issue_id = e.issue_id AND s.environment = e.environment), 0)
+ON CONFLICT (issue_id, release, environment) DO UPDATE SET count = count + excluded.count,
+    first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen);
+
+DROP TABLE issue_environments;
