@@ -130,6 +130,11 @@ impl Evaluator {
         let rules = self.rules.clone();
         let mut fired: Vec<(Rule, Vec<Alert>)> = Vec::new();
         for rule in &rules {
+            // A rule judges only what was committed after it existed: events that landed
+            // before it (and that the evaluator is only now reading) are not news to it.
+            if rule.created_at > report.first_committed_at {
+                continue;
+            }
             let mut alerts = Vec::new();
             for ch in &report.changes {
                 if rule
@@ -488,6 +493,7 @@ pub fn env_channels(config: &Config) -> Vec<Channel> {
 /// Folds `more` into `into`: one change per issue, counts added, breakdowns combined.
 fn merge_reports(into: &mut FlushReport, more: FlushReport) {
     into.committed_at = into.committed_at.max(more.committed_at);
+    into.first_committed_at = into.first_committed_at.min(more.first_committed_at);
     // Position of each issue in `into` (a burst touches hundreds of issues per flush).
     let mut pos: HashMap<i64, usize> = into
         .changes

@@ -16,7 +16,10 @@ use crate::store::now_ms;
 /// What changed in one committed flush, for the alert evaluator.
 #[derive(Debug, Clone)]
 pub struct FlushReport {
+    /// When the flush committed (for reports merged by the evaluator: the latest).
     pub committed_at: i64,
+    /// The earliest commit among merged reports (equal to `committed_at` for one flush).
+    pub first_committed_at: i64,
     pub changes: Vec<IssueChange>,
 }
 
@@ -190,6 +193,7 @@ impl WriterLoop {
                         if r.tx
                             .try_send(FlushReport {
                                 committed_at: now,
+                                first_committed_at: now,
                                 changes,
                             })
                             .is_err()

@@ -271,6 +271,31 @@ fn new_issue_fires_once_per_issue_and_not_again_after_a_restart() {
 }
 
 #[test]
+fn a_rule_judges_only_what_was_committed_after_it_was_created() {
+    let rx = Receiver::start();
+    let env = Env::start(|c| c.alerting.cooldown_secs = 0);
+    // Written before the rule exists; the rule is created while the evaluator may still be
+    // gathering that flush (it waits a moment to make one digest of a burst).
+    env.send_and_wait(ev("card declined before the rule"));
+    let id = env.rule(
+        json!({"name": "new", "project_id": "default", "config": {"type": "new_issue"},
+                    "channels": webhook(&rx)}),
+    );
+    env.settle();
+    assert!(
+        rx.received().is_empty(),
+        "a rule fired for an issue created before it: {:?}",
+        alerts(&rx)
+    );
+    // What comes after the rule fires as usual.
+    env.send_and_wait(ev("gateway unreachable"));
+    let got = rx.wait_for(1, WAIT);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].json()["alerts"][0]["message"], "gateway unreachable");
+    assert_eq!(env.deliveries(id, 1, WAIT).len(), 1);
+}
+
+#[test]
 fn regression_respects_resolved_in_release() {
     let rx = Receiver::start();
     let env = Env::start(|_| {});
