@@ -338,6 +338,8 @@ pub struct LlmTracingConfig {
     pub flush_batch_size: usize,
     pub max_spans_per_trace: usize,
     pub max_batch_size: usize,
+    /// Largest trace request body (and largest prompt or completion kept), in bytes.
+    pub max_payload_bytes: usize,
     pub default_content_storage: ContentStorage,
     pub cache_ttl_secs: u64,
     pub proxy: LlmProxyConfig,
@@ -352,6 +354,7 @@ impl Default for LlmTracingConfig {
             flush_batch_size: 200,
             max_spans_per_trace: 100,
             max_batch_size: 50,
+            max_payload_bytes: 1_048_576,
             default_content_storage: ContentStorage::None,
             cache_ttl_secs: 30,
             proxy: LlmProxyConfig::default(),

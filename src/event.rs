@@ -133,7 +133,7 @@ impl EventError {
 
 /// An epoch timestamp as clients send it: integer or float, seconds or milliseconds.
 #[derive(Debug, Clone, Copy)]
-struct RawTimestamp(f64);
+pub(crate) struct RawTimestamp(pub(crate) f64);
 
 impl<'de> Deserialize<'de> for RawTimestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -344,7 +344,10 @@ pub fn parse_event(bytes: &[u8], caps: &IngestConfig) -> Result<Event, EventErro
 
 /// The error of a body that does not parse as `T` (`plain` is what the plain parser said):
 /// parsed again with path tracking, to name the field where it went wrong.
-fn wire_error<'a, T: Deserialize<'a>>(bytes: &'a [u8], plain: serde_json::Error) -> EventError {
+pub(crate) fn wire_error<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    plain: serde_json::Error,
+) -> EventError {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let e = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => e,
@@ -381,7 +384,7 @@ fn json_error(path: String, e: serde_json::Error) -> EventError {
     EventError::Malformed(msg)
 }
 
-fn check_len(field: &str, value: &str, limit: usize) -> Result<(), EventError> {
+pub(crate) fn check_len(field: &str, value: &str, limit: usize) -> Result<(), EventError> {
     if value.len() > limit {
         return Err(EventError::TooLarge {
             field: field.to_string(),

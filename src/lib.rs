@@ -20,6 +20,8 @@ pub mod doctor;
 pub mod event;
 pub mod fingerprint;
 pub mod ingest;
+#[cfg(feature = "llm-tracing")]
+pub mod llm;
 pub mod ops;
 pub mod pipeline;
 pub mod release;

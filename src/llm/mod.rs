@@ -1,0 +1,7 @@
+//! LLM tracing (feature `llm-tracing`): the trace contract and its validation ([`trace`]), the
+//! price table and cost computation ([`pricing`]), and the statistics for comparing prompt
+//! versions ([`stats`]).
+
+pub mod pricing;
+pub mod stats;
+pub mod trace;

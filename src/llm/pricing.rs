@@ -1,0 +1,1 @@
+//! The price table (genai-prices) and cost computation. Being written.

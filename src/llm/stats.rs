@@ -1,0 +1,1 @@
+//! Statistics for prompt comparisons. Being written.
