@@ -6,6 +6,8 @@
 
 pub mod bloop;
 pub mod keys;
+#[cfg(feature = "llm-tracing")]
+pub mod otlp;
 
 use std::time::Duration;
 
