@@ -16,3 +16,5 @@ mod matrix;
 mod openapi;
 mod ops_tools;
 mod snapshots_api;
+#[cfg(feature = "llm-tracing")]
+mod traces;
