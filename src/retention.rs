@@ -24,12 +24,18 @@ pub struct ProjectPrune {
     pub retention_days: u32,
     /// Events removed (or that would be, with `dry_run`).
     pub events: i64,
+    /// LLM traces (with their spans) received before the cutoff.
+    #[serde(default)]
+    pub traces: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct PruneReport {
     pub dry_run: bool,
     pub events: i64,
+    /// LLM traces removed (their spans, scores and feedback go with them).
+    #[serde(default)]
+    pub traces: i64,
     pub hourly_counts: i64,
     pub orphaned_samples: i64,
     pub projects: Vec<ProjectPrune>,
@@ -53,6 +59,45 @@ pub struct PruneOptions<'a> {
 }
 
 /// Prunes with the configured defaults (`raw_events_days`, `hourly_counts_days`).
+/// Removes a project's LLM traces received before `cutoff`, a chunk per transaction (spans,
+/// scores and feedback follow by cascade; the search index row by hand). The hourly usage
+/// rollups stay: they follow `retention.hourly_counts_days`.
+fn prune_traces(
+    conn: &Connection,
+    project: &str,
+    cutoff: i64,
+    dry_run: bool,
+) -> Result<i64, StoreError> {
+    if dry_run {
+        return Ok(conn.query_row(
+            "SELECT count(*) FROM llm_traces WHERE project_id = ?1 AND received_at < ?2",
+            params![project, cutoff],
+            |r| r.get(0),
+        )?);
+    }
+    let mut total = 0;
+    loop {
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        const CHUNK_OF_TRACES: &str = "SELECT pk FROM llm_traces INDEXED BY llm_traces_received
+             WHERE project_id = ?1 AND received_at < ?2 ORDER BY received_at LIMIT ?3";
+        tx.execute(
+            &format!("DELETE FROM llm_search WHERE rowid IN ({CHUNK_OF_TRACES})"),
+            params![project, cutoff, CHUNK],
+        )?;
+        let n = tx.execute(
+            &format!("DELETE FROM llm_traces WHERE pk IN ({CHUNK_OF_TRACES})"),
+            params![project, cutoff, CHUNK],
+        )? as i64;
+        tx.commit()?;
+        total += n;
+        if n < CHUNK {
+            return Ok(total);
+        }
+        std::thread::sleep(PAUSE);
+    }
+}
+
 pub fn prune(
     conn: &Connection,
     cfg: &crate::config::RetentionConfig,
@@ -84,6 +129,7 @@ pub fn prune(
     let mut report = PruneReport {
         dry_run: opts.dry_run,
         events: 0,
+        traces: 0,
         hourly_counts: 0,
         orphaned_samples: 0,
         projects: Vec::new(),
@@ -131,10 +177,13 @@ pub fn prune(
             })?
         };
         report.events += n;
+        let traces = prune_traces(conn, &id, cutoff, opts.dry_run)?;
+        report.traces += traces;
         report.projects.push(ProjectPrune {
             project: id,
             retention_days: keep_days,
             events: n,
+            traces,
         });
     }
     if opts.project.is_none() {
@@ -159,6 +208,8 @@ pub fn prune(
                 )
             })?;
             conn.execute("DELETE FROM project_hourly WHERE hour < ?1", [horizon])?;
+            conn.execute("DELETE FROM llm_usage_hourly WHERE hour < ?1", [horizon])?;
+            conn.execute("DELETE FROM llm_latency_hourly WHERE hour < ?1", [horizon])?;
             report.orphaned_samples = conn.execute(
                 "DELETE FROM samples WHERE issue_id NOT IN (SELECT id FROM issues)",
                 [],

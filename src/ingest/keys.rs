@@ -31,6 +31,8 @@ pub const DEFAULT_PROJECT: &str = "default";
 pub enum AuthError {
     #[error("missing X-Signature header")]
     MissingSignature,
+    #[error("missing project key: send `Authorization: Bearer <key>` or `X-Bloop-Key: <key>`")]
+    MissingKey,
     #[error("X-Signature must be 64 hex digits (HMAC-SHA256 of the body)")]
     MalformedSignature,
     #[error("unknown or revoked project key")]
@@ -43,6 +45,7 @@ impl AuthError {
     pub fn code(&self) -> &'static str {
         match self {
             AuthError::MissingSignature => "missing_signature",
+            AuthError::MissingKey => "missing_key",
             AuthError::MalformedSignature => "malformed_signature",
             AuthError::UnknownKey => "unknown_key",
             AuthError::BadSignature => "invalid_signature",
@@ -280,6 +283,57 @@ impl KeyCache {
             }
             _ => first,
         }
+    }
+
+    /// The project of a bare project key, for clients that cannot sign bodies (OpenTelemetry
+    /// exporters, the LLM proxy): the key itself is the credential. A key the cache does not
+    /// know is looked up in the database as for signed requests (bounded the same way).
+    pub async fn key_or_reload(
+        &self,
+        pool: &deadpool_sqlite::Pool,
+        key: Option<&str>,
+    ) -> Result<Arc<str>, AuthError> {
+        let key = key
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .ok_or(AuthError::MissingKey)?;
+        let first = self.by_key(key, store::now_ms());
+        if first.is_ok() {
+            return first;
+        }
+        let arrived = Instant::now();
+        if self.recently_unknown(key, arrived) || !self.take_lookup(arrived) {
+            return first;
+        }
+        let owned = key.to_string();
+        let known = store::with_conn(pool, move |c| {
+            store::keys::is_usable(c, &owned, store::now_ms())
+        })
+        .await;
+        let again = match known {
+            Ok(true) if self.reload(pool, arrived, false).await => {
+                self.by_key(key, store::now_ms())
+            }
+            Ok(_) => first,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not look up an ingest key");
+                first
+            }
+        };
+        if again.is_err() {
+            self.remember_unknown(key, arrived);
+        }
+        again
+    }
+
+    fn by_key(&self, key: &str, now: i64) -> Result<Arc<str>, AuthError> {
+        let snap = self.current();
+        snap.by_key
+            .get(key)
+            .map(|&i| &snap.entries[i])
+            .filter(|e| e.active(now))
+            .map(|e| e.project_id.clone())
+            .ok_or(AuthError::UnknownKey)
     }
 
     fn take_lookup(&self, now: Instant) -> bool {

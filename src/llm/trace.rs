@@ -218,11 +218,7 @@ fn invalid(field: &str, message: impl Into<String>) -> EventError {
 
 /// Parses one trace from its JSON bytes and validates it; `now` is the server's clock (ms).
 pub fn parse_trace(bytes: &[u8], caps: &Caps, now: i64) -> Result<Trace, EventError> {
-    if !bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'{')
-    {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(
             match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
                 Ok(_) => invalid("body", "must be a JSON object (one trace)"),
@@ -584,7 +580,7 @@ fn cost(field: &str, v: Option<f64>) -> Result<Option<f64>, EventError> {
         Some(n) if !n.is_finite() => Err(invalid(field, "must be a finite number")),
         Some(n) if n < 0.0 => Err(invalid(field, "must be ≥ 0")),
         Some(n) if n > 1e6 => Err(invalid(field, "must be at most 1,000,000 USD")),
-        Some(n) if n == 0.0 => Ok(None),
+        Some(0.0) => Ok(None),
         Some(n) => Ok(Some(n)),
     }
 }

@@ -5,6 +5,8 @@
 //! them (counted by reason, warned at most once a second). The writer never drops what it took:
 //! a failed flush is retried with backoff. On shutdown the channel is closed, drained and flushed.
 
+#[cfg(feature = "llm-tracing")]
+mod llm;
 mod writer;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -21,6 +23,20 @@ use crate::store::now_ms;
 pub use writer::{write_batch, Breakdown, FlushReport, Flushed, IssueChange};
 
 pub use crate::event::Accepted;
+#[cfg(feature = "llm-tracing")]
+pub use llm::{FlushPricer, LlmQueue, LlmRecord, LlmStats, Refused};
+
+/// The LLM side of the pipeline (`[llm_tracing]`).
+#[cfg(feature = "llm-tracing")]
+#[derive(Debug, Clone, Copy)]
+pub struct LlmOptions {
+    /// Records (traces or updates) the queue holds.
+    pub capacity: usize,
+    /// Spans per transaction, at most.
+    pub batch_spans: usize,
+    /// The content policy of projects that have none of their own.
+    pub default_policy: crate::config::ContentStorage,
+}
 
 /// What travels to the writer: every kind of record any ingest adapter produces goes through
 /// this one queue to the one writer thread that owns the only write connection, so no second
@@ -119,6 +135,9 @@ pub struct Pipeline {
     tx: mpsc::Sender<Msg>,
     capacity: usize,
     pub stats: Arc<Stats>,
+    /// The queue for traces, when LLM tracing is enabled.
+    #[cfg(feature = "llm-tracing")]
+    pub llm: Option<LlmQueue>,
 }
 
 impl Pipeline {
@@ -212,8 +231,17 @@ pub fn start(
     channel_capacity: usize,
     cfg: &PipelineConfig,
     reports: Option<Reports>,
+    #[cfg(feature = "llm-tracing")] llm: Option<LlmOptions>,
 ) -> (Pipeline, Writer) {
     let (tx, rx) = mpsc::channel(channel_capacity);
+    #[cfg(feature = "llm-tracing")]
+    let (llm_queue, llm_side) = match llm {
+        Some(o) => {
+            let (q, side) = llm::channel(o.capacity, o.batch_spans, o.default_policy);
+            (Some(q), Some(side))
+        }
+        None => (None, None),
+    };
     let stats = Arc::new(Stats::default());
     let worker = writer::WriterLoop {
         conn,
@@ -224,6 +252,15 @@ pub fn start(
         reports,
         cache: Default::default(),
         last_housekeeping: std::time::Instant::now(),
+        #[cfg(feature = "llm-tracing")]
+        rt: llm_side.as_ref().and_then(|_| {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .map_err(|e| tracing::error!(error = %e, "no runtime for the writer's queues"))
+                .ok()
+        }),
+        #[cfg(feature = "llm-tracing")]
+        llm: llm_side,
     };
     let failed = tokio_util::sync::CancellationToken::new();
     let on_failure = failed.clone();
@@ -248,6 +285,8 @@ pub fn start(
             tx: tx.clone(),
             capacity: channel_capacity,
             stats,
+            #[cfg(feature = "llm-tracing")]
+            llm: llm_queue,
         },
         Writer {
             tx,

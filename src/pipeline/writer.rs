@@ -60,6 +60,29 @@ pub(super) struct WriterLoop {
     /// When the writer last indexed events and let the WAL catch up (see
     /// [`WriterLoop::housekeeping`]).
     pub last_housekeeping: std::time::Instant,
+    /// Traces and their updates, when LLM tracing is on.
+    #[cfg(feature = "llm-tracing")]
+    pub llm: Option<super::llm::LlmSide>,
+    /// Waits on both queues at once (a runtime without I/O or timers, on this thread only).
+    #[cfg(feature = "llm-tracing")]
+    pub rt: Option<tokio::runtime::Runtime>,
+}
+
+/// What the writer waits for.
+enum Next {
+    Error(Arc<Accepted>),
+    #[cfg(feature = "llm-tracing")]
+    Trace(Box<super::llm::LlmRecord>),
+    Shutdown,
+}
+
+impl From<Msg> for Next {
+    fn from(m: Msg) -> Next {
+        match m {
+            Msg::Record(Record::Error(a)) => Next::Error(a),
+            Msg::Shutdown => Next::Shutdown,
+        }
+    }
 }
 
 /// The shortest time between two commits while events keep arriving (see [`WriterLoop::run`]).
@@ -73,13 +96,17 @@ const WAL_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 impl WriterLoop {
     pub fn run(mut self) {
         let mut batch: Vec<Arc<Accepted>> = Vec::with_capacity(self.batch_size);
+        #[cfg(feature = "llm-tracing")]
+        let mut traces: Vec<super::llm::LlmRecord> = Vec::new();
         let mut closing = false;
         let mut last_commit: Option<std::time::Instant> = None;
         loop {
             if !closing {
-                match self.rx.blocking_recv() {
-                    Some(Msg::Record(Record::Error(a))) => batch.push(a),
-                    Some(Msg::Shutdown) => {
+                match self.next() {
+                    Some(Next::Error(a)) => batch.push(a),
+                    #[cfg(feature = "llm-tracing")]
+                    Some(Next::Trace(r)) => traces.push(*r),
+                    Some(Next::Shutdown) => {
                         closing = true;
                         // Refuse new events; what is already queued is still delivered below.
                         self.rx.close();
@@ -97,8 +124,23 @@ impl WriterLoop {
                     closing |= self.drain(&mut batch);
                 }
             }
+            let mut wrote = false;
             if !batch.is_empty() {
                 self.flush(&mut batch);
+                wrote = true;
+            }
+            #[cfg(feature = "llm-tracing")]
+            if let Some(llm) = &mut self.llm {
+                if closing {
+                    llm.rx.close();
+                }
+                llm.drain(&mut traces);
+                if !traces.is_empty() {
+                    llm.flush(&mut self.conn, &mut traces);
+                    wrote = true;
+                }
+            }
+            if wrote {
                 last_commit = Some(std::time::Instant::now());
                 self.housekeeping(false);
             } else if closing {
@@ -108,6 +150,22 @@ impl WriterLoop {
                 return;
             }
         }
+    }
+
+    /// Waits for the next record on either queue (errors first when both have one).
+    fn next(&mut self) -> Option<Next> {
+        #[cfg(feature = "llm-tracing")]
+        if let (Some(llm), Some(rt)) = (&mut self.llm, &self.rt) {
+            let errors = &mut self.rx;
+            return rt.block_on(async {
+                tokio::select! {
+                    biased;
+                    m = errors.recv() => m.map(Next::from),
+                    Some(r) = llm.rx.recv() => Some(Next::Trace(Box::new(r))),
+                }
+            });
+        }
+        self.rx.blocking_recv().map(Next::from)
     }
 
     /// Takes what is queued, up to the batch size. True when asked to shut down.
@@ -435,6 +493,8 @@ mod tests {
                 tx,
                 wanted: wanted.clone(),
             }),
+            #[cfg(feature = "llm-tracing")]
+            None,
         );
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -18,6 +18,7 @@ pub mod passkeys;
 pub mod query;
 pub mod ratelimit;
 pub mod routes;
+mod traces;
 pub mod users;
 
 use std::ops::Deref;
@@ -163,6 +164,12 @@ pub async fn run(
         Some(pipeline::Reports {
             tx: reports_tx,
             wanted: rules.active_flag(),
+        }),
+        #[cfg(feature = "llm-tracing")]
+        config.llm_tracing.enabled.then_some(pipeline::LlmOptions {
+            capacity: config.llm_tracing.channel_capacity,
+            batch_spans: config.llm_tracing.flush_batch_size,
+            default_policy: config.llm_tracing.default_content_storage,
         }),
     );
     let config_cap = config.server.connection_cap();

@@ -41,6 +41,60 @@ struct ErrorBody {
 }
 
 /// A route's request body schema (if it takes one) and its success body schema.
+/// The trace routes' bodies, written out (the wire structs keep raw JSON for content fields).
+fn trace_schemas(id: RouteId) -> (Option<Value>, Value) {
+    use RouteId as R;
+    let str_ = json!({"type": "string"});
+    let num = json!({"type": "number"});
+    let int = json!({"type": "integer", "minimum": 0});
+    let time = json!({"type": "number", "description": "epoch ms (below 10^11: seconds)"});
+    let content = json!({"description": "a string, or any JSON (kept as its text)"});
+    let span = json!({"type": "object", "properties": {
+        "id": str_, "parent_span_id": str_,
+        "span_type": {"type": "string", "description": "generation (default) | tool | retrieval | agent | embedding | custom | …"},
+        "name": str_, "model": str_, "provider": str_,
+        "input_tokens": int, "output_tokens": int, "cache_read_tokens": int, "cache_write_tokens": int,
+        "cost": {"type": "number", "minimum": 0, "description": "USD; 0 or absent: priced by bloop"},
+        "latency_ms": num, "time_to_first_token_ms": num,
+        "status": {"enum": ["ok", "error"]}, "error_message": str_,
+        "input": content, "output": content, "metadata": {"type": "object"},
+        "started_at": time, "ended_at": time}});
+    let trace = json!({"type": "object", "properties": {
+        "id": {"type": "string", "maxLength": 128, "description": "client-chosen; generated when absent"},
+        "session_id": str_, "user_id": str_, "name": str_,
+        "status": {"type": "string", "description": "completed (default) | error | running | …"},
+        "input": content, "output": content, "metadata": {"type": "object"},
+        "started_at": time, "ended_at": time, "prompt_name": str_, "prompt_version": str_,
+        "spans": {"type": "array", "items": span}}});
+    let accepted = json!({"type": "object", "properties": {
+        "status": {"const": "accepted"}, "id": str_, "spans": int}});
+    match id {
+        R::TraceIngest => (Some(trace), accepted),
+        R::TraceBatch => (
+            Some(
+                json!({"type": "object", "required": ["traces"], "properties": {"traces": {"type": "array", "items": trace}}}),
+            ),
+            json!({"type": "object", "properties": {
+                "accepted": int, "ids": {"type": "array", "items": str_},
+                "rejected": {"type": "array", "items": {"type": "object", "properties": {
+                    "index": int, "error": {"type": "object"}}}}}}),
+        ),
+        R::TraceUpdate => (
+            Some(json!({"type": "object", "properties": {
+                "status": str_, "output": content, "ended_at": time, "model": str_, "provider": str_,
+                "input_tokens": int, "output_tokens": int, "cache_read_tokens": int,
+                "cache_write_tokens": int, "cost": num}})),
+            json!({"type": "object", "properties": {"status": {"const": "accepted"}, "id": str_}}),
+        ),
+        _ => (
+            Some(
+                json!({"type": "object", "description": "OTLP ExportTraceServiceRequest (JSON encoding; protobuf as application/x-protobuf)"}),
+            ),
+            json!({"type": "object", "description": "ExportTraceServiceResponse: {} or {\"partialSuccess\": {\"rejectedSpans\": \"N\", \"errorMessage\": …}}"}),
+        ),
+    }
+}
+
 fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
     use RouteId as R;
     let accepted = json!({"type": "object", "properties": {
@@ -61,6 +115,7 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
     match id {
         R::Ingest => (Some(sch::<WireEvent>(g)), accepted),
         R::IngestBatch => (Some(sch::<WireBatch>(g)), accepted),
+        R::TraceIngest | R::TraceBatch | R::TraceUpdate | R::OtlpTraces => trace_schemas(id),
         R::Health => (none, health),
         R::OpenApi => (none, object),
         R::ListErrors | R::ReleaseErrors => (none, sch::<Vec<IssueRow>>(g)),
@@ -172,6 +227,21 @@ pub fn document() -> Value {
                 responses.insert("408".into(), err("the body did not arrive in time"));
                 responses.insert("413".into(), err("body over ingest.max_payload_bytes"));
             }
+            Access::Key => {
+                responses.insert(
+                    "401".into(),
+                    err("missing or unknown project key (Authorization: Bearer or X-Bloop-Key)"),
+                );
+                responses.insert(
+                    "413".into(),
+                    err("body over the limit, before or after decompression"),
+                );
+                responses.insert("415".into(), err("not application/x-protobuf or application/json, or an unknown Content-Encoding"));
+                responses.insert(
+                    "503".into(),
+                    err("the trace queue is full: retry after Retry-After seconds"),
+                );
+            }
             Access::Token(_) | Access::Session => {
                 responses.insert(
                     "401".into(),
@@ -205,6 +275,7 @@ pub fn document() -> Value {
         let security = match op.access {
             Access::Public | Access::Ceremony => json!([]),
             Access::Signed => json!([{"signature": []}, {"signature": [], "projectKey": []}]),
+            Access::Key => json!([{"keyBearer": []}, {"bloopKey": []}]),
             Access::Token(scope) => {
                 json!([{"bearer": [scope.as_str()]}, {"session": [scope.as_str()]}])
             }
@@ -259,6 +330,8 @@ pub fn document() -> Value {
                     "description": "Hex HMAC-SHA256 of the exact request body. The key is the project key \
                         named by X-Project-Key, or without that header auth.hmac_secret (→ default project) \
                         or any active project key."},
+                "keyBearer": {"type": "http", "scheme": "bearer", "description": "a project ingest key as a bearer token (OpenTelemetry exporters: OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<key>)"},
+                "bloopKey": {"type": "apiKey", "in": "header", "name": "X-Bloop-Key", "description": "a project ingest key"},
                 "projectKey": {"type": "apiKey", "in": "header", "name": "X-Project-Key",
                     "description": "Project ingest key (bloop_ + 64 hex); also the HMAC key."},
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "bloop_tk_…"},

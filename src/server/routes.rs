@@ -12,7 +12,7 @@ use axum::http::Method;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use super::{admin, alerts, health, ingest, openapi, passkeys, query, users, AppState};
+use super::{admin, alerts, health, ingest, openapi, passkeys, query, traces, users, AppState};
 use crate::store::tokens::Scope;
 
 /// An HTTP method, as the table spells it.
@@ -55,6 +55,9 @@ pub enum Access {
     Public,
     /// An HMAC signature over the body (ingest).
     Signed,
+    /// A project key as a header, for clients that cannot sign (OpenTelemetry exporters):
+    /// `Authorization: Bearer <key>` or `X-Bloop-Key`.
+    Key,
     /// An API token or a dashboard session with this scope (`admin` has every scope).
     Token(Scope),
     /// A passkey ceremony or sign-out: no credential, but same-origin and rate-limited.
@@ -68,6 +71,10 @@ pub enum Access {
 pub enum RouteId {
     Ingest,
     IngestBatch,
+    TraceIngest,
+    TraceBatch,
+    TraceUpdate,
+    OtlpTraces,
     Health,
     OpenApi,
     ListErrors,
@@ -195,7 +202,7 @@ const fn r(
     }
 }
 
-use Access::{Ceremony, Public, Session, Signed, Token};
+use Access::{Ceremony, Key, Public, Session, Signed, Token};
 use RouteId as R;
 use Scope::{
     AlertsRead, AlertsWrite, ErrorsRead, ErrorsWrite, KeysWrite, ProjectsRead, ProjectsWrite,
@@ -207,6 +214,10 @@ use Verb::{Delete, Get, Patch, Post, Put};
 pub const ROUTES: &[Route] = &[
     r(R::Ingest, Post, "/v1/ingest", "Ingest one event", "ingest", Signed, &[], 200),
     r(R::IngestBatch, Post, "/v1/ingest/batch", "Ingest a batch of events (all-or-nothing validation)", "ingest", Signed, &[], 200),
+    r(R::TraceIngest, Post, "/v1/traces", "Ingest one LLM trace (bloop JSON, signed); also takes OTLP: a protobuf body, or unsigned `resourceSpans` JSON with a key header", "llm", Signed, &[], 200),
+    r(R::TraceBatch, Post, "/v1/traces/batch", "Ingest a batch of LLM traces (each validated on its own)", "llm", Signed, &[], 200),
+    r(R::TraceUpdate, Put, "/v1/traces/{id}", "Update a trace sent earlier: status, output, end time, usage", "llm", Signed, &[], 200),
+    r(R::OtlpTraces, Post, "/otlp/v1/traces", "OTLP/HTTP traces (protobuf or JSON; gzip, deflate)", "llm", Key, &[], 200),
     r(R::Health, Get, "/health", "Health: queue, drops, last flush, connections, database", "ops", Public, &[], 200),
     r(R::OpenApi, Get, "/v1/openapi.json", "This document", "ops", Public, &[], 200),
     r(R::ListErrors, Get, "/v1/errors", "List issues (X-Total-Count, X-Next-Offset headers)", "errors", Token(ErrorsRead), LIST_QUERY, 200),
@@ -308,6 +319,10 @@ fn handler(id: RouteId) -> MethodRouter<AppState> {
     match id {
         R::Ingest => ingest::one(),
         R::IngestBatch => ingest::batch(),
+        R::TraceIngest => post(traces::ingest_one),
+        R::TraceBatch => post(traces::ingest_batch),
+        R::TraceUpdate => put(traces::update),
+        R::OtlpTraces => post(traces::otlp),
         R::Health => get(health::health),
         R::OpenApi => get(openapi::serve),
         R::ListErrors => get(query::list_errors),

@@ -10,6 +10,8 @@ pub mod issues;
 pub mod keys;
 pub mod projects;
 pub mod tokens;
+#[cfg(feature = "llm-tracing")]
+pub mod traces;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -71,6 +73,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_event_issues.sql"),
     include_str!("migrations/0009_last_seen_minute.sql"),
     include_str!("migrations/0010_issue_slices.sql"),
+    include_str!("migrations/0011_llm.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.

@@ -281,6 +281,15 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM alert_cooldowns WHERE rule_id IN (SELECT id FROM alert_rules WHERE project_id = ?1)",
         "DELETE FROM alert_deliveries WHERE rule_id IN (SELECT id FROM alert_rules WHERE project_id = ?1)",
         "DELETE FROM alert_rules WHERE project_id = ?1",
+        "DELETE FROM llm_search WHERE rowid IN (SELECT pk FROM llm_traces WHERE project_id = ?1)",
+        "DELETE FROM llm_scores WHERE trace_pk IN (SELECT pk FROM llm_traces WHERE project_id = ?1)",
+        "DELETE FROM llm_feedback WHERE trace_pk IN (SELECT pk FROM llm_traces WHERE project_id = ?1)",
+        "DELETE FROM llm_spans WHERE trace_pk IN (SELECT pk FROM llm_traces WHERE project_id = ?1)",
+        "DELETE FROM llm_traces WHERE project_id = ?1",
+        "DELETE FROM llm_usage_hourly WHERE project_id = ?1",
+        "DELETE FROM llm_latency_hourly WHERE project_id = ?1",
+        "DELETE FROM llm_settings WHERE project_id = ?1",
+        "DELETE FROM llm_prices WHERE project_id = ?1",
         "DELETE FROM projects WHERE id = ?1",
     ] {
         tx.execute(sql, [id])?;

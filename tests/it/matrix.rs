@@ -262,6 +262,10 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         R::AlertDeliveries => scoped(format!("/v1/alerts/{}/deliveries", p.alert), None),
         R::Ingest
         | R::IngestBatch
+        | R::TraceIngest
+        | R::TraceBatch
+        | R::TraceUpdate
+        | R::OtlpTraces
         | R::Health
         | R::OpenApi
         | R::Me
@@ -782,10 +786,26 @@ fn ceremonies_refuse_other_origins_and_ingest_refuses_unsigned_bodies() {
                 );
                 assert_eq!(r.body["code"], "cross_origin");
             }
+            Access::Signed | Access::Key
+                if route.tag == "llm" && !cfg!(feature = "llm-tracing") =>
+            {
+                let r = http.send(http.client().request(m, &url).body("{}"));
+                assert_eq!(r.status, 404, "{}", route.path);
+                assert_eq!(r.body["code"], "llm_tracing_disabled");
+            }
             Access::Signed => {
                 let r = http.send(http.client().request(m, &url).body(event("unsigned")));
                 assert_eq!(r.status, 401, "{}", route.path);
                 assert_eq!(r.body["code"], "missing_signature");
+            }
+            Access::Key => {
+                let r = http.send(
+                    http.client()
+                        .request(m, &url)
+                        .header("content-type", "application/json")
+                        .body("{}"),
+                );
+                assert_eq!(r.status, 401, "{}: {:?}", route.path, r.body);
             }
             Access::Public => assert_eq!(http.get(&url).status, 200, "{}", route.path),
             Access::Token(_) | Access::Session => {}

@@ -1,0 +1,369 @@
+//! LLM records on their way to the writer: traces (bloop JSON, OTLP, the proxy) and trace
+//! updates share one bounded queue of their own (`llm_tracing.channel_capacity` records), read
+//! by the same writer thread as error events, so there is still one write connection, and an
+//! update is always applied after the trace it updates (one queue, in order).
+//!
+//! Nothing here is dropped once taken: a full queue refuses the request (the client is told to
+//! retry: 503), and the writer retries a failed flush until it commits.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::{Connection, TransactionBehavior};
+use tokio::sync::mpsc;
+
+use crate::config::ContentStorage;
+use crate::llm::pricing::{self, PriceOverride, PriceSource, Usage};
+use crate::llm::trace::{Span, Trace, TraceUpdate};
+use crate::store::traces::{self, Mode, Priced, Pricer, Rollups};
+
+/// One record for the writer.
+#[derive(Debug, Clone)]
+pub enum LlmRecord {
+    Trace {
+        project: Arc<str>,
+        trace: Trace,
+        mode: Mode,
+        received_at: i64,
+    },
+    Update {
+        project: Arc<str>,
+        id: String,
+        update: TraceUpdate,
+    },
+}
+
+impl LlmRecord {
+    fn spans(&self) -> usize {
+        match self {
+            LlmRecord::Trace { trace, .. } => trace.spans.len().max(1),
+            LlmRecord::Update { .. } => 1,
+        }
+    }
+
+    fn key(&self) -> (Arc<str>, String) {
+        match self {
+            LlmRecord::Trace { project, trace, .. } => (project.clone(), trace.id.clone()),
+            LlmRecord::Update { project, id, .. } => (project.clone(), id.clone()),
+        }
+    }
+}
+
+/// Counters for `/health` and tests.
+#[derive(Debug, Default)]
+pub struct LlmStats {
+    pub traces_written: AtomicU64,
+    pub spans_written: AtomicU64,
+    /// Requests refused because the queue stayed full (answered 503).
+    pub refused_full: AtomicU64,
+}
+
+/// Trace ids queued and not yet committed, so a `PUT` that overtakes its trace's write is
+/// accepted (it is queued behind it) while one for an unknown id gets 404.
+#[derive(Debug, Default)]
+struct Pending(Mutex<HashMap<(Arc<str>, String), u32>>);
+
+impl Pending {
+    fn add(&self, keys: impl Iterator<Item = (Arc<str>, String)>) {
+        if let Ok(mut m) = self.0.lock() {
+            for k in keys {
+                *m.entry(k).or_default() += 1;
+            }
+        }
+    }
+
+    fn remove(&self, keys: impl Iterator<Item = (Arc<str>, String)>) {
+        if let Ok(mut m) = self.0.lock() {
+            for k in keys {
+                if let Some(n) = m.get_mut(&k) {
+                    *n -= 1;
+                    if *n == 0 {
+                        m.remove(&k);
+                    }
+                }
+            }
+        }
+    }
+
+    fn contains(&self, project: &str, id: &str) -> bool {
+        self.0
+            .lock()
+            .map(|m| m.contains_key(&(Arc::from(project), id.to_string())))
+            .unwrap_or(false)
+    }
+}
+
+/// Why a submission was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The queue stayed full for the whole wait: retry later (503).
+    Full,
+    /// The server is shutting down (503).
+    Closed,
+}
+
+/// The handlers' side. Cheap to clone.
+#[derive(Clone)]
+pub struct LlmQueue {
+    tx: mpsc::Sender<LlmRecord>,
+    pending: Arc<Pending>,
+    pub stats: Arc<LlmStats>,
+}
+
+impl LlmQueue {
+    /// Queues all `records` or none, waiting up to `wait` for room.
+    pub async fn submit(&self, records: Vec<LlmRecord>, wait: Duration) -> Result<(), Refused> {
+        let n = records.len();
+        if n == 0 {
+            return Ok(());
+        }
+        let permits = match self.tx.try_reserve_many(n) {
+            Ok(p) => p,
+            Err(mpsc::error::TrySendError::Closed(())) => return Err(Refused::Closed),
+            Err(mpsc::error::TrySendError::Full(())) => {
+                match tokio::time::timeout(wait, self.tx.reserve_many(n)).await {
+                    Ok(Ok(p)) => p,
+                    Ok(Err(_)) => return Err(Refused::Closed),
+                    Err(_) => {
+                        self.stats.refused_full.fetch_add(1, Ordering::Relaxed);
+                        return Err(Refused::Full);
+                    }
+                }
+            }
+        };
+        self.pending.add(
+            records
+                .iter()
+                .filter(|r| matches!(r, LlmRecord::Trace { .. }))
+                .map(LlmRecord::key),
+        );
+        for (permit, r) in permits.zip(records) {
+            permit.send(r);
+        }
+        Ok(())
+    }
+
+    /// Whether a trace with this id is queued and not yet written.
+    pub fn is_pending(&self, project: &str, id: &str) -> bool {
+        self.pending.contains(project, id)
+    }
+
+    /// Records waiting for the writer.
+    pub fn depth(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+}
+
+/// The writer's side.
+pub(super) struct LlmSide {
+    pub rx: mpsc::Receiver<LlmRecord>,
+    /// Spans per transaction, at most (`llm_tracing.flush_batch_size`).
+    pub batch_spans: usize,
+    pending: Arc<Pending>,
+    stats: Arc<LlmStats>,
+    default_policy: ContentStorage,
+}
+
+pub(super) fn channel(
+    capacity: usize,
+    batch_spans: usize,
+    default_policy: ContentStorage,
+) -> (LlmQueue, LlmSide) {
+    let (tx, rx) = mpsc::channel(capacity.max(1));
+    let pending = Arc::new(Pending::default());
+    let stats = Arc::new(LlmStats::default());
+    (
+        LlmQueue {
+            tx,
+            pending: pending.clone(),
+            stats: stats.clone(),
+        },
+        LlmSide {
+            rx,
+            batch_spans: batch_spans.max(1),
+            pending,
+            stats,
+            default_policy,
+        },
+    )
+}
+
+impl LlmSide {
+    /// Takes what is queued into `batch`, up to the span budget.
+    pub fn drain(&mut self, batch: &mut Vec<LlmRecord>) {
+        let mut spans: usize = batch.iter().map(LlmRecord::spans).sum();
+        while spans < self.batch_spans {
+            match self.rx.try_recv() {
+                Ok(r) => {
+                    spans += r.spans();
+                    batch.push(r);
+                }
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Writes `batch` in one transaction, retrying with backoff until it commits; clears it.
+    pub fn flush(&mut self, conn: &mut Connection, batch: &mut Vec<LlmRecord>) {
+        let mut attempt = 0;
+        loop {
+            match write(conn, batch, self.default_policy) {
+                Ok((traces, spans)) => {
+                    self.stats
+                        .traces_written
+                        .fetch_add(traces, Ordering::Relaxed);
+                    self.stats.spans_written.fetch_add(spans, Ordering::Relaxed);
+                    if attempt > 0 {
+                        tracing::info!(
+                            attempts = attempt + 1,
+                            "trace flush succeeded after retrying"
+                        );
+                    }
+                    self.pending.remove(
+                        batch
+                            .iter()
+                            .filter(|r| matches!(r, LlmRecord::Trace { .. }))
+                            .map(LlmRecord::key),
+                    );
+                    batch.clear();
+                    return;
+                }
+                Err(e) => {
+                    let wait = super::backoff(attempt);
+                    tracing::error!(
+                        error = %e,
+                        records = batch.len(),
+                        retry_in_ms = wait.as_millis() as u64,
+                        "trace flush failed; keeping the batch and retrying"
+                    );
+                    std::thread::sleep(wait);
+                    attempt += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Prices spans: the client's own cost first, then overrides and the table.
+pub struct FlushPricer {
+    pub overrides: Vec<PriceOverride>,
+}
+
+impl Pricer for FlushPricer {
+    fn price(&mut self, project: &str, span: Span) -> Priced {
+        if let Some(usd) = span.cost_usd {
+            return Priced {
+                cost_micros: Some((usd * 1e6).round() as i64),
+                cost_source: Some("client"),
+                span,
+            };
+        }
+        let usage = Usage {
+            input_tokens: span.input_tokens,
+            output_tokens: span.output_tokens,
+            cache_read_tokens: span.cache_read_tokens,
+            cache_write_tokens: span.cache_write_tokens,
+            input_includes_cache: span.input_includes_cache,
+        };
+        let found = span.model.as_deref().and_then(|model| {
+            pricing::resolve(
+                &self.overrides,
+                project,
+                span.provider.as_deref(),
+                model,
+                &usage,
+                span.started_at,
+            )
+        });
+        match found {
+            Some(m) => Priced {
+                cost_micros: Some(pricing::cost_micros(&m.price, &usage)),
+                cost_source: Some(match m.source {
+                    PriceSource::Table => "table",
+                    PriceSource::GlobalOverride => "global_override",
+                    PriceSource::ProjectOverride => "project_override",
+                }),
+                span,
+            },
+            None => Priced {
+                cost_micros: None,
+                cost_source: None,
+                span,
+            },
+        }
+    }
+}
+
+/// One transaction: content policy and prices as they are now in the database, then every
+/// record in queue order. Returns (traces, spans) written.
+fn write(
+    conn: &mut Connection,
+    batch: &[LlmRecord],
+    default_policy: ContentStorage,
+) -> rusqlite::Result<(u64, u64)> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let policies = traces::content_policies(&tx)?;
+    let mut pricer = FlushPricer {
+        overrides: traces::price_overrides(&tx)?,
+    };
+    let mut projects: HashMap<Arc<str>, bool> = HashMap::new();
+    let mut rollups = Rollups::default();
+    let (mut n_traces, mut n_spans) = (0u64, 0u64);
+    for record in batch {
+        let project = match record {
+            LlmRecord::Trace { project, .. } | LlmRecord::Update { project, .. } => project,
+        };
+        let alive = match projects.get(project) {
+            Some(a) => *a,
+            None => {
+                let a = crate::store::projects::exists(&tx, project)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                projects.insert(project.clone(), a);
+                a
+            }
+        };
+        if !alive {
+            tracing::warn!(project = %project, "project deleted while its traces were queued; dropping them");
+            continue;
+        }
+        let policy = policies.get(&**project).copied().unwrap_or(default_policy);
+        match record {
+            LlmRecord::Trace {
+                trace,
+                mode,
+                received_at,
+                ..
+            } => {
+                let mut trace = trace.clone();
+                trace.apply_policy(policy);
+                let spans: Vec<Priced> = std::mem::take(&mut trace.spans)
+                    .into_iter()
+                    .map(|s| pricer.price(project, s))
+                    .collect();
+                n_spans += spans.len() as u64;
+                n_traces += 1;
+                traces::write_trace(
+                    &tx,
+                    &mut rollups,
+                    project,
+                    &trace,
+                    spans,
+                    *mode,
+                    *received_at,
+                )?;
+            }
+            LlmRecord::Update { id, update, .. } => {
+                let mut update = update.clone();
+                update.apply_policy(policy);
+                if !traces::apply_update(&tx, &mut rollups, &mut pricer, project, id, &update)? {
+                    tracing::warn!(project = %project, trace = %id, "update for a trace that is not stored; ignored");
+                }
+            }
+        }
+    }
+    rollups.write(&tx)?;
+    tx.commit()?;
+    Ok((n_traces, n_spans))
+}

@@ -1,0 +1,610 @@
+//! Writes for LLM traces (the writer thread's side): a trace row with sums over its spans, the
+//! spans, hourly usage rollups and latency histograms, and the full-text index.
+//!
+//! A trace sent again with the same id replaces the earlier one (bloop JSON) or adds to it
+//! (OTLP, whose exporters send a trace's spans as they end, over several requests); either way
+//! the spans it replaces are taken out of the rollups first, so usage is never counted twice.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::llm::trace::{Span, Trace, TraceUpdate};
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// Latency histogram buckets per e-fold: `bucket = round(ln(1 + ms) * 20)`, about 5 % wide.
+pub const BUCKETS_PER_E: f64 = 20.0;
+
+pub fn latency_bucket(ms: i64) -> i64 {
+    ((1.0 + ms.max(0) as f64).ln() * BUCKETS_PER_E).round() as i64
+}
+
+/// The latency a bucket stands for (its centre), in ms.
+pub fn bucket_value(bucket: i64) -> f64 {
+    ((bucket as f64) / BUCKETS_PER_E).exp() - 1.0
+}
+
+/// A span with its cost decided (see `crate::pipeline` for how).
+#[derive(Debug, Clone)]
+pub struct Priced {
+    pub span: Span,
+    pub cost_micros: Option<i64>,
+    pub cost_source: Option<&'static str>,
+}
+
+impl Priced {
+    /// Whether the span is a billable call: it names a model or counts tokens.
+    pub fn billable(&self) -> bool {
+        let s = &self.span;
+        s.model.is_some()
+            || s.input_tokens + s.output_tokens + s.cache_read_tokens + s.cache_write_tokens > 0
+    }
+}
+
+/// Rollup changes gathered over one flush and written at its end, so each hot row is written
+/// once per flush however many spans touch it.
+#[derive(Default)]
+pub struct Rollups {
+    usage: HashMap<(String, i64, String, String), [i64; 12]>,
+    latency: HashMap<(String, i64, String, i64, i64), i64>,
+}
+
+impl Rollups {
+    /// Adds (`sign` 1) or takes out (`sign` -1) one span.
+    fn add(&mut self, project: &str, p: &Priced, sign: i64) {
+        let s = &p.span;
+        let hour = s.started_at.div_euclid(HOUR_MS) * HOUR_MS;
+        let model = s.model.clone().unwrap_or_default();
+        let key = (
+            project.to_string(),
+            hour,
+            model.clone(),
+            s.provider.clone().unwrap_or_default(),
+        );
+        let u = self.usage.entry(key).or_default();
+        let vals = [
+            1,
+            (s.status == "error") as i64,
+            s.input_tokens as i64,
+            s.output_tokens as i64,
+            s.cache_read_tokens as i64,
+            s.cache_write_tokens as i64,
+            p.cost_micros.unwrap_or(0),
+            (p.cost_micros.is_none() && p.billable()) as i64,
+            s.latency_ms.unwrap_or(0),
+            s.latency_ms.is_some() as i64,
+            s.time_to_first_token_ms.unwrap_or(0),
+            s.time_to_first_token_ms.is_some() as i64,
+        ];
+        for (a, v) in u.iter_mut().zip(vals) {
+            *a += sign * v;
+        }
+        for (kind, v) in [(0, s.latency_ms), (1, s.time_to_first_token_ms)] {
+            if let Some(ms) = v {
+                *self
+                    .latency
+                    .entry((
+                        project.to_string(),
+                        hour,
+                        model.clone(),
+                        kind,
+                        latency_bucket(ms),
+                    ))
+                    .or_default() += sign;
+            }
+        }
+    }
+
+    /// Writes what was gathered and clears it.
+    pub fn write(&mut self, tx: &Transaction) -> rusqlite::Result<()> {
+        let mut up = tx.prepare_cached(
+            "INSERT INTO llm_usage_hourly (project_id, hour, model, provider, spans, errors,
+                 input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_micros,
+                 unpriced, latency_sum, latency_count, ttft_sum, ttft_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+             ON CONFLICT (project_id, hour, model, provider) DO UPDATE SET
+                 spans = spans + excluded.spans, errors = errors + excluded.errors,
+                 input_tokens = input_tokens + excluded.input_tokens,
+                 output_tokens = output_tokens + excluded.output_tokens,
+                 cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                 cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+                 cost_micros = cost_micros + excluded.cost_micros,
+                 unpriced = unpriced + excluded.unpriced,
+                 latency_sum = latency_sum + excluded.latency_sum,
+                 latency_count = latency_count + excluded.latency_count,
+                 ttft_sum = ttft_sum + excluded.ttft_sum,
+                 ttft_count = ttft_count + excluded.ttft_count",
+        )?;
+        let mut usage: Vec<_> = self.usage.drain().collect();
+        usage.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for ((project, hour, model, provider), v) in usage {
+            if v.iter().all(|x| *x == 0) {
+                continue;
+            }
+            up.execute(params![
+                project, hour, model, provider, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
+                v[8], v[9], v[10], v[11]
+            ])?;
+        }
+        let mut lat = tx.prepare_cached(
+            "INSERT INTO llm_latency_hourly (project_id, hour, model, kind, bucket, count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (project_id, hour, model, kind, bucket) DO UPDATE SET
+                 count = count + excluded.count",
+        )?;
+        let mut latency: Vec<_> = self.latency.drain().collect();
+        latency.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for ((project, hour, model, kind, bucket), n) in latency {
+            if n != 0 {
+                lat.execute(params![project, hour, model, kind, bucket, n])?;
+            }
+        }
+        // Rows whose spans were all taken out (a re-sent trace moved to another hour or model).
+        tx.prepare_cached("DELETE FROM llm_usage_hourly WHERE spans = 0")?
+            .execute([])?;
+        tx.prepare_cached("DELETE FROM llm_latency_hourly WHERE count = 0")?
+            .execute([])?;
+        Ok(())
+    }
+}
+
+/// How an incoming trace combines with a stored one of the same id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// bloop JSON: the trace as sent is the whole trace.
+    Replace,
+    /// OTLP: the spans are added (same span id: replaced) and the trace's fields filled in.
+    Merge,
+}
+
+/// Writes one trace. `spans` are `trace.spans` with their costs.
+pub fn write_trace(
+    tx: &Transaction,
+    rollups: &mut Rollups,
+    project: &str,
+    trace: &Trace,
+    spans: Vec<Priced>,
+    mode: Mode,
+    received_at: i64,
+) -> rusqlite::Result<i64> {
+    let existing: Option<i64> = tx
+        .prepare_cached("SELECT pk FROM llm_traces WHERE project_id = ?1 AND id = ?2")?
+        .query_row(params![project, trace.id], |r| r.get(0))
+        .optional()?;
+    let pk = match existing {
+        Some(pk) => {
+            match mode {
+                Mode::Replace => {
+                    for old in read_spans(tx, pk)? {
+                        rollups.add(project, &old, -1);
+                    }
+                    tx.prepare_cached("DELETE FROM llm_spans WHERE trace_pk = ?1")?
+                        .execute([pk])?;
+                    tx.prepare_cached(
+                        "UPDATE llm_traces SET session_id = ?2, user_id = ?3, name = ?4,
+                             status = ?5, input = ?6, output = ?7, metadata = ?8,
+                             prompt_name = ?9, prompt_version = ?10, started_at = ?11,
+                             ended_at = ?12, received_at = ?13
+                         WHERE pk = ?1",
+                    )?
+                    .execute(params![
+                        pk,
+                        trace.session_id,
+                        trace.user_id,
+                        trace.name,
+                        trace.status,
+                        trace.input,
+                        trace.output,
+                        trace.metadata,
+                        trace.prompt_name,
+                        trace.prompt_version,
+                        trace.started_at,
+                        trace.ended_at,
+                        received_at
+                    ])?;
+                }
+                Mode::Merge => {
+                    let ids: Vec<&str> = spans.iter().map(|p| p.span.id.as_str()).collect();
+                    for old in read_spans(tx, pk)? {
+                        if ids.contains(&old.span.id.as_str()) {
+                            rollups.add(project, &old, -1);
+                            tx.prepare_cached(
+                                "DELETE FROM llm_spans WHERE trace_pk = ?1 AND id = ?2",
+                            )?
+                            .execute(params![pk, old.span.id])?;
+                        }
+                    }
+                    tx.prepare_cached(
+                        "UPDATE llm_traces SET
+                             session_id = coalesce(?2, session_id),
+                             user_id = coalesce(?3, user_id),
+                             name = CASE WHEN ?4 <> '' THEN ?4 ELSE name END,
+                             input = coalesce(?5, input), output = coalesce(?6, output),
+                             metadata = coalesce(?7, metadata),
+                             prompt_name = coalesce(?8, prompt_name),
+                             prompt_version = coalesce(?9, prompt_version),
+                             started_at = min(started_at, ?10),
+                             ended_at = CASE WHEN ended_at IS NULL THEN ?11
+                                             WHEN ?11 IS NULL THEN ended_at
+                                             ELSE max(ended_at, ?11) END,
+                             received_at = ?12
+                         WHERE pk = ?1",
+                    )?
+                    .execute(params![
+                        pk,
+                        trace.session_id,
+                        trace.user_id,
+                        trace.name,
+                        trace.input,
+                        trace.output,
+                        trace.metadata,
+                        trace.prompt_name,
+                        trace.prompt_version,
+                        trace.started_at,
+                        trace.ended_at,
+                        received_at
+                    ])?;
+                }
+            }
+            pk
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO llm_traces (project_id, id, session_id, user_id, name, status,
+                     input, output, metadata, prompt_name, prompt_version, started_at, ended_at,
+                     received_at, span_count, error_spans, input_tokens, output_tokens,
+                     cache_read_tokens, cache_write_tokens, unpriced_spans)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                         0, 0, 0, 0, 0, 0, 0)",
+            )?
+            .execute(params![
+                project,
+                trace.id,
+                trace.session_id,
+                trace.user_id,
+                trace.name,
+                trace.status,
+                trace.input,
+                trace.output,
+                trace.metadata,
+                trace.prompt_name,
+                trace.prompt_version,
+                trace.started_at,
+                trace.ended_at,
+                received_at
+            ])?;
+            tx.last_insert_rowid()
+        }
+    };
+    insert_spans(tx, rollups, project, pk, &spans)?;
+    finish(tx, pk, mode == Mode::Merge)?;
+    Ok(pk)
+}
+
+fn insert_spans(
+    tx: &Transaction,
+    rollups: &mut Rollups,
+    project: &str,
+    pk: i64,
+    spans: &[Priced],
+) -> rusqlite::Result<()> {
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO llm_spans (trace_pk, id, project_id, parent_span_id, span_type, name, model,
+             provider, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+             input_includes_cache, cost_micros, cost_source, latency_ms, ttft_ms, status,
+             error_message, input, output, metadata, started_at, ended_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+    )?;
+    for p in spans {
+        let s = &p.span;
+        ins.execute(params![
+            pk,
+            s.id,
+            project,
+            s.parent_span_id,
+            s.span_type,
+            s.name,
+            s.model,
+            s.provider,
+            s.input_tokens as i64,
+            s.output_tokens as i64,
+            s.cache_read_tokens as i64,
+            s.cache_write_tokens as i64,
+            s.input_includes_cache,
+            p.cost_micros,
+            p.cost_source,
+            s.latency_ms,
+            s.time_to_first_token_ms,
+            s.status,
+            s.error_message,
+            s.input,
+            s.output,
+            s.metadata,
+            s.started_at,
+            s.ended_at
+        ])?;
+        rollups.add(project, p, 1);
+    }
+    Ok(())
+}
+
+/// Recomputes a trace's sums from its spans and re-indexes its text. `derive_status`: the
+/// status follows the spans (`error` when one failed), as for OTLP traces.
+fn finish(tx: &Transaction, pk: i64, derive_status: bool) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE llm_traces SET
+             (span_count, error_spans, input_tokens, output_tokens, cache_read_tokens,
+              cache_write_tokens, cost_micros, unpriced_spans, model) =
+             (SELECT count(*), coalesce(sum(status = 'error'), 0), coalesce(sum(input_tokens), 0),
+                     coalesce(sum(output_tokens), 0), coalesce(sum(cache_read_tokens), 0),
+                     coalesce(sum(cache_write_tokens), 0), sum(cost_micros),
+                     coalesce(sum(cost_micros IS NULL AND (model IS NOT NULL
+                         OR input_tokens + output_tokens + cache_read_tokens
+                            + cache_write_tokens > 0)), 0),
+                     (SELECT model FROM llm_spans m WHERE m.trace_pk = ?1 AND m.model IS NOT NULL
+                      ORDER BY m.started_at LIMIT 1)
+              FROM llm_spans WHERE trace_pk = ?1)
+         WHERE pk = ?1",
+    )?
+    .execute([pk])?;
+    if derive_status {
+        tx.prepare_cached(
+            "UPDATE llm_traces SET status = CASE WHEN error_spans > 0 THEN 'error'
+                 ELSE 'completed' END WHERE pk = ?1",
+        )?
+        .execute([pk])?;
+    }
+    reindex(tx, pk)
+}
+
+/// Rebuilds the search text of trace `pk`: its name, its spans' names, models and error
+/// messages, and whatever content the policy let through.
+fn reindex(tx: &Transaction, pk: i64) -> rusqlite::Result<()> {
+    let mut body: String = tx
+        .prepare_cached(
+            "SELECT concat_ws(' ', name, session_id, user_id, prompt_name, input, output)
+             FROM llm_traces WHERE pk = ?1",
+        )?
+        .query_row([pk], |r| r.get(0))?;
+    let mut st = tx.prepare_cached(
+        "SELECT concat_ws(' ', name, model, error_message, input, output)
+         FROM llm_spans WHERE trace_pk = ?1",
+    )?;
+    let mut rows = st.query([pk])?;
+    while let Some(r) = rows.next()? {
+        let s: String = r.get(0)?;
+        body.push(' ');
+        body.push_str(&s);
+    }
+    tx.prepare_cached("DELETE FROM llm_search WHERE rowid = ?1")?
+        .execute([pk])?;
+    tx.prepare_cached("INSERT INTO llm_search (rowid, body) VALUES (?1, ?2)")?
+        .execute(params![pk, body])?;
+    Ok(())
+}
+
+/// The spans of trace `pk`, as written.
+pub fn read_spans(tx: &rusqlite::Connection, pk: i64) -> rusqlite::Result<Vec<Priced>> {
+    let mut st = tx.prepare_cached(
+        "SELECT id, parent_span_id, span_type, name, model, provider, input_tokens,
+             output_tokens, cache_read_tokens, cache_write_tokens, input_includes_cache,
+             cost_micros, cost_source, latency_ms, ttft_ms, status, error_message, input, output,
+             metadata, started_at, ended_at
+         FROM llm_spans WHERE trace_pk = ?1 ORDER BY started_at, id",
+    )?;
+    let rows = st.query_map([pk], |r| {
+        let source: Option<String> = r.get(12)?;
+        Ok(Priced {
+            span: Span {
+                id: r.get(0)?,
+                parent_span_id: r.get(1)?,
+                span_type: r.get(2)?,
+                name: r.get(3)?,
+                model: r.get(4)?,
+                provider: r.get(5)?,
+                input_tokens: r.get::<_, i64>(6)? as u64,
+                output_tokens: r.get::<_, i64>(7)? as u64,
+                cache_read_tokens: r.get::<_, i64>(8)? as u64,
+                cache_write_tokens: r.get::<_, i64>(9)? as u64,
+                input_includes_cache: r.get(10)?,
+                // A client's own figure is kept when the span is written again.
+                cost_usd: match source.as_deref() {
+                    Some("client") => r.get::<_, Option<i64>>(11)?.map(|m| m as f64 / 1e6),
+                    _ => None,
+                },
+                latency_ms: r.get(13)?,
+                time_to_first_token_ms: r.get(14)?,
+                status: r.get(15)?,
+                error_message: r.get(16)?,
+                input: r.get(17)?,
+                output: r.get(18)?,
+                metadata: r.get(19)?,
+                started_at: r.get(20)?,
+                ended_at: r.get(21)?,
+            },
+            cost_micros: r.get(11)?,
+            cost_source: source.as_deref().and_then(cost_source),
+        })
+    })?;
+    rows.collect()
+}
+
+fn cost_source(s: &str) -> Option<&'static str> {
+    ["client", "table", "global_override", "project_override"]
+        .into_iter()
+        .find(|x| *x == s)
+}
+
+/// What [`apply_update`] needs from the caller: how to price a span.
+pub trait Pricer {
+    fn price(&mut self, project: &str, span: Span) -> Priced;
+}
+
+/// Applies a `PUT /v1/traces/{id}`. False when no such trace is stored.
+pub fn apply_update(
+    tx: &Transaction,
+    rollups: &mut Rollups,
+    pricer: &mut impl Pricer,
+    project: &str,
+    id: &str,
+    u: &TraceUpdate,
+) -> rusqlite::Result<bool> {
+    let row: Option<(i64, i64, Option<String>)> = tx
+        .prepare_cached(
+            "SELECT pk, started_at, model FROM llm_traces WHERE project_id = ?1 AND id = ?2",
+        )?
+        .query_row(params![project, id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((pk, started_at, trace_model)) = row else {
+        return Ok(false);
+    };
+    tx.prepare_cached(
+        "UPDATE llm_traces SET status = coalesce(?2, status), output = coalesce(?3, output),
+             ended_at = coalesce(?4, ended_at)
+         WHERE pk = ?1",
+    )?
+    .execute(params![pk, u.status, u.output, u.ended_at])?;
+    if let Some(usage) = &u.usage {
+        let spans = read_spans(tx, pk)?;
+        let generations: Vec<&Priced> = spans
+            .iter()
+            .filter(|p| p.span.span_type == "generation")
+            .collect();
+        let mut span = match generations.as_slice() {
+            [only] if only.span.id != USAGE_SPAN || spans.len() == 1 => only.span.clone(),
+            _ => match spans.iter().find(|p| p.span.id == USAGE_SPAN) {
+                Some(p) => p.span.clone(),
+                None => Span {
+                    id: USAGE_SPAN.into(),
+                    parent_span_id: None,
+                    span_type: "generation".into(),
+                    name: "usage".into(),
+                    model: trace_model.clone(),
+                    provider: None,
+                    input_tokens: 0,
+                    output_tokens: 0,
+                    cache_read_tokens: 0,
+                    cache_write_tokens: 0,
+                    cost_usd: None,
+                    latency_ms: None,
+                    time_to_first_token_ms: None,
+                    status: "ok".into(),
+                    error_message: None,
+                    input: None,
+                    output: None,
+                    metadata: None,
+                    started_at,
+                    ended_at: None,
+                    input_includes_cache: true,
+                },
+            },
+        };
+        if let Some(old) = spans.iter().find(|p| p.span.id == span.id) {
+            rollups.add(project, old, -1);
+            tx.prepare_cached("DELETE FROM llm_spans WHERE trace_pk = ?1 AND id = ?2")?
+                .execute(params![pk, span.id])?;
+        }
+        if usage.model.is_some() {
+            span.model = usage.model.clone();
+        }
+        if usage.provider.is_some() {
+            span.provider = usage.provider.clone();
+        }
+        span.input_tokens = usage.input_tokens.unwrap_or(span.input_tokens);
+        span.output_tokens = usage.output_tokens.unwrap_or(span.output_tokens);
+        span.cache_read_tokens = usage.cache_read_tokens.unwrap_or(span.cache_read_tokens);
+        span.cache_write_tokens = usage.cache_write_tokens.unwrap_or(span.cache_write_tokens);
+        span.cost_usd = usage.cost_usd.or(span.cost_usd);
+        if u.ended_at.is_some() && span.ended_at.is_none() {
+            span.ended_at = u.ended_at.filter(|e| *e >= span.started_at);
+            if span.latency_ms.is_none() {
+                span.latency_ms = span.ended_at.map(|e| e - span.started_at);
+            }
+        }
+        span.input_includes_cache = crate::llm::trace::Inclusive::decide(
+            span.provider.as_deref(),
+            span.model.as_deref(),
+            span.input_tokens,
+            span.cache_read_tokens,
+            span.cache_write_tokens,
+        );
+        let priced = pricer.price(project, span);
+        insert_spans(tx, rollups, project, pk, &[priced])?;
+    }
+    finish(tx, pk, false)?;
+    Ok(true)
+}
+
+/// The id of the span that carries usage sent with a `PUT` when the trace does not have exactly
+/// one generation span.
+pub const USAGE_SPAN: &str = "usage";
+
+/// Whether a trace is stored.
+pub fn exists(conn: &rusqlite::Connection, project: &str, id: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM llm_traces WHERE project_id = ?1 AND id = ?2")?
+        .exists(params![project, id])
+}
+
+/// Per-project content policies that differ from the configured default.
+pub fn content_policies(
+    conn: &rusqlite::Connection,
+) -> rusqlite::Result<HashMap<String, crate::config::ContentStorage>> {
+    let mut st = conn
+        .prepare_cached("SELECT project_id, content FROM llm_settings WHERE content IS NOT NULL")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (project, content) = row?;
+        if let Some(p) = parse_policy(&content) {
+            out.insert(project, p);
+        }
+    }
+    Ok(out)
+}
+
+pub fn parse_policy(s: &str) -> Option<crate::config::ContentStorage> {
+    use crate::config::ContentStorage as C;
+    match s {
+        "none" => Some(C::None),
+        "metadata_only" => Some(C::MetadataOnly),
+        "full" => Some(C::Full),
+        _ => None,
+    }
+}
+
+pub fn policy_name(p: crate::config::ContentStorage) -> &'static str {
+    use crate::config::ContentStorage as C;
+    match p {
+        C::None => "none",
+        C::MetadataOnly => "metadata_only",
+        C::Full => "full",
+    }
+}
+
+/// Every price override (global ones have no project).
+pub fn price_overrides(
+    conn: &rusqlite::Connection,
+) -> rusqlite::Result<Vec<crate::llm::pricing::PriceOverride>> {
+    let mut st = conn.prepare_cached(
+        "SELECT project_id, model, input_mtok, output_mtok, cache_read_mtok, cache_write_mtok
+         FROM llm_prices ORDER BY project_id, model",
+    )?;
+    let rows = st.query_map([], |r| {
+        let project: String = r.get(0)?;
+        Ok(crate::llm::pricing::PriceOverride {
+            project_id: (!project.is_empty()).then_some(project),
+            model: r.get(1)?,
+            price: crate::llm::pricing::ModelPrice {
+                input_mtok: r.get(2)?,
+                output_mtok: r.get(3)?,
+                cache_read_mtok: r.get(4)?,
+                cache_write_mtok: r.get(5)?,
+            },
+        })
+    })?;
+    rows.collect()
+}
