@@ -5,16 +5,9 @@
 //! Nothing is answered 200 and then dropped: a full queue is a 503 with `Retry-After`, which
 //! OpenTelemetry exporters retry.
 
-use std::net::SocketAddr;
-
-use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, State};
-use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 
 use super::error::ApiError;
-use super::AppState;
 
 /// 404 while LLM tracing is off (`llm_tracing.enabled = false`, or a build without the
 /// `llm-tracing` feature).
@@ -43,12 +36,20 @@ pub use on::{ingest_batch, ingest_one, otlp, update};
 
 #[cfg(feature = "llm-tracing")]
 mod on {
+    use std::net::SocketAddr;
     use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::extract::{ConnectInfo, Path, State};
+    use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+    use axum::http::HeaderMap;
+    use axum::response::{IntoResponse, Response};
 
     use super::*;
     use crate::ingest::otlp::{self, Encoding};
     use crate::llm::trace::{self, Caps, Trace};
     use crate::pipeline::{LlmQueue, LlmRecord, Refused};
+    use crate::server::AppState;
     use crate::store::traces::Mode;
     use crate::store::{self, now_ms};
 

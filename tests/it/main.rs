@@ -14,9 +14,9 @@ mod ingest;
 mod lifecycle;
 mod matrix;
 mod openapi;
+mod ops_tools;
 #[cfg(feature = "llm-tracing")]
 mod otel;
-mod ops_tools;
 mod snapshots_api;
 #[cfg(feature = "llm-tracing")]
 mod traces;

@@ -58,9 +58,9 @@ fn run_exporter(env: &[(&str, String)]) -> String {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd
-        .output()
-        .expect("python3 with opentelemetry-sdk (tests/requirements.txt, installed by tests/run.sh)");
+    let out = cmd.output().expect(
+        "python3 with opentelemetry-sdk (tests/requirements.txt, installed by tests/run.sh)",
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     // The exporter logs failed exports instead of failing the script.
@@ -75,6 +75,9 @@ fn new_key(s: &TestServer, slug: &str) -> String {
         .key
 }
 
+/// name, type, model, input tokens, cost, is a root.
+type SpanRow = (String, String, Option<String>, i64, Option<i64>, bool);
+
 fn check_trace(s: &TestServer, project: &str, trace_id: &str) {
     let q = format!(
         "SELECT count(*) FROM llm_spans sp JOIN llm_traces t ON t.pk = sp.trace_pk
@@ -82,12 +85,28 @@ fn check_trace(s: &TestServer, project: &str, trace_id: &str) {
     );
     assert_eq!(s.wait_count(&q, 5, WAIT), 5, "all five spans of {trace_id}");
     let db = s.db();
-    let (name, session, user, status, cost, errors): (String, Option<String>, Option<String>, String, Option<i64>, i64) = db
+    let (name, session, user, status, cost, errors): (
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<i64>,
+        i64,
+    ) = db
         .query_row(
             "SELECT name, session_id, user_id, status, cost_micros, error_spans FROM llm_traces
              WHERE id = ?1",
             [trace_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
         )
         .unwrap();
     assert_eq!(name, "invoke_agent support");
@@ -106,21 +125,36 @@ fn check_trace(s: &TestServer, project: &str, trace_id: &str) {
              WHERE t.id = ?1 ORDER BY sp.name",
         )
         .unwrap();
-    let rows: Vec<(String, String, Option<String>, i64, Option<i64>, bool)> = st
+    let rows: Vec<SpanRow> = st
         .query_map([trace_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    let find = |n: &str| rows.iter().find(|r| r.0 == n).unwrap_or_else(|| panic!("{n} in {rows:?}"));
+    let find = |n: &str| {
+        rows.iter()
+            .find(|r| r.0 == n)
+            .unwrap_or_else(|| panic!("{n} in {rows:?}"))
+    };
     assert_eq!(find("invoke_agent support").1, "agent");
     assert!(find("invoke_agent support").5, "the root has no parent");
     assert_eq!(find("chat gpt-4o").1, "generation");
     assert_eq!(find("chat gpt-4o").3, 1000);
     assert_eq!(find("chat gpt-4o").4, Some(4_000));
     assert_eq!(find("chat gpt-4o-mini").2.as_deref(), Some("gpt-4o-mini"));
-    assert_eq!(find("POST api.openai.com").1, "custom", "non-LLM spans are kept");
+    assert_eq!(
+        find("POST api.openai.com").1,
+        "custom",
+        "non-LLM spans are kept"
+    );
     assert_eq!(find("execute_tool lookup_order").1, "tool");
     let err: Option<String> = db
         .query_row(
@@ -139,7 +173,10 @@ fn the_otel_python_exporter_lands_spans_with_model_tokens_cost_and_session() {
     // The documented setup: the /otlp base URL and the key in the exporter's headers.
     let id = run_exporter(&[
         ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("{}/otlp", s.url)),
-        ("OTEL_EXPORTER_OTLP_HEADERS", format!("Authorization=Bearer {key}")),
+        (
+            "OTEL_EXPORTER_OTLP_HEADERS",
+            format!("Authorization=Bearer {key}"),
+        ),
     ]);
     check_trace(&s, "otel", &id);
     // gzip, the X-Bloop-Key header, and the bare base URL (`/v1/traces` takes protobuf too).
@@ -167,8 +204,14 @@ fn otlp_with_an_unknown_key_is_refused_and_nothing_lands() {
     let http = Http::new();
     for headers in [
         vec![("content-type", "application/json")],
-        vec![("content-type", "application/json"), ("authorization", "Bearer bloop_nope")],
-        vec![("content-type", "application/x-protobuf"), ("x-bloop-key", "bloop_nope")],
+        vec![
+            ("content-type", "application/json"),
+            ("authorization", "Bearer bloop_nope"),
+        ],
+        vec![
+            ("content-type", "application/x-protobuf"),
+            ("x-bloop-key", "bloop_nope"),
+        ],
     ] {
         let r = http.post(&format!("{}/otlp/v1/traces", s.url), "{}", &headers);
         assert_eq!(r.status, 401, "{headers:?}");
@@ -177,20 +220,29 @@ fn otlp_with_an_unknown_key_is_refused_and_nothing_lands() {
     let r = http.post(
         &format!("{}/otlp/v1/traces", s.url),
         "{}",
-        &[("content-type", "text/plain"), ("x-bloop-key", key.as_str())],
+        &[
+            ("content-type", "text/plain"),
+            ("x-bloop-key", key.as_str()),
+        ],
     );
     assert_eq!(r.status, 415);
     // An empty export is a success (`{}` back, in JSON).
     let r = http.post(
         &format!("{}/otlp/v1/traces", s.url),
         "{}",
-        &[("content-type", "application/json"), ("x-bloop-key", key.as_str())],
+        &[
+            ("content-type", "application/json"),
+            ("x-bloop-key", key.as_str()),
+        ],
     );
     assert_eq!((r.status, r.body.clone()), (200, serde_json::json!({})));
     let r = http.post(
         &format!("{}/otlp/v1/traces", s.url),
         "not protobuf at all",
-        &[("content-type", "application/x-protobuf"), ("x-bloop-key", key.as_str())],
+        &[
+            ("content-type", "application/x-protobuf"),
+            ("x-bloop-key", key.as_str()),
+        ],
     );
     assert_eq!(r.status, 400);
     assert_eq!(count(&s.db(), "SELECT count(*) FROM llm_traces"), 0);
