@@ -33,7 +33,8 @@ pub(super) async fn health(State(st): State<AppState>) -> (StatusCode, Json<Valu
     };
     let db_ok = db_error.is_none() && flush_error.is_none();
     let stats = &st.pipeline.stats;
-    let body = json!({
+    #[allow(unused_mut)]
+    let mut body = json!({
         "status": if db_ok { "ok" } else { "unhealthy" },
         "version": env!("CARGO_PKG_VERSION"),
         "db_ok": db_ok,
@@ -49,6 +50,16 @@ pub(super) async fn health(State(st): State<AppState>) -> (StatusCode, Json<Valu
         "uptime_secs": st.started.elapsed().as_secs(),
         "connections": st.connections.stats(),
     });
+    // Trace ingest, when it is on: its own queue and what the writer committed of it.
+    #[cfg(feature = "llm-tracing")]
+    if let Some(q) = &st.pipeline.llm {
+        body["llm"] = json!({
+            "queue_depth": q.depth(),
+            "traces_written": q.stats.traces_written.load(Ordering::Relaxed),
+            "spans_written": q.stats.spans_written.load(Ordering::Relaxed),
+            "refused_full": q.stats.refused_full.load(Ordering::Relaxed),
+        });
+    }
     let code = if db_ok {
         StatusCode::OK
     } else {

@@ -106,7 +106,9 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
         "dropped": {"type": "object", "properties": {"queue_full": {"type": "integer"}, "rate_limited": {"type": "integer"}}},
         "events_written": {"type": "integer"}, "last_flush_age_ms": {"type": ["integer", "null"]},
         "connections": {"type": "object", "description": "open connections, the cap, new ones refused at the cap, idle ones closed for room",
-            "properties": {"open": {"type": "integer"}, "max": {"type": "integer"}, "refused": {"type": "integer"}, "idle_closed": {"type": "integer"}}}}});
+            "properties": {"open": {"type": "integer"}, "max": {"type": "integer"}, "refused": {"type": "integer"}, "idle_closed": {"type": "integer"}}},
+        "llm": {"type": "object", "description": "trace ingest, when LLM tracing is on: its queue, what was written, requests refused (503) because the queue stayed full",
+            "properties": {"queue_depth": {"type": "integer"}, "traces_written": {"type": "integer"}, "spans_written": {"type": "integer"}, "refused_full": {"type": "integer"}}}}});
     // WebAuthn ceremony documents (the browser's JSON forms of credential options and
     // responses) pass through as they are.
     let webauthn = json!({"type": "object", "description": "WebAuthn JSON, as navigator.credentials takes or returns it"});
