@@ -42,18 +42,43 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
     if args.json {
         return print_json(out, &r);
     }
-    if r.events == 0 && r.hourly_counts == 0 && r.orphaned_samples == 0 && !args.dry_run {
+    if r.events == 0
+        && r.traces == 0
+        && r.hourly_counts == 0
+        && r.orphaned_samples == 0
+        && !args.dry_run
+    {
         return Ok(());
     }
     let verb = if r.dry_run { "would remove" } else { "removed" };
-    for p in r.projects.iter().filter(|p| p.events > 0 || r.dry_run) {
+    // LLM traces follow the same retention; named only when there are some.
+    let traces = |n: i64| {
+        if n > 0 {
+            format!(" and {n} LLM traces")
+        } else {
+            String::new()
+        }
+    };
+    for p in r
+        .projects
+        .iter()
+        .filter(|p| p.events > 0 || p.traces > 0 || r.dry_run)
+    {
         writeln!(
             out,
-            "{}: {verb} {} events older than {} days",
-            p.project, p.events, p.retention_days
+            "{}: {verb} {} events{} older than {} days",
+            p.project,
+            p.events,
+            traces(p.traces),
+            p.retention_days
         )?;
     }
-    writeln!(out, "{verb} {} events in total", r.events)?;
+    writeln!(
+        out,
+        "{verb} {} events{} in total",
+        r.events,
+        traces(r.traces)
+    )?;
     if r.hourly_counts > 0 || r.orphaned_samples > 0 {
         writeln!(
             out,

@@ -87,16 +87,22 @@ impl EventError {
 
     /// Prefixes the field with a batch position, e.g. `events[3].message`.
     pub fn in_batch(self, index: usize) -> EventError {
+        self.within(&format!("events[{index}]"))
+    }
+
+    /// Names the field from an enclosing one: `parent.field` (`parent` alone for the whole
+    /// body); a malformed part becomes an invalid `parent`.
+    pub fn within(self, parent: &str) -> EventError {
         let prefix = |f: String| {
             if f.is_empty() || f == "body" {
-                format!("events[{index}]")
+                parent.to_string()
             } else {
-                format!("events[{index}].{f}")
+                format!("{parent}.{f}")
             }
         };
         match self {
             EventError::Malformed(m) => EventError::Invalid {
-                field: format!("events[{index}]"),
+                field: parent.to_string(),
                 message: m,
             },
             EventError::Invalid { field, message } => EventError::Invalid {

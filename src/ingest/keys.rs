@@ -255,28 +255,10 @@ impl KeyCache {
             // A known key with a bad signature: a reload cannot change that.
             (Err(AuthError::BadSignature), Some(_)) => first,
             (Err(AuthError::UnknownKey), Some(key)) => {
-                if self.recently_unknown(key, arrived) || !self.take_lookup(arrived) {
-                    return first;
-                }
-                let owned = key.to_string();
-                let known = store::with_conn(pool, move |c| {
-                    store::keys::is_usable(c, &owned, store::now_ms())
+                self.after_unknown_key(pool, key, arrived, first.clone(), || {
+                    self.authenticate(body, signature, project_key, store::now_ms())
                 })
-                .await;
-                let again = match known {
-                    Ok(true) if self.reload(pool, arrived, false).await => {
-                        self.authenticate(body, signature, project_key, store::now_ms())
-                    }
-                    Ok(_) => first,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "could not look up an ingest key");
-                        first
-                    }
-                };
-                if again == Err(AuthError::UnknownKey) {
-                    self.remember_unknown(key, arrived);
-                }
-                again
+                .await
             }
             (Err(AuthError::BadSignature), None) if self.reload_after_miss(pool, arrived).await => {
                 self.authenticate(body, signature, project_key, store::now_ms())
@@ -302,6 +284,23 @@ impl KeyCache {
             return first;
         }
         let arrived = Instant::now();
+        self.after_unknown_key(pool, key, arrived, first, || {
+            self.by_key(key, store::now_ms())
+        })
+        .await
+    }
+
+    /// A key the cache refused as unknown (`first`): unless it was looked up a moment ago or
+    /// lookups are spent, asks the database whether it exists and, if so, reloads the cache and
+    /// runs `again`. A key still unknown is remembered for [`UNKNOWN_KEY_TTL`].
+    async fn after_unknown_key(
+        &self,
+        pool: &deadpool_sqlite::Pool,
+        key: &str,
+        arrived: Instant,
+        first: Result<Arc<str>, AuthError>,
+        again: impl FnOnce() -> Result<Arc<str>, AuthError>,
+    ) -> Result<Arc<str>, AuthError> {
         if self.recently_unknown(key, arrived) || !self.take_lookup(arrived) {
             return first;
         }
@@ -310,20 +309,18 @@ impl KeyCache {
             store::keys::is_usable(c, &owned, store::now_ms())
         })
         .await;
-        let again = match known {
-            Ok(true) if self.reload(pool, arrived, false).await => {
-                self.by_key(key, store::now_ms())
-            }
+        let result = match known {
+            Ok(true) if self.reload(pool, arrived, false).await => again(),
             Ok(_) => first,
             Err(e) => {
                 tracing::warn!(error = %e, "could not look up an ingest key");
                 first
             }
         };
-        if again.is_err() {
+        if result == Err(AuthError::UnknownKey) {
             self.remember_unknown(key, arrived);
         }
-        again
+        result
     }
 
     fn by_key(&self, key: &str, now: i64) -> Result<Arc<str>, AuthError> {

@@ -314,7 +314,10 @@ fn validate_trace(w: WireTrace<'_>, caps: &Caps, now: i64) -> Result<Trace, Even
     }
     let mut out = Vec::with_capacity(spans.len());
     for (i, s) in spans.into_iter().enumerate() {
-        out.push(validate_span(s, caps, now, started_at).map_err(|e| in_spans(e, i))?);
+        out.push(
+            validate_span(s, caps, now, started_at)
+                .map_err(|e| e.within(&format!("spans[{i}]")))?,
+        );
     }
     let mut seen = std::collections::HashSet::with_capacity(out.len());
     for (i, s) in out.iter().enumerate() {
@@ -475,41 +478,6 @@ fn cut_cycles(spans: &mut [Span]) {
                 break;
             }
         }
-    }
-}
-
-fn in_spans(e: EventError, i: usize) -> EventError {
-    let prefix = |f: String| format!("spans[{i}].{f}");
-    match e {
-        EventError::Invalid { field, message } => EventError::Invalid {
-            field: prefix(field),
-            message,
-        },
-        EventError::Missing(f) => EventError::Missing(prefix(f)),
-        EventError::TooLarge { field, size, limit } => EventError::TooLarge {
-            field: prefix(field),
-            size,
-            limit,
-        },
-        EventError::TooMany {
-            field,
-            count,
-            limit,
-        } => EventError::TooMany {
-            field: prefix(field),
-            count,
-            limit,
-        },
-        EventError::TooDeep {
-            field,
-            depth,
-            limit,
-        } => EventError::TooDeep {
-            field: prefix(field),
-            depth,
-            limit,
-        },
-        other => other,
     }
 }
 

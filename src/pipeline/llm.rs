@@ -104,6 +104,16 @@ pub enum Refused {
     Closed,
 }
 
+impl Refused {
+    /// What the client is told (with a 503 and `Retry-After`).
+    pub fn message(self) -> &'static str {
+        match self {
+            Refused::Full => "trace queue is full; retry shortly",
+            Refused::Closed => "server is shutting down; retry",
+        }
+    }
+}
+
 /// The handlers' side. Cheap to clone.
 #[derive(Clone)]
 pub struct LlmQueue {

@@ -293,8 +293,12 @@ async fn prune_loop(state: AppState, stop: CancellationToken) {
         })
         .await
         {
-            Ok(r) if r.events > 0 => {
-                tracing::info!(events = r.events, "pruned raw events past retention")
+            Ok(r) if r.events > 0 || r.traces > 0 => {
+                tracing::info!(
+                    events = r.events,
+                    traces = r.traces,
+                    "pruned raw events and LLM traces past retention"
+                )
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "prune failed; will retry at the next interval"),

@@ -82,28 +82,27 @@ mod on {
         })
     }
 
-    /// 503 with `Retry-After`: the queue is full or the server is stopping.
-    fn busy(refused: Refused) -> Response {
-        let msg = match refused {
-            Refused::Full => "trace queue is full; retry shortly",
-            Refused::Closed => "server is shutting down; retry",
-        };
-        let mut r = ApiError::unavailable(msg).into_response();
+    /// Asks the client to come back in a second.
+    fn retry_after(mut r: Response) -> Response {
         r.headers_mut()
             .insert(RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
         r
     }
 
+    /// 503 with `Retry-After`: the queue is full or the server is stopping.
+    fn busy(refused: Refused) -> Response {
+        retry_after(ApiError::unavailable(refused.message()).into_response())
+    }
+
     fn rate_limited() -> Response {
-        let mut r = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "too many requests from this client; retry shortly",
+        retry_after(
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "too many requests from this client; retry shortly",
+            )
+            .into_response(),
         )
-        .into_response();
-        r.headers_mut()
-            .insert(RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
-        r
     }
 
     fn json(status: StatusCode, body: serde_json::Value) -> Response {
@@ -316,12 +315,12 @@ mod on {
             429 | 413 => 8,
             _ => 3,
         };
-        let mut r = otlp_answer(enc, status, otlp::error_body(enc, code, message));
+        let r = otlp_answer(enc, status, otlp::error_body(enc, code, message));
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            r.headers_mut()
-                .insert(RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+            retry_after(r)
+        } else {
+            r
         }
-        r
     }
 
     async fn otlp_request(
@@ -375,11 +374,7 @@ mod on {
         let mapped = otlp::to_traces(request, &caps(st), now);
         let records = records(&project, mapped.traces, Mode::Merge, now);
         if let Err(r) = queue.submit(records, st.enqueue_wait).await {
-            let msg = match r {
-                Refused::Full => "trace queue is full; retry shortly",
-                Refused::Closed => "server is shutting down; retry",
-            };
-            return otlp_error(enc, StatusCode::SERVICE_UNAVAILABLE, msg);
+            return otlp_error(enc, StatusCode::SERVICE_UNAVAILABLE, r.message());
         }
         otlp_answer(
             enc,

@@ -208,11 +208,7 @@ pub fn write_trace(
                     let ids: Vec<&str> = spans.iter().map(|p| p.span.id.as_str()).collect();
                     for old in read_spans(tx, pk)? {
                         if ids.contains(&old.span.id.as_str()) {
-                            rollups.add(project, &old, -1);
-                            tx.prepare_cached(
-                                "DELETE FROM llm_spans WHERE trace_pk = ?1 AND id = ?2",
-                            )?
-                            .execute(params![pk, old.span.id])?;
+                            remove_span(tx, rollups, project, pk, &old)?;
                         }
                     }
                     tx.prepare_cached(
@@ -327,6 +323,20 @@ fn insert_spans(
         ])?;
         rollups.add(project, p, 1);
     }
+    Ok(())
+}
+
+/// Deletes a stored span and takes it out of the rollups.
+fn remove_span(
+    tx: &Transaction,
+    rollups: &mut Rollups,
+    project: &str,
+    pk: i64,
+    old: &Priced,
+) -> rusqlite::Result<()> {
+    rollups.add(project, old, -1);
+    tx.prepare_cached("DELETE FROM llm_spans WHERE trace_pk = ?1 AND id = ?2")?
+        .execute(params![pk, old.span.id])?;
     Ok(())
 }
 
@@ -475,7 +485,7 @@ pub fn apply_update(
             .filter(|p| p.span.span_type == "generation")
             .collect();
         let mut span = match generations.as_slice() {
-            [only] if only.span.id != USAGE_SPAN || spans.len() == 1 => only.span.clone(),
+            [only] => only.span.clone(),
             _ => match spans.iter().find(|p| p.span.id == USAGE_SPAN) {
                 Some(p) => p.span.clone(),
                 None => Span {
@@ -504,9 +514,7 @@ pub fn apply_update(
             },
         };
         if let Some(old) = spans.iter().find(|p| p.span.id == span.id) {
-            rollups.add(project, old, -1);
-            tx.prepare_cached("DELETE FROM llm_spans WHERE trace_pk = ?1 AND id = ?2")?
-                .execute(params![pk, span.id])?;
+            remove_span(tx, rollups, project, pk, old)?;
         }
         if usage.model.is_some() {
             span.model = usage.model.clone();
