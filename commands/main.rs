@@ -8,6 +8,12 @@ mod completions;
 mod doctor;
 mod health;
 mod keys;
+#[cfg(feature = "llm-tracing")]
+mod llm;
+#[cfg(feature = "llm-tracing")]
+mod llm_browse;
+#[cfg(feature = "llm-tracing")]
+mod llm_usage;
 mod projects;
 mod prune;
 mod query;
@@ -60,6 +66,9 @@ enum Command {
     Users(users::Args),
     /// Remove raw events older than their retention (cron-safe).
     Prune(prune::Args),
+    /// LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings.
+    #[cfg(feature = "llm-tracing")]
+    Llm(llm::Args),
     /// Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email).
     Alerts(alerts::Args),
     /// Check a server's /health; exit 0 when healthy, 1 otherwise.
@@ -172,6 +181,8 @@ fn main() -> ExitCode {
         Command::Users(args) => users::run(&config, args, &mut out),
         Command::Prune(args) => prune::run(&config, args, &mut out),
         Command::Alerts(args) => alerts::run(&config, args, &mut out),
+        #[cfg(feature = "llm-tracing")]
+        Command::Llm(args) => llm::run(&config, args, &mut out),
         Command::Health(args) => health::run(&config, args, &mut out),
         Command::Doctor(_) => Ok(()),
         Command::Backup(args) => backup::run(&config, args, &mut out),

@@ -50,6 +50,9 @@ pub struct Args {
     /// Events to send: one event, a {"events": [...]} batch, or JSON lines (`-` = stdin).
     #[arg(long, short, value_name = "FILE", conflicts_with_all = ["message", "error_type", "source", "environment", "release", "route", "stack", "metadata"])]
     file: Option<PathBuf>,
+    /// Send a test LLM trace instead of an error: a generation span with a tool call under it.
+    #[arg(long, conflicts_with_all = ["file", "message", "error_type", "source", "environment", "release", "route", "stack", "metadata"])]
+    trace: bool,
     /// Send the event(s) this many times.
     #[arg(long, short = 'n', default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     count: u32,
@@ -116,18 +119,66 @@ fn build_events(args: &Args) -> anyhow::Result<Vec<Value>> {
     Ok(vec![client::event_from_parts(now, &parts)])
 }
 
+fn credentials(config: &bloop::Config, args: &Args) -> Credentials {
+    match (&args.key, &args.secret) {
+        (Some(k), _) => Credentials::ProjectKey(k.clone()),
+        (None, Some(s)) => Credentials::Secret(s.clone()),
+        (None, None) => Credentials::Secret(config.auth.hmac_secret.expose().to_string()),
+    }
+}
+
+/// `--trace`: one test trace to `/v1/traces` (repeated `--count` times with fresh ids).
+fn send_traces(config: &bloop::Config, args: &Args, out: &mut impl Write) -> anyhow::Result<()> {
+    let url = args.url.clone().unwrap_or_else(|| default_url(config));
+    let creds = credentials(config, args);
+    let client = Client::new(&url)?;
+    let rt = super::runtime()?;
+    let mut ids = Vec::new();
+    let mut last = Value::Null;
+    for _ in 0..args.count {
+        let trace = client::test_trace(bloop::store::now_ms());
+        let body = serde_json::to_vec(&trace)?;
+        let answer = rt.block_on(client.post_signed("/v1/traces", body, &creds))?;
+        if answer.status != 200 {
+            bail!(
+                "the server answered {}: {}",
+                answer.status,
+                bloop::term::line(&answer.body.to_string())
+            );
+        }
+        ids.push(trace["id"].as_str().unwrap_or_default().to_string());
+        last = answer.body;
+    }
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            json!({"sent": ids.len(), "ids": ids, "answer": last})
+        )?;
+    } else {
+        writeln!(
+            out,
+            "sent {} test trace(s) to {}: accepted ({}); see it with: bloop llm trace {}",
+            ids.len(),
+            client.base(),
+            ids.join(", "),
+            ids.last().map(String::as_str).unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
+    if args.trace {
+        return send_traces(config, &args, out);
+    }
     let one = build_events(&args)?;
     let mut events = Vec::with_capacity(one.len() * args.count as usize);
     for _ in 0..args.count {
         events.extend(one.iter().cloned());
     }
     let url = args.url.clone().unwrap_or_else(|| default_url(config));
-    let creds = match (&args.key, &args.secret) {
-        (Some(k), _) => Credentials::ProjectKey(k.clone()),
-        (None, Some(s)) => Credentials::Secret(s.clone()),
-        (None, None) => Credentials::Secret(config.auth.hmac_secret.expose().to_string()),
-    };
+    let creds = credentials(config, &args);
     let client = Client::new(&url)?;
     let show_bar = events.len() > 1 && std::io::stderr().is_terminal();
     let bar = if show_bar {

@@ -195,6 +195,40 @@ pub fn test_event(now_ms: i64) -> Value {
     })
 }
 
+/// The trace `bloop send --trace` posts: a generation span (gpt-4o-mini, tokens, time to first
+/// token) with a tool call under it, as an app's LLM feature would send one.
+pub fn test_trace(now_ms: i64) -> Value {
+    let id = format!("bloop-test-{:016x}", rand::random::<u64>());
+    let start = now_ms - 1_500;
+    json!({
+        "id": id,
+        "name": "bloop test trace",
+        "session_id": "bloop-cli",
+        "user_id": "bloop-cli",
+        "status": "completed",
+        "prompt_name": "bloop-test",
+        "prompt_version": "1",
+        "input": "What is the weather in Lisbon?",
+        "output": "It is 21 °C and sunny in Lisbon.",
+        "metadata": {"sent_by": "bloop send --trace"},
+        "started_at": start,
+        "ended_at": now_ms,
+        "spans": [
+            {"id": "generation", "span_type": "generation", "name": "chat gpt-4o-mini",
+             "model": "gpt-4o-mini", "provider": "openai",
+             "input_tokens": 1200, "output_tokens": 300, "cache_read_tokens": 200,
+             "latency_ms": 1450, "time_to_first_token_ms": 320, "status": "ok",
+             "input": "What is the weather in Lisbon?",
+             "output": "It is 21 °C and sunny in Lisbon.",
+             "started_at": start, "ended_at": start + 1_450},
+            {"id": "tool", "parent_span_id": "generation", "span_type": "tool",
+             "name": "get_weather", "latency_ms": 85, "status": "ok",
+             "input": "{\"city\": \"Lisbon\"}", "output": "{\"temp_c\": 21}",
+             "started_at": start + 400, "ended_at": start + 485}
+        ]
+    })
+}
+
 /// Parses an event file: one event object, a `{"events": [...]}` batch, a JSON array, or JSON
 /// lines (one event per line; blank lines skipped). Events without a `timestamp` get `now_ms`.
 pub fn parse_event_file(text: &str, now_ms: i64) -> Result<Vec<Value>, ClientError> {

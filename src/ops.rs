@@ -76,7 +76,7 @@ impl Api {
 
     /// Calls route `id` (its method and path from the one route table) with its path
     /// parameters filled from `params`, then `query` and `body`; answers the body and headers.
-    fn call<T: DeserializeOwned>(
+    pub(crate) fn call<T: DeserializeOwned>(
         &self,
         id: RouteId,
         params: &[&str],
@@ -144,6 +144,100 @@ pub enum Target {
 }
 
 pub use crate::store::projects::CreatedProject;
+
+/// The LLM queries: one generic path each way, so every `bloop llm` command is one call.
+impl Target {
+    /// A read of route `id`: on the local database `local` runs with the same parameters the
+    /// API would get (`project` = the only project read); remotely the route is called.
+    pub fn llm_get<T, F>(
+        &mut self,
+        id: RouteId,
+        path: &[&str],
+        params: &[(String, String)],
+        local: F,
+    ) -> Result<T, OpsError>
+    where
+        T: DeserializeOwned,
+        F: FnOnce(&Connection, &crate::store::llm_query::LlmParams) -> Result<T, StoreError>,
+    {
+        Ok(self.llm_call(id, path, params, None, |c, p| local(c, p))?.0)
+    }
+
+    /// A read that also answers the API's paging headers: (rows, total).
+    pub fn llm_page<T, F>(
+        &mut self,
+        id: RouteId,
+        path: &[&str],
+        params: &[(String, String)],
+        local: F,
+    ) -> Result<(Vec<T>, i64), OpsError>
+    where
+        T: DeserializeOwned,
+        F: FnOnce(
+            &Connection,
+            &crate::store::llm_query::LlmParams,
+        ) -> Result<(Vec<T>, i64), StoreError>,
+    {
+        match self {
+            Target::Local { conn, .. } => Ok(local(conn, &llm_params(params))?),
+            Target::Remote(api) => {
+                let (rows, headers): (Vec<T>, _) = api.call(id, path, params, None)?;
+                let total = headers
+                    .get("x-total-count")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(rows.len() as i64);
+                Ok((rows, total))
+            }
+        }
+    }
+
+    /// A change through route `id` with a JSON body; locally `local` runs in its place.
+    pub fn llm_send<T, F>(
+        &mut self,
+        id: RouteId,
+        path: &[&str],
+        params: &[(String, String)],
+        body: Value,
+        local: F,
+    ) -> Result<T, OpsError>
+    where
+        T: DeserializeOwned,
+        F: FnOnce(&mut Connection, &crate::store::llm_query::LlmParams) -> Result<T, StoreError>,
+    {
+        Ok(self.llm_call(id, path, params, Some(body), local)?.0)
+    }
+
+    fn llm_call<T, F>(
+        &mut self,
+        id: RouteId,
+        path: &[&str],
+        params: &[(String, String)],
+        body: Option<Value>,
+        local: F,
+    ) -> Result<(T, Option<reqwest::header::HeaderMap>), OpsError>
+    where
+        T: DeserializeOwned,
+        F: FnOnce(&mut Connection, &crate::store::llm_query::LlmParams) -> Result<T, StoreError>,
+    {
+        match self {
+            Target::Local { conn, .. } => Ok((local(conn, &llm_params(params))?, None)),
+            Target::Remote(api) => {
+                let (v, h) = api.call(id, path, params, body)?;
+                Ok((v, Some(h)))
+            }
+        }
+    }
+}
+
+/// The CLI's parameters as a local query sees them: every project, or the one named.
+fn llm_params(params: &[(String, String)]) -> crate::store::llm_query::LlmParams {
+    let project = params
+        .iter()
+        .find(|(k, v)| k == "project" && !v.is_empty())
+        .map(|(_, v)| vec![v.clone()]);
+    crate::store::llm_query::LlmParams::new(params.iter().cloned(), project, now_ms())
+}
 
 impl Target {
     /// The local database named by `config`; a missing file is an error naming the path (only

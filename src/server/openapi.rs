@@ -118,6 +118,29 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
         R::Ingest => (Some(sch::<WireEvent>(g)), accepted),
         R::IngestBatch => (Some(sch::<WireBatch>(g)), accepted),
         R::TraceIngest | R::TraceBatch | R::TraceUpdate | R::OtlpTraces => trace_schemas(id),
+        R::LlmOverview
+        | R::LlmUsage
+        | R::LlmLatency
+        | R::LlmModels
+        | R::LlmTools
+        | R::LlmPrompts
+        | R::LlmCompare
+        | R::LlmBudget
+        | R::LlmSetBudget => super::llm_usage::schemas(id, g),
+        R::LlmTraces
+        | R::LlmTrace
+        | R::LlmSearch
+        | R::LlmSessions
+        | R::LlmSession
+        | R::LlmScores
+        | R::LlmAddScore
+        | R::LlmScoreSummary
+        | R::LlmAddFeedback
+        | R::LlmFeedback
+        | R::LlmExport => super::llm_browse::schemas(id, g),
+        R::LlmSettings | R::LlmPutSettings | R::LlmPrices | R::LlmSetPrice | R::LlmDeletePrice => {
+            super::llm_admin::schemas(id, g)
+        }
         R::Health => (none, health),
         R::OpenApi => (none, object),
         R::ListErrors | R::ReleaseErrors => (none, sch::<Vec<IssueRow>>(g)),
@@ -181,7 +204,7 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
     }
 }
 
-fn sch<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
+pub(super) fn sch<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
     g.subschema_for::<T>().to_value()
 }
 

@@ -12,7 +12,9 @@ use axum::http::Method;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use super::{admin, alerts, health, ingest, openapi, passkeys, query, traces, users, AppState};
+use super::{
+    admin, alerts, health, ingest, llm, openapi, passkeys, query, traces, users, AppState,
+};
 use crate::store::tokens::Scope;
 
 /// An HTTP method, as the table spells it.
@@ -75,6 +77,31 @@ pub enum RouteId {
     TraceBatch,
     TraceUpdate,
     OtlpTraces,
+    LlmOverview,
+    LlmUsage,
+    LlmLatency,
+    LlmModels,
+    LlmTools,
+    LlmPrompts,
+    LlmCompare,
+    LlmBudget,
+    LlmSetBudget,
+    LlmTraces,
+    LlmTrace,
+    LlmSearch,
+    LlmSessions,
+    LlmSession,
+    LlmScores,
+    LlmAddScore,
+    LlmScoreSummary,
+    LlmAddFeedback,
+    LlmFeedback,
+    LlmExport,
+    LlmSettings,
+    LlmPutSettings,
+    LlmPrices,
+    LlmSetPrice,
+    LlmDeletePrice,
     Health,
     OpenApi,
     ListErrors,
@@ -178,6 +205,148 @@ const FP_QUERY: &[(&str, &str)] = &[(
     "project slug, when the fingerprint exists in several",
 )];
 
+/// `since` / `until` of the LLM queries.
+macro_rules! window {
+    ($default:literal) => {
+        [
+            (
+                "project",
+                "project slug (a pinned token reads its own project)",
+            ),
+            (
+                "since",
+                concat!(
+                    "from: epoch ms or a duration back from now (default ",
+                    $default,
+                    ")"
+                ),
+            ),
+            (
+                "until",
+                "to: epoch ms or a duration back from now (default now)",
+            ),
+        ]
+    };
+}
+
+const LLM_WINDOW_24H: &[(&str, &str)] = &window!("24h");
+const LLM_PROJECT: &[(&str, &str)] = &[(
+    "project",
+    "project slug (a pinned token reads its own project)",
+)];
+const LLM_USAGE: &[(&str, &str)] = &[
+    window!("7d")[0],
+    window!("7d")[1],
+    window!("7d")[2],
+    (
+        "bucket",
+        "hour | day (default: hour for windows up to 48 h, else day)",
+    ),
+    ("by", "model (default) | provider | project | prompt | none"),
+];
+const LLM_LATENCY: &[(&str, &str)] = &[
+    window!("24h")[0],
+    window!("24h")[1],
+    window!("24h")[2],
+    ("model", "one model only"),
+];
+const LLM_MODELS: &[(&str, &str)] = &window!("30d");
+const LLM_TOOLS: &[(&str, &str)] = &[
+    window!("24h")[0],
+    window!("24h")[1],
+    window!("24h")[2],
+    (
+        "type",
+        "tool | retrieval | all (default: tool and retrieval)",
+    ),
+    ("limit", "1..200 (default 50)"),
+];
+const LLM_PROMPTS: &[(&str, &str)] = &[
+    window!("30d")[0],
+    window!("30d")[1],
+    window!("30d")[2],
+    ("name", "one prompt only"),
+];
+const LLM_COMPARE: &[(&str, &str)] = &[
+    window!("30d")[0],
+    window!("30d")[1],
+    window!("30d")[2],
+    ("a", "first version (required)"),
+    ("b", "second version (required)"),
+];
+const LLM_TRACES: &[(&str, &str)] = &[
+    window!("30d")[0],
+    window!("30d")[1],
+    window!("30d")[2],
+    ("session", "session id"),
+    ("user", "user id"),
+    ("status", "trace status (completed, error, running, …)"),
+    ("model", "a span used this model"),
+    ("prompt", "prompt name"),
+    ("prompt_version", "prompt version (with prompt)"),
+    ("min_cost", "USD, at least"),
+    ("min_latency", "ms, at least"),
+    (
+        "has_error",
+        "true: traces with an error span or error status; false: without",
+    ),
+    (
+        "q",
+        "full-text search over names, error messages and stored content",
+    ),
+    ("sort", "newest (default) | oldest | cost | latency"),
+    ("limit", "1..200 (default 50)"),
+    ("offset", "rows to skip"),
+];
+const LLM_SEARCH: &[(&str, &str)] = &[
+    window!("30d")[0],
+    window!("30d")[1],
+    window!("30d")[2],
+    (
+        "q",
+        "words to find (required): names, error messages, stored content",
+    ),
+    ("limit", "1..200 (default 50)"),
+    ("offset", "rows to skip"),
+];
+const LLM_SESSIONS: &[(&str, &str)] = &[
+    window!("7d")[0],
+    window!("7d")[1],
+    window!("7d")[2],
+    ("user", "user id"),
+    ("limit", "1..200 (default 50)"),
+    ("offset", "rows to skip"),
+];
+const LLM_SCORE_SUMMARY: &[(&str, &str)] = &[
+    window!("30d")[0],
+    window!("30d")[1],
+    window!("30d")[2],
+    ("name", "one score name only"),
+];
+const LLM_EXPORT: &[(&str, &str)] = &[
+    window!("24h")[0],
+    window!("24h")[1],
+    window!("24h")[2],
+    ("format", "langsmith (default) | otlp"),
+    ("session", "one session only"),
+    ("limit", "traces, 1..1000 (default 100)"),
+];
+const LLM_PRICES: &[(&str, &str)] = &[
+    (
+        "project",
+        "project slug: its overrides, and prices as it sees them",
+    ),
+    ("model", "what this model costs and which rule matched"),
+    (
+        "provider",
+        "with model: the provider, to pick among same-named models",
+    ),
+];
+const LLM_DELETE_PRICE: &[(&str, &str)] = &[
+    ("project", "project slug (absent: the global override)"),
+    ("model", "model name (required)"),
+];
+
 // One argument per column of the table: a row reads left to right like the entry it makes.
 #[allow(clippy::too_many_arguments)]
 const fn r(
@@ -205,7 +374,8 @@ const fn r(
 use Access::{Ceremony, Key, Public, Session, Signed, Token};
 use RouteId as R;
 use Scope::{
-    AlertsRead, AlertsWrite, ErrorsRead, ErrorsWrite, KeysWrite, ProjectsRead, ProjectsWrite,
+    AlertsRead, AlertsWrite, ErrorsRead, ErrorsWrite, KeysWrite, LlmRead, LlmWrite, ProjectsRead,
+    ProjectsWrite,
 };
 use Verb::{Delete, Get, Patch, Post, Put};
 
@@ -218,6 +388,31 @@ pub const ROUTES: &[Route] = &[
     r(R::TraceBatch, Post, "/v1/traces/batch", "Ingest a batch of LLM traces (each validated on its own)", "llm", Signed, &[], 200),
     r(R::TraceUpdate, Put, "/v1/traces/{id}", "Update a trace sent earlier: status, output, end time, usage", "llm", Signed, &[], 200),
     r(R::OtlpTraces, Post, "/otlp/v1/traces", "OTLP/HTTP traces (protobuf or JSON; gzip, deflate)", "llm", Key, &[], 200),
+    r(R::LlmOverview, Get, "/v1/llm/overview", "Traces, spans, tokens, cost, unpriced calls, error rate, latency and TTFT percentiles for a window", "llm", Token(LlmRead), LLM_WINDOW_24H, 200),
+    r(R::LlmUsage, Get, "/v1/llm/usage", "Usage over time (zero-filled), by model, provider, project or prompt", "llm", Token(LlmRead), LLM_USAGE, 200),
+    r(R::LlmLatency, Get, "/v1/llm/latency", "Latency and time-to-first-token percentiles per model", "llm", Token(LlmRead), LLM_LATENCY, 200),
+    r(R::LlmModels, Get, "/v1/llm/models", "Models used, with usage, cost, and the price applied and its source", "llm", Token(LlmRead), LLM_MODELS, 200),
+    r(R::LlmTools, Get, "/v1/llm/tools", "Tool and retrieval spans: calls, errors, latency percentiles per name", "llm", Token(LlmRead), LLM_TOOLS, 200),
+    r(R::LlmPrompts, Get, "/v1/llm/prompts", "Prompt versions with their averages", "llm", Token(LlmRead), LLM_PROMPTS, 200),
+    r(R::LlmCompare, Get, "/v1/llm/prompts/{name}/compare", "Two versions of a prompt compared: Welch's t-test on latency and cost, a two-proportion z-test on errors", "llm", Token(LlmRead), LLM_COMPARE, 200),
+    r(R::LlmBudget, Get, "/v1/llm/budget", "Monthly budgets: spend so far, month-end forecast, over-budget flags", "llm", Token(LlmRead), LLM_PROJECT, 200),
+    r(R::LlmSetBudget, Put, "/v1/llm/budget", "Set or clear a project's monthly budget", "llm", Token(LlmWrite), LLM_PROJECT, 200),
+    r(R::LlmTraces, Get, "/v1/llm/traces", "Traces, filtered, searched, sorted and paged (X-Total-Count, X-Next-Offset)", "llm", Token(LlmRead), LLM_TRACES, 200),
+    r(R::LlmTrace, Get, "/v1/llm/traces/{id}", "One trace with its span tree, scores and feedback", "llm", Token(LlmRead), LLM_PROJECT, 200),
+    r(R::LlmSearch, Get, "/v1/llm/search", "Full-text search over traces (X-Total-Count, X-Next-Offset)", "llm", Token(LlmRead), LLM_SEARCH, 200),
+    r(R::LlmSessions, Get, "/v1/llm/sessions", "Sessions: traces, cost, tokens, errors, first and last call", "llm", Token(LlmRead), LLM_SESSIONS, 200),
+    r(R::LlmSession, Get, "/v1/llm/sessions/{id}", "One session: its traces in order with totals", "llm", Token(LlmRead), LLM_PROJECT, 200),
+    r(R::LlmScores, Get, "/v1/llm/traces/{id}/scores", "A trace's scores", "llm", Token(LlmRead), LLM_PROJECT, 200),
+    r(R::LlmAddScore, Post, "/v1/llm/traces/{id}/scores", "Score a trace: a name and a value from 0 to 1", "llm", Token(LlmWrite), LLM_PROJECT, 201),
+    r(R::LlmScoreSummary, Get, "/v1/llm/scores", "Scores by name: count, mean and distribution", "llm", Token(LlmRead), LLM_SCORE_SUMMARY, 200),
+    r(R::LlmAddFeedback, Post, "/v1/llm/traces/{id}/feedback", "User feedback on a trace: +1 or -1 with a comment", "llm", Token(LlmWrite), LLM_PROJECT, 201),
+    r(R::LlmFeedback, Get, "/v1/llm/feedback", "Feedback summary and the latest comments", "llm", Token(LlmRead), LLM_SCORE_SUMMARY, 200),
+    r(R::LlmExport, Get, "/v1/llm/export", "Traces exported as LangSmith runs (with the tree) or as OTLP/JSON", "llm", Token(LlmRead), LLM_EXPORT, 200),
+    r(R::LlmSettings, Get, "/v1/llm/settings", "Content policy and budget per project", "llm", Token(LlmRead), LLM_PROJECT, 200),
+    r(R::LlmPutSettings, Put, "/v1/llm/settings", "Set a project's content policy (none | metadata_only | full | default)", "llm", Token(LlmWrite), LLM_PROJECT, 200),
+    r(R::LlmPrices, Get, "/v1/llm/prices", "Price overrides, or what one model costs and which rule matched", "llm", Token(LlmRead), LLM_PRICES, 200),
+    r(R::LlmSetPrice, Put, "/v1/llm/prices", "Set a price override, global (admin) or per project, in USD per million tokens", "llm", Token(LlmWrite), &[], 200),
+    r(R::LlmDeletePrice, Delete, "/v1/llm/prices", "Remove a price override", "llm", Token(LlmWrite), LLM_DELETE_PRICE, 200),
     r(R::Health, Get, "/health", "Health: queue, drops, last flush, connections, database", "ops", Public, &[], 200),
     r(R::OpenApi, Get, "/v1/openapi.json", "This document", "ops", Public, &[], 200),
     r(R::ListErrors, Get, "/v1/errors", "List issues (X-Total-Count, X-Next-Offset headers)", "errors", Token(ErrorsRead), LIST_QUERY, 200),
@@ -323,6 +518,31 @@ fn handler(id: RouteId) -> MethodRouter<AppState> {
         R::TraceBatch => post(traces::ingest_batch),
         R::TraceUpdate => put(traces::update),
         R::OtlpTraces => post(traces::otlp),
+        R::LlmOverview
+        | R::LlmUsage
+        | R::LlmLatency
+        | R::LlmModels
+        | R::LlmTools
+        | R::LlmPrompts
+        | R::LlmCompare
+        | R::LlmBudget
+        | R::LlmSetBudget
+        | R::LlmTraces
+        | R::LlmTrace
+        | R::LlmSearch
+        | R::LlmSessions
+        | R::LlmSession
+        | R::LlmScores
+        | R::LlmAddScore
+        | R::LlmScoreSummary
+        | R::LlmAddFeedback
+        | R::LlmFeedback
+        | R::LlmExport
+        | R::LlmSettings
+        | R::LlmPutSettings
+        | R::LlmPrices
+        | R::LlmSetPrice
+        | R::LlmDeletePrice => llm::handler(id),
         R::Health => get(health::health),
         R::OpenApi => get(openapi::serve),
         R::ListErrors => get(query::list_errors),

@@ -8,6 +8,10 @@ pub mod alerts;
 pub mod ingest;
 pub mod issues;
 pub mod keys;
+pub mod llm_admin;
+pub mod llm_browse;
+pub mod llm_query;
+pub mod llm_usage;
 pub mod projects;
 pub mod tokens;
 #[cfg(feature = "llm-tracing")]

@@ -43,12 +43,16 @@ pub enum Scope {
     AlertsRead,
     #[serde(rename = "alerts:write")]
     AlertsWrite,
+    #[serde(rename = "llm:read")]
+    LlmRead,
+    #[serde(rename = "llm:write")]
+    LlmWrite,
     #[serde(rename = "admin")]
     Admin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 8] = [
+    pub const ALL: [Scope; 10] = [
         Scope::ErrorsRead,
         Scope::ErrorsWrite,
         Scope::ProjectsRead,
@@ -56,6 +60,8 @@ impl Scope {
         Scope::KeysWrite,
         Scope::AlertsRead,
         Scope::AlertsWrite,
+        Scope::LlmRead,
+        Scope::LlmWrite,
         Scope::Admin,
     ];
 
@@ -68,6 +74,8 @@ impl Scope {
             Scope::KeysWrite => "keys:write",
             Scope::AlertsRead => "alerts:read",
             Scope::AlertsWrite => "alerts:write",
+            Scope::LlmRead => "llm:read",
+            Scope::LlmWrite => "llm:write",
             Scope::Admin => "admin",
         }
     }

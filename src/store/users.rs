@@ -44,10 +44,19 @@ impl Role {
 
     /// The API scopes a session of this role carries.
     pub fn scopes(self) -> Vec<Scope> {
-        let read = [Scope::ErrorsRead, Scope::ProjectsRead, Scope::AlertsRead];
+        let read = [
+            Scope::ErrorsRead,
+            Scope::ProjectsRead,
+            Scope::AlertsRead,
+            Scope::LlmRead,
+        ];
         match self {
             Role::Viewer => read.to_vec(),
-            Role::Member => [&read[..], &[Scope::ErrorsWrite, Scope::AlertsWrite]].concat(),
+            Role::Member => [
+                &read[..],
+                &[Scope::ErrorsWrite, Scope::AlertsWrite, Scope::LlmWrite],
+            ]
+            .concat(),
             Role::Admin => vec![Scope::Admin],
         }
     }

@@ -12,6 +12,8 @@ mod hardening;
 mod http1;
 mod ingest;
 mod lifecycle;
+#[cfg(feature = "llm-tracing")]
+mod llm_admin;
 mod matrix;
 mod openapi;
 mod ops_tools;

@@ -117,6 +117,65 @@ impl World {
     }
 }
 
+/// LLM fixtures for the LLM routes: two traces (prompt `p` versions 1 and 2, session `s-{slug}`)
+/// of a generation and a tool span each, sent with the project's key; a score, a feedback, a
+/// price override (`m-{slug}`) and a budget.
+fn give_llm(w: &World, db: &Connection, slug: &str) {
+    let key: String = db
+        .query_row(
+            "SELECT key FROM project_keys WHERE project_id = ?1",
+            [slug],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let at = bloop::store::now_ms() - 3_600_000;
+    let trace = |n: i64| {
+        json!({"id": format!("t{n}-{slug}"), "name": format!("assist {slug}"),
+               "session_id": format!("s-{slug}"), "user_id": format!("u-{slug}"),
+               "prompt_name": "p", "prompt_version": n.to_string(),
+               "started_at": at + n, "ended_at": at + n + 900,
+               "spans": [
+                   {"id": "g", "model": "gpt-4o", "provider": "openai", "name": "answer",
+                    "input_tokens": 100, "output_tokens": 10, "latency_ms": 800, "started_at": at + n},
+                   {"id": "t", "parent_span_id": "g", "span_type": "tool",
+                    "name": format!("lookup-{slug}"), "latency_ms": 30, "started_at": at + n}]})
+    };
+    let body = json!({"traces": [trace(1), trace(2)]}).to_string();
+    let r = w
+        .http
+        .post_with_key(&format!("{}/v1/traces/batch", w.s.url), &body, &key);
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let sql = format!("SELECT count(*) FROM llm_traces WHERE project_id = '{slug}'");
+    assert_eq!(w.s.wait_count(&sql, 2, Duration::from_secs(10)), 2);
+    let pk = one(
+        db,
+        "SELECT pk FROM llm_traces WHERE id = ?1",
+        format!("t1-{slug}"),
+    );
+    let now = bloop::store::now_ms();
+    db.execute(
+        "INSERT INTO llm_scores (trace_pk, name, value, created_at) VALUES (?1, 'quality', 0.8, ?2)",
+        rusqlite::params![pk.as_i64(), now],
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO llm_feedback (trace_pk, rating, comment, created_at) VALUES (?1, 1, 'good', ?2)",
+        rusqlite::params![pk.as_i64(), now],
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO llm_prices (project_id, model, input_mtok, output_mtok, updated_at)
+         VALUES (?1, ?2, 1.0, 2.0, ?3)",
+        rusqlite::params![slug, format!("m-{slug}"), now],
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO llm_settings (project_id, budget_micros, updated_at) VALUES (?1, 1000000, ?2)",
+        rusqlite::params![slug, now],
+    )
+    .unwrap();
+}
+
 /// A status change on the project's issue and a delivery of its rule, so the history and
 /// deliveries routes have something to show.
 fn give_history_and_deliveries(db: &std::path::Path, p: &Proj) {
@@ -260,6 +319,49 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         R::DisableAlert => scoped(format!("/v1/alerts/{}/disable", p.alert), None),
         R::TestAlert => scoped(format!("/v1/alerts/{}/test", p.alert), None),
         R::AlertDeliveries => scoped(format!("/v1/alerts/{}/deliveries", p.alert), None),
+        R::LlmOverview => scoped(format!("/v1/llm/overview?project={a}"), None),
+        R::LlmUsage => scoped(format!("/v1/llm/usage?project={a}"), None),
+        R::LlmLatency => scoped(format!("/v1/llm/latency?project={a}"), None),
+        R::LlmModels => scoped(format!("/v1/llm/models?project={a}"), None),
+        R::LlmTools => scoped(format!("/v1/llm/tools?project={a}"), None),
+        R::LlmPrompts => scoped(format!("/v1/llm/prompts?project={a}"), None),
+        R::LlmCompare => scoped(
+            format!("/v1/llm/prompts/p/compare?project={a}&a=1&b=2"),
+            None,
+        ),
+        R::LlmBudget => scoped(format!("/v1/llm/budget?project={a}"), None),
+        R::LlmSetBudget => scoped(
+            "/v1/llm/budget".into(),
+            Some(json!({"project": a, "monthly_usd": 7})),
+        ),
+        R::LlmTraces => scoped(format!("/v1/llm/traces?project={a}"), None),
+        R::LlmTrace => scoped(format!("/v1/llm/traces/t1-{a}?project={a}"), None),
+        R::LlmSearch => scoped(format!("/v1/llm/search?project={a}&q=assist"), None),
+        R::LlmSessions => scoped(format!("/v1/llm/sessions?project={a}"), None),
+        R::LlmSession => scoped(format!("/v1/llm/sessions/s-{a}?project={a}"), None),
+        R::LlmScores => scoped(format!("/v1/llm/traces/t1-{a}/scores?project={a}"), None),
+        R::LlmAddScore => scoped(
+            format!("/v1/llm/traces/t1-{a}/scores?project={a}"),
+            Some(json!({"name": "helpful", "value": 0.25})),
+        ),
+        R::LlmScoreSummary => scoped(format!("/v1/llm/scores?project={a}"), None),
+        R::LlmAddFeedback => scoped(
+            format!("/v1/llm/traces/t1-{a}/feedback?project={a}"),
+            Some(json!({"rating": -1, "comment": "wrong"})),
+        ),
+        R::LlmFeedback => scoped(format!("/v1/llm/feedback?project={a}"), None),
+        R::LlmExport => scoped(format!("/v1/llm/export?project={a}&format=langsmith"), None),
+        R::LlmSettings => scoped(format!("/v1/llm/settings?project={a}"), None),
+        R::LlmPutSettings => scoped(
+            "/v1/llm/settings".into(),
+            Some(json!({"project": a, "content_storage": "full"})),
+        ),
+        R::LlmPrices => scoped(format!("/v1/llm/prices?project={a}"), None),
+        R::LlmSetPrice => scoped(
+            "/v1/llm/prices".into(),
+            Some(json!({"project": a, "model": "m-new", "input": 1.5, "output": 6})),
+        ),
+        R::LlmDeletePrice => scoped(format!("/v1/llm/prices?project={a}&model=m-{a}"), None),
         R::Ingest
         | R::IngestBatch
         | R::TraceIngest
@@ -285,6 +387,7 @@ fn one(db: &Connection, sql: &str, arg: impl rusqlite::ToSql) -> Value {
         Ok(match r.get_ref(0)? {
             rusqlite::types::ValueRef::Null => Value::Null,
             rusqlite::types::ValueRef::Integer(i) => json!(i),
+            rusqlite::types::ValueRef::Real(f) => json!(f),
             rusqlite::types::ValueRef::Text(t) => json!(String::from_utf8_lossy(t)),
             other => json!(format!("{other:?}")),
         })
@@ -533,6 +636,113 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
             assert_eq!(rows[0]["rule_id"], p.alert);
             assert_eq!(rows[0]["title"], format!("delivered for {a}"));
         }
+        R::LlmOverview => assert_eq!(r.body["traces"], 2, "{label}: {:?}", r.body),
+        R::LlmUsage => assert_eq!(r.body["totals"]["spans"], 4, "{label}: {:?}", r.body),
+        R::LlmLatency | R::LlmModels => assert!(
+            r.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["model"] == "gpt-4o"),
+            "{label}: {:?}",
+            r.body
+        ),
+        R::LlmTools => assert_eq!(r.body[0]["name"], format!("lookup-{a}"), "{label}"),
+        R::LlmPrompts => assert_eq!(r.body.as_array().unwrap().len(), 2, "{label}"),
+        R::LlmCompare => {
+            assert_eq!(r.body["a"]["n"], 1, "{label}: {:?}", r.body);
+            assert_eq!(r.body["b"]["n"], 1, "{label}: {:?}", r.body);
+        }
+        R::LlmBudget => {
+            assert_eq!(r.body.as_array().unwrap().len(), 1, "{label}");
+            assert_eq!(r.body[0]["project"], a);
+            assert_eq!(r.body[0]["budget_micros"], 1_000_000);
+        }
+        R::LlmSetBudget => assert_eq!(
+            one(
+                db,
+                "SELECT budget_micros FROM llm_settings WHERE project_id = ?1",
+                a
+            ),
+            7_000_000
+        ),
+        R::LlmTraces | R::LlmSearch => {
+            let rows = r.body.as_array().unwrap();
+            assert_eq!(rows.len(), 2, "{label}: {:?}", r.body);
+            assert!(rows.iter().all(|t| t["project_id"] == a), "{label}");
+        }
+        R::LlmTrace => {
+            assert_eq!(r.body["id"], format!("t1-{a}"), "{label}");
+            assert_eq!(
+                r.body["spans"][0]["children"][0]["name"],
+                format!("lookup-{a}")
+            );
+        }
+        R::LlmSessions => assert_eq!(r.body[0]["session_id"], format!("s-{a}"), "{label}"),
+        R::LlmSession => assert_eq!(r.body["traces"].as_array().unwrap().len(), 2, "{label}"),
+        R::LlmScores => assert_eq!(r.body[0]["name"], "quality", "{label}: {:?}", r.body),
+        R::LlmAddScore => assert_eq!(
+            one(
+                db,
+                "SELECT count(*) FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk
+                 WHERE t.project_id = ?1",
+                a
+            ),
+            2
+        ),
+        R::LlmScoreSummary => assert_eq!(r.body[0]["count"], 1, "{label}: {:?}", r.body),
+        R::LlmAddFeedback => assert_eq!(
+            one(
+                db,
+                "SELECT count(*) FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk
+                 WHERE t.project_id = ?1 AND f.rating = -1",
+                a
+            ),
+            1
+        ),
+        R::LlmFeedback => assert_eq!(r.body["total"], 1, "{label}: {:?}", r.body),
+        R::LlmExport => {
+            let runs = r.body["runs"].as_array().unwrap();
+            assert_eq!(runs.len(), 6, "{label}: two traces and four spans");
+        }
+        R::LlmSettings => assert!(
+            r.body.as_array().unwrap().iter().any(|x| x["project"] == a),
+            "{label}: {:?}",
+            r.body
+        ),
+        R::LlmPutSettings => assert_eq!(
+            one(
+                db,
+                "SELECT content FROM llm_settings WHERE project_id = ?1",
+                a
+            ),
+            "full"
+        ),
+        R::LlmPrices => assert!(
+            r.body["overrides"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["model"] == format!("m-{a}")),
+            "{label}: {:?}",
+            r.body
+        ),
+        R::LlmSetPrice => assert_eq!(
+            one(
+                db,
+                "SELECT input_mtok FROM llm_prices WHERE project_id = ?1 AND model = 'm-new'",
+                a
+            ),
+            1.5
+        ),
+        R::LlmDeletePrice => assert_eq!(
+            one(
+                db,
+                "SELECT count(*) FROM llm_prices WHERE project_id = ?1",
+                a
+            ),
+            0
+        ),
         _ => unreachable!("{id:?} takes no token"),
     }
 }
@@ -562,6 +772,11 @@ fn snapshot(db: &Connection, p: &str) -> String {
         "SELECT id, name, revoked_at FROM api_tokens WHERE project_id = ?1",
         "SELECT id, name, config, enabled FROM alert_rules WHERE project_id = ?1",
         "SELECT count(*) FROM status_history WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "SELECT id, status, input_tokens, cost_micros FROM llm_traces WHERE project_id = ?1",
+        "SELECT content, budget_micros FROM llm_settings WHERE project_id = ?1",
+        "SELECT model, input_mtok, output_mtok FROM llm_prices WHERE project_id = ?1",
+        "SELECT s.name, s.value FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk WHERE t.project_id = ?1",
+        "SELECT f.rating, f.comment FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk WHERE t.project_id = ?1",
     ]
     .iter()
     .map(|s| q(s))
@@ -591,11 +806,22 @@ fn every_token_route_checks_scope_and_project_and_does_what_it_says() {
         covered += 1;
         let label = format!("{} {}", route.verb.as_str(), route.path);
         let method = route.verb.as_str();
+        if route.tag == "llm" && !cfg!(feature = "llm-tracing") {
+            // The errors-only build answers every LLM route with one clear 404.
+            let r = w.call(method, route.path, Some(&w.root), None);
+            assert_eq!(r.status, 404, "{label}");
+            assert_eq!(r.body["code"], "llm_tracing_disabled", "{label}");
+            continue;
+        }
         let (pa, pb) = (
             w.project(&db, &format!("a{i}")),
             w.project(&db, &format!("b{i}")),
         );
         give_history_and_deliveries(&w.s.db_path, &pa);
+        if route.tag == "llm" {
+            give_llm(&w, &db, &pa.id);
+            give_llm(&w, &db, &pb.id);
+        }
         // B's issue starts resolved, so that reopening it would show in the snapshot too.
         db.execute(
             "UPDATE issues SET status = 'resolved' WHERE project_id = ?1",

@@ -1,0 +1,643 @@
+//! `bloop llm overview|usage|models|latency|tools|prompts|compare|budget`: LLM usage, cost,
+//! latency and budgets as terminal tables (or `--json`). Each command is one call of the same
+//! query the API runs (`store::llm_usage`), on the local database or a server with `--url`.
+
+use std::io::Write;
+
+use bloop::ops::Target;
+use bloop::server::routes::RouteId;
+use bloop::store::llm_usage::{
+    self as q, thousands, usd, utc, Budget, Comparison, Latency, ModelLatency, ModelRow, Overview,
+    PromptRow, ToolRow, Usage,
+};
+
+use crate::common::{self, inert, print_json, truncate};
+
+/// `--project`, `--since`, `--until`, `--json`: what every query here takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Common {
+    /// Project slug (default: every project).
+    #[arg(long)]
+    project: Option<String>,
+    /// From: a duration back from now (24h, 7d) or epoch ms.
+    #[arg(long)]
+    since: Option<String>,
+    /// To: a duration back from now or epoch ms (default now).
+    #[arg(long)]
+    until: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+impl Common {
+    fn params(&self) -> Vec<(String, String)> {
+        let mut p = Vec::new();
+        for (k, v) in [
+            ("project", &self.project),
+            ("since", &self.since),
+            ("until", &self.until),
+        ] {
+            if let Some(v) = v {
+                p.push((k.to_string(), v.clone()));
+            }
+        }
+        p
+    }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Cmd {
+    /// Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h).
+    Overview(Common),
+    /// Usage and cost over time by model, provider, project, prompt or day (default: last 7d).
+    Usage {
+        #[command(flatten)]
+        common: Common,
+        /// model | provider | project | prompt | day (one row per UTC day)
+        #[arg(long, default_value = "model")]
+        by: String,
+    },
+    /// Models used, with tokens, cost, and the price that applies and its source (default: 30d).
+    Models(Common),
+    /// Latency and time-to-first-token percentiles per model (default: last 24h).
+    Latency {
+        #[command(flatten)]
+        common: Common,
+        /// One model only.
+        #[arg(long)]
+        model: Option<String>,
+    },
+    /// Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h).
+    Tools {
+        #[command(flatten)]
+        common: Common,
+        /// tool | retrieval | all (default: tool and retrieval)
+        #[arg(long = "type", value_name = "TYPE")]
+        span_type: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Prompt versions with their averages (default: last 30d).
+    Prompts {
+        #[command(flatten)]
+        common: Common,
+        /// One prompt only.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Two versions of a prompt compared, with significance tests (default: last 30d).
+    Compare {
+        /// Prompt name.
+        prompt: String,
+        /// First version (the baseline).
+        a: String,
+        /// Second version.
+        b: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one.
+    Budget(BudgetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BudgetArgs {
+    #[command(subcommand)]
+    set: Option<BudgetCmd>,
+    /// Project slug (default: every project).
+    #[arg(long)]
+    project: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum BudgetCmd {
+    /// Set a project's monthly budget in USD (`none` clears it).
+    Set {
+        /// USD per month (e.g. 50 or 12.5), or `none`.
+        amount: String,
+        /// Project slug (required unless the token is limited to one project).
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn pair(k: &str, v: &str) -> (String, String) {
+    (k.to_string(), v.to_string())
+}
+
+fn opt_f(v: Option<f64>, unit: &str) -> String {
+    match v {
+        Some(x) if x >= 100.0 => format!("{}{unit}", thousands(x.round() as i64)),
+        Some(x) => format!("{x:.1}{unit}"),
+        None => "-".into(),
+    }
+}
+
+fn ms(v: Option<f64>) -> String {
+    opt_f(v, " ms")
+}
+
+fn pct(r: f64) -> String {
+    format!("{:.1}%", r * 100.0)
+}
+
+pub fn run(target: &mut Target, cmd: Cmd, out: &mut impl Write) -> anyhow::Result<()> {
+    match cmd {
+        Cmd::Overview(c) => {
+            let o: Overview = target.llm_get(RouteId::LlmOverview, &[], &c.params(), q::overview)?;
+            if c.json {
+                return print_json(out, &o);
+            }
+            render_overview(out, &o)
+        }
+        Cmd::Usage { common: c, by } => {
+            let mut params = c.params();
+            if by == "day" {
+                params.push(pair("by", "none"));
+                params.push(pair("bucket", "day"));
+            } else {
+                params.push(pair("by", &by));
+            }
+            let u: Usage = target.llm_get(RouteId::LlmUsage, &[], &params, q::usage)?;
+            if c.json {
+                return print_json(out, &u);
+            }
+            render_usage(out, &u, by == "day")
+        }
+        Cmd::Models(c) => {
+            let rows: Vec<ModelRow> =
+                target.llm_get(RouteId::LlmModels, &[], &c.params(), q::models)?;
+            if c.json {
+                return print_json(out, &rows);
+            }
+            render_models(out, &rows)
+        }
+        Cmd::Latency { common: c, model } => {
+            let mut params = c.params();
+            if let Some(m) = &model {
+                params.push(pair("model", m));
+            }
+            let rows: Vec<ModelLatency> =
+                target.llm_get(RouteId::LlmLatency, &[], &params, q::latency)?;
+            if c.json {
+                return print_json(out, &rows);
+            }
+            render_latency(out, &rows)
+        }
+        Cmd::Tools {
+            common: c,
+            span_type,
+            limit,
+        } => {
+            let mut params = c.params();
+            if let Some(t) = &span_type {
+                params.push(pair("type", t));
+            }
+            params.push(pair("limit", &limit.to_string()));
+            let rows: Vec<ToolRow> = target.llm_get(RouteId::LlmTools, &[], &params, q::tools)?;
+            if c.json {
+                return print_json(out, &rows);
+            }
+            render_tools(out, &rows)
+        }
+        Cmd::Prompts { common: c, name } => {
+            let mut params = c.params();
+            if let Some(n) = &name {
+                params.push(pair("name", n));
+            }
+            let rows: Vec<PromptRow> =
+                target.llm_get(RouteId::LlmPrompts, &[], &params, q::prompts)?;
+            if c.json {
+                return print_json(out, &rows);
+            }
+            render_prompts(out, &rows)
+        }
+        Cmd::Compare {
+            prompt,
+            a,
+            b,
+            common: c,
+        } => {
+            let mut params = c.params();
+            params.push(pair("a", &a));
+            params.push(pair("b", &b));
+            let name = prompt.clone();
+            let cmp: Comparison =
+                target.llm_get(RouteId::LlmCompare, &[&prompt], &params, move |conn, p| {
+                    q::compare(conn, p, &name)
+                })?;
+            if c.json {
+                return print_json(out, &cmp);
+            }
+            render_compare(out, &cmp)
+        }
+        Cmd::Budget(args) => match args.set {
+            None => {
+                let mut params = Vec::new();
+                if let Some(p) = &args.project {
+                    params.push(pair("project", p));
+                }
+                let rows: Vec<Budget> =
+                    target.llm_get(RouteId::LlmBudget, &[], &params, q::budgets)?;
+                if args.json {
+                    return print_json(out, &rows);
+                }
+                render_budgets(out, &rows)
+            }
+            Some(BudgetCmd::Set {
+                amount,
+                project,
+                json,
+            }) => {
+                let monthly_usd = parse_amount(&amount)?;
+                let mut params = Vec::new();
+                let mut body = serde_json::json!({ "monthly_usd": monthly_usd });
+                if let Some(p) = &project {
+                    params.push(pair("project", p));
+                    body["project"] = p.clone().into();
+                }
+                let b: Budget = target.llm_send(
+                    RouteId::LlmSetBudget,
+                    &[],
+                    &params,
+                    body,
+                    move |conn, p| q::set_budget(conn, p, monthly_usd),
+                )?;
+                if json {
+                    return print_json(out, &b);
+                }
+                match b.budget_micros {
+                    Some(m) => writeln!(
+                        out,
+                        "budget of {}: {} a month ({} spent so far in {})",
+                        inert(&b.project),
+                        usd(m),
+                        usd(b.spent_micros),
+                        b.month
+                    )?,
+                    None => writeln!(out, "budget of {} cleared", inert(&b.project))?,
+                }
+                Ok(())
+            }
+        },
+    }
+}
+
+/// `12.5`, `$12.50` or `none`; the range is checked where the budget is stored.
+fn parse_amount(s: &str) -> anyhow::Result<Option<f64>> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let n = t.strip_prefix('$').unwrap_or(t).replace(',', "");
+    match n.parse::<f64>() {
+        Ok(v) => Ok(Some(v)),
+        Err(_) => anyhow::bail!("AMOUNT must be a number of USD (like 50 or 12.5) or `none`"),
+    }
+}
+
+fn latency_line(l: &Latency) -> String {
+    if l.count == 0 {
+        return "no samples".into();
+    }
+    format!(
+        "p50 {}  p95 {}  p99 {}  mean {}  ({} samples)",
+        ms(l.p50),
+        ms(l.p95),
+        ms(l.p99),
+        ms(l.mean),
+        thousands(l.count)
+    )
+}
+
+fn render_overview(out: &mut impl Write, o: &Overview) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "window   {} → {} UTC (rollups: whole hours {} → {})",
+        utc(o.window.since),
+        utc(o.window.until),
+        utc(o.covered.since),
+        utc(o.covered.until)
+    )?;
+    writeln!(
+        out,
+        "traces   {} ({} with errors)   spans {}   calls {}   models {}",
+        thousands(o.traces),
+        thousands(o.error_traces),
+        thousands(o.spans),
+        thousands(o.calls),
+        thousands(o.models)
+    )?;
+    writeln!(
+        out,
+        "tokens   input {}   output {}   cache read {}   cache write {}",
+        thousands(o.input_tokens),
+        thousands(o.output_tokens),
+        thousands(o.cache_read_tokens),
+        thousands(o.cache_write_tokens)
+    )?;
+    writeln!(
+        out,
+        "cost     {}   unpriced calls {}",
+        usd(o.cost_micros),
+        thousands(o.unpriced_calls)
+    )?;
+    writeln!(
+        out,
+        "errors   {} of {} spans ({})",
+        thousands(o.errors),
+        thousands(o.spans),
+        pct(o.error_rate)
+    )?;
+    writeln!(out, "latency  {}", latency_line(&o.latency_ms))?;
+    writeln!(out, "ttft     {}", latency_line(&o.ttft_ms))?;
+    if let Some(b) = &o.budget {
+        writeln!(out, "budget   {}", budget_line(b))?;
+    }
+    Ok(())
+}
+
+fn budget_line(b: &Budget) -> String {
+    let Some(budget) = b.budget_micros else {
+        return format!(
+            "none set; {} spent in {}",
+            usd(b.spent_micros),
+            b.month
+        );
+    };
+    format!(
+        "{} a month; {} spent in {}, forecast {}{}",
+        usd(budget),
+        usd(b.spent_micros),
+        b.month,
+        usd(b.forecast_micros),
+        budget_status(b)
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default()
+    )
+}
+
+fn budget_status(b: &Budget) -> Option<&'static str> {
+    if b.over_budget {
+        Some("OVER BUDGET")
+    } else if b.forecast_over {
+        Some("forecast over budget")
+    } else {
+        None
+    }
+}
+
+fn usage_cells(first: String, f: &q::UsageFigures) -> Vec<String> {
+    vec![
+        first,
+        thousands(f.spans),
+        thousands(f.input_tokens),
+        thousands(f.output_tokens),
+        thousands(f.cache_read_tokens),
+        thousands(f.cache_write_tokens),
+        usd(f.cost_micros),
+        thousands(f.unpriced),
+        thousands(f.errors),
+    ]
+}
+
+fn render_usage(out: &mut impl Write, u: &Usage, per_day: bool) -> anyhow::Result<()> {
+    let first = if per_day { "day (UTC)" } else { u.by.as_str() };
+    let mut t = common::table(&[
+        first,
+        "spans",
+        "input",
+        "output",
+        "cache read",
+        "cache write",
+        "cost",
+        "unpriced",
+        "errors",
+    ]);
+    if per_day {
+        for s in &u.series {
+            for p in &s.points {
+                t.add_row(usage_cells(utc(p.t)[..10].to_string(), &p.figures));
+            }
+        }
+    } else {
+        let w = common::width().saturating_sub(90).max(16);
+        for s in &u.series {
+            t.add_row(usage_cells(truncate(&s.key, w), &s.totals));
+        }
+    }
+    t.add_row(usage_cells("total".into(), &u.totals));
+    writeln!(
+        out,
+        "{} → {} UTC, by {}",
+        utc(u.covered.since),
+        utc(u.covered.until),
+        if per_day { "day" } else { u.by.as_str() }
+    )?;
+    writeln!(out, "{t}")?;
+    Ok(())
+}
+
+fn render_models(out: &mut impl Write, rows: &[ModelRow]) -> anyhow::Result<()> {
+    let mut t = common::table(&[
+        "model",
+        "provider",
+        "spans",
+        "input",
+        "output",
+        "cost",
+        "unpriced",
+        "errors",
+        "avg latency",
+        "price in/out per 1M",
+        "price source",
+    ]);
+    for r in rows {
+        let (price, source) = match &r.price {
+            Some(p) => (
+                format!("${} / ${}", p.input_mtok, p.output_mtok),
+                format!("{} ({})", p.source, p.matched),
+            ),
+            None => ("unknown".into(), "-".into()),
+        };
+        t.add_row(vec![
+            truncate(&r.model, 40),
+            truncate(r.provider.as_deref().unwrap_or("-"), 20),
+            thousands(r.spans),
+            thousands(r.input_tokens),
+            thousands(r.output_tokens),
+            usd(r.cost_micros),
+            thousands(r.unpriced),
+            thousands(r.errors),
+            ms(r.avg_latency_ms),
+            price,
+            truncate(&source, 50),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    Ok(())
+}
+
+fn render_latency(out: &mut impl Write, rows: &[ModelLatency]) -> anyhow::Result<()> {
+    let mut t = common::table(&[
+        "model", "provider", "calls", "p50", "p90", "p95", "p99", "mean", "ttft p50", "ttft p95",
+    ]);
+    for r in rows {
+        t.add_row(vec![
+            truncate(&r.model, 40),
+            truncate(r.provider.as_deref().unwrap_or("-"), 20),
+            thousands(r.calls),
+            ms(r.latency_ms.p50),
+            ms(r.latency_ms.p90),
+            ms(r.latency_ms.p95),
+            ms(r.latency_ms.p99),
+            ms(r.latency_ms.mean),
+            ms(r.ttft_ms.p50),
+            ms(r.ttft_ms.p95),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    Ok(())
+}
+
+fn render_tools(out: &mut impl Write, rows: &[ToolRow]) -> anyhow::Result<()> {
+    let mut t = common::table(&[
+        "type", "name", "calls", "errors", "error %", "p50", "p95", "max",
+    ]);
+    let ms_i = |v: Option<i64>| v.map(|x| format!("{} ms", thousands(x))).unwrap_or("-".into());
+    for r in rows {
+        t.add_row(vec![
+            truncate(&r.span_type, 20),
+            truncate(&r.name, 50),
+            thousands(r.calls),
+            thousands(r.errors),
+            pct(r.error_rate),
+            ms_i(r.latency_ms.p50),
+            ms_i(r.latency_ms.p95),
+            ms_i(r.latency_ms.max),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    Ok(())
+}
+
+fn render_prompts(out: &mut impl Write, rows: &[PromptRow]) -> anyhow::Result<()> {
+    let mut t = common::table(&[
+        "prompt",
+        "version",
+        "traces",
+        "errors",
+        "error %",
+        "avg latency",
+        "avg cost",
+        "cost",
+        "last seen",
+    ]);
+    for r in rows {
+        t.add_row(vec![
+            truncate(&r.prompt_name, 40),
+            truncate(r.prompt_version.as_deref().unwrap_or("-"), 20),
+            thousands(r.traces),
+            thousands(r.errors),
+            pct(r.error_rate),
+            ms(r.avg_latency_ms),
+            r.avg_cost_micros
+                .map(|c| usd(c.round() as i64))
+                .unwrap_or("-".into()),
+            r.cost_micros.map(usd).unwrap_or("-".into()),
+            common::ago(r.last_seen),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    Ok(())
+}
+
+fn render_compare(out: &mut impl Write, c: &Comparison) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "prompt {}: {} vs {}",
+        inert(&c.prompt_name),
+        inert(&c.a.version),
+        inert(&c.b.version)
+    )?;
+    for s in &c.summary {
+        writeln!(out, "  {}", inert(s))?;
+    }
+    let mut t = common::table(&[
+        "version",
+        "traces",
+        "errors",
+        "error %",
+        "latency n",
+        "latency mean",
+        "latency sd",
+        "cost n",
+        "cost mean",
+        "cost sd",
+    ]);
+    for a in [&c.a, &c.b] {
+        let cost = |v: Option<f64>| v.map(|x| usd(x.round() as i64)).unwrap_or("-".into());
+        t.add_row(vec![
+            truncate(&a.version, 20),
+            thousands(a.n),
+            thousands(a.errors),
+            pct(a.error_rate),
+            thousands(a.latency_ms.n),
+            ms(a.latency_ms.mean),
+            ms(a.latency_ms.sd),
+            thousands(a.cost_micros.n),
+            cost(a.cost_micros.mean),
+            cost(a.cost_micros.sd),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    let mut t = common::table(&["test", "statistic", "df", "p", "significant", "note"]);
+    for (name, r) in [
+        ("latency (Welch t)", &c.latency),
+        ("cost (Welch t)", &c.cost),
+        ("error rate (z)", &c.error_rate),
+    ] {
+        t.add_row(vec![
+            name.into(),
+            r.statistic.map(|x| format!("{x:.3}")).unwrap_or("-".into()),
+            r.df.map(|x| format!("{x:.1}")).unwrap_or("-".into()),
+            r.p_display.clone(),
+            match r.significant {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => "n/a".into(),
+            },
+            r.note.clone().unwrap_or_default(),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    Ok(())
+}
+
+fn render_budgets(out: &mut impl Write, rows: &[Budget]) -> anyhow::Result<()> {
+    let mut t = common::table(&[
+        "project", "month", "budget", "spent", "forecast", "days", "status",
+    ]);
+    for b in rows {
+        t.add_row(vec![
+            truncate(&b.project, 40),
+            b.month.clone(),
+            b.budget_micros.map(usd).unwrap_or("none".into()),
+            usd(b.spent_micros),
+            usd(b.forecast_micros),
+            format!("{:.1} of {}", b.days_elapsed, b.days_in_month),
+            match (b.budget_micros, budget_status(b)) {
+                (None, _) => "-".into(),
+                (Some(_), Some(s)) => s.into(),
+                (Some(_), None) => "ok".into(),
+            },
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    Ok(())
+}

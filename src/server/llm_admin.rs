@@ -1,0 +1,167 @@
+//! LLM query API: the content policy per project (`GET/PUT /v1/llm/settings`) and price
+//! overrides (`GET/PUT/DELETE /v1/llm/prices`). Handlers with the `llm-tracing` feature; the
+//! OpenAPI schemas of these routes in every build.
+
+use schemars::SchemaGenerator;
+use serde_json::Value;
+
+use super::openapi::sch;
+use super::routes::RouteId;
+use crate::store::llm_admin::{
+    PriceOverrideRow, PriceRemoved, PriceUpdate, Prices, ProjectSettings, SettingsUpdate,
+};
+
+#[cfg(feature = "llm-tracing")]
+pub use on::*;
+
+#[cfg(feature = "llm-tracing")]
+mod on {
+    use std::collections::HashMap;
+
+    use axum::body::Bytes;
+    use axum::extract::{Query, State};
+    use axum::http::StatusCode;
+    use axum::Json;
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+    use crate::server::auth::Caller;
+    use crate::server::error::ApiError;
+    use crate::server::llm::{read, write};
+    use crate::server::AppState;
+    use crate::store::llm_admin as admin;
+
+    /// A JSON body, or a 400 naming what is wrong with it.
+    pub(crate) fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+        serde_json::from_slice(bytes).map_err(|e| {
+            let msg = e.to_string();
+            let field = msg
+                .split('`')
+                .nth(1)
+                .filter(|_| msg.contains("field"))
+                .map(String::from);
+            let err = ApiError::bad_request("invalid_body", format!("invalid JSON body: {msg}"));
+            match field {
+                Some(f) => err.field(f),
+                None => err,
+            }
+        })
+    }
+
+    /// The body's `project` joins the query's, so the caller's pin decides as for a read.
+    fn with_project(
+        mut raw: HashMap<String, String>,
+        project: &Option<String>,
+    ) -> Result<HashMap<String, String>, ApiError> {
+        if let Some(p) = project.as_deref().filter(|p| !p.is_empty()) {
+            match raw.get("project").filter(|q| !q.is_empty()) {
+                Some(q) if q != p => {
+                    return Err(ApiError::bad_request(
+                        "invalid_field",
+                        "project: the body and the query name different projects",
+                    )
+                    .field("project"))
+                }
+                _ => {
+                    raw.insert("project".into(), p.to_string());
+                }
+            }
+        }
+        Ok(raw)
+    }
+
+    pub async fn settings(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Query<HashMap<String, String>>,
+    ) -> Result<Json<Vec<ProjectSettings>>, ApiError> {
+        let default = st.config.llm_tracing.default_content_storage;
+        read(&st, &caller, raw, move |c, p| {
+            admin::settings(c, p, default)
+        })
+        .await
+    }
+
+    pub async fn put_settings(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Query<HashMap<String, String>>,
+        bytes: Bytes,
+    ) -> Result<Json<ProjectSettings>, ApiError> {
+        let update: SettingsUpdate = body(&bytes)?;
+        let raw = with_project(raw, &update.project)?;
+        let default = st.config.llm_tracing.default_content_storage;
+        let out = write(&st, &caller, raw, move |c, p| {
+            admin::put_settings(c, p, &update, default)
+        })
+        .await?;
+        Ok(Json(out))
+    }
+
+    pub async fn prices(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Query<HashMap<String, String>>,
+    ) -> Result<Json<Prices>, ApiError> {
+        read(&st, &caller, raw, admin::prices).await
+    }
+
+    /// Without a project (and not pinned) the override is global: admins only.
+    fn check_global(caller: &Caller, project: Option<&str>) -> Result<(), ApiError> {
+        if project.is_none() && caller.pinned().is_none() && !caller.is_admin() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "insufficient_scope",
+                "a global price override needs the `admin` scope; name a `project` for a \
+                 project override",
+            )
+            .field("project"));
+        }
+        Ok(())
+    }
+
+    pub async fn set_price(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Query<HashMap<String, String>>,
+        bytes: Bytes,
+    ) -> Result<Json<PriceOverrideRow>, ApiError> {
+        let update: PriceUpdate = body(&bytes)?;
+        let raw = with_project(raw, &update.project)?;
+        check_global(&caller, raw.get("project").map(String::as_str))?;
+        Ok(Json(
+            write(&st, &caller, raw, move |c, p| {
+                admin::set_price(c, p, &update)
+            })
+            .await?,
+        ))
+    }
+
+    pub async fn delete_price(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Query<HashMap<String, String>>,
+    ) -> Result<Json<PriceRemoved>, ApiError> {
+        check_global(
+            &caller,
+            raw.get("project")
+                .map(String::as_str)
+                .filter(|p| !p.is_empty()),
+        )?;
+        Ok(Json(
+            write(&st, &caller, raw, |c, p| admin::delete_price(c, p)).await?,
+        ))
+    }
+}
+
+/// (request body, success body) of this module's routes.
+pub fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
+    use RouteId as R;
+    match id {
+        R::LlmSettings => (None, sch::<Vec<ProjectSettings>>(g)),
+        R::LlmPutSettings => (Some(sch::<SettingsUpdate>(g)), sch::<ProjectSettings>(g)),
+        R::LlmPrices => (None, sch::<Prices>(g)),
+        R::LlmSetPrice => (Some(sch::<PriceUpdate>(g)), sch::<PriceOverrideRow>(g)),
+        _ => (None, sch::<PriceRemoved>(g)),
+    }
+}

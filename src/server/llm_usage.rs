@@ -1,0 +1,153 @@
+//! LLM query API: overview, usage over time, latency and TTFT percentiles, models, tools, prompts
+//! and their comparison, budgets. Each handler hands the request's parameters to its query in
+//! `store::llm_usage` through `server::llm::read` / `write` (scope, toggle, projects); the
+//! handlers need the `llm-tracing` feature, the OpenAPI schemas of these routes are in every
+//! build.
+
+use schemars::SchemaGenerator;
+use serde_json::{json, Value};
+
+use super::openapi::sch;
+use super::routes::RouteId;
+use crate::store::llm_usage::{
+    Budget, BudgetBody, Comparison, ModelLatency, ModelRow, Overview, PromptRow, ToolRow, Usage,
+};
+
+#[cfg(feature = "llm-tracing")]
+pub use on::*;
+
+#[cfg(feature = "llm-tracing")]
+mod on {
+    use std::collections::HashMap;
+
+    use axum::body::Bytes;
+    use axum::extract::{Path, Query, State};
+    use axum::Json;
+
+    use crate::server::auth::Caller;
+    use crate::server::error::{json_body, ApiError};
+    use crate::server::llm::{read, write};
+    use crate::server::AppState;
+    use crate::store::llm_usage::{self as q, *};
+
+    type Raw = Query<HashMap<String, String>>;
+
+    pub async fn overview(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Raw,
+    ) -> Result<Json<Overview>, ApiError> {
+        read(&st, &caller, raw, q::overview).await
+    }
+
+    pub async fn usage(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Raw,
+    ) -> Result<Json<Usage>, ApiError> {
+        read(&st, &caller, raw, q::usage).await
+    }
+
+    pub async fn latency(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Raw,
+    ) -> Result<Json<Vec<ModelLatency>>, ApiError> {
+        read(&st, &caller, raw, q::latency).await
+    }
+
+    pub async fn models(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Raw,
+    ) -> Result<Json<Vec<ModelRow>>, ApiError> {
+        read(&st, &caller, raw, q::models).await
+    }
+
+    pub async fn tools(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Raw,
+    ) -> Result<Json<Vec<ToolRow>>, ApiError> {
+        read(&st, &caller, raw, q::tools).await
+    }
+
+    pub async fn prompts(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Raw,
+    ) -> Result<Json<Vec<PromptRow>>, ApiError> {
+        read(&st, &caller, raw, q::prompts).await
+    }
+
+    pub async fn compare(
+        State(st): State<AppState>,
+        caller: Caller,
+        Path(name): Path<String>,
+        Query(raw): Raw,
+    ) -> Result<Json<Comparison>, ApiError> {
+        read(&st, &caller, raw, move |c, p| q::compare(c, p, &name)).await
+    }
+
+    pub async fn budget(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(raw): Raw,
+    ) -> Result<Json<Vec<Budget>>, ApiError> {
+        read(&st, &caller, raw, q::budgets).await
+    }
+
+    /// The body's project goes where `project=` would, so a pinned token is held to its own
+    /// project exactly as on reads.
+    pub async fn set_budget(
+        State(st): State<AppState>,
+        caller: Caller,
+        Query(mut raw): Raw,
+        body: Bytes,
+    ) -> Result<Json<Budget>, ApiError> {
+        let b: BudgetBody = json_body(&body)?;
+        let Some(monthly_usd) = b.monthly_usd else {
+            return Err(ApiError::bad_request(
+                "missing_field",
+                "monthly_usd: required (a number of USD ≥ 0, or null to clear)",
+            )
+            .field("monthly_usd"));
+        };
+        if let Some(project) = b.project.filter(|p| !p.is_empty()) {
+            match raw.get("project").filter(|p| !p.is_empty()) {
+                Some(q) if *q != project => {
+                    return Err(ApiError::bad_request(
+                        "invalid_field",
+                        "project: the body and the query name different projects",
+                    )
+                    .field("project"))
+                }
+                _ => {
+                    raw.insert("project".into(), project);
+                }
+            }
+        }
+        write(&st, &caller, raw, move |c, p| {
+            q::set_budget(c, p, monthly_usd)
+        })
+        .await
+        .map(Json)
+    }
+}
+
+/// (request body, success body) of this module's routes.
+pub fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
+    use RouteId as R;
+    match id {
+        R::LlmOverview => (None, sch::<Overview>(g)),
+        R::LlmUsage => (None, sch::<Usage>(g)),
+        R::LlmLatency => (None, sch::<Vec<ModelLatency>>(g)),
+        R::LlmModels => (None, sch::<Vec<ModelRow>>(g)),
+        R::LlmTools => (None, sch::<Vec<ToolRow>>(g)),
+        R::LlmPrompts => (None, sch::<Vec<PromptRow>>(g)),
+        R::LlmCompare => (None, sch::<Comparison>(g)),
+        R::LlmBudget => (None, sch::<Vec<Budget>>(g)),
+        R::LlmSetBudget => (Some(sch::<BudgetBody>(g)), sch::<Budget>(g)),
+        _ => (None, json!({})),
+    }
+}

@@ -1,0 +1,1258 @@
+//! LLM queries for browsing: traces (list with filters, sorts and paging; one trace with its span
+//! tree, scores and feedback; full-text search), sessions (list and one), scores and user
+//! feedback (record, list, summarise), and the traces an export covers. The same functions
+//! answer the API (`/v1/llm/…`) and `bloop llm` on the local database.
+//!
+//! Not here: usage, latency and prompt statistics (`llm_usage`), settings and prices
+//! (`llm_admin`), the export formats themselves (`crate::llm::export`), and writes of traces
+//! (`traces`, the writer thread's side).
+//!
+//! Every query is bounded by an index: traces by `(project_id, started_at)` (without a project
+//! filter the readable projects are enumerated with `IN (SELECT id FROM projects)`, which keeps
+//! the index usable), one trace by `(project_id, id)`, sessions by `llm_traces_session`, spans
+//! by their primary key `(trace_pk, id)`.
+
+use std::collections::HashMap;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, Connection, Row};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::llm_query::{invalid, LlmParams, DAY_MS};
+use super::{now_ms, StoreError};
+
+/// How deep the span tree nests: a span deeper than this hangs under its ancestor at this depth
+/// (its `parent_span_id` still names its real parent). Keeps every JSON answer well inside the
+/// nesting limits of JSON parsers (serde_json: 128) and every walk over the tree shallow.
+pub const MAX_TREE_DEPTH: usize = 40;
+
+/// Traces a session detail lists (its totals count them all).
+pub const SESSION_TRACES: i64 = 1000;
+
+/// Longest search text, in characters, and most words.
+const MAX_QUERY_CHARS: usize = 500;
+const MAX_QUERY_WORDS: usize = 32;
+
+const MAX_SCORE_NAME: usize = 100;
+const MAX_COMMENT: usize = 2000;
+const MAX_FEEDBACK_USER: usize = 200;
+
+/// One trace in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TraceRow {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    /// completed | error | running | any short string the client sent.
+    pub status: String,
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+    /// The model of the trace's first span that names one.
+    pub model: Option<String>,
+    pub prompt_name: Option<String>,
+    pub prompt_version: Option<String>,
+    /// Epoch ms.
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    /// `ended_at - started_at`; null while the trace has not ended.
+    pub latency_ms: Option<i64>,
+    pub span_count: i64,
+    pub error_spans: i64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cache_read_tokens: i64,
+    pub cache_write_tokens: i64,
+    /// Micro-dollars; null: no span could be priced ("unpriced"), never 0 for unknown.
+    pub cost_micros: Option<i64>,
+    /// Spans with a model or tokens and no price.
+    pub unpriced_spans: i64,
+}
+
+/// One span, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SpanRow {
+    pub id: String,
+    pub parent_span_id: Option<String>,
+    /// generation | tool | retrieval | agent | embedding | chain | custom | …
+    pub span_type: String,
+    pub name: String,
+    pub model: Option<String>,
+    pub provider: Option<String>,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cache_read_tokens: i64,
+    pub cache_write_tokens: i64,
+    /// Whether `input_tokens` already counts the cache reads and writes (OpenAI, OpenTelemetry)
+    /// or they come on top (Anthropic).
+    pub input_includes_cache: bool,
+    /// Micro-dollars; null: unpriced.
+    pub cost_micros: Option<i64>,
+    /// client | table | global_override | project_override
+    pub cost_source: Option<String>,
+    pub latency_ms: Option<i64>,
+    pub ttft_ms: Option<i64>,
+    /// ok | error
+    pub status: String,
+    pub error_message: Option<String>,
+    /// Absent under the content policies `none` and `metadata_only`.
+    pub input: Option<String>,
+    pub output: Option<String>,
+    /// The span's metadata object (absent under the content policy `none`).
+    pub metadata: Option<Value>,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+}
+
+/// A span in the tree: its fields and its children, ordered by start time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SpanNode {
+    #[serde(flatten)]
+    pub span: SpanRow,
+    pub children: Vec<SpanNode>,
+}
+
+/// One trace with its content, span tree, scores and feedback.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TraceDetail {
+    #[serde(flatten)]
+    pub trace: TraceRow,
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub metadata: Option<Value>,
+    /// Root spans (no parent, or a parent that is not in the trace) with their children.
+    pub spans: Vec<SpanNode>,
+    pub scores: Vec<Score>,
+    pub feedback: Vec<Feedback>,
+}
+
+/// A score given to a trace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Score {
+    pub id: i64,
+    pub trace_id: String,
+    pub project_id: String,
+    pub name: String,
+    /// From 0 to 1.
+    pub value: f64,
+    pub comment: Option<String>,
+    pub created_at: i64,
+}
+
+/// `POST /v1/llm/traces/{id}/scores`.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct NewScore {
+    /// 1 to 100 characters.
+    pub name: String,
+    /// A finite number from 0 to 1.
+    pub value: f64,
+    /// At most 2,000 characters.
+    pub comment: Option<String>,
+}
+
+/// User feedback on a trace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Feedback {
+    pub id: i64,
+    pub trace_id: String,
+    pub project_id: String,
+    /// 1 (up) or -1 (down).
+    pub rating: i64,
+    pub comment: Option<String>,
+    pub user_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// `POST /v1/llm/traces/{id}/feedback`.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct NewFeedback {
+    /// 1 or -1; also "up"/"down", "+1"/"-1", true/false.
+    pub rating: Value,
+    /// At most 2,000 characters.
+    pub comment: Option<String>,
+    /// Who gave it, at most 200 characters.
+    pub user_id: Option<String>,
+}
+
+/// Scores of one name over a window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ScoreSummary {
+    pub name: String,
+    pub count: i64,
+    pub mean: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Counts in ten bins: [0, 0.1), [0.1, 0.2), …, [0.9, 1.0] (1.0 falls in the last).
+    pub histogram: [i64; 10],
+}
+
+/// Feedback over a window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FeedbackSummary {
+    pub up: i64,
+    pub down: i64,
+    pub total: i64,
+    /// `up / total`; null without feedback.
+    pub positive_rate: Option<f64>,
+    /// The latest 20, newest first.
+    pub recent: Vec<Feedback>,
+}
+
+/// One session in a list (its traces in the window).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SessionRow {
+    pub session_id: String,
+    pub project_id: String,
+    #[serde(flatten)]
+    pub totals: SessionTotals,
+}
+
+/// What a session's traces add up to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SessionTotals {
+    pub traces: i64,
+    /// Distinct user ids.
+    pub users: i64,
+    /// First trace start (epoch ms).
+    pub first_at: i64,
+    /// Last activity: the latest end (or start, for a trace not ended).
+    pub last_at: i64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    /// Micro-dollars; null when nothing could be priced.
+    pub cost_micros: Option<i64>,
+    pub unpriced_spans: i64,
+    /// Traces with an error span or the status `error`.
+    pub error_traces: i64,
+}
+
+/// One session: totals over all its traces, and its traces in start order (the first 1,000).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SessionDetail {
+    pub session_id: String,
+    pub project_id: String,
+    pub totals: SessionTotals,
+    pub traces: Vec<TraceRow>,
+}
+
+/// A trace as an export sees it: its row, content and flat spans in start order.
+#[derive(Debug, Clone)]
+pub struct ExportTrace {
+    pub trace: TraceRow,
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub metadata: Option<Value>,
+    pub spans: Vec<SpanRow>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+const TRACE_COLS: &str = "t.id, t.project_id, t.name, t.status, t.session_id, t.user_id, t.model,
+    t.prompt_name, t.prompt_version, t.started_at, t.ended_at, t.span_count, t.error_spans,
+    t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens, t.cost_micros,
+    t.unpriced_spans";
+
+fn trace_row(r: &Row<'_>) -> rusqlite::Result<TraceRow> {
+    let started_at: i64 = r.get(9)?;
+    let ended_at: Option<i64> = r.get(10)?;
+    Ok(TraceRow {
+        id: r.get(0)?,
+        project_id: r.get(1)?,
+        name: r.get(2)?,
+        status: r.get(3)?,
+        session_id: r.get(4)?,
+        user_id: r.get(5)?,
+        model: r.get(6)?,
+        prompt_name: r.get(7)?,
+        prompt_version: r.get(8)?,
+        started_at,
+        ended_at,
+        latency_ms: ended_at.map(|e| e.saturating_sub(started_at)),
+        span_count: r.get(11)?,
+        error_spans: r.get(12)?,
+        input_tokens: r.get(13)?,
+        output_tokens: r.get(14)?,
+        cache_read_tokens: r.get(15)?,
+        cache_write_tokens: r.get(16)?,
+        cost_micros: r.get(17)?,
+        unpriced_spans: r.get(18)?,
+    })
+}
+
+/// ` AND {col} IN (…)` for the projects `p` may read. Without a restriction the projects are
+/// enumerated from `projects`, so that `(project_id, …)` indexes stay usable.
+fn scope(p: &LlmParams, col: &str, args: &mut Vec<SqlValue>) -> String {
+    match p.projects {
+        None => format!(" AND {col} IN (SELECT id FROM projects)"),
+        Some(_) => p.project_sql(col, args),
+    }
+}
+
+/// Stored JSON text as a value (text that is not JSON, or too deep to parse, stays a string).
+fn parse_json(s: Option<String>) -> Option<Value> {
+    s.map(|s| serde_json::from_str(&s).unwrap_or(Value::String(s)))
+}
+
+/// The user's words as an FTS5 query that can never be a syntax error: every word becomes a
+/// quoted string (inner quotes doubled), so operators (`AND`, `OR`, `NOT`, `NEAR`), `*`, `-`,
+/// `^`, `:` and parentheses are plain text; words are ANDed; a word with no letter or digit
+/// is dropped (it could not match a token anyway); control characters separate words. Nothing left is an error naming `field`.
+pub fn fts_query(q: &str, field: &str) -> Result<String, StoreError> {
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(invalid(
+            field,
+            format!("`{field}` is at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    // Control characters (NUL ends an FTS5 string early) separate words like spaces.
+    let q: String = q
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let words: Vec<String> = q
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    if words.is_empty() {
+        return Err(invalid(
+            field,
+            format!("`{field}` needs at least one word with a letter or digit"),
+        ));
+    }
+    if words.len() > MAX_QUERY_WORDS {
+        return Err(invalid(
+            field,
+            format!("`{field}` has at most {MAX_QUERY_WORDS} words"),
+        ));
+    }
+    Ok(words.join(" "))
+}
+
+/// Finds trace `id` among the projects `p` reads: (pk, project). Several → 409 asking for
+/// `project`; none → 404.
+fn find_trace(conn: &Connection, p: &LlmParams, id: &str) -> Result<(i64, String), StoreError> {
+    let mut args = vec![SqlValue::Text(id.to_string())];
+    let sql = format!(
+        "SELECT t.pk, t.project_id FROM llm_traces t WHERE t.id = ?{} ORDER BY t.project_id LIMIT 5",
+        scope(p, "t.project_id", &mut args)
+    );
+    let found: Vec<(i64, String)> = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    match found.as_slice() {
+        [] => Err(StoreError::NotFound(format!("no LLM trace `{id}`"))),
+        [one] => Ok(one.clone()),
+        many => Err(StoreError::Conflict(format!(
+            "trace `{id}` exists in projects {}: pass `project` to choose",
+            many.iter()
+                .map(|(_, p)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traces
+
+const TRACE_FILTERS: &[&str] = &[
+    "since",
+    "until",
+    "session",
+    "user",
+    "status",
+    "model",
+    "prompt",
+    "prompt_version",
+    "min_cost",
+    "min_latency",
+    "has_error",
+    "q",
+    "sort",
+    "limit",
+    "offset",
+];
+
+/// `GET /v1/llm/traces`: traces started in the window (default 30 days), filtered:
+/// - `session`, `user`, `status`, `prompt`, `prompt_version` (needs `prompt`): exact matches;
+/// - `model`: the trace has a span whose model is exactly this (any span, not only the first);
+/// - `min_cost` (USD): priced at least this (unpriced traces never match);
+/// - `min_latency` (ms): ended, and took at least this;
+/// - `has_error`: an error span or the status `error` (false: neither);
+/// - `q`: full-text search (see [`fts_query`]);
+///
+/// sorted `newest` (default) | `oldest` | `cost` (unpriced last) | `latency` (unfinished last),
+/// `limit` 1..200 (default 50) from `offset`. Answers (rows, total matching).
+pub fn traces(conn: &Connection, p: &LlmParams) -> Result<(Vec<TraceRow>, i64), StoreError> {
+    p.only(TRACE_FILTERS)?;
+    list_traces(conn, p, p.str("q").map(|q| fts_query(q, "q")).transpose()?)
+}
+
+/// `GET /v1/llm/search`: traces whose names, error messages or stored content hold every word
+/// of `q` (required), newest first, paged.
+pub fn search(conn: &Connection, p: &LlmParams) -> Result<(Vec<TraceRow>, i64), StoreError> {
+    p.only(&["since", "until", "q", "limit", "offset"])?;
+    let q = fts_query(p.required("q")?, "q")?;
+    list_traces(conn, p, Some(q))
+}
+
+fn list_traces(
+    conn: &Connection,
+    p: &LlmParams,
+    fts: Option<String>,
+) -> Result<(Vec<TraceRow>, i64), StoreError> {
+    let w = p.window(30 * DAY_MS)?;
+    let sort = p.choice("sort", &["newest", "oldest", "cost", "latency"], "newest")?;
+    let limit = p.u32_in("limit", 1, 200, 50)?;
+    let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
+    let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
+    let mut sql = String::from("t.started_at >= ? AND t.started_at < ?");
+    sql.push_str(&scope(p, "t.project_id", &mut args));
+    let eq = |col: &str, key: &str, sql: &mut String, args: &mut Vec<SqlValue>| {
+        if let Some(v) = p.str(key) {
+            sql.push_str(&format!(" AND {col} = ?"));
+            args.push(SqlValue::Text(v.to_string()));
+        }
+    };
+    eq("t.session_id", "session", &mut sql, &mut args);
+    eq("t.user_id", "user", &mut sql, &mut args);
+    eq("t.status", "status", &mut sql, &mut args);
+    eq("t.prompt_name", "prompt", &mut sql, &mut args);
+    if p.str("prompt_version").is_some() && p.str("prompt").is_none() {
+        return Err(invalid(
+            "prompt_version",
+            "`prompt_version` needs `prompt` (the prompt's name)",
+        ));
+    }
+    eq("t.prompt_version", "prompt_version", &mut sql, &mut args);
+    if let Some(m) = p.str("model") {
+        // Spans are keyed by (trace_pk, id): this probes one trace's spans at a time.
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM llm_spans s WHERE s.trace_pk = t.pk AND s.model = ?)",
+        );
+        args.push(SqlValue::Text(m.to_string()));
+    }
+    if let Some(c) = p.non_negative("min_cost")? {
+        sql.push_str(" AND t.cost_micros >= ?");
+        args.push(SqlValue::Integer(
+            (c * 1e6).round().min(i64::MAX as f64) as i64
+        ));
+    }
+    if let Some(ms) = p.non_negative("min_latency")? {
+        sql.push_str(" AND t.ended_at IS NOT NULL AND t.ended_at - t.started_at >= ?");
+        args.push(SqlValue::Integer(ms.ceil().min(i64::MAX as f64) as i64));
+    }
+    match p.bool("has_error")? {
+        Some(true) => sql.push_str(" AND (t.error_spans > 0 OR t.status = 'error')"),
+        Some(false) => sql.push_str(" AND NOT (t.error_spans > 0 OR t.status = 'error')"),
+        None => {}
+    }
+    if let Some(q) = fts {
+        sql.push_str(" AND t.pk IN (SELECT rowid FROM llm_search WHERE llm_search MATCH ?)");
+        args.push(SqlValue::Text(q));
+    }
+    let total: i64 = conn
+        .prepare(&format!("SELECT count(*) FROM llm_traces t WHERE {sql}"))?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+    let order = match sort {
+        "oldest" => "t.started_at ASC, t.pk ASC",
+        "cost" => "t.cost_micros IS NULL, t.cost_micros DESC, t.started_at DESC, t.pk DESC",
+        "latency" => {
+            "t.ended_at IS NULL, t.ended_at - t.started_at DESC, t.started_at DESC, t.pk DESC"
+        }
+        _ => "t.started_at DESC, t.pk DESC",
+    };
+    args.push(SqlValue::Integer(limit.into()));
+    args.push(SqlValue::Integer(offset.into()));
+    let rows = conn
+        .prepare(&format!(
+            "SELECT {TRACE_COLS} FROM llm_traces t WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?"
+        ))?
+        .query_map(params_from_iter(args), trace_row)?
+        .collect::<Result<_, _>>()?;
+    Ok((rows, total))
+}
+
+/// `GET /v1/llm/traces/{id}`: the trace with its content, span tree, scores and feedback.
+pub fn trace(conn: &Connection, p: &LlmParams, id: &str) -> Result<TraceDetail, StoreError> {
+    p.only(&[])?;
+    let (pk, _) = find_trace(conn, p, id)?;
+    let (trace, input, output, metadata) = trace_by_pk(conn, pk)?;
+    let spans = spans_of(conn, pk)?;
+    Ok(TraceDetail {
+        scores: scores_by_pk(conn, pk)?,
+        feedback: feedback_by_pk(conn, pk)?,
+        trace,
+        input,
+        output,
+        metadata,
+        spans: tree(spans),
+    })
+}
+
+type TraceWithContent = (TraceRow, Option<String>, Option<String>, Option<Value>);
+
+fn trace_by_pk(conn: &Connection, pk: i64) -> Result<TraceWithContent, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {TRACE_COLS}, t.input, t.output, t.metadata FROM llm_traces t WHERE t.pk = ?"
+        ))?
+        .query_row([pk], |r| {
+            Ok((
+                trace_row(r)?,
+                r.get(19)?,
+                r.get(20)?,
+                parse_json(r.get(21)?),
+            ))
+        })?)
+}
+
+/// The spans of trace `pk` in start order.
+fn spans_of(conn: &Connection, pk: i64) -> Result<Vec<SpanRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, parent_span_id, span_type, name, model, provider, input_tokens,
+                    output_tokens, cache_read_tokens, cache_write_tokens, input_includes_cache,
+                    cost_micros, cost_source, latency_ms, ttft_ms, status, error_message, input,
+                    output, metadata, started_at, ended_at
+             FROM llm_spans WHERE trace_pk = ? ORDER BY started_at, id",
+        )?
+        .query_map([pk], |r| {
+            Ok(SpanRow {
+                id: r.get(0)?,
+                parent_span_id: r.get(1)?,
+                span_type: r.get(2)?,
+                name: r.get(3)?,
+                model: r.get(4)?,
+                provider: r.get(5)?,
+                input_tokens: r.get(6)?,
+                output_tokens: r.get(7)?,
+                cache_read_tokens: r.get(8)?,
+                cache_write_tokens: r.get(9)?,
+                input_includes_cache: r.get(10)?,
+                cost_micros: r.get(11)?,
+                cost_source: r.get(12)?,
+                latency_ms: r.get(13)?,
+                ttft_ms: r.get(14)?,
+                status: r.get(15)?,
+                error_message: r.get(16)?,
+                input: r.get(17)?,
+                output: r.get(18)?,
+                metadata: parse_json(r.get(19)?),
+                started_at: r.get(20)?,
+                ended_at: r.get(21)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?)
+}
+
+/// For each span (in `spans`' order) the index of the span it hangs under in the tree: its
+/// parent when the parent is in the trace, not itself, not in a cycle, and the tree is not
+/// deeper than [`MAX_TREE_DEPTH`] there; else its nearest ancestor that keeps the depth in
+/// bounds, or none (a root). Linear and without recursion, whatever the parent links are.
+pub fn tree_parents(spans: &[SpanRow]) -> Vec<Option<usize>> {
+    let n = spans.len();
+    let index: HashMap<&str, usize> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let parent: Vec<Option<usize>> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.parent_span_id
+                .as_deref()
+                .and_then(|p| index.get(p).copied())
+                .filter(|&p| p != i)
+        })
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(p) = p {
+            if let Some(c) = children.get_mut(*p) {
+                c.push(i);
+            }
+        }
+    }
+    // Walk down from the roots; what is never reached sits on a cycle (or under one): its
+    // earliest unreached span becomes a root and the walk goes on from there.
+    let mut placed: Vec<Option<usize>> = vec![None; n];
+    let mut depth = vec![0usize; n];
+    let mut seen = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut starts = (0..n).filter(|&i| parent[i].is_none()).collect::<Vec<_>>();
+    starts.reverse();
+    let mut next_unreached = 0;
+    loop {
+        let root = match starts.pop() {
+            Some(r) => r,
+            None => {
+                while next_unreached < n && seen[next_unreached] {
+                    next_unreached += 1;
+                }
+                if next_unreached == n {
+                    break;
+                }
+                next_unreached
+            }
+        };
+        if seen[root] {
+            continue;
+        }
+        seen[root] = true;
+        stack.push(root);
+        while let Some(at) = stack.pop() {
+            for &c in children[at].iter().rev() {
+                if seen[c] {
+                    continue;
+                }
+                seen[c] = true;
+                let (under, d) = if depth[at] + 1 < MAX_TREE_DEPTH {
+                    (Some(at), depth[at] + 1)
+                } else {
+                    (placed[at], depth[at])
+                };
+                placed[c] = under;
+                depth[c] = d;
+                stack.push(c);
+            }
+        }
+    }
+    placed
+}
+
+/// The spans (in start order) as a tree: roots and children in start order.
+pub fn tree(spans: Vec<SpanRow>) -> Vec<SpanNode> {
+    let placed = tree_parents(&spans);
+    let n = spans.len();
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut roots = Vec::new();
+    for (i, p) in placed.iter().enumerate() {
+        match p {
+            Some(p) => kids[*p].push(i),
+            None => roots.push(i),
+        }
+    }
+    // A pre-order of the tree; nodes are then built in reverse, so every child is complete
+    // before its parent takes it (no recursion).
+    let mut order = Vec::with_capacity(n);
+    let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        stack.extend(kids[i].iter().rev().copied());
+    }
+    let mut slots: Vec<Option<SpanRow>> = spans.into_iter().map(Some).collect();
+    let mut built: Vec<Option<SpanNode>> = (0..n).map(|_| None).collect();
+    for &i in order.iter().rev() {
+        let children = kids[i].iter().filter_map(|&c| built[c].take()).collect();
+        if let Some(span) = slots[i].take() {
+            built[i] = Some(SpanNode { span, children });
+        }
+    }
+    roots.iter().filter_map(|&r| built[r].take()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+const SESSION_AGG: &str = "count(*), count(DISTINCT t.user_id), min(t.started_at),
+    max(coalesce(t.ended_at, t.started_at)), coalesce(sum(t.input_tokens), 0),
+    coalesce(sum(t.output_tokens), 0), sum(t.cost_micros), coalesce(sum(t.unpriced_spans), 0),
+    coalesce(sum(t.error_spans > 0 OR t.status = 'error'), 0)";
+
+fn session_totals(r: &Row<'_>, at: usize) -> rusqlite::Result<SessionTotals> {
+    Ok(SessionTotals {
+        traces: r.get(at)?,
+        users: r.get(at + 1)?,
+        first_at: r.get(at + 2)?,
+        last_at: r.get(at + 3)?,
+        input_tokens: r.get(at + 4)?,
+        output_tokens: r.get(at + 5)?,
+        cost_micros: r.get(at + 6)?,
+        unpriced_spans: r.get(at + 7)?,
+        error_traces: r.get(at + 8)?,
+    })
+}
+
+/// `GET /v1/llm/sessions`: sessions with traces started in the window (default 7 days), their
+/// totals over those traces, latest activity first; `user` keeps the traces of one user.
+pub fn sessions(conn: &Connection, p: &LlmParams) -> Result<(Vec<SessionRow>, i64), StoreError> {
+    p.only(&["since", "until", "user", "limit", "offset"])?;
+    let w = p.window(7 * DAY_MS)?;
+    let limit = p.u32_in("limit", 1, 200, 50)?;
+    let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
+    let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
+    let mut sql = String::from(
+        "FROM llm_traces t WHERE t.session_id IS NOT NULL AND t.started_at >= ? AND t.started_at < ?",
+    );
+    sql.push_str(&scope(p, "t.project_id", &mut args));
+    if let Some(u) = p.str("user") {
+        sql.push_str(" AND t.user_id = ?");
+        args.push(SqlValue::Text(u.to_string()));
+    }
+    sql.push_str(" GROUP BY t.project_id, t.session_id");
+    let total: i64 = conn
+        .prepare(&format!("SELECT count(*) FROM (SELECT 1 {sql})"))?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+    args.push(SqlValue::Integer(limit.into()));
+    args.push(SqlValue::Integer(offset.into()));
+    let rows = conn
+        .prepare(&format!(
+            "SELECT t.session_id, t.project_id, {SESSION_AGG} {sql}
+             ORDER BY 6 DESC, t.project_id, t.session_id LIMIT ? OFFSET ?"
+        ))?
+        .query_map(params_from_iter(args), |r| {
+            Ok(SessionRow {
+                session_id: r.get(0)?,
+                project_id: r.get(1)?,
+                totals: session_totals(r, 2)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok((rows, total))
+}
+
+/// `GET /v1/llm/sessions/{id}`: totals over all the session's traces and its traces in start
+/// order (the first [`SESSION_TRACES`]). In several readable projects → 409; none → 404.
+pub fn session(conn: &Connection, p: &LlmParams, id: &str) -> Result<SessionDetail, StoreError> {
+    p.only(&[])?;
+    let mut args = vec![SqlValue::Text(id.to_string())];
+    let sql = format!(
+        "SELECT DISTINCT t.project_id FROM llm_traces t WHERE t.session_id = ?{} ORDER BY 1 LIMIT 5",
+        scope(p, "t.project_id", &mut args)
+    );
+    let projects: Vec<String> = conn
+        .prepare(&sql)?
+        .query_map(params_from_iter(args), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let project = match projects.as_slice() {
+        [] => return Err(StoreError::NotFound(format!("no LLM session `{id}`"))),
+        [one] => one.clone(),
+        many => {
+            return Err(StoreError::Conflict(format!(
+                "session `{id}` exists in projects {}: pass `project` to choose",
+                many.join(", ")
+            )))
+        }
+    };
+    let totals = conn
+        .prepare_cached(&format!(
+            "SELECT {SESSION_AGG} FROM llm_traces t WHERE t.project_id = ?1 AND t.session_id = ?2"
+        ))?
+        .query_row(rusqlite::params![project, id], |r| session_totals(r, 0))?;
+    let traces = conn
+        .prepare_cached(&format!(
+            "SELECT {TRACE_COLS} FROM llm_traces t WHERE t.project_id = ?1 AND t.session_id = ?2
+             ORDER BY t.started_at, t.pk LIMIT ?3"
+        ))?
+        .query_map(rusqlite::params![project, id, SESSION_TRACES], trace_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(SessionDetail {
+        session_id: id.to_string(),
+        project_id: project,
+        totals,
+        traces,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scores and feedback
+
+fn scores_by_pk(conn: &Connection, pk: i64) -> Result<Vec<Score>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT s.id, t.id, t.project_id, s.name, s.value, s.comment, s.created_at
+             FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk
+             WHERE s.trace_pk = ? ORDER BY s.created_at, s.id",
+        )?
+        .query_map([pk], score_row)?
+        .collect::<Result<_, _>>()?)
+}
+
+fn score_row(r: &Row<'_>) -> rusqlite::Result<Score> {
+    Ok(Score {
+        id: r.get(0)?,
+        trace_id: r.get(1)?,
+        project_id: r.get(2)?,
+        name: r.get(3)?,
+        value: r.get(4)?,
+        comment: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+fn feedback_by_pk(conn: &Connection, pk: i64) -> Result<Vec<Feedback>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT f.id, t.id, t.project_id, f.rating, f.comment, f.user_id, f.created_at
+             FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk
+             WHERE f.trace_pk = ? ORDER BY f.created_at, f.id",
+        )?
+        .query_map([pk], feedback_row)?
+        .collect::<Result<_, _>>()?)
+}
+
+fn feedback_row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
+    Ok(Feedback {
+        id: r.get(0)?,
+        trace_id: r.get(1)?,
+        project_id: r.get(2)?,
+        rating: r.get(3)?,
+        comment: r.get(4)?,
+        user_id: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+/// `GET /v1/llm/traces/{id}/scores`.
+pub fn scores(conn: &Connection, p: &LlmParams, trace_id: &str) -> Result<Vec<Score>, StoreError> {
+    p.only(&[])?;
+    let (pk, _) = find_trace(conn, p, trace_id)?;
+    scores_by_pk(conn, pk)
+}
+
+fn object<'a>(body: &'a Value) -> Result<&'a serde_json::Map<String, Value>, StoreError> {
+    body.as_object()
+        .ok_or_else(|| invalid("body", "the body must be a JSON object"))
+}
+
+/// An optional string field of at most `max` characters (empty counts as absent).
+fn opt_text(
+    o: &serde_json::Map<String, Value>,
+    field: &str,
+    max: usize,
+) -> Result<Option<String>, StoreError> {
+    match o.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.chars().count() > max => Err(invalid(
+            field,
+            format!("`{field}` is at most {max} characters"),
+        )),
+        Some(Value::String(s)) => Ok(Some(s.clone()).filter(|s| !s.trim().is_empty())),
+        Some(_) => Err(invalid(field, format!("`{field}` must be a string"))),
+    }
+}
+
+/// `POST /v1/llm/traces/{id}/scores` with a [`NewScore`] body.
+pub fn add_score(
+    conn: &Connection,
+    p: &LlmParams,
+    trace_id: &str,
+    body: &Value,
+) -> Result<Score, StoreError> {
+    p.only(&[])?;
+    let o = object(body)?;
+    let name = match o.get("name") {
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(_) => return Err(invalid("name", "`name` must be a string")),
+        None => return Err(invalid("name", "`name` is required")),
+    };
+    if name.is_empty() || name.chars().count() > MAX_SCORE_NAME {
+        return Err(invalid(
+            "name",
+            format!("`name` must be 1 to {MAX_SCORE_NAME} characters"),
+        ));
+    }
+    let value = match o.get("value") {
+        Some(v) => v
+            .as_f64()
+            .filter(|v| v.is_finite() && (0.0..=1.0).contains(v))
+            .ok_or_else(|| invalid("value", "`value` must be a number from 0 to 1"))?,
+        None => return Err(invalid("value", "`value` is required")),
+    };
+    let comment = opt_text(o, "comment", MAX_COMMENT)?;
+    let (pk, _) = find_trace(conn, p, trace_id)?;
+    conn.prepare_cached(
+        "INSERT INTO llm_scores (trace_pk, name, value, comment, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(rusqlite::params![pk, name, value, comment, now_ms()])?;
+    let id = conn.last_insert_rowid();
+    Ok(conn
+        .prepare_cached(
+            "SELECT s.id, t.id, t.project_id, s.name, s.value, s.comment, s.created_at
+             FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk WHERE s.id = ?",
+        )?
+        .query_row([id], score_row)?)
+}
+
+/// A rating: 1 / -1 (numbers or strings, `+1` too), `up` / `down`, true / false.
+fn rating(v: Option<&Value>) -> Result<i64, StoreError> {
+    let bad = || {
+        invalid(
+            "rating",
+            "`rating` must be 1 or -1 (also \"up\" or \"down\")",
+        )
+    };
+    match v {
+        None | Some(Value::Null) => Err(invalid("rating", "`rating` is required")),
+        Some(Value::Bool(b)) => Ok(if *b { 1 } else { -1 }),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(x) if x == 1.0 => Ok(1),
+            Some(x) if x == -1.0 => Ok(-1),
+            _ => Err(bad()),
+        },
+        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "1" | "+1" | "up" => Ok(1),
+            "-1" | "down" => Ok(-1),
+            _ => Err(bad()),
+        },
+        Some(_) => Err(bad()),
+    }
+}
+
+/// `POST /v1/llm/traces/{id}/feedback` with a [`NewFeedback`] body.
+pub fn add_feedback(
+    conn: &Connection,
+    p: &LlmParams,
+    trace_id: &str,
+    body: &Value,
+) -> Result<Feedback, StoreError> {
+    p.only(&[])?;
+    let o = object(body)?;
+    let rating = rating(o.get("rating"))?;
+    let comment = opt_text(o, "comment", MAX_COMMENT)?;
+    let user_id = opt_text(o, "user_id", MAX_FEEDBACK_USER)?;
+    let (pk, _) = find_trace(conn, p, trace_id)?;
+    conn.prepare_cached(
+        "INSERT INTO llm_feedback (trace_pk, rating, comment, user_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(rusqlite::params![pk, rating, comment, user_id, now_ms()])?;
+    let id = conn.last_insert_rowid();
+    Ok(conn
+        .prepare_cached(
+            "SELECT f.id, t.id, t.project_id, f.rating, f.comment, f.user_id, f.created_at
+             FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk WHERE f.id = ?",
+        )?
+        .query_row([id], feedback_row)?)
+}
+
+/// `GET /v1/llm/scores`: scores given in the window (default 30 days) to traces of the
+/// readable projects, per name (or only `name`): count, mean, min, max and ten bins.
+pub fn score_summary(conn: &Connection, p: &LlmParams) -> Result<Vec<ScoreSummary>, StoreError> {
+    p.only(&["since", "until", "name"])?;
+    let w = p.window(30 * DAY_MS)?;
+    let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
+    let mut sql = String::from(
+        "SELECT s.name, min(CAST(s.value * 10 AS INTEGER), 9), count(*), sum(s.value),
+                min(s.value), max(s.value)
+         FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk
+         WHERE s.created_at >= ? AND s.created_at < ?",
+    );
+    sql.push_str(&scope(p, "t.project_id", &mut args));
+    if let Some(n) = p.str("name") {
+        sql.push_str(" AND s.name = ?");
+        args.push(SqlValue::Text(n.to_string()));
+    }
+    sql.push_str(" GROUP BY s.name, 2 ORDER BY s.name, 2");
+    let mut out: Vec<(ScoreSummary, f64)> = Vec::new();
+    let mut st = conn.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(args))?;
+    while let Some(r) = rows.next()? {
+        let name: String = r.get(0)?;
+        let bin: i64 = r.get(1)?;
+        let (count, sum, min, max): (i64, f64, f64, f64) =
+            (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+        if out.last().is_none_or(|(s, _)| s.name != name) {
+            out.push((
+                ScoreSummary {
+                    name,
+                    count: 0,
+                    mean: 0.0,
+                    min,
+                    max,
+                    histogram: [0; 10],
+                },
+                0.0,
+            ));
+        }
+        if let Some((s, total)) = out.last_mut() {
+            s.count += count;
+            *total += sum;
+            s.min = s.min.min(min);
+            s.max = s.max.max(max);
+            if let Some(slot) = s.histogram.get_mut(bin.clamp(0, 9) as usize) {
+                *slot += count;
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(mut s, total)| {
+            s.mean = if s.count > 0 {
+                total / s.count as f64
+            } else {
+                0.0
+            };
+            s
+        })
+        .collect())
+}
+
+/// `GET /v1/llm/feedback`: feedback given in the window (default 30 days) on traces of the
+/// readable projects: ups, downs, the positive rate and the latest 20.
+pub fn feedback_summary(conn: &Connection, p: &LlmParams) -> Result<FeedbackSummary, StoreError> {
+    p.only(&["since", "until", "name"])?;
+    if p.str("name").is_some() {
+        return Err(invalid("name", "`name` applies to scores, not feedback"));
+    }
+    let w = p.window(30 * DAY_MS)?;
+    let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
+    let filter = format!(
+        "FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk
+         WHERE f.created_at >= ? AND f.created_at < ?{}",
+        scope(p, "t.project_id", &mut args)
+    );
+    let (up, down): (i64, i64) = conn
+        .prepare(&format!(
+            "SELECT coalesce(sum(f.rating > 0), 0), coalesce(sum(f.rating < 0), 0) {filter}"
+        ))?
+        .query_row(params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let recent = conn
+        .prepare(&format!(
+            "SELECT f.id, t.id, t.project_id, f.rating, f.comment, f.user_id, f.created_at
+             {filter} ORDER BY f.created_at DESC, f.id DESC LIMIT 20"
+        ))?
+        .query_map(params_from_iter(args.iter()), feedback_row)?
+        .collect::<Result<_, _>>()?;
+    let total = up + down;
+    Ok(FeedbackSummary {
+        up,
+        down,
+        total,
+        positive_rate: (total > 0).then(|| up as f64 / total as f64),
+        recent,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+/// The traces `GET /v1/llm/export` covers: started in the window (default 24 h), of one
+/// `session` if given, the newest `limit` (1..1000, default 100), returned oldest first with
+/// their spans. `format` is checked here too (langsmith | otlp), so a bad one is named before
+/// any work.
+pub fn export_traces(conn: &Connection, p: &LlmParams) -> Result<Vec<ExportTrace>, StoreError> {
+    p.only(&["since", "until", "format", "session", "limit"])?;
+    p.choice("format", &["langsmith", "otlp"], "langsmith")?;
+    let w = p.window(DAY_MS)?;
+    let limit = p.u32_in("limit", 1, 1000, 100)?;
+    let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
+    let mut sql = format!(
+        "SELECT t.pk FROM llm_traces t WHERE t.started_at >= ? AND t.started_at < ?{}",
+        scope(p, "t.project_id", &mut args)
+    );
+    if let Some(s) = p.str("session") {
+        sql.push_str(" AND t.session_id = ?");
+        args.push(SqlValue::Text(s.to_string()));
+    }
+    sql.push_str(" ORDER BY t.started_at DESC, t.pk DESC LIMIT ?");
+    args.push(SqlValue::Integer(limit.into()));
+    let mut pks: Vec<i64> = conn
+        .prepare(&sql)?
+        .query_map(params_from_iter(args), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    pks.reverse();
+    pks.into_iter()
+        .map(|pk| {
+            let (trace, input, output, metadata) = trace_by_pk(conn, pk)?;
+            Ok(ExportTrace {
+                trace,
+                input,
+                output,
+                metadata,
+                spans: spans_of(conn, pk)?,
+            })
+        })
+        .collect()
+}
+
+/// `GET /v1/llm/export`: `format=langsmith` (default) → `{"runs": […]}`, `otlp` → an OTLP/JSON
+/// `ExportTraceServiceRequest` (see [`crate::llm::export`]).
+#[cfg(feature = "llm-tracing")]
+pub fn export(conn: &Connection, p: &LlmParams) -> Result<Value, StoreError> {
+    let traces = export_traces(conn, p)?;
+    Ok(
+        match p.choice("format", &["langsmith", "otlp"], "langsmith")? {
+            "otlp" => crate::llm::export::otlp(&traces),
+            _ => crate::llm::export::langsmith(&traces),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(id: &str, parent: Option<&str>, at: i64) -> SpanRow {
+        SpanRow {
+            id: id.into(),
+            parent_span_id: parent.map(Into::into),
+            span_type: "generation".into(),
+            name: id.into(),
+            model: None,
+            provider: None,
+            input_tokens: 0,
+            output_tokens: 0,
+            cache_read_tokens: 0,
+            cache_write_tokens: 0,
+            input_includes_cache: true,
+            cost_micros: None,
+            cost_source: None,
+            latency_ms: None,
+            ttft_ms: None,
+            status: "ok".into(),
+            error_message: None,
+            input: None,
+            output: None,
+            metadata: None,
+            started_at: at,
+            ended_at: None,
+        }
+    }
+
+    fn shape(nodes: &[SpanNode]) -> String {
+        nodes
+            .iter()
+            .map(|n| {
+                if n.children.is_empty() {
+                    n.span.id.clone()
+                } else {
+                    format!("{}({})", n.span.id, shape(&n.children))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_tree_nests_children_in_start_order_and_orphans_are_roots() {
+        let spans = vec![
+            span("root", None, 0),
+            span("a", Some("root"), 1),
+            span("orphan", Some("gone"), 2),
+            span("b", Some("root"), 3),
+            span("a1", Some("a"), 4),
+        ];
+        assert_eq!(shape(&tree(spans)), "root(a(a1) b) orphan");
+    }
+
+    #[test]
+    fn cycles_and_self_parents_never_loop_and_every_span_is_kept() {
+        let spans = vec![
+            span("x", Some("y"), 0),
+            span("y", Some("x"), 1),
+            span("self", Some("self"), 2),
+            span("z", Some("y"), 3),
+        ];
+        let t = tree(spans);
+        assert_eq!(shape(&t), "x(y(z)) self");
+    }
+
+    #[test]
+    fn a_deep_chain_is_capped_at_the_tree_depth() {
+        let n = 10_000;
+        let spans: Vec<SpanRow> = (0..n)
+            .map(|i| {
+                let parent = (i > 0).then(|| format!("s{}", i - 1));
+                span(&format!("s{i}"), parent.as_deref(), i)
+            })
+            .collect();
+        let placed = tree_parents(&spans);
+        assert_eq!(placed.iter().filter(|p| p.is_none()).count(), 1);
+        let t = tree(spans);
+        let (mut depth, mut count, mut level) = (0, 0, &t);
+        while let Some(first) = level.first() {
+            depth += 1;
+            count += level.len();
+            level = &first.children;
+        }
+        assert_eq!(depth, MAX_TREE_DEPTH);
+        assert_eq!(count, n as usize, "no span is lost");
+        // Serialising it stays within serde_json's own parsing limit.
+        let text = serde_json::to_string(&t).unwrap();
+        let back: Vec<SpanNode> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.len(), 1);
+    }
+
+    #[test]
+    fn hostile_search_text_becomes_a_safe_query() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE VIRTUAL TABLE s USING fts5(body, content = '', contentless_delete = 1);
+             INSERT INTO s (rowid, body) VALUES (1, 'lookup_order timed out NEAR the end');",
+        )
+        .unwrap();
+        let hits = |q: &str| -> i64 {
+            let fts = fts_query(q, "q").unwrap();
+            conn.query_row("SELECT count(*) FROM s WHERE s MATCH ?", [fts], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(hits("timed"), 1);
+        assert_eq!(hits("lookup_order"), 1);
+        assert_eq!(hits("TIMED out"), 1);
+        assert_eq!(hits("timed missing"), 0);
+        for q in [
+            "\"",
+            "a\"b",
+            "time*",
+            "OR",
+            "timed OR",
+            "NEAR(",
+            "NEAR(timed out)",
+            "-timed",
+            "body:timed",
+            "^timed",
+            "AND AND",
+            "(",
+            "timed)",
+            "'",
+            "é",
+            "x\u{0}y",
+            "+",
+        ] {
+            if let Ok(fts) = fts_query(q, "q") {
+                let r: rusqlite::Result<i64> =
+                    conn.query_row("SELECT count(*) FROM s WHERE s MATCH ?", [&fts], |r| {
+                        r.get(0)
+                    });
+                assert!(r.is_ok(), "{q:?} → {fts:?}: {r:?}");
+            }
+        }
+        for q in ["\"", "*", "  ", "()", "- +"] {
+            let e = fts_query(q, "q").unwrap_err();
+            assert!(e.to_string().starts_with("q:"), "{q:?}: {e}");
+        }
+        assert!(fts_query(&"a ".repeat(40), "q").is_err());
+    }
+
+    #[test]
+    fn ratings_take_numbers_words_and_booleans_only() {
+        use serde_json::json;
+        for (v, want) in [
+            (json!(1), 1),
+            (json!(-1), -1),
+            (json!(1.0), 1),
+            (json!("up"), 1),
+            (json!("DOWN"), -1),
+            (json!("+1"), 1),
+            (json!(true), 1),
+            (json!(false), -1),
+        ] {
+            assert_eq!(rating(Some(&v)).unwrap(), want, "{v}");
+        }
+        for v in [json!(0), json!(2), json!("meh"), json!([1]), json!(0.5)] {
+            let e = rating(Some(&v)).unwrap_err();
+            assert!(e.to_string().starts_with("rating:"), "{v}: {e}");
+        }
+    }
+}

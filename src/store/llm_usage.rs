@@ -1,0 +1,1391 @@
+//! LLM queries: overview, usage over time, latency and TTFT percentiles, models, tools, prompts
+//! and their comparison, budgets. Each is one function on a connection and [`LlmParams`], called
+//! by the API (`/v1/llm/…`) and by `bloop llm …` on the local database alike.
+//!
+//! Where the figures come from, so that every query stays index-driven at millions of spans:
+//! - spans, tokens, cost, unpriced calls, errors and mean latencies: `llm_usage_hourly`, the
+//!   rollup per (project, hour of span start, model, provider). Rollup figures therefore cover
+//!   the window widened to whole hours ([`Window::hours`]); each answer says which (`covered`).
+//! - latency and TTFT percentiles: `llm_latency_hourly` histograms (log buckets about 5 % wide),
+//!   walked in bucket order in SQL; a percentile is the centre of the bucket holding its rank.
+//! - traces, prompts and prompt comparisons: `llm_traces` (per-trace sums kept by the writer).
+//! - tools: `llm_spans` through its partial index on non-generation spans, with exact
+//!   percentiles computed by window functions in SQL.
+//!
+//! It does not write traces (that is `store::traces`) nor price spans (`llm::pricing`); it only
+//! reads them, and writes one thing: a project's monthly budget.
+
+use std::collections::BTreeMap;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::llm_query::{invalid, LlmParams, Window, DAY_MS, HOUR_MS};
+use super::StoreError;
+
+/// The key of usage with no model, provider or prompt (spans of tools, model-less calls).
+pub const NONE_KEY: &str = "(none)";
+
+/// Hourly usage buckets are allowed for windows up to this long (a point per hour).
+pub const MAX_HOURLY_WINDOW_MS: i64 = 31 * DAY_MS;
+
+// ---------------------------------------------------------------------------------------------
+// Response types (compiled in every build: the OpenAPI document is the same with or without the
+// `llm-tracing` feature).
+
+/// Latency (or time-to-first-token) figures in ms. Percentiles are the centre of the histogram
+/// bucket (about 5 % wide) that holds the rank; `null` when there are no samples.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Latency {
+    /// Samples (spans with a latency, or with a time to first token).
+    pub count: i64,
+    /// Exact mean from the rollup sums.
+    pub mean: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+}
+
+/// `GET /v1/llm/overview`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Overview {
+    /// The window asked for (epoch ms, `until` exclusive).
+    pub window: Window,
+    /// What the rollup figures (spans, calls, tokens, cost, errors, latency, models) cover: the
+    /// window widened to whole hours. `traces` and `error_traces` cover `window` exactly.
+    pub covered: Window,
+    /// Traces started in the window.
+    pub traces: i64,
+    /// Traces with an error span or an `error` status.
+    pub error_traces: i64,
+    pub spans: i64,
+    /// Generation-like spans: spans naming a model, plus model-less spans with tokens and no cost.
+    pub calls: i64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cache_read_tokens: i64,
+    pub cache_write_tokens: i64,
+    /// Cost of the priced calls, in micro-dollars (USD × 10⁶).
+    pub cost_micros: i64,
+    pub cost_usd: f64,
+    /// Calls that could not be priced (not counted in the cost).
+    pub unpriced_calls: i64,
+    /// Spans with status `error`.
+    pub errors: i64,
+    /// errors / spans (0 when there are no spans).
+    pub error_rate: f64,
+    pub latency_ms: Latency,
+    pub ttft_ms: Latency,
+    /// Distinct models used.
+    pub models: i64,
+    /// The budget of the project read, when exactly one project is read and it has a budget.
+    pub budget: Option<Budget>,
+}
+
+/// Usage figures of one bucket, one series or the whole window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct UsageFigures {
+    pub spans: i64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cache_read_tokens: i64,
+    pub cache_write_tokens: i64,
+    /// Micro-dollars of the priced spans.
+    pub cost_micros: i64,
+    /// Spans with tokens or a model that could not be priced.
+    pub unpriced: i64,
+    /// Spans with status `error`.
+    pub errors: i64,
+}
+
+impl UsageFigures {
+    fn add(&mut self, o: &UsageFigures) {
+        self.spans += o.spans;
+        self.input_tokens += o.input_tokens;
+        self.output_tokens += o.output_tokens;
+        self.cache_read_tokens += o.cache_read_tokens;
+        self.cache_write_tokens += o.cache_write_tokens;
+        self.cost_micros += o.cost_micros;
+        self.unpriced += o.unpriced;
+        self.errors += o.errors;
+    }
+}
+
+/// One bucket of a usage series.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct UsagePoint {
+    /// Start of the bucket (epoch ms; days start at 00:00 UTC).
+    pub t: i64,
+    #[serde(flatten)]
+    pub figures: UsageFigures,
+}
+
+/// One series of `GET /v1/llm/usage`: a model, provider, project, prompt (`name@version`), or
+/// `all` when `by=none`; `(none)` for spans without a model / provider, traces without a prompt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct UsageSeries {
+    pub key: String,
+    /// Every bucket of the window, zero-filled.
+    pub points: Vec<UsagePoint>,
+    pub totals: UsageFigures,
+}
+
+/// `GET /v1/llm/usage`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Usage {
+    pub window: Window,
+    /// The whole hours the figures cover (the first and last bucket may be partly covered).
+    pub covered: Window,
+    /// `hour` or `day` (UTC days).
+    pub bucket: String,
+    /// `model`, `provider`, `project`, `prompt` or `none`.
+    pub by: String,
+    /// Highest cost first.
+    pub series: Vec<UsageSeries>,
+    pub totals: UsageFigures,
+}
+
+/// One model of `GET /v1/llm/latency` (spans naming a model).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ModelLatency {
+    pub model: String,
+    /// The provider, when the model was called through exactly one.
+    pub provider: Option<String>,
+    pub calls: i64,
+    pub latency_ms: Latency,
+    pub ttft_ms: Latency,
+}
+
+/// The price that applies to a model now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AppliedPrice {
+    /// `table`, `global_override` or `project_override`.
+    pub source: String,
+    /// USD per million input tokens.
+    pub input_mtok: f64,
+    pub output_mtok: f64,
+    /// `null`: cache reads cost the input price.
+    pub cache_read_mtok: Option<f64>,
+    /// `null`: cache writes cost the input price.
+    pub cache_write_mtok: Option<f64>,
+    /// The table's model id, or the override's model name.
+    pub matched: String,
+}
+
+/// One (model, provider) of `GET /v1/llm/models`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ModelRow {
+    pub model: String,
+    pub provider: Option<String>,
+    pub spans: i64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cache_read_tokens: i64,
+    pub cache_write_tokens: i64,
+    pub cost_micros: i64,
+    pub unpriced: i64,
+    pub errors: i64,
+    pub avg_latency_ms: Option<f64>,
+    /// The price as it applies now to the project read (global overrides and the table when
+    /// several projects are read); `null` when the model has no known price.
+    pub price: Option<AppliedPrice>,
+}
+
+/// Exact latency percentiles of a tool (ms, `null` without samples).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ToolLatency {
+    pub p50: Option<i64>,
+    pub p95: Option<i64>,
+    pub max: Option<i64>,
+}
+
+/// One (span type, name) of `GET /v1/llm/tools`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ToolRow {
+    pub span_type: String,
+    pub name: String,
+    pub calls: i64,
+    pub errors: i64,
+    pub error_rate: f64,
+    pub latency_ms: ToolLatency,
+}
+
+/// One prompt version of `GET /v1/llm/prompts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PromptRow {
+    pub prompt_name: String,
+    pub prompt_version: Option<String>,
+    pub traces: i64,
+    /// Traces with an error span or an `error` status.
+    pub errors: i64,
+    pub error_rate: f64,
+    /// Mean of ended_at − started_at over the traces that ended.
+    pub avg_latency_ms: Option<f64>,
+    /// Mean cost over the priced traces.
+    pub avg_cost_micros: Option<f64>,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    /// `null` when no trace could be priced.
+    pub cost_micros: Option<i64>,
+    pub first_seen: i64,
+    pub last_seen: i64,
+}
+
+/// n, mean and standard deviation of one metric in one arm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Moments {
+    pub n: i64,
+    pub mean: Option<f64>,
+    /// Sample standard deviation (n − 1); `null` below 2 samples.
+    pub sd: Option<f64>,
+}
+
+/// One version of a prompt in a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Arm {
+    pub version: String,
+    /// Traces of this version in the window.
+    pub n: i64,
+    pub errors: i64,
+    pub error_rate: f64,
+    /// Trace latency (ended_at − started_at), over the traces that ended.
+    pub latency_ms: Moments,
+    /// Cost per trace, over the priced traces.
+    pub cost_micros: Moments,
+}
+
+/// A two-sided test of a difference between the arms (a − b).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Test {
+    /// Welch's t, or z for the error rate; `null` when the test cannot be computed.
+    pub statistic: Option<f64>,
+    /// Welch–Satterthwaite degrees of freedom (`null` for the z-test).
+    pub df: Option<f64>,
+    pub p_value: Option<f64>,
+    /// The p-value as shown to people ("0.0734", "< 1e-6", "n/a").
+    pub p_display: String,
+    /// p < 0.05; `null` without a p-value.
+    pub significant: Option<bool>,
+    /// Why the test is n/a, or that the result is exploratory (few samples).
+    pub note: Option<String>,
+}
+
+/// `GET /v1/llm/prompts/{name}/compare`: versions `a` and `b` of a prompt, with Welch's t-test
+/// on latency and on cost per trace, and a two-proportion z-test on the error rate. A version
+/// without traces in the window is a 404 naming it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Comparison {
+    pub prompt_name: String,
+    pub window: Window,
+    pub a: Arm,
+    pub b: Arm,
+    pub latency: Test,
+    pub cost: Test,
+    pub error_rate: Test,
+    /// One plain-English sentence each for latency, cost and errors (b relative to a).
+    pub summary: Vec<String>,
+}
+
+/// A project's monthly budget and this UTC month's spend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Budget {
+    pub project: String,
+    /// `null`: no budget set.
+    pub budget_micros: Option<i64>,
+    pub budget_usd: Option<f64>,
+    /// The UTC month, `YYYY-MM`.
+    pub month: String,
+    /// Cost of the calls started this month so far (hourly rollup).
+    pub spent_micros: i64,
+    pub spent_usd: f64,
+    /// Days of the month elapsed, with the fraction of today.
+    pub days_elapsed: f64,
+    pub days_in_month: i64,
+    /// Linear month-end forecast: spent / elapsed fraction of the month (the elapsed part taken
+    /// as at least one hour, so the first minutes of a month do not forecast wildly).
+    pub forecast_micros: i64,
+    pub forecast_usd: f64,
+    /// spent > budget (false without a budget).
+    pub over_budget: bool,
+    /// forecast > budget (false without a budget).
+    pub forecast_over: bool,
+}
+
+/// `PUT /v1/llm/budget` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetBody {
+    /// Project slug; may be left out when the caller reads one project only (a pinned token).
+    #[serde(default)]
+    pub project: Option<String>,
+    /// USD per month, ≥ 0; `null` clears the budget. Required.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Option<f64>")]
+    pub monthly_usd: Option<Option<f64>>,
+}
+
+/// A field that is present (possibly `null`) as `Some`, absent as `None` (via `default`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
+    Option::<f64>::deserialize(d).map(Some)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces.
+
+/// ` AND col IN (…)` for the projects read. Reading every project still names them (from
+/// `projects`), so the indexes that lead with `project_id` serve every query.
+fn projects_sql(p: &LlmParams, col: &str, args: &mut Vec<SqlValue>) -> String {
+    match p.projects {
+        None => format!(" AND {col} IN (SELECT id FROM projects)"),
+        Some(_) => p.project_sql(col, args),
+    }
+}
+
+fn ratio(x: i64, n: i64) -> f64 {
+    if n > 0 {
+        x as f64 / n as f64
+    } else {
+        0.0
+    }
+}
+
+fn mean(sum: i64, n: i64) -> Option<f64> {
+    (n > 0).then(|| round2(sum as f64 / n as f64))
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+pub fn micros_to_usd(micros: i64) -> f64 {
+    micros as f64 / 1e6
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Micro-dollars as USD for people: `$1,234.50`, `$0.0250`, `$0.000042`, `$0`.
+pub fn usd(micros: i64) -> String {
+    let sign = if micros < 0 { "-" } else { "" };
+    let m = micros.unsigned_abs();
+    if m == 0 {
+        "$0".into()
+    } else if m >= 1_000_000 {
+        let cents = (m + 5_000) / 10_000;
+        format!(
+            "{sign}${}.{:02}",
+            thousands((cents / 100) as i64),
+            cents % 100
+        )
+    } else if m >= 100 {
+        format!("{sign}${:.4}", m as f64 / 1e6)
+    } else {
+        format!("{sign}${:.6}", m as f64 / 1e6)
+    }
+}
+
+/// The rollup hour range of a window, checked: `(start, end)` with `end` exclusive.
+fn hours(w: &Window) -> (i64, i64) {
+    w.hours()
+}
+
+/// Histogram percentiles: `buckets` in ascending bucket order with their counts. The rank of
+/// quantile q among n samples is ⌈q·n⌉ (at least 1); the value is the centre of its bucket.
+#[cfg(feature = "llm-tracing")]
+fn percentiles(buckets: &[(i64, i64)], sum: i64, count: i64) -> Latency {
+    use super::traces::bucket_value;
+    let n: i64 = buckets.iter().map(|b| b.1).sum();
+    let at = |pct: i64| -> Option<f64> {
+        if n <= 0 {
+            return None;
+        }
+        let rank = ((pct * n + 99) / 100).max(1);
+        let mut seen = 0;
+        for &(bucket, c) in buckets {
+            seen += c;
+            if seen >= rank {
+                return Some(round2(bucket_value(bucket)));
+            }
+        }
+        buckets.last().map(|b| round2(bucket_value(b.0)))
+    };
+    Latency {
+        count,
+        mean: mean(sum, count),
+        p50: at(50),
+        p90: at(90),
+        p95: at(95),
+        p99: at(99),
+    }
+}
+
+/// Histogram buckets per (model or "", kind) over the hours, ascending.
+#[cfg(feature = "llm-tracing")]
+fn histograms(
+    conn: &Connection,
+    p: &LlmParams,
+    (h0, h1): (i64, i64),
+    per_model: bool,
+    model: Option<&str>,
+) -> Result<BTreeMap<(String, i64), Vec<(i64, i64)>>, StoreError> {
+    let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
+    let mut sql = String::from(if per_model {
+        "SELECT model, kind, bucket, SUM(count) FROM llm_latency_hourly
+         WHERE hour >= ? AND hour < ? AND model <> ''"
+    } else {
+        "SELECT '', kind, bucket, SUM(count) FROM llm_latency_hourly WHERE hour >= ? AND hour < ?"
+    });
+    sql += &projects_sql(p, "project_id", &mut args);
+    if let Some(m) = model {
+        sql += " AND model = ?";
+        args.push(m.to_string().into());
+    }
+    sql += if per_model {
+        " GROUP BY model, kind, bucket ORDER BY model, kind, bucket"
+    } else {
+        " GROUP BY kind, bucket ORDER BY kind, bucket"
+    };
+    let mut st = conn.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(args))?;
+    let mut out: BTreeMap<(String, i64), Vec<(i64, i64)>> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        out.entry((r.get(0)?, r.get(1)?))
+            .or_default()
+            .push((r.get(2)?, r.get(3)?));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overview.
+
+/// Traces, spans, calls, tokens, cost, unpriced calls, errors, latency and TTFT percentiles,
+/// distinct models over the window (default 24 h), and the budget of the one project read.
+#[cfg(feature = "llm-tracing")]
+pub fn overview(conn: &Connection, p: &LlmParams) -> Result<Overview, StoreError> {
+    p.only(&["since", "until"])?;
+    let window = p.window(DAY_MS)?;
+    let (h0, h1) = hours(&window);
+
+    let mut args: Vec<SqlValue> = vec![window.since.into(), window.until.into()];
+    let sql = format!(
+        "SELECT count(*), COALESCE(SUM(error_spans > 0 OR status = 'error'), 0)
+         FROM llm_traces WHERE started_at >= ? AND started_at < ?{}",
+        projects_sql(p, "project_id", &mut args)
+    );
+    let (traces, error_traces): (i64, i64) =
+        conn.query_row(&sql, params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
+
+    let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
+    let sql = format!(
+        "SELECT COALESCE(SUM(spans), 0),
+                COALESCE(SUM(CASE WHEN model <> '' THEN spans ELSE unpriced END), 0),
+                COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),
+                COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cache_write_tokens), 0),
+                COALESCE(SUM(cost_micros), 0), COALESCE(SUM(unpriced), 0),
+                COALESCE(SUM(errors), 0),
+                COALESCE(SUM(latency_sum), 0), COALESCE(SUM(latency_count), 0),
+                COALESCE(SUM(ttft_sum), 0), COALESCE(SUM(ttft_count), 0),
+                count(DISTINCT NULLIF(model, ''))
+         FROM llm_usage_hourly WHERE hour >= ? AND hour < ?{}",
+        projects_sql(p, "project_id", &mut args)
+    );
+    let v: [i64; 14] = conn.query_row(&sql, params_from_iter(args), |r| {
+        let mut v = [0i64; 14];
+        for (i, x) in v.iter_mut().enumerate() {
+            *x = r.get(i)?;
+        }
+        Ok(v)
+    })?;
+
+    let hist = histograms(conn, p, (h0, h1), false, None)?;
+    let empty = Vec::new();
+    let lat = hist.get(&(String::new(), 0)).unwrap_or(&empty);
+    let ttft = hist.get(&(String::new(), 1)).unwrap_or(&empty);
+
+    let budget = match p.projects.as_deref() {
+        Some([one]) => budget_of(conn, one, p.now)?.filter(|b| b.budget_micros.is_some()),
+        _ => None,
+    };
+    Ok(Overview {
+        window,
+        covered: Window {
+            since: h0,
+            until: h1,
+        },
+        traces,
+        error_traces,
+        spans: v[0],
+        calls: v[1],
+        input_tokens: v[2],
+        output_tokens: v[3],
+        cache_read_tokens: v[4],
+        cache_write_tokens: v[5],
+        cost_micros: v[6],
+        cost_usd: micros_to_usd(v[6]),
+        unpriced_calls: v[7],
+        errors: v[8],
+        error_rate: ratio(v[8], v[0]),
+        latency_ms: percentiles(lat, v[9], v[10]),
+        ttft_ms: percentiles(ttft, v[11], v[12]),
+        models: v[13],
+        budget,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Usage over time.
+
+/// Usage per bucket (hour or UTC day) and per model, provider, project or prompt, every bucket
+/// of the window present (zero-filled), series by cost, highest first. Default window 7 days;
+/// default bucket `hour` up to 48 h, else `day`; hourly buckets up to 31 days.
+pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
+    p.only(&["since", "until", "bucket", "by"])?;
+    let window = p.window(7 * DAY_MS)?;
+    let default_bucket = if window.until - window.since <= 48 * HOUR_MS {
+        "hour"
+    } else {
+        "day"
+    };
+    let bucket = p.choice("bucket", &["hour", "day"], default_bucket)?;
+    let by = p.choice(
+        "by",
+        &["model", "provider", "project", "prompt", "none"],
+        "model",
+    )?;
+    if bucket == "hour" && window.until - window.since > MAX_HOURLY_WINDOW_MS {
+        return Err(invalid(
+            "bucket",
+            "hourly buckets cover at most 31 days; use bucket=day",
+        ));
+    }
+    let step = if bucket == "hour" { HOUR_MS } else { DAY_MS };
+    let (h0, h1) = hours(&window);
+
+    let mut args: Vec<SqlValue> = vec![step.into(), step.into(), h0.into(), h1.into()];
+    let sql = if by == "prompt" {
+        // The rollup has no prompt dimension: the traces' own sums, by the trace's start.
+        format!(
+            "SELECT CASE WHEN prompt_name IS NULL THEN '{NONE_KEY}'
+                         ELSE prompt_name || COALESCE('@' || prompt_version, '') END,
+                    (started_at / ?) * ?, SUM(span_count), SUM(input_tokens), SUM(output_tokens),
+                    SUM(cache_read_tokens), SUM(cache_write_tokens),
+                    COALESCE(SUM(cost_micros), 0), SUM(unpriced_spans), SUM(error_spans)
+             FROM llm_traces WHERE started_at >= ? AND started_at < ?{}
+             GROUP BY 1, 2",
+            projects_sql(p, "project_id", &mut args)
+        )
+    } else {
+        let key = match by {
+            "model" => format!("CASE WHEN model = '' THEN '{NONE_KEY}' ELSE model END"),
+            "provider" => format!("CASE WHEN provider = '' THEN '{NONE_KEY}' ELSE provider END"),
+            "project" => "project_id".to_string(),
+            _ => "'all'".to_string(),
+        };
+        format!(
+            "SELECT {key}, (hour / ?) * ?, SUM(spans), SUM(input_tokens), SUM(output_tokens),
+                    SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros),
+                    SUM(unpriced), SUM(errors)
+             FROM llm_usage_hourly WHERE hour >= ? AND hour < ?{}
+             GROUP BY 1, 2",
+            projects_sql(p, "project_id", &mut args)
+        )
+    };
+
+    // Every bucket from the one holding the first hour to the one holding the last.
+    let first = h0.div_euclid(step) * step;
+    let slots: Vec<i64> = (0..)
+        .map(|i| first + i * step)
+        .take_while(|t| *t < h1)
+        .collect();
+    let zero = |t: i64| UsagePoint {
+        t,
+        figures: UsageFigures::default(),
+    };
+
+    let mut st = conn.prepare(&sql)?;
+    let mut rows = st.query(params_from_iter(args))?;
+    let mut series: BTreeMap<String, Vec<UsagePoint>> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let key: String = r.get(0)?;
+        let t: i64 = r.get(1)?;
+        let f = UsageFigures {
+            spans: r.get(2)?,
+            input_tokens: r.get(3)?,
+            output_tokens: r.get(4)?,
+            cache_read_tokens: r.get(5)?,
+            cache_write_tokens: r.get(6)?,
+            cost_micros: r.get(7)?,
+            unpriced: r.get(8)?,
+            errors: r.get(9)?,
+        };
+        let points = series
+            .entry(key)
+            .or_insert_with(|| slots.iter().map(|t| zero(*t)).collect());
+        let i = ((t - first) / step) as usize;
+        if let Some(pt) = points.get_mut(i) {
+            pt.figures.add(&f);
+        }
+    }
+    let mut totals = UsageFigures::default();
+    let mut series: Vec<UsageSeries> = series
+        .into_iter()
+        .map(|(key, points)| {
+            let mut t = UsageFigures::default();
+            for pt in &points {
+                t.add(&pt.figures);
+            }
+            totals.add(&t);
+            UsageSeries {
+                key,
+                points,
+                totals: t,
+            }
+        })
+        .collect();
+    series.sort_by(|a, b| {
+        b.totals
+            .cost_micros
+            .cmp(&a.totals.cost_micros)
+            .then(b.totals.spans.cmp(&a.totals.spans))
+            .then(a.key.cmp(&b.key))
+    });
+    Ok(Usage {
+        window,
+        covered: Window {
+            since: h0,
+            until: h1,
+        },
+        bucket: bucket.into(),
+        by: by.into(),
+        series,
+        totals,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Latency per model.
+
+/// Latency and TTFT percentiles per model (spans naming a model), most calls first; default
+/// window 24 h, `model=` for one.
+#[cfg(feature = "llm-tracing")]
+pub fn latency(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelLatency>, StoreError> {
+    p.only(&["since", "until", "model"])?;
+    let window = p.window(DAY_MS)?;
+    let model = p.str("model");
+    let (h0, h1) = hours(&window);
+    let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
+    let mut sql = format!(
+        "SELECT model, CASE WHEN count(DISTINCT provider) = 1 THEN NULLIF(MAX(provider), '') END,
+                SUM(spans), SUM(latency_sum), SUM(latency_count), SUM(ttft_sum), SUM(ttft_count)
+         FROM llm_usage_hourly WHERE hour >= ? AND hour < ? AND model <> ''{}",
+        projects_sql(p, "project_id", &mut args)
+    );
+    if let Some(m) = model {
+        sql += " AND model = ?";
+        args.push(m.to_string().into());
+    }
+    sql += " GROUP BY model ORDER BY SUM(spans) DESC, model";
+    let hist = histograms(conn, p, (h0, h1), true, model)?;
+    let empty = Vec::new();
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(params_from_iter(args), |r| {
+        let model: String = r.get(0)?;
+        let provider: Option<String> = r.get(1)?;
+        let v: [i64; 5] = [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?];
+        Ok((model, provider, v))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (model, provider, v) = row?;
+        let lat = hist.get(&(model.clone(), 0)).unwrap_or(&empty);
+        let ttft = hist.get(&(model.clone(), 1)).unwrap_or(&empty);
+        out.push(ModelLatency {
+            latency_ms: percentiles(lat, v[1], v[2]),
+            ttft_ms: percentiles(ttft, v[3], v[4]),
+            model,
+            provider,
+            calls: v[0],
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Models.
+
+/// Models used (per model and provider), with usage, cost and the price that applies now and
+/// its source; highest cost first. Default window 30 days.
+#[cfg(feature = "llm-tracing")]
+pub fn models(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelRow>, StoreError> {
+    use crate::llm::pricing::{self, PriceSource};
+    p.only(&["since", "until"])?;
+    let window = p.window(30 * DAY_MS)?;
+    let (h0, h1) = hours(&window);
+    let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
+    let sql = format!(
+        "SELECT model, provider, SUM(spans), SUM(input_tokens), SUM(output_tokens),
+                SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros), SUM(unpriced),
+                SUM(errors), SUM(latency_sum), SUM(latency_count)
+         FROM llm_usage_hourly WHERE hour >= ? AND hour < ? AND model <> ''{}
+         GROUP BY model, provider ORDER BY SUM(cost_micros) DESC, SUM(spans) DESC, model, provider",
+        projects_sql(p, "project_id", &mut args)
+    );
+    let overrides = super::traces::price_overrides(conn)?;
+    // Project overrides apply when one project is read; otherwise global ones and the table.
+    let project = match p.projects.as_deref() {
+        Some([one]) => one.as_str(),
+        _ => "",
+    };
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(params_from_iter(args), |r| {
+        let mut v = [0i64; 10];
+        for (i, x) in v.iter_mut().enumerate() {
+            *x = r.get(i + 2)?;
+        }
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, v))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (model, provider, v) = row?;
+        let provider = (!provider.is_empty()).then_some(provider);
+        let price = pricing::resolve(
+            &overrides,
+            project,
+            provider.as_deref(),
+            &model,
+            &pricing::Usage::default(),
+            p.now,
+        )
+        .map(|m| AppliedPrice {
+            source: match m.source {
+                PriceSource::Table => "table",
+                PriceSource::GlobalOverride => "global_override",
+                PriceSource::ProjectOverride => "project_override",
+            }
+            .into(),
+            input_mtok: m.price.input_mtok,
+            output_mtok: m.price.output_mtok,
+            cache_read_mtok: m.price.cache_read_mtok,
+            cache_write_mtok: m.price.cache_write_mtok,
+            matched: m.model_id,
+        });
+        out.push(ModelRow {
+            model,
+            provider,
+            spans: v[0],
+            input_tokens: v[1],
+            output_tokens: v[2],
+            cache_read_tokens: v[3],
+            cache_write_tokens: v[4],
+            cost_micros: v[5],
+            unpriced: v[6],
+            errors: v[7],
+            avg_latency_ms: mean(v[8], v[9]),
+            price,
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools.
+
+/// Tool and retrieval spans per (type, name): calls, errors, exact latency p50 / p95 / max
+/// (computed by window functions in SQL); most calls first. `type=tool|retrieval|all` (all:
+/// every span that is not a generation); default tool and retrieval; `limit` 1..200 (50).
+pub fn tools(conn: &Connection, p: &LlmParams) -> Result<Vec<ToolRow>, StoreError> {
+    p.only(&["since", "until", "type", "limit"])?;
+    let window = p.window(DAY_MS)?;
+    let kind = p.choice("type", &["tool", "retrieval", "all"], "")?;
+    let limit = p.u32_in("limit", 1, 200, 50)?;
+    let mut args: Vec<SqlValue> = Vec::new();
+    // `span_type <> 'generation'` as written lets the partial index llm_spans_type serve.
+    let mut filter = projects_sql(p, "project_id", &mut args);
+    match kind {
+        "tool" | "retrieval" => {
+            filter += " AND span_type = ?";
+            args.push(kind.to_string().into());
+        }
+        "all" => {}
+        _ => filter += " AND span_type IN ('tool', 'retrieval')",
+    }
+    args.push(window.since.into());
+    args.push(window.until.into());
+    args.push(i64::from(limit).into());
+    // Ranks among the spans with a latency (those sort first), 1-based; the rank of the q-th
+    // percentile among n is ⌈q·n⌉ = (q·n + 99) / 100 in integers.
+    let sql = format!(
+        "WITH s AS (
+             SELECT span_type, name, status, latency_ms,
+                    ROW_NUMBER() OVER (PARTITION BY span_type, name
+                                       ORDER BY latency_ms IS NULL, latency_ms) AS rn,
+                    COUNT(latency_ms) OVER (PARTITION BY span_type, name) AS nl
+             FROM llm_spans
+             WHERE span_type <> 'generation'{filter} AND started_at >= ? AND started_at < ?
+         )
+         SELECT span_type, name, count(*), SUM(status = 'error'),
+                MAX(CASE WHEN rn = MAX((50 * nl + 99) / 100, 1) THEN latency_ms END),
+                MAX(CASE WHEN rn = MAX((95 * nl + 99) / 100, 1) THEN latency_ms END),
+                MAX(latency_ms)
+         FROM s GROUP BY span_type, name
+         ORDER BY count(*) DESC, span_type, name
+         LIMIT ?"
+    );
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(params_from_iter(args), |r| {
+        let calls: i64 = r.get(2)?;
+        let errors: i64 = r.get(3)?;
+        Ok(ToolRow {
+            span_type: r.get(0)?,
+            name: r.get(1)?,
+            calls,
+            errors,
+            error_rate: ratio(errors, calls),
+            latency_ms: ToolLatency {
+                p50: r.get(4)?,
+                p95: r.get(5)?,
+                max: r.get(6)?,
+            },
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prompts.
+
+/// Orders versions numerically when both are numbers ("10" after "9"), numbers before words,
+/// words by text; no version first.
+fn version_order(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let num = |v: &str| {
+        let v = v.trim();
+        let v = v.strip_prefix(['v', 'V']).unwrap_or(v);
+        v.parse::<f64>().ok().filter(|x| x.is_finite())
+    };
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(a), Some(b)) => match (num(a), num(b)) {
+            (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => a.cmp(b),
+        },
+    }
+}
+
+/// Prompt versions with their traces, errors, averages, tokens and cost; by name, then version
+/// (numerically where versions are numbers). Default window 30 days; `name=` for one prompt.
+pub fn prompts(conn: &Connection, p: &LlmParams) -> Result<Vec<PromptRow>, StoreError> {
+    p.only(&["since", "until", "name"])?;
+    let window = p.window(30 * DAY_MS)?;
+    let mut args: Vec<SqlValue> = Vec::new();
+    let mut sql = String::from(
+        "SELECT prompt_name, prompt_version, count(*),
+                SUM(error_spans > 0 OR status = 'error'),
+                AVG(ended_at - started_at), AVG(cost_micros),
+                SUM(input_tokens), SUM(output_tokens), SUM(cost_micros),
+                MIN(started_at), MAX(started_at)
+         FROM llm_traces WHERE prompt_name IS NOT NULL",
+    );
+    sql += &projects_sql(p, "project_id", &mut args);
+    if let Some(n) = p.str("name") {
+        sql += " AND prompt_name = ?";
+        args.push(n.to_string().into());
+    }
+    sql += " AND started_at >= ? AND started_at < ? GROUP BY prompt_name, prompt_version";
+    args.push(window.since.into());
+    args.push(window.until.into());
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(params_from_iter(args), |r| {
+        let traces: i64 = r.get(2)?;
+        let errors: i64 = r.get(3)?;
+        Ok(PromptRow {
+            prompt_name: r.get(0)?,
+            prompt_version: r.get(1)?,
+            traces,
+            errors,
+            error_rate: ratio(errors, traces),
+            avg_latency_ms: r.get::<_, Option<f64>>(4)?.map(round2),
+            avg_cost_micros: r.get::<_, Option<f64>>(5)?.map(round2),
+            input_tokens: r.get(6)?,
+            output_tokens: r.get(7)?,
+            cost_micros: r.get(8)?,
+            first_seen: r.get(9)?,
+            last_seen: r.get(10)?,
+        })
+    })?;
+    let mut out: Vec<PromptRow> = rows.collect::<Result<_, _>>()?;
+    out.sort_by(|a, b| {
+        a.prompt_name
+            .cmp(&b.prompt_name)
+            .then_with(|| version_order(a.prompt_version.as_deref(), b.prompt_version.as_deref()))
+    });
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compare two versions of a prompt.
+
+/// Sums of one arm, as SQL returns them.
+#[derive(Debug, Clone, Copy, Default)]
+struct ArmSums {
+    n: i64,
+    errors: i64,
+    lat_n: i64,
+    lat_sum: f64,
+    lat_sq: f64,
+    cost_n: i64,
+    cost_sum: f64,
+    cost_sq: f64,
+}
+
+fn arm_sums(
+    conn: &Connection,
+    p: &LlmParams,
+    name: &str,
+    version: &str,
+    w: &Window,
+) -> Result<ArmSums, StoreError> {
+    let mut args: Vec<SqlValue> = vec![name.to_string().into(), version.to_string().into()];
+    // Squares in floating point: a sum of squared micro-dollars or ms overflows i64 quickly.
+    let sql = format!(
+        "SELECT count(*), COALESCE(SUM(error_spans > 0 OR status = 'error'), 0),
+                count(ended_at), COALESCE(SUM(ended_at - started_at), 0),
+                COALESCE(SUM(CAST(ended_at - started_at AS REAL) * (ended_at - started_at)), 0),
+                count(cost_micros), COALESCE(SUM(cost_micros), 0),
+                COALESCE(SUM(CAST(cost_micros AS REAL) * cost_micros), 0)
+         FROM llm_traces
+         WHERE prompt_name = ? AND prompt_version = ?{} AND started_at >= ? AND started_at < ?",
+        projects_sql(p, "project_id", &mut args)
+    );
+    args.push(w.since.into());
+    args.push(w.until.into());
+    Ok(conn.query_row(&sql, params_from_iter(args), |r| {
+        Ok(ArmSums {
+            n: r.get(0)?,
+            errors: r.get(1)?,
+            lat_n: r.get(2)?,
+            lat_sum: r.get::<_, i64>(3)? as f64,
+            lat_sq: r.get(4)?,
+            cost_n: r.get(5)?,
+            cost_sum: r.get::<_, i64>(6)? as f64,
+            cost_sq: r.get(7)?,
+        })
+    })?)
+}
+
+/// "v3" for a version "3"; other versions ("v3", "beta") as they are.
+fn version_label(v: &str) -> String {
+    if v.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        format!("v{v}")
+    } else {
+        v.to_string()
+    }
+}
+
+#[cfg(feature = "llm-tracing")]
+fn test_of(r: &crate::llm::stats::TestResult) -> Test {
+    Test {
+        statistic: r.statistic,
+        df: r.df,
+        p_value: r.p_value,
+        p_display: crate::llm::stats::format_p(r.p_value),
+        significant: r.significant,
+        note: r.note.clone(),
+    }
+}
+
+/// The sentence of one comparison: b relative to a.
+fn sentence(
+    what: &str,
+    t: &Test,
+    (la, lb): (&str, &str),
+    (na, nb): (i64, i64),
+    diff: Option<(&str, String)>,
+) -> String {
+    let counts = format!("{} vs {} calls", thousands(nb), thousands(na));
+    let mut s = match (t.significant, diff) {
+        (None, _) => format!(
+            "{what} not compared ({}; {counts})",
+            t.note.as_deref().unwrap_or("n/a")
+        ),
+        (Some(true), Some((verb, delta))) => format!(
+            "{lb} {verb} than {la}: {delta}, p = {}, {counts}",
+            t.p_display
+        ),
+        _ => format!(
+            "no significant difference in {what} (p = {}, {counts})",
+            t.p_display
+        ),
+    };
+    if t.significant.is_some() {
+        if let Some(note) = &t.note {
+            s += &format!(" [{note}]");
+        }
+    }
+    s
+}
+
+/// Compares versions `a` and `b` of prompt `name` (required, different) over the window
+/// (default 30 days): Welch's t-test on trace latency and on cost per trace, a two-proportion
+/// z-test on the error rate, from sums and sums of squares computed in SQL. A version with no
+/// traces in the window is a 404 naming it.
+#[cfg(feature = "llm-tracing")]
+pub fn compare(conn: &Connection, p: &LlmParams, name: &str) -> Result<Comparison, StoreError> {
+    use crate::llm::stats::{two_proportions, welch, Summary};
+    p.only(&["since", "until", "a", "b"])?;
+    let window = p.window(30 * DAY_MS)?;
+    let va = p.required("a")?.to_string();
+    let vb = p.required("b")?.to_string();
+    if va == vb {
+        return Err(invalid("b", "`a` and `b` must be two different versions"));
+    }
+    let sa = arm_sums(conn, p, name, &va, &window)?;
+    let sb = arm_sums(conn, p, name, &vb, &window)?;
+    for (v, s) in [(&va, &sa), (&vb, &sb)] {
+        if s.n == 0 {
+            return Err(StoreError::NotFound(format!(
+                "prompt `{name}` has no traces of version `{v}` in this window"
+            )));
+        }
+    }
+    let lat = |s: &ArmSums| Summary::from_sums(s.lat_n as u64, s.lat_sum, s.lat_sq);
+    let cost = |s: &ArmSums| Summary::from_sums(s.cost_n as u64, s.cost_sum, s.cost_sq);
+    let moments = |s: Summary| Moments {
+        n: s.n as i64,
+        mean: (s.n > 0).then(|| round2(s.mean)),
+        sd: (s.n > 1).then(|| round2(s.variance.sqrt())),
+    };
+    let arm = |v: &str, s: &ArmSums| Arm {
+        version: v.to_string(),
+        n: s.n,
+        errors: s.errors,
+        error_rate: ratio(s.errors, s.n),
+        latency_ms: moments(lat(s)),
+        cost_micros: moments(cost(s)),
+    };
+    let latency = test_of(&welch(&lat(&sa), &lat(&sb)));
+    let cost_t = test_of(&welch(&cost(&sa), &cost(&sb)));
+    let errors = test_of(&two_proportions(
+        sa.errors as u64,
+        sa.n as u64,
+        sb.errors as u64,
+        sb.n as u64,
+    ));
+    let (a, b) = (arm(&va, &sa), arm(&vb, &sb));
+    let (la, lb) = (version_label(&va), version_label(&vb));
+    let labels = (la.as_str(), lb.as_str());
+
+    let d_lat = match (a.latency_ms.mean, b.latency_ms.mean) {
+        (Some(x), Some(y)) => Some((
+            if y > x { "is slower" } else { "is faster" },
+            format!("{:+.0} ms mean latency", y - x),
+        )),
+        _ => None,
+    };
+    let d_cost = match (cost(&sa), cost(&sb)) {
+        (ca, cb) if ca.n > 0 && cb.n > 0 => {
+            let d = (cb.mean - ca.mean).round() as i64;
+            Some((
+                if d > 0 { "costs more" } else { "costs less" },
+                format!("{}{} per call", if d > 0 { "+" } else { "-" }, usd(d.abs())),
+            ))
+        }
+        _ => None,
+    };
+    let d_err = Some((
+        if b.error_rate > a.error_rate {
+            "fails more often"
+        } else {
+            "fails less often"
+        },
+        format!(
+            "{:.1}% vs {:.1}% errors",
+            b.error_rate * 100.0,
+            a.error_rate * 100.0
+        ),
+    ));
+    let summary = vec![
+        sentence(
+            "latency",
+            &latency,
+            labels,
+            (a.latency_ms.n, b.latency_ms.n),
+            d_lat,
+        ),
+        sentence(
+            "cost",
+            &cost_t,
+            labels,
+            (a.cost_micros.n, b.cost_micros.n),
+            d_cost,
+        ),
+        sentence("error rate", &errors, labels, (a.n, b.n), d_err),
+    ];
+    Ok(Comparison {
+        prompt_name: name.to_string(),
+        window,
+        a,
+        b,
+        latency,
+        cost: cost_t,
+        error_rate: errors,
+        summary,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Budgets.
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// (year, month, day) of a day count since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Epoch ms as `YYYY-MM-DD HH:MM` (UTC), for tables.
+pub fn utc(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
+    let min = ms.rem_euclid(DAY_MS) / 60_000;
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", min / 60, min % 60)
+}
+
+/// The UTC month holding `now`: (`YYYY-MM`, start ms, end ms).
+fn month_of(now: i64) -> (String, i64, i64) {
+    let (y, m, _) = civil_from_days(now.div_euclid(DAY_MS));
+    let start = days_from_civil(y, m, 1) * DAY_MS;
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    let end = days_from_civil(ny, nm, 1) * DAY_MS;
+    (format!("{y:04}-{m:02}"), start, end)
+}
+
+/// A budget figure from what was spent this month so far.
+fn budget_figures(project: String, budget: Option<i64>, spent: i64, now: i64) -> Budget {
+    let (month, start, end) = month_of(now);
+    let elapsed = (now - start).clamp(HOUR_MS, end - start);
+    let forecast = (spent as f64 * (end - start) as f64 / elapsed as f64).round() as i64;
+    Budget {
+        project,
+        budget_micros: budget,
+        budget_usd: budget.map(micros_to_usd),
+        month,
+        spent_micros: spent,
+        spent_usd: micros_to_usd(spent),
+        days_elapsed: ((now - start) as f64 / DAY_MS as f64 * 1000.0).round() / 1000.0,
+        days_in_month: (end - start) / DAY_MS,
+        forecast_micros: forecast,
+        forecast_usd: micros_to_usd(forecast),
+        over_budget: budget.is_some_and(|b| spent > b),
+        forecast_over: budget.is_some_and(|b| forecast > b),
+    }
+}
+
+/// The budget of one project, `None` when the project does not exist.
+fn budget_of(conn: &Connection, project: &str, now: i64) -> Result<Option<Budget>, StoreError> {
+    let (_, start, end) = month_of(now);
+    let row: Option<(Option<i64>, i64)> = conn
+        .query_row(
+            "SELECT (SELECT budget_micros FROM llm_settings WHERE project_id = p.id),
+                    (SELECT COALESCE(SUM(cost_micros), 0) FROM llm_usage_hourly
+                     WHERE project_id = p.id AND hour >= ?2 AND hour < ?3)
+             FROM projects p WHERE p.id = ?1",
+            rusqlite::params![project, start, end],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.map(|(budget, spent)| budget_figures(project.to_string(), budget, spent, now)))
+}
+
+/// Budgets of the projects read (every project when none is named), by project.
+pub fn budgets(conn: &Connection, p: &LlmParams) -> Result<Vec<Budget>, StoreError> {
+    p.only(&[])?;
+    let ids: Vec<String> = match &p.projects {
+        Some(ps) => ps.clone(),
+        None => {
+            let mut st = conn.prepare("SELECT id FROM projects ORDER BY id")?;
+            let ids = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            ids
+        }
+    };
+    let mut out = Vec::new();
+    for id in &ids {
+        match budget_of(conn, id, p.now)? {
+            Some(b) => out.push(b),
+            None if ids.len() == 1 => {
+                return Err(StoreError::NotFound(format!("no project `{id}`")));
+            }
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Sets (or with `None` clears) the monthly budget of the one project the caller acts on, in
+/// USD; answers that project's budget.
+pub fn set_budget(
+    conn: &mut Connection,
+    p: &LlmParams,
+    monthly_usd: Option<f64>,
+) -> Result<Budget, StoreError> {
+    p.only(&[])?;
+    let project = p.one_project()?.to_string();
+    let micros = match monthly_usd {
+        None => None,
+        Some(usd) if usd.is_finite() && (0.0..=1e9).contains(&usd) => {
+            Some((usd * 1e6).round() as i64)
+        }
+        Some(_) => {
+            return Err(invalid(
+                "monthly_usd",
+                "must be a number of USD from 0 to 1,000,000,000, or null to clear",
+            ))
+        }
+    };
+    let tx = conn.transaction()?;
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?1)",
+        [&project],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Err(StoreError::NotFound(format!("no project `{project}`")));
+    }
+    tx.execute(
+        "INSERT INTO llm_settings (project_id, content, budget_micros, updated_at)
+         VALUES (?1, NULL, ?2, ?3)
+         ON CONFLICT (project_id) DO UPDATE SET
+             budget_micros = excluded.budget_micros, updated_at = excluded.updated_at",
+        rusqlite::params![project, micros, super::now_ms()],
+    )?;
+    let b = budget_of(&tx, &project, p.now)?
+        .ok_or_else(|| StoreError::NotFound(format!("no project `{project}`")))?;
+    tx.commit()?;
+    Ok(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_utc_calendar_months() {
+        // 2026-11-30T23:30Z.
+        let now = days_from_civil(2026, 11, 30) * DAY_MS + 23 * HOUR_MS + 30 * 60_000;
+        let (m, start, end) = month_of(now);
+        assert_eq!(m, "2026-11");
+        assert_eq!((end - start) / DAY_MS, 30);
+        assert_eq!(month_of(end).0, "2026-12");
+        assert_eq!(month_of(days_from_civil(2024, 2, 29) * DAY_MS).0, "2024-02");
+        let (_, s, e) = month_of(days_from_civil(2024, 2, 10) * DAY_MS);
+        assert_eq!((e - s) / DAY_MS, 29, "leap February");
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(utc(now), "2026-11-30 23:30");
+        assert_eq!(utc(days_from_civil(2024, 2, 29) * DAY_MS + 61_000), "2024-02-29 00:01");
+    }
+
+    #[test]
+    fn forecast_is_linear_over_the_month() {
+        // 10 days into a 30-day month, $10 spent: $30 forecast.
+        let start = days_from_civil(2026, 11, 1) * DAY_MS;
+        let b = budget_figures(
+            "p".into(),
+            Some(25_000_000),
+            10_000_000,
+            start + 10 * DAY_MS,
+        );
+        assert_eq!(b.days_in_month, 30);
+        assert_eq!(b.days_elapsed, 10.0);
+        assert_eq!(b.forecast_micros, 30_000_000);
+        assert!(!b.over_budget);
+        assert!(b.forecast_over);
+        // The first minutes of a month count as an hour: no wild forecast.
+        let b = budget_figures("p".into(), None, 1_000, start + 60_000);
+        assert_eq!(b.forecast_micros, 1_000 * 30 * 24);
+        assert!(!b.over_budget && !b.forecast_over);
+    }
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1_204), "1,204");
+        assert_eq!(thousands(-1_234_567), "-1,234,567");
+        assert_eq!(usd(0), "$0");
+        assert_eq!(usd(4_200), "$0.0042");
+        assert_eq!(usd(42), "$0.000042");
+        assert_eq!(usd(1_234_567_890), "$1,234.57");
+        assert_eq!(usd(-25_000), "-$0.0250");
+    }
+
+    #[test]
+    fn versions_sort_numerically() {
+        let mut v = vec![Some("10"), Some("9"), None, Some("beta"), Some("v2")];
+        v.sort_by(|a, b| version_order(*a, *b));
+        assert_eq!(
+            v,
+            vec![None, Some("v2"), Some("9"), Some("10"), Some("beta")]
+        );
+    }
+
+    #[cfg(feature = "llm-tracing")]
+    #[test]
+    fn percentiles_walk_the_buckets() {
+        use crate::store::traces::{bucket_value, latency_bucket};
+        // 100 samples: 90 at 100 ms, 9 at 1,000 ms, 1 at 10,000 ms.
+        let (b1, b2, b3) = (
+            latency_bucket(100),
+            latency_bucket(1_000),
+            latency_bucket(10_000),
+        );
+        let l = percentiles(
+            &[(b1, 90), (b2, 9), (b3, 1)],
+            90 * 100 + 9_000 + 10_000,
+            100,
+        );
+        assert_eq!(l.p50, Some(round2(bucket_value(b1))));
+        assert_eq!(l.p90, Some(round2(bucket_value(b1))), "rank 90 is the 90th");
+        assert_eq!(l.p95, Some(round2(bucket_value(b2))));
+        assert_eq!(l.p99, Some(round2(bucket_value(b2))), "rank 99");
+        assert_eq!(l.mean, Some(280.0));
+        assert!((l.p50.unwrap() - 100.0).abs() <= 5.0);
+        let none = percentiles(&[], 0, 0);
+        assert_eq!((none.p50, none.mean, none.count), (None, None, 0));
+    }
+}
