@@ -76,9 +76,12 @@ def bodies_file(batch, n=2000):
 
 
 class Server:
-    def __init__(self, cpus=None, extra_env=None):
+    def __init__(self, cpus=None, extra_env=None, db=None):
         self.dir = tempfile.mkdtemp(prefix="bloop-bench-")
         self.db = os.path.join(self.dir, "bench.db")
+        if db:
+            # Serve a copy of an existing database.
+            shutil.copy(db, self.db)
         env = dict(os.environ, BLOOP__DATABASE__PATH=self.db, BLOOP__AUTH__HMAC_SECRET=SECRET,
                    BLOOP__SERVER__HOST="127.0.0.1", BLOOP__SERVER__PORT="0",
                    BLOOP__RATE_LIMIT__PER_SECOND="0", **(extra_env or {}))

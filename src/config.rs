@@ -327,8 +327,8 @@ pub enum ContentStorage {
     Full,
 }
 
-/// Parsed so existing files keep loading; nothing reads it yet (the LLM tracing feature is not
-/// built).
+/// `[llm_tracing]` (feature `llm-tracing`): trace ingest, its queue and writer, limits, the
+/// default content policy.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LlmTracingConfig {
@@ -341,6 +341,8 @@ pub struct LlmTracingConfig {
     /// Largest trace request body (and largest prompt or completion kept), in bytes.
     pub max_payload_bytes: usize,
     pub default_content_storage: ContentStorage,
+    /// Seconds the writer may keep content policies and price overrides without reading them
+    /// again (a change by another connection is read at the next flush regardless).
     pub cache_ttl_secs: u64,
     pub proxy: LlmProxyConfig,
 }
@@ -362,7 +364,7 @@ impl Default for LlmTracingConfig {
     }
 }
 
-/// Not read yet, like the rest of [`LlmTracingConfig`].
+/// `[llm_tracing.proxy]`: not read yet (the proxy comes next).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LlmProxyConfig {

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::mpsc;
@@ -174,12 +174,14 @@ pub(super) struct LlmSide {
     pending: Arc<Pending>,
     stats: Arc<LlmStats>,
     default_policy: ContentStorage,
+    settings: SettingsCache,
 }
 
 pub(super) fn channel(
     capacity: usize,
     batch_spans: usize,
     default_policy: ContentStorage,
+    settings_ttl: Duration,
 ) -> (LlmQueue, LlmSide) {
     let (tx, rx) = mpsc::channel(capacity.max(1));
     let pending = Arc::new(Pending::default());
@@ -196,6 +198,7 @@ pub(super) fn channel(
             pending,
             stats,
             default_policy,
+            settings: SettingsCache::new(settings_ttl),
         },
     )
 }
@@ -219,7 +222,7 @@ impl LlmSide {
     pub fn flush(&mut self, conn: &mut Connection, batch: &mut Vec<LlmRecord>) {
         let mut attempt = 0;
         loop {
-            match write(conn, batch, self.default_policy) {
+            match write(conn, batch, self.default_policy, &mut self.settings) {
                 Ok((traces, spans)) => {
                     self.stats
                         .traces_written
@@ -257,11 +260,11 @@ impl LlmSide {
 }
 
 /// Prices spans: the client's own cost first, then overrides and the table.
-pub struct FlushPricer {
-    pub overrides: Vec<PriceOverride>,
+pub struct FlushPricer<'a> {
+    pub overrides: &'a [PriceOverride],
 }
 
-impl Pricer for FlushPricer {
+impl Pricer for FlushPricer<'_> {
     fn price(&mut self, project: &str, span: Span) -> Priced {
         if let Some(usd) = span.cost_usd {
             return Priced {
@@ -279,7 +282,7 @@ impl Pricer for FlushPricer {
         };
         let found = span.model.as_deref().and_then(|model| {
             pricing::resolve(
-                &self.overrides,
+                self.overrides,
                 project,
                 span.provider.as_deref(),
                 model,
@@ -306,17 +309,58 @@ impl Pricer for FlushPricer {
     }
 }
 
-/// One transaction: content policy and prices as they are now in the database, then every
-/// record in queue order. Returns (traces, spans) written.
+/// Content policies and price overrides as the writer last read them. They are read again
+/// when another connection has committed since (`PRAGMA data_version`: the API, the CLI) and at
+/// least every `llm_tracing.cache_ttl_secs`, so a change applies to the next flush while a
+/// busy writer does not read them for every transaction.
+pub(super) struct SettingsCache {
+    ttl: Duration,
+    loaded: Option<Loaded>,
+}
+
+struct Loaded {
+    policies: HashMap<String, ContentStorage>,
+    overrides: Vec<PriceOverride>,
+    at: Instant,
+    data_version: i64,
+}
+
+impl SettingsCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self { ttl, loaded: None }
+    }
+
+    fn get(&mut self, tx: &Connection) -> rusqlite::Result<&Loaded> {
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let fresh = self
+            .loaded
+            .as_ref()
+            .is_some_and(|l| l.data_version == version && l.at.elapsed() < self.ttl);
+        if !fresh {
+            self.loaded = Some(Loaded {
+                policies: traces::content_policies(tx)?,
+                overrides: traces::price_overrides(tx)?,
+                at: Instant::now(),
+                data_version: version,
+            });
+        }
+        Ok(self.loaded.as_ref().expect("just loaded"))
+    }
+}
+
+/// One transaction: content policy and prices as they are in the database (see
+/// [`SettingsCache`]), then every record in queue order. Returns (traces, spans) written.
 fn write(
     conn: &mut Connection,
     batch: &[LlmRecord],
     default_policy: ContentStorage,
+    cache: &mut SettingsCache,
 ) -> rusqlite::Result<(u64, u64)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let policies = traces::content_policies(&tx)?;
+    let settings = cache.get(&tx)?;
+    let policies = &settings.policies;
     let mut pricer = FlushPricer {
-        overrides: traces::price_overrides(&tx)?,
+        overrides: &settings.overrides,
     };
     let mut projects: HashMap<Arc<str>, bool> = HashMap::new();
     let mut rollups = Rollups::default();

@@ -36,6 +36,9 @@ pub struct LlmOptions {
     pub batch_spans: usize,
     /// The content policy of projects that have none of their own.
     pub default_policy: crate::config::ContentStorage,
+    /// How long the writer may keep content policies and price overrides without reading them
+    /// again (it also reads them as soon as another connection changed the database).
+    pub settings_ttl: std::time::Duration,
 }
 
 /// What travels to the writer: every kind of record any ingest adapter produces goes through
@@ -237,7 +240,8 @@ pub fn start(
     #[cfg(feature = "llm-tracing")]
     let (llm_queue, llm_side) = match llm {
         Some(o) => {
-            let (q, side) = llm::channel(o.capacity, o.batch_spans, o.default_policy);
+            let (q, side) =
+                llm::channel(o.capacity, o.batch_spans, o.default_policy, o.settings_ttl);
             (Some(q), Some(side))
         }
         None => (None, None),
