@@ -242,9 +242,8 @@ pub fn run(target: &mut Target, cmd: Cmd, out: &mut impl Write) -> anyhow::Resul
         }
         Cmd::Trace { id, project, json } => {
             let p = Params::default().opt("project", &project);
-            let d: TraceDetail = target.llm_get(RouteId::LlmTrace, &[&id], &p.0, |c, p| {
-                q::trace(c, p, &id)
-            })?;
+            let d: TraceDetail =
+                target.llm_get(RouteId::LlmTrace, &[&id], &p.0, |c, p| q::trace(c, p, &id))?;
             if json {
                 return print_json(out, &d);
             }
@@ -445,9 +444,7 @@ fn render_traces(
         writeln!(out, "no traces")?;
         return Ok(());
     }
-    let projects = rows
-        .iter()
-        .any(|r| r.project_id != rows[0].project_id);
+    let projects = rows.iter().any(|r| r.project_id != rows[0].project_id);
     // Fixed columns take what they need; id, name and model share the rest of the width.
     let fixed = 9 + 9 + 5 + 13 + 10 + 8 + if projects { 12 } else { 0 };
     let cols = if projects { 10 } else { 9 };
@@ -457,7 +454,15 @@ fn render_traces(
     if projects {
         headers.push("project");
     }
-    headers.extend(["name", "model", "status", "spans", "tokens in/out", "cost", "latency"]);
+    headers.extend([
+        "name",
+        "model",
+        "status",
+        "spans",
+        "tokens in/out",
+        "cost",
+        "latency",
+    ]);
     let mut t = common::table(&headers);
     for r in rows {
         let mut cells = vec![ago(r.started_at), truncate(&r.id, w_id.max(8))];
@@ -537,7 +542,11 @@ fn render_sessions(
     writeln!(out, "{t}")?;
     let end = offset as i64 + rows.len() as i64;
     if end < total {
-        writeln!(out, "{}–{end} of {total} (next: --offset {end})", offset + 1)?;
+        writeln!(
+            out,
+            "{}–{end} of {total} (next: --offset {end})",
+            offset + 1
+        )?;
     }
     Ok(())
 }
@@ -548,7 +557,14 @@ fn render_trace(out: &mut impl Write, d: &TraceDetail) -> anyhow::Result<()> {
     writeln!(
         out,
         "{}  (trace {}, project {})",
-        truncate(if t.name.is_empty() { "(unnamed)" } else { &t.name }, w / 2),
+        truncate(
+            if t.name.is_empty() {
+                "(unnamed)"
+            } else {
+                &t.name
+            },
+            w / 2
+        ),
         truncate(&t.id, 64),
         truncate(&t.project_id, 40)
     )?;
@@ -611,11 +627,7 @@ fn render_trace(out: &mut impl Write, d: &TraceDetail) -> anyhow::Result<()> {
     }
     if !d.feedback.is_empty() {
         let up = d.feedback.iter().filter(|f| f.rating > 0).count();
-        writeln!(
-            out,
-            "feedback: {up} up, {} down",
-            d.feedback.len() - up
-        )?;
+        writeln!(out, "feedback: {up} up, {} down", d.feedback.len() - up)?;
     }
     for (label, text) in [("input", &d.input), ("output", &d.output)] {
         if let Some(text) = text {
@@ -645,16 +657,21 @@ fn render_span(
     let s = &node.span;
     let branch = if last { "└─ " } else { "├─ " };
     let mut parts = vec![truncate(
-        if s.name.is_empty() { "(unnamed)" } else { &s.name },
+        if s.name.is_empty() {
+            "(unnamed)"
+        } else {
+            &s.name
+        },
         40,
     )];
     parts.push(truncate(&s.span_type, 16));
     if let Some(m) = &s.model {
         parts.push(truncate(m, 32));
     }
-    parts.push(duration(s.latency_ms.or_else(|| {
-        s.ended_at.map(|e| e.saturating_sub(s.started_at))
-    })));
+    parts
+        .push(duration(s.latency_ms.or_else(|| {
+            s.ended_at.map(|e| e.saturating_sub(s.started_at))
+        })));
     if s.input_tokens + s.output_tokens + s.cache_read_tokens + s.cache_write_tokens > 0 {
         parts.push(format!(
             "{}/{} tok",

@@ -7,8 +7,8 @@ use std::io::Write;
 use bloop::ops::Target;
 use bloop::server::routes::RouteId;
 use bloop::store::llm_usage::{
-    self as q, thousands, usd, utc, Budget, Comparison, Latency, ModelLatency, ModelRow, Overview,
-    PromptRow, ToolRow, Usage,
+    self as q, thousands, usd, utc, Budget, Comparison, ModelLatency, ModelRow, Overview,
+    Percentiles, PromptRow, ToolRow, Usage,
 };
 
 use crate::common::{self, inert, print_json, truncate};
@@ -149,7 +149,8 @@ fn pct(r: f64) -> String {
 pub fn run(target: &mut Target, cmd: Cmd, out: &mut impl Write) -> anyhow::Result<()> {
     match cmd {
         Cmd::Overview(c) => {
-            let o: Overview = target.llm_get(RouteId::LlmOverview, &[], &c.params(), q::overview)?;
+            let o: Overview =
+                target.llm_get(RouteId::LlmOverview, &[], &c.params(), q::overview)?;
             if c.json {
                 return print_json(out, &o);
             }
@@ -301,17 +302,18 @@ fn parse_amount(s: &str) -> anyhow::Result<Option<f64>> {
     }
 }
 
-fn latency_line(l: &Latency) -> String {
+fn latency_line(l: &Percentiles) -> String {
     if l.count == 0 {
         return "no samples".into();
     }
     format!(
-        "p50 {}  p95 {}  p99 {}  mean {}  ({} samples)",
+        "p50 {}  p95 {}  p99 {}  mean {}  ({} sample{})",
         ms(l.p50),
         ms(l.p95),
         ms(l.p99),
         ms(l.mean),
-        thousands(l.count)
+        thousands(l.count),
+        if l.count == 1 { "" } else { "s" }
     )
 }
 
@@ -364,11 +366,7 @@ fn render_overview(out: &mut impl Write, o: &Overview) -> anyhow::Result<()> {
 
 fn budget_line(b: &Budget) -> String {
     let Some(budget) = b.budget_micros else {
-        return format!(
-            "none set; {} spent in {}",
-            usd(b.spent_micros),
-            b.month
-        );
+        return format!("none set; {} spent in {}", usd(b.spent_micros), b.month);
     };
     format!(
         "{} a month; {} spent in {}, forecast {}{}",
@@ -509,7 +507,10 @@ fn render_tools(out: &mut impl Write, rows: &[ToolRow]) -> anyhow::Result<()> {
     let mut t = common::table(&[
         "type", "name", "calls", "errors", "error %", "p50", "p95", "max",
     ]);
-    let ms_i = |v: Option<i64>| v.map(|x| format!("{} ms", thousands(x))).unwrap_or("-".into());
+    let ms_i = |v: Option<i64>| {
+        v.map(|x| format!("{} ms", thousands(x)))
+            .unwrap_or("-".into())
+    };
     for r in rows {
         t.add_row(vec![
             truncate(&r.span_type, 20),

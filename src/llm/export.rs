@@ -170,7 +170,9 @@ pub fn langsmith(traces: &[ExportTrace]) -> Value {
             .iter()
             .find(|s| s.status == "error")
             .map(|s| s.error_message.clone().unwrap_or_else(|| "error".into()));
-        let is_error = tr.status == "error" || tr.error_spans > 0;
+        // The root run is the trace itself: it failed when the trace says so (a failed tool
+        // call the agent recovered from shows on its own run).
+        let is_error = tr.status == "error";
         let mut meta = match &t.metadata {
             Some(Value::Object(o)) => o.clone(),
             Some(other) => Map::from_iter([("metadata".to_string(), other.clone())]),

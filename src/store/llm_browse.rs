@@ -7,10 +7,11 @@
 //! (`llm_admin`), the export formats themselves (`crate::llm::export`), and writes of traces
 //! (`traces`, the writer thread's side).
 //!
-//! Every query is bounded by an index: traces by `(project_id, started_at)` (without a project
-//! filter the readable projects are enumerated with `IN (SELECT id FROM projects)`, which keeps
-//! the index usable), one trace by `(project_id, id)`, sessions by `llm_traces_session`, spans
-//! by their primary key `(trace_pk, id)`.
+//! Every read is bounded: traces by `(project_id, started_at)`, one trace by `(project_id, id)`,
+//! sessions by `llm_traces_session`, spans by their key `(trace_pk, id)`, search by the FTS
+//! index; what a filter cannot narrow by index (cost, latency, errors, a span's model) is
+//! checked on the traces of the window, one pass for the count and one for the page (see
+//! `scope` for how "every project" is read). Spans are only read for one trace at a time.
 
 use std::collections::HashMap;
 
@@ -280,11 +281,19 @@ fn trace_row(r: &Row<'_>) -> rusqlite::Result<TraceRow> {
     })
 }
 
-/// ` AND {col} IN (…)` for the projects `p` may read. Without a restriction the projects are
-/// enumerated from `projects`, so that `(project_id, …)` indexes stay usable.
-fn scope(p: &LlmParams, col: &str, args: &mut Vec<SqlValue>) -> String {
+/// ` AND {col} IN (…)` for the projects `p` may read.
+///
+/// Without a restriction (every project) there are two ways to read a window, and which one is
+/// cheap depends on the query: `via_index` enumerates the projects (`IN (SELECT id FROM
+/// projects)`) so that the `(project_id, …)` indexes serve a selective filter (a session, a
+/// user, one id) or a newest-first page (SQLite reads the page's rows only); otherwise nothing is
+/// added and SQLite reads the table in order, which beats an index walk with a row lookup per
+/// trace when most traces are looked at anyway (a sort by cost, an error filter) — at 200,000
+/// traces, 60 ms against 600 ms.
+fn scope(p: &LlmParams, col: &str, args: &mut Vec<SqlValue>, via_index: bool) -> String {
     match p.projects {
-        None => format!(" AND {col} IN (SELECT id FROM projects)"),
+        None if via_index => format!(" AND {col} IN (SELECT id FROM projects)"),
+        None => String::new(),
         Some(_) => p.project_sql(col, args),
     }
 }
@@ -336,7 +345,7 @@ fn find_trace(conn: &Connection, p: &LlmParams, id: &str) -> Result<(i64, String
     let mut args = vec![SqlValue::Text(id.to_string())];
     let sql = format!(
         "SELECT t.pk, t.project_id FROM llm_traces t WHERE t.id = ?{} ORDER BY t.project_id LIMIT 5",
-        scope(p, "t.project_id", &mut args)
+        scope(p, "t.project_id", &mut args, true)
     );
     let found: Vec<(i64, String)> = conn
         .prepare_cached(&sql)?
@@ -410,7 +419,21 @@ fn list_traces(
     let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let mut sql = String::from("t.started_at >= ? AND t.started_at < ?");
-    sql.push_str(&scope(p, "t.project_id", &mut args));
+    // Indexed: a session, user or prompt; or a plain page in time order (see `scope`).
+    let selective = ["session", "user", "prompt"]
+        .iter()
+        .any(|k| p.str(k).is_some());
+    let residual = fts.is_some()
+        || ["status", "model", "min_cost", "min_latency", "has_error"]
+            .iter()
+            .any(|k| p.str(k).is_some());
+    let in_time_order = matches!(sort, "newest" | "oldest");
+    sql.push_str(&scope(
+        p,
+        "t.project_id",
+        &mut args,
+        selective || (in_time_order && !residual),
+    ));
     let eq = |col: &str, key: &str, sql: &mut String, args: &mut Vec<SqlValue>| {
         if let Some(v) = p.str(key) {
             sql.push_str(&format!(" AND {col} = ?"));
@@ -689,7 +712,12 @@ pub fn sessions(conn: &Connection, p: &LlmParams) -> Result<(Vec<SessionRow>, i6
     let mut sql = String::from(
         "FROM llm_traces t WHERE t.session_id IS NOT NULL AND t.started_at >= ? AND t.started_at < ?",
     );
-    sql.push_str(&scope(p, "t.project_id", &mut args));
+    sql.push_str(&scope(
+        p,
+        "t.project_id",
+        &mut args,
+        p.str("user").is_some(),
+    ));
     if let Some(u) = p.str("user") {
         sql.push_str(" AND t.user_id = ?");
         args.push(SqlValue::Text(u.to_string()));
@@ -723,7 +751,7 @@ pub fn session(conn: &Connection, p: &LlmParams, id: &str) -> Result<SessionDeta
     let mut args = vec![SqlValue::Text(id.to_string())];
     let sql = format!(
         "SELECT DISTINCT t.project_id FROM llm_traces t WHERE t.session_id = ?{} ORDER BY 1 LIMIT 5",
-        scope(p, "t.project_id", &mut args)
+        scope(p, "t.project_id", &mut args, true)
     );
     let projects: Vec<String> = conn
         .prepare(&sql)?
@@ -815,7 +843,7 @@ pub fn scores(conn: &Connection, p: &LlmParams, trace_id: &str) -> Result<Vec<Sc
     scores_by_pk(conn, pk)
 }
 
-fn object<'a>(body: &'a Value) -> Result<&'a serde_json::Map<String, Value>, StoreError> {
+fn object(body: &Value) -> Result<&serde_json::Map<String, Value>, StoreError> {
     body.as_object()
         .ok_or_else(|| invalid("body", "the body must be a JSON object"))
 }
@@ -892,8 +920,8 @@ fn rating(v: Option<&Value>) -> Result<i64, StoreError> {
         None | Some(Value::Null) => Err(invalid("rating", "`rating` is required")),
         Some(Value::Bool(b)) => Ok(if *b { 1 } else { -1 }),
         Some(Value::Number(n)) => match n.as_f64() {
-            Some(x) if x == 1.0 => Ok(1),
-            Some(x) if x == -1.0 => Ok(-1),
+            Some(1.0) => Ok(1),
+            Some(-1.0) => Ok(-1),
             _ => Err(bad()),
         },
         Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
@@ -944,7 +972,9 @@ pub fn score_summary(conn: &Connection, p: &LlmParams) -> Result<Vec<ScoreSummar
          FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk
          WHERE s.created_at >= ? AND s.created_at < ?",
     );
-    sql.push_str(&scope(p, "t.project_id", &mut args));
+    // Scores are read by time and their traces by key: enumerating projects would turn
+    // the join around.
+    sql.push_str(&scope(p, "t.project_id", &mut args, false));
     if let Some(n) = p.str("name") {
         sql.push_str(" AND s.name = ?");
         args.push(SqlValue::Text(n.to_string()));
@@ -1006,7 +1036,7 @@ pub fn feedback_summary(conn: &Connection, p: &LlmParams) -> Result<FeedbackSumm
     let filter = format!(
         "FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk
          WHERE f.created_at >= ? AND f.created_at < ?{}",
-        scope(p, "t.project_id", &mut args)
+        scope(p, "t.project_id", &mut args, false)
     );
     let (up, down): (i64, i64) = conn
         .prepare(&format!(
@@ -1047,7 +1077,7 @@ pub fn export_traces(conn: &Connection, p: &LlmParams) -> Result<Vec<ExportTrace
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let mut sql = format!(
         "SELECT t.pk FROM llm_traces t WHERE t.started_at >= ? AND t.started_at < ?{}",
-        scope(p, "t.project_id", &mut args)
+        scope(p, "t.project_id", &mut args, true)
     );
     if let Some(s) = p.str("session") {
         sql.push_str(" AND t.session_id = ?");

