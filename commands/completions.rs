@@ -89,6 +89,10 @@ mod tests {
     /// `completions/` and `man/` must match what this binary generates; `BLOOP_BLESS=1` rewrites them.
     #[test]
     fn generated_completions_and_man_pages_are_current() {
+        // The committed files describe the default build (`bloop llm` included).
+        if !cfg!(feature = "llm-tracing") {
+            return;
+        }
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let bless = std::env::var_os("BLOOP_BLESS").is_some();
         let mut stale = Vec::new();

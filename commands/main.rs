@@ -99,7 +99,23 @@ pub fn examples(page: &str) -> Vec<(&'static str, &'static str)> {
             ("A recognisable test error:", "bloop send"),
             ("A custom error with a project key:", "bloop send --key bloop_... --message \"Payment failed\" --type PaymentError --release 2.1.0"),
             ("Events from a JSON-lines file:", "bloop send --file events.jsonl"),
+            ("A test LLM trace (a generation with a tool call under it):", "bloop send --trace"),
         ],
+        "bloop-llm-overview" => vec![("Spend, tokens, errors and latency of the last day:", "bloop llm overview --since 24h")],
+        "bloop-llm-usage" => vec![
+            ("Cost per model over a week:", "bloop llm usage --since 7d --by model"),
+            ("Cost per day, as JSON:", "bloop llm usage --since 30d --by day --json"),
+        ],
+        "bloop-llm-traces" => vec![
+            ("The dearest traces of the day:", "bloop llm traces --since 24h --sort cost"),
+            ("Failed traces of one session:", "bloop llm traces --session chat-42 --errors"),
+        ],
+        "bloop-llm-trace" => vec![("One trace's span tree:", "bloop llm trace run-1")],
+        "bloop-llm-compare" => vec![("Is version 3 of a prompt slower or dearer than 2?", "bloop llm compare support 2 3")],
+        "bloop-llm-prices" => vec![("What a model costs and which rule matched:", "bloop llm prices gpt-4o")],
+        "bloop-llm-prices-set" => vec![("Price a fine-tuned model for one project:", "bloop llm prices set my-ft-model --input 2.5 --output 10 --project mobile")],
+        "bloop-llm-settings-set" => vec![("Keep prompts and completions for one project:", "bloop llm settings set --project mobile --content full")],
+        "bloop-llm-budget-set" => vec![("A monthly budget of $500:", "bloop llm budget set 500 --project mobile")],
         "bloop-sign" => vec![("Sign a body with a project key:", "bloop sign --key bloop_... body.json")],
         "bloop-query-errors" => vec![
             ("Most frequent issues of the last day:", "bloop query errors --since 24h --sort total_count"),

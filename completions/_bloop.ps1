@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Manage API bearer tokens')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Manage dashboard users and invite links')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove raw events older than their retention (cron-safe)')
+            [CompletionResult]::new('llm', 'llm', [CompletionResultType]::ParameterValue, 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s /health; exit 0 when healthy, 1 otherwise')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check configuration, database, server and clock; exit 1 if anything is wrong')
@@ -96,6 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Send the event(s) this many times')
             [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Events per batch request')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Send a test LLM trace instead of an error: a generation span with a tool call under it')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the server''s answer as JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
@@ -754,6 +756,588 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bloop;llm' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('overview', 'overview', [CompletionResultType]::ParameterValue, 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Usage and cost over time by model, provider, project, prompt or day (default: last 7d)')
+            [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'Models used, with tokens, cost, and the price that applies and its source (default: 30d)')
+            [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency and time-to-first-token percentiles per model (default: last 24h)')
+            [CompletionResult]::new('tools', 'tools', [CompletionResultType]::ParameterValue, 'Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h)')
+            [CompletionResult]::new('prompts', 'prompts', [CompletionResultType]::ParameterValue, 'Prompt versions with their averages (default: last 30d)')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Two versions of a prompt compared, with significance tests (default: last 30d)')
+            [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one')
+            [CompletionResult]::new('traces', 'traces', [CompletionResultType]::ParameterValue, 'List traces, newest first (filters narrow; --sort changes the order)')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'One trace: its header, then the span tree with durations, tokens, cost and errors')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over trace and span names, error messages and stored content')
+            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Sessions with their traces, tokens, cost and errors, latest activity first')
+            [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'One session: its totals and its traces in order')
+            [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Score a trace: a name and a value from 0 to 1')
+            [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Record user feedback on a trace: up or down')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy')
+            [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;llm;overview' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;usage' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'model | provider | project | prompt | day (one row per UTC day)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;models' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;latency' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'One model only')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;tools' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'tool | retrieval | all (default: tool and retrieval)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;prompts' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'One prompt only')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;compare' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;budget' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s monthly budget in USD (`none` clears it)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;llm;budget;set' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (required unless the token is limited to one project)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;budget;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s monthly budget in USD (`none` clears it)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;llm;budget;help;set' {
+            break
+        }
+        'bloop;llm;budget;help;help' {
+            break
+        }
+        'bloop;llm;traces' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'session')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'user')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'completed | error | running | …')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Traces with a span that used this model (exact name)')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Prompt name')
+            [CompletionResult]::new('--prompt-version', '--prompt-version', [CompletionResultType]::ParameterName, 'Prompt version (with --prompt)')
+            [CompletionResult]::new('--min-cost', '--min-cost', [CompletionResultType]::ParameterName, 'At least this cost, in USD')
+            [CompletionResult]::new('--min-latency', '--min-latency', [CompletionResultType]::ParameterName, 'At least this latency, in ms')
+            [CompletionResult]::new('--q', '--q', [CompletionResultType]::ParameterName, 'Full-text search, as `bloop llm search`')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Started since: a duration back from now (24h, 7d) or epoch ms (default 30d)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'until')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'newest | oldest | cost | latency')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'offset')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--errors', '--errors', [CompletionResultType]::ParameterName, 'Only traces with an error (an error span or the status error)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;trace' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project, when the id exists in several')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;search' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Started since (default 30d)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'until')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'offset')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;sessions' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'user')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Active since (default 7d)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'until')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'offset')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;session' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;score' {
+            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'comment')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;feedback' {
+            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'comment')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Who gave it')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;export' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'langsmith | otlp')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Only this session''s traces')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (default 24h)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'until')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Traces, 1..1000 (the newest)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the document here instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the document here instead of stdout')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;settings' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;llm;settings;set' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--content', '--content', [CompletionResultType]::ParameterName, 'none | metadata_only | full | default (follow llm_tracing.default_content_storage)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;settings;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;llm;settings;help;set' {
+            break
+        }
+        'bloop;llm;settings;help;help' {
+            break
+        }
+        'bloop;llm;prices' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'The provider, to pick among same-named models')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Consider this project''s overrides')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a price override in USD per million tokens (global without --project)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a price override (global without --project)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;llm;prices;set' {
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'input')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--cache-read', '--cache-read', [CompletionResultType]::ParameterName, 'cache-read')
+            [CompletionResult]::new('--cache-write', '--cache-write', [CompletionResultType]::ParameterName, 'cache-write')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;prices;unset' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;llm;prices;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a price override in USD per million tokens (global without --project)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a price override (global without --project)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;llm;prices;help;set' {
+            break
+        }
+        'bloop;llm;prices;help;unset' {
+            break
+        }
+        'bloop;llm;prices;help;help' {
+            break
+        }
+        'bloop;llm;help' {
+            [CompletionResult]::new('overview', 'overview', [CompletionResultType]::ParameterValue, 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Usage and cost over time by model, provider, project, prompt or day (default: last 7d)')
+            [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'Models used, with tokens, cost, and the price that applies and its source (default: 30d)')
+            [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency and time-to-first-token percentiles per model (default: last 24h)')
+            [CompletionResult]::new('tools', 'tools', [CompletionResultType]::ParameterValue, 'Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h)')
+            [CompletionResult]::new('prompts', 'prompts', [CompletionResultType]::ParameterValue, 'Prompt versions with their averages (default: last 30d)')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Two versions of a prompt compared, with significance tests (default: last 30d)')
+            [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one')
+            [CompletionResult]::new('traces', 'traces', [CompletionResultType]::ParameterValue, 'List traces, newest first (filters narrow; --sort changes the order)')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'One trace: its header, then the span tree with durations, tokens, cost and errors')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over trace and span names, error messages and stored content')
+            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Sessions with their traces, tokens, cost and errors, latest activity first')
+            [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'One session: its totals and its traces in order')
+            [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Score a trace: a name and a value from 0 to 1')
+            [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Record user feedback on a trace: up or down')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy')
+            [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;llm;help;overview' {
+            break
+        }
+        'bloop;llm;help;usage' {
+            break
+        }
+        'bloop;llm;help;models' {
+            break
+        }
+        'bloop;llm;help;latency' {
+            break
+        }
+        'bloop;llm;help;tools' {
+            break
+        }
+        'bloop;llm;help;prompts' {
+            break
+        }
+        'bloop;llm;help;compare' {
+            break
+        }
+        'bloop;llm;help;budget' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s monthly budget in USD (`none` clears it)')
+            break
+        }
+        'bloop;llm;help;budget;set' {
+            break
+        }
+        'bloop;llm;help;traces' {
+            break
+        }
+        'bloop;llm;help;trace' {
+            break
+        }
+        'bloop;llm;help;search' {
+            break
+        }
+        'bloop;llm;help;sessions' {
+            break
+        }
+        'bloop;llm;help;session' {
+            break
+        }
+        'bloop;llm;help;score' {
+            break
+        }
+        'bloop;llm;help;feedback' {
+            break
+        }
+        'bloop;llm;help;export' {
+            break
+        }
+        'bloop;llm;help;settings' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on)')
+            break
+        }
+        'bloop;llm;help;settings;set' {
+            break
+        }
+        'bloop;llm;help;prices' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a price override in USD per million tokens (global without --project)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a price override (global without --project)')
+            break
+        }
+        'bloop;llm;help;prices;set' {
+            break
+        }
+        'bloop;llm;help;prices;unset' {
+            break
+        }
+        'bloop;llm;help;help' {
+            break
+        }
         'bloop;alerts' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
@@ -988,6 +1572,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Manage API bearer tokens')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Manage dashboard users and invite links')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove raw events older than their retention (cron-safe)')
+            [CompletionResult]::new('llm', 'llm', [CompletionResultType]::ParameterValue, 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s /health; exit 0 when healthy, 1 otherwise')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check configuration, database, server and clock; exit 1 if anything is wrong')
@@ -1118,6 +1703,97 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;help;prune' {
+            break
+        }
+        'bloop;help;llm' {
+            [CompletionResult]::new('overview', 'overview', [CompletionResultType]::ParameterValue, 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Usage and cost over time by model, provider, project, prompt or day (default: last 7d)')
+            [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'Models used, with tokens, cost, and the price that applies and its source (default: 30d)')
+            [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency and time-to-first-token percentiles per model (default: last 24h)')
+            [CompletionResult]::new('tools', 'tools', [CompletionResultType]::ParameterValue, 'Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h)')
+            [CompletionResult]::new('prompts', 'prompts', [CompletionResultType]::ParameterValue, 'Prompt versions with their averages (default: last 30d)')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Two versions of a prompt compared, with significance tests (default: last 30d)')
+            [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one')
+            [CompletionResult]::new('traces', 'traces', [CompletionResultType]::ParameterValue, 'List traces, newest first (filters narrow; --sort changes the order)')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'One trace: its header, then the span tree with durations, tokens, cost and errors')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over trace and span names, error messages and stored content')
+            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Sessions with their traces, tokens, cost and errors, latest activity first')
+            [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'One session: its totals and its traces in order')
+            [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Score a trace: a name and a value from 0 to 1')
+            [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Record user feedback on a trace: up or down')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy')
+            [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`')
+            break
+        }
+        'bloop;help;llm;overview' {
+            break
+        }
+        'bloop;help;llm;usage' {
+            break
+        }
+        'bloop;help;llm;models' {
+            break
+        }
+        'bloop;help;llm;latency' {
+            break
+        }
+        'bloop;help;llm;tools' {
+            break
+        }
+        'bloop;help;llm;prompts' {
+            break
+        }
+        'bloop;help;llm;compare' {
+            break
+        }
+        'bloop;help;llm;budget' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s monthly budget in USD (`none` clears it)')
+            break
+        }
+        'bloop;help;llm;budget;set' {
+            break
+        }
+        'bloop;help;llm;traces' {
+            break
+        }
+        'bloop;help;llm;trace' {
+            break
+        }
+        'bloop;help;llm;search' {
+            break
+        }
+        'bloop;help;llm;sessions' {
+            break
+        }
+        'bloop;help;llm;session' {
+            break
+        }
+        'bloop;help;llm;score' {
+            break
+        }
+        'bloop;help;llm;feedback' {
+            break
+        }
+        'bloop;help;llm;export' {
+            break
+        }
+        'bloop;help;llm;settings' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on)')
+            break
+        }
+        'bloop;help;llm;settings;set' {
+            break
+        }
+        'bloop;help;llm;prices' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a price override in USD per million tokens (global without --project)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a price override (global without --project)')
+            break
+        }
+        'bloop;help;llm;prices;set' {
+            break
+        }
+        'bloop;help;llm;prices;unset' {
             break
         }
         'bloop;help;alerts' {

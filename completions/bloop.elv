@@ -36,6 +36,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand tokens 'Manage API bearer tokens'
             cand users 'Manage dashboard users and invite links'
             cand prune 'Remove raw events older than their retention (cron-safe)'
+            cand llm 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings'
             cand alerts 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
             cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
@@ -90,6 +91,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --count 'Send the event(s) this many times'
             cand --batch-size 'Events per batch request'
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --trace 'Send a test LLM trace instead of an error: a generation span with a tool call under it'
             cand --json 'Print the server''s answer as JSON'
             cand -v 'More log output (-v debug, -vv trace)'
             cand --verbose 'More log output (-v debug, -vv trace)'
@@ -683,6 +685,531 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'bloop;llm'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand overview 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)'
+            cand usage 'Usage and cost over time by model, provider, project, prompt or day (default: last 7d)'
+            cand models 'Models used, with tokens, cost, and the price that applies and its source (default: 30d)'
+            cand latency 'Latency and time-to-first-token percentiles per model (default: last 24h)'
+            cand tools 'Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h)'
+            cand prompts 'Prompt versions with their averages (default: last 30d)'
+            cand compare 'Two versions of a prompt compared, with significance tests (default: last 30d)'
+            cand budget 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one'
+            cand traces 'List traces, newest first (filters narrow; --sort changes the order)'
+            cand trace 'One trace: its header, then the span tree with durations, tokens, cost and errors'
+            cand search 'Full-text search over trace and span names, error messages and stored content'
+            cand sessions 'Sessions with their traces, tokens, cost and errors, latest activity first'
+            cand session 'One session: its totals and its traces in order'
+            cand score 'Score a trace: a name and a value from 0 to 1'
+            cand feedback 'Record user feedback on a trace: up or down'
+            cand export 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
+            cand settings 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
+            cand prices 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;llm;overview'= {
+            cand --project 'Project slug (default: every project)'
+            cand --since 'From: a duration back from now (24h, 7d) or epoch ms'
+            cand --until 'To: a duration back from now or epoch ms (default now)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;usage'= {
+            cand --project 'Project slug (default: every project)'
+            cand --since 'From: a duration back from now (24h, 7d) or epoch ms'
+            cand --until 'To: a duration back from now or epoch ms (default now)'
+            cand --by 'model | provider | project | prompt | day (one row per UTC day)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;models'= {
+            cand --project 'Project slug (default: every project)'
+            cand --since 'From: a duration back from now (24h, 7d) or epoch ms'
+            cand --until 'To: a duration back from now or epoch ms (default now)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;latency'= {
+            cand --project 'Project slug (default: every project)'
+            cand --since 'From: a duration back from now (24h, 7d) or epoch ms'
+            cand --until 'To: a duration back from now or epoch ms (default now)'
+            cand --model 'One model only'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;tools'= {
+            cand --project 'Project slug (default: every project)'
+            cand --since 'From: a duration back from now (24h, 7d) or epoch ms'
+            cand --until 'To: a duration back from now or epoch ms (default now)'
+            cand --type 'tool | retrieval | all (default: tool and retrieval)'
+            cand --limit 'limit'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;prompts'= {
+            cand --project 'Project slug (default: every project)'
+            cand --since 'From: a duration back from now (24h, 7d) or epoch ms'
+            cand --until 'To: a duration back from now or epoch ms (default now)'
+            cand --name 'One prompt only'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;compare'= {
+            cand --project 'Project slug (default: every project)'
+            cand --since 'From: a duration back from now (24h, 7d) or epoch ms'
+            cand --until 'To: a duration back from now or epoch ms (default now)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;budget'= {
+            cand --project 'Project slug (default: every project)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Set a project''s monthly budget in USD (`none` clears it)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;llm;budget;set'= {
+            cand --project 'Project slug (required unless the token is limited to one project)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;budget;help'= {
+            cand set 'Set a project''s monthly budget in USD (`none` clears it)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;llm;budget;help;set'= {
+        }
+        &'bloop;llm;budget;help;help'= {
+        }
+        &'bloop;llm;traces'= {
+            cand --project 'project'
+            cand --session 'session'
+            cand --user 'user'
+            cand --status 'completed | error | running | …'
+            cand --model 'Traces with a span that used this model (exact name)'
+            cand --prompt 'Prompt name'
+            cand --prompt-version 'Prompt version (with --prompt)'
+            cand --min-cost 'At least this cost, in USD'
+            cand --min-latency 'At least this latency, in ms'
+            cand --q 'Full-text search, as `bloop llm search`'
+            cand --since 'Started since: a duration back from now (24h, 7d) or epoch ms (default 30d)'
+            cand --until 'until'
+            cand --sort 'newest | oldest | cost | latency'
+            cand --limit 'limit'
+            cand --offset 'offset'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --errors 'Only traces with an error (an error span or the status error)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;trace'= {
+            cand --project 'The project, when the id exists in several'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;search'= {
+            cand --project 'project'
+            cand --since 'Started since (default 30d)'
+            cand --until 'until'
+            cand --limit 'limit'
+            cand --offset 'offset'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;sessions'= {
+            cand --project 'project'
+            cand --user 'user'
+            cand --since 'Active since (default 7d)'
+            cand --until 'until'
+            cand --limit 'limit'
+            cand --offset 'offset'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;session'= {
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;score'= {
+            cand --comment 'comment'
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;feedback'= {
+            cand --comment 'comment'
+            cand --user 'Who gave it'
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;export'= {
+            cand --format 'langsmith | otlp'
+            cand --project 'project'
+            cand --session 'Only this session''s traces'
+            cand --since 'From: a duration back from now (24h, 7d) or epoch ms (default 24h)'
+            cand --until 'until'
+            cand --limit 'Traces, 1..1000 (the newest)'
+            cand -o 'Write the document here instead of stdout'
+            cand --output 'Write the document here instead of stdout'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;settings'= {
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Set a project''s content policy (applies to traces written from now on)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;llm;settings;set'= {
+            cand --project 'project'
+            cand --content 'none | metadata_only | full | default (follow llm_tracing.default_content_storage)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;settings;help'= {
+            cand set 'Set a project''s content policy (applies to traces written from now on)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;llm;settings;help;set'= {
+        }
+        &'bloop;llm;settings;help;help'= {
+        }
+        &'bloop;llm;prices'= {
+            cand --provider 'The provider, to pick among same-named models'
+            cand --project 'Consider this project''s overrides'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Set a price override in USD per million tokens (global without --project)'
+            cand unset 'Remove a price override (global without --project)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;llm;prices;set'= {
+            cand --input 'input'
+            cand --output 'output'
+            cand --cache-read 'cache-read'
+            cand --cache-write 'cache-write'
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;prices;unset'= {
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'json'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;llm;prices;help'= {
+            cand set 'Set a price override in USD per million tokens (global without --project)'
+            cand unset 'Remove a price override (global without --project)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;llm;prices;help;set'= {
+        }
+        &'bloop;llm;prices;help;unset'= {
+        }
+        &'bloop;llm;prices;help;help'= {
+        }
+        &'bloop;llm;help'= {
+            cand overview 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)'
+            cand usage 'Usage and cost over time by model, provider, project, prompt or day (default: last 7d)'
+            cand models 'Models used, with tokens, cost, and the price that applies and its source (default: 30d)'
+            cand latency 'Latency and time-to-first-token percentiles per model (default: last 24h)'
+            cand tools 'Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h)'
+            cand prompts 'Prompt versions with their averages (default: last 30d)'
+            cand compare 'Two versions of a prompt compared, with significance tests (default: last 30d)'
+            cand budget 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one'
+            cand traces 'List traces, newest first (filters narrow; --sort changes the order)'
+            cand trace 'One trace: its header, then the span tree with durations, tokens, cost and errors'
+            cand search 'Full-text search over trace and span names, error messages and stored content'
+            cand sessions 'Sessions with their traces, tokens, cost and errors, latest activity first'
+            cand session 'One session: its totals and its traces in order'
+            cand score 'Score a trace: a name and a value from 0 to 1'
+            cand feedback 'Record user feedback on a trace: up or down'
+            cand export 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
+            cand settings 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
+            cand prices 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;llm;help;overview'= {
+        }
+        &'bloop;llm;help;usage'= {
+        }
+        &'bloop;llm;help;models'= {
+        }
+        &'bloop;llm;help;latency'= {
+        }
+        &'bloop;llm;help;tools'= {
+        }
+        &'bloop;llm;help;prompts'= {
+        }
+        &'bloop;llm;help;compare'= {
+        }
+        &'bloop;llm;help;budget'= {
+            cand set 'Set a project''s monthly budget in USD (`none` clears it)'
+        }
+        &'bloop;llm;help;budget;set'= {
+        }
+        &'bloop;llm;help;traces'= {
+        }
+        &'bloop;llm;help;trace'= {
+        }
+        &'bloop;llm;help;search'= {
+        }
+        &'bloop;llm;help;sessions'= {
+        }
+        &'bloop;llm;help;session'= {
+        }
+        &'bloop;llm;help;score'= {
+        }
+        &'bloop;llm;help;feedback'= {
+        }
+        &'bloop;llm;help;export'= {
+        }
+        &'bloop;llm;help;settings'= {
+            cand set 'Set a project''s content policy (applies to traces written from now on)'
+        }
+        &'bloop;llm;help;settings;set'= {
+        }
+        &'bloop;llm;help;prices'= {
+            cand set 'Set a price override in USD per million tokens (global without --project)'
+            cand unset 'Remove a price override (global without --project)'
+        }
+        &'bloop;llm;help;prices;set'= {
+        }
+        &'bloop;llm;help;prices;unset'= {
+        }
+        &'bloop;llm;help;help'= {
+        }
         &'bloop;alerts'= {
             cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
             cand --token 'API token (`bloop_tk_…`) for --url'
@@ -897,6 +1424,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand tokens 'Manage API bearer tokens'
             cand users 'Manage dashboard users and invite links'
             cand prune 'Remove raw events older than their retention (cron-safe)'
+            cand llm 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings'
             cand alerts 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
             cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
@@ -994,6 +1522,74 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;users;remove'= {
         }
         &'bloop;help;prune'= {
+        }
+        &'bloop;help;llm'= {
+            cand overview 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)'
+            cand usage 'Usage and cost over time by model, provider, project, prompt or day (default: last 7d)'
+            cand models 'Models used, with tokens, cost, and the price that applies and its source (default: 30d)'
+            cand latency 'Latency and time-to-first-token percentiles per model (default: last 24h)'
+            cand tools 'Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h)'
+            cand prompts 'Prompt versions with their averages (default: last 30d)'
+            cand compare 'Two versions of a prompt compared, with significance tests (default: last 30d)'
+            cand budget 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one'
+            cand traces 'List traces, newest first (filters narrow; --sort changes the order)'
+            cand trace 'One trace: its header, then the span tree with durations, tokens, cost and errors'
+            cand search 'Full-text search over trace and span names, error messages and stored content'
+            cand sessions 'Sessions with their traces, tokens, cost and errors, latest activity first'
+            cand session 'One session: its totals and its traces in order'
+            cand score 'Score a trace: a name and a value from 0 to 1'
+            cand feedback 'Record user feedback on a trace: up or down'
+            cand export 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
+            cand settings 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
+            cand prices 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
+        }
+        &'bloop;help;llm;overview'= {
+        }
+        &'bloop;help;llm;usage'= {
+        }
+        &'bloop;help;llm;models'= {
+        }
+        &'bloop;help;llm;latency'= {
+        }
+        &'bloop;help;llm;tools'= {
+        }
+        &'bloop;help;llm;prompts'= {
+        }
+        &'bloop;help;llm;compare'= {
+        }
+        &'bloop;help;llm;budget'= {
+            cand set 'Set a project''s monthly budget in USD (`none` clears it)'
+        }
+        &'bloop;help;llm;budget;set'= {
+        }
+        &'bloop;help;llm;traces'= {
+        }
+        &'bloop;help;llm;trace'= {
+        }
+        &'bloop;help;llm;search'= {
+        }
+        &'bloop;help;llm;sessions'= {
+        }
+        &'bloop;help;llm;session'= {
+        }
+        &'bloop;help;llm;score'= {
+        }
+        &'bloop;help;llm;feedback'= {
+        }
+        &'bloop;help;llm;export'= {
+        }
+        &'bloop;help;llm;settings'= {
+            cand set 'Set a project''s content policy (applies to traces written from now on)'
+        }
+        &'bloop;help;llm;settings;set'= {
+        }
+        &'bloop;help;llm;prices'= {
+            cand set 'Set a price override in USD per million tokens (global without --project)'
+            cand unset 'Remove a price override (global without --project)'
+        }
+        &'bloop;help;llm;prices;set'= {
+        }
+        &'bloop;help;llm;prices;unset'= {
         }
         &'bloop;help;alerts'= {
             cand list 'List alert rules'

@@ -38,6 +38,7 @@ complete -c bloop -n "__fish_bloop_needs_command" -f -a "keys" -d 'Manage projec
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "tokens" -d 'Manage API bearer tokens'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "users" -d 'Manage dashboard users and invite links'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
+complete -c bloop -n "__fish_bloop_needs_command" -f -a "llm" -d 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "alerts" -d 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "doctor" -d 'Check configuration, database, server and clock; exit 1 if anything is wrong'
@@ -73,6 +74,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand send" -s f -l file -d 'Event
 complete -c bloop -n "__fish_bloop_using_subcommand send" -s n -l count -d 'Send the event(s) this many times' -r
 complete -c bloop -n "__fish_bloop_using_subcommand send" -l batch-size -d 'Events per batch request' -r
 complete -c bloop -n "__fish_bloop_using_subcommand send" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l trace -d 'Send a test LLM trace instead of an error: a generation span with a tool call under it'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -l json -d 'Print the server\'s answer as JSON'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -s q -l quiet -d 'Only warnings and errors'
@@ -411,6 +413,272 @@ complete -c bloop -n "__fish_bloop_using_subcommand prune" -s v -l verbose -d 'M
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "overview" -d 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "usage" -d 'Usage and cost over time by model, provider, project, prompt or day (default: last 7d)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "models" -d 'Models used, with tokens, cost, and the price that applies and its source (default: 30d)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "latency" -d 'Latency and time-to-first-token percentiles per model (default: last 24h)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "tools" -d 'Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "prompts" -d 'Prompt versions with their averages (default: last 30d)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "compare" -d 'Two versions of a prompt compared, with significance tests (default: last 30d)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "budget" -d 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "traces" -d 'List traces, newest first (filters narrow; --sort changes the order)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "trace" -d 'One trace: its header, then the span tree with durations, tokens, cost and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "search" -d 'Full-text search over trace and span names, error messages and stored content'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "sessions" -d 'Sessions with their traces, tokens, cost and errors, latest activity first'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "session" -d 'One session: its totals and its traces in order'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "score" -d 'Score a trace: a name and a value from 0 to 1'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "feedback" -d 'Record user feedback on a trace: up or down'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "export" -d 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "settings" -d 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "prices" -d 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l by -d 'model | provider | project | prompt | day (one row per UTC day)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l model -d 'One model only' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l type -d 'tool | retrieval | all (default: tool and retrieval)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l limit -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l name -d 'One prompt only' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -f -a "set" -d 'Set a project\'s monthly budget in USD (`none` clears it)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l session -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l user -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l status -d 'completed | error | running | …' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l model -d 'Traces with a span that used this model (exact name)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l prompt -d 'Prompt name' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l prompt-version -d 'Prompt version (with --prompt)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l min-cost -d 'At least this cost, in USD' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l min-latency -d 'At least this latency, in ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l q -d 'Full-text search, as `bloop llm search`' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l since -d 'Started since: a duration back from now (24h, 7d) or epoch ms (default 30d)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l until -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l sort -d 'newest | oldest | cost | latency' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l limit -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l offset -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l errors -d 'Only traces with an error (an error span or the status error)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l project -d 'The project, when the id exists in several' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l since -d 'Started since (default 30d)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l until -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l limit -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l offset -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l user -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l since -d 'Active since (default 7d)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l until -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l limit -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l offset -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l comment -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l comment -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l user -d 'Who gave it' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l format -d 'langsmith | otlp' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l session -d 'Only this session\'s traces' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (default 24h)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l until -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l limit -d 'Traces, 1..1000 (the newest)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s o -l output -d 'Write the document here instead of stdout' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Set a project\'s content policy (applies to traces written from now on)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l provider -d 'The provider, to pick among same-named models' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l project -d 'Consider this project\'s overrides' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -a "set" -d 'Set a price override in USD per million tokens (global without --project)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -a "unset" -d 'Remove a price override (global without --project)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "overview" -d 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "usage" -d 'Usage and cost over time by model, provider, project, prompt or day (default: last 7d)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "models" -d 'Models used, with tokens, cost, and the price that applies and its source (default: 30d)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "latency" -d 'Latency and time-to-first-token percentiles per model (default: last 24h)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "tools" -d 'Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "prompts" -d 'Prompt versions with their averages (default: last 30d)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Two versions of a prompt compared, with significance tests (default: last 30d)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "budget" -d 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "traces" -d 'List traces, newest first (filters narrow; --sort changes the order)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "trace" -d 'One trace: its header, then the span tree with durations, tokens, cost and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "search" -d 'Full-text search over trace and span names, error messages and stored content'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "sessions" -d 'Sessions with their traces, tokens, cost and errors, latest activity first'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "session" -d 'One session: its totals and its traces in order'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "score" -d 'Score a trace: a name and a value from 0 to 1'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "feedback" -d 'Record user feedback on a trace: up or down'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "settings" -d 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "prices" -d 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
@@ -527,22 +795,23 @@ complete -c bloop -n "__fish_bloop_using_subcommand man" -s v -l verbose -d 'Mor
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "serve" -d 'Run the ingest server, the query API and the dashboard'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "sign" -d 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "send" -d 'Send a test error, or events from flags or a file, to a bloop server'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "query" -d 'Query issues: list, detail, stats, releases; change their status'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "projects" -d 'Manage projects'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "keys" -d 'Manage project ingest keys'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "tokens" -d 'Manage API bearer tokens'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "users" -d 'Manage dashboard users and invite links'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "alerts" -d 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "doctor" -d 'Check configuration, database, server and clock; exit 1 if anything is wrong'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "backup" -d 'Write a consistent copy of the database (safe while serve runs)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "man" -d 'Write man pages (bloop.1 and one per subcommand) into a directory'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune alerts health doctor backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "serve" -d 'Run the ingest server, the query API and the dashboard'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "sign" -d 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "send" -d 'Send a test error, or events from flags or a file, to a bloop server'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "query" -d 'Query issues: list, detail, stats, releases; change their status'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "projects" -d 'Manage projects'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "keys" -d 'Manage project ingest keys'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "tokens" -d 'Manage API bearer tokens'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "users" -d 'Manage dashboard users and invite links'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "prune" -d 'Remove raw events older than their retention (cron-safe)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "llm" -d 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "alerts" -d 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "health" -d 'Check a server\'s /health; exit 0 when healthy, 1 otherwise'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "doctor" -d 'Check configuration, database, server and clock; exit 1 if anything is wrong'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "backup" -d 'Write a consistent copy of the database (safe while serve runs)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, powershell, elvish)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "man" -d 'Write man pages (bloop.1 and one per subcommand) into a directory'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "errors" -d 'List issues, most recently seen first'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "error" -d 'One issue: stack, breakdowns, samples and the last 24 hours'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "stats" -d 'Totals, unresolved issues, events in the last 24 h and top routes'
@@ -567,6 +836,24 @@ complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "invite" -d 'Create a single-use registration link'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "role" -d 'Change a user\'s role (the last admin cannot be demoted)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "remove" -d 'Remove a user with their passkeys and sessions'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "overview" -d 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "usage" -d 'Usage and cost over time by model, provider, project, prompt or day (default: last 7d)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "models" -d 'Models used, with tokens, cost, and the price that applies and its source (default: 30d)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "latency" -d 'Latency and time-to-first-token percentiles per model (default: last 24h)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "tools" -d 'Tool and retrieval spans: calls, errors, latency percentiles (default: last 24h)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "prompts" -d 'Prompt versions with their averages (default: last 30d)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "compare" -d 'Two versions of a prompt compared, with significance tests (default: last 30d)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "budget" -d 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "traces" -d 'List traces, newest first (filters narrow; --sort changes the order)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "trace" -d 'One trace: its header, then the span tree with durations, tokens, cost and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "search" -d 'Full-text search over trace and span names, error messages and stored content'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "sessions" -d 'Sessions with their traces, tokens, cost and errors, latest activity first'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "session" -d 'One session: its totals and its traces in order'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "score" -d 'Score a trace: a name and a value from 0 to 1'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "feedback" -d 'Record user feedback on a trace: up or down'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "export" -d 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "settings" -d 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "prices" -d 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "list" -d 'List alert rules'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "enable" -d 'Turn a rule on'

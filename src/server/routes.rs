@@ -323,6 +323,7 @@ const LLM_SCORE_SUMMARY: &[(&str, &str)] = &[
     window!("30d")[2],
     ("name", "one score name only"),
 ];
+const LLM_FEEDBACK: &[(&str, &str)] = &window!("30d");
 const LLM_EXPORT: &[(&str, &str)] = &[
     window!("24h")[0],
     window!("24h")[1],
@@ -406,7 +407,7 @@ pub const ROUTES: &[Route] = &[
     r(R::LlmAddScore, Post, "/v1/llm/traces/{id}/scores", "Score a trace: a name and a value from 0 to 1", "llm", Token(LlmWrite), LLM_PROJECT, 201),
     r(R::LlmScoreSummary, Get, "/v1/llm/scores", "Scores by name: count, mean and distribution", "llm", Token(LlmRead), LLM_SCORE_SUMMARY, 200),
     r(R::LlmAddFeedback, Post, "/v1/llm/traces/{id}/feedback", "User feedback on a trace: +1 or -1 with a comment", "llm", Token(LlmWrite), LLM_PROJECT, 201),
-    r(R::LlmFeedback, Get, "/v1/llm/feedback", "Feedback summary and the latest comments", "llm", Token(LlmRead), LLM_SCORE_SUMMARY, 200),
+    r(R::LlmFeedback, Get, "/v1/llm/feedback", "Feedback summary and the latest comments", "llm", Token(LlmRead), LLM_FEEDBACK, 200),
     r(R::LlmExport, Get, "/v1/llm/export", "Traces exported as LangSmith runs (with the tree) or as OTLP/JSON", "llm", Token(LlmRead), LLM_EXPORT, 200),
     r(R::LlmSettings, Get, "/v1/llm/settings", "Content policy and budget per project", "llm", Token(LlmRead), LLM_PROJECT, 200),
     r(R::LlmPutSettings, Put, "/v1/llm/settings", "Set a project's content policy (none | metadata_only | full | default)", "llm", Token(LlmWrite), LLM_PROJECT, 200),

@@ -306,7 +306,7 @@ fn price_field(field: &str, v: Option<f64>) -> Result<Option<f64>, StoreError> {
 }
 
 /// The project an override write is for: `Some(slug)`, or `None` for a global override.
-fn override_project<'a>(p: &'a LlmParams) -> Result<Option<&'a str>, StoreError> {
+fn override_project(p: &LlmParams) -> Result<Option<&str>, StoreError> {
     match p.projects.as_deref() {
         None => Ok(None),
         Some([one]) => Ok(Some(one.as_str())),

@@ -419,10 +419,13 @@ fn list_traces(
     let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let mut sql = String::from("t.started_at >= ? AND t.started_at < ?");
-    // Indexed: a session, user or prompt; or a plain page in time order (see `scope`).
-    let selective = ["session", "user", "prompt"]
-        .iter()
-        .any(|k| p.str(k).is_some());
+    // Indexed: a session, user or prompt, failed traces (`llm_traces_errors`, migration 0012);
+    // or a plain page in time order (see `scope`).
+    let failed_only = p.bool("has_error")? == Some(true);
+    let selective = failed_only
+        || ["session", "user", "prompt"]
+            .iter()
+            .any(|k| p.str(k).is_some());
     let residual = fts.is_some()
         || ["status", "model", "min_cost", "min_latency", "has_error"]
             .iter()
@@ -452,10 +455,9 @@ fn list_traces(
     }
     eq("t.prompt_version", "prompt_version", &mut sql, &mut args);
     if let Some(m) = p.str("model") {
-        // Spans are keyed by (trace_pk, id): this probes one trace's spans at a time.
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM llm_spans s WHERE s.trace_pk = t.pk AND s.model = ?)",
-        );
+        // Any span of the trace used the model: the traces come from the `llm_spans_model`
+        // index (model, trace_pk), so counting them does not probe every trace of the window.
+        sql.push_str(" AND t.pk IN (SELECT s.trace_pk FROM llm_spans s WHERE s.model = ?)");
         args.push(SqlValue::Text(m.to_string()));
     }
     if let Some(c) = p.non_negative("min_cost")? {

@@ -78,6 +78,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_last_seen_minute.sql"),
     include_str!("migrations/0010_issue_slices.sql"),
     include_str!("migrations/0011_llm.sql"),
+    include_str!("migrations/0012_llm_query_indexes.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.

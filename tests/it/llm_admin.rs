@@ -57,10 +57,10 @@ fn wait_traces(s: &TestServer, n: i64) {
 /// Counts of stored prompt/completion text anywhere: trace rows, span rows, the search index.
 fn stored_text(s: &TestServer, word: &str) -> (i64, i64, i64) {
     (
-        one(&s, "SELECT count(*) FROM llm_traces WHERE input IS NOT NULL OR output IS NOT NULL OR metadata IS NOT NULL"),
-        one(&s, "SELECT count(*) FROM llm_spans WHERE input IS NOT NULL OR output IS NOT NULL OR metadata IS NOT NULL"),
+        one(s, "SELECT count(*) FROM llm_traces WHERE input IS NOT NULL OR output IS NOT NULL OR metadata IS NOT NULL"),
+        one(s, "SELECT count(*) FROM llm_spans WHERE input IS NOT NULL OR output IS NOT NULL OR metadata IS NOT NULL"),
         one(
-            &s,
+            s,
             &format!("SELECT count(*) FROM llm_search WHERE llm_search MATCH '{word}'"),
         ),
     )
