@@ -449,7 +449,17 @@ fn render_traces(
     let fixed = 9 + 9 + 5 + 13 + 10 + 8 + if projects { 12 } else { 0 };
     let cols = if projects { 10 } else { 9 };
     let free = common::width().saturating_sub(fixed + 3 * cols + 1).max(30);
-    let (w_id, w_name, w_model) = (free * 3 / 10, free * 4 / 10, free * 3 / 10);
+    // The id comes first (it is what `bloop llm trace ID` takes), then the model; the name
+    // takes what is left.
+    let widest = |f: &dyn Fn(&TraceRow) -> usize, cap: usize| {
+        rows.iter().map(f).max().unwrap_or(0).clamp(4, cap)
+    };
+    let w_id = widest(&|r| bloop::term::width(&r.id), 40).min(free.saturating_sub(16).max(8));
+    let rest = free.saturating_sub(w_id);
+    let w_model = widest(&|r| r.model.as_deref().map_or(1, bloop::term::width), 28)
+        .min(rest / 2)
+        .max(8);
+    let w_name = rest.saturating_sub(w_model).max(8);
     let mut headers = vec!["started", "id"];
     if projects {
         headers.push("project");
