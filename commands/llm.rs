@@ -8,7 +8,6 @@ use std::io::Write;
 use bloop::ops::Target;
 use bloop::server::routes::RouteId;
 use bloop::store::llm_admin::{self, PriceOverrideRow, PriceUpdate, Prices, ProjectSettings};
-use serde_json::json;
 
 use crate::common::{self, inert, print_json, Remote};
 use crate::{llm_browse, llm_usage};
@@ -134,12 +133,15 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                 }),
             ..
         }) => {
-            let update = json!({"project": project, "content_storage": content});
-            let params = vec![("project".to_string(), project.clone())];
-            let parsed: llm_admin::SettingsUpdate = serde_json::from_value(update.clone())?;
+            let update = llm_admin::SettingsUpdate {
+                project: Some(project.clone()),
+                content_storage: Some(content),
+            };
+            let params = vec![("project".to_string(), project)];
+            let body = serde_json::to_value(&update)?;
             let row: ProjectSettings =
-                target.llm_send(RouteId::LlmPutSettings, &[], &params, update, |c, p| {
-                    llm_admin::put_settings(c, p, &parsed, default)
+                target.llm_send(RouteId::LlmPutSettings, &[], &params, body, |c, p| {
+                    llm_admin::put_settings(c, p, &update, default)
                 })?;
             if json {
                 return print_json(out, &row);

@@ -160,7 +160,7 @@ impl Target {
         T: DeserializeOwned,
         F: FnOnce(&Connection, &crate::store::llm_query::LlmParams) -> Result<T, StoreError>,
     {
-        Ok(self.llm_call(id, path, params, None, |c, p| local(c, p))?.0)
+        self.llm_call(id, path, params, None, |c, p| local(c, p))
     }
 
     /// A read that also answers the API's paging headers: (rows, total).
@@ -205,7 +205,7 @@ impl Target {
         T: DeserializeOwned,
         F: FnOnce(&mut Connection, &crate::store::llm_query::LlmParams) -> Result<T, StoreError>,
     {
-        Ok(self.llm_call(id, path, params, Some(body), local)?.0)
+        self.llm_call(id, path, params, Some(body), local)
     }
 
     fn llm_call<T, F>(
@@ -215,17 +215,14 @@ impl Target {
         params: &[(String, String)],
         body: Option<Value>,
         local: F,
-    ) -> Result<(T, Option<reqwest::header::HeaderMap>), OpsError>
+    ) -> Result<T, OpsError>
     where
         T: DeserializeOwned,
         F: FnOnce(&mut Connection, &crate::store::llm_query::LlmParams) -> Result<T, StoreError>,
     {
         match self {
-            Target::Local { conn, .. } => Ok((local(conn, &llm_params(params))?, None)),
-            Target::Remote(api) => {
-                let (v, h) = api.call(id, path, params, body)?;
-                Ok((v, Some(h)))
-            }
+            Target::Local { conn, .. } => Ok(local(conn, &llm_params(params))?),
+            Target::Remote(api) => Ok(api.call(id, path, params, body)?.0),
         }
     }
 }

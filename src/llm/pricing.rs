@@ -68,6 +68,17 @@ pub enum PriceSource {
     ProjectOverride,
 }
 
+impl PriceSource {
+    /// As stored in `llm_spans.cost_source` and shown by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PriceSource::Table => "table",
+            PriceSource::GlobalOverride => "global_override",
+            PriceSource::ProjectOverride => "project_override",
+        }
+    }
+}
+
 /// The price found for a call, and how it was found.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PriceMatch {

@@ -15,7 +15,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::mpsc;
 
 use crate::config::ContentStorage;
-use crate::llm::pricing::{self, PriceOverride, PriceSource, Usage};
+use crate::llm::pricing::{self, PriceOverride, Usage};
 use crate::llm::trace::{Span, Trace, TraceUpdate};
 use crate::store::traces::{self, Mode, Priced, Pricer, Rollups};
 
@@ -293,11 +293,7 @@ impl Pricer for FlushPricer<'_> {
         match found {
             Some(m) => Priced {
                 cost_micros: Some(pricing::cost_micros(&m.price, &usage)),
-                cost_source: Some(match m.source {
-                    PriceSource::Table => "table",
-                    PriceSource::GlobalOverride => "global_override",
-                    PriceSource::ProjectOverride => "project_override",
-                }),
+                cost_source: Some(m.source.as_str()),
                 span,
             },
             None => Priced {

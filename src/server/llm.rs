@@ -14,7 +14,7 @@ use super::routes::RouteId;
 use super::AppState;
 
 #[cfg(feature = "llm-tracing")]
-pub use on::{read, read_paged, write, WithStatus};
+pub use on::{read, read_paged, with_body_project, write, WithStatus};
 
 #[cfg(feature = "llm-tracing")]
 mod on {
@@ -58,6 +58,26 @@ mod on {
         let requested = raw.get("project").filter(|p| !p.is_empty()).cloned();
         let projects = caller.projects(requested.as_deref())?;
         Ok(LlmParams::new(raw, projects, now_ms()))
+    }
+
+    /// A write's body may name its project: it joins the query's `project` (the two must
+    /// agree), so the caller's pin decides exactly as for a read.
+    pub fn with_body_project(
+        mut raw: HashMap<String, String>,
+        project: Option<&str>,
+    ) -> Result<HashMap<String, String>, ApiError> {
+        let Some(p) = project.filter(|p| !p.is_empty()) else {
+            return Ok(raw);
+        };
+        if raw.get("project").is_some_and(|q| !q.is_empty() && q != p) {
+            return Err(ApiError::bad_request(
+                "invalid_field",
+                "project: the body and the query name different projects",
+            )
+            .field("project"));
+        }
+        raw.insert("project".into(), p.to_string());
+        Ok(raw)
     }
 
     /// Runs a read query for `caller` (scope `llm:read`) with the request's parameters.

@@ -22,53 +22,13 @@ mod on {
     use axum::extract::{Query, State};
     use axum::http::StatusCode;
     use axum::Json;
-    use serde::de::DeserializeOwned;
 
     use super::*;
     use crate::server::auth::Caller;
-    use crate::server::error::ApiError;
-    use crate::server::llm::{read, write};
+    use crate::server::error::{json_body, ApiError};
+    use crate::server::llm::{read, with_body_project, write};
     use crate::server::AppState;
     use crate::store::llm_admin as admin;
-
-    /// A JSON body, or a 400 naming what is wrong with it.
-    pub(crate) fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-        serde_json::from_slice(bytes).map_err(|e| {
-            let msg = e.to_string();
-            let field = msg
-                .split('`')
-                .nth(1)
-                .filter(|_| msg.contains("field"))
-                .map(String::from);
-            let err = ApiError::bad_request("invalid_body", format!("invalid JSON body: {msg}"));
-            match field {
-                Some(f) => err.field(f),
-                None => err,
-            }
-        })
-    }
-
-    /// The body's `project` joins the query's, so the caller's pin decides as for a read.
-    fn with_project(
-        mut raw: HashMap<String, String>,
-        project: &Option<String>,
-    ) -> Result<HashMap<String, String>, ApiError> {
-        if let Some(p) = project.as_deref().filter(|p| !p.is_empty()) {
-            match raw.get("project").filter(|q| !q.is_empty()) {
-                Some(q) if q != p => {
-                    return Err(ApiError::bad_request(
-                        "invalid_field",
-                        "project: the body and the query name different projects",
-                    )
-                    .field("project"))
-                }
-                _ => {
-                    raw.insert("project".into(), p.to_string());
-                }
-            }
-        }
-        Ok(raw)
-    }
 
     pub async fn settings(
         State(st): State<AppState>,
@@ -88,8 +48,8 @@ mod on {
         Query(raw): Query<HashMap<String, String>>,
         bytes: Bytes,
     ) -> Result<Json<ProjectSettings>, ApiError> {
-        let update: SettingsUpdate = body(&bytes)?;
-        let raw = with_project(raw, &update.project)?;
+        let update: SettingsUpdate = json_body(&bytes)?;
+        let raw = with_body_project(raw, update.project.as_deref())?;
         let default = st.config.llm_tracing.default_content_storage;
         let out = write(&st, &caller, raw, move |c, p| {
             admin::put_settings(c, p, &update, default)
@@ -126,8 +86,8 @@ mod on {
         Query(raw): Query<HashMap<String, String>>,
         bytes: Bytes,
     ) -> Result<Json<PriceOverrideRow>, ApiError> {
-        let update: PriceUpdate = body(&bytes)?;
-        let raw = with_project(raw, &update.project)?;
+        let update: PriceUpdate = json_body(&bytes)?;
+        let raw = with_body_project(raw, update.project.as_deref())?;
         check_global(&caller, raw.get("project").map(String::as_str))?;
         Ok(Json(
             write(&st, &caller, raw, move |c, p| {

@@ -9,8 +9,15 @@ use super::llm_query::{invalid, LlmParams};
 use super::{now_ms, StoreError};
 use crate::config::ContentStorage;
 
-/// The content policies, as stored and as the API spells them.
-pub const POLICIES: [&str; 3] = ["none", "metadata_only", "full"];
+/// A content policy as stored and as the API spells it (`none`, `metadata_only`, `full`).
+pub fn parse_policy(s: &str) -> Option<ContentStorage> {
+    match s {
+        "none" => Some(ContentStorage::None),
+        "metadata_only" => Some(ContentStorage::MetadataOnly),
+        "full" => Some(ContentStorage::Full),
+        _ => None,
+    }
+}
 
 pub fn policy_name(p: ContentStorage) -> &'static str {
     match p {
@@ -36,7 +43,7 @@ pub struct ProjectSettings {
 }
 
 /// `PUT /v1/llm/settings`.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsUpdate {
     /// Project slug (a pinned token's own project when absent).
@@ -64,18 +71,13 @@ pub fn settings(
     let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
         let content: Option<String> = r.get(1)?;
         let budget: Option<i64> = r.get(2)?;
-        let known = content.filter(|c| POLICIES.contains(&c.as_str()));
+        let own = content.as_deref().and_then(parse_policy);
         Ok(ProjectSettings {
             project: r.get(0)?,
-            content_storage_source: if known.is_some() {
-                "project"
-            } else {
-                "default"
-            }
-            .into(),
-            content_storage: known.unwrap_or_else(|| policy_name(default).to_string()),
+            content_storage_source: if own.is_some() { "project" } else { "default" }.into(),
+            content_storage: policy_name(own.unwrap_or(default)).to_string(),
             budget_micros: budget,
-            budget_usd: budget.map(|b| b as f64 / 1e6),
+            budget_usd: budget.map(super::llm_usage::micros_to_usd),
             updated_at: r.get(3)?,
         })
     })?;
@@ -101,7 +103,7 @@ pub fn put_settings(
     let project = p.one_project()?;
     let content = match update.content_storage.as_deref().map(str::trim) {
         None | Some("default") => None,
-        Some(c) if POLICIES.contains(&c) => Some(c),
+        Some(c) if parse_policy(c).is_some() => Some(c),
         Some(_) => {
             return Err(invalid(
                 "content_storage",
@@ -205,24 +207,22 @@ pub struct Prices {
 
 /// Overrides visible to the caller: global ones and those of the projects it reads.
 pub fn overrides(conn: &Connection, p: &LlmParams) -> Result<Vec<PriceOverrideRow>, StoreError> {
+    Ok(override_rows(conn, p.projects.as_deref())?)
+}
+
+/// Global overrides and those of `projects` (`None`: every override).
+pub fn override_rows(
+    conn: &Connection,
+    projects: Option<&[String]>,
+) -> rusqlite::Result<Vec<PriceOverrideRow>> {
+    let scope = LlmParams::new([], projects.map(<[String]>::to_vec), 0);
     let mut args = Vec::new();
-    let filter = p
-        .project_sql("project_id", &mut args)
-        .replacen(" AND ", " OR ", 1);
-    let sql = format!(
+    let theirs = scope.project_sql("project_id", &mut args);
+    let mut st = conn.prepare_cached(&format!(
         "SELECT project_id, model, input_mtok, output_mtok, cache_read_mtok, cache_write_mtok,
                 updated_at
-         FROM llm_prices WHERE project_id = ''{filter} ORDER BY project_id, model"
-    );
-    let sql = if p.projects.is_none() {
-        "SELECT project_id, model, input_mtok, output_mtok, cache_read_mtok, cache_write_mtok,
-                updated_at
-         FROM llm_prices ORDER BY project_id, model"
-            .to_string()
-    } else {
-        sql
-    };
-    let mut st = conn.prepare(&sql)?;
+         FROM llm_prices WHERE project_id = '' OR (1 = 1{theirs}) ORDER BY project_id, model"
+    ))?;
     let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
         let project: String = r.get(0)?;
         Ok(PriceOverrideRow {
@@ -235,7 +235,24 @@ pub fn overrides(conn: &Connection, p: &LlmParams) -> Result<Vec<PriceOverrideRo
             updated_at: r.get(6)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect()
+}
+
+#[cfg(feature = "llm-tracing")]
+impl PriceOverrideRow {
+    /// As the pricer takes it.
+    pub fn to_override(&self) -> crate::llm::pricing::PriceOverride {
+        crate::llm::pricing::PriceOverride {
+            project_id: self.project.clone(),
+            model: self.model.clone(),
+            price: crate::llm::pricing::ModelPrice {
+                input_mtok: self.input_mtok,
+                output_mtok: self.output_mtok,
+                cache_read_mtok: self.cache_read_mtok,
+                cache_write_mtok: self.cache_write_mtok,
+            },
+        }
+    }
 }
 
 /// The overrides, and with `model=` what that model costs (for `project=` or the caller's one
@@ -253,10 +270,14 @@ pub fn prices(conn: &Connection, p: &LlmParams) -> Result<Prices, StoreError> {
                 Some([one]) => Some(one.clone()),
                 _ => None,
             };
-            let all = super::traces::price_overrides(conn)?;
+            // What the caller sees is what applies: its project's overrides and global ones.
+            let visible: Vec<_> = overrides
+                .iter()
+                .map(PriceOverrideRow::to_override)
+                .collect();
             let usage = pricing::Usage::default();
             let hit = pricing::resolve(
-                &all,
+                &visible,
                 project.as_deref().unwrap_or(""),
                 p.str("provider"),
                 m,
@@ -268,12 +289,7 @@ pub fn prices(conn: &Connection, p: &LlmParams) -> Result<Prices, StoreError> {
                 provider: p.str("provider").map(String::from),
                 project,
                 priced: hit.is_some(),
-                source: hit.as_ref().map(|h| {
-                    serde_json::to_value(h.source)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default()
-                }),
+                source: hit.as_ref().map(|h| h.source.as_str().to_string()),
                 matched_provider: hit.as_ref().and_then(|h| h.provider.clone()),
                 matched_model: hit.as_ref().map(|h| h.model_id.clone()),
                 rule: hit.as_ref().map(|h| h.rule.clone()),

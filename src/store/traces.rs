@@ -567,52 +567,19 @@ pub fn content_policies(
     let mut out = HashMap::new();
     for row in rows {
         let (project, content) = row?;
-        if let Some(p) = parse_policy(&content) {
+        if let Some(p) = super::llm_admin::parse_policy(&content) {
             out.insert(project, p);
         }
     }
     Ok(out)
 }
 
-pub fn parse_policy(s: &str) -> Option<crate::config::ContentStorage> {
-    use crate::config::ContentStorage as C;
-    match s {
-        "none" => Some(C::None),
-        "metadata_only" => Some(C::MetadataOnly),
-        "full" => Some(C::Full),
-        _ => None,
-    }
-}
-
-pub fn policy_name(p: crate::config::ContentStorage) -> &'static str {
-    use crate::config::ContentStorage as C;
-    match p {
-        C::None => "none",
-        C::MetadataOnly => "metadata_only",
-        C::Full => "full",
-    }
-}
-
-/// Every price override (global ones have no project).
+/// Every price override (global ones have no project), as the pricer takes them.
 pub fn price_overrides(
     conn: &rusqlite::Connection,
 ) -> rusqlite::Result<Vec<crate::llm::pricing::PriceOverride>> {
-    let mut st = conn.prepare_cached(
-        "SELECT project_id, model, input_mtok, output_mtok, cache_read_mtok, cache_write_mtok
-         FROM llm_prices ORDER BY project_id, model",
-    )?;
-    let rows = st.query_map([], |r| {
-        let project: String = r.get(0)?;
-        Ok(crate::llm::pricing::PriceOverride {
-            project_id: (!project.is_empty()).then_some(project),
-            model: r.get(1)?,
-            price: crate::llm::pricing::ModelPrice {
-                input_mtok: r.get(2)?,
-                output_mtok: r.get(3)?,
-                cache_read_mtok: r.get(4)?,
-                cache_write_mtok: r.get(5)?,
-            },
-        })
-    })?;
-    rows.collect()
+    Ok(super::llm_admin::override_rows(conn, None)?
+        .iter()
+        .map(super::llm_admin::PriceOverrideRow::to_override)
+        .collect())
 }

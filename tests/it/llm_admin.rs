@@ -225,6 +225,24 @@ fn the_content_policy_set_through_the_api_holds_on_every_ingest_path() {
     );
 }
 
+/// Sends trace `id` with one `house-model-7` span of 1,000 input tokens (200 of them cached)
+/// and 500 output; answers the span's cost and its source once written.
+fn send_house_model(s: &TestServer, http: &Http, id: &str, written: i64) -> (i64, String) {
+    let t = json!({"id": id, "spans": [{"id": "g", "model": "house-model-7",
+        "input_tokens": 1000, "cache_read_tokens": 200, "output_tokens": 500}]});
+    let r = http.post_signed(&format!("{}/v1/traces", s.url), &t.to_string());
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    wait_traces(s, written);
+    s.db()
+        .query_row(
+            "SELECT sp.cost_micros, sp.cost_source FROM llm_spans sp
+             JOIN llm_traces t ON t.pk = sp.trace_pk WHERE t.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
 #[test]
 fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     let s = TestServer::start();
@@ -315,21 +333,9 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
 
     // 1,000 input (200 of them cached) + 500 output under the project override:
     // 800 × $1 + 200 × $0.50 + 500 × $2 per million = 800 + 100 + 1,000 = 1,900 µ$.
-    let t = json!({"id": "p-1", "spans": [{"id": "g", "model": "house-model-7",
-        "input_tokens": 1000, "cache_read_tokens": 200, "output_tokens": 500}]});
     assert_eq!(
-        http.post_signed(&format!("{}/v1/traces", s.url), &t.to_string())
-            .status,
-        200
-    );
-    wait_traces(&s, 1);
-    assert_eq!(
-        one::<i64>(&s, "SELECT cost_micros FROM llm_spans WHERE id = 'g'"),
-        1900
-    );
-    assert_eq!(
-        one::<String>(&s, "SELECT cost_source FROM llm_spans WHERE id = 'g'"),
-        "project_override"
+        send_house_model(&s, &http, "p-1", 1),
+        (1900, "project_override".to_string())
     );
 
     // Without the project override, the global one: 800 × $4 + 200 × $4 + 500 × $8 = 8,000 µ$.
@@ -351,21 +357,9 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
         None,
     );
     assert_eq!(r.status, 404, "already gone: {:?}", r.body);
-    let t = json!({"id": "p-2", "spans": [{"id": "g2", "model": "house-model-7",
-        "input_tokens": 1000, "cache_read_tokens": 200, "output_tokens": 500}]});
     assert_eq!(
-        http.post_signed(&format!("{}/v1/traces", s.url), &t.to_string())
-            .status,
-        200
-    );
-    wait_traces(&s, 2);
-    assert_eq!(
-        one::<i64>(&s, "SELECT cost_micros FROM llm_spans WHERE id = 'g2'"),
-        8000
-    );
-    assert_eq!(
-        one::<String>(&s, "SELECT cost_source FROM llm_spans WHERE id = 'g2'"),
-        "global_override"
+        send_house_model(&s, &http, "p-2", 2),
+        (8000, "global_override".to_string())
     );
 
     let r = call(
@@ -411,6 +405,38 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     let r = call(&s, &http, "GET", "/v1/llm/settings", &pinned, None);
     assert_eq!(r.body.as_array().unwrap().len(), 1);
     assert_eq!(r.body[0]["project"], "other");
+    // `default` has its own override again; the pinned token sees the global one only, and its
+    // write without a project lands on its own project, never as a global override.
+    let r = call(
+        &s,
+        &http,
+        "PUT",
+        "/v1/llm/prices",
+        &writer,
+        Some(json!({"project": "default", "model": "house-model-7", "input": 1, "output": 2})),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = call(&s, &http, "GET", "/v1/llm/prices", &pinned, None);
+    let seen: Vec<&Value> = r.body["overrides"].as_array().unwrap().iter().collect();
+    assert_eq!(seen.len(), 1, "{:?}", r.body);
+    assert_eq!(seen[0]["project"], Value::Null);
+    let r = call(
+        &s,
+        &http,
+        "PUT",
+        "/v1/llm/prices",
+        &pinned,
+        Some(json!({"model": "mine", "input": 1, "output": 1})),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["project"], "other");
+    assert_eq!(
+        one::<i64>(
+            &s,
+            "SELECT count(*) FROM llm_prices WHERE project_id = '' AND model = 'mine'"
+        ),
+        0
+    );
 }
 
 #[test]
