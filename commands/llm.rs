@@ -12,6 +12,45 @@ use bloop::store::llm_admin::{self, PriceOverrideRow, PriceUpdate, Prices, Proje
 use crate::common::{self, inert, print_json, Remote};
 use crate::{llm_browse, llm_usage};
 
+/// `--project`, `--since`, `--until`: what an LLM query reads.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Window {
+    /// Project slug (default: every project).
+    #[arg(long)]
+    pub project: Option<String>,
+    /// From: a duration back from now (24h, 7d) or epoch ms (the default window is in the
+    /// command's description).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// To: a duration back from now or epoch ms (default now).
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+/// Query parameters from the flags that were given.
+#[derive(Default)]
+pub struct Params(pub Vec<(String, String)>);
+
+impl Params {
+    pub fn opt(mut self, k: &str, v: Option<&str>) -> Self {
+        if let Some(v) = v {
+            self.0.push((k.into(), v.to_string()));
+        }
+        self
+    }
+
+    pub fn set(mut self, k: &str, v: impl ToString) -> Self {
+        self.0.push((k.into(), v.to_string()));
+        self
+    }
+
+    pub fn window(self, w: &Window) -> Self {
+        self.opt("project", w.project.as_deref())
+            .opt("since", w.since.as_deref())
+            .opt("until", w.until.as_deref())
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -114,7 +153,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             project,
             json,
         }) => {
-            let params = opt_params(&[("project", &project)]);
+            let params = Params::default().opt("project", project.as_deref()).0;
             let rows: Vec<ProjectSettings> =
                 target.llm_get(RouteId::LlmSettings, &[], &params, |c, p| {
                     llm_admin::settings(c, p, default)
@@ -160,11 +199,11 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             project,
             json,
         }) => {
-            let params = opt_params(&[
-                ("project", &project),
-                ("model", &model),
-                ("provider", &provider),
-            ]);
+            let params = Params::default()
+                .opt("project", project.as_deref())
+                .opt("model", model.as_deref())
+                .opt("provider", provider.as_deref())
+                .0;
             let prices: Prices =
                 target.llm_get(RouteId::LlmPrices, &[], &params, llm_admin::prices)?;
             if json {
@@ -193,7 +232,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                 cache_read,
                 cache_write,
             };
-            let params = opt_params(&[("project", &project)]);
+            let params = Params::default().opt("project", project.as_deref()).0;
             let body = serde_json::to_value(&update)?;
             let row: PriceOverrideRow =
                 target.llm_send(RouteId::LlmSetPrice, &[], &params, body, |c, p| {
@@ -222,7 +261,10 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                 }),
             ..
         }) => {
-            let params = opt_params(&[("project", &project), ("model", &Some(model))]);
+            let params = Params::default()
+                .opt("project", project.as_deref())
+                .set("model", model)
+                .0;
             let removed: llm_admin::PriceRemoved = target.llm_send(
                 RouteId::LlmDeletePrice,
                 &[],
@@ -242,13 +284,6 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             Ok(())
         }
     }
-}
-
-/// The parameters that were given.
-fn opt_params(kv: &[(&str, &Option<String>)]) -> Vec<(String, String)> {
-    kv.iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| (k.to_string(), v.clone())))
-        .collect()
 }
 
 /// `$2.50`, `$0.075`: USD per million tokens with the digits that matter.

@@ -9,81 +9,66 @@ use std::io::Write;
 use bloop::ops::Target;
 use bloop::server::routes::RouteId;
 use bloop::store::llm_browse::{self as q, SessionRow, SpanNode, TraceDetail, TraceRow};
+use bloop::store::llm_query::LlmParams;
+use bloop::store::llm_usage::usd;
+use bloop::store::StoreError;
+use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use crate::common::{self, ago, inert, print_json, truncate};
+use crate::llm::{Params, Window};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Cmd {
-    /// List traces, newest first (filters narrow; --sort changes the order).
+    /// List traces started in the last 30 days, newest first (filters narrow; --sort changes
+    /// the order).
     Traces(TracesArgs),
     /// One trace: its header, then the span tree with durations, tokens, cost and errors.
-    Trace {
-        /// Trace id, as listed.
-        id: String,
-        /// The project, when the id exists in several.
-        #[arg(long)]
-        project: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Full-text search over trace and span names, error messages and stored content.
+    Trace(OneArgs),
+    /// Full-text search over trace and span names, error messages and stored content (traces
+    /// started in the last 30 days).
     Search(SearchArgs),
-    /// Sessions with their traces, tokens, cost and errors, latest activity first.
+    /// Sessions with traces in the last 7 days: their traces, tokens, cost and errors, latest
+    /// activity first.
     Sessions(SessionsArgs),
     /// One session: its totals and its traces in order.
-    Session {
-        /// Session id, as listed.
-        id: String,
-        #[arg(long)]
-        project: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Session(OneArgs),
     /// Score a trace: a name and a value from 0 to 1.
     Score {
-        trace_id: String,
+        #[command(flatten)]
+        on: OnTrace,
         /// What is scored (1 to 100 characters), e.g. `quality`.
         name: String,
         /// From 0 to 1.
         value: f64,
+        /// At most 2,000 characters.
         #[arg(long)]
         comment: Option<String>,
-        #[arg(long)]
-        project: Option<String>,
-        #[arg(long)]
-        json: bool,
     },
     /// Record user feedback on a trace: up or down.
     Feedback {
-        trace_id: String,
+        #[command(flatten)]
+        on: OnTrace,
         /// up | down (also 1 | -1)
         rating: String,
+        /// At most 2,000 characters.
         #[arg(long)]
         comment: Option<String>,
         /// Who gave it.
         #[arg(long)]
         user: Option<String>,
-        #[arg(long)]
-        project: Option<String>,
-        #[arg(long)]
-        json: bool,
     },
-    /// Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE).
+    /// Export the traces of the last 24 hours as LangSmith runs or OTLP/JSON (to stdout, or
+    /// --output FILE).
     Export {
+        #[command(flatten)]
+        window: Window,
         /// langsmith | otlp
         #[arg(long, default_value = "langsmith")]
         format: String,
-        #[arg(long)]
-        project: Option<String>,
         /// Only this session's traces.
         #[arg(long)]
         session: Option<String>,
-        /// From: a duration back from now (24h, 7d) or epoch ms (default 24h).
-        #[arg(long)]
-        since: Option<String>,
-        #[arg(long)]
-        until: Option<String>,
         /// Traces, 1..1000 (the newest).
         #[arg(long, default_value_t = 100)]
         limit: u32,
@@ -93,10 +78,50 @@ pub enum Cmd {
     },
 }
 
+/// `--limit`, `--offset`, `--json`: one page of a list.
 #[derive(Debug, clap::Args)]
-pub struct TracesArgs {
+pub struct Page {
+    /// Rows, 1..200.
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Rows to skip (the next page starts where the footer says).
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
+    /// Print the JSON the API answers.
+    #[arg(long)]
+    json: bool,
+}
+
+/// A trace or a session by id.
+#[derive(Debug, clap::Args)]
+pub struct OneArgs {
+    /// Its id, as listed.
+    id: String,
+    /// The project, when the id exists in several.
     #[arg(long)]
     project: Option<String>,
+    /// Print the JSON the API answers.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The trace a score or feedback is given to.
+#[derive(Debug, clap::Args)]
+pub struct OnTrace {
+    /// Trace id, as listed.
+    trace_id: String,
+    /// The project, when the id exists in several.
+    #[arg(long)]
+    project: Option<String>,
+    /// Print the JSON the API answers.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TracesArgs {
+    #[command(flatten)]
+    window: Window,
     #[arg(long)]
     session: Option<String>,
     #[arg(long)]
@@ -125,20 +150,11 @@ pub struct TracesArgs {
     /// Full-text search, as `bloop llm search`.
     #[arg(long)]
     q: Option<String>,
-    /// Started since: a duration back from now (24h, 7d) or epoch ms (default 30d).
-    #[arg(long)]
-    since: Option<String>,
-    #[arg(long)]
-    until: Option<String>,
     /// newest | oldest | cost | latency
     #[arg(long)]
     sort: Option<String>,
-    #[arg(long, default_value_t = 50)]
-    limit: u32,
-    #[arg(long, default_value_t = 0)]
-    offset: u32,
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    page: Page,
 }
 
 #[derive(Debug, clap::Args)]
@@ -146,175 +162,129 @@ pub struct SearchArgs {
     /// Words to find (every word must match).
     #[arg(required = true)]
     text: Vec<String>,
-    #[arg(long)]
-    project: Option<String>,
-    /// Started since (default 30d).
-    #[arg(long)]
-    since: Option<String>,
-    #[arg(long)]
-    until: Option<String>,
-    #[arg(long, default_value_t = 50)]
-    limit: u32,
-    #[arg(long, default_value_t = 0)]
-    offset: u32,
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    window: Window,
+    #[command(flatten)]
+    page: Page,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct SessionsArgs {
-    #[arg(long)]
-    project: Option<String>,
+    #[command(flatten)]
+    window: Window,
     #[arg(long)]
     user: Option<String>,
-    /// Active since (default 7d).
-    #[arg(long)]
-    since: Option<String>,
-    #[arg(long)]
-    until: Option<String>,
-    #[arg(long, default_value_t = 50)]
-    limit: u32,
-    #[arg(long, default_value_t = 0)]
-    offset: u32,
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    page: Page,
 }
 
-/// Query parameters from optional flags.
-#[derive(Default)]
-struct Params(Vec<(String, String)>);
+/// `--limit` and `--offset`.
+trait PageParams {
+    fn page(self, p: &Page) -> Self;
+}
 
-impl Params {
-    fn opt(mut self, k: &str, v: &Option<String>) -> Self {
-        if let Some(v) = v {
-            self.0.push((k.into(), v.clone()));
-        }
-        self
+impl PageParams for Params {
+    fn page(self, p: &Page) -> Self {
+        self.set("limit", p.limit).set("offset", p.offset)
     }
+}
 
-    fn set(mut self, k: &str, v: impl ToString) -> Self {
-        self.0.push((k.into(), v.to_string()));
-        self
+/// A list page: the rows as JSON, or drawn with the footer that leads to the next page.
+fn list<T: serde::Serialize>(
+    out: &mut impl Write,
+    page: &Page,
+    (rows, total): (Vec<T>, i64),
+    draw: fn(&mut dyn Write, &[T], i64, u32) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    if page.json {
+        return print_json(out, &rows);
     }
+    draw(out, &rows, total, page.offset)
+}
+
+/// Sends a score or feedback `body` for trace `on.trace_id` (`local` is the store's write).
+fn give<T: serde::de::DeserializeOwned>(
+    target: &mut Target,
+    route: RouteId,
+    on: &OnTrace,
+    body: Value,
+    local: fn(&Connection, &LlmParams, &str, &Value) -> Result<T, StoreError>,
+) -> anyhow::Result<T> {
+    let p = Params::default().opt("project", on.project.as_deref());
+    let b = body.clone();
+    Ok(target.llm_send(route, &[&on.trace_id], &p.0, body, |c, p| {
+        local(c, p, &on.trace_id, &b)
+    })?)
 }
 
 pub fn run(target: &mut Target, cmd: Cmd, out: &mut impl Write) -> anyhow::Result<()> {
     match cmd {
         Cmd::Traces(a) => {
             let mut p = Params::default()
-                .opt("project", &a.project)
-                .opt("session", &a.session)
-                .opt("user", &a.user)
-                .opt("status", &a.status)
-                .opt("model", &a.model)
-                .opt("prompt", &a.prompt)
-                .opt("prompt_version", &a.prompt_version)
-                .opt("min_cost", &a.min_cost)
-                .opt("min_latency", &a.min_latency)
-                .opt("q", &a.q)
-                .opt("since", &a.since)
-                .opt("until", &a.until)
-                .opt("sort", &a.sort)
-                .set("limit", a.limit)
-                .set("offset", a.offset);
+                .window(&a.window)
+                .opt("session", a.session.as_deref())
+                .opt("user", a.user.as_deref())
+                .opt("status", a.status.as_deref())
+                .opt("model", a.model.as_deref())
+                .opt("prompt", a.prompt.as_deref())
+                .opt("prompt_version", a.prompt_version.as_deref())
+                .opt("min_cost", a.min_cost.as_deref())
+                .opt("min_latency", a.min_latency.as_deref())
+                .opt("q", a.q.as_deref())
+                .opt("sort", a.sort.as_deref())
+                .page(&a.page);
             if a.errors {
                 p = p.set("has_error", "true");
             }
-            let (rows, total) = target.llm_page(RouteId::LlmTraces, &[], &p.0, q::traces)?;
-            if a.json {
-                return print_json(out, &rows);
-            }
-            render_traces(out, &rows, total, a.offset)
+            let page = target.llm_page(RouteId::LlmTraces, &[], &p.0, q::traces)?;
+            list(out, &a.page, page, render_traces)
         }
         Cmd::Search(a) => {
             let p = Params::default()
                 .set("q", a.text.join(" "))
-                .opt("project", &a.project)
-                .opt("since", &a.since)
-                .opt("until", &a.until)
-                .set("limit", a.limit)
-                .set("offset", a.offset);
-            let (rows, total) = target.llm_page(RouteId::LlmSearch, &[], &p.0, q::search)?;
-            if a.json {
-                return print_json(out, &rows);
-            }
-            render_traces(out, &rows, total, a.offset)
+                .window(&a.window)
+                .page(&a.page);
+            let page = target.llm_page(RouteId::LlmSearch, &[], &p.0, q::search)?;
+            list(out, &a.page, page, render_traces)
         }
-        Cmd::Trace { id, project, json } => {
-            let p = Params::default().opt("project", &project);
-            let d: TraceDetail =
-                target.llm_get(RouteId::LlmTrace, &[&id], &p.0, |c, p| q::trace(c, p, &id))?;
-            if json {
+        Cmd::Trace(a) => {
+            let p = Params::default().opt("project", a.project.as_deref());
+            let d: TraceDetail = target.llm_get(RouteId::LlmTrace, &[&a.id], &p.0, |c, p| {
+                q::trace(c, p, &a.id)
+            })?;
+            if a.json {
                 return print_json(out, &d);
             }
             render_trace(out, &d)
         }
         Cmd::Sessions(a) => {
             let p = Params::default()
-                .opt("project", &a.project)
-                .opt("user", &a.user)
-                .opt("since", &a.since)
-                .opt("until", &a.until)
-                .set("limit", a.limit)
-                .set("offset", a.offset);
-            let (rows, total) = target.llm_page(RouteId::LlmSessions, &[], &p.0, q::sessions)?;
-            if a.json {
-                return print_json(out, &rows);
-            }
-            render_sessions(out, &rows, total, a.offset)
+                .window(&a.window)
+                .opt("user", a.user.as_deref())
+                .page(&a.page);
+            let page = target.llm_page(RouteId::LlmSessions, &[], &p.0, q::sessions)?;
+            list(out, &a.page, page, render_sessions)
         }
-        Cmd::Session { id, project, json } => {
-            let p = Params::default().opt("project", &project);
+        Cmd::Session(a) => {
+            let p = Params::default().opt("project", a.project.as_deref());
             let d: q::SessionDetail =
-                target.llm_get(RouteId::LlmSession, &[&id], &p.0, |c, p| {
-                    q::session(c, p, &id)
+                target.llm_get(RouteId::LlmSession, &[&a.id], &p.0, |c, p| {
+                    q::session(c, p, &a.id)
                 })?;
-            if json {
+            if a.json {
                 return print_json(out, &d);
             }
-            let t = &d.totals;
-            writeln!(
-                out,
-                "session {}  project {}",
-                inert(&d.session_id),
-                inert(&d.project_id)
-            )?;
-            writeln!(
-                out,
-                "traces {}  users {}  errors {}  first {}  last {}",
-                t.traces,
-                t.users,
-                t.error_traces,
-                ago(t.first_at),
-                ago(t.last_at)
-            )?;
-            writeln!(
-                out,
-                "tokens {} in / {} out  cost {}{}",
-                t.input_tokens,
-                t.output_tokens,
-                cost(t.cost_micros),
-                unpriced_note(t.unpriced_spans)
-            )?;
-            writeln!(out)?;
-            render_traces(out, &d.traces, t.traces, 0)
+            render_session(out, &d)
         }
         Cmd::Score {
-            trace_id,
+            on,
             name,
             value,
             comment,
-            project,
-            json,
         } => {
-            let p = Params::default().opt("project", &project);
             let body = json!({"name": name, "value": value, "comment": comment});
-            let b = body.clone();
-            let s: q::Score =
-                target.llm_send(RouteId::LlmAddScore, &[&trace_id], &p.0, body, |c, p| {
-                    q::add_score(c, p, &trace_id, &b)
-                })?;
-            if json {
+            let s = give(target, RouteId::LlmAddScore, &on, body, q::add_score)?;
+            if on.json {
                 return print_json(out, &s);
             }
             writeln!(
@@ -328,21 +298,14 @@ pub fn run(target: &mut Target, cmd: Cmd, out: &mut impl Write) -> anyhow::Resul
             Ok(())
         }
         Cmd::Feedback {
-            trace_id,
+            on,
             rating,
             comment,
             user,
-            project,
-            json,
         } => {
-            let p = Params::default().opt("project", &project);
             let body = json!({"rating": rating, "comment": comment, "user_id": user});
-            let b = body.clone();
-            let f: q::Feedback =
-                target.llm_send(RouteId::LlmAddFeedback, &[&trace_id], &p.0, body, |c, p| {
-                    q::add_feedback(c, p, &trace_id, &b)
-                })?;
-            if json {
+            let f = give(target, RouteId::LlmAddFeedback, &on, body, q::add_feedback)?;
+            if on.json {
                 return print_json(out, &f);
             }
             writeln!(
@@ -355,56 +318,76 @@ pub fn run(target: &mut Target, cmd: Cmd, out: &mut impl Write) -> anyhow::Resul
             Ok(())
         }
         Cmd::Export {
+            window,
             format,
-            project,
             session,
-            since,
-            until,
             limit,
             output,
         } => {
             let p = Params::default()
                 .set("format", &format)
-                .opt("project", &project)
-                .opt("session", &session)
-                .opt("since", &since)
-                .opt("until", &until)
+                .window(&window)
+                .opt("session", session.as_deref())
                 .set("limit", limit);
             let doc: Value = target.llm_get(RouteId::LlmExport, &[], &p.0, q::export)?;
-            match output {
-                None => print_json(out, &doc),
-                Some(path) => {
-                    let text = serde_json::to_vec_pretty(&doc)?;
-                    std::fs::write(&path, text)
-                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-                    let what = match doc.get("runs").and_then(Value::as_array) {
-                        Some(runs) => format!("{} runs", runs.len()),
-                        None => {
-                            let spans: usize = doc["resourceSpans"]
-                                .as_array()
-                                .into_iter()
-                                .flatten()
-                                .flat_map(|r| r["scopeSpans"].as_array().into_iter().flatten())
-                                .map(|s| s["spans"].as_array().map_or(0, Vec::len))
-                                .sum();
-                            format!("{spans} spans")
-                        }
-                    };
-                    writeln!(out, "wrote {what} to {}", path.display())?;
-                    Ok(())
-                }
-            }
+            let Some(path) = output else {
+                return print_json(out, &doc);
+            };
+            std::fs::write(&path, serde_json::to_vec_pretty(&doc)?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            writeln!(out, "wrote {} to {}", export_count(&doc), path.display())?;
+            Ok(())
         }
     }
 }
 
-/// `$0.0250`; `unpriced` for null.
-fn cost(micros: Option<i64>) -> String {
-    match micros {
-        None => "unpriced".into(),
-        Some(m) if m != 0 && m.abs() < 100 => format!("${:.6}", m as f64 / 1e6),
-        Some(m) => format!("${:.4}", m as f64 / 1e6),
+/// `11 runs` (LangSmith) or `7 spans` (OTLP).
+fn export_count(doc: &Value) -> String {
+    if let Some(runs) = doc.get("runs").and_then(Value::as_array) {
+        return format!("{} runs", runs.len());
     }
+    let spans: usize = doc["resourceSpans"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["scopeSpans"].as_array().into_iter().flatten())
+        .map(|s| s["spans"].as_array().map_or(0, Vec::len))
+        .sum();
+    format!("{spans} spans")
+}
+
+fn render_session(out: &mut dyn Write, d: &q::SessionDetail) -> anyhow::Result<()> {
+    let t = &d.totals;
+    writeln!(
+        out,
+        "session {}  project {}",
+        inert(&d.session_id),
+        inert(&d.project_id)
+    )?;
+    writeln!(
+        out,
+        "traces {}  users {}  errors {}  first {}  last {}",
+        t.traces,
+        t.users,
+        t.error_traces,
+        ago(t.first_at),
+        ago(t.last_at)
+    )?;
+    writeln!(
+        out,
+        "tokens {} in / {} out  cost {}{}",
+        t.input_tokens,
+        t.output_tokens,
+        cost(t.cost_micros),
+        unpriced_note(t.unpriced_spans)
+    )?;
+    writeln!(out)?;
+    render_traces(out, &d.traces, t.traces, 0)
+}
+
+/// `$0.0250` (as `bloop llm usage` shows money); `unpriced` for null.
+fn cost(micros: Option<i64>) -> String {
+    micros.map_or_else(|| "unpriced".into(), usd)
 }
 
 fn unpriced_note(n: i64) -> String {
@@ -435,7 +418,7 @@ fn compact(n: i64) -> String {
 }
 
 fn render_traces(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     rows: &[TraceRow],
     total: i64,
     offset: u32,
@@ -516,7 +499,7 @@ fn render_traces(
 }
 
 fn render_sessions(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     rows: &[SessionRow],
     total: i64,
     offset: u32,

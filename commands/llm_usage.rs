@@ -12,36 +12,26 @@ use bloop::store::llm_usage::{
 };
 
 use crate::common::{self, inert, print_json, truncate};
+use crate::llm::{Params, Window};
 
 /// `--project`, `--since`, `--until`, `--json`: what every query here takes.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Common {
-    /// Project slug (default: every project).
-    #[arg(long)]
-    project: Option<String>,
-    /// From: a duration back from now (24h, 7d) or epoch ms.
-    #[arg(long)]
-    since: Option<String>,
-    /// To: a duration back from now or epoch ms (default now).
-    #[arg(long)]
-    until: Option<String>,
+    #[command(flatten)]
+    window: Window,
     #[arg(long)]
     json: bool,
 }
 
 impl Common {
-    fn params(&self) -> Vec<(String, String)> {
-        let mut p = Vec::new();
-        for (k, v) in [
-            ("project", &self.project),
-            ("since", &self.since),
-            ("until", &self.until),
-        ] {
-            if let Some(v) = v {
-                p.push((k.to_string(), v.clone()));
-            }
-        }
-        p
+    /// The query's parameters: these flags and `extra`, those given.
+    fn params(&self, extra: &[(&str, Option<&str>)]) -> Vec<(String, String)> {
+        extra
+            .iter()
+            .fold(Params::default().window(&self.window), |p, (k, v)| {
+                p.opt(k, *v)
+            })
+            .0
     }
 }
 
@@ -117,6 +107,7 @@ enum BudgetCmd {
     /// Set a project's monthly budget in USD (`none` clears it).
     Set {
         /// USD per month (e.g. 50 or 12.5), or `none`.
+        #[arg(allow_negative_numbers = true)]
         amount: String,
         /// Project slug (required unless the token is limited to one project).
         #[arg(long)]
@@ -124,10 +115,6 @@ enum BudgetCmd {
         #[arg(long)]
         json: bool,
     },
-}
-
-fn pair(k: &str, v: &str) -> (String, String) {
-    (k.to_string(), v.to_string())
 }
 
 fn opt_f(v: Option<f64>, unit: &str) -> String {
@@ -149,74 +136,49 @@ fn pct(r: f64) -> String {
 pub fn run(target: &mut Target, cmd: Cmd, out: &mut impl Write) -> anyhow::Result<()> {
     match cmd {
         Cmd::Overview(c) => {
-            let o: Overview =
-                target.llm_get(RouteId::LlmOverview, &[], &c.params(), q::overview)?;
-            if c.json {
-                return print_json(out, &o);
-            }
-            render_overview(out, &o)
+            let o = target.llm_get(RouteId::LlmOverview, &[], &c.params(&[]), q::overview)?;
+            show(out, c.json, &o, render_overview)
         }
         Cmd::Usage { common: c, by } => {
-            let mut params = c.params();
-            if by == "day" {
-                params.push(pair("by", "none"));
-                params.push(pair("bucket", "day"));
+            // `--by day`: one series (by none), bucketed by day.
+            let per_day = by == "day";
+            let extra = if per_day {
+                [("by", Some("none")), ("bucket", Some("day"))]
             } else {
-                params.push(pair("by", &by));
-            }
-            let u: Usage = target.llm_get(RouteId::LlmUsage, &[], &params, q::usage)?;
-            if c.json {
-                return print_json(out, &u);
-            }
-            render_usage(out, &u, by == "day")
+                [("by", Some(by.as_str())), ("bucket", None)]
+            };
+            let u = target.llm_get(RouteId::LlmUsage, &[], &c.params(&extra), q::usage)?;
+            show(out, c.json, &u, |o, u| render_usage(o, u, per_day))
         }
         Cmd::Models(c) => {
-            let rows: Vec<ModelRow> =
-                target.llm_get(RouteId::LlmModels, &[], &c.params(), q::models)?;
-            if c.json {
-                return print_json(out, &rows);
-            }
-            render_models(out, &rows)
+            let rows = target.llm_get(RouteId::LlmModels, &[], &c.params(&[]), q::models)?;
+            show(out, c.json, &rows, |o, r: &Vec<ModelRow>| {
+                render_models(o, r)
+            })
         }
         Cmd::Latency { common: c, model } => {
-            let mut params = c.params();
-            if let Some(m) = &model {
-                params.push(pair("model", m));
-            }
-            let rows: Vec<ModelLatency> =
-                target.llm_get(RouteId::LlmLatency, &[], &params, q::latency)?;
-            if c.json {
-                return print_json(out, &rows);
-            }
-            render_latency(out, &rows)
+            let params = c.params(&[("model", model.as_deref())]);
+            let rows = target.llm_get(RouteId::LlmLatency, &[], &params, q::latency)?;
+            show(out, c.json, &rows, |o, r: &Vec<ModelLatency>| {
+                render_latency(o, r)
+            })
         }
         Cmd::Tools {
             common: c,
             span_type,
             limit,
         } => {
-            let mut params = c.params();
-            if let Some(t) = &span_type {
-                params.push(pair("type", t));
-            }
-            params.push(pair("limit", &limit.to_string()));
-            let rows: Vec<ToolRow> = target.llm_get(RouteId::LlmTools, &[], &params, q::tools)?;
-            if c.json {
-                return print_json(out, &rows);
-            }
-            render_tools(out, &rows)
+            let limit = limit.to_string();
+            let params = c.params(&[("type", span_type.as_deref()), ("limit", Some(&limit))]);
+            let rows = target.llm_get(RouteId::LlmTools, &[], &params, q::tools)?;
+            show(out, c.json, &rows, |o, r: &Vec<ToolRow>| render_tools(o, r))
         }
         Cmd::Prompts { common: c, name } => {
-            let mut params = c.params();
-            if let Some(n) = &name {
-                params.push(pair("name", n));
-            }
-            let rows: Vec<PromptRow> =
-                target.llm_get(RouteId::LlmPrompts, &[], &params, q::prompts)?;
-            if c.json {
-                return print_json(out, &rows);
-            }
-            render_prompts(out, &rows)
+            let params = c.params(&[("name", name.as_deref())]);
+            let rows = target.llm_get(RouteId::LlmPrompts, &[], &params, q::prompts)?;
+            show(out, c.json, &rows, |o, r: &Vec<PromptRow>| {
+                render_prompts(o, r)
+            })
         }
         Cmd::Compare {
             prompt,
@@ -224,72 +186,82 @@ pub fn run(target: &mut Target, cmd: Cmd, out: &mut impl Write) -> anyhow::Resul
             b,
             common: c,
         } => {
-            let mut params = c.params();
-            params.push(pair("a", &a));
-            params.push(pair("b", &b));
+            let params = c.params(&[("a", Some(&a)), ("b", Some(&b))]);
             let name = prompt.clone();
-            let cmp: Comparison =
+            let cmp =
                 target.llm_get(RouteId::LlmCompare, &[&prompt], &params, move |conn, p| {
                     q::compare(conn, p, &name)
                 })?;
-            if c.json {
-                return print_json(out, &cmp);
-            }
-            render_compare(out, &cmp)
+            show(out, c.json, &cmp, render_compare)
         }
-        Cmd::Budget(args) => match args.set {
-            None => {
-                let mut params = Vec::new();
-                if let Some(p) = &args.project {
-                    params.push(pair("project", p));
-                }
-                let rows: Vec<Budget> =
-                    target.llm_get(RouteId::LlmBudget, &[], &params, q::budgets)?;
-                if args.json {
-                    return print_json(out, &rows);
-                }
-                render_budgets(out, &rows)
-            }
-            Some(BudgetCmd::Set {
-                amount,
-                project,
-                json,
-            }) => {
-                let monthly_usd = parse_amount(&amount)?;
-                let mut params = Vec::new();
-                let mut body = serde_json::json!({ "monthly_usd": monthly_usd });
-                if let Some(p) = &project {
-                    params.push(pair("project", p));
-                    body["project"] = p.clone().into();
-                }
-                let b: Budget = target.llm_send(
-                    RouteId::LlmSetBudget,
-                    &[],
-                    &params,
-                    body,
-                    move |conn, p| q::set_budget(conn, p, monthly_usd),
-                )?;
-                if json {
-                    return print_json(out, &b);
-                }
-                match b.budget_micros {
-                    Some(m) => writeln!(
-                        out,
-                        "budget of {}: {} a month ({} spent so far in {})",
-                        inert(&b.project),
-                        usd(m),
-                        usd(b.spent_micros),
-                        b.month
-                    )?,
-                    None => writeln!(out, "budget of {} cleared", inert(&b.project))?,
-                }
-                Ok(())
-            }
-        },
+        Cmd::Budget(BudgetArgs {
+            set: None,
+            project,
+            json,
+        }) => {
+            let params = project_param(project.as_deref());
+            let rows = target.llm_get(RouteId::LlmBudget, &[], &params, q::budgets)?;
+            show(out, json, &rows, |o, r: &Vec<Budget>| render_budgets(o, r))
+        }
+        Cmd::Budget(BudgetArgs {
+            set:
+                Some(BudgetCmd::Set {
+                    amount,
+                    project,
+                    json,
+                }),
+            ..
+        }) => {
+            let monthly_usd = parse_amount(&amount)?;
+            let body = serde_json::json!({ "project": project, "monthly_usd": monthly_usd });
+            let b = target.llm_send(
+                RouteId::LlmSetBudget,
+                &[],
+                &project_param(project.as_deref()),
+                body,
+                move |conn, p| q::set_budget(conn, p, monthly_usd),
+            )?;
+            show(out, json, &b, render_budget_set)
+        }
     }
 }
 
-/// `12.5`, `$12.50` or `none`; the range is checked where the budget is stored.
+/// `v` as JSON with `--json`, else as `render` draws it.
+fn show<T: serde::Serialize, W: Write>(
+    out: &mut W,
+    json: bool,
+    v: &T,
+    render: impl FnOnce(&mut W, &T) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    if json {
+        print_json(out, v)
+    } else {
+        render(out, v)
+    }
+}
+
+fn project_param(project: Option<&str>) -> Vec<(String, String)> {
+    project
+        .map(|p| vec![("project".to_string(), p.to_string())])
+        .unwrap_or_default()
+}
+
+fn render_budget_set(out: &mut impl Write, b: &Budget) -> anyhow::Result<()> {
+    match b.budget_micros {
+        Some(m) => writeln!(
+            out,
+            "budget of {}: {} a month ({} spent so far in {})",
+            inert(&b.project),
+            usd(m),
+            usd(b.spent_micros),
+            b.month
+        )?,
+        None => writeln!(out, "budget of {} cleared", inert(&b.project))?,
+    }
+    Ok(())
+}
+
+/// `12.5`, `$12.50` or `none`; the upper bound is checked where the budget is stored.
 fn parse_amount(s: &str) -> anyhow::Result<Option<f64>> {
     let t = s.trim();
     if t.eq_ignore_ascii_case("none") {
@@ -297,8 +269,8 @@ fn parse_amount(s: &str) -> anyhow::Result<Option<f64>> {
     }
     let n = t.strip_prefix('$').unwrap_or(t).replace(',', "");
     match n.parse::<f64>() {
-        Ok(v) => Ok(Some(v)),
-        Err(_) => anyhow::bail!("AMOUNT must be a number of USD (like 50 or 12.5) or `none`"),
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+        _ => anyhow::bail!("AMOUNT must be a number of USD ≥ 0 (like 50 or 12.5) or `none`"),
     }
 }
 
@@ -466,12 +438,12 @@ fn render_models(out: &mut impl Write, rows: &[ModelRow]) -> anyhow::Result<()> 
         t.add_row(vec![
             truncate(&r.model, 40),
             truncate(r.provider.as_deref().unwrap_or("-"), 20),
-            thousands(r.spans),
-            thousands(r.input_tokens),
-            thousands(r.output_tokens),
-            usd(r.cost_micros),
-            thousands(r.unpriced),
-            thousands(r.errors),
+            thousands(r.figures.spans),
+            thousands(r.figures.input_tokens),
+            thousands(r.figures.output_tokens),
+            usd(r.figures.cost_micros),
+            thousands(r.figures.unpriced),
+            thousands(r.figures.errors),
             ms(r.avg_latency_ms),
             price,
             truncate(&source, 50),

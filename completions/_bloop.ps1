@@ -776,14 +776,14 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('prompts', 'prompts', [CompletionResultType]::ParameterValue, 'Prompt versions with their averages (default: last 30d)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Two versions of a prompt compared, with significance tests (default: last 30d)')
             [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one')
-            [CompletionResult]::new('traces', 'traces', [CompletionResultType]::ParameterValue, 'List traces, newest first (filters narrow; --sort changes the order)')
+            [CompletionResult]::new('traces', 'traces', [CompletionResultType]::ParameterValue, 'List traces started in the last 30 days, newest first (filters narrow; --sort changes the order)')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'One trace: its header, then the span tree with durations, tokens, cost and errors')
-            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over trace and span names, error messages and stored content')
-            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Sessions with their traces, tokens, cost and errors, latest activity first')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over trace and span names, error messages and stored content (traces started in the last 30 days)')
+            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Sessions with traces in the last 7 days: their traces, tokens, cost and errors, latest activity first')
             [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'One session: its totals and its traces in order')
             [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Score a trace: a name and a value from 0 to 1')
             [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Record user feedback on a trace: up or down')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the traces of the last 24 hours as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -791,7 +791,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;llm;overview' {
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
@@ -809,7 +809,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;llm;usage' {
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'model | provider | project | prompt | day (one row per UTC day)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
@@ -828,7 +828,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;llm;models' {
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
@@ -846,7 +846,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;llm;latency' {
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'One model only')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
@@ -865,7 +865,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;llm;tools' {
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'tool | retrieval | all (default: tool and retrieval)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
@@ -885,7 +885,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;llm;prompts' {
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'One prompt only')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
@@ -904,7 +904,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;llm;compare' {
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
@@ -966,7 +966,9 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;llm;traces' {
-            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'session')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'user')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'completed | error | running | …')
@@ -976,16 +978,14 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--min-cost', '--min-cost', [CompletionResultType]::ParameterName, 'At least this cost, in USD')
             [CompletionResult]::new('--min-latency', '--min-latency', [CompletionResultType]::ParameterName, 'At least this latency, in ms')
             [CompletionResult]::new('--q', '--q', [CompletionResultType]::ParameterName, 'Full-text search, as `bloop llm search`')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Started since: a duration back from now (24h, 7d) or epoch ms (default 30d)')
-            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'until')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'newest | oldest | cost | latency')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
-            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'offset')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows, 1..200')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'Rows to skip (the next page starts where the footer says)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
             [CompletionResult]::new('--errors', '--errors', [CompletionResultType]::ParameterName, 'Only traces with an error (an error span or the status error)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the JSON the API answers')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
@@ -1001,7 +1001,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the JSON the API answers')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
@@ -1013,15 +1013,15 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;llm;search' {
-            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Started since (default 30d)')
-            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'until')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
-            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'offset')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows, 1..200')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'Rows to skip (the next page starts where the footer says)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the JSON the API answers')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
@@ -1033,16 +1033,16 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;llm;sessions' {
-            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'user')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Active since (default 7d)')
-            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'until')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
-            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'offset')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows, 1..200')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'Rows to skip (the next page starts where the footer says)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the JSON the API answers')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
@@ -1054,11 +1054,11 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;llm;session' {
-            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project, when the id exists in several')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the JSON the API answers')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
@@ -1070,12 +1070,12 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;llm;score' {
-            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'comment')
-            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project, when the id exists in several')
+            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'At most 2,000 characters')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the JSON the API answers')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
@@ -1087,13 +1087,13 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;llm;feedback' {
-            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'comment')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project, when the id exists in several')
+            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'At most 2,000 characters')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Who gave it')
-            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the JSON the API answers')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
@@ -1105,11 +1105,11 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;llm;export' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project slug (default: every project)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command''s description)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'To: a duration back from now or epoch ms (default now)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'langsmith | otlp')
-            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Only this session''s traces')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From: a duration back from now (24h, 7d) or epoch ms (default 24h)')
-            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'until')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Traces, 1..1000 (the newest)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the document here instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the document here instead of stdout')
@@ -1252,14 +1252,14 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('prompts', 'prompts', [CompletionResultType]::ParameterValue, 'Prompt versions with their averages (default: last 30d)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Two versions of a prompt compared, with significance tests (default: last 30d)')
             [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one')
-            [CompletionResult]::new('traces', 'traces', [CompletionResultType]::ParameterValue, 'List traces, newest first (filters narrow; --sort changes the order)')
+            [CompletionResult]::new('traces', 'traces', [CompletionResultType]::ParameterValue, 'List traces started in the last 30 days, newest first (filters narrow; --sort changes the order)')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'One trace: its header, then the span tree with durations, tokens, cost and errors')
-            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over trace and span names, error messages and stored content')
-            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Sessions with their traces, tokens, cost and errors, latest activity first')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over trace and span names, error messages and stored content (traces started in the last 30 days)')
+            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Sessions with traces in the last 7 days: their traces, tokens, cost and errors, latest activity first')
             [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'One session: its totals and its traces in order')
             [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Score a trace: a name and a value from 0 to 1')
             [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Record user feedback on a trace: up or down')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the traces of the last 24 hours as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1714,14 +1714,14 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('prompts', 'prompts', [CompletionResultType]::ParameterValue, 'Prompt versions with their averages (default: last 30d)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Two versions of a prompt compared, with significance tests (default: last 30d)')
             [CompletionResult]::new('budget', 'budget', [CompletionResultType]::ParameterValue, 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one')
-            [CompletionResult]::new('traces', 'traces', [CompletionResultType]::ParameterValue, 'List traces, newest first (filters narrow; --sort changes the order)')
+            [CompletionResult]::new('traces', 'traces', [CompletionResultType]::ParameterValue, 'List traces started in the last 30 days, newest first (filters narrow; --sort changes the order)')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'One trace: its header, then the span tree with durations, tokens, cost and errors')
-            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over trace and span names, error messages and stored content')
-            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Sessions with their traces, tokens, cost and errors, latest activity first')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Full-text search over trace and span names, error messages and stored content (traces started in the last 30 days)')
+            [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'Sessions with traces in the last 7 days: their traces, tokens, cost and errors, latest activity first')
             [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'One session: its totals and its traces in order')
             [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Score a trace: a name and a value from 0 to 1')
             [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Record user feedback on a trace: up or down')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the traces of the last 24 hours as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)')
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy')
             [CompletionResult]::new('prices', 'prices', [CompletionResultType]::ParameterValue, 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`')
             break

@@ -2493,21 +2493,13 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__export)
-            opts="-o -v -q -h -V --format --project --session --since --until --limit --output --url --token --config --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --project --since --until --format --session --limit --output --url --token --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --project)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --session)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2516,6 +2508,14 @@ _bloop() {
                     return 0
                     ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2551,21 +2551,21 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__feedback)
-            opts="-v -q -h -V --comment --user --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --comment --user --url --token --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --comment)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --project)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3251,17 +3251,17 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__score)
-            opts="-v -q -h -V --comment --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --comment --url --token --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --comment)
+                --project)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --project)
+                --comment)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3361,7 +3361,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__sessions)
-            opts="-v -q -h -V --project --user --since --until --limit --offset --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --user --limit --offset --json --url --token --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3371,15 +3371,15 @@ _bloop() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3593,13 +3593,21 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__traces)
-            opts="-v -q -h -V --project --session --user --status --model --prompt --prompt-version --min-cost --min-latency --errors --q --since --until --sort --limit --offset --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --session --user --status --model --prompt --prompt-version --min-cost --min-latency --errors --q --sort --limit --offset --json --url --token --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3636,14 +3644,6 @@ _bloop() {
                     return 0
                     ;;
                 --q)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -428,19 +428,19 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_sub
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "prompts" -d 'Prompt versions with their averages (default: last 30d)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "compare" -d 'Two versions of a prompt compared, with significance tests (default: last 30d)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "budget" -d 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "traces" -d 'List traces, newest first (filters narrow; --sort changes the order)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "traces" -d 'List traces started in the last 30 days, newest first (filters narrow; --sort changes the order)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "trace" -d 'One trace: its header, then the span tree with durations, tokens, cost and errors'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "search" -d 'Full-text search over trace and span names, error messages and stored content'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "sessions" -d 'Sessions with their traces, tokens, cost and errors, latest activity first'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "search" -d 'Full-text search over trace and span names, error messages and stored content (traces started in the last 30 days)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "sessions" -d 'Sessions with traces in the last 7 days: their traces, tokens, cost and errors, latest activity first'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "session" -d 'One session: its totals and its traces in order'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "score" -d 'Score a trace: a name and a value from 0 to 1'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "feedback" -d 'Record user feedback on a trace: up or down'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "export" -d 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "export" -d 'Export the traces of the last 24 hours as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "settings" -d 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "prices" -d 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l project -d 'Project slug (default: every project)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l token -d 'API token (`bloop_tk_…`) for --url' -r
@@ -451,7 +451,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l project -d 'Project slug (default: every project)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l by -d 'model | provider | project | prompt | day (one row per UTC day)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -463,7 +463,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l project -d 'Project slug (default: every project)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l token -d 'API token (`bloop_tk_…`) for --url' -r
@@ -474,7 +474,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l project -d 'Project slug (default: every project)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l model -d 'One model only' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -486,7 +486,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l project -d 'Project slug (default: every project)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l type -d 'tool | retrieval | all (default: tool and retrieval)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l limit -r
@@ -499,7 +499,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l project -d 'Project slug (default: every project)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l name -d 'One prompt only' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -511,7 +511,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l project -d 'Project slug (default: every project)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l token -d 'API token (`bloop_tk_…`) for --url' -r
@@ -532,7 +532,9 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -f -a "set" -d 'Set a project\'s monthly budget in USD (`none` clears it)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l session -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l user -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l status -d 'completed | error | running | …' -r
@@ -542,16 +544,14 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l min-cost -d 'At least this cost, in USD' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l min-latency -d 'At least this latency, in ms' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l q -d 'Full-text search, as `bloop llm search`' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l since -d 'Started since: a duration back from now (24h, 7d) or epoch ms (default 30d)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l until -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l sort -d 'newest | oldest | cost | latency' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l limit -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l offset -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l limit -d 'Rows, 1..200' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l offset -d 'Rows to skip (the next page starts where the footer says)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l errors -d 'Only traces with an error (an error span or the status error)'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s h -l help -d 'Print help'
@@ -560,73 +560,73 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l project -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l since -d 'Started since (default 30d)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l until -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l limit -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l offset -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l limit -d 'Rows, 1..200' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l offset -d 'Rows to skip (the next page starts where the footer says)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l user -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l since -d 'Active since (default 7d)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l until -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l limit -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l offset -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l limit -d 'Rows, 1..200' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l offset -d 'Rows to skip (the next page starts where the footer says)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l project -d 'The project, when the id exists in several' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l comment -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l project -d 'The project, when the id exists in several' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l comment -d 'At most 2,000 characters' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l comment -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l project -d 'The project, when the id exists in several' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l comment -d 'At most 2,000 characters' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l user -d 'Who gave it' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l project -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l project -d 'Project slug (default: every project)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (the default window is in the command\'s description)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l until -d 'To: a duration back from now or epoch ms (default now)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l format -d 'langsmith | otlp' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l project -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l session -d 'Only this session\'s traces' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l since -d 'From: a duration back from now (24h, 7d) or epoch ms (default 24h)' -r
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l until -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l limit -d 'Traces, 1..1000 (the newest)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s o -l output -d 'Write the document here instead of stdout' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -668,14 +668,14 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "prompts" -d 'Prompt versions with their averages (default: last 30d)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Two versions of a prompt compared, with significance tests (default: last 30d)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "budget" -d 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "traces" -d 'List traces, newest first (filters narrow; --sort changes the order)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "traces" -d 'List traces started in the last 30 days, newest first (filters narrow; --sort changes the order)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "trace" -d 'One trace: its header, then the span tree with durations, tokens, cost and errors'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "search" -d 'Full-text search over trace and span names, error messages and stored content'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "sessions" -d 'Sessions with their traces, tokens, cost and errors, latest activity first'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "search" -d 'Full-text search over trace and span names, error messages and stored content (traces started in the last 30 days)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "sessions" -d 'Sessions with traces in the last 7 days: their traces, tokens, cost and errors, latest activity first'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "session" -d 'One session: its totals and its traces in order'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "score" -d 'Score a trace: a name and a value from 0 to 1'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "feedback" -d 'Record user feedback on a trace: up or down'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export the traces of the last 24 hours as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "settings" -d 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "prices" -d 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -844,14 +844,14 @@ complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "prompts" -d 'Prompt versions with their averages (default: last 30d)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "compare" -d 'Two versions of a prompt compared, with significance tests (default: last 30d)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "budget" -d 'Monthly budgets: spend this month, month-end forecast; `budget set AMOUNT` sets one'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "traces" -d 'List traces, newest first (filters narrow; --sort changes the order)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "traces" -d 'List traces started in the last 30 days, newest first (filters narrow; --sort changes the order)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "trace" -d 'One trace: its header, then the span tree with durations, tokens, cost and errors'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "search" -d 'Full-text search over trace and span names, error messages and stored content'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "sessions" -d 'Sessions with their traces, tokens, cost and errors, latest activity first'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "search" -d 'Full-text search over trace and span names, error messages and stored content (traces started in the last 30 days)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "sessions" -d 'Sessions with traces in the last 7 days: their traces, tokens, cost and errors, latest activity first'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "session" -d 'One session: its totals and its traces in order'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "score" -d 'Score a trace: a name and a value from 0 to 1'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "feedback" -d 'Record user feedback on a trace: up or down'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "export" -d 'Export traces as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "export" -d 'Export the traces of the last 24 hours as LangSmith runs or OTLP/JSON (to stdout, or --output FILE)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "settings" -d 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "prices" -d 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "list" -d 'List alert rules'

@@ -10,7 +10,8 @@
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::store::llm_browse::{ExportTrace, SpanRow};
+use crate::store::llm_browse::{ExportTrace, SpanRow, TreeIndex};
+use crate::store::llm_usage::micros_to_usd;
 
 fn digest(parts: &[&str]) -> [u8; 32] {
     let mut h = Sha256::new();
@@ -40,26 +41,11 @@ pub fn uuid(parts: &[&str]) -> String {
     )
 }
 
-/// (year, month, day) of a day count since 1970-01-01 (proleptic Gregorian; H. Hinnant's
-/// `civil_from_days`).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// The parts of epoch ms `ms`: (y, mo, d, h, mi, s, µs).
 fn parts(ms: i64) -> (i64, u32, u32, i64, i64, i64, i64) {
     let days = ms.div_euclid(86_400_000);
     let rest = ms.rem_euclid(86_400_000);
-    let (y, mo, d) = civil(days);
+    let (y, mo, d) = crate::timefmt::civil_from_days(days);
     (
         y,
         mo,
@@ -121,8 +107,23 @@ fn span_end(s: &SpanRow) -> Option<i64> {
         .or_else(|| s.latency_ms.map(|l| s.started_at.saturating_add(l)))
 }
 
+/// USD, or null for unpriced.
 fn usd(micros: Option<i64>) -> Value {
-    micros.map_or(Value::Null, |m| json!(m as f64 / 1e6))
+    micros.map_or(Value::Null, |m| json!(micros_to_usd(m)))
+}
+
+/// What a failed span says went wrong (`error` when it said nothing).
+fn error_text(s: &SpanRow) -> String {
+    s.error_message.clone().unwrap_or_else(|| "error".into())
+}
+
+/// A stored metadata value as a run's `extra.metadata` object (a non-object under `metadata`).
+fn meta_object(metadata: &Option<Value>) -> Map<String, Value> {
+    match metadata {
+        Some(Value::Object(o)) => o.clone(),
+        Some(other) => Map::from_iter([("metadata".to_string(), other.clone())]),
+        None => Map::new(),
+    }
 }
 
 /// The traces as LangSmith runs: `{"runs": […]}`, for each trace its root run (`chain`) then
@@ -139,18 +140,14 @@ pub fn langsmith(traces: &[ExportTrace]) -> Value {
             .iter()
             .map(|s| uuid(&[&tr.project_id, &tr.id, &s.id]))
             .collect();
-        // Parents as the tree shows them (cycles and missing parents cut).
-        let placed = crate::store::llm_browse::tree_parents(&t.spans);
+        // The tree as the trace detail shows it (cycles and missing parents cut).
+        let TreeIndex {
+            parent,
+            roots,
+            children: kids,
+        } = TreeIndex::of(&t.spans);
         // Dotted orders need the parent's first: follow the tree in pre-order.
         let mut dotted: Vec<String> = vec![String::new(); t.spans.len()];
-        let mut kids: Vec<Vec<usize>> = vec![Vec::new(); t.spans.len()];
-        let mut roots = Vec::new();
-        for (i, p) in placed.iter().enumerate() {
-            match p {
-                Some(p) => kids[*p].push(i),
-                None => roots.push(i),
-            }
-        }
         let mut stack: Vec<(usize, String)> = roots
             .iter()
             .rev()
@@ -165,19 +162,15 @@ pub fn langsmith(traces: &[ExportTrace]) -> Value {
             dotted[i] = d;
         }
 
-        let first_error = t
-            .spans
-            .iter()
-            .find(|s| s.status == "error")
-            .map(|s| s.error_message.clone().unwrap_or_else(|| "error".into()));
         // The root run is the trace itself: it failed when the trace says so (a failed tool
-        // call the agent recovered from shows on its own run).
-        let is_error = tr.status == "error";
-        let mut meta = match &t.metadata {
-            Some(Value::Object(o)) => o.clone(),
-            Some(other) => Map::from_iter([("metadata".to_string(), other.clone())]),
-            None => Map::new(),
-        };
+        // call the agent recovered from shows on its own run), with its first span error.
+        let error = (tr.status == "error").then(|| {
+            t.spans
+                .iter()
+                .find(|s| s.status == "error")
+                .map_or_else(|| "error".into(), error_text)
+        });
+        let mut meta = meta_object(&t.metadata);
         for (k, v) in [
             ("session_id", &tr.session_id),
             ("user_id", &tr.user_id),
@@ -200,8 +193,8 @@ pub fn langsmith(traces: &[ExportTrace]) -> Value {
             "end_time": tr.ended_at.map(iso),
             "inputs": io(t.input.as_deref(), "input"),
             "outputs": io(t.output.as_deref(), "output"),
-            "error": if is_error { first_error.clone().or(Some("error".into())) } else { None },
-            "status": if is_error { "error" } else if tr.ended_at.is_none() && tr.status == "running" { "pending" } else { "success" },
+            "error": error,
+            "status": if error.is_some() { "error" } else if tr.ended_at.is_none() && tr.status == "running" { "pending" } else { "success" },
             "trace_id": root_id,
             "parent_run_id": null,
             "dotted_order": root_dotted,
@@ -215,11 +208,7 @@ pub fn langsmith(traces: &[ExportTrace]) -> Value {
             "total_cost": usd(tr.cost_micros),
         }));
         for (i, s) in t.spans.iter().enumerate() {
-            let mut meta = match &s.metadata {
-                Some(Value::Object(o)) => o.clone(),
-                Some(other) => Map::from_iter([("metadata".to_string(), other.clone())]),
-                None => Map::new(),
-            };
+            let mut meta = meta_object(&s.metadata);
             if let Some(p) = &s.provider {
                 meta.insert("ls_provider".into(), json!(p));
             }
@@ -237,7 +226,7 @@ pub fn langsmith(traces: &[ExportTrace]) -> Value {
             if let Some(src) = &s.cost_source {
                 meta.insert("cost_source".into(), json!(src));
             }
-            let parent = placed[i].map_or(root_id.clone(), |p| span_ids[p].clone());
+            let parent = parent[i].map_or(root_id.clone(), |p| span_ids[p].clone());
             let err = s.status == "error";
             let prompt = prompt_tokens(s);
             runs.push(json!({
@@ -248,7 +237,7 @@ pub fn langsmith(traces: &[ExportTrace]) -> Value {
                 "end_time": span_end(s).map(iso),
                 "inputs": io(s.input.as_deref(), "input"),
                 "outputs": io(s.output.as_deref(), "output"),
-                "error": if err { Some(s.error_message.clone().unwrap_or_else(|| "error".into())) } else { None },
+                "error": err.then(|| error_text(s)),
                 "status": if err { "error" } else { "success" },
                 "trace_id": root_id,
                 "parent_run_id": parent,
@@ -374,23 +363,17 @@ pub fn otlp(traces: &[ExportTrace]) -> Value {
                     json!({ "doubleValue": ttft as f64 / 1000.0 }),
                 ));
             }
-            if let Some(v) = &tr.session_id {
-                attrs.push(kv("gen_ai.conversation.id", sv(v)));
-            }
-            if let Some(v) = &tr.user_id {
-                attrs.push(kv("user.id", sv(v)));
-            }
-            if let Some(v) = &tr.prompt_name {
-                attrs.push(kv("gen_ai.prompt.name", sv(v)));
-            }
-            if let Some(v) = &tr.prompt_version {
-                attrs.push(kv("gen_ai.prompt.version", sv(v)));
-            }
-            if let Some(v) = &s.input {
-                attrs.push(kv("input.value", sv(v)));
-            }
-            if let Some(v) = &s.output {
-                attrs.push(kv("output.value", sv(v)));
+            for (k, v) in [
+                ("gen_ai.conversation.id", &tr.session_id),
+                ("user.id", &tr.user_id),
+                ("gen_ai.prompt.name", &tr.prompt_name),
+                ("gen_ai.prompt.version", &tr.prompt_version),
+                ("input.value", &s.input),
+                ("output.value", &s.output),
+            ] {
+                if let Some(v) = v {
+                    attrs.push(kv(k, sv(v)));
+                }
             }
             if let Some(Value::Object(m)) = &s.metadata {
                 for (k, v) in m {

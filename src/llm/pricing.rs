@@ -18,6 +18,7 @@
 //! exceed applies to all tokens of that kind. Conditional prices: the last entry whose condition
 //! holds at the call's time wins (a start date, or a daily time window); none holding, the first.
 
+use crate::timefmt::days_from_civil;
 use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
@@ -817,18 +818,6 @@ fn parse_offset_ms(zone: &str) -> Option<i64> {
     Some(sign * (hours * 3_600_000 + minutes * 60_000))
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    // Years counted from March, so that the leap day ends the year.
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (i64::from(month) + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
 /// An override applies to a model equal to its name ignoring ASCII case, or to the model
 /// without a trailing date (`-2024-08-06`, `-20241022`, `@20241022`); never by prefix.
 fn override_applies(override_model: &str, model: &str) -> bool {
@@ -1469,10 +1458,6 @@ mod tests {
 
     #[test]
     fn dates_and_times_convert_to_utc() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(1969, 12, 31), -1);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(2025, 6, 10), 20_249);
         assert_eq!(parse_date("2026-03-13"), Some(20_525));
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_time("00:30:00Z"), Some(30 * 60_000));

@@ -21,7 +21,7 @@ mod on {
     use serde_json::Value;
 
     use crate::server::auth::Caller;
-    use crate::server::error::ApiError;
+    use crate::server::error::{json_body, ApiError};
     use crate::server::llm::{read, read_paged, write, WithStatus};
     use crate::server::AppState;
     use crate::store::llm_browse::{
@@ -32,12 +32,10 @@ mod on {
     type Raw = Query<HashMap<String, String>>;
     type Paged<T> = Result<(HeaderMap, Json<Vec<T>>), ApiError>;
 
-    /// A POST body as JSON; anything else is a 400 naming `body` (the store names the fields).
-    fn json_body(body: &Bytes) -> Result<Value, ApiError> {
-        serde_json::from_slice(body).map_err(|e| {
-            ApiError::bad_request("invalid_json", format!("body: not valid JSON ({e})"))
-                .field("body")
-        })
+    /// A POST body as any JSON value (the store checks and names its fields); text that is not
+    /// JSON is a 400 naming `body`.
+    fn any_json(body: &Bytes) -> Result<Value, ApiError> {
+        json_body(body).map_err(|e| e.field("body"))
     }
 
     pub async fn traces(
@@ -98,7 +96,7 @@ mod on {
         Query(raw): Raw,
         body: Bytes,
     ) -> Result<WithStatus<Score>, ApiError> {
-        let body = json_body(&body)?;
+        let body = any_json(&body)?;
         let s = write(&st, &caller, raw, move |c, p| {
             q::add_score(c, p, &id, &body)
         })
@@ -121,7 +119,7 @@ mod on {
         Query(raw): Raw,
         body: Bytes,
     ) -> Result<WithStatus<Feedback>, ApiError> {
-        let body = json_body(&body)?;
+        let body = any_json(&body)?;
         let f = write(&st, &caller, raw, move |c, p| {
             q::add_feedback(c, p, &id, &body)
         })

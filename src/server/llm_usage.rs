@@ -26,7 +26,7 @@ mod on {
 
     use crate::server::auth::Caller;
     use crate::server::error::{json_body, ApiError};
-    use crate::server::llm::{read, write};
+    use crate::server::llm::{read, with_body_project, write};
     use crate::server::AppState;
     use crate::store::llm_usage::{self as q, *};
 
@@ -97,12 +97,12 @@ mod on {
         read(&st, &caller, raw, q::budgets).await
     }
 
-    /// The body's project goes where `project=` would, so a pinned token is held to its own
-    /// project exactly as on reads.
+    /// The body's project joins `project=` ([`with_body_project`]), so a pinned token is held
+    /// to its own project exactly as on reads.
     pub async fn set_budget(
         State(st): State<AppState>,
         caller: Caller,
-        Query(mut raw): Raw,
+        Query(raw): Raw,
         body: Bytes,
     ) -> Result<Json<Budget>, ApiError> {
         let b: BudgetBody = json_body(&body)?;
@@ -113,20 +113,7 @@ mod on {
             )
             .field("monthly_usd"));
         };
-        if let Some(project) = b.project.filter(|p| !p.is_empty()) {
-            match raw.get("project").filter(|p| !p.is_empty()) {
-                Some(q) if *q != project => {
-                    return Err(ApiError::bad_request(
-                        "invalid_field",
-                        "project: the body and the query name different projects",
-                    )
-                    .field("project"))
-                }
-                _ => {
-                    raw.insert("project".into(), project);
-                }
-            }
-        }
+        let raw = with_body_project(raw, b.project.as_deref())?;
         write(&st, &caller, raw, move |c, p| {
             q::set_budget(c, p, monthly_usd)
         })

@@ -339,29 +339,43 @@ pub fn fts_query(q: &str, field: &str) -> Result<String, StoreError> {
     Ok(words.join(" "))
 }
 
-/// Finds trace `id` among the projects `p` reads: (pk, project). Several → 409 asking for
+/// Finds trace `id` among the projects `p` reads: its pk. Several → 409 asking for
 /// `project`; none → 404.
-fn find_trace(conn: &Connection, p: &LlmParams, id: &str) -> Result<(i64, String), StoreError> {
+fn find_trace(conn: &Connection, p: &LlmParams, id: &str) -> Result<i64, StoreError> {
     let mut args = vec![SqlValue::Text(id.to_string())];
     let sql = format!(
         "SELECT t.pk, t.project_id FROM llm_traces t WHERE t.id = ?{} ORDER BY t.project_id LIMIT 5",
         scope(p, "t.project_id", &mut args, true)
     );
-    let found: Vec<(i64, String)> = conn
+    let found = conn
         .prepare_cached(&sql)?
         .query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    match found.as_slice() {
-        [] => Err(StoreError::NotFound(format!("no LLM trace `{id}`"))),
-        [one] => Ok(one.clone()),
-        many => Err(StoreError::Conflict(format!(
-            "trace `{id}` exists in projects {}: pass `project` to choose",
-            many.iter()
-                .map(|(_, p)| p.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+    Ok(the_one(found, "trace", id)?.0)
+}
+
+/// The one `(value, project)` row an id lookup found: none → 404, several → 409 asking for
+/// `project`.
+fn the_one<T>(found: Vec<(T, String)>, what: &str, id: &str) -> Result<(T, String), StoreError> {
+    if found.len() > 1 {
+        let projects: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
+        return Err(StoreError::Conflict(format!(
+            "{what} `{id}` exists in projects {}: pass `project` to choose",
+            projects.join(", ")
+        )));
     }
+    found
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::NotFound(format!("no LLM {what} `{id}`")))
+}
+
+/// `limit` (1..200, default 50) and `offset` of a paged list.
+fn page(p: &LlmParams) -> Result<(u32, u32), StoreError> {
+    Ok((
+        p.u32_in("limit", 1, 200, 50)?,
+        p.u32_in("offset", 0, u32::MAX, 0)?,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,8 +429,7 @@ fn list_traces(
 ) -> Result<(Vec<TraceRow>, i64), StoreError> {
     let w = p.window(30 * DAY_MS)?;
     let sort = p.choice("sort", &["newest", "oldest", "cost", "latency"], "newest")?;
-    let limit = p.u32_in("limit", 1, 200, 50)?;
-    let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
+    let (limit, offset) = page(p)?;
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let mut sql = String::from("t.started_at >= ? AND t.started_at < ?");
     // Indexed: a session, user or prompt, failed traces (`llm_traces_errors`, migration 0012);
@@ -504,7 +517,7 @@ fn list_traces(
 /// `GET /v1/llm/traces/{id}`: the trace with its content, span tree, scores and feedback.
 pub fn trace(conn: &Connection, p: &LlmParams, id: &str) -> Result<TraceDetail, StoreError> {
     p.only(&[])?;
-    let (pk, _) = find_trace(conn, p, id)?;
+    let pk = find_trace(conn, p, id)?;
     let (trace, input, output, metadata) = trace_by_pk(conn, pk)?;
     let spans = spans_of(conn, pk)?;
     Ok(TraceDetail {
@@ -535,16 +548,19 @@ fn trace_by_pk(conn: &Connection, pk: i64) -> Result<TraceWithContent, StoreErro
         })?)
 }
 
+/// The columns of an `llm_spans` row in the order [`SpanRow`] is read (and the writer's
+/// re-pricing reads them too).
+pub const SPAN_COLS: &str = "id, parent_span_id, span_type, name, model, provider, input_tokens,
+    output_tokens, cache_read_tokens, cache_write_tokens, input_includes_cache, cost_micros,
+    cost_source, latency_ms, ttft_ms, status, error_message, input, output, metadata, started_at,
+    ended_at";
+
 /// The spans of trace `pk` in start order.
 fn spans_of(conn: &Connection, pk: i64) -> Result<Vec<SpanRow>, StoreError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, parent_span_id, span_type, name, model, provider, input_tokens,
-                    output_tokens, cache_read_tokens, cache_write_tokens, input_includes_cache,
-                    cost_micros, cost_source, latency_ms, ttft_ms, status, error_message, input,
-                    output, metadata, started_at, ended_at
-             FROM llm_spans WHERE trace_pk = ? ORDER BY started_at, id",
-        )?
+        .prepare_cached(&format!(
+            "SELECT {SPAN_COLS} FROM llm_spans WHERE trace_pk = ? ORDER BY started_at, id"
+        ))?
         .query_map([pk], |r| {
             Ok(SpanRow {
                 id: r.get(0)?,
@@ -578,7 +594,7 @@ fn spans_of(conn: &Connection, pk: i64) -> Result<Vec<SpanRow>, StoreError> {
 /// parent when the parent is in the trace, not itself, not in a cycle, and the tree is not
 /// deeper than [`MAX_TREE_DEPTH`] there; else its nearest ancestor that keeps the depth in
 /// bounds, or none (a root). Linear and without recursion, whatever the parent links are.
-pub fn tree_parents(spans: &[SpanRow]) -> Vec<Option<usize>> {
+fn tree_parents(spans: &[SpanRow]) -> Vec<Option<usize>> {
     let n = spans.len();
     let index: HashMap<&str, usize> = spans
         .iter()
@@ -650,18 +666,44 @@ pub fn tree_parents(spans: &[SpanRow]) -> Vec<Option<usize>> {
     placed
 }
 
-/// The spans (in start order) as a tree: roots and children in start order.
-pub fn tree(spans: Vec<SpanRow>) -> Vec<SpanNode> {
-    let placed = tree_parents(&spans);
-    let n = spans.len();
-    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut roots = Vec::new();
-    for (i, p) in placed.iter().enumerate() {
-        match p {
-            Some(p) => kids[*p].push(i),
-            None => roots.push(i),
+/// A trace's span tree as indexes into its spans (in start order), as the trace detail and the
+/// exports show it.
+pub struct TreeIndex {
+    /// Each span's parent in the tree (see [`tree_parents`]); none for a root.
+    pub parent: Vec<Option<usize>>,
+    /// The roots, in start order.
+    pub roots: Vec<usize>,
+    /// Each span's children, in start order.
+    pub children: Vec<Vec<usize>>,
+}
+
+impl TreeIndex {
+    pub fn of(spans: &[SpanRow]) -> Self {
+        let parent = tree_parents(spans);
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); spans.len()];
+        let mut roots = Vec::new();
+        for (i, p) in parent.iter().enumerate() {
+            match p {
+                Some(p) => children[*p].push(i),
+                None => roots.push(i),
+            }
+        }
+        TreeIndex {
+            parent,
+            roots,
+            children,
         }
     }
+}
+
+/// The spans (in start order) as a tree: roots and children in start order.
+pub fn tree(spans: Vec<SpanRow>) -> Vec<SpanNode> {
+    let n = spans.len();
+    let TreeIndex {
+        roots,
+        children: mut kids,
+        ..
+    } = TreeIndex::of(&spans);
     // A pre-order of the tree; nodes are then built in reverse, so every child is complete
     // before its parent takes it (no recursion).
     let mut order = Vec::with_capacity(n);
@@ -673,7 +715,10 @@ pub fn tree(spans: Vec<SpanRow>) -> Vec<SpanNode> {
     let mut slots: Vec<Option<SpanRow>> = spans.into_iter().map(Some).collect();
     let mut built: Vec<Option<SpanNode>> = (0..n).map(|_| None).collect();
     for &i in order.iter().rev() {
-        let children = kids[i].iter().filter_map(|&c| built[c].take()).collect();
+        let children = std::mem::take(&mut kids[i])
+            .into_iter()
+            .filter_map(|c| built[c].take())
+            .collect();
         if let Some(span) = slots[i].take() {
             built[i] = Some(SpanNode { span, children });
         }
@@ -708,8 +753,7 @@ fn session_totals(r: &Row<'_>, at: usize) -> rusqlite::Result<SessionTotals> {
 pub fn sessions(conn: &Connection, p: &LlmParams) -> Result<(Vec<SessionRow>, i64), StoreError> {
     p.only(&["since", "until", "user", "limit", "offset"])?;
     let w = p.window(7 * DAY_MS)?;
-    let limit = p.u32_in("limit", 1, 200, 50)?;
-    let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
+    let (limit, offset) = page(p)?;
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let mut sql = String::from(
         "FROM llm_traces t WHERE t.session_id IS NOT NULL AND t.started_at >= ? AND t.started_at < ?",
@@ -755,20 +799,11 @@ pub fn session(conn: &Connection, p: &LlmParams, id: &str) -> Result<SessionDeta
         "SELECT DISTINCT t.project_id FROM llm_traces t WHERE t.session_id = ?{} ORDER BY 1 LIMIT 5",
         scope(p, "t.project_id", &mut args, true)
     );
-    let projects: Vec<String> = conn
+    let found = conn
         .prepare(&sql)?
-        .query_map(params_from_iter(args), |r| r.get(0))?
+        .query_map(params_from_iter(args), |r| Ok(((), r.get(0)?)))?
         .collect::<Result<_, _>>()?;
-    let project = match projects.as_slice() {
-        [] => return Err(StoreError::NotFound(format!("no LLM session `{id}`"))),
-        [one] => one.clone(),
-        many => {
-            return Err(StoreError::Conflict(format!(
-                "session `{id}` exists in projects {}: pass `project` to choose",
-                many.join(", ")
-            )))
-        }
-    };
+    let ((), project) = the_one(found, "session", id)?;
     let totals = conn
         .prepare_cached(&format!(
             "SELECT {SESSION_AGG} FROM llm_traces t WHERE t.project_id = ?1 AND t.session_id = ?2"
@@ -792,13 +827,20 @@ pub fn session(conn: &Connection, p: &LlmParams, id: &str) -> Result<SessionDeta
 // ---------------------------------------------------------------------------------------------
 // Scores and feedback
 
+/// A [`Score`] row (read by [`score_row`]) with its trace.
+const SCORE_SELECT: &str = "SELECT s.id, t.id, t.project_id, s.name, s.value, s.comment,
+    s.created_at FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk";
+
+/// [`Feedback`] columns (read by [`feedback_row`]) and where they come from.
+const FEEDBACK_COLS: &str =
+    "f.id, t.id, t.project_id, f.rating, f.comment, f.user_id, f.created_at";
+const FEEDBACK_FROM: &str = "FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk";
+
 fn scores_by_pk(conn: &Connection, pk: i64) -> Result<Vec<Score>, StoreError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT s.id, t.id, t.project_id, s.name, s.value, s.comment, s.created_at
-             FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk
-             WHERE s.trace_pk = ? ORDER BY s.created_at, s.id",
-        )?
+        .prepare_cached(&format!(
+            "{SCORE_SELECT} WHERE s.trace_pk = ? ORDER BY s.created_at, s.id"
+        ))?
         .query_map([pk], score_row)?
         .collect::<Result<_, _>>()?)
 }
@@ -817,11 +859,10 @@ fn score_row(r: &Row<'_>) -> rusqlite::Result<Score> {
 
 fn feedback_by_pk(conn: &Connection, pk: i64) -> Result<Vec<Feedback>, StoreError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT f.id, t.id, t.project_id, f.rating, f.comment, f.user_id, f.created_at
-             FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk
-             WHERE f.trace_pk = ? ORDER BY f.created_at, f.id",
-        )?
+        .prepare_cached(&format!(
+            "SELECT {FEEDBACK_COLS} {FEEDBACK_FROM}
+             WHERE f.trace_pk = ? ORDER BY f.created_at, f.id"
+        ))?
         .query_map([pk], feedback_row)?
         .collect::<Result<_, _>>()?)
 }
@@ -841,7 +882,7 @@ fn feedback_row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
 /// `GET /v1/llm/traces/{id}/scores`.
 pub fn scores(conn: &Connection, p: &LlmParams, trace_id: &str) -> Result<Vec<Score>, StoreError> {
     p.only(&[])?;
-    let (pk, _) = find_trace(conn, p, trace_id)?;
+    let pk = find_trace(conn, p, trace_id)?;
     scores_by_pk(conn, pk)
 }
 
@@ -895,7 +936,7 @@ pub fn add_score(
         None => return Err(invalid("value", "`value` is required")),
     };
     let comment = opt_text(o, "comment", MAX_COMMENT)?;
-    let (pk, _) = find_trace(conn, p, trace_id)?;
+    let pk = find_trace(conn, p, trace_id)?;
     conn.prepare_cached(
         "INSERT INTO llm_scores (trace_pk, name, value, comment, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -903,10 +944,7 @@ pub fn add_score(
     .execute(rusqlite::params![pk, name, value, comment, now_ms()])?;
     let id = conn.last_insert_rowid();
     Ok(conn
-        .prepare_cached(
-            "SELECT s.id, t.id, t.project_id, s.name, s.value, s.comment, s.created_at
-             FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk WHERE s.id = ?",
-        )?
+        .prepare_cached(&format!("{SCORE_SELECT} WHERE s.id = ?"))?
         .query_row([id], score_row)?)
 }
 
@@ -947,7 +985,7 @@ pub fn add_feedback(
     let rating = rating(o.get("rating"))?;
     let comment = opt_text(o, "comment", MAX_COMMENT)?;
     let user_id = opt_text(o, "user_id", MAX_FEEDBACK_USER)?;
-    let (pk, _) = find_trace(conn, p, trace_id)?;
+    let pk = find_trace(conn, p, trace_id)?;
     conn.prepare_cached(
         "INSERT INTO llm_feedback (trace_pk, rating, comment, user_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -955,10 +993,9 @@ pub fn add_feedback(
     .execute(rusqlite::params![pk, rating, comment, user_id, now_ms()])?;
     let id = conn.last_insert_rowid();
     Ok(conn
-        .prepare_cached(
-            "SELECT f.id, t.id, t.project_id, f.rating, f.comment, f.user_id, f.created_at
-             FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk WHERE f.id = ?",
-        )?
+        .prepare_cached(&format!(
+            "SELECT {FEEDBACK_COLS} {FEEDBACK_FROM} WHERE f.id = ?"
+        ))?
         .query_row([id], feedback_row)?)
 }
 
@@ -1016,11 +1053,8 @@ pub fn score_summary(conn: &Connection, p: &LlmParams) -> Result<Vec<ScoreSummar
     Ok(out
         .into_iter()
         .map(|(mut s, total)| {
-            s.mean = if s.count > 0 {
-                total / s.count as f64
-            } else {
-                0.0
-            };
+            // Every name has at least one row, so `count` ≥ 1.
+            s.mean = total / s.count as f64;
             s
         })
         .collect())
@@ -1036,8 +1070,7 @@ pub fn feedback_summary(conn: &Connection, p: &LlmParams) -> Result<FeedbackSumm
     let w = p.window(30 * DAY_MS)?;
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let filter = format!(
-        "FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk
-         WHERE f.created_at >= ? AND f.created_at < ?{}",
+        "{FEEDBACK_FROM} WHERE f.created_at >= ? AND f.created_at < ?{}",
         scope(p, "t.project_id", &mut args, false)
     );
     let (up, down): (i64, i64) = conn
@@ -1049,8 +1082,7 @@ pub fn feedback_summary(conn: &Connection, p: &LlmParams) -> Result<FeedbackSumm
         })?;
     let recent = conn
         .prepare(&format!(
-            "SELECT f.id, t.id, t.project_id, f.rating, f.comment, f.user_id, f.created_at
-             {filter} ORDER BY f.created_at DESC, f.id DESC LIMIT 20"
+            "SELECT {FEEDBACK_COLS} {filter} ORDER BY f.created_at DESC, f.id DESC LIMIT 20"
         ))?
         .query_map(params_from_iter(args.iter()), feedback_row)?
         .collect::<Result<_, _>>()?;
@@ -1233,8 +1265,8 @@ mod tests {
         assert_eq!(hits("lookup_order"), 1);
         assert_eq!(hits("TIMED out"), 1);
         assert_eq!(hits("timed missing"), 0);
+        // FTS5 syntax in a word with a letter or digit is plain text: a query that runs.
         for q in [
-            "\"",
             "a\"b",
             "time*",
             "OR",
@@ -1245,22 +1277,21 @@ mod tests {
             "body:timed",
             "^timed",
             "AND AND",
-            "(",
             "timed)",
-            "'",
             "é",
             "x\u{0}y",
-            "+",
         ] {
-            if let Ok(fts) = fts_query(q, "q") {
-                let r: rusqlite::Result<i64> =
-                    conn.query_row("SELECT count(*) FROM s WHERE s MATCH ?", [&fts], |r| {
-                        r.get(0)
-                    });
-                assert!(r.is_ok(), "{q:?} → {fts:?}: {r:?}");
-            }
+            let fts = fts_query(q, "q").unwrap_or_else(|e| panic!("{q:?}: {e}"));
+            let r: rusqlite::Result<i64> =
+                conn.query_row("SELECT count(*) FROM s WHERE s MATCH ?", [&fts], |r| {
+                    r.get(0)
+                });
+            assert!(r.is_ok(), "{q:?} → {fts:?}: {r:?}");
         }
-        for q in ["\"", "*", "  ", "()", "- +"] {
+        assert_eq!(hits("-timed"), 1, "`-` is not NOT");
+        assert_eq!(hits("OR"), 0, "`OR` is a word, not an operator");
+        // Nothing that could match a token: a 400 naming the field.
+        for q in ["\"", "*", "  ", "()", "- +", "(", "'", "+"] {
             let e = fts_query(q, "q").unwrap_err();
             assert!(e.to_string().starts_with("q:"), "{q:?}: {e}");
         }

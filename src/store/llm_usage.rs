@@ -16,6 +16,7 @@
 //! It does not write traces (that is `store::traces`) nor price spans (`llm::pricing`); it only
 //! reads them, and writes one thing: a project's monthly budget.
 
+use crate::timefmt::{civil_from_days, days_from_civil};
 use std::collections::BTreeMap;
 
 use rusqlite::types::Value as SqlValue;
@@ -101,7 +102,30 @@ pub struct UsageFigures {
     pub errors: i64,
 }
 
+/// The rollup's columns summed in [`UsageFigures`] field order (see [`UsageFigures::from_row`]).
+const FIGURE_SUMS: &str = "SUM(spans), SUM(input_tokens), SUM(output_tokens), \
+    SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros), SUM(unpriced), SUM(errors)";
+
+/// Column `i` of a row as a sum: `NULL` (a sum over no rows, or over unpriced costs) is 0.
+fn sum(r: &rusqlite::Row, i: usize) -> rusqlite::Result<i64> {
+    Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0))
+}
+
 impl UsageFigures {
+    /// The eight figures from columns `at..at + 8` of `r`, in field order (as [`FIGURE_SUMS`]).
+    fn from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Self> {
+        Ok(Self {
+            spans: sum(r, at)?,
+            input_tokens: sum(r, at + 1)?,
+            output_tokens: sum(r, at + 2)?,
+            cache_read_tokens: sum(r, at + 3)?,
+            cache_write_tokens: sum(r, at + 4)?,
+            cost_micros: sum(r, at + 5)?,
+            unpriced: sum(r, at + 6)?,
+            errors: sum(r, at + 7)?,
+        })
+    }
+
     fn add(&mut self, o: &UsageFigures) {
         self.spans += o.spans;
         self.input_tokens += o.input_tokens;
@@ -180,14 +204,8 @@ pub struct AppliedPrice {
 pub struct ModelRow {
     pub model: String,
     pub provider: Option<String>,
-    pub spans: i64,
-    pub input_tokens: i64,
-    pub output_tokens: i64,
-    pub cache_read_tokens: i64,
-    pub cache_write_tokens: i64,
-    pub cost_micros: i64,
-    pub unpriced: i64,
-    pub errors: i64,
+    #[serde(flatten)]
+    pub figures: UsageFigures,
     pub avg_latency_ms: Option<f64>,
     /// The price as it applies now to the project read (global overrides and the table when
     /// several projects are read); `null` when the model has no known price.
@@ -511,24 +529,19 @@ pub fn overview(conn: &Connection, p: &LlmParams) -> Result<Overview, StoreError
 
     let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
     let sql = format!(
-        "SELECT COALESCE(SUM(spans), 0),
-                COALESCE(SUM(CASE WHEN model <> '' THEN spans ELSE unpriced END), 0),
-                COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),
-                COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cache_write_tokens), 0),
-                COALESCE(SUM(cost_micros), 0), COALESCE(SUM(unpriced), 0),
-                COALESCE(SUM(errors), 0),
-                COALESCE(SUM(latency_sum), 0), COALESCE(SUM(latency_count), 0),
-                COALESCE(SUM(ttft_sum), 0), COALESCE(SUM(ttft_count), 0),
+        "SELECT {FIGURE_SUMS}, SUM(CASE WHEN model <> '' THEN spans ELSE unpriced END),
+                SUM(latency_sum), SUM(latency_count), SUM(ttft_sum), SUM(ttft_count),
                 count(DISTINCT NULLIF(model, ''))
          FROM llm_usage_hourly WHERE hour >= ? AND hour < ?{}",
         projects_sql(p, "project_id", &mut args)
     );
-    let v: [i64; 14] = conn.query_row(&sql, params_from_iter(args), |r| {
-        let mut v = [0i64; 14];
+    // The figures, then calls, latency sum and count, TTFT sum and count, models.
+    let (f, v) = conn.query_row(&sql, params_from_iter(args), |r| {
+        let mut v = [0i64; 6];
         for (i, x) in v.iter_mut().enumerate() {
-            *x = r.get(i)?;
+            *x = sum(r, 8 + i)?;
         }
-        Ok(v)
+        Ok((UsageFigures::from_row(r, 0)?, v))
     })?;
 
     let hist = histograms(conn, p, (h0, h1), false, None)?;
@@ -548,20 +561,20 @@ pub fn overview(conn: &Connection, p: &LlmParams) -> Result<Overview, StoreError
         },
         traces,
         error_traces,
-        spans: v[0],
-        calls: v[1],
-        input_tokens: v[2],
-        output_tokens: v[3],
-        cache_read_tokens: v[4],
-        cache_write_tokens: v[5],
-        cost_micros: v[6],
-        cost_usd: micros_to_usd(v[6]),
-        unpriced_calls: v[7],
-        errors: v[8],
-        error_rate: ratio(v[8], v[0]),
-        latency_ms: percentiles(lat, v[9], v[10]),
-        ttft_ms: percentiles(ttft, v[11], v[12]),
-        models: v[13],
+        spans: f.spans,
+        calls: v[0],
+        input_tokens: f.input_tokens,
+        output_tokens: f.output_tokens,
+        cache_read_tokens: f.cache_read_tokens,
+        cache_write_tokens: f.cache_write_tokens,
+        cost_micros: f.cost_micros,
+        cost_usd: micros_to_usd(f.cost_micros),
+        unpriced_calls: f.unpriced,
+        errors: f.errors,
+        error_rate: ratio(f.errors, f.spans),
+        latency_ms: percentiles(lat, v[1], v[2]),
+        ttft_ms: percentiles(ttft, v[3], v[4]),
+        models: v[5],
         budget,
     })
 }
@@ -602,8 +615,8 @@ pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
             "SELECT CASE WHEN prompt_name IS NULL THEN '{NONE_KEY}'
                          ELSE prompt_name || COALESCE('@' || prompt_version, '') END,
                     (started_at / ?) * ?, SUM(span_count), SUM(input_tokens), SUM(output_tokens),
-                    SUM(cache_read_tokens), SUM(cache_write_tokens),
-                    COALESCE(SUM(cost_micros), 0), SUM(unpriced_spans), SUM(error_spans)
+                    SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros),
+                    SUM(unpriced_spans), SUM(error_spans)
              FROM llm_traces WHERE started_at >= ? AND started_at < ?{}
              GROUP BY 1, 2",
             projects_sql(p, "project_id", &mut args)
@@ -616,9 +629,7 @@ pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
             _ => "'all'".to_string(),
         };
         format!(
-            "SELECT {key}, (hour / ?) * ?, SUM(spans), SUM(input_tokens), SUM(output_tokens),
-                    SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros),
-                    SUM(unpriced), SUM(errors)
+            "SELECT {key}, (hour / ?) * ?, {FIGURE_SUMS}
              FROM llm_usage_hourly WHERE hour >= ? AND hour < ?{}
              GROUP BY 1, 2",
             projects_sql(p, "project_id", &mut args)
@@ -642,16 +653,7 @@ pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
     while let Some(r) = rows.next()? {
         let key: String = r.get(0)?;
         let t: i64 = r.get(1)?;
-        let f = UsageFigures {
-            spans: r.get(2)?,
-            input_tokens: r.get(3)?,
-            output_tokens: r.get(4)?,
-            cache_read_tokens: r.get(5)?,
-            cache_write_tokens: r.get(6)?,
-            cost_micros: r.get(7)?,
-            unpriced: r.get(8)?,
-            errors: r.get(9)?,
-        };
+        let f = UsageFigures::from_row(r, 2)?;
         let points = series
             .entry(key)
             .or_insert_with(|| slots.iter().map(|t| zero(*t)).collect());
@@ -751,15 +753,13 @@ pub fn latency(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelLatency>, St
 /// its source; highest cost first. Default window 30 days.
 #[cfg(feature = "llm-tracing")]
 pub fn models(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelRow>, StoreError> {
-    use crate::llm::pricing::{self, PriceSource};
+    use crate::llm::pricing;
     p.only(&["since", "until"])?;
     let window = p.window(30 * DAY_MS)?;
     let (h0, h1) = window.hours();
     let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
     let sql = format!(
-        "SELECT model, provider, SUM(spans), SUM(input_tokens), SUM(output_tokens),
-                SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros), SUM(unpriced),
-                SUM(errors), SUM(latency_sum), SUM(latency_count)
+        "SELECT model, provider, {FIGURE_SUMS}, SUM(latency_sum), SUM(latency_count)
          FROM llm_usage_hourly WHERE hour >= ? AND hour < ? AND model <> ''{}
          GROUP BY model, provider ORDER BY SUM(cost_micros) DESC, SUM(spans) DESC, model, provider",
         projects_sql(p, "project_id", &mut args)
@@ -772,15 +772,16 @@ pub fn models(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelRow>, StoreEr
     };
     let mut st = conn.prepare(&sql)?;
     let rows = st.query_map(params_from_iter(args), |r| {
-        let mut v = [0i64; 10];
-        for (i, x) in v.iter_mut().enumerate() {
-            *x = r.get(i + 2)?;
-        }
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, v))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            UsageFigures::from_row(r, 2)?,
+            mean(sum(r, 10)?, sum(r, 11)?),
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (model, provider, v) = row?;
+        let (model, provider, figures, avg_latency_ms) = row?;
         let provider = (!provider.is_empty()).then_some(provider);
         let price = pricing::resolve(
             &overrides,
@@ -791,12 +792,7 @@ pub fn models(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelRow>, StoreEr
             p.now,
         )
         .map(|m| AppliedPrice {
-            source: match m.source {
-                PriceSource::Table => "table",
-                PriceSource::GlobalOverride => "global_override",
-                PriceSource::ProjectOverride => "project_override",
-            }
-            .into(),
+            source: m.source.as_str().into(),
             input_mtok: m.price.input_mtok,
             output_mtok: m.price.output_mtok,
             cache_read_mtok: m.price.cache_read_mtok,
@@ -806,15 +802,8 @@ pub fn models(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelRow>, StoreEr
         out.push(ModelRow {
             model,
             provider,
-            spans: v[0],
-            input_tokens: v[1],
-            output_tokens: v[2],
-            cache_read_tokens: v[3],
-            cache_write_tokens: v[4],
-            cost_micros: v[5],
-            unpriced: v[6],
-            errors: v[7],
-            avg_latency_ms: mean(v[8], v[9]),
+            figures,
+            avg_latency_ms,
             price,
         });
     }
@@ -1186,31 +1175,6 @@ pub fn compare(conn: &Connection, p: &LlmParams, name: &str) -> Result<Compariso
 
 // ---------------------------------------------------------------------------------------------
 // Budgets.
-
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// (year, month, day) of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
 
 /// Epoch ms as `YYYY-MM-DD HH:MM` (UTC), for tables.
 pub fn utc(ms: i64) -> String {
