@@ -16,23 +16,22 @@ fn one<T: rusqlite::types::FromSql>(s: &TestServer, sql: &str) -> T {
     s.db().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-fn call(
-    s: &TestServer,
-    http: &Http,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> Resp {
-    let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = http
-        .client()
-        .request(m, format!("{}{path}", s.url))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
+/// The API of one test server, called with a token.
+struct Api<'a>(&'a TestServer, &'a Http);
+
+impl Api<'_> {
+    fn call(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> Resp {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .1
+            .client()
+            .request(m, format!("{}{path}", self.0.url))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        self.1.send(req)
     }
-    http.send(req)
 }
 
 fn put_signed(http: &Http, url: &str, body: &str) -> Resp {
@@ -72,28 +71,20 @@ fn the_content_policy_set_through_the_api_holds_on_every_ingest_path() {
         c.llm_tracing.default_content_storage = bloop::config::ContentStorage::Full
     });
     let http = Http::new();
+    let api = Api(&s, &http);
     let token = api_token(&s.db_path, &[Scope::LlmRead, Scope::LlmWrite]);
     let key = bloop::store::keys::create(&s.db(), "default", "otel")
         .unwrap()
         .key;
 
     // The server default applies until the project has its own.
-    let r = call(
-        &s,
-        &http,
-        "GET",
-        "/v1/llm/settings?project=default",
-        &token,
-        None,
-    );
+    let r = api.call("GET", "/v1/llm/settings?project=default", &token, None);
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body[0]["content_storage"], "full");
     assert_eq!(r.body[0]["content_storage_source"], "default");
 
     // Bad values are named.
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "PUT",
         "/v1/llm/settings",
         &token,
@@ -101,18 +92,14 @@ fn the_content_policy_set_through_the_api_holds_on_every_ingest_path() {
     );
     assert_eq!(r.status, 400, "{:?}", r.body);
     assert_eq!(r.body["field"], "content_storage");
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "PUT",
         "/v1/llm/settings",
         &token,
         Some(json!({"project": "default", "content": "none"})),
     );
     assert_eq!(r.status, 400, "{:?}", r.body);
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "PUT",
         "/v1/llm/settings",
         &token,
@@ -120,9 +107,7 @@ fn the_content_policy_set_through_the_api_holds_on_every_ingest_path() {
     );
     assert_eq!(r.status, 404, "{:?}", r.body);
 
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "PUT",
         "/v1/llm/settings",
         &token,
@@ -194,9 +179,7 @@ fn the_content_policy_set_through_the_api_holds_on_every_ingest_path() {
     );
 
     // Back to the default (full): the next trace keeps its text, searchable.
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "PUT",
         "/v1/llm/settings",
         &token,
@@ -247,13 +230,12 @@ fn send_house_model(s: &TestServer, http: &Http, id: &str, written: i64) -> (i64
 fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     let s = TestServer::start();
     let http = Http::new();
+    let api = Api(&s, &http);
     let writer = api_token(&s.db_path, &[Scope::LlmRead, Scope::LlmWrite]);
     let admin = api_token(&s.db_path, &[Scope::Admin]);
 
     // The table's answer for a known model, with the rule that matched.
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "GET",
         "/v1/llm/prices?model=gpt-4o&project=default",
         &writer,
@@ -265,14 +247,7 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     assert_eq!(r.body["model"]["input_mtok"], 2.5);
     assert_eq!(r.body["model"]["output_mtok"], 10.0);
     assert!(r.body["table_models"].as_u64().unwrap() > 1000);
-    let r = call(
-        &s,
-        &http,
-        "GET",
-        "/v1/llm/prices?model=house-model-7",
-        &writer,
-        None,
-    );
+    let r = api.call("GET", "/v1/llm/prices?model=house-model-7", &writer, None);
     assert_eq!(r.body["model"]["priced"], false);
 
     // Bad input is named.
@@ -290,13 +265,11 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
             "output",
         ),
     ] {
-        let r = call(&s, &http, "PUT", "/v1/llm/prices", &writer, Some(body));
+        let r = api.call("PUT", "/v1/llm/prices", &writer, Some(body));
         assert_eq!(r.status, 400, "{:?}", r.body);
         assert_eq!(r.body["field"], field, "{:?}", r.body);
     }
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "PUT",
         "/v1/llm/prices",
         &writer,
@@ -306,23 +279,13 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
 
     // A global override needs admin.
     let global = json!({"model": "house-model-7", "input": 4, "output": 8});
-    let r = call(
-        &s,
-        &http,
-        "PUT",
-        "/v1/llm/prices",
-        &writer,
-        Some(global.clone()),
-    );
+    let r = api.call("PUT", "/v1/llm/prices", &writer, Some(global.clone()));
     assert_eq!(r.status, 403, "{:?}", r.body);
-    let r = call(&s, &http, "PUT", "/v1/llm/prices", &admin, Some(global));
+    let r = api.call("PUT", "/v1/llm/prices", &admin, Some(global));
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["project"], Value::Null);
     // A project override beats it.
-    let r = call(
-        &s,
-        &http,
-        "PUT",
+    let r = api.call("PUT",
         "/v1/llm/prices",
         &writer,
         Some(
@@ -339,18 +302,14 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     );
 
     // Without the project override, the global one: 800 × $4 + 200 × $4 + 500 × $8 = 8,000 µ$.
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "DELETE",
         "/v1/llm/prices?project=default&model=house-model-7",
         &writer,
         None,
     );
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "DELETE",
         "/v1/llm/prices?project=default&model=house-model-7",
         &writer,
@@ -362,9 +321,7 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
         (8000, "global_override".to_string())
     );
 
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "GET",
         "/v1/llm/prices?model=house-model-7&project=default",
         &writer,
@@ -384,45 +341,32 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     )
     .unwrap()
     .token;
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "PUT",
         "/v1/llm/prices",
         &pinned,
         Some(json!({"project": "default", "model": "x", "input": 1, "output": 1})),
     );
     assert_eq!(r.status, 403, "{:?}", r.body);
-    let r = call(
-        &s,
-        &http,
-        "GET",
-        "/v1/llm/settings?project=default",
-        &pinned,
-        None,
-    );
+    let r = api.call("GET", "/v1/llm/settings?project=default", &pinned, None);
     assert_eq!(r.status, 403, "{:?}", r.body);
-    let r = call(&s, &http, "GET", "/v1/llm/settings", &pinned, None);
+    let r = api.call("GET", "/v1/llm/settings", &pinned, None);
     assert_eq!(r.body.as_array().unwrap().len(), 1);
     assert_eq!(r.body[0]["project"], "other");
     // `default` has its own override again; the pinned token sees the global one only, and its
     // write without a project lands on its own project, never as a global override.
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "PUT",
         "/v1/llm/prices",
         &writer,
         Some(json!({"project": "default", "model": "house-model-7", "input": 1, "output": 2})),
     );
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let r = call(&s, &http, "GET", "/v1/llm/prices", &pinned, None);
+    let r = api.call("GET", "/v1/llm/prices", &pinned, None);
     let seen: Vec<&Value> = r.body["overrides"].as_array().unwrap().iter().collect();
     assert_eq!(seen.len(), 1, "{:?}", r.body);
     assert_eq!(seen[0]["project"], Value::Null);
-    let r = call(
-        &s,
-        &http,
+    let r = api.call(
         "PUT",
         "/v1/llm/prices",
         &pinned,
