@@ -81,6 +81,15 @@ fn prune_traces(
             rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
         const CHUNK_OF_TRACES: &str = "SELECT pk FROM llm_traces INDEXED BY llm_traces_received
              WHERE project_id = ?1 AND received_at < ?2 ORDER BY received_at LIMIT ?3";
+        // Out of their sessions first (the hourly rollups follow their own retention).
+        let mut rollups = store::llm_rollups::Rollups::default();
+        {
+            let mut st = tx.prepare(CHUNK_OF_TRACES)?;
+            let pks = st.query_map(params![project, cutoff, CHUNK], |r| r.get::<_, i64>(0))?;
+            for pk in pks {
+                rollups.prune(project, &store::llm_rollups::TraceSums::read(&tx, pk?)?);
+            }
+        }
         tx.execute(
             &format!("DELETE FROM llm_search WHERE rowid IN ({CHUNK_OF_TRACES})"),
             params![project, cutoff, CHUNK],
@@ -89,6 +98,7 @@ fn prune_traces(
             &format!("DELETE FROM llm_traces WHERE pk IN ({CHUNK_OF_TRACES})"),
             params![project, cutoff, CHUNK],
         )? as i64;
+        rollups.write(&tx)?;
         tx.commit()?;
         total += n;
         if n < CHUNK {
@@ -209,7 +219,19 @@ pub fn prune(
             })?;
             conn.execute("DELETE FROM project_hourly WHERE hour < ?1", [horizon])?;
             conn.execute("DELETE FROM llm_usage_hourly WHERE hour < ?1", [horizon])?;
-            conn.execute("DELETE FROM llm_latency_hourly WHERE hour < ?1", [horizon])?;
+            for table in [
+                "llm_latency_hourly",
+                "llm_prompt_hourly",
+                "llm_tool_hourly",
+                "llm_tool_latency_hourly",
+            ] {
+                conn.execute(&format!("DELETE FROM {table} WHERE hour < ?1"), [horizon])?;
+            }
+            // A day goes when all of it is past the horizon.
+            conn.execute(
+                "DELETE FROM llm_latency_daily WHERE day + 86400000 <= ?1",
+                [horizon],
+            )?;
             report.orphaned_samples = conn.execute(
                 "DELETE FROM samples WHERE issue_id NOT IN (SELECT id FROM issues)",
                 [],

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod llm_admin;
 pub mod llm_browse;
 pub mod llm_query;
+pub mod llm_rollups;
 pub mod llm_usage;
 pub mod projects;
 pub mod tokens;
@@ -62,8 +63,21 @@ impl From<deadpool_sqlite::PoolError> for StoreError {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            .map(|sql| match *sql {
+                LLM_ROLLUPS => M::up_with_hook(sql, |tx: &rusqlite::Transaction| {
+                    llm_rollups::fill_tool_latency(tx)?;
+                    Ok(())
+                }),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
 }
+
+const LLM_ROLLUPS: &str = include_str!("migrations/0013_llm_rollups.sql");
 
 /// The numbered migrations, in order. Never edit one that has landed; append.
 const MIGRATIONS: &[&str] = &[
@@ -79,6 +93,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_issue_slices.sql"),
     include_str!("migrations/0011_llm.sql"),
     include_str!("migrations/0012_llm_query_indexes.sql"),
+    LLM_ROLLUPS,
 ];
 
 /// A runtime setting stored in the database, if set.

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::llm::trace::{Span, Trace, TraceUpdate};
+pub use super::llm_rollups::Rollups;
+use super::llm_rollups::TraceSums;
 
-const HOUR_MS: i64 = 3_600_000;
+use crate::llm::trace::{Span, Trace, TraceUpdate};
 
 /// Latency histogram buckets per e-fold: `bucket = round(ln(1 + ms) * 20)`, about 5 % wide.
 pub const BUCKETS_PER_E: f64 = 20.0;
@@ -42,113 +43,6 @@ impl Priced {
     }
 }
 
-/// Rollup changes gathered over one flush and written at its end, so each hot row is written
-/// once per flush however many spans touch it.
-#[derive(Default)]
-pub struct Rollups {
-    usage: HashMap<(String, i64, String, String), [i64; 12]>,
-    latency: HashMap<(String, i64, String, i64, i64), i64>,
-}
-
-impl Rollups {
-    /// Adds (`sign` 1) or takes out (`sign` -1) one span.
-    fn add(&mut self, project: &str, p: &Priced, sign: i64) {
-        let s = &p.span;
-        let hour = s.started_at.div_euclid(HOUR_MS) * HOUR_MS;
-        let model = s.model.clone().unwrap_or_default();
-        let key = (
-            project.to_string(),
-            hour,
-            model.clone(),
-            s.provider.clone().unwrap_or_default(),
-        );
-        let u = self.usage.entry(key).or_default();
-        let vals = [
-            1,
-            (s.status == "error") as i64,
-            s.input_tokens as i64,
-            s.output_tokens as i64,
-            s.cache_read_tokens as i64,
-            s.cache_write_tokens as i64,
-            p.cost_micros.unwrap_or(0),
-            (p.cost_micros.is_none() && p.billable()) as i64,
-            s.latency_ms.unwrap_or(0),
-            s.latency_ms.is_some() as i64,
-            s.time_to_first_token_ms.unwrap_or(0),
-            s.time_to_first_token_ms.is_some() as i64,
-        ];
-        for (a, v) in u.iter_mut().zip(vals) {
-            *a += sign * v;
-        }
-        for (kind, v) in [(0, s.latency_ms), (1, s.time_to_first_token_ms)] {
-            if let Some(ms) = v {
-                *self
-                    .latency
-                    .entry((
-                        project.to_string(),
-                        hour,
-                        model.clone(),
-                        kind,
-                        latency_bucket(ms),
-                    ))
-                    .or_default() += sign;
-            }
-        }
-    }
-
-    /// Writes what was gathered and clears it.
-    pub fn write(&mut self, tx: &Transaction) -> rusqlite::Result<()> {
-        let mut up = tx.prepare_cached(
-            "INSERT INTO llm_usage_hourly (project_id, hour, model, provider, spans, errors,
-                 input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_micros,
-                 unpriced, latency_sum, latency_count, ttft_sum, ttft_count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-             ON CONFLICT (project_id, hour, model, provider) DO UPDATE SET
-                 spans = spans + excluded.spans, errors = errors + excluded.errors,
-                 input_tokens = input_tokens + excluded.input_tokens,
-                 output_tokens = output_tokens + excluded.output_tokens,
-                 cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-                 cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-                 cost_micros = cost_micros + excluded.cost_micros,
-                 unpriced = unpriced + excluded.unpriced,
-                 latency_sum = latency_sum + excluded.latency_sum,
-                 latency_count = latency_count + excluded.latency_count,
-                 ttft_sum = ttft_sum + excluded.ttft_sum,
-                 ttft_count = ttft_count + excluded.ttft_count",
-        )?;
-        let mut usage: Vec<_> = self.usage.drain().collect();
-        usage.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for ((project, hour, model, provider), v) in usage {
-            if v.iter().all(|x| *x == 0) {
-                continue;
-            }
-            up.execute(params![
-                project, hour, model, provider, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
-                v[8], v[9], v[10], v[11]
-            ])?;
-        }
-        let mut lat = tx.prepare_cached(
-            "INSERT INTO llm_latency_hourly (project_id, hour, model, kind, bucket, count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (project_id, hour, model, kind, bucket) DO UPDATE SET
-                 count = count + excluded.count",
-        )?;
-        let mut latency: Vec<_> = self.latency.drain().collect();
-        latency.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for ((project, hour, model, kind, bucket), n) in latency {
-            if n != 0 {
-                lat.execute(params![project, hour, model, kind, bucket, n])?;
-            }
-        }
-        // Rows whose spans were all taken out (a re-sent trace moved to another hour or model).
-        tx.prepare_cached("DELETE FROM llm_usage_hourly WHERE spans = 0")?
-            .execute([])?;
-        tx.prepare_cached("DELETE FROM llm_latency_hourly WHERE count = 0")?
-            .execute([])?;
-        Ok(())
-    }
-}
-
 /// How an incoming trace combines with a stored one of the same id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -172,12 +66,13 @@ pub fn write_trace(
         .prepare_cached("SELECT pk FROM llm_traces WHERE project_id = ?1 AND id = ?2")?
         .query_row(params![project, trace.id], |r| r.get(0))
         .optional()?;
+    let before = existing.map(|pk| TraceSums::read(tx, pk)).transpose()?;
     let pk = match existing {
         Some(pk) => {
             match mode {
                 Mode::Replace => {
                     for old in read_spans(tx, pk)? {
-                        rollups.add(project, &old, -1);
+                        rollups.span(project, &old, -1);
                     }
                     tx.prepare_cached("DELETE FROM llm_spans WHERE trace_pk = ?1")?
                         .execute([pk])?;
@@ -275,6 +170,8 @@ pub fn write_trace(
     };
     insert_spans(tx, rollups, project, pk, &spans)?;
     finish(tx, pk, mode == Mode::Merge)?;
+    let after = TraceSums::read(tx, pk)?;
+    rollups.trace(project, before.as_ref(), Some(&after));
     Ok(pk)
 }
 
@@ -321,7 +218,7 @@ fn insert_spans(
             s.started_at,
             s.ended_at
         ])?;
-        rollups.add(project, p, 1);
+        rollups.span(project, p, 1);
     }
     Ok(())
 }
@@ -334,7 +231,7 @@ fn remove_span(
     pk: i64,
     old: &Priced,
 ) -> rusqlite::Result<()> {
-    rollups.add(project, old, -1);
+    rollups.span(project, old, -1);
     tx.prepare_cached("DELETE FROM llm_spans WHERE trace_pk = ?1 AND id = ?2")?
         .execute(params![pk, old.span.id])?;
     Ok(())
@@ -472,6 +369,7 @@ pub fn apply_update(
     let Some((pk, started_at, trace_model)) = row else {
         return Ok(false);
     };
+    let before = TraceSums::read(tx, pk)?;
     tx.prepare_cached(
         "UPDATE llm_traces SET status = coalesce(?2, status), output = coalesce(?3, output),
              ended_at = coalesce(?4, ended_at)
@@ -544,6 +442,8 @@ pub fn apply_update(
         insert_spans(tx, rollups, project, pk, &[priced])?;
     }
     finish(tx, pk, false)?;
+    let after = TraceSums::read(tx, pk)?;
+    rollups.trace(project, Some(&before), Some(&after));
     Ok(true)
 }
 
