@@ -28,8 +28,8 @@ pub enum Cmd {
     /// Full-text search over trace and span names, error messages and stored content (traces
     /// started in the last 30 days).
     Search(SearchArgs),
-    /// Sessions with traces in the last 7 days: their traces, tokens, cost and errors, latest
-    /// activity first.
+    /// Sessions active in the last 7 days, latest activity first: all their traces, tokens,
+    /// cost and errors.
     Sessions(SessionsArgs),
     /// One session: its totals and its traces in order.
     Session(OneArgs),
@@ -172,6 +172,7 @@ pub struct SearchArgs {
 pub struct SessionsArgs {
     #[command(flatten)]
     window: Window,
+    /// Only the sessions this user took part in.
     #[arg(long)]
     user: Option<String>,
     #[command(flatten)]

@@ -199,7 +199,7 @@ pub struct FeedbackSummary {
     pub recent: Vec<Feedback>,
 }
 
-/// One session in a list (its traces in the window).
+/// One session in a list (active in the window; totals over all its traces).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SessionRow {
     pub session_id: String,
@@ -729,10 +729,11 @@ pub fn tree(spans: Vec<SpanRow>) -> Vec<SpanNode> {
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
-const SESSION_AGG: &str = "count(*), count(DISTINCT t.user_id), min(t.started_at),
-    max(coalesce(t.ended_at, t.started_at)), coalesce(sum(t.input_tokens), 0),
-    coalesce(sum(t.output_tokens), 0), sum(t.cost_micros), coalesce(sum(t.unpriced_spans), 0),
-    coalesce(sum(t.error_spans > 0 OR t.status = 'error'), 0)";
+/// [`SessionTotals`] columns of `llm_sessions s` (read by [`session_totals`]).
+const SESSION_COLS: &str = "s.traces, (SELECT count(*) FROM llm_session_users u
+        WHERE u.project_id = s.project_id AND u.session_id = s.session_id),
+    s.first_at, s.last_at, s.input_tokens, s.output_tokens,
+    CASE WHEN s.cost_count > 0 THEN s.cost_micros END, s.unpriced_spans, s.error_traces";
 
 fn session_totals(r: &Row<'_>, at: usize) -> rusqlite::Result<SessionTotals> {
     Ok(SessionTotals {
@@ -748,36 +749,32 @@ fn session_totals(r: &Row<'_>, at: usize) -> rusqlite::Result<SessionTotals> {
     })
 }
 
-/// `GET /v1/llm/sessions`: sessions with traces started in the window (default 7 days), their
-/// totals over those traces, latest activity first; `user` keeps the traces of one user.
+/// `GET /v1/llm/sessions`: sessions active in the window (default 7 days: a trace of theirs
+/// started or ended in it), latest activity first, with their totals over all their traces
+/// (kept by the writer in `llm_sessions`). `user=` keeps sessions that user took part in.
 pub fn sessions(conn: &Connection, p: &LlmParams) -> Result<(Vec<SessionRow>, i64), StoreError> {
     p.only(&["since", "until", "user", "limit", "offset"])?;
     let w = p.window(7 * DAY_MS)?;
     let (limit, offset) = page(p)?;
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
-    let mut sql = String::from(
-        "FROM llm_traces t WHERE t.session_id IS NOT NULL AND t.started_at >= ? AND t.started_at < ?",
-    );
-    sql.push_str(&scope(
-        p,
-        "t.project_id",
-        &mut args,
-        p.str("user").is_some(),
-    ));
+    let mut sql = String::from("FROM llm_sessions s WHERE s.last_at >= ? AND s.first_at < ?");
+    sql.push_str(&scope(p, "s.project_id", &mut args, true));
     if let Some(u) = p.str("user") {
-        sql.push_str(" AND t.user_id = ?");
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM llm_session_users u WHERE u.project_id = s.project_id
+                 AND u.session_id = s.session_id AND u.user_id = ?)",
+        );
         args.push(SqlValue::Text(u.to_string()));
     }
-    sql.push_str(" GROUP BY t.project_id, t.session_id");
     let total: i64 = conn
-        .prepare(&format!("SELECT count(*) FROM (SELECT 1 {sql})"))?
+        .prepare(&format!("SELECT count(*) {sql}"))?
         .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
     args.push(SqlValue::Integer(limit.into()));
     args.push(SqlValue::Integer(offset.into()));
     let rows = conn
         .prepare(&format!(
-            "SELECT t.session_id, t.project_id, {SESSION_AGG} {sql}
-             ORDER BY 6 DESC, t.project_id, t.session_id LIMIT ? OFFSET ?"
+            "SELECT s.session_id, s.project_id, {SESSION_COLS} {sql}
+             ORDER BY s.last_at DESC, s.project_id, s.session_id LIMIT ? OFFSET ?"
         ))?
         .query_map(params_from_iter(args), |r| {
             Ok(SessionRow {
@@ -796,19 +793,17 @@ pub fn session(conn: &Connection, p: &LlmParams, id: &str) -> Result<SessionDeta
     p.only(&[])?;
     let mut args = vec![SqlValue::Text(id.to_string())];
     let sql = format!(
-        "SELECT DISTINCT t.project_id FROM llm_traces t WHERE t.session_id = ?{} ORDER BY 1 LIMIT 5",
-        scope(p, "t.project_id", &mut args, true)
+        "SELECT s.project_id, {SESSION_COLS} FROM llm_sessions s WHERE s.session_id = ?{}
+         ORDER BY 1 LIMIT 5",
+        scope(p, "s.project_id", &mut args, true)
     );
     let found = conn
         .prepare(&sql)?
-        .query_map(params_from_iter(args), |r| Ok(((), r.get(0)?)))?
+        .query_map(params_from_iter(args), |r| {
+            Ok((session_totals(r, 1)?, r.get(0)?))
+        })?
         .collect::<Result<_, _>>()?;
-    let ((), project) = the_one(found, "session", id)?;
-    let totals = conn
-        .prepare_cached(&format!(
-            "SELECT {SESSION_AGG} FROM llm_traces t WHERE t.project_id = ?1 AND t.session_id = ?2"
-        ))?
-        .query_row(rusqlite::params![project, id], |r| session_totals(r, 0))?;
+    let (totals, project) = the_one(found, "session", id)?;
     let traces = conn
         .prepare_cached(&format!(
             "SELECT {TRACE_COLS} FROM llm_traces t WHERE t.project_id = ?1 AND t.session_id = ?2

@@ -29,7 +29,25 @@ pub struct Window {
     pub until: i64,
 }
 
+/// `[from, to)` in epoch ms.
+pub type Bounds = (i64, i64);
+
 impl Window {
+    /// The whole hours inside the window (for the hourly rollups), if any, and the partial
+    /// hours at its edges (for the raw rows): together exactly the window.
+    pub fn split(&self) -> (Option<Bounds>, Vec<Bounds>) {
+        let h0 = (self.since + HOUR_MS - 1).div_euclid(HOUR_MS) * HOUR_MS;
+        let h1 = self.until.div_euclid(HOUR_MS) * HOUR_MS;
+        if h0 >= h1 {
+            return (None, vec![(self.since, self.until)]);
+        }
+        let edges = [(self.since, h0), (h1, self.until)]
+            .into_iter()
+            .filter(|(a, b)| a < b)
+            .collect();
+        (Some((h0, h1)), edges)
+    }
+
     /// The window widened to whole hours, as the hourly rollups see it.
     pub fn hours(&self) -> (i64, i64) {
         (
@@ -208,6 +226,26 @@ mod tests {
             None,
             10 * DAY_MS,
         )
+    }
+
+    #[test]
+    fn a_split_window_is_whole_hours_and_its_edges() {
+        let w = |since, until| Window { since, until };
+        let h = HOUR_MS;
+        assert_eq!(w(h, 3 * h).split(), (Some((h, 3 * h)), vec![]));
+        assert_eq!(
+            w(h + 5, 3 * h + 7).split(),
+            (
+                Some((2 * h, 3 * h)),
+                vec![(h + 5, 2 * h), (3 * h, 3 * h + 7)]
+            )
+        );
+        // Inside one hour, or across one boundary: edges only.
+        assert_eq!(w(h + 5, h + 9).split(), (None, vec![(h + 5, h + 9)]));
+        assert_eq!(
+            w(h + 5, 2 * h + 9).split(),
+            (None, vec![(h + 5, 2 * h + 9)])
+        );
     }
 
     #[test]

@@ -17,10 +17,23 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, Connection, Transaction};
 
-use super::traces::{latency_bucket, Priced};
+#[cfg(feature = "llm-tracing")]
+use super::traces::Priced;
 
 pub const HOUR_MS: i64 = 3_600_000;
 pub const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// Latency histogram buckets per e-fold: `bucket = round(ln(1 + ms) * 20)`, about 5 % wide.
+pub const BUCKETS_PER_E: f64 = 20.0;
+
+pub fn latency_bucket(ms: i64) -> i64 {
+    ((1.0 + ms.max(0) as f64).ln() * BUCKETS_PER_E).round() as i64
+}
+
+/// The latency a bucket stands for (its centre), in ms.
+pub fn bucket_value(bucket: i64) -> f64 {
+    ((bucket as f64) / BUCKETS_PER_E).exp() - 1.0
+}
 
 fn hour_of(ms: i64) -> i64 {
     ms.div_euclid(HOUR_MS) * HOUR_MS
@@ -174,6 +187,7 @@ pub struct Rollups {
 
 impl Rollups {
     /// Adds (`sign` 1) or takes out (`sign` -1) one span.
+    #[cfg(feature = "llm-tracing")]
     pub fn span(&mut self, project: &str, p: &Priced, sign: i64) {
         let s = &p.span;
         let hour = hour_of(s.started_at);
@@ -680,6 +694,7 @@ pub fn fill_tool_latency(tx: &Transaction) -> rusqlite::Result<()> {
 }
 
 #[cfg(test)]
+#[cfg(feature = "llm-tracing")]
 mod tests {
     use super::*;
     use crate::llm::trace::{Span, Trace, TraceUpdate, UsageUpdate};

@@ -419,26 +419,30 @@ pub fn usd(micros: i64) -> String {
     }
 }
 
+/// The `pct`-th percentile of a latency histogram ((bucket, count) in bucket order): the
+/// centre of the bucket holding the ⌈pct·n/100⌉-th value.
+fn percentile(buckets: &[(i64, i64)], pct: i64) -> Option<f64> {
+    use super::llm_rollups::bucket_value;
+    let n: i64 = buckets.iter().map(|b| b.1).sum();
+    if n <= 0 {
+        return None;
+    }
+    let rank = ((pct * n + 99) / 100).max(1);
+    let mut seen = 0;
+    for &(bucket, c) in buckets {
+        seen += c;
+        if seen >= rank {
+            return Some(bucket_value(bucket));
+        }
+    }
+    buckets.last().map(|b| bucket_value(b.0))
+}
+
 /// Histogram percentiles: `buckets` in ascending bucket order with their counts. The rank of
 /// quantile q among n samples is ⌈q·n⌉ (at least 1); the value is the centre of its bucket.
 #[cfg(feature = "llm-tracing")]
 fn percentiles(buckets: &[(i64, i64)], sum: i64, count: i64) -> Percentiles {
-    use super::traces::bucket_value;
-    let n: i64 = buckets.iter().map(|b| b.1).sum();
-    let at = |pct: i64| -> Option<f64> {
-        if n <= 0 {
-            return None;
-        }
-        let rank = ((pct * n + 99) / 100).max(1);
-        let mut seen = 0;
-        for &(bucket, c) in buckets {
-            seen += c;
-            if seen >= rank {
-                return Some(round2(bucket_value(bucket)));
-            }
-        }
-        buckets.last().map(|b| round2(bucket_value(b.0)))
-    };
+    let at = |pct| percentile(buckets, pct).map(round2);
     Percentiles {
         count,
         mean: mean(sum, count),
@@ -466,33 +470,48 @@ fn histograms(
     per_model: bool,
     model: Option<&str>,
 ) -> Result<Histograms, StoreError> {
-    let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
-    let mut sql = String::from(if per_model {
-        "SELECT model, kind, bucket, count FROM llm_latency_hourly
-         WHERE hour >= ? AND hour < ? AND model <> ''"
+    // Whole UTC days from the daily histograms, the hours around them from the hourly ones.
+    let d0 = (h0 + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS;
+    let d1 = h1.div_euclid(DAY_MS) * DAY_MS;
+    let ranges = if d1 - d0 >= DAY_MS {
+        vec![
+            ("llm_latency_hourly", "hour", h0, d0),
+            ("llm_latency_daily", "day", d0, d1),
+            ("llm_latency_hourly", "hour", d1, h1),
+        ]
     } else {
-        "SELECT '', kind, bucket, count FROM llm_latency_hourly WHERE hour >= ? AND hour < ?"
-    });
-    sql += &projects_sql(p, "project_id", &mut args);
-    if let Some(m) = model {
-        sql += " AND model = ?";
-        args.push(m.to_string().into());
-    }
-    let mut st = conn.prepare(&sql)?;
-    let mut rows = st.query(params_from_iter(args))?;
+        vec![("llm_latency_hourly", "hour", h0, h1)]
+    };
     // (model, kind, bucket → count); models are few, so a linear find beats hashing a key.
     let mut sums: Vec<(String, i64, BTreeMap<i64, i64>)> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let model = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let kind: i64 = r.get(1)?;
-        let i = match sums.iter().position(|(m, k, _)| *k == kind && m == model) {
-            Some(i) => i,
-            None => {
-                sums.push((model.to_string(), kind, BTreeMap::new()));
-                sums.len() - 1
-            }
-        };
-        *sums[i].2.entry(r.get(2)?).or_default() += r.get::<_, i64>(3)?;
+    for (table, col, a, b) in ranges.into_iter().filter(|r| r.2 < r.3) {
+        let mut args: Vec<SqlValue> = vec![a.into(), b.into()];
+        let mut sql = format!(
+            "SELECT {}, kind, bucket, count FROM {table} WHERE {col} >= ? AND {col} < ?",
+            if per_model { "model" } else { "''" }
+        );
+        if per_model {
+            sql += " AND model <> ''";
+        }
+        sql += &projects_sql(p, "project_id", &mut args);
+        if let Some(m) = model {
+            sql += " AND model = ?";
+            args.push(m.to_string().into());
+        }
+        let mut st = conn.prepare_cached(&sql)?;
+        let mut rows = st.query(params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            let model = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let kind: i64 = r.get(1)?;
+            let i = match sums.iter().position(|(m, k, _)| *k == kind && m == model) {
+                Some(i) => i,
+                None => {
+                    sums.push((model.to_string(), kind, BTreeMap::new()));
+                    sums.len() - 1
+                }
+            };
+            *sums[i].2.entry(r.get(2)?).or_default() += r.get::<_, i64>(3)?;
+        }
     }
     Ok(sums
         .into_iter()
@@ -511,21 +530,16 @@ pub fn overview(conn: &Connection, p: &LlmParams) -> Result<Overview, StoreError
     let window = p.window(DAY_MS)?;
     let (h0, h1) = window.hours();
 
-    // Two counts, each answered from an index alone: every trace from llm_traces_recent, the
-    // failed ones from a partial index on `error_spans > 0 OR status = 'error'` when the schema
-    // has one (the condition is written as the index's, so SQLite can match it).
-    let count = |cond: &str| -> Result<i64, StoreError> {
-        let mut args: Vec<SqlValue> = Vec::new();
-        let sql = format!(
-            "SELECT count(*) FROM llm_traces WHERE {cond}{} AND started_at >= ? AND started_at < ?",
-            projects_sql(p, "project_id", &mut args)
-        );
-        args.push(window.since.into());
-        args.push(window.until.into());
-        Ok(conn.query_row(&sql, params_from_iter(args), |r| r.get(0))?)
-    };
-    let traces = count("1")?;
-    let error_traces = count("(error_spans > 0 OR status = 'error')")?;
+    // Traces by their start, like the spans: the covered hours of the prompt rollup.
+    let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
+    let sql = format!(
+        "SELECT SUM(traces), SUM(error_traces) FROM llm_prompt_hourly
+         WHERE hour >= ? AND hour < ?{}",
+        projects_sql(p, "project_id", &mut args)
+    );
+    let (traces, error_traces) = conn.query_row(&sql, params_from_iter(args), |r| {
+        Ok((sum(r, 0)?, sum(r, 1)?))
+    })?;
 
     let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
     let sql = format!(
@@ -610,14 +624,14 @@ pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
 
     let mut args: Vec<SqlValue> = vec![step.into(), step.into(), h0.into(), h1.into()];
     let sql = if by == "prompt" {
-        // The rollup has no prompt dimension: the traces' own sums, by the trace's start.
         format!(
-            "SELECT CASE WHEN prompt_name IS NULL THEN '{NONE_KEY}'
-                         ELSE prompt_name || COALESCE('@' || prompt_version, '') END,
-                    (started_at / ?) * ?, SUM(span_count), SUM(input_tokens), SUM(output_tokens),
+            "SELECT CASE WHEN prompt_name = '' THEN '{NONE_KEY}' ELSE prompt_name
+                         || CASE WHEN prompt_version <> '' THEN '@' || prompt_version ELSE '' END
+                    END,
+                    (hour / ?) * ?, SUM(spans), SUM(input_tokens), SUM(output_tokens),
                     SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros),
                     SUM(unpriced_spans), SUM(error_spans)
-             FROM llm_traces WHERE started_at >= ? AND started_at < ?{}
+             FROM llm_prompt_hourly WHERE hour >= ? AND hour < ?{}
              GROUP BY 1, 2",
             projects_sql(p, "project_id", &mut args)
         )
@@ -821,57 +835,110 @@ pub fn tools(conn: &Connection, p: &LlmParams) -> Result<Vec<ToolRow>, StoreErro
     let window = p.window(DAY_MS)?;
     let kind = p.choice("type", &["tool", "retrieval", "all"], "")?;
     let limit = p.u32_in("limit", 1, 200, 50)?;
-    let mut args: Vec<SqlValue> = Vec::new();
-    // `span_type <> 'generation'` as written lets the partial index llm_spans_type serve.
-    let mut filter = projects_sql(p, "project_id", &mut args);
-    match kind {
-        "tool" | "retrieval" => {
-            filter += " AND span_type = ?";
-            args.push(kind.to_string().into());
+    let filter = |args: &mut Vec<SqlValue>| {
+        let mut sql = projects_sql(p, "project_id", args);
+        match kind {
+            "tool" | "retrieval" => {
+                sql += " AND span_type = ?";
+                args.push(kind.to_string().into());
+            }
+            "all" => {}
+            _ => sql += " AND span_type IN ('tool', 'retrieval')",
         }
-        "all" => {}
-        _ => filter += " AND span_type IN ('tool', 'retrieval')",
+        sql
+    };
+    #[derive(Default)]
+    struct Acc {
+        calls: i64,
+        errors: i64,
+        max: Option<i64>,
+        buckets: BTreeMap<i64, i64>,
     }
-    args.push(window.since.into());
-    args.push(window.until.into());
-    args.push(i64::from(limit).into());
-    // Ranks among the spans with a latency (those sort first), 1-based; the rank of the q-th
-    // percentile among n is ⌈q·n⌉ = (q·n + 99) / 100 in integers.
-    let sql = format!(
-        "WITH s AS (
-             SELECT span_type, name, status, latency_ms,
-                    ROW_NUMBER() OVER (PARTITION BY span_type, name
-                                       ORDER BY latency_ms IS NULL, latency_ms) AS rn,
-                    COUNT(latency_ms) OVER (PARTITION BY span_type, name) AS nl
-             FROM llm_spans
-             WHERE span_type <> 'generation'{filter} AND started_at >= ? AND started_at < ?
-         )
-         SELECT span_type, name, count(*), SUM(status = 'error'),
-                MAX(CASE WHEN rn = MAX((50 * nl + 99) / 100, 1) THEN latency_ms END),
-                MAX(CASE WHEN rn = MAX((95 * nl + 99) / 100, 1) THEN latency_ms END),
-                MAX(latency_ms)
-         FROM s GROUP BY span_type, name
-         ORDER BY count(*) DESC, span_type, name
-         LIMIT ?"
-    );
-    let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(params_from_iter(args), |r| {
-        let calls: i64 = r.get(2)?;
-        let errors: i64 = r.get(3)?;
-        Ok(ToolRow {
-            span_type: r.get(0)?,
-            name: r.get(1)?,
-            calls,
-            errors,
-            error_rate: ratio(errors, calls),
-            latency_ms: ToolLatency {
-                p50: r.get(4)?,
-                p95: r.get(5)?,
-                max: r.get(6)?,
-            },
+    let mut acc: std::collections::HashMap<(String, String), Acc> = Default::default();
+    let (hours, edges) = window.split();
+    // Whole hours from the tool rollups; rows stream in key order and are summed here.
+    if let Some((h0, h1)) = hours {
+        let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
+        let f = filter(&mut args);
+        let sql = format!(
+            "SELECT span_type, name, calls, errors, latency_max FROM llm_tool_hourly
+             WHERE hour >= ? AND hour < ?{f}"
+        );
+        let mut st = conn.prepare(&sql)?;
+        let mut rows = st.query(params_from_iter(args.iter()))?;
+        while let Some(r) = rows.next()? {
+            let a = acc.entry((r.get(0)?, r.get(1)?)).or_default();
+            a.calls += r.get::<_, i64>(2)?;
+            a.errors += r.get::<_, i64>(3)?;
+            a.max = a.max.max(r.get(4)?);
+        }
+        let sql = format!(
+            "SELECT span_type, name, bucket, count FROM llm_tool_latency_hourly
+             WHERE hour >= ? AND hour < ?{f}"
+        );
+        let mut st = conn.prepare(&sql)?;
+        let mut rows = st.query(params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            let a = acc.entry((r.get(0)?, r.get(1)?)).or_default();
+            *a.buckets.entry(r.get(2)?).or_default() += r.get::<_, i64>(3)?;
+        }
+    }
+    // The partial hours at the edges from the spans (`span_type <> 'generation'` as written
+    // lets the covering partial index llm_spans_type serve).
+    for (a, b) in edges {
+        let mut args: Vec<SqlValue> = Vec::new();
+        let f = filter(&mut args);
+        args.extend([a.into(), b.into()]);
+        let sql = format!(
+            "SELECT span_type, name, status = 'error', latency_ms FROM llm_spans
+             WHERE span_type <> 'generation'{f} AND started_at >= ? AND started_at < ?"
+        );
+        let mut st = conn.prepare(&sql)?;
+        let mut rows = st.query(params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            let a = acc.entry((r.get(0)?, r.get(1)?)).or_default();
+            a.calls += 1;
+            a.errors += r.get::<_, i64>(2)?;
+            let ms: Option<i64> = r.get(3)?;
+            a.max = a.max.max(ms);
+            if let Some(ms) = ms {
+                *a.buckets
+                    .entry(super::llm_rollups::latency_bucket(ms))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let mut out: Vec<ToolRow> = acc
+        .into_iter()
+        .filter(|(_, a)| a.calls > 0)
+        .map(|((span_type, name), a)| {
+            let buckets: Vec<(i64, i64)> = a.buckets.into_iter().collect();
+            // A bucket's centre can lie a little above the largest value in it.
+            let at = |pct| {
+                percentile(&buckets, pct).map(|v| (v.round() as i64).min(a.max.unwrap_or(i64::MAX)))
+            };
+            ToolRow {
+                span_type,
+                name,
+                calls: a.calls,
+                errors: a.errors,
+                error_rate: ratio(a.errors, a.calls),
+                latency_ms: ToolLatency {
+                    p50: at(50),
+                    p95: at(95),
+                    max: a.max,
+                },
+            }
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        .collect();
+    out.sort_by(|a, b| {
+        b.calls
+            .cmp(&a.calls)
+            .then_with(|| a.span_type.cmp(&b.span_type))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    out.truncate(limit as usize);
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -899,48 +966,129 @@ fn version_order(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
     }
 }
 
+/// Sums over the traces of one prompt version in a window.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(not(feature = "llm-tracing"), allow(dead_code))]
+struct PromptSums {
+    name: String,
+    version: String,
+    traces: i64,
+    errors: i64,
+    lat_n: i64,
+    lat_sum: i64,
+    lat_sq: f64,
+    cost_n: i64,
+    cost_sum: i64,
+    cost_sq: f64,
+    input_tokens: i64,
+    output_tokens: i64,
+    first: i64,
+    last: i64,
+}
+
+/// [`PromptSums`] per named prompt version over exactly the window: its whole hours from
+/// `llm_prompt_hourly`, the partial hours at its edges from the traces themselves. `name` and
+/// `version` narrow it to one prompt or one version ('' = traces without a version).
+fn prompt_sums(
+    conn: &Connection,
+    p: &LlmParams,
+    w: &Window,
+    name: Option<&str>,
+    version: Option<&str>,
+) -> Result<Vec<PromptSums>, StoreError> {
+    let (hours, edges) = w.split();
+    let mut args: Vec<SqlValue> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
+    let narrow = |args: &mut Vec<SqlValue>, version_col: &str| {
+        let mut sql = projects_sql(p, "project_id", args);
+        if let Some(n) = name {
+            sql += " AND prompt_name = ?";
+            args.push(n.to_string().into());
+        }
+        if let Some(v) = version {
+            sql += &format!(" AND {version_col} = ?");
+            args.push(v.to_string().into());
+        }
+        sql
+    };
+    if let Some((h0, h1)) = hours {
+        args.extend([h0.into(), h1.into()]);
+        let filter = narrow(&mut args, "prompt_version");
+        parts.push(format!(
+            "SELECT prompt_name, prompt_version, traces, error_traces, latency_count,
+                    latency_sum, latency_sq, cost_count, cost_micros, cost_sq, input_tokens,
+                    output_tokens, first_at, last_at
+             FROM llm_prompt_hourly
+             WHERE hour >= ? AND hour < ? AND prompt_name <> ''{filter}"
+        ));
+    }
+    for (a, b) in edges {
+        args.extend([a.into(), b.into()]);
+        let filter = narrow(&mut args, "coalesce(prompt_version, '')");
+        parts.push(format!(
+            "SELECT prompt_name, coalesce(prompt_version, ''), 1,
+                    error_spans > 0 OR status = 'error', ended_at IS NOT NULL,
+                    coalesce(ended_at - started_at, 0),
+                    coalesce(CAST(ended_at - started_at AS REAL) * (ended_at - started_at), 0),
+                    cost_micros IS NOT NULL, coalesce(cost_micros, 0),
+                    coalesce(CAST(cost_micros AS REAL) * cost_micros, 0), input_tokens,
+                    output_tokens, started_at, started_at
+             FROM llm_traces
+             WHERE started_at >= ? AND started_at < ? AND prompt_name IS NOT NULL{filter}"
+        ));
+    }
+    let sql = format!(
+        "WITH u(n, v, t, e, ln, ls, lq, cn, cs, cq, it, ot, f, l) AS ({})
+         SELECT n, v, sum(t), sum(e), sum(ln), sum(ls), sum(lq), sum(cn), sum(cs), sum(cq),
+                sum(it), sum(ot), min(f), max(l)
+         FROM u GROUP BY n, v",
+        parts.join(" UNION ALL ")
+    );
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(params_from_iter(args), |r| {
+        Ok(PromptSums {
+            name: r.get(0)?,
+            version: r.get(1)?,
+            traces: r.get(2)?,
+            errors: r.get(3)?,
+            lat_n: r.get(4)?,
+            lat_sum: r.get(5)?,
+            lat_sq: r.get(6)?,
+            cost_n: r.get(7)?,
+            cost_sum: r.get(8)?,
+            cost_sq: r.get(9)?,
+            input_tokens: r.get(10)?,
+            output_tokens: r.get(11)?,
+            first: r.get(12)?,
+            last: r.get(13)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Prompt versions with their traces, errors, averages, tokens and cost; by name, then version
 /// (numerically where versions are numbers). Default window 30 days; `name=` for one prompt.
 pub fn prompts(conn: &Connection, p: &LlmParams) -> Result<Vec<PromptRow>, StoreError> {
     p.only(&["since", "until", "name"])?;
     let window = p.window(30 * DAY_MS)?;
-    let mut args: Vec<SqlValue> = Vec::new();
-    let mut sql = String::from(
-        "SELECT prompt_name, prompt_version, count(*),
-                SUM(error_spans > 0 OR status = 'error'),
-                AVG(ended_at - started_at), AVG(cost_micros),
-                SUM(input_tokens), SUM(output_tokens), SUM(cost_micros),
-                MIN(started_at), MAX(started_at)
-         FROM llm_traces WHERE prompt_name IS NOT NULL",
-    );
-    sql += &projects_sql(p, "project_id", &mut args);
-    if let Some(n) = p.str("name") {
-        sql += " AND prompt_name = ?";
-        args.push(n.to_string().into());
-    }
-    sql += " AND started_at >= ? AND started_at < ? GROUP BY prompt_name, prompt_version";
-    args.push(window.since.into());
-    args.push(window.until.into());
-    let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(params_from_iter(args), |r| {
-        let traces: i64 = r.get(2)?;
-        let errors: i64 = r.get(3)?;
-        Ok(PromptRow {
-            prompt_name: r.get(0)?,
-            prompt_version: r.get(1)?,
-            traces,
-            errors,
-            error_rate: ratio(errors, traces),
-            avg_latency_ms: r.get::<_, Option<f64>>(4)?.map(round2),
-            avg_cost_micros: r.get::<_, Option<f64>>(5)?.map(round2),
-            input_tokens: r.get(6)?,
-            output_tokens: r.get(7)?,
-            cost_micros: r.get(8)?,
-            first_seen: r.get(9)?,
-            last_seen: r.get(10)?,
+    let avg = |sum: i64, n: i64| (n > 0).then(|| round2(sum as f64 / n as f64));
+    let mut out: Vec<PromptRow> = prompt_sums(conn, p, &window, p.str("name"), None)?
+        .into_iter()
+        .map(|s| PromptRow {
+            error_rate: ratio(s.errors, s.traces),
+            avg_latency_ms: avg(s.lat_sum, s.lat_n),
+            avg_cost_micros: avg(s.cost_sum, s.cost_n),
+            cost_micros: (s.cost_n > 0).then_some(s.cost_sum),
+            prompt_version: Some(s.version).filter(|v| !v.is_empty()),
+            prompt_name: s.name,
+            traces: s.traces,
+            errors: s.errors,
+            input_tokens: s.input_tokens,
+            output_tokens: s.output_tokens,
+            first_seen: s.first,
+            last_seen: s.last,
         })
-    })?;
-    let mut out: Vec<PromptRow> = rows.collect::<Result<_, _>>()?;
+        .collect();
     out.sort_by(|a, b| {
         a.prompt_name
             .cmp(&b.prompt_name)
@@ -974,32 +1122,19 @@ fn arm_sums(
     version: &str,
     w: &Window,
 ) -> Result<ArmSums, StoreError> {
-    let mut args: Vec<SqlValue> = vec![name.to_string().into(), version.to_string().into()];
-    // Squares in floating point: a sum of squared micro-dollars or ms overflows i64 quickly.
-    let sql = format!(
-        "SELECT count(*), COALESCE(SUM(error_spans > 0 OR status = 'error'), 0),
-                count(ended_at), COALESCE(SUM(ended_at - started_at), 0),
-                COALESCE(SUM(CAST(ended_at - started_at AS REAL) * (ended_at - started_at)), 0),
-                count(cost_micros), COALESCE(SUM(cost_micros), 0),
-                COALESCE(SUM(CAST(cost_micros AS REAL) * cost_micros), 0)
-         FROM llm_traces
-         WHERE prompt_name = ? AND prompt_version = ?{} AND started_at >= ? AND started_at < ?",
-        projects_sql(p, "project_id", &mut args)
-    );
-    args.push(w.since.into());
-    args.push(w.until.into());
-    Ok(conn.query_row(&sql, params_from_iter(args), |r| {
-        Ok(ArmSums {
-            n: r.get(0)?,
-            errors: r.get(1)?,
-            lat_n: r.get(2)?,
-            lat_sum: r.get::<_, i64>(3)? as f64,
-            lat_sq: r.get(4)?,
-            cost_n: r.get(5)?,
-            cost_sum: r.get::<_, i64>(6)? as f64,
-            cost_sq: r.get(7)?,
-        })
-    })?)
+    let s = prompt_sums(conn, p, w, Some(name), Some(version))?
+        .pop()
+        .unwrap_or_default();
+    Ok(ArmSums {
+        n: s.traces,
+        errors: s.errors,
+        lat_n: s.lat_n,
+        lat_sum: s.lat_sum as f64,
+        lat_sq: s.lat_sq,
+        cost_n: s.cost_n,
+        cost_sum: s.cost_sum as f64,
+        cost_sq: s.cost_sq,
+    })
 }
 
 #[cfg(feature = "llm-tracing")]

@@ -9,22 +9,10 @@ use std::collections::HashMap;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-pub use super::llm_rollups::Rollups;
 use super::llm_rollups::TraceSums;
+pub use super::llm_rollups::{bucket_value, latency_bucket, Rollups};
 
 use crate::llm::trace::{Span, Trace, TraceUpdate};
-
-/// Latency histogram buckets per e-fold: `bucket = round(ln(1 + ms) * 20)`, about 5 % wide.
-pub const BUCKETS_PER_E: f64 = 20.0;
-
-pub fn latency_bucket(ms: i64) -> i64 {
-    ((1.0 + ms.max(0) as f64).ln() * BUCKETS_PER_E).round() as i64
-}
-
-/// The latency a bucket stands for (its centre), in ms.
-pub fn bucket_value(bucket: i64) -> f64 {
-    ((bucket as f64) / BUCKETS_PER_E).exp() - 1.0
-}
 
 /// A span with its cost decided (see `crate::pipeline` for how).
 #[derive(Debug, Clone)]

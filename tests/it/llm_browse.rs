@@ -569,9 +569,17 @@ fn sessions_list_their_totals_and_one_session_lists_its_traces_in_order() {
     assert_eq!(s["cost_micros"], 25_350);
     assert_eq!(s["unpriced_spans"], 0);
     assert_eq!(s["error_traces"], 1);
+    // The sessions a user took part in, with the whole session's totals.
     let r = f.get("/v1/llm/sessions?project=default&user=u2");
-    assert_eq!(r.body[0]["traces"], 1);
-    assert_eq!(r.body[0]["cost_micros"], 350);
+    assert_eq!(r.body.as_array().unwrap().len(), 1, "{:?}", r.body);
+    assert_eq!(r.body[0]["session_id"], "s1");
+    assert_eq!(r.body[0]["traces"], 2);
+    assert_eq!(r.body[0]["cost_micros"], 25_350);
+    let r = f.get("/v1/llm/sessions?project=default&user=nobody");
+    assert_eq!(r.body, json!([]));
+    // Active in the window: a window after the session's last activity has none.
+    let r = f.get("/v1/llm/sessions?project=default&since=29m");
+    assert_eq!(r.body, json!([]), "last active 30 minutes ago");
 
     // Every project: latest activity first.
     let r = f.get("/v1/llm/sessions");

@@ -309,7 +309,7 @@ fn overview_usage_latency_and_models_show_hand_computed_figures() {
 }
 
 #[test]
-fn tools_show_exact_percentiles_per_name() {
+fn tools_show_percentiles_per_name_over_any_window() {
     let s = TestServer::start();
     let http = Http::new();
     let tok = token(&s);
@@ -332,18 +332,35 @@ fn tools_show_exact_percentiles_per_name() {
     );
     let win = format!("since={}&until={}", b - HOUR, b + HOUR);
 
-    let r = get(&http, &tok, &format!("{}/v1/llm/tools?{win}", s.url));
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    // search: 10, 20, …, 200 ms: p50 is the 10th (100), p95 the 19th (190), max 200.
-    assert_eq!(
-        r.body,
-        json!([
-            {"span_type": "tool", "name": "search", "calls": 20, "errors": 1, "error_rate": 0.05,
-             "latency_ms": {"p50": 100, "p95": 190, "max": 200}},
-            {"span_type": "retrieval", "name": "vector", "calls": 3, "errors": 0, "error_rate": 0.0,
-             "latency_ms": {"p50": 5, "p95": 15, "max": 15}}
-        ])
+    // search: 10, 20, …, 200 ms: p50 is the 10th (100), p95 the 19th (190), max 200; the
+    // percentiles come from histogram buckets about 5 % wide (100 ms reads as 98), the max is
+    // exact. The same whether the window is whole hours (the rollups), a part of one hour (the
+    // spans) or both.
+    let expected = json!([
+        {"span_type": "tool", "name": "search", "calls": 20, "errors": 1, "error_rate": 0.05,
+         "latency_ms": {"p50": 98, "p95": 190, "max": 200}},
+        {"span_type": "retrieval", "name": "vector", "calls": 3, "errors": 0, "error_rate": 0.0,
+         "latency_ms": {"p50": 5, "p95": 15, "max": 15}}
+    ]);
+    for (since, until) in [
+        (b - HOUR, b + HOUR),
+        (b - 1_000, b + 1_000),
+        (b - 1_000, b + HOUR + 1_000),
+    ] {
+        let r = get(
+            &http,
+            &tok,
+            &format!("{}/v1/llm/tools?since={since}&until={until}", s.url),
+        );
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(r.body, expected, "{since}..{until}");
+    }
+    let r = get_ok(
+        &http,
+        &tok,
+        &format!("{}/v1/llm/tools?since={}&until={}", s.url, b + 1, b + 15),
     );
+    assert_eq!(r[0]["calls"], 14, "started b+1 .. b+14: {r}");
     let r = get_ok(
         &http,
         &tok,
@@ -440,6 +457,26 @@ fn prompts_list_versions_numerically_and_compare_them_with_real_tests() {
     );
     assert_eq!(c.status, 200, "{:?}", c.body);
     let c = c.body;
+    // The same from the traces alone (a window inside one hour) and from the hourly rollup
+    // with partial hours at both edges.
+    for (since, until) in [(b - 1, b + 200_000), (b - 1_000, b + HOUR + 1_000)] {
+        let w = format!("since={since}&until={until}");
+        let u = |path: &str| format!("{}/v1/llm/{path}", s.url);
+        assert_eq!(
+            get_ok(&http, &tok, &u(&format!("prompts?{w}&name=greet"))),
+            p,
+            "{w}"
+        );
+        let again = get_ok(
+            &http,
+            &tok,
+            &u(&format!("prompts/greet/compare?{w}&a=9&b=10")),
+        );
+        assert_eq!(again["a"], c["a"], "{w}");
+        assert_eq!(again["b"], c["b"], "{w}");
+        assert_eq!(again["summary"], c["summary"], "{w}");
+        assert_eq!(again["latency"], c["latency"], "{w}");
+    }
     assert_eq!(c["prompt_name"], "greet");
     assert_eq!(c["a"]["version"], "9");
     assert_eq!(c["a"]["n"], 6);
