@@ -1136,3 +1136,60 @@ fn cli_draws_the_span_tree_lists_searches_scores_and_exports_locally_and_remotel
     ));
     assert_eq!(out.trim(), "feedback on trace t1 (default): up");
 }
+
+/// `model=` over a model with many traces in the window (a page found by walking the window in
+/// time order) and over a rare one (its traces gathered from the span index) gives the same
+/// answer the data implies: the newest traces with a span of that model, and their count.
+#[test]
+fn traces_of_a_common_and_of_a_rare_model_page_the_same_way() {
+    let f = fixture();
+    let url = format!("{}/v1/traces/batch", f.s.url);
+    // 1,200 traces a second apart, ending 2 hours ago; every third uses "rare-x" in its second
+    // span, the others "common-y" only.
+    let start = f.now - 2 * 3_600_000 - 1_200_000;
+    for chunk in (0..1_200).collect::<Vec<i64>>().chunks(50) {
+        let traces: Vec<Value> = chunk
+            .iter()
+            .map(|i| {
+                let at = start + i * 1_000;
+                let mut spans = vec![json!({"id": "a", "model": "common-y", "name": "a",
+                                            "started_at": at})];
+                if i % 3 == 0 {
+                    spans.push(json!({"id": "b", "model": "rare-x", "name": "b",
+                                      "started_at": at + 1}));
+                }
+                json!({"id": format!("m{i}"), "name": "m", "started_at": at, "spans": spans})
+            })
+            .collect();
+        let r = f
+            .http
+            .post_signed(&url, &json!({ "traces": traces }).to_string());
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    f.s.wait_count("SELECT count(*) FROM llm_traces", 1_206, WAIT);
+    let window = format!("since={}&until={}", start, start + 1_200_000);
+    for (model, total, newest) in [
+        ("common-y", 1_200, ["m1199", "m1198", "m1197"]),
+        ("rare-x", 400, ["m1197", "m1194", "m1191"]),
+    ] {
+        let r = f.get(&format!(
+            "/v1/llm/traces?{window}&model={model}&limit=3&project=default"
+        ));
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(ids(&r.body), newest, "{model}");
+        assert_eq!(
+            header(&r, "x-total-count").as_deref(),
+            Some(total.to_string().as_str()),
+            "{model}"
+        );
+        let r = f.get(&format!(
+            "/v1/llm/traces?{window}&model={model}&limit=2&offset=3&sort=oldest"
+        ));
+        let first = if model == "rare-x" {
+            ["m9", "m12"]
+        } else {
+            ["m3", "m4"]
+        };
+        assert_eq!(ids(&r.body), first, "{model}, oldest first, second page");
+    }
+}

@@ -46,7 +46,7 @@ CREATE TABLE llm_sessions (
     last_at        INTEGER NOT NULL,        -- latest end (or start, for a trace without an end)
     PRIMARY KEY (project_id, session_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX llm_sessions_recent ON llm_sessions(project_id, last_at);
+CREATE INDEX llm_sessions_recent ON llm_sessions(project_id, last_at, first_at);
 
 -- A session's users, with their trace counts (a session's `users` is its row count).
 CREATE TABLE llm_session_users (
