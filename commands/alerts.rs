@@ -19,6 +19,7 @@ pub struct Args {
 enum Cmd {
     /// List alert rules.
     List {
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -27,24 +28,28 @@ enum Cmd {
     /// Turn a rule on.
     Enable {
         id: i64,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Turn a rule off.
     Disable {
         id: i64,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Delete a rule.
     Delete {
         id: i64,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Send a test alert through the rule's channels and report each outcome.
     Test {
         id: i64,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -95,6 +100,7 @@ struct CreateArgs {
     /// Create it disabled.
     #[arg(long)]
     disabled: bool,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
 }

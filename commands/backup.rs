@@ -12,6 +12,7 @@ pub struct Args {
     /// Replace FILE if it exists.
     #[arg(long)]
     force: bool,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
 }

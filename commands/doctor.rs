@@ -13,6 +13,7 @@ pub struct Args {
     /// Server to probe (default: the configured local address, where not running is a warning).
     #[arg(long, env = "BLOOP_URL")]
     url: Option<String>,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
 }

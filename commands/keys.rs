@@ -24,6 +24,7 @@ enum Cmd {
         /// Show the full keys.
         #[arg(long)]
         reveal: bool,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -33,6 +34,7 @@ enum Cmd {
         project: String,
         #[arg(long, default_value = "")]
         name: String,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -42,12 +44,14 @@ enum Cmd {
         /// How long the old key keeps working (e.g. 1h, 30m; default: stops now).
         #[arg(long)]
         grace: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Revoke a key now.
     Revoke {
         key_id: i64,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },

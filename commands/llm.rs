@@ -79,6 +79,7 @@ struct SettingsArgs {
     set: Option<SettingsCmd>,
     #[arg(long)]
     project: Option<String>,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
 }
@@ -92,6 +93,7 @@ enum SettingsCmd {
         /// none | metadata_only | full | default (follow llm_tracing.default_content_storage)
         #[arg(long, value_name = "POLICY")]
         content: String,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -110,6 +112,7 @@ struct PricesArgs {
     /// Consider this project's overrides.
     #[arg(long)]
     project: Option<String>,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
 }
@@ -129,6 +132,7 @@ enum PricesCmd {
         cache_write: Option<f64>,
         #[arg(long)]
         project: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -137,6 +141,7 @@ enum PricesCmd {
         model: String,
         #[arg(long)]
         project: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },

@@ -19,6 +19,7 @@ use crate::llm::{Params, Window};
 pub struct Common {
     #[command(flatten)]
     window: Window,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
 }
@@ -98,6 +99,7 @@ pub struct BudgetArgs {
     /// Project slug (default: every project).
     #[arg(long)]
     project: Option<String>,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
 }
@@ -112,6 +114,7 @@ enum BudgetCmd {
         /// Project slug (required unless the token is limited to one project).
         #[arg(long)]
         project: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },

@@ -18,6 +18,7 @@ pub struct Args {
 enum Cmd {
     /// List projects with their issue, event and key counts.
     List {
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -28,12 +29,14 @@ enum Cmd {
         /// URL-safe id (default: derived from the name).
         #[arg(long)]
         slug: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Show one project.
     Show {
         slug: String,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -41,6 +44,7 @@ enum Cmd {
     Rename {
         slug: String,
         name: String,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -50,6 +54,7 @@ enum Cmd {
         /// Do not ask for confirmation.
         #[arg(long, short)]
         yes: bool,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },

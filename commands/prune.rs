@@ -16,6 +16,7 @@ pub struct Args {
     /// Count what would be removed; remove nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
     #[command(flatten)]

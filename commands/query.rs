@@ -26,6 +26,7 @@ enum Cmd {
         fingerprint: String,
         #[arg(long)]
         project: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -33,6 +34,7 @@ enum Cmd {
     Stats {
         #[arg(long)]
         project: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -40,6 +42,7 @@ enum Cmd {
     Releases {
         #[arg(long)]
         project: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -84,6 +87,7 @@ struct ErrorsArgs {
     limit: u32,
     #[arg(long, default_value_t = 0)]
     offset: u32,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
 }
@@ -96,6 +100,7 @@ struct StatusArgs {
     /// With resolve: the release that fixes it.
     #[arg(long)]
     release: Option<String>,
+    /// Print JSON (for scripts) instead of text.
     #[arg(long)]
     json: bool,
 }

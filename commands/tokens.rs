@@ -18,6 +18,7 @@ pub struct Args {
 enum Cmd {
     /// List tokens (never their secrets).
     List {
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -36,12 +37,14 @@ enum Cmd {
         /// Lifetime, e.g. 90d (default: no expiry).
         #[arg(long)]
         expires: Option<String>,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Revoke a token now.
     Revoke {
         id: i64,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },

@@ -19,6 +19,7 @@ pub struct Args {
 enum Cmd {
     /// List users with their role, passkeys and last sign-in.
     List {
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -33,6 +34,7 @@ enum Cmd {
         /// Hours until the link expires (at most 720).
         #[arg(long, default_value_t = 72, value_parser = clap::value_parser!(u32).range(1..=720))]
         expires_hours: u32,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -42,6 +44,7 @@ enum Cmd {
         user: String,
         #[arg(value_parser = parse_role)]
         role: Role,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -49,6 +52,7 @@ enum Cmd {
     Remove {
         /// User id or name.
         user: String,
+        /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
     },

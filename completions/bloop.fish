@@ -111,7 +111,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s h -l help -d 'Print help'
@@ -120,7 +120,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s h -l help -d 'Print help'
@@ -129,7 +129,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
@@ -138,7 +138,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s h -l help -d 'Print help'
@@ -148,7 +148,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s h -l help -d 'Print help'
@@ -158,7 +158,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s h -l help -d 'Print help'
@@ -168,7 +168,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s h -l help -d 'Print help'
@@ -178,7 +178,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s h -l help -d 'Print help'
@@ -208,7 +208,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_see
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -217,7 +217,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -225,7 +225,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -233,7 +233,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
@@ -242,7 +242,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation'
-complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
@@ -270,7 +270,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l reveal -d 'Show the full keys'
-complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -280,7 +280,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -289,7 +289,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
@@ -297,7 +297,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
@@ -321,7 +321,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -333,7 +333,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -341,7 +341,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
@@ -365,7 +365,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_s
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -376,7 +376,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l admin -d 'Shorthand for `--role admin` (also how to make the first admin)'
-complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s h -l help -d 'Print help'
@@ -384,7 +384,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s h -l help -d 'Print help'
@@ -392,7 +392,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
@@ -408,7 +408,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand prune" -l url -d 'Server URL
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -l dry-run -d 'Count what would be removed; remove nothing'
-complete -c bloop -n "__fish_bloop_using_subcommand prune" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s h -l help -d 'Print help'
@@ -445,7 +445,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s h -l help -d 'Print help'
@@ -457,7 +457,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s h -l help -d 'Print help'
@@ -468,7 +468,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s h -l help -d 'Print help'
@@ -480,7 +480,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s h -l help -d 'Print help'
@@ -493,7 +493,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s h -l help -d 'Print help'
@@ -505,7 +505,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s h -l help -d 'Print help'
@@ -516,7 +516,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help'
@@ -525,7 +525,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s h -l help -d 'Print help'
@@ -640,7 +640,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s h -l help -d 'Print help'
@@ -652,7 +652,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s h -l help -d 'Print help'
@@ -696,7 +696,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -720,7 +720,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l disabled -d 'Create it disabled'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -728,7 +728,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
@@ -736,7 +736,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
@@ -744,7 +744,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
@@ -752,7 +752,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
@@ -773,14 +773,14 @@ complete -c bloop -n "__fish_bloop_using_subcommand health" -s h -l help -d 'Pri
 complete -c bloop -n "__fish_bloop_using_subcommand health" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -l url -d 'Server to probe (default: the configured local address, where not running is a warning)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand doctor" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand doctor" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -l force -d 'Replace FILE if it exists'
-complete -c bloop -n "__fish_bloop_using_subcommand backup" -l json
+complete -c bloop -n "__fish_bloop_using_subcommand backup" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -s h -l help -d 'Print help'
