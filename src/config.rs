@@ -364,17 +364,31 @@ impl Default for LlmTracingConfig {
     }
 }
 
-/// `[llm_tracing.proxy]`: not read yet (the proxy comes next).
+/// `[llm_tracing.proxy]`: the zero-instrumentation proxy in front of the providers.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LlmProxyConfig {
     pub enabled: bool,
+    /// Which of `openai`, `anthropic` are proxied.
     pub providers: Vec<String>,
     pub openai_base_url: String,
     pub anthropic_base_url: String,
+    /// Keep the prompt (the messages as sent), subject to the project's content policy.
     pub capture_prompts: bool,
+    /// Keep the completion, subject to the project's content policy.
     pub capture_completions: bool,
+    /// Keep the completion of streamed answers too (`capture_completions` still applies).
     pub capture_streaming: bool,
+    /// Largest request body forwarded, in bytes (images and long contexts are large).
+    pub max_request_bytes: usize,
+    /// Seconds to wait for the provider's answer to begin (its status and headers); the
+    /// official SDKs wait 600.
+    pub upstream_timeout_secs: u64,
+    /// Seconds to wait for a connection to the provider.
+    pub connect_timeout_secs: u64,
+    /// Calls per second per bloop key (0: no limit), and the burst allowed above it.
+    pub rate_limit_per_second: u32,
+    pub rate_limit_burst: u32,
 }
 
 impl Default for LlmProxyConfig {
@@ -387,8 +401,28 @@ impl Default for LlmProxyConfig {
             capture_prompts: true,
             capture_completions: true,
             capture_streaming: true,
+            max_request_bytes: 20 * 1024 * 1024,
+            upstream_timeout_secs: 600,
+            connect_timeout_secs: 10,
+            rate_limit_per_second: 50,
+            rate_limit_burst: 200,
         }
     }
+}
+
+/// A provider base URL the proxy can forward to: `http(s)://host[:port][/path]`, no query.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` must start with http:// or https://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains(['?', '#', ' ', '@']) || url.contains(['?', '#']) {
+        return Err(format!(
+            "`{url}` is not a base URL (scheme, host, optional port and path; no query)"
+        ));
+    }
+    Ok(())
 }
 
 /// Keys whose environment value is a comma-separated list.
@@ -537,6 +571,47 @@ impl Config {
         }
         if !(self.analytics.zscore_threshold.is_finite() && self.analytics.zscore_threshold > 0.0) {
             return bad("analytics.zscore_threshold", "must be a positive number");
+        }
+        let px = &self.llm_tracing.proxy;
+        for p in &px.providers {
+            if !matches!(p.as_str(), "openai" | "anthropic") {
+                return bad(
+                    "llm_tracing.proxy.providers",
+                    format!("`{p}` is not a provider the proxy knows (openai, anthropic)"),
+                );
+            }
+        }
+        for (key, url) in [
+            ("llm_tracing.proxy.openai_base_url", &px.openai_base_url),
+            (
+                "llm_tracing.proxy.anthropic_base_url",
+                &px.anthropic_base_url,
+            ),
+        ] {
+            if let Err(e) = check_base_url(url) {
+                return bad(key, e);
+            }
+        }
+        if px.max_request_bytes < 1024 {
+            return bad(
+                "llm_tracing.proxy.max_request_bytes",
+                "must be at least 1024",
+            );
+        }
+        if px.upstream_timeout_secs == 0 {
+            return bad(
+                "llm_tracing.proxy.upstream_timeout_secs",
+                "must be at least 1",
+            );
+        }
+        if px.connect_timeout_secs == 0 {
+            return bad(
+                "llm_tracing.proxy.connect_timeout_secs",
+                "must be at least 1",
+            );
+        }
+        if px.rate_limit_per_second > 0 && px.rate_limit_burst == 0 {
+            return bad("llm_tracing.proxy.rate_limit_burst", "must be at least 1");
         }
         Ok(())
     }

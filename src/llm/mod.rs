@@ -4,5 +4,6 @@
 
 pub mod export;
 pub mod pricing;
+pub mod proxy;
 pub mod stats;
 pub mod trace;

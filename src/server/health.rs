@@ -58,6 +58,7 @@ pub(super) async fn health(State(st): State<AppState>) -> (StatusCode, Json<Valu
             "traces_written": q.stats.traces_written.load(Ordering::Relaxed),
             "spans_written": q.stats.spans_written.load(Ordering::Relaxed),
             "refused_full": q.stats.refused_full.load(Ordering::Relaxed),
+            "proxy": super::proxy::health(&st.proxy),
         });
     }
     let code = if db_ok {

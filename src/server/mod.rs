@@ -19,6 +19,7 @@ pub mod llm_browse;
 pub mod llm_usage;
 pub mod openapi;
 pub mod passkeys;
+mod proxy;
 pub mod query;
 pub mod ratelimit;
 pub mod routes;
@@ -66,6 +67,9 @@ pub struct Inner {
     pub filters: filters::FilterCache,
     /// Open connections and their cap.
     pub connections: Arc<http1::Connections>,
+    /// The LLM proxy's client, limiter and counters.
+    #[cfg(feature = "llm-tracing")]
+    pub proxy: proxy::ProxyState,
 }
 
 impl Deref for AppState {
@@ -98,6 +102,8 @@ pub fn router(state: AppState, pages: Router<AppState>) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout + Duration::from_secs(1),
         ))
+        // The LLM proxy: a provider's answer can take minutes; it keeps its own deadline.
+        .merge(routes::long_router())
         .layer(axum::middleware::map_response(headers::security_headers))
         .with_state(state)
 }
@@ -178,6 +184,8 @@ pub async fn run(
         }),
     );
     let config_cap = config.server.connection_cap();
+    #[cfg(feature = "llm-tracing")]
+    let proxy_state = proxy::ProxyState::new(&config.llm_tracing.proxy);
     let state = AppState::new(Inner {
         limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
         request_timeout: Duration::from_secs(config.server.request_timeout_secs),
@@ -193,6 +201,8 @@ pub async fn run(
         passkeys,
         filters: Default::default(),
         connections: http1::Connections::new(config_cap),
+        #[cfg(feature = "llm-tracing")]
+        proxy: proxy_state,
     });
 
     let tasks = TaskTracker::new();

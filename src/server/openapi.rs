@@ -118,6 +118,12 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
         R::Ingest => (Some(sch::<WireEvent>(g)), accepted),
         R::IngestBatch => (Some(sch::<WireBatch>(g)), accepted),
         R::TraceIngest | R::TraceBatch | R::TraceUpdate | R::OtlpTraces => trace_schemas(id),
+        R::ProxyOpenAi | R::ProxyAnthropic => (
+            Some(
+                json!({"type": "object", "description": "the provider's own request body, forwarded as sent (an OpenAI chat stream is asked upstream for its usage)"}),
+            ),
+            json!({"description": "the provider's answer: status, headers and body as it sent them (streams relayed as they arrive)"}),
+        ),
         R::LlmOverview
         | R::LlmUsage
         | R::LlmLatency
@@ -211,6 +217,7 @@ pub(super) fn sch<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
 fn path_params(path: &str) -> Vec<&str> {
     path.split('/')
         .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|p| p.trim_start_matches('*'))
         .collect()
 }
 
@@ -251,6 +258,32 @@ pub fn document() -> Value {
                 );
                 responses.insert("408".into(), err("the body did not arrive in time"));
                 responses.insert("413".into(), err("body over ingest.max_payload_bytes"));
+            }
+            Access::Key if op.long() => {
+                responses.insert(
+                    "401".into(),
+                    err("missing or unknown project key (X-Bloop-Key; Authorization is the provider's)"),
+                );
+                responses.insert(
+                    "404".into(),
+                    err("this provider is not proxied here (llm_tracing.proxy)"),
+                );
+                responses.insert(
+                    "413".into(),
+                    err("body over llm_tracing.proxy.max_request_bytes"),
+                );
+                responses.insert(
+                    "429".into(),
+                    err("bloop_rate_limited: over llm_tracing.proxy.rate_limit_per_second for this key (Retry-After); the provider's own 429 passes through unchanged"),
+                );
+                responses.insert(
+                    "502".into(),
+                    err("upstream_unreachable: the provider could not be reached"),
+                );
+                responses.insert(
+                    "504".into(),
+                    err("upstream_timeout: the provider's answer did not begin within llm_tracing.proxy.upstream_timeout_secs"),
+                );
             }
             Access::Key => {
                 responses.insert(
@@ -300,6 +333,7 @@ pub fn document() -> Value {
         let security = match op.access {
             Access::Public | Access::Ceremony => json!([]),
             Access::Signed => json!([{"signature": []}, {"signature": [], "projectKey": []}]),
+            Access::Key if op.long() => json!([{"bloopKey": []}]),
             Access::Key => json!([{"keyBearer": []}, {"bloopKey": []}]),
             Access::Token(scope) => {
                 json!([{"bearer": [scope.as_str()]}, {"session": [scope.as_str()]}])
@@ -309,7 +343,7 @@ pub fn document() -> Value {
         let mut o = json!({
             "summary": op.summary,
             "tags": [op.tag],
-            "operationId": format!("{}_{}", method, op.path.trim_start_matches('/').replace(['/', '{', '}', '.'], "_")),
+            "operationId": format!("{}_{}", method, op.path.trim_start_matches('/').replace(['/', '{', '}', '.', '*'], "_")),
             "parameters": params,
             "responses": responses,
             "security": security,
@@ -332,7 +366,7 @@ pub fn document() -> Value {
                 "content": {"application/json": {"schema": body}}});
         }
         let entry = paths
-            .entry(op.path.to_string())
+            .entry(op.path.replace("{*", "{"))
             .or_insert_with(|| json!({}));
         entry[method] = o;
     }

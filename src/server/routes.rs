@@ -9,11 +9,11 @@
 //! compile.
 
 use axum::http::Method;
-use axum::routing::{delete, get, patch, post, put, MethodRouter};
+use axum::routing::{any, delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
 use super::{
-    admin, alerts, health, ingest, llm, openapi, passkeys, query, traces, users, AppState,
+    admin, alerts, health, ingest, llm, openapi, passkeys, proxy, query, traces, users, AppState,
 };
 use crate::store::tokens::Scope;
 
@@ -77,6 +77,8 @@ pub enum RouteId {
     TraceBatch,
     TraceUpdate,
     OtlpTraces,
+    ProxyOpenAi,
+    ProxyAnthropic,
     LlmOverview,
     LlmUsage,
     LlmLatency,
@@ -389,6 +391,8 @@ pub const ROUTES: &[Route] = &[
     r(R::TraceBatch, Post, "/v1/traces/batch", "Ingest a batch of LLM traces (each validated on its own)", "llm", Signed, &[], 200),
     r(R::TraceUpdate, Put, "/v1/traces/{id}", "Update a trace sent earlier: status, output, end time, usage", "llm", Signed, &[], 200),
     r(R::OtlpTraces, Post, "/otlp/v1/traces", "OTLP/HTTP traces (protobuf or JSON; gzip, deflate)", "llm", Key, &[], 200),
+    r(R::ProxyOpenAi, Post, "/v1/proxy/openai/{*path}", "The OpenAI API through bloop (every method; calls traced): the path after the prefix goes to llm_tracing.proxy.openai_base_url, the answer comes back as sent. Needs X-Bloop-Key", "llm", Key, &[], 200),
+    r(R::ProxyAnthropic, Post, "/v1/proxy/anthropic/{*path}", "The Anthropic API through bloop (every method; messages traced), to llm_tracing.proxy.anthropic_base_url. Needs X-Bloop-Key", "llm", Key, &[], 200),
     r(R::LlmOverview, Get, "/v1/llm/overview", "Traces, spans, tokens, cost, unpriced calls, error rate, latency and TTFT percentiles for a window", "llm", Token(LlmRead), LLM_WINDOW_24H, 200),
     r(R::LlmUsage, Get, "/v1/llm/usage", "Usage over time (zero-filled), by model, provider, project or prompt", "llm", Token(LlmRead), LLM_USAGE, 200),
     r(R::LlmLatency, Get, "/v1/llm/latency", "Latency and time-to-first-token percentiles per model", "llm", Token(LlmRead), LLM_LATENCY, 200),
@@ -519,6 +523,8 @@ fn handler(id: RouteId) -> MethodRouter<AppState> {
         R::TraceBatch => post(traces::ingest_batch),
         R::TraceUpdate => put(traces::update),
         R::OtlpTraces => post(traces::otlp),
+        R::ProxyOpenAi => any(proxy::openai),
+        R::ProxyAnthropic => any(proxy::anthropic),
         R::LlmOverview
         | R::LlmUsage
         | R::LlmLatency
@@ -604,9 +610,30 @@ fn handler(id: RouteId) -> MethodRouter<AppState> {
 
 /// Every route of [`ROUTES`] on its handler (methods on one path share one entry).
 pub fn api_router() -> Router<AppState> {
-    ROUTES.iter().fold(Router::new(), |router, r| {
-        router.route(r.path, handler(r.id))
-    })
+    ROUTES
+        .iter()
+        .filter(|r| !r.long())
+        .fold(Router::new(), |router, r| {
+            router.route(r.path, handler(r.id))
+        })
+}
+
+/// The routes whose answers may take longer than `server.request_timeout_secs` (the LLM
+/// proxy), kept out of the request timeout.
+pub fn long_router() -> Router<AppState> {
+    ROUTES
+        .iter()
+        .filter(|r| r.long())
+        .fold(Router::new(), |router, r| {
+            router.route(r.path, handler(r.id))
+        })
+}
+
+impl Route {
+    /// Answered over minutes, not seconds: see [`long_router`].
+    pub fn long(&self) -> bool {
+        matches!(self.id, RouteId::ProxyOpenAi | RouteId::ProxyAnthropic)
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ mod openapi;
 mod ops_tools;
 #[cfg(feature = "llm-tracing")]
 mod otel;
+#[cfg(feature = "llm-tracing")]
+mod proxy;
 mod snapshots_api;
 #[cfg(feature = "llm-tracing")]
 mod traces;

@@ -368,6 +368,8 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         | R::TraceBatch
         | R::TraceUpdate
         | R::OtlpTraces
+        | R::ProxyOpenAi
+        | R::ProxyAnthropic
         | R::Health
         | R::OpenApi
         | R::Me
