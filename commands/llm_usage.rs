@@ -114,6 +114,13 @@ enum BudgetCmd {
         /// Project slug (required unless the token is limited to one project).
         #[arg(long)]
         project: Option<String>,
+        /// Enforce it: once the month's spend reaches the budget, the LLM proxy answers 429
+        /// (`bloop_budget_exceeded`) instead of calling the provider, until the month ends.
+        #[arg(long, conflicts_with = "no_enforce")]
+        enforce: bool,
+        /// Stop enforcing it (the budget stays, for the figures and alerts).
+        #[arg(long)]
+        no_enforce: bool,
         /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
@@ -211,18 +218,28 @@ pub fn run(target: &mut Target, cmd: Cmd, out: &mut impl Write) -> anyhow::Resul
                 Some(BudgetCmd::Set {
                     amount,
                     project,
+                    enforce,
+                    no_enforce,
                     json,
                 }),
             ..
         }) => {
             let monthly_usd = parse_amount(&amount)?;
-            let body = serde_json::json!({ "project": project, "monthly_usd": monthly_usd });
+            let enforce = match (enforce, no_enforce) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            let mut body = serde_json::json!({ "project": project, "monthly_usd": monthly_usd });
+            if let Some(e) = enforce {
+                body["enforce"] = e.into();
+            }
             let b = target.llm_send(
                 RouteId::LlmSetBudget,
                 &[],
                 &project_param(project.as_deref()),
                 body,
-                move |conn, p| q::set_budget(conn, p, monthly_usd),
+                move |conn, p| q::set_budget(conn, p, monthly_usd, enforce),
             )?;
             show(out, json, &b, render_budget_set)
         }
@@ -253,11 +270,16 @@ fn render_budget_set(out: &mut impl Write, b: &Budget) -> anyhow::Result<()> {
     match b.budget_micros {
         Some(m) => writeln!(
             out,
-            "budget of {}: {} a month ({} spent so far in {})",
+            "budget of {}: {} a month ({} spent so far in {}){}",
             inert(&b.project),
             usd(m),
             usd(b.spent_micros),
-            b.month
+            b.month,
+            if b.enforced {
+                "; enforced: the proxy refuses calls once it is reached"
+            } else {
+                ""
+            }
         )?,
         None => writeln!(out, "budget of {} cleared", inert(&b.project))?,
     }
@@ -597,7 +619,7 @@ fn render_compare(out: &mut impl Write, c: &Comparison) -> anyhow::Result<()> {
 
 fn render_budgets(out: &mut impl Write, rows: &[Budget]) -> anyhow::Result<()> {
     let mut t = common::table(&[
-        "project", "month", "budget", "spent", "forecast", "days", "status",
+        "project", "month", "budget", "spent", "forecast", "days", "status", "enforced",
     ]);
     for b in rows {
         t.add_row(vec![
@@ -612,6 +634,7 @@ fn render_budgets(out: &mut impl Write, rows: &[Budget]) -> anyhow::Result<()> {
                 (Some(_), Some(s)) => s.into(),
                 (Some(_), None) => "ok".into(),
             },
+            if b.enforced { "yes" } else { "-" }.into(),
         ]);
     }
     writeln!(out, "{t}")?;

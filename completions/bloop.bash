@@ -2425,7 +2425,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__budget__subcmd__set)
-            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --enforce --no-enforce --json --url --token --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

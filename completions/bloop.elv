@@ -863,6 +863,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
             cand --token 'API token (`bloop_tk_…`) for --url'
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --enforce 'Enforce it: once the month''s spend reaches the budget, the LLM proxy answers 429 (`bloop_budget_exceeded`) instead of calling the provider, until the month ends'
+            cand --no-enforce 'Stop enforcing it (the budget stays, for the figures and alerts)'
             cand --json 'Print JSON (for scripts) instead of text'
             cand -v 'More log output (-v debug, -vv trace)'
             cand --verbose 'More log output (-v debug, -vv trace)'

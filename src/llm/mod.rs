@@ -2,6 +2,7 @@
 //! price table and cost computation ([`pricing`]), and the statistics for comparing prompt
 //! versions ([`stats`]).
 
+pub mod budget;
 pub mod export;
 pub mod pricing;
 pub mod proxy;

@@ -15,6 +15,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::mpsc;
 
 use crate::config::ContentStorage;
+use crate::llm::budget::SpendBook;
 use crate::llm::pricing::{self, PriceOverride, Usage};
 use crate::llm::trace::{Span, Trace, TraceUpdate};
 use crate::store::traces::{self, Mode, Priced, Pricer, Rollups};
@@ -120,6 +121,8 @@ pub struct LlmQueue {
     tx: mpsc::Sender<LlmRecord>,
     pending: Arc<Pending>,
     pub stats: Arc<LlmStats>,
+    /// Each project's spend this month, moved by the writer's commits (budget enforcement).
+    pub spend: Arc<SpendBook>,
 }
 
 impl LlmQueue {
@@ -175,6 +178,7 @@ pub(super) struct LlmSide {
     stats: Arc<LlmStats>,
     default_policy: ContentStorage,
     settings: SettingsCache,
+    spend: Arc<SpendBook>,
 }
 
 pub(super) fn channel(
@@ -186,11 +190,13 @@ pub(super) fn channel(
     let (tx, rx) = mpsc::channel(capacity.max(1));
     let pending = Arc::new(Pending::default());
     let stats = Arc::new(LlmStats::default());
+    let spend = Arc::new(SpendBook::new(settings_ttl));
     (
         LlmQueue {
             tx,
             pending: pending.clone(),
             stats: stats.clone(),
+            spend: spend.clone(),
         },
         LlmSide {
             rx,
@@ -199,6 +205,7 @@ pub(super) fn channel(
             stats,
             default_policy,
             settings: SettingsCache::new(settings_ttl),
+            spend,
         },
     )
 }
@@ -222,7 +229,13 @@ impl LlmSide {
     pub fn flush(&mut self, conn: &mut Connection, batch: &mut Vec<LlmRecord>) {
         let mut attempt = 0;
         loop {
-            match write(conn, batch, self.default_policy, &mut self.settings) {
+            match write(
+                conn,
+                batch,
+                self.default_policy,
+                &mut self.settings,
+                &self.spend,
+            ) {
                 Ok((traces, spans)) => {
                     self.stats
                         .traces_written
@@ -351,6 +364,7 @@ fn write(
     batch: &[LlmRecord],
     default_policy: ContentStorage,
     cache: &mut SettingsCache,
+    spend: &SpendBook,
 ) -> rusqlite::Result<(u64, u64)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let settings = cache.get(&tx)?;
@@ -413,7 +427,11 @@ fn write(
             }
         }
     }
+    let cost = rollups.cost_deltas();
     rollups.write(&tx)?;
+    // Counted in the spend book exactly once: see `SpendBook`.
+    let _order = spend.commit_order();
     tx.commit()?;
+    spend.add(&cost);
     Ok((n_traces, n_spans))
 }

@@ -114,11 +114,16 @@ mod on {
             .field("monthly_usd"));
         };
         let raw = with_body_project(raw, b.project.as_deref())?;
-        write(&st, &caller, raw, move |c, p| {
-            q::set_budget(c, p, monthly_usd)
+        let enforce = b.enforce;
+        let budget = write(&st, &caller, raw, move |c, p| {
+            q::set_budget(c, p, monthly_usd, enforce)
         })
-        .await
-        .map(Json)
+        .await?;
+        // The proxy checks the new budget from its next call on.
+        if let Some(q) = &st.pipeline.llm {
+            q.spend.forget(&budget.project);
+        }
+        Ok(Json(budget))
     }
 }
 

@@ -274,7 +274,7 @@ pub fn document() -> Value {
                 );
                 responses.insert(
                     "429".into(),
-                    err("bloop_rate_limited: over llm_tracing.proxy.rate_limit_per_second for this key (Retry-After); the provider's own 429 passes through unchanged"),
+                    err("bloop_rate_limited: over llm_tracing.proxy.rate_limit_per_second for this key (Retry-After); bloop_budget_exceeded: the project enforces its monthly budget and has reached it (spent_usd, budget_usd, month, resets_at; Retry-After until the month ends); the provider's own 429 passes through unchanged"),
                 );
                 responses.insert(
                     "502".into(),

@@ -216,6 +216,9 @@ mod on {
                 return r;
             }
         }
+        if let Some(r) = over_budget(&st, &queue, &project).await {
+            return r;
+        }
         let limit = cfg.max_request_bytes;
         let too_large = || {
             ApiError::new(
@@ -389,6 +392,67 @@ mod on {
         };
         out.body(body)
             .unwrap_or_else(|_| ApiError::internal().into_response())
+    }
+
+    /// 429 `bloop_budget_exceeded` when the project enforces its monthly budget and has
+    /// reached it. The spend is in memory ([`crate::llm::budget::SpendBook`]); the database is
+    /// read only for a project not checked within `llm_tracing.cache_ttl_secs`. A failed read
+    /// lets the call through: bloop's own trouble never fails a call.
+    async fn over_budget(st: &AppState, queue: &LlmQueue, project: &Arc<str>) -> Option<Response> {
+        let now = now_ms();
+        let spend = match queue.spend.cached(project, now) {
+            Some(s) => s,
+            None => {
+                let (book, p) = (queue.spend.clone(), project.to_string());
+                let read = crate::store::with_conn(&st.pool, move |c| {
+                    book.read(c, &p, now).map_err(Into::into)
+                })
+                .await;
+                match read {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "budget not checked: could not read the spend");
+                        return None;
+                    }
+                }
+            }
+        };
+        if !spend.exceeded() {
+            return None;
+        }
+        let usd = |m: i64| m as f64 / 1e6;
+        let budget = spend.budget_micros.unwrap_or_default();
+        let resets = crate::store::llm_usage::utc(spend.month_end);
+        let mut r = (
+            StatusCode::TOO_MANY_REQUESTS,
+            axum::Json(json!({
+                "error": format!(
+                    "project {project} has spent ${:.2} of its ${:.2} budget for {}; the proxy \
+                     refuses its calls until {resets} UTC (bloop llm budget set … --no-enforce \
+                     lifts this)",
+                    usd(spend.spent_micros),
+                    usd(budget),
+                    spend.month
+                ),
+                "code": "bloop_budget_exceeded",
+                "project": &**project,
+                "month": spend.month,
+                "spent_usd": usd(spend.spent_micros),
+                "budget_usd": usd(budget),
+                "resets_at": iso_utc(spend.month_end),
+            })),
+        )
+            .into_response();
+        let wait = ((spend.month_end - now) / 1000).max(1);
+        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+            r.headers_mut().insert("retry-after", v);
+        }
+        Some(r)
+    }
+
+    /// Epoch ms as `YYYY-MM-DDTHH:MM:00Z`.
+    fn iso_utc(ms: i64) -> String {
+        crate::store::llm_usage::utc(ms).replace(' ', "T") + ":00Z"
     }
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -368,6 +368,18 @@ impl Rollups {
     }
 
     /// Writes what was gathered and clears it.
+    /// The cost this batch adds (or takes out) per project and hour, in µ$ (non-zero only).
+    pub fn cost_deltas(&self) -> Vec<(String, i64, i64)> {
+        let mut by: HashMap<(&str, i64), i64> = HashMap::new();
+        for ((project, hour, _, _), d) in &self.usage {
+            *by.entry((project.as_str(), *hour)).or_default() += d.ints[6];
+        }
+        by.into_iter()
+            .filter(|(_, c)| *c != 0)
+            .map(|((p, h), c)| (p.to_string(), h, c))
+            .collect()
+    }
+
     pub fn write(&mut self, tx: &Transaction) -> rusqlite::Result<()> {
         self.write_usage(tx)?;
         self.write_latency(tx)?;
@@ -813,7 +825,8 @@ mod tests {
     }
 
     /// The rollups as a from-scratch build over the stored traces and spans gives them: the
-    /// 0013 migration run again (its SQL and hook), the span-level tables replayed.
+    /// 0013 migration run again (its SQL and hook, then the later ones), the span-level tables
+    /// replayed.
     fn rebuilt(live: &Connection, path: &std::path::Path) -> Vec<String> {
         let copy = path.with_extension("rebuilt.db");
         let _ = std::fs::remove_file(&copy);
@@ -824,7 +837,8 @@ mod tests {
             "DROP TABLE llm_prompt_hourly; DROP TABLE llm_sessions; DROP TABLE llm_session_users;
              DROP TABLE llm_tool_hourly; DROP TABLE llm_tool_latency_hourly;
              DROP TABLE llm_latency_daily; DELETE FROM llm_latency_hourly;
-             DELETE FROM llm_usage_hourly; PRAGMA user_version = 12;",
+             DELETE FROM llm_usage_hourly; ALTER TABLE llm_settings DROP COLUMN enforce_budget;
+             PRAGMA user_version = 12;",
         )
         .unwrap();
         let mut conn = crate::store::open(&copy).unwrap();

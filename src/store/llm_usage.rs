@@ -330,6 +330,9 @@ pub struct Budget {
     pub over_budget: bool,
     /// forecast > budget (false without a budget).
     pub forecast_over: bool,
+    /// Once the spend reaches the budget, the LLM proxy refuses the project's calls (429
+    /// `bloop_budget_exceeded`) until the month ends.
+    pub enforced: bool,
 }
 
 /// `PUT /v1/llm/budget` body.
@@ -343,6 +346,10 @@ pub struct BudgetBody {
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "Option<f64>")]
     pub monthly_usd: Option<Option<f64>>,
+    /// Refuse the project's proxied calls once the month's spend reaches the budget; left out:
+    /// unchanged (off for a new budget).
+    #[serde(default)]
+    pub enforce: Option<bool>,
 }
 
 /// A field that is present (possibly `null`) as `Some`, absent as `None` (via `default`).
@@ -1319,7 +1326,7 @@ pub fn utc(ms: i64) -> String {
 }
 
 /// The UTC month holding `now`: (`YYYY-MM`, start ms, end ms).
-fn month_of(now: i64) -> (String, i64, i64) {
+pub fn month_of(now: i64) -> (String, i64, i64) {
     let (y, m, _) = civil_from_days(now.div_euclid(DAY_MS));
     let start = days_from_civil(y, m, 1) * DAY_MS;
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
@@ -1328,7 +1335,13 @@ fn month_of(now: i64) -> (String, i64, i64) {
 }
 
 /// A budget figure from what was spent this month so far.
-fn budget_figures(project: String, budget: Option<i64>, spent: i64, now: i64) -> Budget {
+fn budget_figures(
+    project: String,
+    budget: Option<i64>,
+    enforced: bool,
+    spent: i64,
+    now: i64,
+) -> Budget {
     let (month, start, end) = month_of(now);
     let elapsed = (now - start).clamp(HOUR_MS, end - start);
     let forecast = (spent as f64 * (end - start) as f64 / elapsed as f64).round() as i64;
@@ -1345,23 +1358,32 @@ fn budget_figures(project: String, budget: Option<i64>, spent: i64, now: i64) ->
         forecast_usd: micros_to_usd(forecast),
         over_budget: budget.is_some_and(|b| spent > b),
         forecast_over: budget.is_some_and(|b| forecast > b),
+        enforced: enforced && budget.is_some(),
     }
 }
 
 /// The budget of one project, `None` when the project does not exist.
 fn budget_of(conn: &Connection, project: &str, now: i64) -> Result<Option<Budget>, StoreError> {
     let (_, start, end) = month_of(now);
-    let row: Option<(Option<i64>, i64)> = conn
+    let row: Option<(Option<i64>, Option<bool>, i64)> = conn
         .query_row(
-            "SELECT (SELECT budget_micros FROM llm_settings WHERE project_id = p.id),
+            "SELECT s.budget_micros, s.enforce_budget,
                     (SELECT COALESCE(SUM(cost_micros), 0) FROM llm_usage_hourly
                      WHERE project_id = p.id AND hour >= ?2 AND hour < ?3)
-             FROM projects p WHERE p.id = ?1",
+             FROM projects p LEFT JOIN llm_settings s ON s.project_id = p.id WHERE p.id = ?1",
             rusqlite::params![project, start, end],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    Ok(row.map(|(budget, spent)| budget_figures(project.to_string(), budget, spent, now)))
+    Ok(row.map(|(budget, enforced, spent)| {
+        budget_figures(
+            project.to_string(),
+            budget,
+            enforced.unwrap_or(false),
+            spent,
+            now,
+        )
+    }))
 }
 
 /// Budgets of the projects read (every project when none is named), by project.
@@ -1389,11 +1411,12 @@ pub fn budgets(conn: &Connection, p: &LlmParams) -> Result<Vec<Budget>, StoreErr
 }
 
 /// Sets (or with `None` clears) the monthly budget of the one project the caller acts on, in
-/// USD; answers that project's budget.
+/// USD, and (`Some`) whether it is enforced; answers that project's budget.
 pub fn set_budget(
     conn: &mut Connection,
     p: &LlmParams,
     monthly_usd: Option<f64>,
+    enforce: Option<bool>,
 ) -> Result<Budget, StoreError> {
     p.only(&[])?;
     let project = p.one_project()?.to_string();
@@ -1419,11 +1442,13 @@ pub fn set_budget(
         return Err(StoreError::NotFound(format!("no project `{project}`")));
     }
     tx.execute(
-        "INSERT INTO llm_settings (project_id, content, budget_micros, updated_at)
-         VALUES (?1, NULL, ?2, ?3)
+        "INSERT INTO llm_settings (project_id, content, budget_micros, enforce_budget, updated_at)
+         VALUES (?1, NULL, ?2, COALESCE(?3, 0), ?4)
          ON CONFLICT (project_id) DO UPDATE SET
-             budget_micros = excluded.budget_micros, updated_at = excluded.updated_at",
-        rusqlite::params![project, micros, super::now_ms()],
+             budget_micros = excluded.budget_micros,
+             enforce_budget = COALESCE(?3, enforce_budget),
+             updated_at = excluded.updated_at",
+        rusqlite::params![project, micros, enforce, super::now_ms()],
     )?;
     let b = budget_of(&tx, &project, p.now)?
         .ok_or_else(|| StoreError::NotFound(format!("no project `{project}`")))?;
@@ -1461,6 +1486,7 @@ mod tests {
         let b = budget_figures(
             "p".into(),
             Some(25_000_000),
+            true,
             10_000_000,
             start + 10 * DAY_MS,
         );
@@ -1469,8 +1495,10 @@ mod tests {
         assert_eq!(b.forecast_micros, 30_000_000);
         assert!(!b.over_budget);
         assert!(b.forecast_over);
+        assert!(b.enforced);
         // The first minutes of a month count as an hour: no wild forecast.
-        let b = budget_figures("p".into(), None, 1_000, start + 60_000);
+        let b = budget_figures("p".into(), None, true, 1_000, start + 60_000);
+        assert!(!b.enforced, "nothing to enforce without a budget");
         assert_eq!(b.forecast_micros, 1_000 * 30 * 24);
         assert!(!b.over_budget && !b.forecast_over);
     }
