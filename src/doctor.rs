@@ -139,6 +139,7 @@ pub fn run(
     }
 
     out.push(passkey_check(config));
+    out.push(proxy_check(config));
 
     out.extend(database_checks(&config.database.path));
 
@@ -321,6 +322,56 @@ fn passkey_check(config: &Config) -> Check {
             format!(
                 "auth.rp_origin {} is plain http on another host: browsers offer passkeys only on https or localhost",
                 a.rp_origin
+            ),
+        )
+    }
+}
+
+/// The LLM proxy: which providers go where. The base URLs and provider names were checked when
+/// the configuration loaded; a plain-http base URL off this machine would carry the provider
+/// keys unencrypted.
+fn proxy_check(config: &Config) -> Check {
+    let l = &config.llm_tracing;
+    let p = &l.proxy;
+    if !cfg!(feature = "llm-tracing") {
+        return check("llm proxy", Level::Ok, "not in this build (errors only)");
+    }
+    if !l.enabled || !p.enabled || p.providers.is_empty() {
+        return check(
+            "llm proxy",
+            Level::Ok,
+            "off (llm_tracing.enabled, llm_tracing.proxy.enabled, providers)",
+        );
+    }
+    let mut routes = Vec::new();
+    let mut clear = Vec::new();
+    for name in &p.providers {
+        let url = match name.as_str() {
+            "openai" => &p.openai_base_url,
+            _ => &p.anthropic_base_url,
+        };
+        routes.push(format!("/v1/proxy/{name} → {url}"));
+        let host = url
+            .strip_prefix("http://")
+            .and_then(|r| r.split('/').next())
+            .map(|h| h.rsplit_once(':').map_or(h, |(h, _)| h));
+        if let Some(h) = host {
+            let local = h == "localhost" || h.starts_with("127.") || h == "[::1]";
+            if !local {
+                clear.push(format!("{name} ({url})"));
+            }
+        }
+    }
+    if clear.is_empty() {
+        check("llm proxy", Level::Ok, routes.join(", "))
+    } else {
+        check(
+            "llm proxy",
+            Level::Warn,
+            format!(
+                "plain http to another host: {} — the provider keys the clients send would cross \
+                 the network unencrypted; use https",
+                clear.join(", ")
             ),
         )
     }

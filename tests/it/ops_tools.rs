@@ -130,6 +130,72 @@ fn doctor_passes_a_healthy_setup_and_names_what_is_broken() {
     assert_ne!(pk["level"], "ok", "{pk}");
     let pk = passkeys("bloop.example.com", "https://bloop.example.com");
     assert_eq!(pk["level"], "ok", "{pk}");
+
+    // The LLM proxy: where each provider goes; a bad base URL or provider stops doctor with
+    // the key named; plain http off this machine is a warning (provider keys in the clear).
+    let proxy = |env: &[(&str, &str)]| -> (Option<i32>, serde_json::Value) {
+        let mut c = Command::new(bloop_bin());
+        c.args(["doctor", "--json"])
+            .env("BLOOP__DATABASE__PATH", &db)
+            .current_dir(&dir);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let name = if checks[0]["level"] == "fail" {
+            "configuration"
+        } else {
+            "llm proxy"
+        };
+        let found = checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .cloned();
+        (o.status.code(), found.unwrap_or_default())
+    };
+    if cfg!(feature = "llm-tracing") {
+        let (_, c) = proxy(&[]);
+        assert_eq!(c["level"], "ok", "{c}");
+        let d = c["detail"].as_str().unwrap();
+        assert!(
+            d.contains("/v1/proxy/openai → https://api.openai.com/v1"),
+            "{d}"
+        );
+        assert!(
+            d.contains("/v1/proxy/anthropic → https://api.anthropic.com/v1"),
+            "{d}"
+        );
+        let (_, c) = proxy(&[(
+            "BLOOP__LLM_TRACING__PROXY__OPENAI_BASE_URL",
+            "http://llm-gw.internal:8080/v1",
+        )]);
+        assert_eq!(c["level"], "warn", "{c}");
+        assert!(c["detail"].as_str().unwrap().contains("unencrypted"), "{c}");
+        let (_, c) = proxy(&[(
+            "BLOOP__LLM_TRACING__PROXY__OPENAI_BASE_URL",
+            "http://127.0.0.1:9/v1",
+        )]);
+        assert_eq!(c["level"], "ok", "{c}");
+        for (key, value, named) in [
+            (
+                "BLOOP__LLM_TRACING__PROXY__ANTHROPIC_BASE_URL",
+                "ftp://x",
+                "anthropic_base_url",
+            ),
+            (
+                "BLOOP__LLM_TRACING__PROXY__PROVIDERS",
+                "openai,mistral",
+                "mistral",
+            ),
+        ] {
+            let (code, c) = proxy(&[(key, value)]);
+            assert_eq!((code, c["level"].as_str()), (Some(1), Some("fail")), "{c}");
+            assert!(c["detail"].as_str().unwrap().contains(named), "{c}");
+        }
+    }
 }
 
 #[test]

@@ -688,6 +688,31 @@ fn headers_group_calls_into_traces_and_the_content_policy_holds() {
     };
     assert!(hello("app") >= 1, "full keeps the completion searchable");
     assert_eq!(hello("quiet"), 0);
+
+    // The context headers stay here; the query string goes on.
+    let r = Http::new().send(
+        reqwest::Client::new()
+            .get(format!(
+                "{}/v1/proxy/openai/v1/models?limit=5&after=m%201",
+                s.url
+            ))
+            .header("x-bloop-key", &key)
+            .header("authorization", "Bearer sk-x"),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let reqs = mock.requests();
+    assert_eq!(
+        reqs.last().unwrap()["path"],
+        "/v1/models?limit=5&after=m%201"
+    );
+    for r in &reqs {
+        for (name, _) in r["headers"].as_object().unwrap() {
+            assert!(
+                !name.starts_with("x-bloop-") && !name.starts_with("helicone-"),
+                "{name} forwarded: {r}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -801,4 +826,61 @@ fn an_enforced_budget_refuses_calls_once_the_month_spend_reaches_it() {
         &["llm", "budget", "--project", "app"],
     ));
     assert!(table.contains("OVER BUDGET"), "{table}");
+}
+
+#[test]
+fn provider_keys_never_reach_the_log_even_at_trace_level() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bloop.db");
+    let openai = format!("{}/v1", mock.base());
+    let server = ServeProcess::start(
+        &db,
+        &[
+            ("BLOOP_LOG", "trace"),
+            ("BLOOP__LLM_TRACING__PROXY__OPENAI_BASE_URL", &openai),
+            ("BLOOP__LLM_TRACING__PROXY__ANTHROPIC_BASE_URL", &openai),
+        ],
+    );
+    let key = bloop::store::projects::create_with_key(&mut open_db(&db), "app", Some("app"))
+        .unwrap()
+        .key
+        .key;
+    let bases = Bases {
+        openai: format!("{}/v1/proxy/openai/v1", server.url),
+        anthropic: format!("{}/v1/proxy/anthropic", server.url),
+        key: Some(key),
+    };
+    for sc in ["chat", "chat_stream", "messages_stream", "error_429_openai"] {
+        sdk(&bases, sc, &[]);
+    }
+    // A call refused for its key carries a provider key too.
+    let r = Http::new().post(
+        &format!("{}/v1/proxy/openai/v1/chat/completions", server.url),
+        "{}",
+        &[
+            ("authorization", &format!("Bearer {OPENAI_SECRET}")),
+            ("x-bloop-key", "bloop_nope"),
+        ],
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        wait_count(&db, "SELECT count(*) FROM llm_traces", 4, WAIT),
+        4
+    );
+    server.signal("TERM");
+    let mut lines = server.startup_log.clone();
+    // Until the server's stderr closes (it exited).
+    while let Ok(l) = server.stderr_lines.recv_timeout(WAIT) {
+        lines.push(l);
+    }
+    assert_eq!(server.wait(WAIT), Some(0));
+    let log = lines.join("\n");
+    assert!(
+        log.len() > 2_000 && log.contains("TRACE"),
+        "a trace-level log: {log}"
+    );
+    for secret in [OPENAI_SECRET, ANTHROPIC_SECRET] {
+        assert!(!log.contains(secret), "{secret} logged");
+    }
 }
