@@ -86,13 +86,18 @@ struct SettingsArgs {
 
 #[derive(Debug, clap::Subcommand)]
 enum SettingsCmd {
-    /// Set a project's content policy (applies to traces written from now on).
+    /// Set a project's content policy (applies to traces written from now on) and whether its
+    /// failed LLM calls are also filed as error issues.
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["content", "errors_as_issues"])))]
     Set {
         #[arg(long)]
         project: String,
         /// none | metadata_only | full | default (follow llm_tracing.default_content_storage)
         #[arg(long, value_name = "POLICY")]
-        content: String,
+        content: Option<String>,
+        /// on | off: file spans with status error as error events (source `llm`) too
+        #[arg(long, value_name = "ON|OFF", value_parser = on_off)]
+        errors_as_issues: Option<bool>,
         /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
@@ -173,13 +178,15 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                 Some(SettingsCmd::Set {
                     project,
                     content,
+                    errors_as_issues,
                     json,
                 }),
             ..
         }) => {
             let update = llm_admin::SettingsUpdate {
                 project: Some(project.clone()),
-                content_storage: Some(content),
+                content_storage: content.map(Some),
+                errors_as_issues,
             };
             let params = vec![("project".to_string(), project)];
             let body = serde_json::to_value(&update)?;
@@ -327,8 +334,22 @@ fn scope_words(project: Option<&str>) -> String {
     }
 }
 
+fn on_off(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "yes" => Ok(true),
+        "off" | "false" | "no" => Ok(false),
+        _ => Err("on or off".into()),
+    }
+}
+
 fn render_settings(out: &mut impl Write, rows: &[ProjectSettings]) -> anyhow::Result<()> {
-    let mut t = common::table(&["project", "content stored", "set by", "monthly budget"]);
+    let mut t = common::table(&[
+        "project",
+        "content stored",
+        "set by",
+        "monthly budget",
+        "errors as issues",
+    ]);
     for r in rows {
         t.add_row(vec![
             r.project.clone(),
@@ -339,6 +360,7 @@ fn render_settings(out: &mut impl Write, rows: &[ProjectSettings]) -> anyhow::Re
                 "server default".into()
             },
             r.budget_usd.map(usd).unwrap_or_else(|| "-".into()),
+            if r.errors_as_issues { "on" } else { "off" }.into(),
         ]);
     }
     writeln!(out, "{t}")?;

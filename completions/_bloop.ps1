@@ -1142,13 +1142,14 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'bloop;llm;settings;set' {
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
             [CompletionResult]::new('--content', '--content', [CompletionResultType]::ParameterName, 'none | metadata_only | full | default (follow llm_tracing.default_content_storage)')
+            [CompletionResult]::new('--errors-as-issues', '--errors-as-issues', [CompletionResultType]::ParameterName, 'on | off: file spans with status error as error events (source `llm`) too')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
@@ -1164,7 +1165,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;llm;settings;help' {
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1320,7 +1321,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;llm;help;settings' {
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues')
             break
         }
         'bloop;llm;help;settings;set' {
@@ -1781,7 +1782,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;help;llm;settings' {
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a project''s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues')
             break
         }
         'bloop;help;llm;settings;set' {

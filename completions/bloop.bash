@@ -3483,7 +3483,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__settings__subcmd__set)
-            opts="-v -q -h -V --project --content --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --content --errors-as-issues --json --url --token --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3494,6 +3494,10 @@ _bloop() {
                     return 0
                     ;;
                 --content)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --errors-as-issues)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1050,12 +1050,13 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand set 'Set a project''s content policy (applies to traces written from now on)'
+            cand set 'Set a project''s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bloop;llm;settings;set'= {
             cand --project 'project'
             cand --content 'none | metadata_only | full | default (follow llm_tracing.default_content_storage)'
+            cand --errors-as-issues 'on | off: file spans with status error as error events (source `llm`) too'
             cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
             cand --token 'API token (`bloop_tk_…`) for --url'
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
@@ -1070,7 +1071,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --version 'Print version'
         }
         &'bloop;llm;settings;help'= {
-            cand set 'Set a project''s content policy (applies to traces written from now on)'
+            cand set 'Set a project''s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bloop;llm;settings;help;set'= {
@@ -1198,7 +1199,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;llm;help;export'= {
         }
         &'bloop;llm;help;settings'= {
-            cand set 'Set a project''s content policy (applies to traces written from now on)'
+            cand set 'Set a project''s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues'
         }
         &'bloop;llm;help;settings;set'= {
         }
@@ -1581,7 +1582,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;llm;export'= {
         }
         &'bloop;help;llm;settings'= {
-            cand set 'Set a project''s content policy (applies to traces written from now on)'
+            cand set 'Set a project''s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues'
         }
         &'bloop;help;llm;settings;set'= {
         }

@@ -645,7 +645,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s q -l quiet -d 'Only warnings and errors'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Set a project\'s content policy (applies to traces written from now on)'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Set a project\'s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l provider -d 'The provider, to pick among same-named models' -r
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l project -d 'Consider this project\'s overrides' -r

@@ -344,6 +344,10 @@ pub struct LlmTracingConfig {
     /// Seconds the writer may keep content policies and price overrides without reading them
     /// again (a change by another connection is read at the next flush regardless).
     pub cache_ttl_secs: u64,
+    /// Seconds after an error span is written before it is filed as an error event (source
+    /// `llm`), so an error event the client sends for the same trace (`metadata.trace_id`) in
+    /// that time is the only one.
+    pub error_issue_delay_secs: u64,
     pub proxy: LlmProxyConfig,
 }
 
@@ -359,6 +363,7 @@ impl Default for LlmTracingConfig {
             max_payload_bytes: 1_048_576,
             default_content_storage: ContentStorage::None,
             cache_ttl_secs: 30,
+            error_issue_delay_secs: 10,
             proxy: LlmProxyConfig::default(),
         }
     }
@@ -612,6 +617,12 @@ impl Config {
         }
         if px.rate_limit_per_second > 0 && px.rate_limit_burst == 0 {
             return bad("llm_tracing.proxy.rate_limit_burst", "must be at least 1");
+        }
+        if self.llm_tracing.error_issue_delay_secs > 86_400 {
+            return bad(
+                "llm_tracing.error_issue_delay_secs",
+                "must be at most 86400 (a day)",
+            );
         }
         Ok(())
     }

@@ -102,6 +102,16 @@ fn prune_traces(
         tx.commit()?;
         total += n;
         if n < CHUNK {
+            // What filing LLM errors as issues remembered of those traces (see
+            // `pipeline::llm_errors`); spans still waiting to be filed stay.
+            conn.execute(
+                "DELETE FROM llm_error_spans WHERE project_id = ?1 AND done = 1 AND due_at < ?2",
+                params![project, cutoff],
+            )?;
+            conn.execute(
+                "DELETE FROM llm_reported_traces WHERE project_id = ?1 AND reported_at < ?2",
+                params![project, cutoff],
+            )?;
             return Ok(total);
         }
         std::thread::sleep(PAUSE);

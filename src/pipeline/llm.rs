@@ -226,17 +226,26 @@ impl LlmSide {
     }
 
     /// Writes `batch` in one transaction, retrying with backoff until it commits; clears it.
-    pub fn flush(&mut self, conn: &mut Connection, batch: &mut Vec<LlmRecord>) {
+    /// Error spans are queued to be filed as error events `error_delay` later: returns when,
+    /// if it queued any.
+    pub fn flush(
+        &mut self,
+        conn: &mut Connection,
+        batch: &mut Vec<LlmRecord>,
+        error_delay: Duration,
+    ) -> Option<i64> {
         let mut attempt = 0;
         loop {
+            let due = crate::store::now_ms() + error_delay.as_millis() as i64;
             match write(
                 conn,
                 batch,
                 self.default_policy,
                 &mut self.settings,
                 &self.spend,
+                due,
             ) {
-                Ok((traces, spans)) => {
+                Ok((traces, spans, errors)) => {
                     self.stats
                         .traces_written
                         .fetch_add(traces, Ordering::Relaxed);
@@ -254,7 +263,7 @@ impl LlmSide {
                             .map(LlmRecord::key),
                     );
                     batch.clear();
-                    return;
+                    return (errors > 0).then_some(due);
                 }
                 Err(e) => {
                     let wait = super::backoff(attempt);
@@ -365,7 +374,8 @@ fn write(
     default_policy: ContentStorage,
     cache: &mut SettingsCache,
     spend: &SpendBook,
-) -> rusqlite::Result<(u64, u64)> {
+    error_due: i64,
+) -> rusqlite::Result<(u64, u64, u64)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let settings = cache.get(&tx)?;
     let policies = &settings.policies;
@@ -374,7 +384,7 @@ fn write(
     };
     let mut projects: HashMap<Arc<str>, bool> = HashMap::new();
     let mut rollups = Rollups::default();
-    let (mut n_traces, mut n_spans) = (0u64, 0u64);
+    let (mut n_traces, mut n_spans, mut n_errors) = (0u64, 0u64, 0u64);
     for record in batch {
         let project = match record {
             LlmRecord::Trace { project, .. } | LlmRecord::Update { project, .. } => project,
@@ -401,6 +411,7 @@ fn write(
                 ..
             } => {
                 let mut trace = trace.clone();
+                let failed = super::llm_errors::failures(&trace);
                 trace.apply_policy(policy);
                 let spans: Vec<Priced> = std::mem::take(&mut trace.spans)
                     .into_iter()
@@ -408,6 +419,10 @@ fn write(
                     .collect();
                 n_spans += spans.len() as u64;
                 n_traces += 1;
+                if !failed.is_empty() {
+                    super::llm_errors::queue(&tx, project, &trace.id, &failed, error_due)?;
+                    n_errors += failed.len() as u64;
+                }
                 traces::write_trace(
                     &tx,
                     &mut rollups,
@@ -433,5 +448,5 @@ fn write(
     let _order = spend.commit_order();
     tx.commit()?;
     spend.add(&cost);
-    Ok((n_traces, n_spans))
+    Ok((n_traces, n_spans, n_errors))
 }

@@ -7,6 +7,8 @@
 
 #[cfg(feature = "llm-tracing")]
 mod llm;
+#[cfg(feature = "llm-tracing")]
+mod llm_errors;
 mod writer;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -39,6 +41,8 @@ pub struct LlmOptions {
     /// How long the writer may keep content policies and price overrides without reading them
     /// again (it also reads them as soon as another connection changed the database).
     pub settings_ttl: std::time::Duration,
+    /// How long an error span waits before it is filed as an error event (see `llm_errors`).
+    pub error_delay: std::time::Duration,
 }
 
 /// What travels to the writer: every kind of record any ingest adapter produces goes through
@@ -238,13 +242,14 @@ pub fn start(
 ) -> (Pipeline, Writer) {
     let (tx, rx) = mpsc::channel(channel_capacity);
     #[cfg(feature = "llm-tracing")]
-    let (llm_queue, llm_side) = match llm {
+    let (llm_queue, llm_side, filer) = match llm {
         Some(o) => {
             let (q, side) =
                 llm::channel(o.capacity, o.batch_spans, o.default_policy, o.settings_ttl);
-            (Some(q), Some(side))
+            let filer = llm_errors::Filer::new(&conn, o.error_delay);
+            (Some(q), Some(side), Some(filer))
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     let stats = Arc::new(Stats::default());
     let worker = writer::WriterLoop {
@@ -259,12 +264,15 @@ pub fn start(
         #[cfg(feature = "llm-tracing")]
         rt: llm_side.as_ref().and_then(|_| {
             tokio::runtime::Builder::new_current_thread()
+                .enable_time()
                 .build()
                 .map_err(|e| tracing::error!(error = %e, "no runtime for the writer's queues"))
                 .ok()
         }),
         #[cfg(feature = "llm-tracing")]
         llm: llm_side,
+        #[cfg(feature = "llm-tracing")]
+        filer,
     };
     let failed = tokio_util::sync::CancellationToken::new();
     let on_failure = failed.clone();

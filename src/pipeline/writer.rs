@@ -66,6 +66,9 @@ pub(super) struct WriterLoop {
     /// Waits on both queues at once (a runtime without I/O or timers, on this thread only).
     #[cfg(feature = "llm-tracing")]
     pub rt: Option<tokio::runtime::Runtime>,
+    /// Files LLM error spans as error events when they are due.
+    #[cfg(feature = "llm-tracing")]
+    pub filer: Option<super::llm_errors::Filer>,
 }
 
 /// What the writer waits for.
@@ -73,6 +76,9 @@ enum Next {
     Error(Arc<Accepted>),
     #[cfg(feature = "llm-tracing")]
     Trace(Box<super::llm::LlmRecord>),
+    /// Queued LLM errors are due.
+    #[cfg(feature = "llm-tracing")]
+    Due,
     Shutdown,
 }
 
@@ -106,6 +112,8 @@ impl WriterLoop {
                     Some(Next::Error(a)) => batch.push(a),
                     #[cfg(feature = "llm-tracing")]
                     Some(Next::Trace(r)) => traces.push(*r),
+                    #[cfg(feature = "llm-tracing")]
+                    Some(Next::Due) => {}
                     Some(Next::Shutdown) => {
                         closing = true;
                         // Refuse new events; what is already queued is still delivered below.
@@ -136,9 +144,18 @@ impl WriterLoop {
                 }
                 llm.drain(&mut traces);
                 if !traces.is_empty() {
-                    llm.flush(&mut self.conn, &mut traces);
+                    let delay = self.filer.as_ref().map(|f| f.delay).unwrap_or_default();
+                    if let Some(due) = llm.flush(&mut self.conn, &mut traces, delay) {
+                        if let Some(f) = &mut self.filer {
+                            f.queued(due);
+                        }
+                    }
                     wrote = true;
                 }
+            }
+            #[cfg(feature = "llm-tracing")]
+            {
+                wrote |= self.file_llm_errors();
             }
             if wrote {
                 last_commit = Some(std::time::Instant::now());
@@ -152,20 +169,67 @@ impl WriterLoop {
         }
     }
 
-    /// Waits for the next record on either queue (errors first when both have one).
+    /// Waits for the next record on either queue (errors first when both have one), or until
+    /// queued LLM errors are due.
     fn next(&mut self) -> Option<Next> {
         #[cfg(feature = "llm-tracing")]
         if let (Some(llm), Some(rt)) = (&mut self.llm, &self.rt) {
             let errors = &mut self.rx;
+            let due = self.filer.as_ref().and_then(|f| f.wait(now_ms()));
             return rt.block_on(async {
                 tokio::select! {
                     biased;
                     m = errors.recv() => m.map(Next::from),
                     Some(r) = llm.rx.recv() => Some(Next::Trace(Box::new(r))),
+                    _ = tokio::time::sleep(due.unwrap_or_default()), if due.is_some() => {
+                        Some(Next::Due)
+                    }
                 }
             });
         }
         self.rx.blocking_recv().map(Next::from)
+    }
+
+    /// Files the LLM error spans that are due as error events, each chunk in one transaction
+    /// with their marking as done. True when it wrote.
+    #[cfg(feature = "llm-tracing")]
+    fn file_llm_errors(&mut self) -> bool {
+        let mut wrote = false;
+        loop {
+            let now = now_ms();
+            let Some(filer) = self.filer.as_mut().filter(|f| f.is_due(now)) else {
+                return wrote;
+            };
+            let due = match filer.take(&self.conn, now) {
+                Ok(Some(due)) => due,
+                Ok(None) => return wrote,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading due LLM errors failed; retrying in a second");
+                    filer.later(now);
+                    return wrote;
+                }
+            };
+            let mut events = due.events.clone();
+            if events.is_empty() {
+                let done = self
+                    .conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .and_then(|tx| {
+                        due.mark_done(&tx)?;
+                        tx.commit()
+                    });
+                if let Err(e) = done {
+                    tracing::warn!(error = %e, "marking LLM errors done failed; retrying in a second");
+                    if let Some(f) = self.filer.as_mut() {
+                        f.later(now);
+                    }
+                    return wrote;
+                }
+            } else {
+                self.flush_with(&mut events, &|tx| due.mark_done(tx));
+            }
+            wrote = true;
+        }
     }
 
     /// Takes what is queued, up to the batch size. True when asked to shut down.
@@ -212,6 +276,11 @@ impl WriterLoop {
 
     /// Writes `batch` and clears it, retrying with backoff until it is committed.
     fn flush(&mut self, batch: &mut Vec<Arc<Accepted>>) {
+        self.flush_with(batch, &|_| Ok(()));
+    }
+
+    /// [`flush`](Self::flush), with `extra` written in the same transaction.
+    pub(super) fn flush_with(&mut self, batch: &mut Vec<Arc<Accepted>>, extra: Extra) {
         // Fault injection for the test that proves a dead writer stops the server with a
         // non-zero exit: debug builds only, never in a release binary.
         #[cfg(debug_assertions)]
@@ -226,12 +295,14 @@ impl WriterLoop {
             .as_ref()
             .filter(|r| r.wanted.load(Ordering::Acquire));
         loop {
-            match write_batch(
+            match write_batch_with_rng(
                 &mut self.conn,
                 &mut self.cache,
                 batch,
                 self.reservoir,
                 report.is_some(),
+                &mut rand::rng(),
+                extra,
             ) {
                 Ok(Flushed { written, changes }) => {
                     let now = now_ms();
@@ -307,8 +378,19 @@ pub fn write_batch(
     reservoir: usize,
     report: bool,
 ) -> rusqlite::Result<Flushed> {
-    write_batch_with_rng(conn, cache, batch, reservoir, report, &mut rand::rng())
+    write_batch_with_rng(
+        conn,
+        cache,
+        batch,
+        reservoir,
+        report,
+        &mut rand::rng(),
+        &|_| Ok(()),
+    )
 }
+
+/// Also written in a flush's transaction, after its events (see `llm_errors`).
+pub(super) type Extra<'a> = &'a dyn Fn(&rusqlite::Transaction) -> rusqlite::Result<()>;
 
 /// [`write_batch`] with the reservoir sampler's random source given, so tests can seed it.
 fn write_batch_with_rng(
@@ -318,8 +400,9 @@ fn write_batch_with_rng(
     reservoir: usize,
     report: bool,
     rng: &mut impl Rng,
+    extra: Extra,
 ) -> rusqlite::Result<Flushed> {
-    let flushed = write_batch_in(conn, cache, batch, reservoir, report, rng);
+    let flushed = write_batch_in(conn, cache, batch, reservoir, report, rng, extra);
     if flushed.is_err() {
         // What the failed transaction wrote was rolled back; so is what the cache learned.
         cache.clear();
@@ -334,6 +417,7 @@ fn write_batch_in(
     reservoir: usize,
     report: bool,
     rng: &mut impl Rng,
+    extra: Extra,
 ) -> rusqlite::Result<Flushed> {
     // Group in arrival order.
     let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(batch.len());
@@ -425,6 +509,9 @@ fn write_batch_in(
     }
     ingest::write_pending(&tx, &pending)?;
     ingest::add_project_hours(&tx, rows.iter().map(|r| r.2))?;
+    #[cfg(feature = "llm-tracing")]
+    super::llm_errors::note_reported(&tx, rows.iter().map(|r| r.2))?;
+    extra(&tx)?;
     tx.commit()?;
     Ok(Flushed {
         written: rows.len(),
@@ -848,8 +935,16 @@ mod tests {
                 let batch: Vec<_> = (0..n)
                     .map(|_| numbered(&format!("cap-{}", rng.random_range(0..4)), flush))
                     .collect();
-                write_batch_with_rng(&mut conn, &mut cache, &batch, reservoir, false, &mut rng)
-                    .expect("flush");
+                write_batch_with_rng(
+                    &mut conn,
+                    &mut cache,
+                    &batch,
+                    reservoir,
+                    false,
+                    &mut rng,
+                    &|_| Ok(()),
+                )
+                .expect("flush");
                 let issues: Vec<(i64, i64, i64, i64)> = conn
                     .prepare(
                         "SELECT i.total_count, count(s.slot), coalesce(min(s.slot), 0),
@@ -900,8 +995,16 @@ mod tests {
             let batch: Vec<_> = (position..position + n)
                 .flat_map(|p| (0..ISSUES).map(move |t| numbered(&format!("trial-{t}"), p)))
                 .collect();
-            write_batch_with_rng(&mut conn, &mut cache, &batch, RESERVOIR, false, &mut rng)
-                .expect("flush");
+            write_batch_with_rng(
+                &mut conn,
+                &mut cache,
+                &batch,
+                RESERVOIR,
+                false,
+                &mut rng,
+                &|_| Ok(()),
+            )
+            .expect("flush");
             position += n;
             flush += 1;
         }

@@ -181,6 +181,7 @@ pub async fn run(
             batch_spans: config.llm_tracing.flush_batch_size,
             default_policy: config.llm_tracing.default_content_storage,
             settings_ttl: std::time::Duration::from_secs(config.llm_tracing.cache_ttl_secs),
+            error_delay: std::time::Duration::from_secs(config.llm_tracing.error_issue_delay_secs),
         }),
     );
     let config_cap = config.server.connection_cap();

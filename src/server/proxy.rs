@@ -173,6 +173,17 @@ mod on {
         }
     }
 
+    /// An answer given before the request body was read: the connection closes after it (the
+    /// unread body cannot be skipped safely), and says so, so that no client sends its next
+    /// request on it.
+    fn unread(mut r: Response) -> Response {
+        r.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+        r
+    }
+
     fn random_hex(bytes: usize) -> String {
         let mut b = vec![0u8; bytes];
         rand::fill(&mut b[..]);
@@ -181,11 +192,11 @@ mod on {
 
     async fn handle(st: AppState, provider: Provider, req: Request) -> Response {
         let Some(queue) = st.pipeline.llm.clone() else {
-            return super::super::traces::disabled().into_response();
+            return unread(super::super::traces::disabled().into_response());
         };
         let cfg = &st.config.llm_tracing.proxy;
         if !cfg.enabled || !cfg.providers.iter().any(|p| p == provider.name()) {
-            return provider_off(provider.name()).into_response();
+            return unread(provider_off(provider.name()).into_response());
         }
         let arrived = Instant::now();
         let started_at = now_ms();
@@ -194,11 +205,13 @@ mod on {
         let project = match st.keys.key_or_reload(&st.pool, key).await {
             Ok(p) => p,
             Err(e) => {
-                return ApiError::unauthorized(
-                    e.code(),
-                    format!("{e}; the proxy needs the header X-Bloop-Key: <project key>"),
+                return unread(
+                    ApiError::unauthorized(
+                        e.code(),
+                        format!("{e}; the proxy needs the header X-Bloop-Key: <project key>"),
+                    )
+                    .into_response(),
                 )
-                .into_response()
             }
         };
         let key = key.unwrap_or_default().to_string();
@@ -213,22 +226,23 @@ mod on {
                 .into_response();
                 r.headers_mut()
                     .insert("retry-after", HeaderValue::from_static("1"));
-                return r;
+                return unread(r);
             }
         }
         if let Some(r) = over_budget(&st, &queue, &project).await {
-            return r;
+            return unread(r);
         }
         let limit = cfg.max_request_bytes;
         let too_large = || {
-            ApiError::new(
+            let r = ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
                 format!("request body over llm_tracing.proxy.max_request_bytes ({limit} bytes)"),
             )
             .field("body")
             .limit(limit as u64)
-            .into_response()
+            .into_response();
+            unread(r)
         };
         let declared = header(&parts.headers, "content-length").and_then(|v| v.parse().ok());
         if declared.is_some_and(|n: usize| n > limit) {
@@ -242,8 +256,10 @@ mod on {
                 return if over {
                     too_large()
                 } else {
-                    ApiError::bad_request("bad_body", "the request body could not be read")
-                        .into_response()
+                    unread(
+                        ApiError::bad_request("bad_body", "the request body could not be read")
+                            .into_response(),
+                    )
                 };
             }
         };

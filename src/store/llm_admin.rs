@@ -39,6 +39,8 @@ pub struct ProjectSettings {
     /// Monthly budget (set with `PUT /v1/llm/budget`).
     pub budget_micros: Option<i64>,
     pub budget_usd: Option<f64>,
+    /// Error spans are also filed as error events (source `llm`); on unless turned off.
+    pub errors_as_issues: bool,
     pub updated_at: Option<i64>,
 }
 
@@ -49,8 +51,23 @@ pub struct SettingsUpdate {
     /// Project slug (a pinned token's own project when absent).
     #[serde(default)]
     pub project: Option<String>,
-    /// none | metadata_only | full, or `default` (or null) to follow the server's default.
-    pub content_storage: Option<String>,
+    /// none | metadata_only | full, or `default` (or null) to follow the server's default;
+    /// left out: unchanged.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub content_storage: Option<Option<String>>,
+    /// File the project's error spans as error events (source `llm`) too; left out: unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors_as_issues: Option<bool>,
+}
+
+/// A field that is present (possibly `null`) as `Some`, absent as `None` (via `default`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// Settings of every project the caller reads (`project=`: that one; unknown → 404).
@@ -63,7 +80,8 @@ pub fn settings(
     let mut args = Vec::new();
     let filter = p.project_sql("pr.id", &mut args);
     let sql = format!(
-        "SELECT pr.id, s.content, s.budget_micros, s.updated_at
+        "SELECT pr.id, s.content, s.budget_micros, s.updated_at,
+                COALESCE(s.errors_as_issues, 1)
          FROM projects pr LEFT JOIN llm_settings s ON s.project_id = pr.id
          WHERE 1 = 1{filter} ORDER BY pr.id"
     );
@@ -78,6 +96,7 @@ pub fn settings(
             content_storage: policy_name(own.unwrap_or(default)).to_string(),
             budget_micros: budget,
             budget_usd: budget.map(super::llm_usage::micros_to_usd),
+            errors_as_issues: r.get(4)?,
             updated_at: r.get(3)?,
         })
     })?;
@@ -101,22 +120,42 @@ pub fn put_settings(
     default: ContentStorage,
 ) -> Result<ProjectSettings, StoreError> {
     let project = p.one_project()?;
-    let content = match update.content_storage.as_deref().map(str::trim) {
-        None | Some("default") => None,
-        Some(c) if parse_policy(c).is_some() => Some(c),
-        Some(_) => {
+    let set_content = update.content_storage.is_some();
+    let content = match update
+        .content_storage
+        .as_ref()
+        .map(|c| c.as_deref().map(str::trim))
+    {
+        None | Some(None) | Some(Some("default")) => None,
+        Some(Some(c)) if parse_policy(c).is_some() => Some(c),
+        Some(Some(_)) => {
             return Err(invalid(
                 "content_storage",
                 "must be none, metadata_only, full or default",
             ))
         }
     };
+    if !set_content && update.errors_as_issues.is_none() {
+        return Err(invalid(
+            "content_storage",
+            "nothing to change: give content_storage and/or errors_as_issues",
+        ));
+    }
     ensure_project(conn, project)?;
     conn.execute(
-        "INSERT INTO llm_settings (project_id, content, updated_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (project_id) DO UPDATE SET content = excluded.content,
+        "INSERT INTO llm_settings (project_id, content, errors_as_issues, updated_at)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (project_id) DO UPDATE SET
+             content = CASE WHEN ?5 THEN excluded.content ELSE content END,
+             errors_as_issues = COALESCE(?3, errors_as_issues),
              updated_at = excluded.updated_at",
-        params![project, content, now_ms()],
+        params![
+            project,
+            content,
+            update.errors_as_issues,
+            now_ms(),
+            set_content
+        ],
     )?;
     let one = LlmParams::new([], Some(vec![project.to_string()]), p.now);
     Ok(settings(conn, &one, default)?.remove(0))

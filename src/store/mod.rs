@@ -95,6 +95,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_llm_query_indexes.sql"),
     LLM_ROLLUPS,
     include_str!("migrations/0014_llm_budget_enforce.sql"),
+    include_str!("migrations/0015_llm_errors_as_issues.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.

@@ -293,6 +293,8 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM llm_tool_hourly WHERE project_id = ?1",
         "DELETE FROM llm_tool_latency_hourly WHERE project_id = ?1",
         "DELETE FROM llm_sessions WHERE project_id = ?1",
+        "DELETE FROM llm_error_spans WHERE project_id = ?1",
+        "DELETE FROM llm_reported_traces WHERE project_id = ?1",
         "DELETE FROM llm_session_users WHERE project_id = ?1",
         "DELETE FROM llm_settings WHERE project_id = ?1",
         "DELETE FROM llm_prices WHERE project_id = ?1",
