@@ -17,6 +17,8 @@ mod llm_admin;
 #[cfg(feature = "llm-tracing")]
 mod llm_browse;
 #[cfg(feature = "llm-tracing")]
+mod llm_pages;
+#[cfg(feature = "llm-tracing")]
 mod llm_usage;
 mod matrix;
 mod openapi;
