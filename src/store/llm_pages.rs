@@ -24,7 +24,7 @@ pub struct UserCost {
 }
 
 /// The top users by cost among the traces started in `w`, at most `limit`; and whether the
-/// window held more than [`TOP_USERS_SCAN`] traces with a user (then only the newest of them
+/// window held at least [`TOP_USERS_SCAN`] traces with a user (then only the newest of them
 /// were counted).
 pub fn top_users(
     conn: &Connection,
@@ -38,35 +38,41 @@ pub fn top_users(
         None => " AND project_id IN (SELECT id FROM projects)".to_string(),
         Some(_) => p.project_sql("project_id", &mut args),
     };
-    args.push(SqlValue::Integer(TOP_USERS_SCAN + 1));
-    let recent = format!(
-        "SELECT user_id, cost_micros, input_tokens + output_tokens AS tokens FROM llm_traces
-         WHERE started_at >= ? AND started_at < ? AND user_id IS NOT NULL{scope}
-         ORDER BY started_at DESC LIMIT ?"
-    );
-    let mut st = conn.prepare_cached(&format!("WITH r AS ({recent}) SELECT count(*) FROM r"))?;
-    let seen: i64 = st.query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-    // Only the first TOP_USERS_SCAN of the window count.
-    if let Some(last) = args.last_mut() {
-        *last = SqlValue::Integer(TOP_USERS_SCAN);
-    }
+    args.push(SqlValue::Integer(TOP_USERS_SCAN));
     args.push(SqlValue::Integer(limit.into()));
+    // One pass: the newest traces of the window, grouped; `seen` (the same on every row) is how
+    // many were read, which reaches the cap only when the window holds at least that many.
     let mut st = conn.prepare_cached(&format!(
-        "WITH r AS ({recent})
-         SELECT user_id, count(*), sum(cost_micros), sum(tokens) FROM r GROUP BY user_id
+        "WITH r AS (
+             SELECT user_id, cost_micros, input_tokens + output_tokens AS tokens
+             FROM llm_traces
+             WHERE started_at >= ? AND started_at < ? AND user_id IS NOT NULL{scope}
+             ORDER BY started_at DESC LIMIT ?)
+         SELECT user_id, count(*), sum(cost_micros), sum(tokens), sum(count(*)) OVER ()
+         FROM r GROUP BY user_id
          ORDER BY coalesce(sum(cost_micros), -1) DESC, count(*) DESC, user_id LIMIT ?"
     ))?;
+    let mut seen = 0i64;
     let rows = st
         .query_map(params_from_iter(args), |r| {
-            Ok(UserCost {
-                user_id: r.get(0)?,
-                traces: r.get(1)?,
-                cost_micros: r.get(2)?,
-                tokens: r.get(3)?,
-            })
+            Ok((
+                UserCost {
+                    user_id: r.get(0)?,
+                    traces: r.get(1)?,
+                    cost_micros: r.get(2)?,
+                    tokens: r.get(3)?,
+                },
+                r.get::<_, i64>(4)?,
+            ))
         })?
+        .map(|row| {
+            row.map(|(u, n)| {
+                seen = n;
+                u
+            })
+        })
         .collect::<Result<_, _>>()?;
-    Ok((rows, seen > TOP_USERS_SCAN))
+    Ok((rows, seen >= TOP_USERS_SCAN))
 }
 
 #[cfg(test)]
@@ -115,5 +121,10 @@ mod tests {
         let every = LlmParams::new([], None, 2000);
         let (rows, _) = top_users(&c, &every, &w, 1).unwrap();
         assert_eq!(rows[0].user_id, "u9");
+        let none = Window {
+            since: 5000,
+            until: 6000,
+        };
+        assert_eq!(top_users(&c, &p, &none, 5).unwrap(), (vec![], false));
     }
 }
