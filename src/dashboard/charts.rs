@@ -1,6 +1,6 @@
 //! Charts as inline SVG, drawn on the server: a sparkline per issue row and a trend chart with
 //! axis labels. Colours come from the stylesheet (classes), so light and dark mode both work and
-//! the CSP needs no inline styles.
+//! the CSP needs no inline styles. The stacked bars and span bars serve the LLM pages only.
 
 use maud::{html, Markup};
 
@@ -88,6 +88,104 @@ pub fn share_bar(count: i64, max: i64) -> Markup {
     }
 }
 
+/// Colour classes of stacked series (`s0`…`s7` in the stylesheet); the last one is "other".
+#[cfg(feature = "llm-tracing")]
+pub const SERIES_COLOURS: usize = 8;
+
+/// One series of a stacked chart: its label, its colour (`s{colour}`, so that one model keeps
+/// its colour from chart to chart) and a value per bucket (all series the same length).
+#[cfg(feature = "llm-tracing")]
+pub struct Stack {
+    pub label: String,
+    pub colour: usize,
+    pub values: Vec<f64>,
+}
+
+/// A colour swatch for a legend.
+#[cfg(feature = "llm-tracing")]
+pub fn swatch(i: usize) -> Markup {
+    html! {
+        svg.swatch viewBox="0 0 10 10" aria-hidden="true" {
+            rect class={ "s" (i % SERIES_COLOURS) } x="0" y="0" width="10" height="10" rx="2" {}
+        }
+    }
+}
+
+/// Stacked bars (one per bucket, one colour per series, bottom-up in the series' order) with a
+/// legend giving each series' total through `fmt`. `from` and `to` label the time axis.
+#[cfg(feature = "llm-tracing")]
+pub fn stacked_bars(
+    series: &[Stack],
+    title: &str,
+    fmt: &dyn Fn(f64) -> String,
+    from: &str,
+    to: &str,
+) -> Markup {
+    let n = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+    let totals: Vec<f64> = (0..n)
+        .map(|i| series.iter().filter_map(|s| s.values.get(i)).sum())
+        .collect();
+    let max = totals.iter().copied().fold(0.0, f64::max);
+    let (w, h) = (600.0, 140.0);
+    let slot = if n > 0 { w / n as f64 } else { w };
+    let gap = if slot > 4.0 { 1.0 } else { 0.0 };
+    let grand: f64 = totals.iter().sum();
+    // (x, y, height, series) of every non-empty piece.
+    let mut rects: Vec<(f64, f64, f64, usize)> = Vec::new();
+    if max > 0.0 {
+        for (i, _) in totals.iter().enumerate() {
+            let mut y = h;
+            for s in series {
+                let v = s.values.get(i).copied().unwrap_or(0.0);
+                if v <= 0.0 {
+                    continue;
+                }
+                let bh = (v / max * (h - 6.0)).max(0.5);
+                y -= bh;
+                rects.push((i as f64 * slot, y, bh, s.colour));
+            }
+        }
+    }
+    html! {
+        svg.chart.stacked viewBox="0 0 600 140" preserveAspectRatio="none" role="img" {
+            title { (title) ": " (fmt(grand)) " in all, peak " (fmt(max)) }
+            line.axis x1="0" y1="139.5" x2="600" y2="139.5" {}
+            @for (x, y, bh, k) in &rects {
+                rect class={ "s" (k % SERIES_COLOURS) } x=(format!("{x:.2}")) y=(format!("{y:.2}"))
+                    width=(format!("{:.2}", (slot - gap).max(0.5))) height=(format!("{bh:.2}")) {}
+            }
+        }
+        div.chart-legend {
+            span { (from) }
+            span { "peak " (fmt(max)) " · " (fmt(grand)) " in all" }
+            span { (to) }
+        }
+        @if !series.is_empty() {
+            ul.legend {
+                @for s in series {
+                    li { (swatch(s.colour)) " " span.legend-label { (s.label) } " " span.muted { (fmt(s.values.iter().sum())) } }
+                }
+            }
+        }
+    }
+}
+
+/// One span's bar on a trace's time axis (0..1000 across the trace): its start and length, and
+/// a tick where the first token came.
+#[cfg(feature = "llm-tracing")]
+pub fn span_bar(x: f64, width: f64, ttft_x: Option<f64>, error: bool) -> Markup {
+    let width = width.max(2.0).min(1000.0 - x.min(998.0));
+    html! {
+        svg.span-bar viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true" {
+            rect.track x="0" y="0" width="1000" height="10" {}
+            rect class={ "bar" @if error { " bar-error" } } x=(format!("{:.1}", x.min(998.0))) y="1" width=(format!("{width:.1}")) height="8" rx="1" {}
+            @if let Some(t) = ttft_x {
+                rect.ttft x=(format!("{:.1}", t.clamp(0.0, 998.0))) y="0" width="3" height="10" {}
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +204,35 @@ mod tests {
         assert!(s.contains("d=\"M0.0,"));
         let c = trend_chart(&t, 1, "24h").into_string();
         assert!(c.contains("peak 2 · 24 in all"), "{c}");
+    }
+
+    #[test]
+    #[cfg(feature = "llm-tracing")]
+    fn stacked_bars_stack_series_and_escape_labels() {
+        let series = vec![
+            Stack {
+                label: "<b>gpt</b>".into(),
+                colour: 0,
+                values: vec![1.0, 0.0, 3.0],
+            },
+            Stack {
+                label: "claude".into(),
+                colour: 1,
+                values: vec![1.0, 2.0, 0.0],
+            },
+        ];
+        let fmt = |v: f64| format!("{v:.0}");
+        let c = stacked_bars(&series, "calls", &fmt, "3 h ago", "now").into_string();
+        // Two bars and a legend swatch each; the second bucket's piece sits on nothing.
+        assert_eq!(c.matches("<rect class=\"s0\"").count(), 3, "{c}");
+        assert_eq!(c.matches("<rect class=\"s1\"").count(), 3, "{c}");
+        assert!(
+            c.contains(r#"<rect class="s1" x="200.00" y="50.67""#),
+            "{c}"
+        );
+        assert!(c.contains("peak 3 · 7 in all"), "{c}");
+        assert!(c.contains("&lt;b&gt;gpt&lt;/b&gt;") && !c.contains("<b>"));
+        let empty = stacked_bars(&[], "calls", &fmt, "a", "b").into_string();
+        assert!(empty.contains("0 in all"));
     }
 }

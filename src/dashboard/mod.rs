@@ -8,6 +8,8 @@
 #![allow(clippy::result_large_err)]
 
 mod charts;
+#[cfg(feature = "llm-tracing")]
+mod llm;
 mod pages;
 
 use axum::extract::FromRequestParts;
@@ -27,7 +29,7 @@ const CSS: &str = include_str!("assets/app.css");
 const JS: &str = include_str!("assets/app.js");
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let r = Router::new()
         .route("/", get(|| async { Redirect::to("/issues") }))
         .route("/login", get(pages::login))
         .route("/setup", get(pages::join))
@@ -48,7 +50,19 @@ pub fn router() -> Router<AppState> {
         .route(
             "/assets/app.js",
             get(|| async { asset(JS, "text/javascript; charset=utf-8") }),
-        )
+        );
+    // The LLM pages (their handlers in `llm`).
+    #[cfg(feature = "llm-tracing")]
+    let r = r
+        .route("/llm", get(llm::overview))
+        .route("/llm/traces", get(llm::traces))
+        .route("/llm/traces/{id}", get(llm::trace))
+        .route("/llm/sessions", get(llm::sessions))
+        .route("/llm/sessions/{id}", get(llm::session))
+        .route("/llm/prompts", get(llm::prompts))
+        .route("/llm/models", get(llm::models))
+        .route("/llm/settings", get(llm::settings));
+    r
 }
 
 fn asset(body: &'static str, kind: &'static str) -> Response {
@@ -135,6 +149,8 @@ pub fn pct(s: &str) -> String {
 
 const NAV: &[(&str, &str, Role)] = &[
     ("/issues", "Issues", Role::Viewer),
+    #[cfg(feature = "llm-tracing")]
+    ("/llm", "LLM", Role::Viewer),
     ("/releases", "Releases", Role::Viewer),
     ("/alerts", "Alerts", Role::Viewer),
     ("/projects", "Projects", Role::Viewer),

@@ -38,7 +38,7 @@ where
         .map_err(|e| error_page(s, &e.to_string()))
 }
 
-fn when(t: i64, now: i64) -> Markup {
+pub(super) fn when(t: i64, now: i64) -> Markup {
     html! { time title=(utc(t).unwrap_or_default()) { (ago(t, now)) } }
 }
 

@@ -10,6 +10,8 @@ pub mod issues;
 pub mod keys;
 pub mod llm_admin;
 pub mod llm_browse;
+#[cfg(feature = "llm-tracing")]
+pub mod llm_pages;
 pub mod llm_query;
 pub mod llm_rollups;
 pub mod llm_usage;

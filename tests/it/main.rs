@@ -19,6 +19,8 @@ mod llm_browse;
 #[cfg(feature = "llm-tracing")]
 mod llm_errors;
 #[cfg(feature = "llm-tracing")]
+mod llm_pages;
+#[cfg(feature = "llm-tracing")]
 mod llm_usage;
 mod matrix;
 mod openapi;

@@ -157,6 +157,10 @@ function formBody(form) {
   const body = {};
   for (const el of form.elements) {
     if (!el.name || el.disabled || el.dataset.skip !== undefined) continue;
+    if (el.type === "radio") {
+      if (el.checked) body[el.name] = el.value;
+      continue;
+    }
     if (el.type === "checkbox") {
       if (el.name.endsWith("[]")) {
         const k = el.name.slice(0, -2);

@@ -1,0 +1,1481 @@
+//! The LLM pages of the dashboard (feature `llm-tracing`): the overview, traces (a filtered list,
+//! and one trace as a waterfall of its span tree), sessions, prompt versions with the comparison
+//! of two, models with the price each uses, and the content policy. Each page reads the same
+//! store queries the `/v1/llm/…` API answers with (so both show the same figures), in one pooled
+//! connection call; every change is a `fetch` from app.js to that API, which checks the role.
+//!
+//! Everything a trace carries (names, prompts, completions, metadata, error messages, user and
+//! session ids) is attacker-controlled: it only ever reaches the page through maud's escaping,
+//! and reaches URLs percent-encoded. Bars and charts are SVG attributes, never inline styles
+//! (the CSP forbids them). Not here: the queries themselves (`store::llm_*`), the API handlers.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{html, Markup};
+use rusqlite::Connection;
+
+use super::charts::{share_bar, span_bar, stacked_bars, Stack, SERIES_COLOURS};
+use super::pages::when;
+use super::{error_page, html_response, layout, not_found_page, page, Session};
+use crate::server::AppState;
+use crate::store::llm_admin::{self as admin, PriceOverrideRow, ProjectSettings};
+use crate::store::llm_browse::{
+    self as browse, SessionDetail, SessionRow, SpanNode, SpanRow, TraceDetail, TraceRow,
+};
+use crate::store::llm_pages::{self, UserCost, TOP_USERS_SCAN};
+use crate::store::llm_query::{LlmParams, DAY_MS};
+use crate::store::llm_usage::{
+    self as usage, thousands, usd, Budget, Comparison, ModelRow, Overview, PromptRow,
+    SignificanceTest, Usage, UsageFigures, NONE_KEY,
+};
+use crate::store::projects;
+use crate::store::users::Role;
+use crate::store::{self, now_ms, StoreError};
+
+type Q = Query<HashMap<String, String>>;
+
+/// Rows per page of the traces and sessions lists.
+const PAGE: u32 = 50;
+
+// ---- shared pieces ------------------------------------------------------------------------------
+
+/// Percent-encodes a path segment or query value (ids may hold `/`, `?`, `&`, anything).
+fn seg(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `path` with the query pairs that have a value.
+fn url(path: &str, pairs: &[(&str, &str)]) -> String {
+    let qs: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", seg(v)))
+        .collect();
+    if qs.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", qs.join("&"))
+    }
+}
+
+fn trace_href(id: &str, project: &str) -> String {
+    url(&format!("/llm/traces/{}", seg(id)), &[("project", project)])
+}
+
+fn session_href(id: &str, project: &str) -> String {
+    url(
+        &format!("/llm/sessions/{}", seg(id)),
+        &[("project", project)],
+    )
+}
+
+/// Runs the page's store work on a pooled connection. A bad parameter is a 400 notice naming
+/// it, an unknown id a 404, an ambiguous one a 409 notice; anything else the error page.
+async fn run<T, F>(st: &AppState, s: &Session, f: F) -> Result<T, Response>
+where
+    F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    match store::with_conn(&st.pool, f).await {
+        Ok(x) => Ok(x),
+        Err(StoreError::NotFound(m)) => Err(not_found_page(s, &m)),
+        Err(StoreError::Invalid { message, .. }) => {
+            Err(problem(s, StatusCode::BAD_REQUEST, &message))
+        }
+        Err(StoreError::Conflict(m)) => Err(problem(s, StatusCode::CONFLICT, &m)),
+        Err(e) => Err(error_page(Some(s), &e.to_string())),
+    }
+}
+
+fn problem(s: &Session, status: StatusCode, message: &str) -> Response {
+    let active = SECTIONS
+        .iter()
+        .rev()
+        .find(|(href, _)| s.path.starts_with(href))
+        .map_or("/llm", |(href, _)| *href);
+    html_response(
+        status,
+        layout(
+            "LLM",
+            Some(s),
+            html! {
+                (tabs(active, None))
+                div.notice #llm-problem { (message) " · " a href=(s.path) { "reset the filters" } }
+            },
+        ),
+    )
+}
+
+/// The notice every LLM page shows while LLM tracing is switched off.
+fn disabled(st: &AppState, s: &Session) -> Option<Response> {
+    (!st.config.llm_tracing.enabled).then(|| {
+        page(
+            "LLM",
+            s,
+            html! {
+                h1 { "LLM" }
+                div.notice { "LLM tracing is switched off on this server (" code { "llm_tracing.enabled = false" } ")." }
+            },
+        )
+    })
+}
+
+/// The projects there are, and the one a page reads: `?project=`, or the only project there is;
+/// `None` reads every project.
+struct Scope {
+    projects: Vec<(String, String)>,
+    project: Option<String>,
+}
+
+impl Scope {
+    fn load(c: &Connection, asked: Option<String>) -> Result<Self, StoreError> {
+        let projects = projects::names(c)?;
+        if let Some(a) = &asked {
+            if !projects.iter().any(|(id, _)| id == a) {
+                return Err(StoreError::NotFound(format!("no project `{a}`")));
+            }
+        }
+        let project = asked.or_else(|| match projects.as_slice() {
+            [(id, _)] => Some(id.clone()),
+            _ => None,
+        });
+        Ok(Self { projects, project })
+    }
+
+    fn params(&self, pairs: &[(&str, &str)], now: i64) -> LlmParams {
+        LlmParams::new(
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+            self.project.clone().map(|p| vec![p]),
+            now,
+        )
+    }
+
+    fn id(&self) -> &str {
+        self.project.as_deref().unwrap_or("")
+    }
+
+    /// More than one project: the pages show which project each row is from.
+    fn many(&self) -> bool {
+        self.project.is_none()
+    }
+}
+
+fn asked(q: &HashMap<String, String>) -> Option<String> {
+    q.get("project").filter(|p| !p.is_empty()).cloned()
+}
+
+const SECTIONS: [(&str, &str); 6] = [
+    ("/llm", "Overview"),
+    ("/llm/traces", "Traces"),
+    ("/llm/sessions", "Sessions"),
+    ("/llm/prompts", "Prompts"),
+    ("/llm/models", "Models"),
+    ("/llm/settings", "Settings"),
+];
+
+fn tabs(active: &str, project: Option<&str>) -> Markup {
+    html! {
+        nav.tabs.llm-tabs {
+            @for (href, label) in SECTIONS {
+                a href=(url(href, &[("project", project.unwrap_or(""))])) class=[(active == href).then_some("active")] { (label) }
+            }
+        }
+    }
+}
+
+/// The project `<select>` (only when there is more than one project to choose from).
+fn project_select(sc: &Scope) -> Markup {
+    html! {
+        @if sc.projects.len() > 1 {
+            select name="project" title="Project" {
+                option value="" { "All projects" }
+                @for (id, name) in &sc.projects {
+                    option value=(id) selected[sc.project.as_deref() == Some(id.as_str())] { (name) }
+                }
+            }
+        }
+    }
+}
+
+/// The section tabs, the title and, when there are several projects, a project picker that
+/// keeps the `keep` parameters.
+fn head(title: &str, sc: &Scope, active: &str, keep: &[(&str, &str)]) -> Markup {
+    html! {
+        (tabs(active, sc.project.as_deref()))
+        div.row {
+            h1.grow { (title) }
+            @if sc.projects.len() > 1 {
+                form.row.project-picker method="get" action=(active) {
+                    @for (k, v) in keep { @if !v.is_empty() { input type="hidden" name=(k) value=(v); } }
+                    (project_select(sc))
+                    button type="submit" { "Show" }
+                }
+            } @else if let Some(p) = &sc.project {
+                span.tag title="Project" { (p) }
+            }
+        }
+    }
+}
+
+/// The windows a page can show: (parameter, label, length).
+const WINDOWS: [(&str, &str, i64); 3] = [
+    ("24h", "24 h", DAY_MS),
+    ("7d", "7 days", 7 * DAY_MS),
+    ("30d", "30 days", 30 * DAY_MS),
+];
+
+fn window_of(q: &HashMap<String, String>, default: &str) -> (&'static str, &'static str, i64) {
+    let want = q.get("window").map_or(default, String::as_str);
+    let find = |k: &str| WINDOWS.iter().find(|w| w.0 == k).copied();
+    find(want).or_else(|| find(default)).unwrap_or(WINDOWS[0])
+}
+
+fn window_tabs(path: &str, current: &str, project: &str) -> Markup {
+    html! {
+        nav.tabs.window-tabs {
+            @for (w, label, _) in WINDOWS {
+                a href=(url(path, &[("project", project), ("window", w)])) class=[(current == w).then_some("active")] { (label) }
+            }
+        }
+    }
+}
+
+fn ms(v: Option<f64>) -> String {
+    match v {
+        None => "–".into(),
+        Some(x) if x >= 10_000.0 => format!("{:.1} s", x / 1000.0),
+        Some(x) if x >= 1000.0 => format!("{:.2} s", x / 1000.0),
+        Some(x) => format!("{x:.0} ms"),
+    }
+}
+
+fn ms_i(v: Option<i64>) -> String {
+    ms(v.map(|x| x as f64))
+}
+
+fn cost(c: Option<i64>) -> String {
+    c.map_or_else(|| "unpriced".into(), usd)
+}
+
+fn rate(r: f64) -> String {
+    format!("{:.1}%", r * 100.0)
+}
+
+/// "v3" for a version "3"; other versions as they are.
+fn version_label(v: &str) -> String {
+    if v.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        format!("v{v}")
+    } else {
+        v.to_string()
+    }
+}
+
+fn is_error_trace(t: &TraceRow) -> bool {
+    t.status == "error" || t.error_spans > 0
+}
+
+fn status_tag(status: &str, error: bool) -> Markup {
+    html! { span class={ "tag" @if error { " status-unresolved" } } { (status) } }
+}
+
+/// A figure card of the overview.
+fn card(key: &str, label: &str, value: &str, sub: Markup) -> Markup {
+    html! {
+        div.card data-stat=(key) {
+            div.card-label { (label) }
+            div.card-value { (value) }
+            div.card-sub.muted { (sub) }
+        }
+    }
+}
+
+/// Text from a trace in a `<pre>`, open when `open` and short; always text, never markup.
+fn text_block(label: &str, text: &str, open: bool) -> Markup {
+    let long = text.len() > 600 || text.lines().count() > 12;
+    html! {
+        details.content open[open && !long] {
+            summary { (label) @if long { span.muted { " · " (thousands(text.chars().count() as i64)) " characters" } } }
+            pre { (text) }
+        }
+    }
+}
+
+fn json_block(label: &str, v: &serde_json::Value, open: bool) -> Markup {
+    text_block(
+        label,
+        &serde_json::to_string_pretty(v).unwrap_or_default(),
+        open,
+    )
+}
+
+// ---- overview -----------------------------------------------------------------------------------
+
+struct OverviewData {
+    sc: Scope,
+    ov: Overview,
+    today: i64,
+    usage: Usage,
+    models: Vec<ModelRow>,
+    prompts: Vec<PromptRow>,
+    users: Vec<UserCost>,
+    users_capped: bool,
+    budgets: Vec<Budget>,
+}
+
+/// Per-model series of one figure, biggest first. Colours follow the models' order by cost
+/// (then calls) over the window, so that a model has the same colour in every chart; past the
+/// palette the rest share the last colour as "other models".
+fn stacks(u: &Usage, metric: fn(&UsageFigures) -> i64, skip_none: bool) -> Vec<Stack> {
+    let mut ranked: Vec<&str> = u.series.iter().map(|x| x.key.as_str()).collect();
+    ranked.sort_by(|a, b| {
+        let f = |k: &str| {
+            u.series
+                .iter()
+                .find(|x| x.key == k)
+                .map_or((0, 0), |x| (x.totals.cost_micros, x.totals.spans))
+        };
+        f(b).cmp(&f(a)).then_with(|| a.cmp(b))
+    });
+    let last = SERIES_COLOURS - 1;
+    let colour = |k: &str| {
+        ranked
+            .iter()
+            .position(|r| *r == k)
+            .unwrap_or(last)
+            .min(last)
+    };
+    let mut own: Vec<Stack> = Vec::new();
+    let mut other: Option<Stack> = None;
+    let mut shown: Vec<_> = u
+        .series
+        .iter()
+        .filter(|x| !(skip_none && x.key == NONE_KEY) && metric(&x.totals) > 0)
+        .collect();
+    shown.sort_by_key(|x| colour(&x.key));
+    for x in shown {
+        let values: Vec<f64> = x.points.iter().map(|p| metric(&p.figures) as f64).collect();
+        let c = colour(&x.key);
+        if c < last {
+            own.push(Stack {
+                label: x.key.clone(),
+                colour: c,
+                values,
+            });
+        } else {
+            let o = other.get_or_insert_with(|| Stack {
+                label: "other models".into(),
+                colour: last,
+                values: vec![0.0; values.len()],
+            });
+            for (a, v) in o.values.iter_mut().zip(values) {
+                *a += v;
+            }
+        }
+    }
+    // A single model past the palette keeps its own name.
+    if let Some(mut o) = other {
+        let past: Vec<&str> = ranked.iter().skip(last).copied().collect();
+        if past.len() == 1 {
+            o.label = past[0].to_string();
+        }
+        own.push(o);
+    }
+    own
+}
+
+pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Response {
+    if let Some(r) = disabled(&st, &s) {
+        return r;
+    }
+    let now = now_ms();
+    let (win, win_label, win_ms) = window_of(&q, "24h");
+    let asked = asked(&q);
+    let loaded = run(&st, &s, move |c| {
+        let sc = Scope::load(c, asked)?;
+        let since = (now - win_ms).to_string();
+        let w = [("since", since.as_str())];
+        let ov = usage::overview(c, &sc.params(&w, now))?;
+        // The UTC day so far (the rollups' hours of today).
+        let day = (now.div_euclid(DAY_MS) * DAY_MS).min(now - 1).to_string();
+        let today = usage::overview(c, &sc.params(&[("since", day.as_str())], now))?.cost_micros;
+        let bucket = if win_ms > 7 * DAY_MS { "day" } else { "hour" };
+        let usage = usage::usage(
+            c,
+            &sc.params(
+                &[
+                    ("since", since.as_str()),
+                    ("bucket", bucket),
+                    ("by", "model"),
+                ],
+                now,
+            ),
+        )?;
+        let mut models = usage::models(c, &sc.params(&w, now))?;
+        models.truncate(5);
+        let mut prompts = usage::prompts(c, &sc.params(&w, now))?;
+        prompts.sort_by(|a, b| {
+            b.cost_micros
+                .unwrap_or(-1)
+                .cmp(&a.cost_micros.unwrap_or(-1))
+                .then(b.traces.cmp(&a.traces))
+        });
+        prompts.truncate(5);
+        let (users, users_capped) = llm_pages::top_users(c, &sc.params(&[], now), &ov.window, 5)?;
+        let budgets = usage::budgets(c, &sc.params(&[], now))?;
+        Ok(OverviewData {
+            sc,
+            ov,
+            today,
+            usage,
+            models,
+            prompts,
+            users,
+            users_capped,
+            budgets,
+        })
+    })
+    .await;
+    let d = match loaded {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let ov = &d.ov;
+    let project = d.sc.id().to_string();
+    let month_spent: i64 = d.budgets.iter().map(|b| b.spent_micros).sum();
+    let month_forecast: i64 = d.budgets.iter().map(|b| b.forecast_micros).sum();
+    let budgeted: Vec<&Budget> = d
+        .budgets
+        .iter()
+        .filter(|b| b.budget_micros.is_some())
+        .collect();
+    let month_budget: Option<i64> =
+        (!budgeted.is_empty()).then(|| budgeted.iter().filter_map(|b| b.budget_micros).sum());
+    let month = d
+        .budgets
+        .first()
+        .map(|b| b.month.clone())
+        .unwrap_or_default();
+    let cost_fmt = |v: f64| usd(v.round() as i64);
+    let count_fmt = |v: f64| thousands(v.round() as i64);
+    let from = format!("{win_label} ago");
+    let member = s.can(Role::Member);
+    let max_model = d
+        .models
+        .iter()
+        .map(|m| m.figures.cost_micros)
+        .max()
+        .unwrap_or(0);
+    let max_prompt = d
+        .prompts
+        .iter()
+        .filter_map(|p| p.cost_micros)
+        .max()
+        .unwrap_or(0);
+    let max_user = d
+        .users
+        .iter()
+        .filter_map(|u| u.cost_micros)
+        .max()
+        .unwrap_or(0);
+    let body = html! {
+        (head("LLM overview", &d.sc, "/llm", &[("window", win)]))
+        (window_tabs("/llm", win, &project))
+        @if ov.unpriced_calls > 0 {
+            div.notice.warn #unpriced-warning {
+                strong { (thousands(ov.unpriced_calls)) } @if ov.unpriced_calls == 1 { " call" } @else { " calls" }
+                " in this window had no known price, so the costs here leave them out. "
+                a href=(url("/llm/models", &[("project", project.as_str())])) { "Set a price on the models page" } "."
+            }
+        }
+        div.cards #llm-stats {
+            (card("today", "Spend today", &usd(d.today), html! { "UTC day so far" }))
+            (card("month", "Spend this month", &usd(month_spent), html! {
+                @if let Some(b) = month_budget {
+                    "of " (usd(b)) " budget · forecast "
+                    span class=[(month_forecast > b).then_some("warn-text")] { (usd(month_forecast)) }
+                } @else {
+                    "forecast " (usd(month_forecast)) " · no budget"
+                }
+            }))
+            (card("cost", "Cost", &usd(ov.cost_micros), html! { "last " (win_label) }))
+            (card("calls", "Calls", &thousands(ov.calls), html! { (thousands(ov.traces)) " traces · " (ov.models) " models" }))
+            (card("tokens", "Tokens", &thousands(ov.input_tokens + ov.output_tokens), html! {
+                (thousands(ov.input_tokens)) " in · " (thousands(ov.output_tokens)) " out" }))
+            (card("errors", "Error rate", &rate(ov.error_rate), html! {
+                (thousands(ov.errors)) " failed of " (thousands(ov.spans)) " spans" }))
+            (card("latency", "Latency p50", &ms(ov.latency_ms.p50), html! { "p95 " (ms(ov.latency_ms.p95)) }))
+            (card("ttft", "Time to first token p50", &ms(ov.ttft_ms.p50), html! { "p95 " (ms(ov.ttft_ms.p95)) }))
+        }
+        section.panel #cost-chart {
+            h2 { "Cost by model" }
+            (stacked_bars(&stacks(&d.usage, |f| f.cost_micros, false), "Cost", &cost_fmt, &from, "now"))
+        }
+        section.panel #calls-chart {
+            h2 { "Calls by model" }
+            (stacked_bars(&stacks(&d.usage, |f| f.spans, true), "Calls", &count_fmt, &from, "now"))
+        }
+        div.grid3 {
+            section.panel #top-models {
+                h2 { "Top models" }
+                @if d.models.is_empty() { p.muted { "No model calls in this window." } }
+                div.bars {
+                    @for m in &d.models {
+                        div.bar { span { (m.model) } (share_bar(m.figures.cost_micros, max_model))
+                            span.muted { (usd(m.figures.cost_micros)) " · " (thousands(m.figures.spans)) } }
+                    }
+                }
+            }
+            section.panel #top-prompts {
+                h2 { "Top prompts" }
+                @if d.prompts.is_empty() { p.muted { "No named prompts in this window." } }
+                div.bars {
+                    @for p in &d.prompts {
+                        div.bar {
+                            span { (p.prompt_name) @if let Some(v) = &p.prompt_version { " " span.muted { (version_label(v)) } } }
+                            (share_bar(p.cost_micros.unwrap_or(0), max_prompt))
+                            span.muted { (cost(p.cost_micros)) " · " (thousands(p.traces)) }
+                        }
+                    }
+                }
+            }
+            section.panel #top-users {
+                h2 { "Top users" }
+                @if d.users.is_empty() { p.muted { "No traces name a user in this window." } }
+                div.bars {
+                    @for u in &d.users {
+                        div.bar {
+                            a href=(url("/llm/traces", &[("project", project.as_str()), ("user", u.user_id.as_str()), ("since", win)])) { (u.user_id) }
+                            (share_bar(u.cost_micros.unwrap_or(0), max_user))
+                            span.muted { (cost(u.cost_micros)) " · " (thousands(u.traces)) }
+                        }
+                    }
+                }
+                @if d.users_capped { p.muted { "From the latest " (thousands(TOP_USERS_SCAN)) " traces of the window." } }
+            }
+        }
+        section.panel #budgets {
+            h2 { "Monthly budget · " (month) }
+            @for b in &d.budgets {
+                (budget_block(b, member))
+            }
+        }
+    };
+    page("LLM overview", &s, body)
+}
+
+fn budget_block(b: &Budget, member: bool) -> Markup {
+    html! {
+        div.budget data-project=(b.project) {
+            div.row {
+                strong { (b.project) }
+                span { (usd(b.spent_micros)) " spent"
+                    @if let Some(m) = b.budget_micros { " of " (usd(m)) } @else { ", no budget set" } }
+                span.muted { "forecast " (usd(b.forecast_micros)) " by the end of " (b.month) }
+                @if b.over_budget { span.tag.status-unresolved { "over budget" } }
+                @else if b.forecast_over { span.tag.warn-text { "forecast over budget" } }
+                @if b.enforced { span.tag { "enforced" } }
+            }
+            @if let Some(m) = b.budget_micros {
+                div.budget-bar { (share_bar(b.spent_micros.min(m.max(1)), m.max(1))) }
+            }
+            @if member {
+                form.row.budget-form data-api="/v1/llm/budget" data-method="PUT" {
+                    input type="hidden" name="project" value=(b.project);
+                    label { "Monthly USD " input name="monthly_usd" type="number" min="0" step="0.01" size="10"
+                        data-type="number" data-null placeholder="none" value=[b.budget_usd]; }
+                    label { input type="checkbox" name="enforce" checked[b.enforced]; " enforce (the proxy refuses calls once it is spent)" }
+                    button type="submit" { "Save budget" }
+                    p.form-error hidden {}
+                }
+            }
+        }
+    }
+}
+
+// ---- traces -------------------------------------------------------------------------------------
+
+/// The list's parameters passed on to the query (`limit` is the page's own).
+const TRACE_KEYS: [&str; 13] = [
+    "since",
+    "session",
+    "user",
+    "status",
+    "model",
+    "prompt",
+    "prompt_version",
+    "min_cost",
+    "min_latency",
+    "has_error",
+    "q",
+    "sort",
+    "offset",
+];
+
+fn trace_rows(rows: &[TraceRow], now: i64, many: bool) -> Markup {
+    html! {
+        @for t in rows {
+            @let href = trace_href(&t.id, &t.project_id);
+            @let err = is_error_trace(t);
+            tr data-href=(href) data-trace-id=(t.id) class=[err.then_some("row-error")] {
+                td {
+                    a.trace-name href=(href) { (t.name) }
+                    div {
+                        @if many { span.tag { (t.project_id) } }
+                        @if let Some(m) = &t.model { span.tag { (m) } }
+                        @if let Some(p) = &t.prompt_name {
+                            span.tag { (p) @if let Some(v) = &t.prompt_version { " " (version_label(v)) } }
+                        }
+                        @if let Some(u) = &t.user_id { span.tag title="User" { "user " (u) } }
+                        @if let Some(sid) = &t.session_id { a.tag href=(session_href(sid, &t.project_id)) title="Session" { "session " (sid) } }
+                    }
+                }
+                td { (status_tag(&t.status, err)) @if t.error_spans > 0 { div.muted { (t.error_spans) " failed" } } }
+                td.num.hide-sm { (t.span_count) }
+                td.num.hide-sm { (thousands(t.input_tokens + t.output_tokens)) }
+                td.num { (cost(t.cost_micros)) }
+                td.num { (ms_i(t.latency_ms)) }
+                td.num { (when(t.started_at, now)) }
+            }
+        }
+    }
+}
+
+fn traces_table(rows: Markup, refresh: bool) -> Markup {
+    html! {
+        div.table-wrap {
+            table #llm-traces {
+                thead { tr {
+                    th { "Trace" } th { "Status" } th.num.hide-sm { "Spans" } th.num.hide-sm { "Tokens" }
+                    th.num { "Cost" } th.num { "Latency" } th.num { "Started" }
+                } }
+                tbody data-refresh=[refresh.then_some("15000")] { (rows) }
+            }
+        }
+    }
+}
+
+pub async fn traces(State(st): State<AppState>, s: Session, Query(q): Q) -> Response {
+    if let Some(r) = disabled(&st, &s) {
+        return r;
+    }
+    let now = now_ms();
+    let partial = q.get("partial").map(String::as_str) == Some("rows");
+    let asked = asked(&q);
+    let pairs: Vec<(String, String)> = TRACE_KEYS
+        .iter()
+        .filter_map(|k| q.get(*k).map(|v| (k.to_string(), v.trim().to_string())))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let p2 = pairs.clone();
+    let loaded = run(&st, &s, move |c| {
+        let sc = Scope::load(c, asked)?;
+        let limit = PAGE.to_string();
+        let mut kv: Vec<(&str, &str)> = p2.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        kv.push(("limit", limit.as_str()));
+        let (rows, total) = browse::traces(c, &sc.params(&kv, now))?;
+        Ok((sc, rows, total))
+    })
+    .await;
+    let (sc, rows, total) = match loaded {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let body_rows = trace_rows(&rows, now, sc.many());
+    if partial {
+        return html_response(StatusCode::OK, body_rows);
+    }
+    let get = |k: &str| q.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let offset: i64 = get("offset").parse().unwrap_or(0);
+    let shown = rows.len() as i64;
+    let here = |set: &[(&str, String)]| {
+        let mut kv: Vec<(&str, String)> = pairs
+            .iter()
+            .filter(|(k, _)| !set.iter().any(|(s, _)| s == k))
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        kv.push(("project", sc.id().to_string()));
+        kv.extend(set.iter().cloned());
+        let refs: Vec<(&str, &str)> = kv.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        url("/llm/traces", &refs)
+    };
+    let since = get("since");
+    let sort = get("sort");
+    let body = html! {
+        (tabs("/llm/traces", sc.project.as_deref()))
+        div.row { h1.grow { "Traces" } span.muted #traces-total { (thousands(total)) " matching" } }
+        form.filters #trace-filters method="get" action="/llm/traces" {
+            (project_select(&sc))
+            @if sc.projects.len() <= 1 { @if let Some(p) = &sc.project { input type="hidden" name="project" value=(p); } }
+            input type="search" name="q" value=(get("q")) placeholder="Search names, errors and stored prompts";
+            select name="since" title="Window" {
+                @for (v, l) in [("30d", "Last 30 days"), ("7d", "Last 7 days"), ("24h", "Last 24 h"), ("1h", "Last hour")] {
+                    option value=(v) selected[since == v] { (l) }
+                }
+            }
+            select name="sort" title="Sort" {
+                @for (v, l) in [("newest", "Newest"), ("oldest", "Oldest"), ("cost", "Cost"), ("latency", "Latency")] {
+                    option value=(v) selected[sort == v] { (l) }
+                }
+            }
+            input name="session" value=(get("session")) placeholder="session" size="12";
+            input name="user" value=(get("user")) placeholder="user" size="12";
+            input name="model" value=(get("model")) placeholder="model" size="14";
+            input name="status" value=(get("status")) placeholder="status" size="10" list="trace-statuses";
+            datalist #trace-statuses { option value="completed" {} option value="error" {} option value="running" {} }
+            input name="prompt" value=(get("prompt")) placeholder="prompt name" size="12";
+            input name="prompt_version" value=(get("prompt_version")) placeholder="version" size="6";
+            input name="min_cost" type="number" min="0" step="any" value=(get("min_cost")) placeholder="min cost $" title="Minimum cost (USD)";
+            input name="min_latency" type="number" min="0" step="1" value=(get("min_latency")) placeholder="min ms" title="Minimum latency (ms)";
+            label { input type="checkbox" name="has_error" value="true" checked[get("has_error") == "true"]; " errors only" }
+            button type="submit" { "Filter" }
+            a.button href=(url("/llm/traces", &[("project", sc.id())])) { "Clear" }
+        }
+        @if rows.is_empty() {
+            div.panel.empty { p { "No traces match." } p.muted { "Widen the window or clear the filters." } }
+            // Kept so that new traces appear without a reload.
+            (traces_table(html! {}, true))
+        } @else {
+            (traces_table(body_rows, offset == 0 && matches!(sort.as_str(), "" | "newest")))
+            div.pager {
+                span { "Showing " (offset + 1) "–" (offset + shown) " of " (thousands(total)) }
+                span.actions {
+                    @if offset > 0 {
+                        a.button href=(here(&[("offset", (offset - PAGE as i64).max(0).to_string())])) { "← Previous" }
+                    }
+                    @if offset + shown < total {
+                        a.button href=(here(&[("offset", (offset + shown).to_string())])) { "Next →" }
+                    }
+                }
+            }
+        }
+    };
+    page("LLM traces", &s, body)
+}
+
+// ---- one trace ----------------------------------------------------------------------------------
+
+/// A span in the waterfall: its depth in the tree and its parent there.
+struct Line<'a> {
+    span: &'a SpanRow,
+    depth: usize,
+    parent: Option<&'a str>,
+}
+
+/// The tree in pre-order (each span right under its parent), without recursion.
+fn flatten(roots: &[SpanNode]) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&SpanNode, usize, Option<&str>)> =
+        roots.iter().rev().map(|n| (n, 0, None)).collect();
+    while let Some((n, depth, parent)) = stack.pop() {
+        out.push(Line {
+            span: &n.span,
+            depth,
+            parent,
+        });
+        for c in n.children.iter().rev() {
+            stack.push((c, depth + 1, Some(n.span.id.as_str())));
+        }
+    }
+    out
+}
+
+fn span_end(s: &SpanRow) -> i64 {
+    s.ended_at
+        .or_else(|| s.latency_ms.map(|l| s.started_at.saturating_add(l)))
+        .unwrap_or(s.started_at)
+        .max(s.started_at)
+}
+
+fn waterfall(d: &TraceDetail) -> Markup {
+    let lines = flatten(&d.spans);
+    let t = &d.trace;
+    let t0 = lines
+        .iter()
+        .map(|l| l.span.started_at)
+        .fold(t.started_at, i64::min);
+    let t1 = lines
+        .iter()
+        .map(|l| span_end(l.span))
+        .fold(t.ended_at.unwrap_or(t.started_at), i64::max);
+    let total = (t1 - t0).max(1) as f64;
+    let at = |ms: i64| (ms - t0) as f64 / total * 1000.0;
+    html! {
+        section.panel #waterfall-panel {
+            div.row { h2.grow { "Spans" } span.muted { (lines.len()) " spans over " (ms(Some(total))) } }
+            @if lines.is_empty() { p.muted { "This trace has no spans." } }
+            @else {
+                div.waterfall #waterfall data-spans=(lines.len()) {
+                    div.wf-axis aria-hidden="true" {
+                        span {} span.wf-ticks { @for i in 0..5 { span { (ms(Some(total * i as f64 / 4.0))) } } } span {}
+                    }
+                    @for l in &lines {
+                        @let sp = l.span;
+                        @let err = sp.status == "error";
+                        @let x = at(sp.started_at);
+                        @let w = at(span_end(sp)) - x;
+                        @let ttft = sp.ttft_ms.filter(|_| sp.span_type == "generation").map(|f| at(sp.started_at + f));
+                        div class={ "wf-row" @if err { " wf-error" } } data-span-id=(sp.id) data-parent-id=[l.parent] data-depth=(l.depth) {
+                            div class={ "wf-name d" (l.depth.min(12)) } {
+                                span.tag { (sp.span_type) } " "
+                                span.wf-label { (sp.name) }
+                                @if let Some(m) = &sp.model { " " span.muted { (m) } }
+                                @if l.parent.is_none() { @if let Some(p) = &sp.parent_span_id {
+                                    " " span.muted title="The parent this span names is not in the trace" { "(parent " (p) " missing)" } } }
+                            }
+                            div.wf-bar title=(format!("starts at +{}", ms_i(Some(sp.started_at - t0)))) { (span_bar(x, w, ttft, err)) }
+                            div.wf-figs {
+                                (ms_i(sp.latency_ms.or(sp.ended_at.map(|e| e - sp.started_at))))
+                                @if sp.input_tokens + sp.output_tokens > 0 {
+                                    " · " (thousands(sp.input_tokens)) " → " (thousands(sp.output_tokens)) " tok"
+                                }
+                                @if let Some(c) = sp.cost_micros { " · " (usd(c)) }
+                                @else if sp.input_tokens + sp.output_tokens > 0 { " · " span.warn-text { "unpriced" } }
+                                @if let Some(f) = sp.ttft_ms { " · TTFT " (ms_i(Some(f))) }
+                            }
+                            @if err {
+                                div.wf-msg { (sp.error_message.as_deref().unwrap_or("failed (no message)")) }
+                            }
+                            @if sp.input.is_some() || sp.output.is_some() || sp.metadata.is_some() {
+                                div.wf-content {
+                                    @if let Some(i) = &sp.input { (text_block("Prompt", i, false)) }
+                                    @if let Some(o) = &sp.output { (text_block("Completion", o, false)) }
+                                    @if let Some(m) = &sp.metadata { (json_block("Metadata", m, false)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn trace(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Response {
+    if let Some(r) = disabled(&st, &s) {
+        return r;
+    }
+    let now = now_ms();
+    let asked = asked(&q);
+    let loaded = run(&st, &s, move |c| {
+        let sc = Scope::load(c, asked)?;
+        let d = browse::trace(c, &sc.params(&[], now), &id)?;
+        Ok((sc, d))
+    })
+    .await;
+    let (sc, d) = match loaded {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let t = &d.trace;
+    let member = s.can(Role::Member);
+    let api = |what: &str| {
+        format!(
+            "/v1/llm/traces/{}/{what}?project={}",
+            seg(&t.id),
+            seg(&t.project_id)
+        )
+    };
+    let up = d.feedback.iter().filter(|f| f.rating > 0).count();
+    let down = d.feedback.len() - up;
+    let body = html! {
+        (tabs("/llm/traces", sc.project.as_deref()))
+        p.muted { a href=(url("/llm/traces", &[("project", t.project_id.as_str())])) { "← Traces" } }
+        h1 #trace-name { (t.name) }
+        div.row #trace-tags {
+            (status_tag(&t.status, is_error_trace(t)))
+            span.tag title="Project" { (t.project_id) }
+            @if let Some(m) = &t.model { span.tag { (m) } }
+            @if let Some(p) = &t.prompt_name {
+                a.tag href=(url("/llm/prompts", &[("project", t.project_id.as_str()), ("name", p.as_str())])) { (p) @if let Some(v) = &t.prompt_version { " " (version_label(v)) } }
+            }
+            @if let Some(sid) = &t.session_id { a.tag #session-link href=(session_href(sid, &t.project_id)) { "session " (sid) } }
+            @if let Some(u) = &t.user_id { a.tag href=(url("/llm/traces", &[("project", t.project_id.as_str()), ("user", u.as_str())])) { "user " (u) } }
+            span.muted {
+                "started " (when(t.started_at, now)) " · " (ms_i(t.latency_ms)) " · "
+                (thousands(t.input_tokens)) " → " (thousands(t.output_tokens)) " tokens · " (cost(t.cost_micros))
+                @if t.unpriced_spans > 0 { " (" (t.unpriced_spans) " unpriced)" }
+            }
+        }
+        p.muted { code { (t.id) } }
+        (waterfall(&d))
+        @if d.input.is_some() || d.output.is_some() || d.metadata.is_some() {
+            section.panel #trace-content {
+                h2 { "Input and output" }
+                @if let Some(i) = &d.input { (text_block("Input", i, true)) }
+                @if let Some(o) = &d.output { (text_block("Output", o, true)) }
+                @if let Some(m) = &d.metadata { (json_block("Metadata", m, true)) }
+            }
+        } @else {
+            p.muted { "No input, output or metadata stored (the project's content policy decides; see "
+                a href=(url("/llm/settings", &[("project", t.project_id.as_str())])) { "settings" } ")." }
+        }
+        div.grid2 {
+            section.panel #scores {
+                h2 { "Scores" }
+                @if d.scores.is_empty() { p.muted { "No scores yet." } }
+                ul { @for score in &d.scores {
+                    li data-score=(score.name) { strong { (score.name) } " " (format!("{:.2}", score.value))
+                        @if let Some(cm) = &score.comment { " · " (cm) } " · " (when(score.created_at, now)) }
+                } }
+                @if member {
+                    form #score-form data-api=(api("scores")) {
+                        div.row {
+                            input name="name" required maxlength="100" placeholder="name, e.g. helpfulness";
+                            input name="value" type="number" required min="0" max="1" step="0.01" size="5" data-type="number" placeholder="0 – 1";
+                        }
+                        div.row {
+                            input.grow name="comment" maxlength="2000" placeholder="comment (optional)";
+                            button type="submit" { "Add score" }
+                        }
+                        p.form-error hidden {}
+                    }
+                }
+            }
+            section.panel #feedback {
+                h2 { "Feedback" }
+                p.muted { (up) " 👍 · " (down) " 👎" }
+                ul { @for f in &d.feedback {
+                    li data-rating=(f.rating) { @if f.rating > 0 { "👍" } @else { "👎" }
+                        @if let Some(cm) = &f.comment { " " (cm) }
+                        @if let Some(u) = &f.user_id { " · " span.muted { (u) } }
+                        " · " (when(f.created_at, now)) }
+                } }
+                @if member {
+                    form #feedback-form data-api=(api("feedback")) {
+                        div.row {
+                            label { input type="radio" name="rating" value="up" checked; " 👍 Good" }
+                            label { input type="radio" name="rating" value="down"; " 👎 Bad" }
+                        }
+                        div.row {
+                            input.grow name="comment" maxlength="2000" placeholder="comment (optional)";
+                            button type="submit" { "Send feedback" }
+                        }
+                        p.form-error hidden {}
+                    }
+                }
+            }
+        }
+    };
+    page(&format!("Trace {}", t.name), &s, body)
+}
+
+// ---- sessions -----------------------------------------------------------------------------------
+
+pub async fn sessions(State(st): State<AppState>, s: Session, Query(q): Q) -> Response {
+    if let Some(r) = disabled(&st, &s) {
+        return r;
+    }
+    let now = now_ms();
+    let (win, _, _) = window_of(&q, "7d");
+    let asked = asked(&q);
+    let user = q
+        .get("user")
+        .map(|u| u.trim().to_string())
+        .unwrap_or_default();
+    let offset: u32 = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+    let u2 = user.clone();
+    let loaded = run(&st, &s, move |c| {
+        let sc = Scope::load(c, asked)?;
+        let (limit, off) = (PAGE.to_string(), offset.to_string());
+        let p = sc.params(
+            &[
+                ("since", win),
+                ("user", u2.as_str()),
+                ("limit", limit.as_str()),
+                ("offset", off.as_str()),
+            ],
+            now,
+        );
+        let (rows, total) = browse::sessions(c, &p)?;
+        Ok((sc, rows, total))
+    })
+    .await;
+    let (sc, rows, total): (Scope, Vec<SessionRow>, i64) = match loaded {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let project = sc.id().to_string();
+    let here = |off: i64| {
+        url(
+            "/llm/sessions",
+            &[
+                ("project", project.as_str()),
+                ("window", win),
+                ("user", user.as_str()),
+                ("offset", off.to_string().as_str()),
+            ],
+        )
+    };
+    let offset = offset as i64;
+    let shown = rows.len() as i64;
+    let body = html! {
+        (tabs("/llm/sessions", sc.project.as_deref()))
+        div.row { h1.grow { "Sessions" } span.muted { (thousands(total)) " active" } }
+        form.filters method="get" action="/llm/sessions" {
+            (project_select(&sc))
+            @if sc.projects.len() <= 1 { @if let Some(p) = &sc.project { input type="hidden" name="project" value=(p); } }
+            select name="window" title="Active within" {
+                @for (w, l, _) in WINDOWS { option value=(w) selected[win == w] { "Active in the last " (l) } }
+            }
+            input name="user" value=(user) placeholder="user id" size="16";
+            button type="submit" { "Show" }
+        }
+        @if rows.is_empty() {
+            div.panel.empty { p { "No sessions in this window." } p.muted { "Traces join a session through their " code { "session_id" } "." } }
+        } @else {
+            div.table-wrap { table #llm-sessions {
+                thead { tr { th { "Session" } th.num { "Traces" } th.num.hide-sm { "Users" } th.num.hide-sm { "Tokens" }
+                    th.num { "Cost" } th.num { "Errors" } th.num.hide-sm { "First" } th.num { "Last" } } }
+                tbody { @for r in &rows {
+                    @let href = session_href(&r.session_id, &r.project_id);
+                    tr data-href=(href) data-session-id=(r.session_id) {
+                        td { a href=(href) { (r.session_id) } @if sc.many() { " " span.tag { (r.project_id) } } }
+                        td.num { (r.totals.traces) }
+                        td.num.hide-sm { (r.totals.users) }
+                        td.num.hide-sm { (thousands(r.totals.input_tokens + r.totals.output_tokens)) }
+                        td.num { (cost(r.totals.cost_micros)) }
+                        td.num { (r.totals.error_traces) }
+                        td.num.hide-sm { (when(r.totals.first_at, now)) }
+                        td.num { (when(r.totals.last_at, now)) }
+                    }
+                } }
+            } }
+            div.pager {
+                span { "Showing " (offset + 1) "–" (offset + shown) " of " (thousands(total)) }
+                span.actions {
+                    @if offset > 0 { a.button href=(here((offset - PAGE as i64).max(0))) { "← Previous" } }
+                    @if offset + shown < total { a.button href=(here(offset + shown)) { "Next →" } }
+                }
+            }
+        }
+    };
+    page("LLM sessions", &s, body)
+}
+
+pub async fn session(
+    State(st): State<AppState>,
+    s: Session,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Response {
+    if let Some(r) = disabled(&st, &s) {
+        return r;
+    }
+    let now = now_ms();
+    let asked = asked(&q);
+    let loaded = run(&st, &s, move |c| {
+        let sc = Scope::load(c, asked)?;
+        let d = browse::session(c, &sc.params(&[], now), &id)?;
+        Ok((sc, d))
+    })
+    .await;
+    let (sc, d): (Scope, SessionDetail) = match loaded {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let t = &d.totals;
+    let body = html! {
+        (tabs("/llm/sessions", sc.project.as_deref()))
+        p.muted { a href=(url("/llm/sessions", &[("project", d.project_id.as_str())])) { "← Sessions" } }
+        h1 #session-id { "Session " (d.session_id) }
+        div.cards #session-totals {
+            (card("traces", "Traces", &thousands(t.traces), html! { (t.error_traces) " with errors" }))
+            (card("cost", "Total cost", &cost(t.cost_micros), html! {
+                @if t.unpriced_spans > 0 { (t.unpriced_spans) " unpriced spans" } @else { "all priced" } }))
+            (card("tokens", "Tokens", &thousands(t.input_tokens + t.output_tokens), html! {
+                (thousands(t.input_tokens)) " in · " (thousands(t.output_tokens)) " out" }))
+            (card("span", "Duration", &ms_i(Some(t.last_at - t.first_at)), html! {
+                (t.users) @if t.users == 1 { " user" } @else { " users" } " · " span.tag { (d.project_id) } }))
+        }
+        @if (d.traces.len() as i64) < t.traces { p.muted { "Showing the first " (d.traces.len()) " traces." } }
+        (traces_table(trace_rows(&d.traces, now, false), false))
+    };
+    page(&format!("Session {}", d.session_id), &s, body)
+}
+
+// ---- prompts ------------------------------------------------------------------------------------
+
+fn test_cell(t: &SignificanceTest) -> Markup {
+    html! {
+        td.num { @if t.p_value.is_some() { "p " } (t.p_display) }
+        td {
+            @match t.significant {
+                Some(true) => { strong { "significant" } }
+                Some(false) => { span.tag { "not significant" } }
+                None => { span.muted { (t.note.as_deref().unwrap_or("not compared")) } }
+            }
+        }
+    }
+}
+
+fn comparison(c: &Comparison) -> Markup {
+    let (a, b) = (&c.a, &c.b);
+    let (la, lb) = (version_label(&a.version), version_label(&b.version));
+    let mean_sd = |m: &usage::Moments, f: &dyn Fn(f64) -> String| -> String {
+        match (m.mean, m.sd) {
+            (Some(x), Some(sd)) => format!("{} ± {}", f(x), f(sd)),
+            (Some(x), None) => f(x),
+            _ => "–".into(),
+        }
+    };
+    let msf = |x: f64| ms(Some(x));
+    let usdf = |x: f64| usd(x.round() as i64);
+    html! {
+        section.panel #compare data-prompt=(c.prompt_name) data-a=(a.version) data-b=(b.version) {
+            h2 { (c.prompt_name) ": " (la) " vs " (lb) }
+            ul #compare-summary { @for line in &c.summary { li { (line) } } }
+            div.table-wrap { table #compare-table {
+                thead { tr { th {} th.num { (la) } th.num { (lb) } th.num { "p-value" } th { "Result" } } }
+                tbody {
+                    tr { td { "Calls" } td.num { (thousands(a.n)) } td.num { (thousands(b.n)) } td {} td {} }
+                    tr data-metric="latency" { td { "Latency (mean ± sd)" } td.num { (mean_sd(&a.latency_ms, &msf)) } td.num { (mean_sd(&b.latency_ms, &msf)) } (test_cell(&c.latency)) }
+                    tr data-metric="cost" { td { "Cost per call" } td.num { (mean_sd(&a.cost_micros, &usdf)) } td.num { (mean_sd(&b.cost_micros, &usdf)) } (test_cell(&c.cost)) }
+                    tr data-metric="errors" { td { "Error rate" } td.num { (rate(a.error_rate)) " (" (a.errors) ")" } td.num { (rate(b.error_rate)) " (" (b.errors) ")" } (test_cell(&c.error_rate)) }
+                }
+            } }
+            p.muted { "Welch's t-test on latency and cost, a two-proportion z-test on errors; a difference is called significant at p < 0.05." }
+        }
+    }
+}
+
+pub async fn prompts(State(st): State<AppState>, s: Session, Query(q): Q) -> Response {
+    if let Some(r) = disabled(&st, &s) {
+        return r;
+    }
+    let now = now_ms();
+    let (win, win_label, _) = window_of(&q, "30d");
+    let asked = asked(&q);
+    let get = |k: &str| q.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let (name, a, b) = (get("name"), get("a"), get("b"));
+    let (n2, a2, b2) = (name.clone(), a.clone(), b.clone());
+    type Loaded = (Scope, Vec<PromptRow>, Option<Result<Comparison, String>>);
+    let loaded: Result<Loaded, Response> = run(&st, &s, move |c| {
+        let sc = Scope::load(c, asked)?;
+        let rows = usage::prompts(c, &sc.params(&[("since", win)], now))?;
+        let cmp = if n2.is_empty() || a2.is_empty() || b2.is_empty() {
+            None
+        } else {
+            let p = sc.params(
+                &[("since", win), ("a", a2.as_str()), ("b", b2.as_str())],
+                now,
+            );
+            Some(match usage::compare(c, &p, &n2) {
+                Ok(x) => Ok(x),
+                Err(StoreError::NotFound(m) | StoreError::Conflict(m)) => Err(m),
+                Err(StoreError::Invalid { message, .. }) => Err(message),
+                Err(e) => return Err(e),
+            })
+        };
+        Ok((sc, rows, cmp))
+    })
+    .await;
+    let (sc, rows, cmp) = match loaded {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let project = sc.id().to_string();
+    // Rows come by name, then version: group them.
+    let mut groups: Vec<(&str, Vec<&PromptRow>)> = Vec::new();
+    for r in &rows {
+        match groups.last_mut() {
+            Some((n, v)) if *n == r.prompt_name => v.push(r),
+            _ => groups.push((&r.prompt_name, vec![r])),
+        }
+    }
+    let body = html! {
+        (head("Prompts", &sc, "/llm/prompts", &[("window", win)]))
+        (window_tabs("/llm/prompts", win, &project))
+        @match &cmp {
+            Some(Ok(c)) => { (comparison(c)) }
+            Some(Err(m)) => { div.notice #compare-problem { "Cannot compare: " (m) } }
+            None => {}
+        }
+        @if groups.is_empty() {
+            div.panel.empty { p { "No named prompts in the last " (win_label) "." }
+                p.muted { "Traces name theirs with " code { "prompt_name" } " and " code { "prompt_version" } "." } }
+        }
+        @for (pname, versions) in &groups {
+            @let named: Vec<&str> = versions.iter().filter_map(|v| v.prompt_version.as_deref()).collect();
+            section.panel.prompt data-prompt=(pname) {
+                h2 { (pname) }
+                div.table-wrap { table {
+                    thead { tr { th { "Version" } th.num { "Traces" } th.num { "Error rate" } th.num { "Avg latency" }
+                        th.num { "Avg cost" } th.num.hide-sm { "Tokens" } th.num { "Cost" } th.num.hide-sm { "Last seen" } } }
+                    tbody { @for v in versions {
+                        tr data-version=[v.prompt_version.as_deref()] {
+                            td { a href=(url("/llm/traces", &[("project", project.as_str()), ("prompt", *pname), ("prompt_version", v.prompt_version.as_deref().unwrap_or("")), ("since", win)])) {
+                                (v.prompt_version.as_deref().map_or_else(|| "(no version)".to_string(), version_label)) } }
+                            td.num { (thousands(v.traces)) }
+                            td.num { (rate(v.error_rate)) }
+                            td.num { (ms(v.avg_latency_ms)) }
+                            td.num { (v.avg_cost_micros.map_or_else(|| "unpriced".to_string(), |c| usd(c.round() as i64))) }
+                            td.num.hide-sm { (thousands(v.input_tokens + v.output_tokens)) }
+                            td.num { (cost(v.cost_micros)) }
+                            td.num.hide-sm { (when(v.last_seen, now)) }
+                        }
+                    } }
+                } }
+                @if named.len() >= 2 {
+                    @let (da, db) = if *pname == name && named.contains(&a.as_str()) && named.contains(&b.as_str()) {
+                        (a.as_str(), b.as_str())
+                    } else {
+                        (named[named.len() - 2], named[named.len() - 1])
+                    };
+                    form.row.compare-form method="get" action="/llm/prompts" {
+                        @if !project.is_empty() { input type="hidden" name="project" value=(project); }
+                        input type="hidden" name="window" value=(win);
+                        input type="hidden" name="name" value=(pname);
+                        "Compare "
+                        select name="a" title="Version A" { @for v in &named { option value=(v) selected[*v == da] { (version_label(v)) } } }
+                        " with "
+                        select name="b" title="Version B" { @for v in &named { option value=(v) selected[*v == db] { (version_label(v)) } } }
+                        button type="submit" { "Compare" }
+                    }
+                }
+            }
+        }
+    };
+    page("LLM prompts", &s, body)
+}
+
+// ---- models and prices --------------------------------------------------------------------------
+
+fn source_label(s: &str) -> &'static str {
+    match s {
+        "table" => "price table",
+        "global_override" => "global override",
+        "project_override" => "project override",
+        _ => "other",
+    }
+}
+
+fn mtok(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".into(), |x| format!("${x}"))
+}
+
+pub async fn models(State(st): State<AppState>, s: Session, Query(q): Q) -> Response {
+    if let Some(r) = disabled(&st, &s) {
+        return r;
+    }
+    let now = now_ms();
+    let (win, win_label, _) = window_of(&q, "30d");
+    let asked = asked(&q);
+    type Loaded = (Scope, Vec<ModelRow>, Vec<PriceOverrideRow>);
+    let loaded: Result<Loaded, Response> = run(&st, &s, move |c| {
+        let sc = Scope::load(c, asked)?;
+        let rows = usage::models(c, &sc.params(&[("since", win)], now))?;
+        let overrides = admin::overrides(c, &sc.params(&[], now))?;
+        Ok((sc, rows, overrides))
+    })
+    .await;
+    let (sc, rows, overrides) = match loaded {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let project = sc.id().to_string();
+    let member = s.can(Role::Member);
+    let is_admin = s.can(Role::Admin);
+    let targets: Vec<&str> = match &sc.project {
+        Some(p) => vec![p.as_str()],
+        None => sc.projects.iter().map(|(id, _)| id.as_str()).collect(),
+    };
+    let body = html! {
+        (head("Models", &sc, "/llm/models", &[("window", win)]))
+        (window_tabs("/llm/models", win, &project))
+        @if rows.is_empty() {
+            div.panel.empty { p { "No model calls in the last " (win_label) "." } }
+        } @else {
+            div.table-wrap { table #llm-models {
+                thead { tr { th { "Model" } th.num { "Calls" } th.num.hide-sm { "Tokens in / out" } th.num { "Cost" }
+                    th.num { "Unpriced" } th.num.hide-sm { "Avg latency" } th { "Price per 1M tokens (in / out)" } } }
+                tbody { @for m in &rows {
+                    tr data-model=(m.model) class=[(m.figures.unpriced > 0).then_some("row-warn")] {
+                        td { a href=(url("/llm/traces", &[("project", project.as_str()), ("model", m.model.as_str()), ("since", win)])) { (m.model) }
+                            @if let Some(p) = &m.provider { " " span.muted { (p) } } }
+                        td.num { (thousands(m.figures.spans)) }
+                        td.num.hide-sm { (thousands(m.figures.input_tokens)) " / " (thousands(m.figures.output_tokens)) }
+                        td.num { (usd(m.figures.cost_micros)) }
+                        td.num { @if m.figures.unpriced > 0 { span.warn-text { (thousands(m.figures.unpriced)) } } @else { "0" } }
+                        td.num.hide-sm { (ms(m.avg_latency_ms)) }
+                        td {
+                            @if let Some(p) = &m.price {
+                                (mtok(Some(p.input_mtok))) " / " (mtok(Some(p.output_mtok))) " "
+                                span.tag data-source=(p.source) { (source_label(&p.source)) }
+                                @if p.matched != m.model { span.muted { " as " (p.matched) } }
+                            } @else {
+                                span.tag.warn-text data-source="none" { "no price" }
+                            }
+                        }
+                    }
+                } }
+            } }
+        }
+        section.panel #price-overrides {
+            h2 { "Price overrides" }
+            p.muted { "An override replaces the price table for a model (USD per million tokens): for one project, or for every project without its own. It applies to the traces written from now on." }
+            @if overrides.is_empty() { p.muted { "No overrides." } }
+            @else {
+                div.table-wrap { table {
+                    thead { tr { th { "For" } th { "Model" } th.num { "Input" } th.num { "Output" } th.num.hide-sm { "Cache read" } th.num.hide-sm { "Cache write" } th.num { "Set" } th {} } }
+                    tbody { @for o in &overrides {
+                        tr data-override=(o.model) {
+                            td { (o.project.as_deref().unwrap_or("all projects")) }
+                            td { (o.model) }
+                            td.num { (mtok(Some(o.input_mtok))) } td.num { (mtok(Some(o.output_mtok))) }
+                            td.num.hide-sm { (mtok(o.cache_read_mtok)) } td.num.hide-sm { (mtok(o.cache_write_mtok)) }
+                            td.num { (when(o.updated_at, now)) }
+                            td { @if (o.project.is_some() && member) || is_admin {
+                                button.danger type="button" data-method="DELETE" data-confirm="Remove this price override?"
+                                    data-api=(url("/v1/llm/prices", &[("model", o.model.as_str()), ("project", o.project.as_deref().unwrap_or(""))])) { "Remove" }
+                            } }
+                        }
+                    } }
+                } }
+            }
+            @if member {
+                h2 { "Set a price" }
+                form #price-form data-api="/v1/llm/prices" data-method="PUT" {
+                    div.row {
+                        input name="model" required maxlength="200" placeholder="model, e.g. my-ft-model" list="model-names";
+                        datalist #model-names { @for m in &rows { option value=(m.model) {} } }
+                        select name="project" title="For" {
+                            @for p in &targets { option value=(p) { "project " (p) } }
+                            @if is_admin { option value="" { "all projects (global)" } }
+                        }
+                    }
+                    div.row {
+                        label { "Input $ " input name="input" type="number" required min="0" step="any" size="7" data-type="number"; }
+                        label { "Output $ " input name="output" type="number" required min="0" step="any" size="7" data-type="number"; }
+                        label { "Cache read $ " input name="cache_read" type="number" min="0" step="any" size="7" data-type="number" placeholder="optional"; }
+                        label { "Cache write $ " input name="cache_write" type="number" min="0" step="any" size="7" data-type="number" placeholder="optional"; }
+                        button.primary type="submit" { "Save price" }
+                    }
+                    p.form-error hidden {}
+                }
+            }
+        }
+    };
+    page("LLM models", &s, body)
+}
+
+// ---- settings -----------------------------------------------------------------------------------
+
+const POLICIES: [(&str, &str); 3] = [
+    ("none", "keeps no prompt, completion or metadata; names, tokens, cost, timing, status and error messages are still kept"),
+    ("metadata_only", "also keeps the metadata of traces and spans, never prompts or completions"),
+    ("full", "keeps everything, prompts and completions included (searchable and shown on the trace page)"),
+];
+
+pub async fn settings(State(st): State<AppState>, s: Session, Query(q): Q) -> Response {
+    if let Some(r) = disabled(&st, &s) {
+        return r;
+    }
+    let now = now_ms();
+    let asked = asked(&q);
+    let default = st.config.llm_tracing.default_content_storage;
+    let loaded = run(&st, &s, move |c| {
+        let sc = Scope::load(c, asked)?;
+        let rows = admin::settings(c, &sc.params(&[], now), default)?;
+        Ok((sc, rows))
+    })
+    .await;
+    let (sc, rows): (Scope, Vec<ProjectSettings>) = match loaded {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let member = s.can(Role::Member);
+    let default_name = admin::policy_name(default);
+    let body = html! {
+        (head("LLM settings", &sc, "/llm/settings", &[]))
+        section.panel {
+            h2 { "Content policy" }
+            p.muted { "What bloop keeps of each trace, applied when a trace is written (on every path: JSON, OTLP, the proxy). A change applies to the traces written from then on." }
+            dl.kv #policies {
+                @for (name, text) in POLICIES { dt { code { (name) } } dd { (text) } }
+            }
+            p.muted { "The server default (" code { "llm_tracing.default_content_storage" } ") is " code { (default_name) } "." }
+        }
+        @for ps in &rows {
+            section.panel.policy data-project=(ps.project) data-policy=(ps.content_storage) {
+                div.row {
+                    h2.grow { (ps.project) }
+                    span { "keeps: " strong.policy-current { (ps.content_storage) }
+                        @if ps.content_storage_source == "default" { " " span.muted { "(the server default)" } } }
+                }
+                @if member {
+                    form.policy-form data-api="/v1/llm/settings" data-method="PUT" {
+                        input type="hidden" name="project" value=(ps.project);
+                        div.choices {
+                            @for (name, text) in POLICIES {
+                                label.choice { input type="radio" name="content_storage" value=(name)
+                                    checked[ps.content_storage_source == "project" && ps.content_storage == name];
+                                    " " code { (name) } " " span.muted { (text) } }
+                            }
+                            label.choice { input type="radio" name="content_storage" value="default" checked[ps.content_storage_source == "default"];
+                                " " code { "default" } " " span.muted { "follow the server default (" (default_name) ")" } }
+                        }
+                        button type="submit" { "Save policy" }
+                        p.form-error hidden {}
+                    }
+                }
+            }
+        }
+    };
+    page("LLM settings", &s, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_encoded_for_paths_and_queries() {
+        assert_eq!(seg("a/b?c&d=e f"), "a%2Fb%3Fc%26d%3De%20f");
+        assert_eq!(
+            url(
+                "/llm/traces",
+                &[("project", "p 1"), ("user", ""), ("q", "x")]
+            ),
+            "/llm/traces?project=p%201&q=x"
+        );
+        assert_eq!(
+            trace_href("t/1", "default"),
+            "/llm/traces/t%2F1?project=default"
+        );
+    }
+
+    #[test]
+    fn windows_fall_back_to_the_default() {
+        let q: HashMap<String, String> = [("window".to_string(), "bogus".to_string())].into();
+        assert_eq!(window_of(&q, "7d").0, "7d");
+        let q: HashMap<String, String> = [("window".to_string(), "30d".to_string())].into();
+        assert_eq!(window_of(&q, "24h").0, "30d");
+        assert_eq!(window_of(&HashMap::new(), "24h").0, "24h");
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(ms(Some(812.4)), "812 ms");
+        assert_eq!(ms(Some(1234.0)), "1.23 s");
+        assert_eq!(ms(Some(12_345.0)), "12.3 s");
+        assert_eq!(ms(None), "–");
+        assert_eq!(version_label("3"), "v3");
+        assert_eq!(version_label("beta"), "beta");
+    }
+}
