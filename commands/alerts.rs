@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::{bail, Context};
-use bloop::alert::{Channel, NewRule, RuleConfig, ThresholdScope};
+use bloop::alert::{Channel, LatencyMetric, NewRule, Percentile, RuleConfig, ThresholdScope};
 
 use crate::common::{self, inert, print_json, Remote};
 
@@ -23,7 +23,8 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Create a rule: --type new_issue|regression|threshold|spike, with channels.
+    /// Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls
+    /// llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels.
     Create(Box<CreateArgs>),
     /// Turn a rule on.
     Enable {
@@ -59,7 +60,8 @@ enum Cmd {
 struct CreateArgs {
     #[arg(long)]
     name: String,
-    /// new_issue | regression | threshold | spike
+    /// new_issue | regression | threshold | spike | llm_cost_spike | llm_cost_threshold |
+    /// llm_error_rate | llm_latency | llm_budget
     #[arg(long = "type", value_name = "TYPE")]
     kind: String,
     /// Only this project (default: every project).
@@ -80,6 +82,30 @@ struct CreateArgs {
     /// spike: hours of baseline.
     #[arg(long)]
     baseline_hours: Option<u32>,
+    /// llm_cost_threshold: USD spent in the window.
+    #[arg(long, value_name = "USD")]
+    amount: Option<f64>,
+    /// llm_error_rate: % of failed calls; llm_budget: % of the monthly budget (default 80).
+    #[arg(long)]
+    percent: Option<f64>,
+    /// llm_error_rate, llm_latency: calls needed in the window (default 20).
+    #[arg(long)]
+    min_calls: Option<u64>,
+    /// llm_cost_threshold, llm_error_rate, llm_latency: only this model.
+    #[arg(long)]
+    model: Option<String>,
+    /// llm_latency: milliseconds the percentile must reach.
+    #[arg(long, value_name = "MS")]
+    threshold_ms: Option<u64>,
+    /// llm_latency: p50 | p95 | p99 (default p95).
+    #[arg(long, default_value = "p95")]
+    percentile: String,
+    /// llm_latency: latency | ttft (time to first token).
+    #[arg(long, default_value = "latency")]
+    metric: String,
+    /// llm_budget: do not also alert when the month-end forecast is over the budget.
+    #[arg(long)]
+    no_forecast: bool,
     #[arg(long = "env", value_name = "ENV")]
     environment: Option<String>,
     #[arg(long)]
@@ -135,7 +161,53 @@ fn build(a: &CreateArgs) -> anyhow::Result<NewRule> {
             window_secs: window_secs(&a.window, 3600)?,
             baseline_hours: a.baseline_hours.unwrap_or(24),
         },
-        other => bail!("--type must be new_issue, regression, threshold or spike, not `{other}`"),
+        "llm_cost_spike" => RuleConfig::LlmCostSpike {
+            multiplier: a.multiplier.unwrap_or(3.0),
+            window_secs: window_secs(&a.window, 3600)?,
+            baseline_hours: a.baseline_hours.unwrap_or(24),
+        },
+        "llm_cost_threshold" => RuleConfig::LlmCostThreshold {
+            amount_usd: a
+                .amount
+                .context("--type llm_cost_threshold needs --amount USD")?,
+            window_secs: window_secs(&a.window, 3600)?,
+            model: a.model.clone(),
+        },
+        "llm_error_rate" => RuleConfig::LlmErrorRate {
+            percent: a
+                .percent
+                .context("--type llm_error_rate needs --percent P")?,
+            window_secs: window_secs(&a.window, 900)?,
+            min_calls: a.min_calls.unwrap_or(20),
+            model: a.model.clone(),
+        },
+        "llm_latency" => RuleConfig::LlmLatency {
+            threshold_ms: a
+                .threshold_ms
+                .context("--type llm_latency needs --threshold-ms MS")?,
+            percentile: match a.percentile.as_str() {
+                "p50" => Percentile::P50,
+                "p95" => Percentile::P95,
+                "p99" => Percentile::P99,
+                other => bail!("--percentile must be p50, p95 or p99, not `{other}`"),
+            },
+            metric: match a.metric.as_str() {
+                "latency" => LatencyMetric::Latency,
+                "ttft" => LatencyMetric::Ttft,
+                other => bail!("--metric must be latency or ttft, not `{other}`"),
+            },
+            window_secs: window_secs(&a.window, 900)?,
+            min_calls: a.min_calls.unwrap_or(20),
+            model: a.model.clone(),
+        },
+        "llm_budget" => RuleConfig::LlmBudget {
+            percent: a.percent.unwrap_or(80.0),
+            forecast: !a.no_forecast,
+        },
+        other => bail!(
+            "--type must be new_issue, regression, threshold, spike, llm_cost_spike, \
+             llm_cost_threshold, llm_error_rate, llm_latency or llm_budget, not `{other}`"
+        ),
     };
     let mut channels: Vec<Channel> = a
         .slack
@@ -179,6 +251,7 @@ fn describe(c: &RuleConfig) -> String {
             window_secs,
             baseline_hours,
         } => format!("spike ×{multiplier} over {window_secs}s vs {baseline_hours}h"),
+        llm => llm.llm_summary().unwrap_or_default(),
     }
 }
 

@@ -1354,7 +1354,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List alert rules')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, with channels')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a rule on')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a rule off')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a rule')
@@ -1379,13 +1379,20 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;alerts;create' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'new_issue | regression | threshold | spike')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'new_issue | regression | threshold | spike | llm_cost_spike | llm_cost_threshold | llm_error_rate | llm_latency | llm_budget')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Only this project (default: every project)')
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'threshold: events needed in the window')
             [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'threshold/spike: window length, e.g. 5m, 1h')
             [CompletionResult]::new('--per', '--per', [CompletionResultType]::ParameterName, 'threshold: count per issue, route or project')
             [CompletionResult]::new('--multiplier', '--multiplier', [CompletionResultType]::ParameterName, 'spike: how many times the baseline rate')
             [CompletionResult]::new('--baseline-hours', '--baseline-hours', [CompletionResultType]::ParameterName, 'spike: hours of baseline')
+            [CompletionResult]::new('--amount', '--amount', [CompletionResultType]::ParameterName, 'llm_cost_threshold: USD spent in the window')
+            [CompletionResult]::new('--percent', '--percent', [CompletionResultType]::ParameterName, 'llm_error_rate: % of failed calls; llm_budget: % of the monthly budget (default 80)')
+            [CompletionResult]::new('--min-calls', '--min-calls', [CompletionResultType]::ParameterName, 'llm_error_rate, llm_latency: calls needed in the window (default 20)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'llm_cost_threshold, llm_error_rate, llm_latency: only this model')
+            [CompletionResult]::new('--threshold-ms', '--threshold-ms', [CompletionResultType]::ParameterName, 'llm_latency: milliseconds the percentile must reach')
+            [CompletionResult]::new('--percentile', '--percentile', [CompletionResultType]::ParameterName, 'llm_latency: p50 | p95 | p99 (default p95)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'llm_latency: latency | ttft (time to first token)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'env')
             [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'source')
             [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'release')
@@ -1396,6 +1403,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--no-forecast', '--no-forecast', [CompletionResultType]::ParameterName, 'llm_budget: do not also alert when the month-end forecast is over the budget')
             [CompletionResult]::new('--disabled', '--disabled', [CompletionResultType]::ParameterName, 'Create it disabled')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
@@ -1470,7 +1478,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;alerts;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List alert rules')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, with channels')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a rule on')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a rule off')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a rule')
@@ -1801,7 +1809,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;help;alerts' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List alert rules')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, with channels')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a rule on')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a rule off')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a rule')

@@ -709,7 +709,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__create)
-            opts="-v -q -h -V --name --type --project --threshold --window --per --multiplier --baseline-hours --env --source --release --slack --webhook --webhook-secret --email --disabled --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --name --type --project --threshold --window --per --multiplier --baseline-hours --amount --percent --min-calls --model --threshold-ms --percentile --metric --no-forecast --env --source --release --slack --webhook --webhook-secret --email --disabled --json --url --token --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,6 +744,34 @@ _bloop() {
                     return 0
                     ;;
                 --baseline-hours)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-calls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --percentile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

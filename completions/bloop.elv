@@ -1226,7 +1226,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List alert rules'
-            cand create 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+            cand create 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
             cand enable 'Turn a rule on'
             cand disable 'Turn a rule off'
             cand delete 'Delete a rule'
@@ -1249,13 +1249,20 @@ set edit:completion:arg-completer[bloop] = {|@words|
         }
         &'bloop;alerts;create'= {
             cand --name 'name'
-            cand --type 'new_issue | regression | threshold | spike'
+            cand --type 'new_issue | regression | threshold | spike | llm_cost_spike | llm_cost_threshold | llm_error_rate | llm_latency | llm_budget'
             cand --project 'Only this project (default: every project)'
             cand --threshold 'threshold: events needed in the window'
             cand --window 'threshold/spike: window length, e.g. 5m, 1h'
             cand --per 'threshold: count per issue, route or project'
             cand --multiplier 'spike: how many times the baseline rate'
             cand --baseline-hours 'spike: hours of baseline'
+            cand --amount 'llm_cost_threshold: USD spent in the window'
+            cand --percent 'llm_error_rate: % of failed calls; llm_budget: % of the monthly budget (default 80)'
+            cand --min-calls 'llm_error_rate, llm_latency: calls needed in the window (default 20)'
+            cand --model 'llm_cost_threshold, llm_error_rate, llm_latency: only this model'
+            cand --threshold-ms 'llm_latency: milliseconds the percentile must reach'
+            cand --percentile 'llm_latency: p50 | p95 | p99 (default p95)'
+            cand --metric 'llm_latency: latency | ttft (time to first token)'
             cand --env 'env'
             cand --source 'source'
             cand --release 'release'
@@ -1266,6 +1273,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
             cand --token 'API token (`bloop_tk_…`) for --url'
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --no-forecast 'llm_budget: do not also alert when the month-end forecast is over the budget'
             cand --disabled 'Create it disabled'
             cand --json 'Print JSON (for scripts) instead of text'
             cand -v 'More log output (-v debug, -vv trace)'
@@ -1335,7 +1343,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
         }
         &'bloop;alerts;help'= {
             cand list 'List alert rules'
-            cand create 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+            cand create 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
             cand enable 'Turn a rule on'
             cand disable 'Turn a rule off'
             cand delete 'Delete a rule'
@@ -1596,7 +1604,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
         }
         &'bloop;help;alerts'= {
             cand list 'List alert rules'
-            cand create 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+            cand create 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
             cand enable 'Turn a rule on'
             cand disable 'Turn a rule off'
             cand delete 'Delete a rule'

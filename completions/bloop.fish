@@ -687,7 +687,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "list" -d 'List alert rules'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "enable" -d 'Turn a rule on'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "disable" -d 'Turn a rule off'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "delete" -d 'Delete a rule'
@@ -702,13 +702,20 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l name -r
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l type -d 'new_issue | regression | threshold | spike' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l type -d 'new_issue | regression | threshold | spike | llm_cost_spike | llm_cost_threshold | llm_error_rate | llm_latency | llm_budget' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l project -d 'Only this project (default: every project)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l threshold -d 'threshold: events needed in the window' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l window -d 'threshold/spike: window length, e.g. 5m, 1h' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l per -d 'threshold: count per issue, route or project' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l multiplier -d 'spike: how many times the baseline rate' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l baseline-hours -d 'spike: hours of baseline' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l amount -d 'llm_cost_threshold: USD spent in the window' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l percent -d 'llm_error_rate: % of failed calls; llm_budget: % of the monthly budget (default 80)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l min-calls -d 'llm_error_rate, llm_latency: calls needed in the window (default 20)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l model -d 'llm_cost_threshold, llm_error_rate, llm_latency: only this model' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l threshold-ms -d 'llm_latency: milliseconds the percentile must reach' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l percentile -d 'llm_latency: p50 | p95 | p99 (default p95)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l metric -d 'llm_latency: latency | ttft (time to first token)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l env -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l source -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l release -r
@@ -719,6 +726,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l no-forecast -d 'llm_budget: do not also alert when the month-end forecast is over the budget'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l disabled -d 'Create it disabled'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
@@ -758,7 +766,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "list" -d 'List alert rules'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Turn a rule on'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn a rule off'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a rule'
@@ -855,7 +863,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "settings" -d 'Content policy (none | metadata_only | full) and budget per project; `settings set` changes the policy'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from llm" -f -a "prices" -d 'Price overrides, or what MODEL costs and which rule matched; `prices set` / `prices unset`'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "list" -d 'List alert rules'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, with channels'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "enable" -d 'Turn a rule on'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "disable" -d 'Turn a rule off'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "delete" -d 'Delete a rule'

@@ -30,7 +30,8 @@ const DIGEST_LINES: usize = 20;
 pub struct Alert {
     pub rule_id: i64,
     pub rule_name: String,
-    /// new_issue | regression | threshold | spike | test
+    /// new_issue | regression | threshold | spike | test | llm_cost_spike | llm_cost_threshold |
+    /// llm_error_rate | llm_latency | llm_budget | llm_budget_forecast
     pub kind: String,
     pub project_id: String,
     pub fingerprint: Option<String>,

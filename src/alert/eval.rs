@@ -27,6 +27,9 @@ const COALESCE: std::time::Duration = std::time::Duration::from_millis(150);
 const SPIKE_EVERY_MS: i64 = 5_000;
 /// A spike needs at least this many events in its window (a handful is not a spike).
 const SPIKE_MIN_EVENTS: u64 = 10;
+/// LLM rules are judged at most this often (they read their windows from the database).
+#[cfg(feature = "llm-tracing")]
+const LLM_EVERY_MS: i64 = 2_000;
 
 pub struct Evaluator {
     conn: Connection,
@@ -44,6 +47,9 @@ pub struct Evaluator {
     queue: mpsc::Sender<Outgoing>,
     pub dropped: Arc<AtomicU64>,
     warned_no_channel: std::collections::HashSet<i64>,
+    /// When the LLM rules were last judged.
+    #[cfg(feature = "llm-tracing")]
+    llm_checked: i64,
 }
 
 impl Evaluator {
@@ -68,6 +74,8 @@ impl Evaluator {
             queue,
             dropped: Arc::new(AtomicU64::new(0)),
             warned_no_channel: Default::default(),
+            #[cfg(feature = "llm-tracing")]
+            llm_checked: 0,
         }
     }
 
@@ -82,6 +90,7 @@ impl Evaluator {
                     if let Err(e) = self.reload(now_ms()) {
                         tracing::warn!(error = %e, "could not read alert rules");
                     }
+                    self.tick_llm();
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
@@ -105,6 +114,14 @@ impl Evaluator {
             if let Err(e) = self.evaluate(&report) {
                 tracing::warn!(error = %e, "alert evaluation failed for a flush");
             }
+            self.tick_llm();
+        }
+    }
+
+    fn tick_llm(&mut self) {
+        #[cfg(feature = "llm-tracing")]
+        if let Err(e) = self.evaluate_llm(now_ms()) {
+            tracing::warn!(error = %e, "LLM alert rules could not be judged");
         }
     }
 
@@ -132,7 +149,7 @@ impl Evaluator {
         for rule in &rules {
             // A rule judges only what was committed after it existed: events that landed
             // before it (and that the evaluator is only now reading) are not news to it.
-            if rule.created_at > report.first_committed_at {
+            if rule.created_at > report.first_committed_at || rule.config.is_llm() {
                 continue;
             }
             let mut alerts = Vec::new();
@@ -175,6 +192,44 @@ impl Evaluator {
                 fired.push((rule.clone(), alerts));
             }
         }
+        self.deliver(fired);
+        Ok(())
+    }
+
+    /// Judges the LLM rules (at most every [`LLM_EVERY_MS`]) and queues what fires.
+    #[cfg(feature = "llm-tracing")]
+    pub fn evaluate_llm(&mut self, now: i64) -> Result<(), store::StoreError> {
+        if now - self.llm_checked < LLM_EVERY_MS {
+            return Ok(());
+        }
+        self.llm_checked = now;
+        self.reload(now)?;
+        let rules: Vec<Rule> = self
+            .rules
+            .iter()
+            .filter(|r| r.config.is_llm())
+            .cloned()
+            .collect();
+        let mut fired: Vec<(Rule, Vec<Alert>)> = Vec::new();
+        for rule in rules {
+            let mut alerts = Vec::new();
+            for c in super::llm_rules::judge(&self.conn, &rule, now, self.zscore, &self.public_url)?
+            {
+                let cooldown = c.cooldown_ms.unwrap_or(self.cooldown_ms);
+                if super::try_fire(&self.conn, rule.id, &c.key, now, cooldown)? {
+                    alerts.push(c.alert);
+                }
+            }
+            if !alerts.is_empty() {
+                fired.push((rule, alerts));
+            }
+        }
+        self.deliver(fired);
+        Ok(())
+    }
+
+    /// Hands each fired rule's alerts to the delivery queue, one digest per channel.
+    fn deliver(&mut self, fired: Vec<(Rule, Vec<Alert>)>) {
         for (rule, alerts) in fired {
             let channels = if rule.channels.is_empty() {
                 self.env_channels.clone()
@@ -213,7 +268,6 @@ impl Evaluator {
                 }
             }
         }
-        Ok(())
     }
 
     /// Adds `n` events at `now` to the window `(rule, key)` and returns the count inside it.

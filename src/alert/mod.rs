@@ -5,6 +5,8 @@
 
 pub mod deliver;
 pub mod eval;
+#[cfg(feature = "llm-tracing")]
+pub mod llm_rules;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;

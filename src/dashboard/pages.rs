@@ -941,6 +941,7 @@ fn rule_summary(c: &RuleConfig) -> String {
             window_secs,
             baseline_hours,
         } => format!("{multiplier}× the {baseline_hours} h baseline within {window_secs} s"),
+        llm => llm.llm_summary().unwrap_or_default(),
     }
 }
 

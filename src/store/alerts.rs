@@ -32,6 +32,178 @@ pub enum RuleConfig {
         #[serde(default = "default_baseline")]
         baseline_hours: u32,
     },
+    /// LLM spend in the last window is at least `multiplier` × the baseline's hourly mean and its
+    /// z-score over the baseline's hourly spend reaches `analytics.zscore_threshold`.
+    LlmCostSpike {
+        #[serde(default = "default_multiplier")]
+        multiplier: f64,
+        #[serde(default = "default_window")]
+        window_secs: u64,
+        #[serde(default = "default_baseline")]
+        baseline_hours: u32,
+    },
+    /// LLM spend in the window reaches `amount_usd` (of one model, when given).
+    LlmCostThreshold {
+        amount_usd: f64,
+        #[serde(default = "default_window")]
+        window_secs: u64,
+        #[serde(default)]
+        model: Option<String>,
+    },
+    /// The share of failed LLM calls in the window reaches `percent`, over at least
+    /// `min_calls` calls (of one model, when given).
+    LlmErrorRate {
+        percent: f64,
+        #[serde(default = "default_llm_window")]
+        window_secs: u64,
+        #[serde(default = "default_min_calls")]
+        min_calls: u64,
+        #[serde(default)]
+        model: Option<String>,
+    },
+    /// A latency (or time-to-first-token) percentile of a model's calls in the window reaches
+    /// `threshold_ms` (each model on its own, or the one given), over at least `min_calls`.
+    LlmLatency {
+        threshold_ms: u64,
+        #[serde(default)]
+        percentile: Percentile,
+        #[serde(default)]
+        metric: LatencyMetric,
+        #[serde(default = "default_llm_window")]
+        window_secs: u64,
+        #[serde(default = "default_min_calls")]
+        min_calls: u64,
+        #[serde(default)]
+        model: Option<String>,
+    },
+    /// The month's LLM spend reaches `percent` % of the project's monthly budget; with
+    /// `forecast`, also when the month-end forecast is over the budget. Each fires once per
+    /// month.
+    LlmBudget {
+        #[serde(default = "default_budget_percent")]
+        percent: f64,
+        #[serde(default = "yes")]
+        forecast: bool,
+    },
+}
+
+impl RuleConfig {
+    /// The LLM rules in words (`None` for the error rules, which each view words its own way).
+    pub fn llm_summary(&self) -> Option<String> {
+        let model = |m: &Option<String>| m.as_ref().map(|m| format!(" of {m}")).unwrap_or_default();
+        Some(match self {
+            RuleConfig::LlmCostSpike {
+                multiplier,
+                window_secs,
+                baseline_hours,
+            } => format!(
+                "LLM spend in {window_secs} s ≥ {multiplier}× the {baseline_hours} h baseline"
+            ),
+            RuleConfig::LlmCostThreshold {
+                amount_usd,
+                window_secs,
+                model: m,
+            } => format!("LLM spend{} ≥ ${amount_usd} in {window_secs} s", model(m)),
+            RuleConfig::LlmErrorRate {
+                percent,
+                window_secs,
+                min_calls,
+                model: m,
+            } => format!(
+                "LLM error rate{} ≥ {percent}% in {window_secs} s (≥ {min_calls} calls)",
+                model(m)
+            ),
+            RuleConfig::LlmLatency {
+                threshold_ms,
+                percentile,
+                metric,
+                window_secs,
+                model: m,
+                ..
+            } => format!(
+                "{} {}{} ≥ {threshold_ms} ms in {window_secs} s",
+                percentile.name(),
+                match metric {
+                    LatencyMetric::Latency => "latency",
+                    LatencyMetric::Ttft => "time to first token",
+                },
+                match m {
+                    Some(m) => format!(" of {m}"),
+                    None => " of any model".into(),
+                }
+            ),
+            RuleConfig::LlmBudget { percent, forecast } => format!(
+                "month's LLM spend ≥ {percent}% of the budget{}",
+                if *forecast {
+                    ", or forecast over it"
+                } else {
+                    ""
+                }
+            ),
+            _ => return None,
+        })
+    }
+
+    /// Rules over LLM calls (evaluated on a clock, not on error flushes).
+    pub fn is_llm(&self) -> bool {
+        matches!(
+            self,
+            RuleConfig::LlmCostSpike { .. }
+                | RuleConfig::LlmCostThreshold { .. }
+                | RuleConfig::LlmErrorRate { .. }
+                | RuleConfig::LlmLatency { .. }
+                | RuleConfig::LlmBudget { .. }
+        )
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Percentile {
+    P50,
+    #[default]
+    P95,
+    P99,
+}
+
+impl Percentile {
+    pub fn fraction(self) -> f64 {
+        match self {
+            Percentile::P50 => 0.50,
+            Percentile::P95 => 0.95,
+            Percentile::P99 => 0.99,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Percentile::P50 => "p50",
+            Percentile::P95 => "p95",
+            Percentile::P99 => "p99",
+        }
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum LatencyMetric {
+    #[default]
+    Latency,
+    Ttft,
+}
+
+fn default_llm_window() -> u64 {
+    900
+}
+fn default_min_calls() -> u64 {
+    20
+}
+fn default_budget_percent() -> f64 {
+    80.0
 }
 
 fn default_multiplier() -> f64 {
@@ -239,6 +411,94 @@ impl NewRule {
                     ));
                 }
             }
+            RuleConfig::LlmCostSpike {
+                multiplier,
+                window_secs,
+                baseline_hours,
+            } => {
+                if !(multiplier.is_finite() && *multiplier > 1.0 && *multiplier <= 1000.0) {
+                    return Err(invalid(
+                        "config.multiplier",
+                        "must be above 1 and at most 1000",
+                    ));
+                }
+                llm_window(*window_secs)?;
+                if !(3..=24 * 30).contains(baseline_hours) {
+                    return Err(invalid(
+                        "config.baseline_hours",
+                        "must be from 3 to 720 hours",
+                    ));
+                }
+            }
+            RuleConfig::LlmCostThreshold {
+                amount_usd,
+                window_secs,
+                model,
+            } => {
+                if !(amount_usd.is_finite() && *amount_usd > 0.0 && *amount_usd <= 1e9) {
+                    return Err(invalid(
+                        "config.amount_usd",
+                        "must be above 0 and at most 1000000000",
+                    ));
+                }
+                llm_window(*window_secs)?;
+                llm_model(model)?;
+            }
+            RuleConfig::LlmErrorRate {
+                percent,
+                window_secs,
+                min_calls,
+                model,
+            } => {
+                if !(percent.is_finite() && *percent > 0.0 && *percent <= 100.0) {
+                    return Err(invalid("config.percent", "must be above 0 and at most 100"));
+                }
+                llm_window(*window_secs)?;
+                llm_min_calls(*min_calls)?;
+                llm_model(model)?;
+            }
+            RuleConfig::LlmLatency {
+                threshold_ms,
+                window_secs,
+                min_calls,
+                model,
+                ..
+            } => {
+                if !(1..=86_400_000).contains(threshold_ms) {
+                    return Err(invalid("config.threshold_ms", "must be from 1 to 86400000"));
+                }
+                llm_window(*window_secs)?;
+                llm_min_calls(*min_calls)?;
+                llm_model(model)?;
+            }
+            RuleConfig::LlmBudget { percent, .. } => {
+                if !(percent.is_finite() && *percent > 0.0 && *percent <= 1000.0) {
+                    return Err(invalid(
+                        "config.percent",
+                        "must be above 0 and at most 1000 (% of the monthly budget)",
+                    ));
+                }
+            }
+        }
+        if self.config.is_llm() {
+            if !cfg!(feature = "llm-tracing") {
+                return Err(invalid(
+                    "config.type",
+                    "LLM rules need a build with the llm-tracing feature",
+                ));
+            }
+            for (field, v) in [
+                ("environment_filter", &self.environment_filter),
+                ("source_filter", &self.source_filter),
+                ("release_filter", &self.release_filter),
+            ] {
+                if v.is_some() {
+                    return Err(invalid(
+                        field,
+                        "filters apply to error rules; LLM rules take `project_id` and `model`",
+                    ));
+                }
+            }
         }
         if self.channels.len() > 20 {
             return Err(invalid("channels", "at most 20 channels"));
@@ -278,6 +538,38 @@ impl NewRule {
         }
         Ok(())
     }
+}
+
+fn llm_window(secs: u64) -> Result<(), StoreError> {
+    if (60..=86_400).contains(&secs) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "config.window_secs",
+            "must be from 60 to 86400 seconds",
+        ))
+    }
+}
+
+fn llm_min_calls(n: u64) -> Result<(), StoreError> {
+    if (1..=1_000_000).contains(&n) {
+        Ok(())
+    } else {
+        Err(invalid("config.min_calls", "must be from 1 to 1000000"))
+    }
+}
+
+fn llm_model(model: &Option<String>) -> Result<(), StoreError> {
+    if model
+        .as_ref()
+        .is_some_and(|m| m.trim().is_empty() || m.len() > 512)
+    {
+        return Err(invalid(
+            "config.model",
+            "must be 1-512 characters when given",
+        ));
+    }
+    Ok(())
 }
 
 const COLS: &str = "id, name, project_id, config, channels, environment_filter, source_filter,

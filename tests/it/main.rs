@@ -15,6 +15,8 @@ mod lifecycle;
 #[cfg(feature = "llm-tracing")]
 mod llm_admin;
 #[cfg(feature = "llm-tracing")]
+mod llm_alerts;
+#[cfg(feature = "llm-tracing")]
 mod llm_browse;
 #[cfg(feature = "llm-tracing")]
 mod llm_errors;
