@@ -1001,25 +1001,41 @@ pub async fn alerts(State(st): State<AppState>, s: Session) -> Response {
             @if member {
                 section.panel {
                     h2 { "New rule" }
-                    form #alert-form data-api="/v1/alerts" data-wrap="config:type,threshold,window_secs,per,multiplier,baseline_hours" data-channels {
+                    form #alert-form data-api="/v1/alerts" data-wrap="config:type,threshold,window_secs,per,multiplier,baseline_hours,amount_usd,percent,min_calls,model,threshold_ms,percentile,metric,forecast" data-channels {
                         div.row {
-                            input name="name" placeholder="Name" required maxlength="200";
-                            select name="project_id" { option value="" { "All projects" } @for p in &projects { option value=(p.id) { (p.name) } } }
-                            select name="type" {
+                            label { "Name " input name="name" placeholder="Name" required maxlength="200"; }
+                            label { "Project " select name="project_id" { option value="" { "All projects" } @for p in &projects { option value=(p.id) { (p.name) } } } }
+                            label { "When " select name="type" data-rule-type {
                                 option value="new_issue" { "New issue" } option value="regression" { "Regression" }
                                 option value="threshold" { "Threshold" } option value="spike" { "Spike" }
-                            }
+                                @if cfg!(feature = "llm-tracing") {
+                                    option value="llm_cost_spike" { "LLM spend spike" }
+                                    option value="llm_cost_threshold" { "LLM spend over an amount" }
+                                    option value="llm_error_rate" { "LLM error rate" }
+                                    option value="llm_latency" { "LLM latency" }
+                                    option value="llm_budget" { "LLM monthly budget" }
+                                }
+                            } }
                         }
                         div.row {
-                            input name="threshold" data-type="number" type="number" min="1" placeholder="threshold (events)";
-                            input name="window_secs" data-type="number" type="number" min="60" placeholder="window (s)";
-                            select name="per" { option value="" { "per issue" } option value="route" { "per route" } option value="project" { "per project" } }
-                            input name="multiplier" data-type="number" type="number" step="0.1" min="1" placeholder="spike multiplier";
+                            label data-for="threshold" { "Events " input name="threshold" data-type="number" type="number" min="1" placeholder="threshold (events)"; }
+                            label data-for="threshold spike llm_cost_spike llm_cost_threshold llm_error_rate llm_latency" { "Window (s) " input name="window_secs" data-type="number" type="number" min="60" placeholder="window (s)"; }
+                            label data-for="threshold" { "Counted " select name="per" { option value="" { "per issue" } option value="route" { "per route" } option value="project" { "per project" } } }
+                            label data-for="spike llm_cost_spike" { "Multiplier " input name="multiplier" data-type="number" type="number" step="0.1" min="1" placeholder="×3"; }
+                            label data-for="spike llm_cost_spike" { "Baseline (h) " input name="baseline_hours" data-type="number" type="number" min="3" placeholder="24"; }
+                            label data-for="llm_cost_threshold" { "Amount (USD) " input name="amount_usd" data-type="number" type="number" step="0.01" min="0" placeholder="50"; }
+                            label data-for="llm_error_rate llm_budget" { "Percent " input name="percent" data-type="number" type="number" step="0.1" min="0" placeholder="%"; }
+                            label data-for="llm_latency" { "Threshold (ms) " input name="threshold_ms" data-type="number" type="number" min="1" placeholder="3000"; }
+                            label data-for="llm_latency" { "Percentile " select name="percentile" { option value="p95" { "p95" } option value="p50" { "p50" } option value="p99" { "p99" } } }
+                            label data-for="llm_latency" { "Of " select name="metric" { option value="latency" { "latency" } option value="ttft" { "time to first token" } } }
+                            label data-for="llm_error_rate llm_latency" { "Min. calls " input name="min_calls" data-type="number" type="number" min="1" placeholder="20"; }
+                            label data-for="llm_cost_threshold llm_error_rate llm_latency" { "Model " input name="model" placeholder="any model"; }
+                            label data-for="llm_budget" { input name="forecast" type="checkbox" checked; " also when the forecast is over budget" }
                         }
-                        div.row {
-                            input name="environment_filter" placeholder="environment (optional)";
-                            input name="source_filter" placeholder="source (optional)";
-                            input name="release_filter" placeholder="release (optional)";
+                        div.row data-for="new_issue regression threshold spike" {
+                            label { "Environment " input name="environment_filter" placeholder="optional"; }
+                            label { "Source " input name="source_filter" placeholder="optional"; }
+                            label { "Release " input name="release_filter" placeholder="optional"; }
                         }
                         div.row {
                             select name="channel_type" data-skip { option value="" { "Channel: server defaults" } option value="slack" { "Slack webhook" } option value="webhook" { "Webhook" } option value="email" { "Email" } }

@@ -197,6 +197,26 @@ main(async (browser) => {
   await admin.page.click('#alert-form button[type=submit]');
   await admin.page.waitForSelector('#alert-form .form-error:not([hidden])');
   check((await admin.page.textContent('#alert-form .form-error')).includes('threshold'), 'the error names the field');
+  // The form shows only the chosen type's fields, each with its label.
+  check(await admin.page.isVisible('#alert-form input[name=threshold]'), 'threshold shows its count');
+  check(!(await admin.page.isVisible('#alert-form input[name=amount_usd]')), 'threshold hides LLM fields');
+  if (process.env.LLM_RULES) {
+    await admin.page.goto(`${base}/alerts`);
+    await admin.page.selectOption('#alert-form select[name=type]', 'llm_error_rate');
+    check(!(await admin.page.isVisible('#alert-form input[name=threshold]')), 'an LLM rule hides the event count');
+    check(!(await admin.page.isVisible('#alert-form input[name=environment_filter]')), 'and the error filters');
+    check(await admin.page.isVisible('#alert-form input[name=percent]'), 'and shows its percent');
+    const label = await admin.page.textContent('#alert-form label:has(input[name=min_calls])');
+    check(label.includes('Min. calls'), `fields are labelled: ${label}`);
+    await admin.page.fill('#alert-form input[name=name]', 'LLM failures');
+    await admin.page.fill('#alert-form input[name=percent]', '25');
+    await admin.page.fill('#alert-form input[name=min_calls]', '5');
+    await admin.page.fill('#alert-form input[name=window_secs]', '600');
+    await admin.page.fill('#alert-form input[name=model]', 'gpt-4o');
+    await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#alert-form button[type=submit]')]);
+    const llmRule = await admin.page.locator('#rules tr[data-rule="LLM failures"]').textContent();
+    check(llmRule.includes('LLM error rate of gpt-4o ≥ 25% in 600 s (≥ 5 calls)'), `LLM rule row reads well: ${llmRule}`);
+  }
 
   // 7. Invite a member from the Users page.
   await admin.page.goto(`${base}/users`);

@@ -452,6 +452,14 @@ fn passkey_ceremony_xss_and_triage_in_chromium() {
         .env("XSS_MESSAGE", XSS)
         .env("INGEST_SECRET", SECRET)
         .env("SHOTS_DIR", shots.path())
+        .env(
+            "LLM_RULES",
+            if cfg!(feature = "llm-tracing") {
+                "1"
+            } else {
+                ""
+            },
+        )
         .output()
         .expect("node runs (tests/run.sh installs it with Chromium and playwright-core)");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -491,6 +499,22 @@ fn passkey_ceremony_xss_and_triage_in_chromium() {
         .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
         .unwrap();
     assert_eq!(users, 2);
+    // The LLM rule the form made holds only its type's fields.
+    if cfg!(feature = "llm-tracing") {
+        let config: String = conn
+            .query_row(
+                "SELECT config FROM alert_rules WHERE name = 'LLM failures'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let config: Value = serde_json::from_str(&config).unwrap();
+        assert_eq!(
+            config,
+            json!({"type": "llm_error_rate", "percent": 25.0, "window_secs": 600,
+                   "min_calls": 5, "model": "gpt-4o"})
+        );
+    }
     for f in ["issues.png", "issue.png"] {
         let len = std::fs::metadata(shots.path().join(f)).unwrap().len();
         assert!(len > 10_000, "{f} is {len} bytes");

@@ -151,6 +151,23 @@ async function addPasskey(form) {
   location.reload();
 }
 
+// --- The alert form: only the fields of the chosen rule type ---------------------------------
+
+function showRuleFields(select) {
+  const form = select.form;
+  for (const el of form.querySelectorAll("[data-for]")) {
+    const on = el.dataset.for.split(" ").includes(select.value);
+    el.hidden = !on;
+    // Hidden fields are not sent (formBody skips disabled elements).
+    for (const input of el.querySelectorAll("input, select")) input.disabled = !on;
+  }
+}
+
+for (const select of document.querySelectorAll("select[data-rule-type]")) showRuleFields(select);
+document.addEventListener("change", (ev) => {
+  if (ev.target.matches("select[data-rule-type]")) showRuleFields(ev.target);
+});
+
 // --- Generic API forms and buttons -----------------------------------------------------------
 
 function formBody(form) {
