@@ -840,6 +840,8 @@ mod tests {
              DELETE FROM llm_usage_hourly; ALTER TABLE llm_settings DROP COLUMN enforce_budget;
              ALTER TABLE llm_settings DROP COLUMN errors_as_issues;
              DROP TABLE llm_error_spans; DROP TABLE llm_reported_traces;
+             DROP INDEX llm_traces_cost; DROP INDEX llm_traces_duration;
+             DROP INDEX llm_traces_users;
              PRAGMA user_version = 12;",
         )
         .unwrap();

@@ -98,6 +98,7 @@ const MIGRATIONS: &[&str] = &[
     LLM_ROLLUPS,
     include_str!("migrations/0014_llm_budget_enforce.sql"),
     include_str!("migrations/0015_llm_errors_as_issues.sql"),
+    include_str!("migrations/0017_llm_page_indexes.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.
