@@ -8,7 +8,8 @@
 //! A link holds the trace id, so it joins `llm_traces` through its `(project_id, id)` key: a
 //! trace sent after the event joins all the same, and a link whose trace never came (or was
 //! pruned, or lives in another project) adds nothing. Not here: which events name a trace (the
-//! pipeline reads `metadata`), deleting links (with their project, `projects::delete`).
+//! pipeline reads `metadata`), deleting links (with their project, `projects::delete`; old links
+//! whose trace is gone, `retention`).
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection};

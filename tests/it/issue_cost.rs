@@ -239,6 +239,28 @@ fn an_issue_shows_what_its_llm_traces_cost_everywhere() {
         "{f}"
     );
 
+    // A prune removes links past the retention whose trace is not stored, and keeps the others.
+    s.db()
+        .execute(
+            "UPDATE issue_traces SET first_seen = first_seen - 30 * 86400000
+             WHERE trace_id IN ('nope', '12345')",
+            [],
+        )
+        .unwrap();
+    cli_ok(&bloop_cli(&s.db_path, &["prune"]));
+    let kept: Vec<String> = s
+        .db()
+        .prepare("SELECT trace_id FROM issue_traces ORDER BY trace_id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept, ["12345", "t-1", "t-fail", "t-other"]);
+    let after = get(&format!("/v1/errors/{fp}?project=shop"));
+    assert_eq!(after["llm"]["linked_traces"], 3);
+    assert_eq!(after["llm"]["cost_micros"], 263_500);
+
     // Deleting the project takes its links with it; the other project's trace stays.
     cli_ok(&bloop_cli(
         &s.db_path,

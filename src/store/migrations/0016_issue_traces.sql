@@ -2,8 +2,9 @@
 -- trace context `metadata.contexts.trace.trace_id`) links its issue to that trace of the same
 -- project, in the writer's transaction. The link holds the trace's id, not its row, so a trace
 -- written after the event (or sent again) joins all the same, and one that never came or was
--- pruned adds nothing. Links go with their issue (project deletion); pruning raw events or
--- traces leaves them, as the issue's aggregates stay.
+-- pruned adds nothing. Links go with their issue (project deletion); a prune removes those
+-- older than the project's retention whose trace is not stored, and keeps the rest (pruning
+-- raw events does not touch them: the issue's aggregates stay too).
 CREATE TABLE issue_traces (
     issue_id   INTEGER NOT NULL,
     project_id TEXT NOT NULL,
