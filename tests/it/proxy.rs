@@ -755,11 +755,22 @@ fn an_enforced_budget_refuses_calls_once_the_month_spend_reaches_it() {
     // 18,450 µ$ ≥ 10,000: refused without calling the provider, in bloop's words.
     let messages = format!("{}/v1/proxy/anthropic/v1/messages", s.url);
     let body = r#"{"model":"claude-3-5-sonnet-20241022","max_tokens":10,"messages":[]}"#;
-    let r = http.post(
-        &messages,
-        body,
-        &[("x-bloop-key", &key), ("x-api-key", ANTHROPIC_SECRET)],
-    );
+    // Each on a new connection: a POST on a keep-alive connection the server is closing for
+    // idleness at that moment fails in any client (reqwest does not resend a POST).
+    let call = || {
+        let fresh = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap();
+        http.send(
+            fresh
+                .post(&messages)
+                .header("x-bloop-key", &key)
+                .header("x-api-key", ANTHROPIC_SECRET)
+                .body(body),
+        )
+    };
+    let r = call();
     assert_eq!(r.status, 429, "{:?}", r.body);
     assert_eq!(r.body["code"], "bloop_budget_exceeded");
     assert_eq!(r.body["project"], "app");
@@ -811,15 +822,7 @@ fn an_enforced_budget_refuses_calls_once_the_month_spend_reaches_it() {
     let said = cli_ok(&out);
     assert!(said.contains("budget of app: $0.01"), "{said}");
     assert!(!said.contains("enforced"), "{said}");
-    let passed = wait_until(WAIT, || {
-        http.post(
-            &messages,
-            body,
-            &[("x-bloop-key", &key), ("x-api-key", ANTHROPIC_SECRET)],
-        )
-        .status
-            == 200
-    });
+    let passed = wait_until(WAIT, || call().status == 200);
     assert!(passed, "calls pass again once enforcement is off");
     let table = cli_ok(&bloop_cli(
         &s.db_path,
