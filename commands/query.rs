@@ -177,6 +177,21 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                 bloop::timefmt::sparkline(&counts),
                 counts.iter().sum::<i64>()
             )?;
+            if let Some(c) = &d.llm {
+                writeln!(out, "{}", c.summary())?;
+                for t in &c.recent {
+                    writeln!(
+                        out,
+                        "  trace {}  {}  {}  {}  {}",
+                        inert(&t.id),
+                        inert(&t.name),
+                        t.cost_micros
+                            .map_or_else(|| "unpriced".to_string(), bloop::store::llm_usage::usd),
+                        inert(&t.status),
+                        ago(t.started_at)
+                    )?;
+                }
+            }
             if let Some(stack) = d.latest.as_ref().and_then(|l| l.stack.clone()).or_else(|| {
                 d.samples.first().and_then(|s| {
                     s.event

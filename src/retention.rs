@@ -112,7 +112,30 @@ fn prune_traces(
                 "DELETE FROM llm_reported_traces WHERE project_id = ?1 AND reported_at < ?2",
                 params![project, cutoff],
             )?;
+            prune_links(conn, project, cutoff)?;
             return Ok(total);
+        }
+        std::thread::sleep(PAUSE);
+    }
+}
+
+/// Removes a project's issue-to-trace links first seen before `cutoff` whose trace is not
+/// stored (pruned, never sent, or another project's), a chunk per transaction: they add nothing
+/// to what the issue cost, and would otherwise pile up for as long as the issue lives. A link
+/// whose trace is still there stays.
+fn prune_links(conn: &Connection, project: &str, cutoff: i64) -> rusqlite::Result<()> {
+    loop {
+        let n = conn.execute(
+            "DELETE FROM issue_traces WHERE (issue_id, trace_id) IN (
+                 SELECT issue_id, trace_id FROM issue_traces l
+                 WHERE l.project_id = ?1 AND l.first_seen < ?2
+                   AND NOT EXISTS (SELECT 1 FROM llm_traces t
+                                   WHERE t.project_id = l.project_id AND t.id = l.trace_id)
+                 LIMIT ?3)",
+            params![project, cutoff, CHUNK],
+        )? as i64;
+        if n < CHUNK {
+            return Ok(());
         }
         std::thread::sleep(PAUSE);
     }

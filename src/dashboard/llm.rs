@@ -21,6 +21,7 @@ use super::charts::{share_bar, span_bar, stacked_bars, Stack, SERIES_COLOURS};
 use super::pages::when;
 use super::{error_page, html_response, layout, not_found_page, page, Session};
 use crate::server::AppState;
+use crate::store::issue_traces::{self, IssueSpend, TOP_ISSUES_SCAN};
 use crate::store::llm_admin::{self as admin, PriceOverrideRow, ProjectSettings};
 use crate::store::llm_browse::{
     self as browse, SessionDetail, SessionRow, SpanNode, SpanRow, TraceDetail, TraceRow,
@@ -330,6 +331,8 @@ struct OverviewData {
     prompts: Vec<PromptRow>,
     users: Vec<UserCost>,
     users_capped: bool,
+    issues: Vec<IssueSpend>,
+    issues_capped: bool,
     budgets: Vec<Budget>,
 }
 
@@ -432,6 +435,8 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
         });
         prompts.truncate(5);
         let (users, users_capped) = llm_pages::top_users(c, &sc.params(&[], now), &ov.window, 5)?;
+        let (issues, issues_capped) =
+            issue_traces::top_issues(c, &sc.params(&[], now), &ov.window, 5)?;
         let budgets = usage::budgets(c, &sc.params(&[], now))?;
         Ok(OverviewData {
             sc,
@@ -442,6 +447,8 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
             prompts,
             users,
             users_capped,
+            issues,
+            issues_capped,
             budgets,
         })
     })
@@ -486,6 +493,12 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
         .users
         .iter()
         .filter_map(|u| u.cost_micros)
+        .max()
+        .unwrap_or(0);
+    let max_issue = d
+        .issues
+        .iter()
+        .filter_map(|i| i.cost_micros)
         .max()
         .unwrap_or(0);
     let body = html! {
@@ -563,6 +576,24 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                 }
                 @if d.users_capped { p.muted { "From the latest " (thousands(TOP_USERS_SCAN)) " traces of the window." } }
             }
+        }
+        section.panel #top-issues {
+            h2 { "Issues that cost most" }
+            p.muted { "Error issues whose events named a trace (" code { "metadata.trace_id" } "), by the cost of those traces started in this window." }
+            @if d.issues.is_empty() { p.muted { "No error in this window named an LLM trace." } }
+            div.bars {
+                @for i in &d.issues {
+                    div.bar {
+                        a href=(format!("/issues/{}/{}", seg(&i.project_id), seg(&i.fingerprint))) title=(i.message) {
+                            @if d.sc.many() { span.tag { (i.project_id) } " " }
+                            (i.error_type)
+                        }
+                        (share_bar(i.cost_micros.unwrap_or(0), max_issue))
+                        span.muted { (cost(i.cost_micros)) " · " (thousands(i.traces)) @if i.traces == 1 { " trace" } @else { " traces" } }
+                    }
+                }
+            }
+            @if d.issues_capped { p.muted { "From the latest " (thousands(TOP_ISSUES_SCAN)) " linked traces of the window." } }
         }
         section.panel #budgets {
             h2 { "Monthly budget · " (month) }
@@ -1410,6 +1441,7 @@ pub async fn settings(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                 @for (name, text) in POLICIES { dt { code { (name) } } dd { (text) } }
             }
             p.muted { "The server default (" code { "llm_tracing.default_content_storage" } ") is " code { (default_name) } "." }
+            p.muted #errors-as-issues-help { strong { "LLM failures as issues: " } "when on (the default), every failed LLM call (a span with status " code { "error" } ") is also filed as an error issue of its project with source " code { "llm" } ", grouped, counted and alerted on like any error." }
         }
         @for ps in &rows {
             section.panel.policy data-project=(ps.project) data-policy=(ps.content_storage) {
@@ -1417,6 +1449,15 @@ pub async fn settings(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                     h2.grow { (ps.project) }
                     span { "keeps: " strong.policy-current { (ps.content_storage) }
                         @if ps.content_storage_source == "default" { " " span.muted { "(the server default)" } } }
+                }
+                div.row.errors-as-issues data-errors-as-issues=(if ps.errors_as_issues { "on" } else { "off" }) {
+                    span.grow { "LLM failures as issues: " strong.errors-as-issues-current { (if ps.errors_as_issues { "on" } else { "off" }) } }
+                    @if member {
+                        button.errors-as-issues-toggle type="button" data-api="/v1/llm/settings" data-method="PUT"
+                            data-body=(serde_json::json!({"project": ps.project, "errors_as_issues": !ps.errors_as_issues}).to_string()) {
+                            (if ps.errors_as_issues { "Turn off" } else { "Turn on" })
+                        }
+                    }
                 }
                 @if member {
                     form.policy-form data-api="/v1/llm/settings" data-method="PUT" {

@@ -17,8 +17,10 @@ use crate::search::Status;
 use crate::server::auth::session_cookie;
 use crate::server::filters::Filters;
 use crate::server::AppState;
+use crate::store::issue_traces::IssueCost;
 use crate::store::issues::{self, IssueDetail, IssueRow};
 use crate::store::keys::{self, KeyRow};
+use crate::store::llm_usage::{thousands, usd};
 use crate::store::projects::{self, Project};
 use crate::store::tokens::{self, Scope, Token};
 use crate::store::users::{self, Invite, PasskeyInfo, Role, User};
@@ -497,6 +499,9 @@ pub async fn issue(
             @if let Some(r) = &i.screen { span.tag { (r) } }
             span.muted { (i.total_count) @if i.total_count == 1 { " event" } @else { " events" } " · first " (when(i.first_seen, now)) " · last " (when(i.last_seen, now)) }
         }
+        @if let Some(c) = &d.llm {
+            (llm_cost(c, &i.project_id, now))
+        }
         @if s.can(Role::Member) {
             section.panel #actions {
                 div.actions {
@@ -566,6 +571,37 @@ pub async fn issue(
         }
     };
     page(&i.error_type, &s, body)
+}
+
+/// What the issue cost in LLM calls (the traces its events named), with its newest traces.
+fn llm_cost(c: &IssueCost, project: &str, now: i64) -> Markup {
+    // A path segment: `pct` keeps `/`, which a trace id may hold.
+    let trace_href = |id: &str| {
+        format!(
+            "/llm/traces/{}?project={}",
+            pct(id).replace('/', "%2F"),
+            pct(project).replace('/', "%2F")
+        )
+    };
+    html! {
+        section.panel #llm-cost {
+            p #llm-cost-line { strong { (c.summary()) } }
+            @if c.traces > 0 {
+                p.muted { (thousands(c.input_tokens)) " input and " (thousands(c.output_tokens)) " output tokens" }
+                ul #llm-cost-traces {
+                    @for t in &c.recent {
+                        li {
+                            a href=(trace_href(&t.id)) { (t.name) } " "
+                            span.muted { (t.cost_micros.map_or_else(|| "unpriced".to_string(), usd)) " · " (t.status) " · " (when(t.started_at, now)) }
+                        }
+                    }
+                }
+                @if c.traces > c.recent.len() as i64 {
+                    p.muted { "The newest " (c.recent.len()) " of " (thousands(c.traces)) " traces." }
+                }
+            }
+        }
+    }
 }
 
 /// A sample's client timestamp (epoch ms) as a readable UTC time, keeping the number.

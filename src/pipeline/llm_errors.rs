@@ -26,15 +26,16 @@ const CHUNK: usize = 500;
 /// Longest message filed (the ingest default for `message`).
 const MAX_MESSAGE: usize = 2048;
 
-/// Marks the traces that client events name (`metadata.trace_id`): their failures are reported.
-pub(super) fn note_reported<'a>(
+/// Error events that name a trace (`metadata.trace_id`, or Sentry's trace context): each links
+/// its issue to the trace (what an error cost, `store::issue_traces`), and a client event also
+/// marks the trace reported (its failures are already an event). Filed `llm` events link too
+/// but report nothing. Only metadata that contains `trace_id` is parsed, so other events cost
+/// a substring search.
+pub(super) fn note_traces<'a>(
     tx: &Transaction,
-    events: impl Iterator<Item = &'a Accepted>,
+    events: impl Iterator<Item = (i64, &'a Accepted)>,
 ) -> rusqlite::Result<()> {
-    for a in events {
-        if a.event.source == SOURCE {
-            continue;
-        }
+    for (issue_id, a) in events {
         let Some(id) = a
             .event
             .metadata
@@ -44,6 +45,10 @@ pub(super) fn note_reported<'a>(
         else {
             continue;
         };
+        crate::store::issue_traces::link(tx, issue_id, &a.project_id, &id, a.received_at)?;
+        if a.event.source == SOURCE {
+            continue;
+        }
         tx.prepare_cached(
             "INSERT OR IGNORE INTO llm_reported_traces (project_id, trace_id, reported_at)
              VALUES (?1, ?2, ?3)",
@@ -53,13 +58,21 @@ pub(super) fn note_reported<'a>(
     Ok(())
 }
 
+/// The trace an event's metadata names: `trace_id` (a string or a number), else Sentry's trace
+/// context `contexts.trace.trace_id`.
 fn trace_id_of(metadata: &str) -> Option<String> {
     let v: Value = serde_json::from_str(metadata).ok()?;
-    match v.get("trace_id")? {
+    let id = |v: &Value| match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
-    }
+    };
+    v.get("trace_id").and_then(id).or_else(|| {
+        v.get("contexts")
+            .and_then(|c| c.get("trace"))
+            .and_then(|t| t.get("trace_id"))
+            .and_then(id)
+    })
 }
 
 /// What an error span will be filed as, read from the trace before its content policy applies.
@@ -423,5 +436,16 @@ mod tests {
         assert_eq!(trace_id_of(r#"{"trace_id":" "}"#), None);
         assert_eq!(trace_id_of(r#"{"other_trace_id":"x"}"#), None);
         assert_eq!(trace_id_of("not json trace_id"), None);
+        assert_eq!(
+            trace_id_of(
+                r#"{"contexts":{"trace":{"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}}}"#
+            )
+            .as_deref(),
+            Some("4bf92f3577b34da6a3ce929d0e0e4736")
+        );
+        assert_eq!(
+            trace_id_of(r#"{"trace_id":"a","contexts":{"trace":{"trace_id":"b"}}}"#).as_deref(),
+            Some("a")
+        );
     }
 }

@@ -510,7 +510,7 @@ fn write_batch_in(
     ingest::write_pending(&tx, &pending)?;
     ingest::add_project_hours(&tx, rows.iter().map(|r| r.2))?;
     #[cfg(feature = "llm-tracing")]
-    super::llm_errors::note_reported(&tx, rows.iter().map(|r| r.2))?;
+    super::llm_errors::note_traces(&tx, rows.iter().map(|r| (r.0, r.2)))?;
     extra(&tx)?;
     tx.commit()?;
     Ok(Flushed {

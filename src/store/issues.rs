@@ -478,6 +478,10 @@ pub struct IssueDetail {
     pub environments: Vec<Breakdown>,
     pub samples: Vec<Sample>,
     pub latest: Option<Occurrence>,
+    /// The LLM spend of the traces the issue's events named (`metadata.trace_id`); absent when
+    /// none did, and in builds without LLM tracing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm: Option<super::issue_traces::IssueCost>,
 }
 
 /// Counts of one issue by `col` (release or environment), most first; `table` holds one row per
@@ -587,6 +591,10 @@ pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreEr
         )?,
         samples,
         latest: occurrences(conn, id, 1, 0)?.into_iter().next(),
+        #[cfg(feature = "llm-tracing")]
+        llm: super::issue_traces::cost(conn, id)?,
+        #[cfg(not(feature = "llm-tracing"))]
+        llm: None,
         issue,
     })
 }

@@ -839,7 +839,7 @@ mod tests {
              DROP TABLE llm_latency_daily; DELETE FROM llm_latency_hourly;
              DELETE FROM llm_usage_hourly; ALTER TABLE llm_settings DROP COLUMN enforce_budget;
              ALTER TABLE llm_settings DROP COLUMN errors_as_issues;
-             DROP TABLE llm_error_spans; DROP TABLE llm_reported_traces;
+             DROP TABLE llm_error_spans; DROP TABLE llm_reported_traces; DROP TABLE issue_traces;
              DROP INDEX llm_traces_cost; DROP INDEX llm_traces_duration;
              DROP INDEX llm_traces_users;
              PRAGMA user_version = 12;",

@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod ingest;
+pub mod issue_traces;
 pub mod issues;
 pub mod keys;
 pub mod llm_admin;
@@ -98,6 +99,7 @@ const MIGRATIONS: &[&str] = &[
     LLM_ROLLUPS,
     include_str!("migrations/0014_llm_budget_enforce.sql"),
     include_str!("migrations/0015_llm_errors_as_issues.sql"),
+    include_str!("migrations/0016_issue_traces.sql"),
     include_str!("migrations/0017_llm_page_indexes.sql"),
 ];
 

@@ -6,7 +6,8 @@
 //   XSS_SCRIPT    the literal `<script>…` text inside the hostile trace's prompts
 //   XSS_TEXTAREA  the literal `</textarea><img …>` text inside its completions
 //   SHOTS_DIR     where to save screenshots (optional)
-// The Rust side then checks the database for what this script changed.
+// The Rust side then checks the database for what this script changed (the content policy,
+// the budget, errors_as_issues, a score and feedback).
 
 import { main, newPasskeyPage, check } from './lib.mjs';
 
@@ -169,6 +170,12 @@ main(async (browser) => {
   await submitAndReload(page, `${policy} form`);
   check((await page.getAttribute(policy, 'data-policy')) === 'metadata_only', 'the policy changed');
   check((await page.textContent(`${policy} .policy-current`)) === 'metadata_only', 'and says so');
+  // 7. LLM failures as issues: on by default, one click turns it off.
+  const errors = `${policy} .errors-as-issues`;
+  check((await page.getAttribute(errors, 'data-errors-as-issues')) === 'on', 'failures are filed as issues by default');
+  await Promise.all([page.waitForEvent('load'), page.click(`${errors} button.errors-as-issues-toggle`)]);
+  check((await page.getAttribute(errors, 'data-errors-as-issues')) === 'off', 'the toggle turned it off');
+  check((await page.textContent(`${errors} button.errors-as-issues-toggle`)).trim() === 'Turn on', 'and offers to turn it back on');
   await noInjection(page, seen, 'settings');
   await shot(page, 'llm-settings');
 });

@@ -485,7 +485,8 @@ fn free_port() -> u16 {
 /// The LLM pages in headless Chromium (tests/browser/llm.mjs): a real `bloop serve` holding the
 /// seeded traces, the first admin registered with a passkey, then the overview, a filtered
 /// traces list, the waterfall, a score and feedback, a prompt comparison, a budget and the
-/// content policy, each through the page's own controls; hostile text never runs.
+/// content policy and "LLM failures as issues", each through the page's own controls; hostile
+/// text never runs.
 #[test]
 fn llm_pages_work_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
@@ -531,16 +532,23 @@ fn llm_pages_work_in_chromium() {
     );
     // What the browser changed is in the database.
     let conn = open_db(&db);
-    let (content, budget, enforce): (Option<String>, Option<i64>, Option<bool>) = conn
+    let (content, budget, enforce, errors_as_issues): (
+        Option<String>,
+        Option<i64>,
+        Option<bool>,
+        Option<bool>,
+    ) = conn
         .query_row(
-            "SELECT content, budget_micros, enforce_budget FROM llm_settings WHERE project_id = 'default'",
+            "SELECT content, budget_micros, enforce_budget, errors_as_issues
+             FROM llm_settings WHERE project_id = 'default'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .unwrap();
     assert_eq!(content.as_deref(), Some("metadata_only"));
     assert_eq!(budget, Some(25_000_000));
     assert_eq!(enforce, Some(true));
+    assert_eq!(errors_as_issues, Some(false), "the toggle turned it off");
     let scores = count(
         &conn,
         "SELECT count(*) FROM llm_scores WHERE name = 'helpfulness' AND value = 0.8",

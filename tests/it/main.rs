@@ -11,6 +11,8 @@ mod dashboard;
 mod hardening;
 mod http1;
 mod ingest;
+#[cfg(feature = "llm-tracing")]
+mod issue_cost;
 mod lifecycle;
 #[cfg(feature = "llm-tracing")]
 mod llm_admin;
