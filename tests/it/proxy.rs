@@ -792,9 +792,12 @@ fn an_enforced_budget_refuses_calls_once_the_month_spend_reaches_it() {
     );
     // Another project is not held to it.
     sdk(&Bases::proxied(&s, &other), "messages", &[]);
-    // The budget report says so.
+    // The budget report says so (on a new connection too: the PUT's has been idle since).
     let r = http.send(
-        http.client()
+        reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap()
             .get(format!("{}/v1/llm/budget?project=app", s.url))
             .bearer_auth(&token),
     );
