@@ -24,7 +24,8 @@ use crate::server::AppState;
 use crate::store::issue_traces::{self, IssueSpend, TOP_ISSUES_SCAN};
 use crate::store::llm_admin::{self as admin, PriceOverrideRow, ProjectSettings};
 use crate::store::llm_browse::{
-    self as browse, SessionDetail, SessionRow, SpanNode, SpanRow, TraceDetail, TraceRow,
+    self as browse, FeedbackPoint, ScoreSummary, SessionDetail, SessionRow, SpanNode, SpanRow,
+    TraceDetail, TraceRow,
 };
 use crate::store::llm_pages::{self, UserCost, TOP_USERS_SCAN};
 use crate::store::llm_query::{LlmParams, DAY_MS};
@@ -334,6 +335,8 @@ struct OverviewData {
     issues: Vec<IssueSpend>,
     issues_capped: bool,
     budgets: Vec<Budget>,
+    scores: Vec<ScoreSummary>,
+    feedback: Vec<FeedbackPoint>,
 }
 
 /// Per-model series of one figure, biggest first. Colours follow the models' order by cost
@@ -438,6 +441,14 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
         let (issues, issues_capped) =
             issue_traces::top_issues(c, &sc.params(&[], now), &ov.window, 5)?;
         let budgets = usage::budgets(c, &sc.params(&[], now))?;
+        let scores = browse::score_summary(c, &sc.params(&w, now))?;
+        let feedback = browse::feedback_series(
+            c,
+            &sc.params(&[], now),
+            now - win_ms,
+            now,
+            if bucket == "day" { DAY_MS } else { 3_600_000 },
+        )?;
         Ok(OverviewData {
             sc,
             ov,
@@ -450,6 +461,8 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
             issues,
             issues_capped,
             budgets,
+            scores,
+            feedback,
         })
     })
     .await;
@@ -595,6 +608,19 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
             }
             @if d.issues_capped { p.muted { "From the latest " (thousands(TOP_ISSUES_SCAN)) " linked traces of the window." } }
         }
+        div.grid3 {
+            section.panel #scores {
+                h2 { "Scores" }
+                @if d.scores.is_empty() { p.muted { "No scores in this window." } }
+                @for sc in &d.scores {
+                    (score_block(sc))
+                }
+            }
+            section.panel #feedback {
+                h2 { "User feedback" }
+                (feedback_block(&d.feedback, &from))
+            }
+        }
         section.panel #budgets {
             h2 { "Monthly budget · " (month) }
             @for b in &d.budgets {
@@ -603,6 +629,58 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
         }
     };
     page("LLM overview", &s, body)
+}
+
+/// One score's distribution: ten bins from 0 to 1.
+fn score_block(sc: &ScoreSummary) -> Markup {
+    let max = sc.histogram.iter().copied().max().unwrap_or(0);
+    html! {
+        div.score data-score=(sc.name) {
+            p { strong { (sc.name) } " · " (thousands(sc.count)) @if sc.count == 1 { " score" } @else { " scores" }
+                " · mean " (format!("{:.2}", sc.mean)) span.muted { " (" (format!("{:.2}", sc.min)) "–" (format!("{:.2}", sc.max)) ")" } }
+            div.bars {
+                @for (i, n) in sc.histogram.iter().enumerate() {
+                    div.bar {
+                        span.muted { (format!("{:.1}–{:.1}", i as f64 / 10.0, (i + 1) as f64 / 10.0)) }
+                        (share_bar(*n, max))
+                        span.muted { (thousands(*n)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Thumbs up and down over the window, and how often a trace got feedback.
+fn feedback_block(points: &[FeedbackPoint], from: &str) -> Markup {
+    let up: i64 = points.iter().map(|p| p.up).sum();
+    let down: i64 = points.iter().map(|p| p.down).sum();
+    let traces: i64 = points.iter().map(|p| p.traces).sum();
+    let series = [
+        Stack {
+            label: "👍 helpful".into(),
+            colour: 1,
+            values: points.iter().map(|p| p.up as f64).collect(),
+        },
+        Stack {
+            label: "👎 not helpful".into(),
+            colour: 3,
+            values: points.iter().map(|p| p.down as f64).collect(),
+        },
+    ];
+    let count_fmt = |v: f64| thousands(v.round() as i64);
+    html! {
+        @if up + down == 0 {
+            p.muted { "No feedback in this window." }
+        } @else {
+            p #feedback-rate {
+                strong { (thousands(up + down)) } " on " (thousands(traces)) " traces ("
+                (rate(if traces > 0 { (up + down) as f64 / traces as f64 } else { 0.0 }))
+                " of traces) · " (rate(up as f64 / (up + down) as f64)) " positive"
+            }
+            (stacked_bars(&series, "Feedback", &count_fmt, from, "now"))
+        }
+    }
 }
 
 fn budget_block(b: &Budget, member: bool) -> Markup {

@@ -129,6 +129,18 @@ impl Env {
         }
     }
 
+    /// After [`settle`](Self::settle): the alerts the test receiver got, once `n` have arrived
+    /// (deliveries run after judging, so the fence's alert may come first) and a moment more for
+    /// any that should not have.
+    fn alerts_after(&self, n: usize) -> Vec<Value> {
+        let start = std::time::Instant::now();
+        while self.alerts().len() < n && start.elapsed() < WAIT {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        self.alerts()
+    }
+
     /// The alerts the test receiver got, flattened.
     fn alerts(&self) -> Vec<Value> {
         self.hook
@@ -173,14 +185,14 @@ fn error_rate_cost_and_latency_rules_fire_exactly_when_they_hold() {
     // Another model's slow calls and another project's failures do not count.
     env.call(&l, "gpt-4o", "ok", 9000, 1000);
     env.settle();
-    assert_eq!(env.alerts(), Vec::<Value>::new());
+    assert_eq!(env.alerts_after(0), Vec::<Value>::new());
 
     // The one call that makes each hold.
     env.call(&e, "gpt-4o-mini", "ok", 50, 1000); // 2 of 4 = 50 %
     env.call(&c, "claude-3-5-sonnet-20241022", "ok", 50, 1000); // 18,450 µ$
     env.call(&l, "gpt-4o-mini", "ok", 100, 1000); // p95 of [100, 2000, 2500] = 2500
     env.settle();
-    let got = env.alerts();
+    let got = env.alerts_after(3);
     let kind = |k: &str| {
         got.iter()
             .filter(|a| a["kind"] == k)
@@ -219,11 +231,12 @@ fn error_rate_cost_and_latency_rules_fire_exactly_when_they_hold() {
     env.call(&e, "gpt-4o-mini", "error", 50, 1000);
     env.call(&c, "claude-3-5-sonnet-20241022", "ok", 50, 1000);
     env.settle();
-    assert_eq!(env.alerts().len(), 3);
+    assert_eq!(env.alerts_after(3).len(), 3);
     // The delivery log has them.
-    let logged = count(
-        &env.s.db(),
+    let logged = env.s.wait_count(
         "SELECT count(*) FROM alert_deliveries WHERE status = 'sent' AND rule_id > 1",
+        3,
+        WAIT,
     );
     assert_eq!(logged, 3);
 }
@@ -264,7 +277,7 @@ fn budget_alerts_fire_once_a_month_per_threshold_and_spikes_need_a_real_spike() 
         env.call(&s, "gpt-4o-mini", "ok", 50, 1000);
     }
     env.settle();
-    let got = env.alerts();
+    let got = env.alerts_after(1);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0]["kind"], "llm_budget_forecast");
     assert!(
@@ -279,7 +292,7 @@ fn budget_alerts_fire_once_a_month_per_threshold_and_spikes_need_a_real_spike() 
     env.call(&b, "claude-3-5-sonnet-20241022", "ok", 50, 1000);
     env.call(&s, "gpt-4o-mini", "ok", 50, 1000);
     env.settle();
-    let got = env.alerts();
+    let got = env.alerts_after(3);
     assert_eq!(got.len(), 3, "{got:?}");
     let budget: Vec<_> = got.iter().filter(|a| a["kind"] == "llm_budget").collect();
     assert_eq!(budget.len(), 1, "{got:?}");
@@ -307,7 +320,7 @@ fn budget_alerts_fire_once_a_month_per_threshold_and_spikes_need_a_real_spike() 
         .unwrap();
     env.call(&b, "claude-3-5-sonnet-20241022", "ok", 50, 1000);
     env.settle();
-    let got = env.alerts();
+    let got = env.alerts_after(3);
     assert_eq!(
         got.iter().filter(|a| a["kind"] == "llm_budget").count(),
         1,

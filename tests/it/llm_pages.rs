@@ -315,6 +315,30 @@ fn the_waterfall_nests_spans_as_the_api_tree_does_with_bars_ttft_and_errors() {
         "{html}"
     );
     assert!(html.contains("0 👍 · 1 👎"));
+    // The overview shows the score's distribution and the feedback over time.
+    let html = ok_page(&http, &s, "/llm", &member);
+    assert_harmless(&html, "/llm");
+    let scores = &html[html.find(r#"id="scores""#).expect("scores panel")..];
+    assert!(
+        scores.contains(r#"data-score="help&lt;ful&gt;""#)
+            && scores.contains("<strong>help&lt;ful&gt;</strong> · 1 score · mean 0.75"),
+        "{scores}"
+    );
+    // 0.75 falls in the 0.7–0.8 bin.
+    let bin = &scores[scores.find("0.7–0.8").expect("bins")..];
+    assert!(
+        bin[..bin.find("</div>").unwrap()].contains(r#"<span class="muted">1</span>"#),
+        "{bin}"
+    );
+    let fb = &html[html.find(r#"id="feedback-rate""#).expect("feedback panel")..];
+    assert!(
+        fb.starts_with(r#"id="feedback-rate"><strong>1</strong> on "#),
+        "{fb}"
+    );
+    assert!(
+        fb[..fb.find("</p>").unwrap()].contains("0.0% positive"),
+        "{fb}"
+    );
     // An unknown trace is a 404 page.
     assert_eq!(page(&http, &s, "/llm/traces/nope", &member).0, 404);
 }
