@@ -984,10 +984,11 @@ pub async fn trace(
     let loaded = run(&st, &s, move |c| {
         let sc = Scope::load(c, asked)?;
         let d = browse::trace(c, &sc.params(&[], now), &id)?;
-        Ok((sc, d))
+        let issues = issue_traces::issues_of_trace(c, &d.trace.project_id, &d.trace.id)?;
+        Ok((sc, d, issues))
     })
     .await;
-    let (sc, d) = match loaded {
+    let (sc, d, issues) = match loaded {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -1022,6 +1023,16 @@ pub async fn trace(
             }
         }
         p.muted { code { (t.id) } }
+        @if !issues.is_empty() {
+            div.notice #trace-issues {
+                "Error issues this trace raised: "
+                @for (i, e) in issues.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    a href={ "/issues/" (seg(&t.project_id)) "/" (seg(&e.fingerprint)) } { (e.error_type) }
+                    span.muted { " " (e.message) " (" (thousands(e.events)) @if e.events == 1 { " event" } @else { " events" } ")" }
+                }
+            }
+        }
         (waterfall(&d))
         @if d.input.is_some() || d.output.is_some() || d.metadata.is_some() {
             section.panel #trace-content {

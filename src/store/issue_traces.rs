@@ -258,6 +258,40 @@ pub fn top_issues(
     Ok((rows, seen >= TOP_ISSUES_SCAN))
 }
 
+/// An issue one of whose events named a trace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceIssue {
+    pub fingerprint: String,
+    pub error_type: String,
+    pub message: String,
+    pub source: String,
+    pub events: i64,
+}
+
+/// The issues whose events named this trace of this project (at most 20, most events first).
+pub fn issues_of_trace(
+    conn: &Connection,
+    project: &str,
+    trace_id: &str,
+) -> Result<Vec<TraceIssue>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT i.fingerprint, i.error_type, i.message, i.source, it.events
+         FROM issue_traces it JOIN issues i ON i.id = it.issue_id
+         WHERE it.project_id = ?1 AND it.trace_id = ?2
+         ORDER BY it.events DESC, i.id LIMIT 20",
+    )?;
+    let rows = st.query_map(rusqlite::params![project, trace_id], |r| {
+        Ok(TraceIssue {
+            fingerprint: r.get(0)?,
+            error_type: r.get(1)?,
+            message: r.get(2)?,
+            source: r.get(3)?,
+            events: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -192,6 +192,15 @@ fn an_issue_shows_what_its_llm_traces_cost_everywhere() {
     );
     let plain_page = html(&http, &s, &format!("/issues/shop/{plain}"), &viewer);
     assert!(!plain_page.contains("llm-cost"));
+    // And back: the trace's page links to the issue it raised.
+    let trace_page = html(&http, &s, "/llm/traces/t-1?project=shop", &viewer);
+    let issues = &trace_page[trace_page
+        .find(r#"id="trace-issues""#)
+        .expect("linked issues")..];
+    assert!(
+        issues.contains(&format!(r#"<a href="/issues/shop/{fp}">CheckoutError</a>"#)),
+        "{issues}"
+    );
 
     // `bloop query error`: the line, and the figures in --json.
     let out = cli_ok(&bloop_cli(&s.db_path, &["query", "error", &fp]));
