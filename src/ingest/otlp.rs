@@ -2150,13 +2150,8 @@ fn ns_to_ms(ns: u64) -> i64 {
 
 /// Cuts `s` to at most `max` bytes, on a char boundary.
 fn cut(mut s: String, max: usize) -> String {
-    if s.len() > max {
-        let mut i = max;
-        while !s.is_char_boundary(i) {
-            i -= 1;
-        }
-        s.truncate(i);
-    }
+    let keep = crate::llm::cut(&s, max).len();
+    s.truncate(keep);
     s
 }
 

@@ -369,11 +369,7 @@ fn text(v: &Value, keys: &[&str]) -> Option<String> {
 }
 
 fn cut(s: &str, max: usize) -> String {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s[..end].to_string()
+    crate::llm::cut(s, max).to_string()
 }
 
 /// `openai.RateLimitError`, `anthropic 529`, `openai.timeout`…: the provider's own error type

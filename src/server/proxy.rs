@@ -42,6 +42,7 @@ mod on {
 
     use super::*;
     use crate::config::LlmProxyConfig;
+    use crate::llm::cut;
     use crate::llm::proxy::{self as px, sse, Capture, Endpoint, Provider};
     use crate::llm::trace::{Inclusive, Span, Trace, MAX_ID_BYTES, MAX_LABEL_BYTES};
     use crate::pipeline::{LlmQueue, LlmRecord};
@@ -120,14 +121,6 @@ mod on {
             .iter()
             .find_map(|n| header(h, n))
             .map(|v| cut(v, max).to_string())
-    }
-
-    fn cut(s: &str, max: usize) -> &str {
-        let mut end = s.len().min(max);
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        &s[..end]
     }
 
     /// The trace context a call carries in its headers.

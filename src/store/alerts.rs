@@ -391,6 +391,11 @@ impl NewRule {
                 multiplier,
                 window_secs,
                 baseline_hours,
+            }
+            | RuleConfig::LlmCostSpike {
+                multiplier,
+                window_secs,
+                baseline_hours,
             } => {
                 if !(multiplier.is_finite() && *multiplier > 1.0 && *multiplier <= 1000.0) {
                     return Err(invalid(
@@ -404,25 +409,6 @@ impl NewRule {
                         "must be from 60 to 86400 seconds",
                     ));
                 }
-                if !(3..=24 * 30).contains(baseline_hours) {
-                    return Err(invalid(
-                        "config.baseline_hours",
-                        "must be from 3 to 720 hours",
-                    ));
-                }
-            }
-            RuleConfig::LlmCostSpike {
-                multiplier,
-                window_secs,
-                baseline_hours,
-            } => {
-                if !(multiplier.is_finite() && *multiplier > 1.0 && *multiplier <= 1000.0) {
-                    return Err(invalid(
-                        "config.multiplier",
-                        "must be above 1 and at most 1000",
-                    ));
-                }
-                llm_window(*window_secs)?;
                 if !(3..=24 * 30).contains(baseline_hours) {
                     return Err(invalid(
                         "config.baseline_hours",
