@@ -261,10 +261,12 @@ pub fn prune(
                 conn.execute(&format!("DELETE FROM {table} WHERE hour < ?1"), [horizon])?;
             }
             // A day goes when all of it is past the horizon.
-            conn.execute(
-                "DELETE FROM llm_latency_daily WHERE day + 86400000 <= ?1",
-                [horizon],
-            )?;
+            for table in ["llm_latency_daily", "llm_user_daily"] {
+                conn.execute(
+                    &format!("DELETE FROM {table} WHERE day + 86400000 <= ?1"),
+                    [horizon],
+                )?;
+            }
             report.orphaned_samples = conn.execute(
                 "DELETE FROM samples WHERE issue_id NOT IN (SELECT id FROM issues)",
                 [],

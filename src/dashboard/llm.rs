@@ -18,16 +18,17 @@ use maud::{html, Markup};
 use rusqlite::Connection;
 
 use super::charts::{share_bar, span_bar, stacked_bars, Stack, SERIES_COLOURS};
-use super::pages::when;
+use super::pages::{channel_summary, when};
 use super::{error_page, html_response, layout, not_found_page, page, Session};
 use crate::server::AppState;
+use crate::store::alerts::{self as alert_rules, Rule, RuleConfig};
 use crate::store::issue_traces::{self, IssueSpend, TOP_ISSUES_SCAN};
 use crate::store::llm_admin::{self as admin, PriceOverrideRow, ProjectSettings};
 use crate::store::llm_browse::{
     self as browse, FeedbackPoint, ScoreSummary, SessionDetail, SessionRow, SpanNode, SpanRow,
     TraceDetail, TraceRow,
 };
-use crate::store::llm_pages::{self, UserCost, TOP_USERS_SCAN};
+use crate::store::llm_pages::{self, UserCost};
 use crate::store::llm_query::{LlmParams, DAY_MS};
 use crate::store::llm_usage::{
     self as usage, thousands, usd, Budget, Comparison, ModelRow, Overview, PromptRow,
@@ -331,10 +332,11 @@ struct OverviewData {
     models: Vec<ModelRow>,
     prompts: Vec<PromptRow>,
     users: Vec<UserCost>,
-    users_capped: bool,
     issues: Vec<IssueSpend>,
     issues_capped: bool,
     budgets: Vec<Budget>,
+    /// The `llm_budget` alert rules (a project's own and the global ones).
+    budget_rules: Vec<Rule>,
     scores: Vec<ScoreSummary>,
     feedback: Vec<FeedbackPoint>,
 }
@@ -437,10 +439,14 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                 .then(b.traces.cmp(&a.traces))
         });
         prompts.truncate(5);
-        let (users, users_capped) = llm_pages::top_users(c, &sc.params(&[], now), &ov.window, 5)?;
+        let users = llm_pages::top_users(c, &sc.params(&[], now), &ov.window, 5)?;
         let (issues, issues_capped) =
             issue_traces::top_issues(c, &sc.params(&[], now), &ov.window, 5)?;
         let budgets = usage::budgets(c, &sc.params(&[], now))?;
+        let budget_rules = alert_rules::list(c, None)?
+            .into_iter()
+            .filter(|r| matches!(r.config, RuleConfig::LlmBudget { .. }))
+            .collect();
         let scores = browse::score_summary(c, &sc.params(&w, now))?;
         let feedback = browse::feedback_series(
             c,
@@ -457,10 +463,10 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
             models,
             prompts,
             users,
-            users_capped,
             issues,
             issues_capped,
             budgets,
+            budget_rules,
             scores,
             feedback,
         })
@@ -587,7 +593,6 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                         }
                     }
                 }
-                @if d.users_capped { p.muted { "From the latest " (thousands(TOP_USERS_SCAN)) " traces of the window." } }
             }
         }
         section.panel #top-issues {
@@ -624,7 +629,7 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
         section.panel #budgets {
             h2 { "Monthly budget · " (month) }
             @for b in &d.budgets {
-                (budget_block(b, member))
+                (budget_block(b, &d.budget_rules, member))
             }
         }
     };
@@ -683,7 +688,11 @@ fn feedback_block(points: &[FeedbackPoint], from: &str) -> Markup {
     }
 }
 
-fn budget_block(b: &Budget, member: bool) -> Markup {
+fn budget_block(b: &Budget, rules: &[Rule], member: bool) -> Markup {
+    let rules: Vec<&Rule> = rules
+        .iter()
+        .filter(|r| r.project_id.as_deref().is_none_or(|p| p == b.project))
+        .collect();
     html! {
         div.budget data-project=(b.project) {
             div.row {
@@ -705,6 +714,36 @@ fn budget_block(b: &Budget, member: bool) -> Markup {
                         data-type="number" data-null placeholder="none" value=[b.budget_usd]; }
                     label { input type="checkbox" name="enforce" checked[b.enforced]; " enforce (the proxy refuses calls once it is spent)" }
                     button type="submit" { "Save budget" }
+                    p.form-error hidden {}
+                }
+            }
+            ul.budget-alerts {
+                @for r in &rules {
+                    li data-rule=(r.id) {
+                        "Alert: " (r.config.llm_summary().unwrap_or_default()) " → "
+                        @if r.channels.is_empty() { "server defaults" }
+                        @for (i, c) in r.channels.iter().enumerate() { @if i > 0 { ", " } (channel_summary(c)) }
+                        @if r.project_id.is_none() { " " span.tag { "all projects" } }
+                        @if !r.enabled { " " span.tag { "disabled" } }
+                        @if member && r.project_id.is_some() {
+                            " " button.danger type="button" data-api={ "/v1/alerts/" (r.id) } data-method="DELETE"
+                                data-confirm="Delete this budget alert?" { "Delete" }
+                        }
+                    }
+                }
+                @if rules.is_empty() { li.muted { "No budget alert: add one below, or on the " a href="/alerts" { "alerts page" } "." } }
+            }
+            @if member {
+                form.row.budget-alert-form data-api="/v1/alerts" data-wrap="config:type,percent,forecast" data-channels {
+                    input type="hidden" name="name" value={ "LLM budget · " (b.project) };
+                    input type="hidden" name="project_id" value=(b.project);
+                    input type="hidden" name="type" value="llm_budget";
+                    label { "Alert at " input name="percent" type="number" min="1" max="1000" step="1" size="5"
+                        data-type="number" value="80" required; " % of the budget" }
+                    label { input name="forecast" type="checkbox" checked; " and when the forecast is over it" }
+                    select name="channel_type" data-skip aria-label="Channel" { option value="" { "Channel: server defaults" } option value="slack" { "Slack webhook" } option value="webhook" { "Webhook" } option value="email" { "Email" } }
+                    input name="channel_target" data-skip aria-label="Channel target" placeholder="https://… or a@b.c";
+                    button type="submit" { "Add budget alert" }
                     p.form-error hidden {}
                 }
             }

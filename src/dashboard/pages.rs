@@ -981,7 +981,7 @@ fn rule_summary(c: &RuleConfig) -> String {
     }
 }
 
-fn channel_summary(c: &Channel) -> String {
+pub(super) fn channel_summary(c: &Channel) -> String {
     match c {
         Channel::Slack { webhook_url } => format!("Slack {}", alert::mask_url(webhook_url)),
         Channel::Webhook { url, .. } => format!("webhook {}", alert::mask_url(url)),

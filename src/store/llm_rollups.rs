@@ -5,7 +5,8 @@
 //! - `llm_latency_hourly` / `llm_latency_daily`: latency and TTFT histograms per model;
 //! - `llm_tool_hourly` / `llm_tool_latency_hourly`: non-generation spans per type and name;
 //! - `llm_prompt_hourly`: traces per hour and prompt version (sums and sums of squares);
-//! - `llm_sessions` / `llm_session_users`: totals per session over all its stored traces.
+//! - `llm_sessions` / `llm_session_users`: totals per session over all its stored traces;
+//! - `llm_user_daily`: traces, cost and tokens per UTC day and user (the overview's top users).
 //!
 //! Changes are gathered over a flush and written at its end, each hot row once. A trace or span
 //! written again is taken out before it goes back in, so nothing is counted twice. Minimums and
@@ -183,6 +184,8 @@ pub struct Rollups {
     /// Sessions that lost a trace: the earliest start and latest end taken out.
     sessions_lost: HashMap<SessionKey, (i64, i64)>,
     session_users: HashMap<(String, String, String), i64>,
+    /// (project, day, user) → traces, traces with a cost, cost, tokens.
+    users: HashMap<(String, i64, String), [i64; 4]>,
 }
 
 impl Rollups {
@@ -276,6 +279,13 @@ impl Rollups {
         if let Some(a) = after {
             self.prompt(project, a, 1);
         }
+        for (t, sign) in before
+            .map(|b| (b, -1))
+            .into_iter()
+            .chain(after.map(|a| (a, 1)))
+        {
+            self.user(project, t, sign);
+        }
         // A session keeps its extremes when the trace stays in it and only widens.
         let widened = match (before, after) {
             (Some(b), Some(a)) => {
@@ -362,6 +372,26 @@ impl Rollups {
         }
     }
 
+    fn user(&mut self, project: &str, t: &TraceSums, sign: i64) {
+        let Some(user) = &t.user_id else {
+            return;
+        };
+        let day = t.started_at.div_euclid(DAY_MS) * DAY_MS;
+        let row = self
+            .users
+            .entry((project.to_string(), day, user.clone()))
+            .or_default();
+        let vals = [
+            1,
+            t.cost_micros.is_some() as i64,
+            t.cost_micros.unwrap_or(0),
+            t.input_tokens + t.output_tokens,
+        ];
+        for (r, v) in row.iter_mut().zip(vals) {
+            *r += sign * v;
+        }
+    }
+
     /// A trace pruned: out of its session (the hourly rollups follow their own retention).
     pub fn prune(&mut self, project: &str, t: &TraceSums) {
         self.session(project, t, -1, true);
@@ -385,7 +415,35 @@ impl Rollups {
         self.write_latency(tx)?;
         self.write_tools(tx)?;
         self.write_prompts(tx)?;
-        self.write_sessions(tx)
+        self.write_sessions(tx)?;
+        self.write_users(tx)
+    }
+
+    fn write_users(&mut self, tx: &Transaction) -> rusqlite::Result<()> {
+        let mut up = tx.prepare_cached(
+            "INSERT INTO llm_user_daily (project_id, day, user_id, traces, cost_count,
+                 cost_micros, tokens)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (project_id, day, user_id) DO UPDATE SET
+                 traces = traces + excluded.traces,
+                 cost_count = cost_count + excluded.cost_count,
+                 cost_micros = cost_micros + excluded.cost_micros,
+                 tokens = tokens + excluded.tokens",
+        )?;
+        let mut gone = tx.prepare_cached(
+            "DELETE FROM llm_user_daily
+             WHERE project_id = ?1 AND day = ?2 AND user_id = ?3 AND traces <= 0",
+        )?;
+        for ((project, day, user), v) in sorted(&mut self.users) {
+            if v == [0; 4] {
+                continue;
+            }
+            up.execute(params![project, day, user, v[0], v[1], v[2], v[3]])?;
+            if v[0] < 0 {
+                gone.execute(params![project, day, user])?;
+            }
+        }
+        Ok(())
     }
 
     fn write_usage(&mut self, tx: &Transaction) -> rusqlite::Result<()> {
@@ -806,6 +864,7 @@ mod tests {
             "llm_prompt_hourly",
             "llm_sessions",
             "llm_session_users",
+            "llm_user_daily",
         ] {
             let mut st = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
             let n = st.column_count();
@@ -841,7 +900,7 @@ mod tests {
              ALTER TABLE llm_settings DROP COLUMN errors_as_issues;
              DROP TABLE llm_error_spans; DROP TABLE llm_reported_traces; DROP TABLE issue_traces;
              DROP INDEX llm_traces_cost; DROP INDEX llm_traces_duration;
-             DROP INDEX llm_traces_users;
+             DROP INDEX llm_traces_users; DROP TABLE llm_user_daily;
              PRAGMA user_version = 12;",
         )
         .unwrap();

@@ -101,6 +101,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_llm_errors_as_issues.sql"),
     include_str!("migrations/0016_issue_traces.sql"),
     include_str!("migrations/0017_llm_page_indexes.sql"),
+    include_str!("migrations/0018_llm_user_daily.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.

@@ -297,6 +297,7 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM llm_error_spans WHERE project_id = ?1",
         "DELETE FROM llm_reported_traces WHERE project_id = ?1",
         "DELETE FROM llm_session_users WHERE project_id = ?1",
+        "DELETE FROM llm_user_daily WHERE project_id = ?1",
         "DELETE FROM llm_settings WHERE project_id = ?1",
         "DELETE FROM llm_prices WHERE project_id = ?1",
         "DELETE FROM projects WHERE id = ?1",

@@ -161,6 +161,14 @@ main(async (browser) => {
   const budget = await page.textContent('#budgets .budget');
   check(budget.includes('of $25.00') && budget.includes('enforced'), `the budget is shown: ${budget}`);
   check(await page.isChecked('.budget-form input[name=enforce]'), 'enforce stays checked');
+  // Its alert threshold, from the same panel: 90 % to a webhook, the forecast left on.
+  check((await page.textContent('#budgets .budget-alerts')).includes('No budget alert'), 'no budget alert yet');
+  await page.fill('.budget-alert-form input[name=percent]', '90');
+  await page.selectOption('.budget-alert-form select[name=channel_type]', 'webhook');
+  await page.fill('.budget-alert-form input[name=channel_target]', 'https://hooks.example.com/budget');
+  await submitAndReload(page, '.budget-alert-form');
+  const alerts = await page.textContent('#budgets .budget-alerts');
+  check(alerts.includes('≥ 90% of the budget, or forecast over it') && alerts.includes('webhook https://hooks.example.com'), `the budget alert is listed: ${alerts}`);
 
   // 6. The content policy.
   await page.goto(`${base}/llm/settings`);

@@ -580,5 +580,22 @@ fn llm_pages_work_in_chromium() {
     assert_eq!(scores, 1);
     let feedback = count(&conn, "SELECT count(*) FROM llm_feedback WHERE rating = -1");
     assert_eq!(feedback, 1);
+    let (project, config, channels): (Option<String>, String, String) = conn
+        .query_row(
+            "SELECT project_id, config, channels FROM alert_rules",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(project.as_deref(), Some("default"));
+    let config: serde_json::Value = serde_json::from_str(&config).unwrap();
+    assert_eq!(
+        config,
+        serde_json::json!({"type": "llm_budget", "percent": 90.0, "forecast": true})
+    );
+    assert!(
+        channels.contains("https://hooks.example.com/budget"),
+        "{channels}"
+    );
     drop(serve);
 }
