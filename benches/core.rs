@@ -72,6 +72,7 @@ fn accepted(n: usize, kinds: usize) -> Vec<Arc<Accepted>> {
                 project_id: project.clone(),
                 fingerprint: format!("{:016x}", i % kinds),
                 received_at: 1_700_000_000_000 + i as i64,
+                max_age_ms: Accepted::DEFAULT_MAX_AGE_MS,
                 event,
             })
         })

@@ -40,6 +40,7 @@ fn build(path: &std::path::Path) -> rusqlite::Connection {
             fingerprint: format!("{:016x}", i % ISSUES),
             // Spread over the last 7 days of server time.
             received_at: now - ((EVENTS - i) as i64 * 600),
+            max_age_ms: Accepted::DEFAULT_MAX_AGE_MS,
             event,
         }));
         if batch.len() == 5000 {

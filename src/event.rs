@@ -25,6 +25,9 @@ pub const DEFAULT_SOURCE: &str = "unknown";
 /// Environment used when the client sends none.
 pub const DEFAULT_ENVIRONMENT: &str = "production";
 
+/// How far ahead of the server's clock an event's own time may be and still be believed.
+pub const FUTURE_TOLERANCE_MS: i64 = 5 * 60_000;
+
 /// An event that passed validation, with what the server decided about it.
 #[derive(Debug, Clone)]
 pub struct Accepted {
@@ -32,7 +35,34 @@ pub struct Accepted {
     pub fingerprint: String,
     /// Server time at acceptance, epoch ms.
     pub received_at: i64,
+    /// How old the event's own time may be and still be believed (the raw-event retention
+    /// window): an older one is counted at `received_at`.
+    pub max_age_ms: i64,
     pub event: Event,
+}
+
+impl Accepted {
+    /// The default of [`Accepted::max_age_ms`]: `retention.raw_events_days`' default.
+    pub const DEFAULT_MAX_AGE_MS: i64 = 7 * 86_400_000;
+
+    /// Whether the event's own time was not believed: more than [`FUTURE_TOLERANCE_MS`] ahead of
+    /// the received time, or older than [`Accepted::max_age_ms`].
+    pub fn time_clamped(&self) -> bool {
+        let ts = self.event.timestamp;
+        ts > self.received_at.saturating_add(FUTURE_TOLERANCE_MS)
+            || ts < self.received_at.saturating_sub(self.max_age_ms)
+    }
+
+    /// When the event happened, as counts, trends and first/last seen use it: its own time,
+    /// normalised ([`Accepted::time_clamped`] ones at the received time; a clock a little ahead
+    /// counts as the received time, never later).
+    pub fn at(&self) -> i64 {
+        if self.time_clamped() {
+            self.received_at
+        } else {
+            self.event.timestamp.min(self.received_at)
+        }
+    }
 }
 
 /// A validation failure, naming the field and, for size caps, the limit.

@@ -77,7 +77,7 @@ pub async fn handle(
         let now = now_ms();
         let items = events
             .into_iter()
-            .map(|e| accept(&project, e, now))
+            .map(|e| accept(&project, e, now, cx.max_age_ms))
             .collect();
         match cx.pipeline.submit(items, cx.enqueue_wait).await {
             Submit::Queued | Submit::Dropped => {}
@@ -94,7 +94,7 @@ pub async fn handle(
     })
 }
 
-fn accept(project: &Arc<str>, event: Event, received_at: i64) -> Accepted {
+fn accept(project: &Arc<str>, event: Event, received_at: i64, max_age_ms: i64) -> Accepted {
     let fingerprint = match &event.fingerprint {
         Some(f) => f.clone(),
         None => fingerprint::compute(
@@ -109,6 +109,7 @@ fn accept(project: &Arc<str>, event: Event, received_at: i64) -> Accepted {
         project_id: project.clone(),
         fingerprint,
         received_at,
+        max_age_ms,
         event,
     }
 }

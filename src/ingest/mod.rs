@@ -25,6 +25,8 @@ pub struct Context<'a> {
     pub pool: &'a Pool,
     pub pipeline: &'a Pipeline,
     pub caps: &'a IngestConfig,
+    /// How old an event's own time may be and still be believed (see `Accepted::at`).
+    pub max_age_ms: i64,
     /// How long a request waits for queue room before its records are dropped (and counted).
     pub enqueue_wait: Duration,
 }

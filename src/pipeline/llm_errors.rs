@@ -345,6 +345,7 @@ impl Filed {
             project_id: Arc::from(project),
             fingerprint,
             received_at: now,
+            max_age_ms: Accepted::DEFAULT_MAX_AGE_MS,
             event,
         }
     }

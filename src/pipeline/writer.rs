@@ -532,6 +532,7 @@ mod tests {
             project_id: Arc::from(project),
             fingerprint: fingerprint.to_string(),
             received_at: now_ms(),
+            max_age_ms: Accepted::DEFAULT_MAX_AGE_MS,
             event: crate::event::parse_event(body, &IngestConfig::default()).expect("valid"),
         })
     }

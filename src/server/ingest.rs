@@ -40,6 +40,7 @@ fn context(st: &AppState) -> ingest::Context<'_> {
         pool: &st.pool,
         pipeline: &st.pipeline,
         caps: &st.config.ingest,
+        max_age_ms: i64::from(st.config.retention.raw_events_days) * 86_400_000,
         enqueue_wait: st.enqueue_wait,
     }
 }

@@ -31,9 +31,9 @@ pub struct IssueValues {
     pub screen: Option<String>,
 }
 
-const EVENT_COLS: usize = 19;
+const EVENT_COLS: usize = 20;
 
-/// Rows per multi-row statement: 64 (19 × 64 parameters, well under SQLite's limit), then
+/// Rows per multi-row statement: 64 (20 × 64 parameters, well under SQLite's limit), then
 /// powers of two for the rest, so whatever the flush size each statement has at most
 /// [`SHAPES`] forms, each prepared once and kept in the connection's cache. A fresh form per
 /// flush (the remainder's exact size) cost 14% of the writer's time under single-event load.
@@ -74,7 +74,8 @@ fn insert_sql(rows: usize) -> String {
     let mut sql = String::from(
         "INSERT OR IGNORE INTO events (id, issue_id, received_at, timestamp, error_type, message, source,
              environment, release, app_version, build_number, route_or_procedure, screen,
-             stack, http_status, request_id, user_id_hash, device_id_hash, metadata) VALUES ",
+             stack, http_status, request_id, user_id_hash, device_id_hash, metadata, time_clamped)
+         VALUES ",
     );
     for r in 0..rows {
         if r > 0 {
@@ -149,6 +150,7 @@ pub fn insert_events(
             st.raw_bind_parameter(j + 15, &ev.user_id_hash)?;
             st.raw_bind_parameter(j + 16, &ev.device_id_hash)?;
             st.raw_bind_parameter(j + 17, &ev.metadata)?;
+            st.raw_bind_parameter(j + 18, a.time_clamped().then_some(1))?;
             i += EVENT_COLS;
         }
         let stored = st.raw_execute()?;
@@ -213,16 +215,16 @@ fn tally<'a>(
                 k,
                 Tally {
                     count: 0,
-                    first: a.received_at,
-                    last: a.received_at,
+                    first: a.at(),
+                    last: a.at(),
                 },
             ));
             out.len() - 1
         });
         let t = &mut out[i].1;
         t.count += 1;
-        t.first = t.first.min(a.received_at);
-        t.last = t.last.max(a.received_at);
+        t.first = t.first.min(a.at());
+        t.last = t.last.max(a.at());
     }
     out
 }
@@ -432,16 +434,9 @@ pub fn write_group(
     let first = group[0];
     let last = group[group.len() - 1];
     let n = group.len() as i64;
-    let first_seen = group
-        .iter()
-        .map(|a| a.received_at)
-        .min()
-        .unwrap_or(first.received_at);
-    let last_seen = group
-        .iter()
-        .map(|a| a.received_at)
-        .max()
-        .unwrap_or(last.received_at);
+    // Event time (normalised: see `Accepted::at`), so a day of buffered events lands in its day.
+    let first_seen = group.iter().map(|a| a.at()).min().unwrap_or(first.at());
+    let last_seen = group.iter().map(|a| a.at()).max().unwrap_or(last.at());
     let e = &first.event;
     let project = &first.project_id;
 
@@ -566,23 +561,20 @@ pub fn write_group(
             {
                 Some(s) => {
                     s.3 += 1;
-                    s.4 = s.4.min(a.received_at);
-                    s.5 = s.5.max(a.received_at);
+                    s.4 = s.4.min(a.at());
+                    s.5 = s.5.max(a.at());
                 }
-                None => pending.slices.push((
-                    issue_id,
-                    rel.clone(),
-                    env.clone(),
-                    1,
-                    a.received_at,
-                    a.received_at,
-                )),
+                None => {
+                    pending
+                        .slices
+                        .push((issue_id, rel.clone(), env.clone(), 1, a.at(), a.at()))
+                }
             }
         }
     }
 
     for a in group {
-        let h = a.received_at - a.received_at.rem_euclid(HOUR_MS);
+        let h = a.at() - a.at().rem_euclid(HOUR_MS);
         match pending
             .hours
             .iter_mut()
@@ -680,7 +672,7 @@ pub fn add_project_hours<'a>(
 ) -> rusqlite::Result<()> {
     let mut hours: Vec<(&str, i64, i64)> = Vec::new();
     for a in events {
-        let h = a.received_at - a.received_at.rem_euclid(HOUR_MS);
+        let h = a.at() - a.at().rem_euclid(HOUR_MS);
         match hours
             .iter_mut()
             .find(|(p, hh, _)| *hh == h && *p == &*a.project_id)

@@ -469,6 +469,10 @@ pub struct Occurrence {
     pub user_id_hash: Option<String>,
     pub device_id_hash: Option<String>,
     pub metadata: Option<serde_json::Value>,
+    /// Present (true) when `timestamp` was not believed: more than 5 minutes ahead of
+    /// `received_at` or older than the retention window; the event then counts at `received_at`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub time_clamped: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -513,7 +517,8 @@ const OCC_COLS: &str =
     "e.id, e.received_at, e.timestamp, coalesce(e.error_type, i.error_type), e.message,
     coalesce(e.source, i.source), e.environment, e.release, e.app_version, e.build_number,
     coalesce(e.route_or_procedure, i.route_or_procedure), coalesce(e.screen, i.screen), e.stack,
-    e.http_status, e.request_id, e.user_id_hash, e.device_id_hash, e.metadata";
+    e.http_status, e.request_id, e.user_id_hash, e.device_id_hash, e.metadata,
+    e.time_clamped IS NOT NULL";
 
 fn occurrence(r: &rusqlite::Row<'_>) -> rusqlite::Result<Occurrence> {
     let meta: Option<String> = r.get(17)?;
@@ -536,6 +541,7 @@ fn occurrence(r: &rusqlite::Row<'_>) -> rusqlite::Result<Occurrence> {
         user_id_hash: r.get(15)?,
         device_id_hash: r.get(16)?,
         metadata: meta.and_then(|m| serde_json::from_str(&m).ok()),
+        time_clamped: r.get(18)?,
     })
 }
 

@@ -102,6 +102,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_issue_traces.sql"),
     include_str!("migrations/0017_llm_page_indexes.sql"),
     include_str!("migrations/0018_llm_user_daily.sql"),
+    include_str!("migrations/0019_event_time.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.
@@ -417,6 +418,74 @@ mod tests {
             .query_row("SELECT count(*) FROM hourly_counts", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// 0019 moves the counts of stored events from the hour they arrived in to the hour they
+    /// happened in (per issue and per project), sets first/last seen by event time, and marks
+    /// events whose time is not believed; counts of events no longer stored stay.
+    #[test]
+    fn existing_counts_move_to_the_events_own_hours() {
+        const H: i64 = 3_600_000;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut conn = Connection::open(&path).unwrap();
+        configure(&mut conn).unwrap();
+        migrations().to_version(&mut conn, 18).unwrap();
+        let now = 1_800_000_000_000 - 1_800_000_000_000 % H + 30 * 60_000;
+        // Issue 7: two events received now that happened 10 h ago, one on time, one from 2100,
+        // and 4 older events of an hour 3 days back already pruned. Issue 8: on time.
+        conn.execute_batch(&format!(
+            "INSERT INTO issues (id, project_id, fingerprint, error_type, message, source,
+                 total_count, first_seen, last_seen, last_seen_minute)
+             VALUES (7, 'default', 'f', 'E', 'm', 'api', 8, {old}, {now}, {now} / 60000),
+                    (8, 'default', 'g', 'E', 'm', 'api', 1, {now}, {now}, {now} / 60000);
+             INSERT INTO events (issue_id, received_at, timestamp, message, environment, release)
+             VALUES (7, {now}, {ago}, 'm', 'p', ''), (7, {now}, {ago} + 5, 'm', 'p', ''),
+                    (7, {now}, {now} - 1000, 'm', 'p', ''), (7, {now}, 4102444800000, 'm', 'p', ''),
+                    (8, {now}, {now} - 60000, 'm', 'p', '');
+             INSERT INTO hourly_counts (hour, issue_id, count)
+             VALUES ({old_h}, 7, 4), ({now_h}, 7, 4), ({now_h}, 8, 1);
+             INSERT INTO project_hourly (project_id, hour, count)
+             VALUES ('default', {old_h}, 4), ('default', {now_h}, 5);",
+            old = now - 3 * 24 * H,
+            old_h = now - 3 * 24 * H - (now - 3 * 24 * H) % H,
+            now_h = now - now % H,
+            ago = now - 10 * H,
+        ))
+        .unwrap();
+        drop(conn);
+        let conn = open(&path).unwrap();
+        let rows = |sql: &str| -> Vec<(i64, i64)> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        let now_h = now - now % H;
+        let ago_h = now_h - 10 * H;
+        let old_h = now_h - 3 * 24 * H;
+        assert_eq!(
+            rows("SELECT hour, count FROM hourly_counts WHERE issue_id = 7 ORDER BY hour"),
+            [(old_h, 4), (ago_h, 2), (now_h, 2)]
+        );
+        assert_eq!(
+            rows("SELECT hour, count FROM hourly_counts WHERE issue_id = 8 ORDER BY hour"),
+            [(now_h, 1)]
+        );
+        assert_eq!(
+            rows("SELECT hour, count FROM project_hourly ORDER BY hour"),
+            [(old_h, 4), (ago_h, 2), (now_h, 3)]
+        );
+        assert_eq!(
+            rows("SELECT first_seen, last_seen FROM issues ORDER BY id"),
+            [(now - 3 * 24 * H, now), (now - 60_000, now - 60_000)]
+        );
+        assert_eq!(
+            rows("SELECT timestamp, time_clamped FROM events WHERE time_clamped IS NOT NULL"),
+            [(4_102_444_800_000, 1)]
+        );
     }
 
     /// 0008 files existing events under their issues and drops the per-event index: an issue's

@@ -8,6 +8,7 @@ mod cli_ops;
 mod clients;
 mod common;
 mod dashboard;
+mod event_time;
 mod hardening;
 mod http1;
 mod ingest;
