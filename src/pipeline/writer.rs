@@ -563,6 +563,109 @@ mod tests {
             .count()
     }
 
+    /// The per-release and per-environment totals the writer keeps (migration 0021) equal what
+    /// the issue rows say, over random batches in two projects, releases appearing in issues
+    /// already known and not, environments differing in case, and the writer's issue memory
+    /// dropped now and then (another connection committing).
+    #[test]
+    fn release_and_environment_totals_match_the_issue_rows() {
+        use rand::{rngs::StdRng, Rng, SeedableRng};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let admin = store::open(&path).expect("open");
+        admin
+            .execute(
+                "INSERT INTO projects (id, name, created_at) VALUES ('p2', 'P2', 0)",
+                [],
+            )
+            .expect("project");
+        let mut conn = store::open(&path).expect("open");
+        store::tune_writer(&conn).expect("tune");
+        let mut cache = ingest::IssueCache::default();
+        let mut rng = StdRng::seed_from_u64(21);
+        let base = now_ms() - 2 * 86_400_000;
+        let mut clock = 0i64;
+        for round in 0..60 {
+            let batch: Vec<Arc<Accepted>> = (0..rng.random_range(1..40))
+                .map(|_| {
+                    let project = ["default", "p2"][rng.random_range(0..2)];
+                    let fp = format!("f{}", rng.random_range(0..25));
+                    let mut a = Arc::unwrap_or_clone(accepted(project, &fp));
+                    // Later batches happen later: the earliest event of an issue is in its
+                    // first batch, as the rows' `first_seen` tell.
+                    clock += 1_000;
+                    a.event.timestamp = base + clock;
+                    a.event.release = format!("1.{}", rng.random_range(0..5));
+                    a.event.environment =
+                        ["production", "Production", "staging"][rng.random_range(0..3)].into();
+                    Arc::new(a)
+                })
+                .collect();
+            write_batch(&mut conn, &mut cache, &batch, 5, false).expect("flush");
+            if round % 7 == 3 {
+                admin
+                    .execute_batch("INSERT INTO settings (key, value) VALUES ('x', '1') ON CONFLICT (key) DO UPDATE SET value = value || '1'")
+                    .expect("commit from elsewhere");
+            }
+        }
+        let rows = |sql: &str| -> Vec<String> {
+            let mut st = admin.prepare(sql).expect("prepare");
+            let n = st.column_count();
+            st.query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).expect("col")))
+                    .collect::<Vec<_>>()
+                    .join(" | "))
+            })
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+        };
+        let kept = rows(
+            "SELECT project_id, release, issues, events, first_seen, last_seen, new_issues
+             FROM release_totals ORDER BY 1, 2",
+        );
+        let derived = rows(
+            "SELECT i.project_id, r.release, count(*), sum(r.count), min(r.first_seen),
+                 max(r.last_seen),
+                 sum(r.first_seen = (SELECT min(x.first_seen) FROM issue_releases x
+                                     WHERE x.issue_id = r.issue_id))
+             FROM issue_releases r JOIN issues i ON i.id = r.issue_id GROUP BY 1, 2 ORDER BY 1, 2",
+        );
+        assert!(kept.len() >= 8, "{kept:?}");
+        assert_eq!(kept, derived);
+        let kept = rows(
+            "SELECT project_id, lower(environment), events FROM environment_totals ORDER BY 1, 2",
+        );
+        let derived = rows(
+            "SELECT i.project_id, lower(s.environment), sum(s.count) FROM issue_slices s
+             JOIN issues i ON i.id = s.issue_id GROUP BY 1, 2 ORDER BY 1, 2",
+        );
+        assert_eq!(kept.len(), 4, "{kept:?}");
+        assert_eq!(kept, derived);
+        // What the API shows.
+        let all = store::issues::releases(&admin, None, 100).expect("releases");
+        let events: i64 = all.iter().map(|r| r.events).sum();
+        assert_eq!(
+            events,
+            admin
+                .query_row("SELECT sum(total_count) FROM issues", [], |r| r
+                    .get::<_, i64>(0))
+                .expect("sum")
+        );
+        let new: i64 = all.iter().map(|r| r.new_issues).sum();
+        assert_eq!(
+            new,
+            count(&admin, "SELECT count(*) FROM issues"),
+            "each issue new once"
+        );
+        let mut envs =
+            store::issues::environments(&admin, Some(&["p2".to_string()])).expect("environments");
+        envs.iter_mut().for_each(|e| e.make_ascii_lowercase());
+        envs.sort();
+        assert_eq!(envs, ["production", "staging"]);
+    }
+
     /// The writer builds and sends flush reports only while the evaluator wants them (an alert
     /// rule is enabled); the events are written either way.
     #[test]

@@ -243,6 +243,8 @@ struct KnownIssue {
     resolved: bool,
     resolved_in: Option<String>,
     values: Arc<IssueValues>,
+    /// The releases the issue has events in (for `release_totals.issues`).
+    releases: Arc<[Box<str>]>,
 }
 
 /// The writer's memory of the issue rows it wrote, so a fingerprint seen before skips the
@@ -327,9 +329,38 @@ fn lookup(
                 route: r.get(7)?,
                 screen: r.get(8)?,
             }),
+            releases: Arc::from([]),
         })
     })
-    .optional()
+    .optional()?
+    .map(|mut k| {
+        k.releases = tx
+            .prepare_cached("SELECT release FROM issue_releases WHERE issue_id = ?1")?
+            .query_map([k.id], |r| Ok(r.get::<_, String>(0)?.into_boxed_str()))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(k)
+    })
+    .transpose()
+}
+
+/// project → release → issues new to the release, events, first, last, issues new in it.
+type ReleaseTotals = HashMap<Arc<str>, HashMap<String, [i64; 5]>>;
+
+/// The value under `project` and `key`, inserted as `init` when missing (no key is allocated
+/// when it is there).
+fn slot<'m, V>(
+    map: &'m mut HashMap<Arc<str>, HashMap<String, V>>,
+    project: &Arc<str>,
+    key: &str,
+    init: V,
+) -> &'m mut V {
+    let inner = map.entry(project.clone()).or_default();
+    if !inner.contains_key(key) {
+        inner.insert(key.to_string(), init);
+    }
+    inner
+        .get_mut(key)
+        .unwrap_or_else(|| unreachable!("inserted above"))
 }
 
 /// Per-release, per-environment and hourly counts gathered over a flush, written by
@@ -340,6 +371,9 @@ pub struct Pending {
     /// (issue, release, environment, count, first, last); per-environment counts are sums.
     slices: Vec<(i64, String, String, i64, i64, i64)>,
     hours: Vec<(i64, i64, i64)>,
+    release_totals: ReleaseTotals,
+    /// project → environment → events.
+    environment_totals: HashMap<Arc<str>, HashMap<String, i64>>,
 }
 
 fn upsert_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
@@ -380,7 +414,7 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
                 "INSERT INTO issue_slices (issue_id, release, environment, count, first_seen, last_seen)",
                 6,
                 n,
-                "ON CONFLICT (issue_id, release, environment) DO UPDATE SET
+                "ON CONFLICT (issue_id, environment, release) DO UPDATE SET
                  count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)",
             )
         });
@@ -418,6 +452,36 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
             i += 3;
         }
         st.raw_execute()?;
+    }
+    let mut totals: Vec<_> = p
+        .release_totals
+        .iter()
+        .flat_map(|(p, m)| m.iter().map(move |(r, v)| ((p, r), v)))
+        .collect();
+    totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut st = tx.prepare_cached(
+        "INSERT INTO release_totals (project_id, release, issues, events, first_seen, last_seen,
+             new_issues) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (project_id, release) DO UPDATE SET issues = issues + excluded.issues,
+             events = events + excluded.events, first_seen = min(first_seen, excluded.first_seen),
+             last_seen = max(last_seen, excluded.last_seen),
+             new_issues = new_issues + excluded.new_issues",
+    )?;
+    for ((project, release), v) in totals {
+        st.execute(params![&**project, release, v[0], v[1], v[2], v[3], v[4]])?;
+    }
+    let mut envs: Vec<_> = p
+        .environment_totals
+        .iter()
+        .flat_map(|(p, m)| m.iter().map(move |(e, n)| ((p, e), n)))
+        .collect();
+    envs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut st = tx.prepare_cached(
+        "INSERT INTO environment_totals (project_id, environment, events) VALUES (?1, ?2, ?3)
+         ON CONFLICT (project_id, environment) DO UPDATE SET events = events + excluded.events",
+    )?;
+    for ((project, environment), n) in envs {
+        st.execute(params![&**project, environment, n])?;
     }
     Ok(())
 }
@@ -526,6 +590,7 @@ pub fn write_group(
                     route: e.route_or_procedure.clone(),
                     screen: e.screen.clone(),
                 }),
+                releases: Arc::from([]),
             }
         }
     };
@@ -534,12 +599,42 @@ pub fn write_group(
     let previous_count = (issue.total - n) as u64;
 
     let releases = tally(group, |a| a.event.release.as_str());
+    // A new issue is new in the release of its earliest event.
+    let first_release = is_new
+        .then(|| {
+            releases
+                .iter()
+                .min_by_key(|(_, t)| t.first)
+                .map(|(r, _)| *r)
+        })
+        .flatten();
     for (rel, t) in &releases {
         pending
             .releases
             .push((issue_id, rel.to_string(), t.count, t.first, t.last));
+        let seen_in = issue.releases.iter().any(|r| &**r == *rel);
+        if !seen_in {
+            issue.releases = issue
+                .releases
+                .iter()
+                .cloned()
+                .chain([Box::from(*rel)])
+                .collect();
+        }
+        let v = slot(
+            &mut pending.release_totals,
+            project,
+            rel,
+            [0, 0, i64::MAX, i64::MIN, 0],
+        );
+        v[0] += i64::from(!seen_in);
+        v[1] += t.count;
+        v[2] = v[2].min(t.first);
+        v[3] = v[3].max(t.last);
+        v[4] += i64::from(first_release == Some(*rel));
     }
     // Most groups have one release and one environment: then the slice is the whole group.
+    let slices_start = pending.slices.len();
     let env = &first.event.environment;
     if releases.len() == 1 && group.iter().all(|a| &a.event.environment == env) {
         let t = &releases[0].1;
@@ -571,6 +666,10 @@ pub fn write_group(
                 }
             }
         }
+    }
+
+    for (_, _, env, n, _, _) in &pending.slices[slices_start..] {
+        *slot(&mut pending.environment_totals, project, env, 0) += n;
     }
 
     for a in group {

@@ -251,6 +251,17 @@ fn like_pattern(s: &str) -> String {
 /// Builds the WHERE clause (over `issues i`) for `q`, pushing its arguments.
 fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
     let mut parts: Vec<String> = Vec::new();
+    // A text search reads every candidate row anyway, and no index gives the order of the
+    // other sorts: one pass over the table beats fetching rows one by one in an index's order
+    // (a search in 19,800 unresolved issues: 4 ms against 35). The unary `+` keeps SQLite off
+    // the project and status indexes then; the matches are sorted (the page's worth kept).
+    let scan = if q.sort != Sort::LastSeen
+        || q.terms.iter().any(|t| t.field == Field::Text && !t.negate)
+    {
+        "+"
+    } else {
+        ""
+    };
     let arg = |args: &mut Vec<SqlValue>, v: SqlValue| {
         args.push(v);
         format!("?{}", args.len())
@@ -263,10 +274,23 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
                 .iter()
                 .map(|p| arg(args, SqlValue::Text(p.clone())))
                 .collect();
-            parts.push(format!("i.project_id IN ({})", ph.join(", ")));
+            parts.push(format!("{scan}i.project_id IN ({})", ph.join(", ")));
         }
     }
+    // With one environment and a release, the slice condition below implies the environment's.
+    let joint_env = q
+        .terms
+        .iter()
+        .any(|t| t.field == Field::Release && !t.negate)
+        && q.terms
+            .iter()
+            .filter(|t| t.field == Field::Environment && !t.negate)
+            .count()
+            == 1;
     for t in &q.terms {
+        if joint_env && t.field == Field::Environment && !t.negate {
+            continue;
+        }
         let v = arg(
             args,
             SqlValue::Text(if t.field == Field::Text {
@@ -276,12 +300,15 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
             }),
         );
         let cond = match t.field {
-            Field::Status => format!("i.status = {v}"),
+            Field::Status => format!("{scan}i.status = {v}"),
+            // The issues of a release come from the release's index (one range read): a rare
+            // release is not probed issue by issue.
             Field::Release => format!(
-                "EXISTS (SELECT 1 FROM issue_releases r WHERE r.issue_id = i.id AND r.release = {v})"
+                "i.id IN (SELECT r.issue_id FROM issue_releases r WHERE r.release = {v})"
             ),
+            // One key lookup per issue in (issue, environment, release) order (migration 0020).
             Field::Environment => format!(
-                "EXISTS (SELECT 1 FROM issue_slices e WHERE e.issue_id = i.id AND e.environment = {v} COLLATE NOCASE)"
+                "EXISTS (SELECT 1 FROM issue_slices e WHERE e.issue_id = i.id AND e.environment = {v})"
             ),
             Field::Source => format!("i.source = {v} COLLATE NOCASE"),
             Field::Route => format!("coalesce(i.route_or_procedure, '') = {v} COLLATE NOCASE"),
@@ -295,6 +322,31 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
         } else {
             cond
         });
+    }
+    // A release and an environment together mean events in both at once (the slice), as the
+    // list's `count` says: not an issue seen in the release somewhere else and in the
+    // environment in another release.
+    let positive = |f: Field| {
+        q.terms
+            .iter()
+            .filter(move |t| t.field == f && !t.negate)
+            .map(|t| t.value.clone())
+            .collect::<Vec<_>>()
+    };
+    let (releases, environments) = (positive(Field::Release), positive(Field::Environment));
+    if !releases.is_empty() && !environments.is_empty() {
+        let marks = |vals: Vec<String>, args: &mut Vec<SqlValue>| -> String {
+            vals.into_iter()
+                .map(|v| arg(args, SqlValue::Text(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let e = marks(environments, args);
+        let r = marks(releases, args);
+        parts.push(format!(
+            "EXISTS (SELECT 1 FROM issue_slices s WHERE s.issue_id = i.id
+                 AND s.environment IN ({e}) AND s.release IN ({r}))"
+        ));
     }
     // An issue belongs to a window when it was active in it.
     if let Some(since) = q.since {
@@ -339,7 +391,7 @@ fn count_within(q: &IssueQuery, args: &mut Vec<SqlValue>) -> Option<String> {
     }
     if !environments.is_empty() {
         cond.push_str(&format!(
-            " AND s.environment COLLATE NOCASE IN ({})",
+            " AND s.environment IN ({})",
             environments.join(", ")
         ));
     }
@@ -348,8 +400,33 @@ fn count_within(q: &IssueQuery, args: &mut Vec<SqlValue>) -> Option<String> {
     ))
 }
 
+/// The only project, when there is exactly one.
+fn only_project(conn: &Connection) -> Result<Option<String>, StoreError> {
+    let ids: Vec<String> = conn
+        .prepare_cached("SELECT id FROM projects LIMIT 2")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(match <[String; 1]>::try_from(ids) {
+        Ok([id]) => Some(id),
+        Err(_) => None,
+    })
+}
+
 /// One page of issues and the total that match.
 pub fn list(conn: &Connection, q: &IssueQuery) -> Result<(Vec<IssueRow>, i64), StoreError> {
+    // "Every project" on a server with one is that project: named, the recency index gives
+    // the page in order instead of a sort of every match.
+    let pinned;
+    let q = match (&q.projects, only_project(conn)?) {
+        (None, Some(p)) => {
+            pinned = IssueQuery {
+                projects: Some(vec![p]),
+                ..q.clone()
+            };
+            &pinned
+        }
+        _ => q,
+    };
     let mut args = Vec::new();
     let wh = where_clause(q, &mut args);
     let total: i64 = conn.query_row(
@@ -363,10 +440,13 @@ pub fn list(conn: &Connection, q: &IssueQuery) -> Result<(Vec<IssueRow>, i64), S
             .as_deref()
             .unwrap_or("i.total_count"),
     );
+    // The page's ids first (sorted from the index alone when it can), then its rows and their
+    // counts within the filters: those are computed for the page, not for every match.
+    let order = q.sort.order_by();
     let sql = format!(
-        "SELECT {cols} FROM issues i WHERE {wh} ORDER BY {} LIMIT {} OFFSET {}",
-        q.sort.order_by(),
-        limit,
+        "SELECT {cols} FROM issues i WHERE i.id IN (
+             SELECT i.id FROM issues i WHERE {wh} ORDER BY {order} LIMIT {limit} OFFSET {})
+         ORDER BY {order}",
         q.offset
     );
     let mut st = conn.prepare(&sql)?;
@@ -683,8 +763,13 @@ pub fn trends(
     let mut args = vec![SqlValue::Integer(start)];
     let wh = where_clause(q, &mut args);
     let sql = format!(
-        "SELECT h.hour, sum(h.count) FROM hourly_counts h JOIN issues i ON i.id = h.issue_id
-         WHERE h.hour >= ?1 AND {wh} GROUP BY h.hour"
+        // The window's hours in key order, each kept when its issue is in the list of matching
+        // ones (built once): `+` keeps SQLite from seeking every matching issue's hours through
+        // the (issue, hour) index, which then reads each count from the table (74 against 13 ms
+        // for a day of a release's 7,368 issues at 1M events).
+        "SELECT h.hour, sum(h.count) FROM hourly_counts h
+         WHERE h.hour >= ?1 AND +h.issue_id IN (SELECT i.id FROM issues i WHERE {wh})
+         GROUP BY h.hour"
     );
     let mut st = conn.prepare(&sql)?;
     let rows = st
@@ -822,19 +907,15 @@ pub fn releases(
     projects: Option<&[String]>,
     limit: u32,
 ) -> Result<Vec<ReleaseSummary>, StoreError> {
-    let q = IssueQuery {
-        projects: projects.map(<[String]>::to_vec),
-        ..Default::default()
-    };
-    let mut args = Vec::new();
-    let wh = where_clause(&q, &mut args);
+    let (scope, args) = project_scope(projects);
+    // The writer's per-release totals (migration 0021), summed over the projects asked for.
     let sql = format!(
-        "SELECT r.release, count(*), sum(r.count), min(r.first_seen), max(r.last_seen),
-                sum(r.first_seen = i.first_seen)
-         FROM issue_releases r JOIN issues i ON i.id = r.issue_id
-         WHERE {wh} GROUP BY r.release ORDER BY max(r.last_seen) DESC LIMIT {limit}"
+        "SELECT release, sum(issues), sum(events), min(first_seen), max(last_seen),
+                sum(new_issues)
+         FROM release_totals WHERE {scope} GROUP BY release ORDER BY max(last_seen) DESC
+         LIMIT {limit}"
     );
-    let mut st = conn.prepare(&sql)?;
+    let mut st = conn.prepare_cached(&sql)?;
     let rows = st
         .query_map(params_from_iter(args.iter()), |r| {
             Ok(ReleaseSummary {
@@ -850,6 +931,18 @@ pub fn releases(
     Ok(rows)
 }
 
+/// `project_id IN (…)` for `projects` (None = every project: always true), and its arguments.
+fn project_scope(projects: Option<&[String]>) -> (String, Vec<SqlValue>) {
+    match projects {
+        None => ("1".into(), Vec::new()),
+        Some([]) => ("0".into(), Vec::new()),
+        Some(ps) => (
+            format!("project_id IN ({})", vec!["?"; ps.len()].join(", ")),
+            ps.iter().map(|p| SqlValue::Text(p.clone())).collect(),
+        ),
+    }
+}
+
 /// Whether any issue exists at all.
 pub fn any(conn: &Connection) -> Result<bool, StoreError> {
     Ok(conn.query_row("SELECT EXISTS(SELECT 1 FROM issues)", [], |r| r.get(0))?)
@@ -860,17 +953,12 @@ pub fn environments(
     conn: &Connection,
     projects: Option<&[String]>,
 ) -> Result<Vec<String>, StoreError> {
-    let q = IssueQuery {
-        projects: projects.map(<[String]>::to_vec),
-        ..Default::default()
-    };
-    let mut args = Vec::new();
-    let wh = where_clause(&q, &mut args);
+    let (scope, args) = project_scope(projects);
     let sql = format!(
-        "SELECT e.environment FROM issue_slices e JOIN issues i ON i.id = e.issue_id
-         WHERE {wh} AND e.environment != '' GROUP BY e.environment ORDER BY sum(e.count) DESC LIMIT 50"
+        "SELECT min(environment) FROM environment_totals WHERE {scope} AND environment != ''
+         GROUP BY environment ORDER BY sum(events) DESC LIMIT 50"
     );
-    let mut st = conn.prepare(&sql)?;
+    let mut st = conn.prepare_cached(&sql)?;
     let rows = st
         .query_map(params_from_iter(args.iter()), |r| r.get(0))?
         .collect::<Result<Vec<_>, _>>()?;

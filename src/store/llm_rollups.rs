@@ -901,7 +901,8 @@ mod tests {
              DROP TABLE llm_error_spans; DROP TABLE llm_reported_traces; DROP TABLE issue_traces;
              DROP INDEX llm_traces_cost; DROP INDEX llm_traces_duration;
              DROP INDEX llm_traces_users; DROP TABLE llm_user_daily;
-             ALTER TABLE events DROP COLUMN time_clamped;
+             ALTER TABLE events DROP COLUMN time_clamped; DROP TABLE release_totals;
+             DROP TABLE environment_totals;
              PRAGMA user_version = 12;",
         )
         .unwrap();

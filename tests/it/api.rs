@@ -161,6 +161,33 @@ fn list_filters_sort_search_and_paging() {
             .len(),
         1
     );
+    // A release and an environment together mean events in both at once: DbError has events
+    // in (1.0.0, production) and (1.1.0, staging), none in (1.0.0, staging). Environments
+    // compare without case.
+    let r = a.get(&admin, "/v1/errors?release=1.0.0&environment=staging");
+    assert_eq!(r.body, json!([]), "{:?}", r.body);
+    assert_eq!(r.headers["x-total-count"], "0");
+    let r = a.get(&admin, "/v1/errors?release=1.1.0&environment=STAGING");
+    assert_eq!(r.headers["x-total-count"], "1");
+    assert_eq!(r.body[0]["error_type"], "DbError");
+    assert_eq!(r.body[0]["count"], 1, "events within the filters");
+    assert_eq!(r.body[0]["total_count"], 2);
+    assert_eq!(
+        a.get(&admin, "/v1/errors?environment=Production").headers["x-total-count"],
+        "3"
+    );
+    let r = a.get(
+        &admin,
+        "/v1/releases/1.1.0/errors?environment=production&sort=first_seen",
+    );
+    let types: Vec<&str> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["error_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["Timeout", "TypeError"], "newest first");
     assert_eq!(
         a.get(&admin, "/v1/errors?route=POST%20/pay").body[0]["error_type"],
         "TypeError"
