@@ -14,11 +14,11 @@ formats; 40 routes, Zipf-weighted. Each issue has a home release and environment
 the busiest 1 %) that 60 % and 70 % of its events carry; the rest are drawn from the global mix,
 so busy issues span every release and environment. ~1 % of the issues say "deadlock" (the search word).
 
-The server stamps events with its own clock (a seed sent in a minute would sit in one hour), so
-events go out in the order of their client `timestamp`s (7 days back from now, with a daily cycle)
-and, the seeding server stopped, its server-time columns are rebuilt from them (received_at, first
-and last seen of issues, releases and slices, hourly counts, samples): as if the events had
-arrived over the week. No ANALYZE, no VACUUM. Then every 100th issue is resolved through the API
+Counts follow the events' own `timestamp`s (7 days back from now, with a daily cycle), but the
+server stamps arrival with its own clock (a seed sent in a minute would all have arrived in one),
+so events go out in timestamp order and, the seeding server stopped, its server-time columns are
+rebuilt from them (received_at, first and last seen of issues, releases and slices, hourly
+counts, samples): as if the events had arrived over the week. No ANALYZE, no VACUUM. Then every 100th issue is resolved through the API
 (status=resolved), and each query runs WARMUP + RUNS times (default 3 + 20) on one keep-alive
 connection, timed by the client from request to last byte; every answer must be a 200 holding the
 expected content, else the script stops (an error is never timed). API calls use an

@@ -662,7 +662,8 @@ pub async fn releases(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
     let (projects, rels) = match load(&st, Some(&s), move |c| {
         let only = p2.map(|p| vec![p]);
         Ok((
-            projects::list(c, None)?,
+            // Names only: the picker needs no per-project counts (a sum over every issue).
+            projects::names(c)?,
             issues::releases(c, only.as_deref(), 200)?,
         ))
     })
@@ -679,7 +680,7 @@ pub async fn releases(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
             form.filters method="get" {
                 select name="project" {
                     option value="" { "All projects" }
-                    @for p in &projects { option value=(p.id) selected[project.as_deref() == Some(p.id.as_str())] { (p.name) } }
+                    @for (id, name) in &projects { option value=(id) selected[project.as_deref() == Some(id.as_str())] { (name) } }
                 }
                 button type="submit" { "Show" }
             }
