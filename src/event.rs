@@ -245,6 +245,9 @@ pub struct Event {
     pub fingerprint: Option<String>,
     /// The metadata object exactly as sent (compact JSON text).
     pub metadata: Option<String>,
+    /// Stack frames kept structured (JSON array, oldest first: file, function, line, column,
+    /// module, in_app), when the client sent them so (Sentry SDKs).
+    pub frames: Option<String>,
 }
 
 impl Event {
@@ -278,6 +281,8 @@ impl Event {
             device_id_hash: Option<&'a str>,
             #[serde(skip_serializing_if = "Option::is_none")]
             metadata: Option<&'a RawValue>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            frames: Option<&'a RawValue>,
         }
         let metadata = self
             .metadata
@@ -300,6 +305,10 @@ impl Event {
             user_id_hash: self.user_id_hash.as_deref(),
             device_id_hash: self.device_id_hash.as_deref(),
             metadata,
+            frames: self
+                .frames
+                .as_deref()
+                .and_then(|f| serde_json::from_str::<&RawValue>(f).ok()),
         };
         serde_json::to_string(&view).unwrap_or_else(|_| "{}".to_string())
     }
@@ -539,6 +548,7 @@ fn validate(w: WireEvent<'_>, caps: &IngestConfig) -> Result<Event, EventError> 
         device_id_hash: short("device_id_hash", w.device_id_hash)?,
         fingerprint,
         metadata,
+        frames: None,
     })
 }
 

@@ -14,6 +14,12 @@ pub fn keyed(secret: &[u8]) -> HmacSha256 {
 }
 
 /// Hex HMAC-SHA256 of `body` under `key` — what `bloop sign` prints and clients send.
+/// Lowercase hex SHA-256 of `data`.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(Sha256::digest(data))
+}
+
 pub fn sign(key: &[u8], body: &[u8]) -> String {
     let mut mac = keyed(key);
     mac.update(body);

@@ -29,6 +29,66 @@ pub fn parse_time(s: &str, now: i64) -> Option<i64> {
     parse_duration_ms(t).map(|d| now - d)
 }
 
+/// An RFC 3339 / ISO 8601 time (`2026-11-30T10:00:00.123456Z`, `…+02:00`, `…` without a zone =
+/// UTC, a space instead of `T`) as epoch milliseconds.
+pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = s.get(from..from + len)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0i64;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let digits = &s[start..i];
+        if digits.is_empty() {
+            return None;
+        }
+        let ms: String = digits.chars().chain("000".chars()).take(3).collect();
+        millis = ms.parse().ok()?;
+    }
+    let offset_min = match &s[i..] {
+        "" | "Z" | "z" => 0,
+        tz => {
+            let sign = match tz.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let tz = &tz[1..];
+            let (h, m) = tz.split_once(':').unwrap_or((tz.get(..2)?, tz.get(2..)?));
+            sign * (h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?)
+        }
+    };
+    let days = days_from_civil(year, month as u32, day as u32);
+    Some(((days * 24 + hour) * 60 + minute - offset_min) * 60_000 + second * 1000 + millis)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
 pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     // Years counted from March, so that the leap day ends the year.
@@ -85,6 +145,32 @@ pub fn sparkline(counts: &[i64]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rfc3339_times() {
+        assert_eq!(
+            super::parse_rfc3339_ms("2026-11-30T10:00:00.123456Z"),
+            Some(1_796_032_800_123)
+        );
+        assert_eq!(
+            super::parse_rfc3339_ms("2026-11-30T12:00:00+02:00"),
+            Some(1_796_032_800_000)
+        );
+        assert_eq!(
+            super::parse_rfc3339_ms("2026-11-30 10:00:00"),
+            Some(1_796_032_800_000)
+        );
+        assert_eq!(super::parse_rfc3339_ms("1970-01-01T00:00:00.5Z"), Some(500));
+        for bad in [
+            "",
+            "2026-13-01T00:00:00Z",
+            "yesterday",
+            "2026-11-30T10:00:00.Z",
+            "2026-11-30T10:00:00+x",
+        ] {
+            assert_eq!(super::parse_rfc3339_ms(bad), None, "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -8,6 +8,7 @@ pub mod bloop;
 pub mod keys;
 #[cfg(feature = "llm-tracing")]
 pub mod otlp;
+pub mod sentry;
 
 use std::time::Duration;
 

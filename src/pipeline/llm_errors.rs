@@ -333,6 +333,7 @@ impl Filed {
             device_id_hash: None,
             fingerprint: None,
             metadata: Some(metadata.to_string()),
+            frames: None,
         };
         let fingerprint = crate::fingerprint::compute(
             &event.source,
