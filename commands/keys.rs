@@ -28,12 +28,17 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Create a key for a project (printed in full).
+    /// Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry
+    /// SDKs (prints the DSN).
     Create {
         #[arg(long)]
         project: String,
         #[arg(long, default_value = "")]
         name: String,
+        /// A DSN key for unmodified Sentry SDKs (public: it can only send errors) instead of an
+        /// ingest key.
+        #[arg(long)]
+        dsn: bool,
         /// Print JSON (for scripts) instead of text.
         #[arg(long)]
         json: bool,
@@ -91,13 +96,24 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
         Cmd::Create {
             project,
             name,
+            dsn,
             json,
         } => {
-            let k = target.create_key(&project, &name)?;
+            let kind = if dsn { "dsn" } else { "ingest" };
+            let k = target.create_key(&project, &name, kind)?;
             if json {
                 return print_json(out, &k);
             }
-            writeln!(out, "key {} for {}: {}", k.id, inert(&k.project_id), k.key)?;
+            match &k.dsn {
+                Some(d) => writeln!(
+                    out,
+                    "DSN key {} for {}: {}",
+                    k.id,
+                    inert(&k.project_id),
+                    inert(d)
+                )?,
+                None => writeln!(out, "key {} for {}: {}", k.id, inert(&k.project_id), k.key)?,
+            }
         }
         Cmd::Rotate {
             key_id,

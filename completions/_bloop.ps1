@@ -453,7 +453,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ingest keys (masked)')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key for a project (printed in full)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry SDKs (prints the DSN)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a key: a new key now, the old one revoked after the grace period')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key now')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -482,6 +482,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--dsn', '--dsn', [CompletionResultType]::ParameterName, 'A DSN key for unmodified Sentry SDKs (public: it can only send errors) instead of an ingest key')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
@@ -526,7 +527,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;keys;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ingest keys (masked)')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key for a project (printed in full)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry SDKs (prints the DSN)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a key: a new key now, the old one revoked after the grace period')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key now')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1662,7 +1663,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         }
         'bloop;help;keys' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List ingest keys (masked)')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key for a project (printed in full)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry SDKs (prints the DSN)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a key: a new key now, the old one revoked after the grace period')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key now')
             break

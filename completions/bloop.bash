@@ -2151,7 +2151,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__keys__subcmd__create)
-            opts="-v -q -h -V --project --name --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --name --dsn --json --url --token --config --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

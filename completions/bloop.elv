@@ -414,7 +414,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List ingest keys (masked)'
-            cand create 'Create a key for a project (printed in full)'
+            cand create 'Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry SDKs (prints the DSN)'
             cand rotate 'Replace a key: a new key now, the old one revoked after the grace period'
             cand revoke 'Revoke a key now'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -441,6 +441,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
             cand --token 'API token (`bloop_tk_…`) for --url'
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --dsn 'A DSN key for unmodified Sentry SDKs (public: it can only send errors) instead of an ingest key'
             cand --json 'Print JSON (for scripts) instead of text'
             cand -v 'More log output (-v debug, -vv trace)'
             cand --verbose 'More log output (-v debug, -vv trace)'
@@ -482,7 +483,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
         }
         &'bloop;keys;help'= {
             cand list 'List ingest keys (masked)'
-            cand create 'Create a key for a project (printed in full)'
+            cand create 'Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry SDKs (prints the DSN)'
             cand rotate 'Replace a key: a new key now, the old one revoked after the grace period'
             cand revoke 'Revoke a key now'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1495,7 +1496,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
         }
         &'bloop;help;keys'= {
             cand list 'List ingest keys (masked)'
-            cand create 'Create a key for a project (printed in full)'
+            cand create 'Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry SDKs (prints the DSN)'
             cand rotate 'Replace a key: a new key now, the old one revoked after the grace period'
             cand revoke 'Revoke a key now'
         }

@@ -261,7 +261,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "list" -d 'List ingest keys (masked)'
-complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "create" -d 'Create a key for a project (printed in full)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "create" -d 'Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry SDKs (prints the DSN)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "rotate" -d 'Replace a key: a new key now, the old one revoked after the grace period'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "revoke" -d 'Revoke a key now'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -280,6 +280,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l dsn -d 'A DSN key for unmodified Sentry SDKs (public: it can only send errors) instead of an ingest key'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
@@ -303,7 +304,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "list" -d 'List ingest keys (masked)'
-complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key for a project (printed in full)'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry SDKs (prints the DSN)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace a key: a new key now, the old one revoked after the grace period'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a key now'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -834,7 +835,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "rename" -d 'Change a project\'s display name'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "delete" -d 'Delete a project and all its issues, events and keys (one transaction)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "list" -d 'List ingest keys (masked)'
-complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "create" -d 'Create a key for a project (printed in full)'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "create" -d 'Create a key for a project (printed in full); with --dsn, a public DSN key for Sentry SDKs (prints the DSN)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "rotate" -d 'Replace a key: a new key now, the old one revoked after the grace period'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "revoke" -d 'Revoke a key now'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from tokens" -f -a "list" -d 'List tokens (never their secrets)'

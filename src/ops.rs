@@ -458,12 +458,24 @@ impl Target {
         }
     }
 
-    pub fn create_key(&mut self, project: &str, name: &str) -> Result<KeyRow, OpsError> {
+    /// Creates a key of `kind` (`ingest` or `dsn`; a DSN key comes back with its DSN).
+    pub fn create_key(
+        &mut self,
+        project: &str,
+        name: &str,
+        kind: &str,
+    ) -> Result<KeyRow, OpsError> {
         match self {
-            Target::Local { conn, .. } => Ok(keys::create(conn, project, name)?),
-            Target::Remote(api) => {
-                api.send(RouteId::CreateKey, &[project], Some(json!({"name": name})))
+            Target::Local { conn, config } => {
+                let mut k = keys::create_kind(conn, project, name, kind)?;
+                keys::fill_dsn(conn, &mut k, &crate::alert::eval::public_url(config))?;
+                Ok(k)
             }
+            Target::Remote(api) => api.send(
+                RouteId::CreateKey,
+                &[project],
+                Some(json!({"name": name, "kind": kind})),
+            ),
         }
     }
 

@@ -406,6 +406,8 @@ mod tests {
             key: key.into(),
             created_at: 0,
             revoked_at,
+            kind: "ingest".into(),
+            dsn: None,
         }
     }
 

@@ -133,16 +133,24 @@ pub(crate) struct KeyView {
     created_at: i64,
     revoked_at: Option<i64>,
     active: bool,
+    /// `ingest` or `dsn`.
+    kind: String,
+    /// A DSN key's DSN (public: it ships inside apps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dsn: Option<String>,
 }
 
 fn key_view(k: KeyRow, reveal: bool, now: i64) -> KeyView {
     KeyView {
         active: k.is_active_at(now),
-        key: if reveal {
+        // A DSN key is public: always shown whole.
+        key: if reveal || k.kind == keys::KIND_DSN {
             k.key.clone()
         } else {
             keys::mask(&k.key)
         },
+        kind: k.kind,
+        dsn: k.dsn,
         id: k.id,
         project_id: k.project_id,
         name: k.name,
@@ -164,9 +172,14 @@ pub(super) async fn list_keys(
     if reveal {
         caller.require(Scope::KeysWrite)?;
     }
+    let public_url = crate::alert::eval::public_url(&st.config);
     let rows = store::with_conn(&st.pool, move |c| {
         projects::get(c, &id)?;
-        keys::list(c, Some(&id))
+        let mut rows = keys::list(c, Some(&id))?;
+        for k in &mut rows {
+            keys::fill_dsn(c, k, &public_url)?;
+        }
+        Ok(rows)
     })
     .await?;
     let now = now_ms();
@@ -179,6 +192,8 @@ pub(super) async fn list_keys(
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewKey {
     name: Option<String>,
+    /// `ingest` (default: an HMAC secret) or `dsn` (a public key for Sentry SDKs).
+    kind: Option<String>,
 }
 
 pub(super) async fn create_key(
@@ -191,7 +206,14 @@ pub(super) async fn create_key(
     caller.check_project(&id)?;
     let req: NewKey = json_body_or_default(&body)?;
     let name = req.name.unwrap_or_default();
-    let key = store::with_conn(&st.pool, move |c| keys::create(c, &id, &name)).await?;
+    let kind = req.kind.unwrap_or_else(|| keys::KIND_INGEST.into());
+    let public_url = crate::alert::eval::public_url(&st.config);
+    let key = store::with_conn(&st.pool, move |c| {
+        let mut k = keys::create_kind(c, &id, &name, &kind)?;
+        keys::fill_dsn(c, &mut k, &public_url)?;
+        Ok(k)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(key)))
 }
 

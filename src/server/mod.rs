@@ -23,6 +23,7 @@ mod proxy;
 pub mod query;
 pub mod ratelimit;
 pub mod routes;
+pub mod sentry;
 mod traces;
 pub mod users;
 
@@ -67,6 +68,9 @@ pub struct Inner {
     pub filters: filters::FilterCache,
     /// Open connections and their cap.
     pub connections: Arc<http1::Connections>,
+    /// DSN keys looked up by the Sentry endpoints, and what they took but do not store.
+    pub sentry_dsns: sentry::DsnCache,
+    pub sentry_stats: sentry::SentryStats,
     /// The LLM proxy's client, limiter and counters.
     #[cfg(feature = "llm-tracing")]
     pub proxy: proxy::ProxyState,
@@ -90,6 +94,7 @@ impl AppState {
 pub fn router(state: AppState, pages: Router<AppState>) -> Router {
     let timeout = state.request_timeout;
     let routes = routes::api_router()
+        .merge(routes::sentry_router())
         .merge(pages)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
@@ -202,6 +207,8 @@ pub async fn run(
         passkeys,
         filters: Default::default(),
         connections: http1::Connections::new(config_cap),
+        sentry_dsns: Default::default(),
+        sentry_stats: Default::default(),
         #[cfg(feature = "llm-tracing")]
         proxy: proxy_state,
     });

@@ -618,6 +618,16 @@ pub fn api_router() -> Router<AppState> {
         })
 }
 
+/// The Sentry protocol's endpoints (`server::sentry`): a compatibility surface for Sentry SDKs,
+/// outside bloop's own API and its OpenAPI document. `{project}` is the DSN's number.
+pub fn sentry_router() -> Router<AppState> {
+    Router::new()
+        .route("/api/{project}/envelope/", super::sentry::envelope())
+        .route("/api/{project}/envelope", super::sentry::envelope())
+        .route("/api/{project}/store/", super::sentry::store_route())
+        .route("/api/{project}/store", super::sentry::store_route())
+}
+
 /// The routes whose answers may take longer than `server.request_timeout_secs` (the LLM
 /// proxy), kept out of the request timeout.
 pub fn long_router() -> Router<AppState> {

@@ -31,9 +31,9 @@ pub struct IssueValues {
     pub screen: Option<String>,
 }
 
-const EVENT_COLS: usize = 20;
+const EVENT_COLS: usize = 21;
 
-/// Rows per multi-row statement: 64 (20 × 64 parameters, well under SQLite's limit), then
+/// Rows per multi-row statement: 64 (21 × 64 parameters, well under SQLite's limit), then
 /// powers of two for the rest, so whatever the flush size each statement has at most
 /// [`SHAPES`] forms, each prepared once and kept in the connection's cache. A fresh form per
 /// flush (the remainder's exact size) cost 14% of the writer's time under single-event load.
@@ -74,7 +74,8 @@ fn insert_sql(rows: usize) -> String {
     let mut sql = String::from(
         "INSERT OR IGNORE INTO events (id, issue_id, received_at, timestamp, error_type, message, source,
              environment, release, app_version, build_number, route_or_procedure, screen,
-             stack, http_status, request_id, user_id_hash, device_id_hash, metadata, time_clamped)
+             stack, http_status, request_id, user_id_hash, device_id_hash, metadata, time_clamped,
+             frames)
          VALUES ",
     );
     for r in 0..rows {
@@ -151,6 +152,7 @@ pub fn insert_events(
             st.raw_bind_parameter(j + 16, &ev.device_id_hash)?;
             st.raw_bind_parameter(j + 17, &ev.metadata)?;
             st.raw_bind_parameter(j + 18, a.time_clamped().then_some(1))?;
+            st.raw_bind_parameter(j + 19, &ev.frames)?;
             i += EVENT_COLS;
         }
         let stored = st.raw_execute()?;

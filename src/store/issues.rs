@@ -559,6 +559,9 @@ pub struct Occurrence {
     /// `received_at` or older than the retention window; the event then counts at `received_at`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub time_clamped: bool,
+    /// The stack frames, structured (oldest first), when the client sent them so (Sentry SDKs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frames: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -604,7 +607,7 @@ const OCC_COLS: &str =
     coalesce(e.source, i.source), e.environment, e.release, e.app_version, e.build_number,
     coalesce(e.route_or_procedure, i.route_or_procedure), coalesce(e.screen, i.screen), e.stack,
     e.http_status, e.request_id, e.user_id_hash, e.device_id_hash, e.metadata,
-    e.time_clamped IS NOT NULL";
+    e.time_clamped IS NOT NULL, e.frames";
 
 fn occurrence(r: &rusqlite::Row<'_>) -> rusqlite::Result<Occurrence> {
     let meta: Option<String> = r.get(17)?;
@@ -628,6 +631,9 @@ fn occurrence(r: &rusqlite::Row<'_>) -> rusqlite::Result<Occurrence> {
         device_id_hash: r.get(16)?,
         metadata: meta.and_then(|m| serde_json::from_str(&m).ok()),
         time_clamped: r.get(18)?,
+        frames: r
+            .get::<_, Option<String>>(19)?
+            .and_then(|f| serde_json::from_str(&f).ok()),
     })
 }
 

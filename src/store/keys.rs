@@ -40,6 +40,63 @@ pub struct KeyRow {
     pub key: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// `ingest` (an HMAC secret, also the key of OTLP and the LLM proxy) or `dsn` (a public
+    /// Sentry DSN key: only the Sentry endpoints take it).
+    #[serde(default = "ingest_kind")]
+    pub kind: String,
+    /// For a `dsn` key: the DSN to give the SDK (not stored; filled by [`fill_dsn`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dsn: Option<String>,
+}
+
+/// Sets `k.dsn` when `k` is a DSN key: `public_url` with the key and the project's number.
+pub fn fill_dsn(conn: &Connection, k: &mut KeyRow, public_url: &str) -> Result<(), StoreError> {
+    if k.kind == KIND_DSN {
+        let n: Option<i64> = conn
+            .prepare_cached("SELECT dsn_id FROM projects WHERE id = ?1")?
+            .query_row([&k.project_id], |r| r.get(0))
+            .optional()?
+            .flatten();
+        k.dsn = n.map(|n| dsn(public_url, &k.key, n));
+    }
+    Ok(())
+}
+
+fn ingest_kind() -> String {
+    KIND_INGEST.into()
+}
+
+pub const KIND_INGEST: &str = "ingest";
+pub const KIND_DSN: &str = "dsn";
+
+/// A fresh public DSN key: 32 lowercase hex digits, as Sentry's.
+pub fn generate_dsn_key() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The DSN an SDK is given: `public_url` with the key as its user and the project's number as
+/// its path (`http://<key>@host:5332/<number>`).
+pub fn dsn(public_url: &str, key: &str, dsn_id: i64) -> String {
+    let base = public_url.trim_end_matches('/');
+    let (scheme, rest) = base.split_once("://").unwrap_or(("http", base));
+    format!("{scheme}://{key}@{rest}/{dsn_id}")
+}
+
+/// The project a usable DSN key belongs to, with its DSN number.
+pub fn dsn_project(
+    conn: &Connection,
+    key: &str,
+    now: i64,
+) -> Result<Option<(String, i64)>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT k.project_id, p.dsn_id FROM project_keys k JOIN projects p ON p.id = k.project_id
+             WHERE k.key = ?1 AND k.kind = 'dsn' AND (k.revoked_at IS NULL OR k.revoked_at > ?2)",
+        )?
+        .query_row(params![key, now], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
 impl KeyRow {
@@ -56,15 +113,18 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRow> {
         key: r.get(3)?,
         created_at: r.get(4)?,
         revoked_at: r.get(5)?,
+        kind: r.get(6)?,
+        dsn: None,
     })
 }
 
-const COLS: &str = "id, project_id, name, key, created_at, revoked_at";
+const COLS: &str = "id, project_id, name, key, created_at, revoked_at, kind";
 
 /// Every key that is active now or will stop working later (grace period), oldest first.
 pub fn usable(conn: &Connection, now: i64) -> Result<Vec<KeyRow>, StoreError> {
     let mut st = conn.prepare_cached(&format!(
-        "SELECT {COLS} FROM project_keys WHERE revoked_at IS NULL OR revoked_at > ?1 ORDER BY id"
+        "SELECT {COLS} FROM project_keys WHERE kind = 'ingest' AND (revoked_at IS NULL OR revoked_at > ?1)
+         ORDER BY id"
     ))?;
     let rows = st.query_map([now], row)?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
@@ -74,7 +134,7 @@ pub fn usable(conn: &Connection, now: i64) -> Result<Vec<KeyRow>, StoreError> {
 pub fn is_usable(conn: &Connection, key: &str, now: i64) -> Result<bool, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT EXISTS(SELECT 1 FROM project_keys WHERE key = ?1
+            "SELECT EXISTS(SELECT 1 FROM project_keys WHERE key = ?1 AND kind = 'ingest'
                  AND (revoked_at IS NULL OR revoked_at > ?2))",
         )?
         .query_row(rusqlite::params![key, now], |r| r.get(0))?)
@@ -101,8 +161,18 @@ pub fn get(conn: &Connection, id: i64) -> Result<KeyRow, StoreError> {
     .ok_or_else(|| StoreError::NotFound(format!("no ingest key with id {id}")))
 }
 
-/// Creates a key for `project_id` (which must exist).
+/// Creates an ingest key for `project_id` (which must exist).
 pub fn create(conn: &Connection, project_id: &str, name: &str) -> Result<KeyRow, StoreError> {
+    create_kind(conn, project_id, name, KIND_INGEST)
+}
+
+/// Creates a key of `kind` (`ingest` or `dsn`) for `project_id` (which must exist).
+pub fn create_kind(
+    conn: &Connection,
+    project_id: &str,
+    name: &str,
+    kind: &str,
+) -> Result<KeyRow, StoreError> {
     let exists: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?1)",
         [project_id],
@@ -111,11 +181,21 @@ pub fn create(conn: &Connection, project_id: &str, name: &str) -> Result<KeyRow,
     if !exists {
         return Err(StoreError::NotFound(format!("no project `{project_id}`")));
     }
-    let key = generate_key();
+    let key = match kind {
+        KIND_DSN => generate_dsn_key(),
+        KIND_INGEST => generate_key(),
+        other => {
+            return Err(StoreError::Invalid {
+                field: "kind".into(),
+                message: format!("`{other}` is not a key kind (ingest, dsn)"),
+            })
+        }
+    };
     let now = now_ms();
     conn.execute(
-        "INSERT INTO project_keys (project_id, name, key, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![project_id, name, key, now],
+        "INSERT INTO project_keys (project_id, name, key, created_at, kind)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![project_id, name, key, now, kind],
     )?;
     get(conn, conn.last_insert_rowid())
 }
@@ -152,7 +232,7 @@ pub fn rotate(
             message: format!("key {id} is already revoked"),
         });
     }
-    let new_key = create(&tx, &old.project_id, name.unwrap_or(&old.name))?;
+    let new_key = create_kind(&tx, &old.project_id, name.unwrap_or(&old.name), &old.kind)?;
     let old_key = revoke_at(&tx, id, now_ms() + grace_ms)?;
     tx.commit()?;
     Ok(Rotated { new_key, old_key })

@@ -902,7 +902,9 @@ mod tests {
              DROP INDEX llm_traces_cost; DROP INDEX llm_traces_duration;
              DROP INDEX llm_traces_users; DROP TABLE llm_user_daily;
              ALTER TABLE events DROP COLUMN time_clamped; DROP TABLE release_totals;
-             DROP TABLE environment_totals;
+             DROP TABLE environment_totals; ALTER TABLE events DROP COLUMN frames;
+             DROP INDEX projects_dsn_id; ALTER TABLE projects DROP COLUMN dsn_id;
+             ALTER TABLE project_keys DROP COLUMN kind;
              PRAGMA user_version = 12;",
         )
         .unwrap();

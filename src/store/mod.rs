@@ -105,6 +105,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_event_time.sql"),
     include_str!("migrations/0020_slices_by_environment.sql"),
     include_str!("migrations/0021_release_totals.sql"),
+    include_str!("migrations/0022_sentry.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.

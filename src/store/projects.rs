@@ -132,7 +132,8 @@ pub fn create(conn: &Connection, name: &str, slug: Option<&str>) -> Result<Proje
         )));
     }
     conn.execute(
-        "INSERT INTO projects (id, name, created_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO projects (id, name, created_at, dsn_id)
+         VALUES (?1, ?2, ?3, (SELECT coalesce(max(dsn_id), 0) + 1 FROM projects))",
         params![slug, name, now_ms()],
     )?;
     get(conn, &slug)

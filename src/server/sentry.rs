@@ -1,0 +1,455 @@
+//! The Sentry endpoints, so an unmodified Sentry SDK reports to bloop with its DSN pointed here:
+//! `POST /api/{project}/envelope/` and `POST /api/{project}/store/` (with or without the
+//! trailing slash), `{project}` being the project's DSN number.
+//!
+//! Auth: the DSN's public key from `X-Sentry-Auth: Sentry sentry_key=…`, the `sentry_key` query
+//! parameter (the browser SDKs send only that) or the envelope header's `dsn`; it must be a `dsn`
+//! key of that project. Bodies may be gzip, deflate or brotli, chunked, with any or no
+//! content type. Answers follow Sentry: `200 {"id": …}`, `401`/`403 {"detail": …}`, `413`, and
+//! `429` with `Retry-After` and `X-Sentry-Rate-Limits` when the client is over its rate or the
+//! queue stays full (the SDKs back off; this replaces bloop's own 200-and-drop).
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, MethodRouter};
+use axum::Json;
+use serde_json::{json, Value};
+use tower_http::cors::{Any, CorsLayer};
+
+use super::AppState;
+use crate::event::Accepted;
+use crate::ingest::sentry::{self, Mapped};
+use crate::pipeline::{DropReason, Submit};
+use crate::store::{self, keys};
+
+/// Largest Sentry body read, compressed or not (an envelope may carry attachments).
+pub const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
+
+/// Seconds a client is asked to wait when refused for rate.
+const RETRY_AFTER_SECS: u64 = 2;
+
+/// DSN keys the server has looked up, for a second: (project, DSN number) or unknown.
+#[derive(Default)]
+pub struct DsnCache {
+    map: RwLock<HashMap<String, (DsnHit, Instant)>>,
+}
+
+/// A DSN key's project and DSN number, or `None` for a key that is unknown or revoked.
+type DsnHit = Option<(Arc<str>, i64)>;
+
+const DSN_TTL: Duration = Duration::from_secs(1);
+
+impl DsnCache {
+    async fn project(
+        &self,
+        pool: &deadpool_sqlite::Pool,
+        key: &str,
+    ) -> Result<Option<(Arc<str>, i64)>, Response> {
+        if let Ok(map) = self.map.read() {
+            if let Some((hit, at)) = map.get(key) {
+                if at.elapsed() < DSN_TTL {
+                    return Ok(hit.clone());
+                }
+            }
+        }
+        let k = key.to_string();
+        let found = store::with_conn(pool, move |c| keys::dsn_project(c, &k, store::now_ms()))
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, "sentry: DSN lookup failed");
+                detail(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database is busy; retry",
+                )
+            })?
+            .map(|(p, n)| (Arc::<str>::from(p), n));
+        if let Ok(mut map) = self.map.write() {
+            if map.len() > 10_000 {
+                map.clear();
+            }
+            map.insert(key.to_string(), (found.clone(), Instant::now()));
+        }
+        Ok(found)
+    }
+}
+
+fn detail(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "detail": message }))).into_response()
+}
+
+fn rate_limited(status: StatusCode, message: &str) -> Response {
+    let mut r = detail(status, message);
+    let h = r.headers_mut();
+    h.insert("retry-after", HeaderValue::from(RETRY_AFTER_SECS));
+    h.insert(
+        "x-sentry-rate-limits",
+        HeaderValue::from_str(&format!("{RETRY_AFTER_SECS}::key"))
+            .unwrap_or(HeaderValue::from_static("2::key")),
+    );
+    r
+}
+
+/// Browser SDKs post from any origin: the DSN key is public anyway.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::POST, Method::OPTIONS])
+        .allow_headers(Any)
+        .expose_headers([
+            "x-sentry-rate-limits".parse().expect("static header name"),
+            "retry-after".parse().expect("static header name"),
+        ])
+        .max_age(Duration::from_secs(86400))
+}
+
+async fn preflight() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /api/{project}/envelope/` and its CORS preflight.
+pub(super) fn envelope() -> MethodRouter<AppState> {
+    post(envelope_handler).options(preflight).layer(cors())
+}
+
+/// `POST /api/{project}/store/` (the older endpoint: the body is the event itself).
+pub(super) fn store_route() -> MethodRouter<AppState> {
+    post(store_handler).options(preflight).layer(cors())
+}
+
+async fn envelope_handler(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(project): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    handle(
+        &st,
+        peer,
+        &project,
+        query.as_deref(),
+        &headers,
+        body,
+        Kind::Envelope,
+    )
+    .await
+}
+
+async fn store_handler(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(project): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    handle(
+        &st,
+        peer,
+        &project,
+        query.as_deref(),
+        &headers,
+        body,
+        Kind::Store,
+    )
+    .await
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Envelope,
+    Store,
+}
+
+/// `sentry_key` from `X-Sentry-Auth` (or `Authorization: Sentry …`), else from the query.
+fn auth_key(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+    for name in ["x-sentry-auth", "authorization"] {
+        if let Some(v) = headers.get(name).and_then(|v| v.to_str().ok()) {
+            let v = v.trim();
+            let v = v
+                .strip_prefix("Sentry ")
+                .or_else(|| v.strip_prefix("sentry "))
+                .unwrap_or(v);
+            for part in v.split(',') {
+                if let Some((k, val)) = part.trim().split_once('=') {
+                    if k.trim() == "sentry_key" && !val.trim().is_empty() {
+                        return Some(val.trim().to_string());
+                    }
+                }
+            }
+        }
+    }
+    query?.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == "sentry_key" && !v.is_empty()).then(|| v.to_string())
+    })
+}
+
+/// The public key inside a DSN (`scheme://key[:secret]@host/…`).
+fn dsn_key(dsn: &str) -> Option<String> {
+    let rest = dsn.split_once("://")?.1;
+    let user = rest.split_once('@')?.0;
+    let key = user.split(':').next()?;
+    (!key.is_empty()).then(|| key.to_string())
+}
+
+/// The body expanded per `Content-Encoding`, or the status and detail to refuse it with.
+fn decompress(body: &[u8], encoding: Option<&str>) -> Result<Vec<u8>, (StatusCode, String)> {
+    let enc = encoding.unwrap_or("").trim().to_ascii_lowercase();
+    let limit = MAX_BODY_BYTES as u64;
+    let read = |r: &mut dyn Read| -> Result<Vec<u8>, (StatusCode, String)> {
+        let mut out = Vec::new();
+        r.take(limit + 1).read_to_end(&mut out).map_err(|e| {
+            (
+                StatusCode::BAD_REQUEST,
+                format!("the body is not valid {enc}: {e}"),
+            )
+        })?;
+        if out.len() as u64 > limit {
+            return Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body expands past {MAX_BODY_BYTES} bytes"),
+            ));
+        }
+        Ok(out)
+    };
+    match enc.as_str() {
+        "" | "identity" => Ok(body.to_vec()),
+        "gzip" | "x-gzip" => read(&mut flate2::read::MultiGzDecoder::new(body)),
+        "deflate" => {
+            // zlib-wrapped as the RFC says, or raw deflate as some clients send.
+            let zlib = body.len() >= 2
+                && body[0] & 0x0f == 8
+                && u16::from_be_bytes([body[0], body[1]]) % 31 == 0;
+            if zlib {
+                read(&mut flate2::read::ZlibDecoder::new(body))
+            } else {
+                read(&mut flate2::read::DeflateDecoder::new(body))
+            }
+        }
+        "br" => read(&mut brotli_decompressor::Decompressor::new(body, 4096)),
+        other => Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "Content-Encoding `{}` is not supported (gzip, deflate, br)",
+                other.chars().take(40).collect::<String>()
+            ),
+        )),
+    }
+}
+
+async fn handle(
+    st: &AppState,
+    peer: SocketAddr,
+    project: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Body,
+    kind: Kind,
+) -> Response {
+    let Ok(project_number) = project.trim().parse::<i64>() else {
+        return detail(
+            StatusCode::NOT_FOUND,
+            "the project in the URL must be the DSN's number",
+        );
+    };
+    let raw =
+        match super::ingest::read_body(body, headers, MAX_BODY_BYTES, st.request_timeout).await {
+            Ok(b) => b,
+            Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => {
+                return detail(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("the body is over {MAX_BODY_BYTES} bytes"),
+                )
+            }
+            Err(e) => return e.into_response(),
+        };
+    let encoding = headers
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok());
+    let body = match decompress(&raw, encoding) {
+        Ok(b) => b,
+        Err((status, message)) => return detail(status, &message),
+    };
+    let envelope = match kind {
+        Kind::Envelope => match sentry::parse_envelope(&body) {
+            Ok(e) => Some(e),
+            Err(e) => return detail(StatusCode::BAD_REQUEST, &e.to_string()),
+        },
+        Kind::Store => None,
+    };
+    let Some(key) = auth_key(headers, query)
+        .or_else(|| envelope.as_ref().and_then(|e| e.dsn()).and_then(dsn_key))
+    else {
+        return detail(
+            StatusCode::UNAUTHORIZED,
+            "missing authorization information: send the DSN's key (X-Sentry-Auth or sentry_key)",
+        );
+    };
+    let (project_id, dsn_id) = match st.sentry_dsns.project(&st.pool, &key).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return detail(StatusCode::UNAUTHORIZED, "unknown or revoked DSN key"),
+        Err(r) => return r,
+    };
+    if dsn_id != project_number {
+        return detail(
+            StatusCode::FORBIDDEN,
+            "this DSN key belongs to another project",
+        );
+    }
+    if !st.limiter.allow(st.limiter.client_ip(peer, headers)) {
+        st.pipeline.stats.record_drop(DropReason::RateLimited, 1);
+        return rate_limited(
+            StatusCode::TOO_MANY_REQUESTS,
+            "over the rate limit; retry later",
+        );
+    }
+    let now = store::now_ms();
+    let caps = &st.config.ingest;
+    let max_age_ms = i64::from(st.config.retention.raw_events_days) * 86_400_000;
+    let mut events: Vec<Mapped> = Vec::new();
+    let mut answer_id = envelope
+        .as_ref()
+        .and_then(|e| e.header.get("event_id"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut problem: Option<String> = None;
+    let mut map =
+        |payload: &[u8], events: &mut Vec<Mapped>| match serde_json::from_slice::<Value>(payload) {
+            Ok(v) => match sentry::map_event(&v, caps, now) {
+                Ok(m) => events.push(m),
+                Err(e) => problem = Some(e.to_string()),
+            },
+            Err(e) => problem = Some(format!("event is not JSON: {e}")),
+        };
+    match &envelope {
+        Some(env) => {
+            for item in &env.items {
+                match item.kind.as_str() {
+                    "event" => map(item.payload, &mut events),
+                    "transaction" | "span" => {
+                        st.sentry_stats
+                            .transactions
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    // session, sessions, client_report, attachment, check_in, unknown: accepted.
+                    _ => {}
+                }
+            }
+        }
+        None => map(&body, &mut events),
+    }
+    if events.is_empty() {
+        if let Some(p) = problem {
+            return detail(StatusCode::BAD_REQUEST, &p);
+        }
+    }
+    if answer_id.is_none() {
+        answer_id = events.iter().find_map(|m| m.event_id.clone());
+    }
+    let accepted: Vec<Accepted> = events
+        .into_iter()
+        .map(|m| {
+            let fingerprint = m
+                .event
+                .fingerprint
+                .clone()
+                .unwrap_or_else(|| sentry::default_fingerprint(&m));
+            Accepted {
+                project_id: project_id.clone(),
+                fingerprint,
+                received_at: now,
+                max_age_ms,
+                event: m.event,
+            }
+        })
+        .collect();
+    match st.pipeline.submit(accepted, st.enqueue_wait).await {
+        Submit::Queued => {}
+        Submit::Dropped => {
+            return rate_limited(
+                StatusCode::TOO_MANY_REQUESTS,
+                "the server is busy; retry later",
+            )
+        }
+        Submit::Closed => {
+            return detail(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is shutting down; retry",
+            )
+        }
+    }
+    let id = answer_id.unwrap_or_else(keys::generate_dsn_key);
+    (StatusCode::OK, Json(json!({ "id": id }))).into_response()
+}
+
+/// Counters of what the Sentry endpoints took but do not store.
+#[derive(Default)]
+pub struct SentryStats {
+    /// Transactions and spans accepted (not stored).
+    pub transactions: std::sync::atomic::AtomicU64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_come_from_the_header_the_query_or_the_dsn() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-sentry-auth",
+            "Sentry sentry_version=7, sentry_client=sentry.python/2.0, sentry_key=abc123"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(auth_key(&h, None).as_deref(), Some("abc123"));
+        assert_eq!(
+            auth_key(&HeaderMap::new(), Some("sentry_version=7&sentry_key=k9")).as_deref(),
+            Some("k9")
+        );
+        assert_eq!(auth_key(&HeaderMap::new(), Some("sentry_version=7")), None);
+        assert_eq!(
+            dsn_key("https://pub:sec@o1.ingest.io/5").as_deref(),
+            Some("pub")
+        );
+        assert_eq!(dsn_key("http://k@localhost:5332/1").as_deref(), Some("k"));
+        assert_eq!(dsn_key("nonsense"), None);
+    }
+
+    #[test]
+    fn bodies_decompress_within_the_cap() {
+        use std::io::Write;
+        let text = b"{\"a\":1}";
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text).unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(decompress(&gz, Some("gzip")).unwrap(), text);
+        assert_eq!(decompress(text, None).unwrap(), text);
+        assert_eq!(
+            decompress(b"not gzip", Some("gzip")).unwrap_err().0,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            decompress(text, Some("zstd")).unwrap_err().0,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        // A bomb stops at the cap.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&vec![b'a'; MAX_BODY_BYTES + 10]).unwrap();
+        let bomb = gz.finish().unwrap();
+        assert_eq!(
+            decompress(&bomb, Some("gzip")).unwrap_err().0,
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+    }
+}

@@ -1,0 +1,272 @@
+//! Unmodified Sentry SDKs report to bloop: the real `sentry-sdk` from PyPI (tests/requirements.txt)
+//! with a DSN from a `dsn` key, through envelopes compressed with br and with gzip; and the
+//! Sentry endpoints' answers to bad input.
+
+use std::io::Write;
+use std::process::Command;
+use std::time::Duration;
+
+use bloop::store::keys;
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A DSN key of `project` and its DSN for the server at `url`.
+fn dsn(s: &TestServer, project: &str) -> (String, String) {
+    let conn = s.db();
+    let mut k = keys::create_kind(&conn, project, "sdk", keys::KIND_DSN).unwrap();
+    keys::fill_dsn(&conn, &mut k, &s.url).unwrap();
+    (k.key, k.dsn.unwrap())
+}
+
+fn sdk(dsn: &str, mode: &str, brotli: bool) {
+    let mut cmd = Command::new("python3");
+    cmd.arg("tests/sentry/sdk_send.py").arg(dsn).arg(mode);
+    if !brotli {
+        cmd.arg("--no-brotli");
+    }
+    let out = cmd
+        .output()
+        .expect("python3 with sentry-sdk (tests/run.sh installs it)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if mode == "unhandled" {
+        assert!(stderr.contains("ZeroDivisionError"), "{stderr}");
+    } else {
+        assert!(out.status.success(), "sdk_send.py {mode} failed:\n{stderr}");
+    }
+}
+
+fn issue(conn: &rusqlite::Connection, error_type: &str) -> (String, String, String, String, i64) {
+    conn.query_row(
+        "SELECT message, source, release, environment, total_count FROM issues
+         WHERE error_type = ?1",
+        [error_type],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )
+    .unwrap()
+}
+
+/// The real SDK, compressing with `brotli` or gzip: exceptions (grouped despite the numbers),
+/// a message, an uncaught exception, and a transaction that is accepted but files nothing.
+fn the_sentry_sdk_reports(brotli: bool) {
+    let s = TestServer::start();
+    let (_, dsn) = dsn(&s, "default");
+    assert!(
+        dsn.ends_with("/1"),
+        "the default project is number 1: {dsn}"
+    );
+    sdk(&dsn, "exceptions", brotli);
+    assert_eq!(s.wait_count("SELECT count(*) FROM events", 2, WAIT), 2);
+    let conn = s.db();
+    let (message, source, release, environment, total) = issue(&conn, "ValueError");
+    assert_eq!(message, "bad amount 17 for order", "the first message");
+    assert_eq!(source, "python");
+    assert_eq!(release, "shop@2.0.1");
+    assert_eq!(environment, "staging");
+    assert_eq!(total, 2, "the same line with other numbers is one issue");
+    let (stack, frames, metadata, user): (String, String, String, Option<String>) = conn
+        .query_row(
+            "SELECT e.stack, e.frames, e.metadata, e.user_id_hash FROM events e
+             JOIN issues i ON i.id = e.issue_id WHERE i.error_type = 'ValueError' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert!(stack.starts_with("at charge ("), "{stack}");
+    let frames: Vec<Value> = serde_json::from_str(&frames).unwrap();
+    let last = frames.last().unwrap();
+    assert_eq!(last["function"], "charge");
+    assert_eq!(last["in_app"], true);
+    assert!(last["lineno"].as_u64().is_some());
+    let metadata: Value = serde_json::from_str(&metadata).unwrap();
+    assert_eq!(metadata["tags"]["region"], "eu-west", "{metadata}");
+    assert_eq!(metadata["user"]["id"], "user-42");
+    assert_eq!(user.map(|u| u.len()), Some(64), "the user id is hashed");
+
+    sdk(&dsn, "message", brotli);
+    assert_eq!(s.wait_count("SELECT count(*) FROM events", 3, WAIT), 3);
+    assert_eq!(issue(&conn, "Message").0, "disk almost full on volume 3");
+    sdk(&dsn, "unhandled", brotli);
+    assert_eq!(s.wait_count("SELECT count(*) FROM events", 4, WAIT), 4);
+    assert_eq!(issue(&conn, "ZeroDivisionError").0, "division by zero");
+    sdk(&dsn, "transaction", brotli);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM events"),
+        4,
+        "a transaction is not an error"
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM issues"), 3);
+}
+
+#[test]
+fn the_sentry_sdk_reports_with_brotli() {
+    the_sentry_sdk_reports(true);
+}
+
+#[test]
+fn the_sentry_sdk_reports_with_gzip() {
+    the_sentry_sdk_reports(false);
+}
+
+fn gzip(b: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn bad_sentry_requests_get_clear_answers() {
+    let s = TestServer::start();
+    let http = Http::new();
+    let (key, _) = dsn(&s, "default");
+    let other = bloop::store::projects::create_with_key(&mut s.db(), "Other", None).unwrap();
+    let (other_key, other_dsn) = dsn(&s, &other.project.id);
+    let event = json!({"event_id": "0123456789abcdef0123456789abcdef",
+        "exception": {"values": [{"type": "E", "value": "boom"}]}});
+    let envelope =
+        |items: &str| format!("{{\"event_id\":\"0123456789abcdef0123456789abcdef\"}}\n{items}");
+    let item = format!("{{\"type\":\"event\"}}\n{event}\n");
+    let url = |n: &str, q: &str| format!("{}/api/{n}/envelope/?sentry_key={q}", s.url);
+    let post = |u: &str, body: Vec<u8>, headers: &[(&str, &str)]| http.post(u, body, headers);
+
+    // The happy path through the query key, with the Sentry answer.
+    let r = post(&url("1", &key), envelope(&item).into_bytes(), &[]);
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body, json!({"id": "0123456789abcdef0123456789abcdef"}));
+    // The store endpoint, the header key, no trailing slash.
+    let r = post(
+        &format!("{}/api/1/store", s.url),
+        event.to_string().into_bytes(),
+        &[(
+            "x-sentry-auth",
+            &format!("Sentry sentry_version=7, sentry_key={key}"),
+        )],
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // The key inside the envelope header's DSN.
+    let with_dsn = format!("{{\"dsn\":\"{other_dsn}\"}}\n{item}");
+    let n = other_dsn.rsplit('/').next().unwrap();
+    let r = post(
+        &format!("{}/api/{n}/envelope/", s.url),
+        with_dsn.into_bytes(),
+        &[],
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(s.wait_count("SELECT count(*) FROM events", 3, WAIT), 3);
+
+    // No key, a wrong key, a key of another project, an HMAC key used as a DSN key.
+    let r = post(
+        &format!("{}/api/1/envelope/", s.url),
+        envelope(&item).into_bytes(),
+        &[],
+    );
+    assert_eq!(r.status, 401);
+    assert!(r.body["detail"].as_str().unwrap().contains("sentry_key"));
+    let r = post(
+        &url("1", "0000ffff0000ffff0000ffff0000ffff"),
+        envelope(&item).into_bytes(),
+        &[],
+    );
+    assert_eq!(r.status, 401, "{:?}", r.body);
+    let r = post(&url("1", &other_key), envelope(&item).into_bytes(), &[]);
+    assert_eq!(r.status, 403, "{:?}", r.body);
+    let ingest = keys::create(&s.db(), "default", "hmac").unwrap();
+    let r = post(&url("1", &ingest.key), envelope(&item).into_bytes(), &[]);
+    assert_eq!(r.status, 401, "an ingest key is not a DSN key");
+    // And a DSN key is not an ingest key: OTLP-style header auth refuses it.
+    let r = post(
+        &format!("{}/v1/ingest", s.url),
+        event.to_string().into_bytes(),
+        &[
+            ("x-project-key", &key),
+            ("x-signature", &sign(&key, event.to_string().as_bytes())),
+        ],
+    );
+    assert_eq!(r.status, 401, "{:?}", r.body);
+
+    // Corrupt gzip, an item longer than the body, a 10 MB attachment, 1,000 items.
+    let r = post(
+        &url("1", &key),
+        b"\x1f\x8bnot gzip".to_vec(),
+        &[("content-encoding", "gzip")],
+    );
+    assert_eq!(r.status, 400, "{:?}", r.body);
+    let r = post(
+        &url("1", &key),
+        envelope("{\"type\":\"event\",\"length\":500}\n{}").into_bytes(),
+        &[],
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("runs past the end"),
+        "{:?}",
+        r.body
+    );
+    let attachment = vec![b'x'; 10 * 1024 * 1024];
+    let mut big = envelope(&item).into_bytes();
+    big.extend_from_slice(
+        format!(
+            "{{\"type\":\"attachment\",\"length\":{}}}\n",
+            attachment.len()
+        )
+        .as_bytes(),
+    );
+    big.extend_from_slice(&attachment);
+    let r = post(&url("1", &key), gzip(&big), &[("content-encoding", "gzip")]);
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let many = envelope(&"{\"type\":\"session\"}\n{\"sid\":\"x\"}\n".repeat(1000));
+    let r = post(&url("1", &key), many.into_bytes(), &[]);
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = post(
+        &url("1", &key),
+        envelope("{\"type\":\"event\"}\n[1,2]\n").into_bytes(),
+        &[],
+    );
+    assert_eq!(r.status, 400, "{:?}", r.body);
+    let r = post(&url("x", &key), envelope(&item).into_bytes(), &[]);
+    assert_eq!(r.status, 404);
+    // Everything accepted above is there, nothing else.
+    assert_eq!(s.wait_count("SELECT count(*) FROM events", 4, WAIT), 4);
+    // CORS for browser SDKs.
+    let r = http.send(
+        reqwest::Client::new()
+            .request(reqwest::Method::OPTIONS, url("1", &key))
+            .header("origin", "https://shop.example")
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type"),
+    );
+    assert!(r.status < 300, "{}", r.status);
+    assert_eq!(r.headers["access-control-allow-origin"], "*");
+}
+
+/// `bloop keys create --dsn` prints a DSN the SDKs accept: the key as user, the project's
+/// number as the path.
+#[test]
+fn keys_create_dsn_prints_the_dsn() {
+    let s = TestServer::start();
+    let out = cli_ok(&bloop_cli(
+        &s.db_path,
+        &["keys", "create", "--project", "default", "--dsn"],
+    ));
+    let dsn = out.trim().rsplit(' ').next().unwrap().to_string();
+    let rest = dsn
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("{out}"));
+    let (key, host) = rest.split_once('@').unwrap();
+    assert_eq!(key.len(), 32, "{out}");
+    assert!(key.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(host.ends_with("/1"), "{out}");
+    assert_eq!(
+        count(
+            &s.db(),
+            &format!("SELECT count(*) FROM project_keys WHERE key = '{key}' AND kind = 'dsn'")
+        ),
+        1
+    );
+}
