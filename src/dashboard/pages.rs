@@ -706,8 +706,13 @@ pub async fn releases(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
 
 pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
     let now = now_ms();
-    let (projects, all_keys) = match load(&st, Some(&s), |c| {
-        Ok((projects::list(c, None)?, keys::list(c, None)?))
+    let public_url = crate::alert::eval::public_url(&st.config);
+    let (projects, all_keys) = match load(&st, Some(&s), move |c| {
+        let mut all = keys::list(c, None)?;
+        for k in &mut all {
+            keys::fill_dsn(c, k, &public_url)?;
+        }
+        Ok((projects::list(c, None)?, all))
     })
     .await
     {
@@ -740,7 +745,8 @@ pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
                         a href={ "/issues?project=" (pct(&p.id)) } { "Issues →" }
                     }
                     h2 { "Ingest keys" }
-                    @let pkeys: Vec<&KeyRow> = all_keys.iter().filter(|k| k.project_id == p.id && k.revoked_at.is_none_or(|r| r > now)).collect();
+                    @let pkeys: Vec<&KeyRow> = all_keys.iter().filter(|k| k.project_id == p.id && k.kind != keys::KIND_DSN && k.revoked_at.is_none_or(|r| r > now)).collect();
+                    @let dsns: Vec<&KeyRow> = all_keys.iter().filter(|k| k.project_id == p.id && k.kind == keys::KIND_DSN && k.revoked_at.is_none_or(|r| r > now)).collect();
                     @if pkeys.is_empty() { p.muted { "No active keys." } }
                     @if p.id == "default" { p.muted { "Events signed with the server's " code { "auth.hmac_secret" } " and no project key land here too." } }
                     @for k in &pkeys {
@@ -770,6 +776,28 @@ pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
                         form.row data-api={ "/v1/projects/" (pct(&p.id)) "/keys" } {
                             input name="name" placeholder="key name (optional)" maxlength="200";
                             button type="submit" { "New key" }
+                        }
+                        p.form-error hidden {}
+                    }
+                    h2 { "Sentry DSN" }
+                    p.muted { "For apps with a Sentry SDK: set this as their DSN. It is public (it can only send errors) and can be revoked on its own." }
+                    @if dsns.is_empty() { p.muted { "No DSN yet." } }
+                    @for k in &dsns {
+                        div.row.dsn {
+                            span { (k.name) }
+                            code.grow id={ "dsn-" (k.id) } { (k.dsn.as_deref().unwrap_or("")) }
+                            button type="button" data-copy={ "dsn-" (k.id) } { "Copy" }
+                            @if admin {
+                                button.danger type="button" data-api={ "/v1/keys/" (k.id) } data-method="DELETE"
+                                    data-confirm="Revoke this DSN? SDKs using it will get 401." { "Revoke" }
+                            }
+                        }
+                    }
+                    @if admin {
+                        form.row data-api={ "/v1/projects/" (pct(&p.id)) "/keys" } {
+                            input type="hidden" name="kind" value="dsn";
+                            input name="name" placeholder="DSN name (optional)" maxlength="200";
+                            button type="submit" { "New DSN" }
                         }
                         p.form-error hidden {}
                     }

@@ -207,6 +207,32 @@ fn sessions_act_in_the_api_with_role_and_origin_checks() {
     assert!(!as_viewer.body.as_str().unwrap().contains(&key));
     let as_admin = get(&http, &format!("{}/projects", s.url), &admin);
     assert!(as_admin.body.as_str().unwrap().contains(&key));
+    // A Sentry DSN from the same form with kind=dsn: listed with its DSN (public, shown to every
+    // role), not among the ingest keys, and not offered for the test-event snippets.
+    let r = post(
+        &http,
+        &format!("{}/v1/projects/default/keys", s.url),
+        &admin,
+        Some(ORIGIN),
+        json!({"name": "ios", "kind": "dsn"}),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let dsn = r.body["dsn"].as_str().unwrap().to_string();
+    let dsn_key = r.body["key"].as_str().unwrap().to_string();
+    assert!(
+        dsn.contains(&format!("{dsn_key}@")) && dsn.ends_with("/1"),
+        "{dsn}"
+    );
+    let page = get(&http, &format!("{}/projects", s.url), &viewer);
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains(&dsn), "the DSN is on the page");
+    let admin_html = get(&http, &format!("{}/projects", s.url), &admin);
+    let admin_html = admin_html.body.as_str().unwrap();
+    let ingest_part = admin_html.split("Sentry DSN").next().unwrap();
+    assert!(
+        !ingest_part.contains(&dsn_key),
+        "a DSN key is not an ingest key"
+    );
 
     // Admin: invite over the API, change roles, and the last admin stays.
     let r = post(
