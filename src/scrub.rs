@@ -574,8 +574,10 @@ fn bearer_at(b: &[u8], i: usize) -> Option<(usize, usize, Cow<'static, str>)> {
     ))
 }
 
-/// A key-shaped token's prefix, the shortest tail after it, and the tail's characters.
-const KEY_PREFIXES: &[(&[u8], usize, fn(u8) -> bool)] = &[
+/// A key-shaped token: its prefix, the shortest tail after it, and the tail's characters.
+type KeyShape = (&'static [u8], usize, fn(u8) -> bool);
+
+const KEY_PREFIXES: &[KeyShape] = &[
     (b"sk-", 20, key_char),
     (b"sk_live_", 16, key_char),
     (b"sk_test_", 16, key_char),
