@@ -301,7 +301,7 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
         })
         .await;
         if let Err(e) = r {
-            tracing::warn!(error = %e, "could not reload ingest keys");
+            tracing::warn!(error = %e, "could not reload ingest keys or scrubbing switches");
         }
         n += 1;
         if n % 60 == 0 {
