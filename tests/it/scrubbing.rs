@@ -168,6 +168,23 @@ fn secrets_in_trace_content_never_reach_the_llm_tables() {
         ),
         0
     );
+    // A later update's output is scrubbed too.
+    let update = json!({"output": format!("done; token=abc123 {ANTHROPIC_KEY}")}).to_string();
+    let r = http.send(
+        http.client()
+            .put(format!("{}/v1/traces/t-1", s.url))
+            .header("x-signature", sign(SECRET, update.as_bytes()))
+            .header("content-type", "application/json")
+            .body(update),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let sql = "SELECT count(*) FROM llm_traces WHERE output IS NOT NULL";
+    assert_eq!(s.wait_count(sql, 1, WAIT), 1);
+    let output: String = s
+        .db()
+        .query_row("SELECT output FROM llm_traces", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(output, "done; token=[Filtered] [Filtered]");
 }
 
 #[test]
