@@ -116,6 +116,36 @@ pub struct Scrubber {
     first: [u64; 256],
     ip: IpAddresses,
     ip_key: crate::signing::HmacSha256,
+    /// Each byte's part in the text scan: [`WORD`], [`START`], [`SPECIAL`] bits.
+    class: [u8; 256],
+}
+
+/// A word character (`[A-Za-z0-9_]`).
+const WORD: u8 = 1;
+/// A word character a text rule can start with.
+const START: u8 = 2;
+/// A non-word character a text rule looks at (`=`, `:`, `-`).
+const SPECIAL: u8 = 4;
+
+/// The byte classes of the text scan; hex letters start rules only when IPs are looked for.
+fn byte_classes(ip: IpAddresses) -> [u8; 256] {
+    let mut class = [0u8; 256];
+    for c in 0..=255u8 {
+        let mut k = 0;
+        if is_word(c) {
+            k |= WORD;
+            let token = c < 128 && TOKEN_STARTS[c as usize] != 0;
+            let hex = ip != IpAddresses::Keep && c.is_ascii_hexdigit();
+            if c.is_ascii_digit() || token || hex || c | 0x20 == b'b' {
+                k |= START;
+            }
+        }
+        if matches!(c, b'=' | b':' | b'-') {
+            k |= SPECIAL;
+        }
+        class[c as usize] = k;
+    }
+    class
 }
 
 impl std::fmt::Debug for Scrubber {
@@ -205,6 +235,7 @@ impl Scrubber {
             first,
             ip: cfg.ip_addresses,
             ip_key: crate::signing::keyed(ip_key),
+            class: byte_classes(cfg.ip_addresses),
         }
     }
 
@@ -367,35 +398,43 @@ impl Scrubber {
     /// The scan of `s[from..to]`, replacements into `out` (whose source is `s`).
     fn scan_text(&self, s: &str, from: usize, to: usize, out: &mut Out) {
         let b = &s.as_bytes()[..to];
-        let mut i = from;
+        let class = &self.class;
         let mut jwt_floor = from;
+        let mut i = from;
+        // Whether the byte before `i` is a word character: rules start at word starts only.
+        let mut prev_word = 0u8;
         while i < to {
-            let c = b[i];
-            if is_word(c) {
-                // A word start (the loop skips whole words): try the token rules here.
-                if let Some((start, end, rep)) = self.word_at(b, i, from, &mut jwt_floor) {
-                    out.replace(start, end, &rep);
-                    i = end;
-                    continue;
-                }
+            // The tight part: most bytes start nothing (inside a word, or plain).
+            let k = class[b[i] as usize];
+            if (k & SPECIAL) | (k & START & !prev_word) == 0 {
+                prev_word = (k & WORD) * START;
                 i += 1;
-                while i < to && is_word(b[i]) {
+                continue;
+            }
+            let hit = if k & SPECIAL != 0 {
+                match b[i] {
+                    b'=' => {
+                        key_value_at(self, b, i, from).map(|(s, e, r)| (s, e, Cow::Borrowed(r)))
+                    }
+                    b':' => url_password_at(b, i)
+                        .or_else(|| quoted_key_value_at(self, b, i, from))
+                        .map(|(s, e, r)| (s, e, Cow::Borrowed(r))),
+                    _ => pem_at(b, i).map(|(s, e, r)| (s, e, Cow::Borrowed(r))),
+                }
+            } else {
+                self.word_at(b, i, from, &mut jwt_floor)
+            };
+            match hit {
+                Some((start, end, rep)) => {
+                    out.replace(start, end, &rep);
+                    prev_word = (class[b[end - 1] as usize] & WORD) * START;
+                    i = end;
+                }
+                None => {
+                    prev_word = (k & WORD) * START;
                     i += 1;
                 }
-                continue;
             }
-            let hit = match c {
-                b'=' => key_value_at(self, b, i, from),
-                b':' => url_password_at(b, i).or_else(|| quoted_key_value_at(self, b, i, from)),
-                b'-' => pem_at(b, i),
-                _ => None,
-            };
-            if let Some((start, end, rep)) = hit {
-                out.replace(start, end, rep);
-                i = end;
-                continue;
-            }
-            i += 1;
         }
     }
 
@@ -549,7 +588,7 @@ fn is_token68(c: u8) -> bool {
 
 /// `Bearer <token>` at `i`: the token's range and `[Filtered]`.
 fn bearer_at(b: &[u8], i: usize) -> Option<(usize, usize, Cow<'static, str>)> {
-    if !b[i..].get(..6)?.eq_ignore_ascii_case(b"bearer") {
+    if b[i] | 0x20 != b'b' || !b[i..].get(..6)?.eq_ignore_ascii_case(b"bearer") {
         return None;
     }
     let mut j = i + 6;
@@ -600,6 +639,26 @@ const KEY_PREFIXES: &[KeyShape] = &[
     (b"bloop_", 20, key_char),
 ];
 
+/// Other token shapes' first bytes (see [`key_token_at`]).
+const OTHER_TOKEN_STARTS: &[&[u8]] = &[b"AKIA", b"ASIA", b"eyJ"];
+
+/// For each first byte, the bit set of the second bytes (ASCII) a token can start with.
+const TOKEN_STARTS: [u128; 256] = {
+    let mut t = [0u128; 256];
+    let mut k = 0;
+    while k < KEY_PREFIXES.len() + OTHER_TOKEN_STARTS.len() {
+        let p = if k < KEY_PREFIXES.len() {
+            KEY_PREFIXES[k].0
+        } else {
+            OTHER_TOKEN_STARTS[k - KEY_PREFIXES.len()]
+        };
+        assert!(p.len() >= 2 && p[1] < 128);
+        t[p[0] as usize] |= 1 << p[1];
+        k += 1;
+    }
+    t
+};
+
 fn key_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
 }
@@ -618,11 +677,10 @@ fn upper_digit(c: u8) -> bool {
 /// the whole text is read at most twice.
 fn key_token_at(b: &[u8], i: usize, jwt_floor: &mut usize) -> Option<usize> {
     let rest = &b[i..];
-    if !matches!(
-        rest[0],
-        b's' | b'r' | b'g' | b'x' | b'A' | b'h' | b'b' | b'e'
-    ) {
-        return None;
+    // Most words start with no token's first two bytes: one table look-up rules them out.
+    match rest.get(1) {
+        Some(&second) if second < 128 && TOKEN_STARTS[rest[0] as usize] >> second & 1 == 1 => {}
+        _ => return None,
     }
     for (prefix, min, ok) in KEY_PREFIXES {
         if rest.starts_with(prefix) {
