@@ -1,5 +1,5 @@
-//! Micro-benchmarks of the ingest hot path: signature check, parse + validate, fingerprint, and
-//! one writer flush of 500 events (fresh and repeated fingerprints).
+//! Micro-benchmarks of the ingest hot path: signature check, parse + validate, scrubbing,
+//! fingerprint, and one writer flush of 500 events (fresh and repeated fingerprints).
 //! Run: `cargo bench --bench core`.
 
 use std::sync::Arc;
@@ -60,6 +60,59 @@ fn bench_fingerprint(c: &mut Criterion) {
     c.bench_function("normalize_message", |bench| {
         bench.iter(|| bloop::fingerprint::normalize_message(&e.message))
     });
+}
+
+/// A typical event for scrubbing: a ~100-character message, a ~1 KB stack, metadata with ten
+/// keys, one nested object and a header list. `secrets` puts a password, a bearer token, a card
+/// number and a provider key in it (each rule replaces something); without, nothing changes.
+fn scrub_event(secrets: bool) -> bloop::event::Event {
+    let frame = |i: usize| {
+        format!(
+            "    at Service.method{i} (/app/src/services/orders/handler{i}.js:{}:17)\n",
+            40 + i
+        )
+    };
+    let stack: String = (0..14).map(frame).collect();
+    let (message, auth, note) = if secrets {
+        (
+            "Payment declined for card 4111 1111 1111 1111 (order 98231, retry 2 of 3, gateway eu-1)",
+            "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+            "key sk-ant-api03-Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE used",
+        )
+    } else {
+        (
+            "Payment declined for order 98231 by the gateway (retry 2 of 3, region eu-west-1, code 51)",
+            "application/json",
+            "customer asked for a refund after the second attempt",
+        )
+    };
+    let body = serde_json::json!({
+        "timestamp": 1_700_000_000_000i64, "error_type": "PaymentError", "source": "api",
+        "message": message,
+        "stack": stack,
+        "metadata": {
+            "region": "eu-west-1", "attempt": 2, "pool": "primary", "order_id": "ord_98231",
+            "user": {"id": "u_123", "plan": "pro", "password": if secrets { "hunter2" } else { "" }},
+            "headers": [["Accept", "application/json"], ["Authorization", auth],
+                        ["User-Agent", "bloop-bench/1.0"]],
+            "note": note, "gateway": "adyen", "amount": 1999, "currency": "EUR"
+        }
+    });
+    let caps = IngestConfig {
+        max_stack_bytes: 8192,
+        ..IngestConfig::default()
+    };
+    bloop::event::parse_event(body.to_string().as_bytes(), &caps).expect("valid")
+}
+
+fn bench_scrub(c: &mut Criterion) {
+    let scrubber = bloop::scrub::Scrubber::new(&bloop::config::ScrubbingConfig::default(), b"k");
+    for (name, secrets) in [("scrub_event_clean", false), ("scrub_event_secrets", true)] {
+        let e = scrub_event(secrets);
+        c.bench_function(name, |bench| {
+            bench.iter_batched_ref(|| e.clone(), |e| scrubber.event(e), BatchSize::SmallInput)
+        });
+    }
 }
 
 fn accepted(n: usize, kinds: usize) -> Vec<Arc<Accepted>> {
@@ -124,6 +177,7 @@ criterion_group!(
     benches,
     bench_signature,
     bench_parse,
+    bench_scrub,
     bench_fingerprint,
     bench_flush
 );

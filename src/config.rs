@@ -64,6 +64,7 @@ pub struct Config {
     pub smtp: SmtpConfig,
     pub analytics: AnalyticsConfig,
     pub llm_tracing: LlmTracingConfig,
+    pub scrubbing: ScrubbingConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -415,6 +416,43 @@ impl Default for LlmProxyConfig {
     }
 }
 
+/// What `[scrubbing]` does with IP addresses found in event and LLM text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IpAddresses {
+    /// Stored as sent.
+    Keep,
+    /// Replaced by a stable keyed hash, `[ip:123456789012]`.
+    Hash,
+    /// Replaced by `[ip]`.
+    Drop,
+}
+
+/// `[scrubbing]`: secrets, card numbers and (optionally) IP addresses taken out of error events
+/// and LLM content before they are stored (rules in [`crate::scrub`]).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScrubbingConfig {
+    /// Off: nothing is scrubbed, for any project.
+    pub enabled: bool,
+    /// More key names whose values are filtered, matched as whole words.
+    pub extra_keys: Vec<String>,
+    pub ip_addresses: IpAddresses,
+}
+
+impl Default for ScrubbingConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            extra_keys: Vec::new(),
+            ip_addresses: IpAddresses::Keep,
+        }
+    }
+}
+
+/// Most `[scrubbing].extra_keys`.
+pub const MAX_EXTRA_KEYS: usize = 40;
+
 /// A provider base URL the proxy can forward to: `http(s)://host[:port][/path]`, no query.
 pub fn check_base_url(url: &str) -> Result<(), String> {
     let rest = url
@@ -431,7 +469,11 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
 }
 
 /// Keys whose environment value is a comma-separated list.
-const LIST_KEYS: &[&str] = &["server.trusted_proxies", "llm_tracing.proxy.providers"];
+const LIST_KEYS: &[&str] = &[
+    "server.trusted_proxies",
+    "llm_tracing.proxy.providers",
+    "scrubbing.extra_keys",
+];
 
 impl Config {
     /// Loads the configuration: built-in defaults, then `file` (or `./config.toml` when present
@@ -617,6 +659,20 @@ impl Config {
         }
         if px.rate_limit_per_second > 0 && px.rate_limit_burst == 0 {
             return bad("llm_tracing.proxy.rate_limit_burst", "must be at least 1");
+        }
+        if self.scrubbing.extra_keys.len() > MAX_EXTRA_KEYS {
+            return bad(
+                "scrubbing.extra_keys",
+                format!("at most {MAX_EXTRA_KEYS} keys"),
+            );
+        }
+        for k in &self.scrubbing.extra_keys {
+            if k.len() > 64 || !k.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                return bad(
+                    "scrubbing.extra_keys",
+                    format!("`{k}` must have a letter or digit and at most 64 bytes"),
+                );
+            }
         }
         if self.llm_tracing.error_issue_delay_secs > 86_400 {
             return bad(

@@ -289,7 +289,7 @@ fn match_uuid(b: &[u8], start: usize) -> Option<usize> {
 }
 
 /// Four dot-separated runs of 1-3 digits followed by a non-word char or the end.
-fn match_ipv4(b: &[u8], start: usize) -> Option<usize> {
+pub(crate) fn match_ipv4(b: &[u8], start: usize) -> Option<usize> {
     let mut i = start;
     for k in 0..4 {
         if k > 0 {
@@ -321,7 +321,7 @@ fn match_hex(b: &[u8], start: usize) -> Option<usize> {
 /// rules); the caller has checked the left boundary. Returns the end of the
 /// address, which excludes a trailing single colon. Gives up as soon as the
 /// run cannot be valid, so it looks at most ~41 bytes ahead.
-fn match_ipv6(b: &[u8], start: usize) -> Option<usize> {
+pub(crate) fn match_ipv6(b: &[u8], start: usize) -> Option<usize> {
     let mut i = start;
     let mut groups = 0;
     let mut compressed = false;

@@ -5,6 +5,7 @@
 //! - [`config`]: settings and their defaults;
 //! - [`event`]: the ingest wire contract and validation;
 //! - [`fingerprint`]: grouping of events into issues;
+//! - [`scrub`]: secrets, card numbers and IP addresses taken out before anything is stored;
 //! - [`store`]: SQLite, migrations and queries;
 //! - [`pipeline`]: the bounded queue and the group-committing writer;
 //! - [`server`]: the HTTP API;
@@ -26,6 +27,7 @@ pub mod ops;
 pub mod pipeline;
 pub mod release;
 pub mod retention;
+pub mod scrub;
 pub mod search;
 pub mod server;
 pub mod signing;

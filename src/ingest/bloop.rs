@@ -1,6 +1,6 @@
 //! bloop's own ingest protocol: `POST /v1/ingest` (one event) and `POST /v1/ingest/batch`
 //! (`{"events": [...]}`), signed with HMAC-SHA256 of the exact body (see [`super::keys`]).
-//! [`handle`] authenticates, checks the rate, validates, fingerprints and queues; the server's
+//! [`handle`] authenticates, checks the rate, validates, scrubs, fingerprints and queues; the server's
 //! lean HTTP loop and its axum routes both call it, so answers are the same bytes either way.
 
 use std::net::IpAddr;
@@ -13,6 +13,7 @@ use crate::config::IngestConfig;
 use crate::event::{self, Accepted, Event};
 use crate::fingerprint;
 use crate::pipeline::{DropReason, Submit};
+use crate::scrub::Scrubber;
 use crate::store::now_ms;
 
 /// The two ingest endpoints.
@@ -75,9 +76,10 @@ pub async fn handle(
     let n = events.len();
     if allowed {
         let now = now_ms();
+        let scrubber = cx.scrub.for_project(&project);
         let items = events
             .into_iter()
-            .map(|e| accept(&project, e, now, cx.max_age_ms))
+            .map(|e| accept(&project, e, now, cx.max_age_ms, scrubber))
             .collect();
         match cx.pipeline.submit(items, cx.enqueue_wait).await {
             Submit::Queued | Submit::Dropped => {}
@@ -94,7 +96,19 @@ pub async fn handle(
     })
 }
 
-fn accept(project: &Arc<str>, event: Event, received_at: i64, max_age_ms: i64) -> Accepted {
+/// Scrubs (secrets never reach the queue), then fingerprints what is stored: a secret that
+/// varies between occurrences (a token in the message) no longer splits the issue, and card
+/// numbers and hashed IPs fold like the numbers they replace.
+fn accept(
+    project: &Arc<str>,
+    mut event: Event,
+    received_at: i64,
+    max_age_ms: i64,
+    scrubber: Option<&Scrubber>,
+) -> Accepted {
+    if let Some(s) = scrubber {
+        s.event(&mut event);
+    }
     let fingerprint = match &event.fingerprint {
         Some(f) => f.clone(),
         None => fingerprint::compute(

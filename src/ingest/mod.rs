@@ -30,6 +30,8 @@ pub struct Context<'a> {
     pub max_age_ms: i64,
     /// How long a request waits for queue room before its records are dropped (and counted).
     pub enqueue_wait: Duration,
+    /// Secrets are taken out of each accepted event before it is queued.
+    pub scrub: &'a crate::scrub::Scrubbing,
 }
 
 /// Why an adapter refused a request.

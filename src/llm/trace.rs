@@ -618,6 +618,23 @@ impl Trace {
     }
 }
 
+impl Trace {
+    /// Scrubs what a trace carries of its users' data (see [`crate::scrub`]): prompts,
+    /// completions (JSON as JSON), metadata and error messages, the trace's and each span's.
+    /// Names, models, ids and counts are labels and stay.
+    pub fn scrub(&mut self, s: &crate::scrub::Scrubber) {
+        s.opt_content(&mut self.input);
+        s.opt_content(&mut self.output);
+        s.opt_json(&mut self.metadata);
+        for span in &mut self.spans {
+            s.opt_content(&mut span.input);
+            s.opt_content(&mut span.output);
+            s.opt_json(&mut span.metadata);
+            s.opt_text(&mut span.error_message);
+        }
+    }
+}
+
 impl TraceUpdate {
     pub fn apply_policy(&mut self, policy: ContentStorage) {
         if policy != ContentStorage::Full {

@@ -18,6 +18,7 @@ use crate::config::ContentStorage;
 use crate::llm::budget::SpendBook;
 use crate::llm::pricing::{self, PriceOverride, Usage};
 use crate::llm::trace::{Span, Trace, TraceUpdate};
+use crate::scrub::Scrubbing;
 use crate::store::traces::{self, Mode, Priced, Pricer, Rollups};
 
 /// One record for the writer.
@@ -179,6 +180,7 @@ pub(super) struct LlmSide {
     default_policy: ContentStorage,
     settings: SettingsCache,
     spend: Arc<SpendBook>,
+    scrub: Arc<Scrubbing>,
 }
 
 pub(super) fn channel(
@@ -186,6 +188,7 @@ pub(super) fn channel(
     batch_spans: usize,
     default_policy: ContentStorage,
     settings_ttl: Duration,
+    scrub: Arc<Scrubbing>,
 ) -> (LlmQueue, LlmSide) {
     let (tx, rx) = mpsc::channel(capacity.max(1));
     let pending = Arc::new(Pending::default());
@@ -206,6 +209,7 @@ pub(super) fn channel(
             default_policy,
             settings: SettingsCache::new(settings_ttl),
             spend,
+            scrub,
         },
     )
 }
@@ -243,6 +247,7 @@ impl LlmSide {
                 self.default_policy,
                 &mut self.settings,
                 &self.spend,
+                &self.scrub,
                 due,
             ) {
                 Ok((traces, spans, errors)) => {
@@ -368,12 +373,20 @@ impl SettingsCache {
 
 /// One transaction: content policy and prices as they are in the database (see
 /// [`SettingsCache`]), then every record in queue order. Returns (traces, spans) written.
+///
+/// Scrubbing happens here, after the content policy: every path (bloop JSON, OTLP, the proxy,
+/// updates) arrives through this queue, and only what the policy keeps is scanned (by default
+/// prompts and completions are not kept at all). Nothing reaches disk unscrubbed; error spans
+/// are read for filing (`failures`: types, environment, release) before, their messages after.
+// One argument per piece of writer state; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn write(
     conn: &mut Connection,
     batch: &[LlmRecord],
     default_policy: ContentStorage,
     cache: &mut SettingsCache,
     spend: &SpendBook,
+    scrub: &Scrubbing,
     error_due: i64,
 ) -> rusqlite::Result<(u64, u64, u64)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -413,6 +426,9 @@ fn write(
                 let mut trace = trace.clone();
                 let failed = super::llm_errors::failures(&trace);
                 trace.apply_policy(policy);
+                if let Some(s) = scrub.for_project(project) {
+                    trace.scrub(s);
+                }
                 let spans: Vec<Priced> = std::mem::take(&mut trace.spans)
                     .into_iter()
                     .map(|s| pricer.price(project, s))
@@ -436,6 +452,9 @@ fn write(
             LlmRecord::Update { id, update, .. } => {
                 let mut update = update.clone();
                 update.apply_policy(policy);
+                if let Some(s) = scrub.for_project(project) {
+                    s.opt_content(&mut update.output);
+                }
                 if !traces::apply_update(&tx, &mut rollups, &mut pricer, project, id, &update)? {
                     tracing::warn!(project = %project, trace = %id, "update for a trace that is not stored; ignored");
                 }

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use crate::event::{Accepted, Event, DEFAULT_ENVIRONMENT};
 use crate::llm::trace::Trace;
+use crate::scrub::{Scrubber, Scrubbing};
 
 /// The `source` of filed events.
 pub const SOURCE: &str = "llm";
@@ -171,6 +172,9 @@ pub(super) struct Filer {
     pub delay: Duration,
     /// When the earliest queued span is due (epoch ms); `None`: nothing queued.
     next_due: Option<i64>,
+    /// Filed messages are scrubbed like any event (the span's message was scrubbed when it was
+    /// written; this keeps the rule where events are made, whatever was stored before).
+    scrub: Arc<Scrubbing>,
 }
 
 /// Spans due now: the events to file and the rows to mark done with them.
@@ -195,7 +199,7 @@ impl Due {
 
 impl Filer {
     /// Picks up what a previous run left queued.
-    pub fn new(conn: &Connection, delay: Duration) -> Self {
+    pub fn new(conn: &Connection, delay: Duration, scrub: Arc<Scrubbing>) -> Self {
         let next_due = conn
             .query_row(
                 "SELECT min(due_at) FROM llm_error_spans WHERE done = 0",
@@ -206,7 +210,11 @@ impl Filer {
                 tracing::warn!(error = %e, "could not read queued LLM errors; retrying soon");
                 Some(0)
             });
-        Self { delay, next_due }
+        Self {
+            delay,
+            next_due,
+            scrub,
+        }
     }
 
     /// A flush queued spans due at `due`.
@@ -266,7 +274,8 @@ impl Filer {
                     environment: r.get(11)?,
                     release: r.get(12)?,
                 };
-                events.push(Arc::new(row.event(&project, &trace, &span, now)));
+                let scrubber = self.scrub.for_project(&project);
+                events.push(Arc::new(row.event(&project, &trace, &span, now, scrubber)));
             }
             keys.push((project, trace, span));
         }
@@ -299,7 +308,14 @@ struct Filed {
 }
 
 impl Filed {
-    fn event(self, project: &str, trace: &str, span: &str, now: i64) -> Accepted {
+    fn event(
+        self,
+        project: &str,
+        trace: &str,
+        span: &str,
+        now: i64,
+        scrubber: Option<&Scrubber>,
+    ) -> Accepted {
         let message = cut(
             self.error
                 .as_deref()
@@ -315,7 +331,7 @@ impl Filed {
             "model": self.model,
             "provider": self.provider,
         });
-        let event = Event {
+        let mut event = Event {
             timestamp: self.started_at.unwrap_or(now),
             error_type: self.error_type,
             message,
@@ -335,6 +351,10 @@ impl Filed {
             metadata: Some(metadata.to_string()),
             frames: None,
         };
+        // Before the fingerprint, as at ingest (`ingest::bloop`).
+        if let Some(s) = scrubber {
+            s.event(&mut event);
+        }
         let fingerprint = crate::fingerprint::compute(
             &event.source,
             &event.error_type,

@@ -30,7 +30,7 @@ pub use llm::{FlushPricer, LlmQueue, LlmRecord, LlmStats, Refused};
 
 /// The LLM side of the pipeline (`[llm_tracing]`).
 #[cfg(feature = "llm-tracing")]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LlmOptions {
     /// Records (traces or updates) the queue holds.
     pub capacity: usize,
@@ -43,6 +43,8 @@ pub struct LlmOptions {
     pub settings_ttl: std::time::Duration,
     /// How long an error span waits before it is filed as an error event (see `llm_errors`).
     pub error_delay: std::time::Duration,
+    /// What is taken out of traces before they are written, per project.
+    pub scrub: Arc<crate::scrub::Scrubbing>,
 }
 
 /// What travels to the writer: every kind of record any ingest adapter produces goes through
@@ -244,9 +246,14 @@ pub fn start(
     #[cfg(feature = "llm-tracing")]
     let (llm_queue, llm_side, filer) = match llm {
         Some(o) => {
-            let (q, side) =
-                llm::channel(o.capacity, o.batch_spans, o.default_policy, o.settings_ttl);
-            let filer = llm_errors::Filer::new(&conn, o.error_delay);
+            let (q, side) = llm::channel(
+                o.capacity,
+                o.batch_spans,
+                o.default_policy,
+                o.settings_ttl,
+                o.scrub.clone(),
+            );
+            let filer = llm_errors::Filer::new(&conn, o.error_delay, o.scrub);
             (Some(q), Some(side), Some(filer))
         }
         None => (None, None, None),

@@ -1,6 +1,7 @@
 //! Projects, ingest keys and API tokens over HTTP: `/v1/projects`, `/v1/projects/{id}/keys`,
-//! `/v1/keys/{id}/rotate`, `/v1/keys/{id}`, `/v1/tokens`. Scopes: projects:read / projects:write,
-//! keys:write, admin (tokens). A project-pinned token only ever sees its own project.
+//! `/v1/keys/{id}/rotate`, `/v1/keys/{id}`, `/v1/tokens`; retention and scrubbing under
+//! `/v1/admin/`. Scopes: projects:read / projects:write, keys:write, admin (tokens, retention,
+//! scrubbing). A project-pinned token only ever sees its own project.
 
 use std::collections::HashMap;
 
@@ -496,4 +497,86 @@ pub(super) async fn put_retention(
     })
     .await?;
     retention_view(&st, &caller).await.map(Json)
+}
+
+/// A project's scrubbing switch.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct ProjectScrubbing {
+    project: String,
+    /// The project's own switch (`false`: turned off by an admin).
+    enabled: bool,
+    /// Whether its events and traces are scrubbed now (the switch and the server's).
+    effective: bool,
+}
+
+/// The scrubbing settings: the server's (`[scrubbing]`, read-only here) and each project's.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct ScrubbingView {
+    /// `[scrubbing].enabled`: off turns scrubbing off for every project.
+    enabled: bool,
+    /// `[scrubbing].ip_addresses`: keep | hash | drop.
+    ip_addresses: crate::config::IpAddresses,
+    /// `[scrubbing].extra_keys`.
+    extra_keys: Vec<String>,
+    projects: Vec<ProjectScrubbing>,
+}
+
+pub(super) async fn get_scrubbing(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<ScrubbingView>, ApiError> {
+    caller.require(Scope::Admin)?;
+    scrubbing_view(&st, &caller).await.map(Json)
+}
+
+async fn scrubbing_view(st: &AppState, caller: &Caller) -> Result<ScrubbingView, ApiError> {
+    let pin = caller.pinned().map(String::from);
+    let list = store::with_conn(&st.pool, move |c| projects::list(c, pin.as_deref())).await?;
+    let cfg = &st.config.scrubbing;
+    Ok(ScrubbingView {
+        enabled: cfg.enabled,
+        ip_addresses: cfg.ip_addresses,
+        extra_keys: cfg.extra_keys.clone(),
+        projects: list
+            .into_iter()
+            .map(|p| {
+                let on = !st.scrub.is_off(&p.id);
+                ProjectScrubbing {
+                    effective: on && cfg.enabled,
+                    enabled: on,
+                    project: p.id,
+                }
+            })
+            .collect(),
+    })
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScrubbingUpdate {
+    /// The project (slug).
+    project: String,
+    /// `false` stores its events and traces as sent; `true` scrubs them again.
+    enabled: bool,
+}
+
+pub(super) async fn put_scrubbing(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Json<ScrubbingView>, ApiError> {
+    caller.require(Scope::Admin)?;
+    let req: ScrubbingUpdate = json_body(&body)?;
+    caller.check_project(&req.project)?;
+    let (project, enabled) = (req.project.clone(), req.enabled);
+    store::with_conn(&st.pool, move |c| {
+        // 404 for a project that does not exist, before anything is stored.
+        projects::get(c, &project)?;
+        crate::scrub::set_project(c, &project, enabled)
+    })
+    .await?;
+    // Applied at once here; other servers on the database read it within a second.
+    st.scrub.set_project(&req.project, req.enabled);
+    tracing::info!(project = %req.project, enabled = req.enabled, "scrubbing switched");
+    scrubbing_view(&st, &caller).await.map(Json)
 }

@@ -42,6 +42,7 @@ fn context(st: &AppState) -> ingest::Context<'_> {
         caps: &st.config.ingest,
         max_age_ms: i64::from(st.config.retention.raw_events_days) * 86_400_000,
         enqueue_wait: st.enqueue_wait,
+        scrub: &st.scrub,
     }
 }
 

@@ -74,6 +74,8 @@ pub struct Inner {
     /// The LLM proxy's client, limiter and counters.
     #[cfg(feature = "llm-tracing")]
     pub proxy: proxy::ProxyState,
+    /// The scrubbing rules and the projects that turned them off (shared with the writer).
+    pub scrub: Arc<crate::scrub::Scrubbing>,
 }
 
 impl Deref for AppState {
@@ -140,6 +142,16 @@ pub async fn run(
     let pool = store::pool(&db_path, config.database.pool_size)?;
     let keys = KeyCache::new(config.auth.hmac_secret.expose());
     keys.refresh(&writer_conn)?;
+    let scrub = {
+        // The IP hash key lives in the database; it is only made when hashing is asked for.
+        let key = match config.scrubbing.ip_addresses {
+            crate::config::IpAddresses::Hash => crate::scrub::ip_key(&writer_conn)?,
+            _ => Vec::new(),
+        };
+        let s = crate::scrub::Scrubbing::new(&config.scrubbing, &key);
+        s.reload(&writer_conn)?;
+        Arc::new(s)
+    };
     if let Some(setup) = store::users::setup_invite(&mut writer_conn, store::now_ms())? {
         let link = store::users::invite_link(&config.auth.rp_origin, &setup.token, true);
         tracing::info!(
@@ -187,6 +199,7 @@ pub async fn run(
             default_policy: config.llm_tracing.default_content_storage,
             settings_ttl: std::time::Duration::from_secs(config.llm_tracing.cache_ttl_secs),
             error_delay: std::time::Duration::from_secs(config.llm_tracing.error_issue_delay_secs),
+            scrub: scrub.clone(),
         }),
     );
     let config_cap = config.server.connection_cap();
@@ -211,6 +224,7 @@ pub async fn run(
         sentry_stats: Default::default(),
         #[cfg(feature = "llm-tracing")]
         proxy: proxy_state,
+        scrub,
     });
 
     let tasks = TaskTracker::new();
@@ -275,8 +289,9 @@ pub async fn run(
     written.map_err(ServeError::Writer)
 }
 
-/// Reloads ingest keys every second (so CLI changes apply within 2 s) and trims the rate
-/// limiter's memory now and then.
+/// Reloads ingest keys and the per-project scrubbing switches every half second (so CLI and
+/// other processes' changes apply within a second) and trims the rate limiter's memory now
+/// and then.
 async fn refresh_keys(state: AppState, stop: CancellationToken) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -287,9 +302,13 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
             _ = tick.tick() => {}
         }
         let st = state.clone();
-        let r = store::with_conn(&state.pool, move |c| st.keys.refresh(c)).await;
+        let r = store::with_conn(&state.pool, move |c| {
+            st.keys.refresh(c)?;
+            st.scrub.reload(c)
+        })
+        .await;
         if let Err(e) = r {
-            tracing::warn!(error = %e, "could not reload ingest keys");
+            tracing::warn!(error = %e, "could not reload ingest keys or scrubbing switches");
         }
         n += 1;
         if n % 60 == 0 {

@@ -195,6 +195,11 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
             Some(sch::<super::admin::RetentionUpdate>(g)),
             sch::<super::admin::RetentionView>(g),
         ),
+        R::GetScrubbing => (none, sch::<super::admin::ScrubbingView>(g)),
+        R::PutScrubbing => (
+            Some(sch::<super::admin::ScrubbingUpdate>(g)),
+            sch::<super::admin::ScrubbingView>(g),
+        ),
         R::Purge | R::Prune => (
             Some(sch::<super::admin::PruneBody>(g)),
             sch::<PruneReport>(g),

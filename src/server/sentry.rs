@@ -356,9 +356,16 @@ async fn handle(
     if answer_id.is_none() {
         answer_id = events.iter().find_map(|m| m.event_id.clone());
     }
+    // Scrubbed before anything else sees them (secrets never reach the disk), and grouped on
+    // what is stored, as bloop's own events are.
+    let scrubber = st.scrub.for_project(&project_id);
     let accepted: Vec<Accepted> = events
         .into_iter()
-        .map(|m| {
+        .map(|mut m| {
+            if let Some(s) = scrubber {
+                s.event(&mut m.event);
+                s.opt_json(&mut m.event.frames);
+            }
             let fingerprint = m
                 .event
                 .fingerprint

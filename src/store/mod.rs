@@ -118,6 +118,19 @@ pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>, StoreErro
         .optional()?)
 }
 
+/// The runtime settings whose key starts with `prefix`, as (key, value).
+pub fn settings_with_prefix(
+    conn: &Connection,
+    prefix: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    // A range on the primary key: `prefix` ≤ key < `prefix` + U+10FFFF.
+    let mut st = conn.prepare_cached(
+        "SELECT key, value FROM settings WHERE key >= ?1 AND key < ?1 || char(1114111)",
+    )?;
+    let rows = st.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Sets (`Some`) or clears (`None`) a runtime setting.
 pub fn set_setting(conn: &Connection, key: &str, value: Option<&str>) -> Result<(), StoreError> {
     match value {

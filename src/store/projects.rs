@@ -299,6 +299,11 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM llm_sessions WHERE project_id = ?1",
         "DELETE FROM llm_error_spans WHERE project_id = ?1",
         "DELETE FROM llm_reported_traces WHERE project_id = ?1",
+        // A project made later under the same slug starts scrubbed, like any new project.
+        &format!(
+            "DELETE FROM settings WHERE key = '{}' || ?1",
+            crate::scrub::PROJECT_OFF_PREFIX
+        ),
         "DELETE FROM llm_session_users WHERE project_id = ?1",
         "DELETE FROM llm_user_daily WHERE project_id = ?1",
         "DELETE FROM llm_settings WHERE project_id = ?1",

@@ -34,6 +34,7 @@ mod ops_tools;
 mod otel;
 #[cfg(feature = "llm-tracing")]
 mod proxy;
+mod scrubbing;
 mod sentry;
 mod snapshots_api;
 #[cfg(feature = "llm-tracing")]

@@ -302,6 +302,11 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
             "/v1/admin/retention".into(),
             Some(json!({"project": a, "raw_events_days": 5})),
         ),
+        R::GetScrubbing => global("/v1/admin/scrubbing", None),
+        R::PutScrubbing => scoped(
+            "/v1/admin/scrubbing".into(),
+            Some(json!({"project": a, "enabled": false})),
+        ),
         R::Purge => scoped(
             "/v1/admin/retention/purge".into(),
             Some(json!({"project": a, "days": 7})),
@@ -584,6 +589,21 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
         R::PutRetention => assert_eq!(
             one(db, "SELECT retention_days FROM projects WHERE id = ?1", a),
             5
+        ),
+        R::GetScrubbing => {
+            assert_eq!(r.body["enabled"], true, "{label}: the configured default");
+            let projects = r.body["projects"].as_array().unwrap();
+            assert!(projects
+                .iter()
+                .any(|x| x["project"] == a && x["effective"] == true));
+        }
+        R::PutScrubbing => assert_eq!(
+            one(
+                db,
+                "SELECT value FROM settings WHERE key = 'scrubbing.off:' || ?1",
+                a
+            ),
+            "1"
         ),
         R::Purge | R::Prune => {
             assert_eq!(r.body["events"], 1, "{label}: {:?}", r.body);

@@ -125,7 +125,9 @@ fn bad_sentry_requests_get_clear_answers() {
     let other = bloop::store::projects::create_with_key(&mut s.db(), "Other", None).unwrap();
     let (other_key, other_dsn) = dsn(&s, &other.project.id);
     let event = json!({"event_id": "0123456789abcdef0123456789abcdef",
-        "exception": {"values": [{"type": "E", "value": "boom"}]}});
+        "exception": {"values": [{"type": "E", "value": "boom"}]},
+        "extra": {"password": "hunter2"},
+        "request": {"url": "https://shop.example/pay", "headers": {"Authorization": "Bearer abcdef0123456789xyz"}}});
     let envelope =
         |items: &str| format!("{{\"event_id\":\"0123456789abcdef0123456789abcdef\"}}\n{items}");
     let item = format!("{{\"type\":\"event\"}}\n{event}\n");
@@ -156,6 +158,19 @@ fn bad_sentry_requests_get_clear_answers() {
     );
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(s.wait_count("SELECT count(*) FROM events", 3, WAIT), 3);
+    // Scrubbed before storage, as bloop's own events.
+    let conn = s.db();
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM events WHERE metadata LIKE '%hunter2%' OR metadata LIKE '%abcdef0123456789xyz%'"),
+        0
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM events WHERE metadata LIKE '%[Filtered]%'"
+        ),
+        3
+    );
 
     // No key, a wrong key, a key of another project, an HMAC key used as a DSN key.
     let r = post(
