@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{ConnectInfo, OriginalUri, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, MethodRouter};
@@ -116,52 +116,30 @@ async fn preflight() -> StatusCode {
 
 /// `POST /api/{project}/envelope/` and its CORS preflight.
 pub(super) fn envelope() -> MethodRouter<AppState> {
-    post(envelope_handler).options(preflight).layer(cors())
+    post(sentry_handler).options(preflight).layer(cors())
 }
 
 /// `POST /api/{project}/store/` (the older endpoint: the body is the event itself).
 pub(super) fn store_route() -> MethodRouter<AppState> {
-    post(store_handler).options(preflight).layer(cors())
+    post(sentry_handler).options(preflight).layer(cors())
 }
 
-async fn envelope_handler(
+/// Both endpoints: which one is told by the path.
+async fn sentry_handler(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    OriginalUri(uri): OriginalUri,
     Path(project): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    handle(
-        &st,
-        peer,
-        &project,
-        query.as_deref(),
-        &headers,
-        body,
-        Kind::Envelope,
-    )
-    .await
-}
-
-async fn store_handler(
-    State(st): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(project): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    handle(
-        &st,
-        peer,
-        &project,
-        query.as_deref(),
-        &headers,
-        body,
-        Kind::Store,
-    )
-    .await
+    let kind = if uri.path().trim_end_matches('/').ends_with("/store") {
+        Kind::Store
+    } else {
+        Kind::Envelope
+    };
+    handle(&st, peer, &project, query.as_deref(), &headers, body, kind).await
 }
 
 #[derive(Clone, Copy, PartialEq)]
