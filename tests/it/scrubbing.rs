@@ -4,14 +4,16 @@
 
 use std::time::Duration;
 
+#[cfg(feature = "llm-tracing")]
 use bloop::store::tokens::Scope;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::common::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 const CARD_SPACED: &str = "4111 1111 1111 1111";
 const CARD: &str = "4111111111111111";
+#[cfg(feature = "llm-tracing")]
 const ANTHROPIC_KEY: &str = "sk-ant-api03-Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE-abc_DEF";
 
 fn secret_event(message: &str) -> String {
@@ -51,6 +53,7 @@ fn stored_events(s: &TestServer) -> String {
     out
 }
 
+#[cfg(feature = "llm-tracing")]
 /// Every content column of the stored traces and spans, and the search index.
 fn stored_llm(s: &TestServer) -> String {
     let db = s.db();
@@ -75,6 +78,7 @@ fn send_event(s: &TestServer, http: &Http, body: &str, n: i64) {
     assert_eq!(s.wait_count("SELECT count(*) FROM events", n, WAIT), n);
 }
 
+#[cfg(feature = "llm-tracing")]
 fn keep_full_content(s: &TestServer) {
     s.db()
         .execute(
@@ -84,6 +88,7 @@ fn keep_full_content(s: &TestServer) {
         .unwrap();
 }
 
+#[cfg(feature = "llm-tracing")]
 fn secret_trace(id: &str) -> String {
     json!({
         "id": id, "name": "chat", "started_at": 1_780_000_000_000i64,
@@ -103,7 +108,8 @@ fn secret_trace(id: &str) -> String {
     .to_string()
 }
 
-fn admin_put(s: &TestServer, http: &Http, token: &str, body: Value) -> Resp {
+#[cfg(feature = "llm-tracing")]
+fn admin_put(s: &TestServer, http: &Http, token: &str, body: serde_json::Value) -> Resp {
     http.send(
         http.client()
             .put(format!("{}/v1/admin/scrubbing", s.url))
@@ -144,6 +150,7 @@ fn secrets_in_an_event_never_reach_the_events_or_samples_tables() {
     assert_eq!(count(&s.db(), "SELECT count(*) FROM issues"), 1);
 }
 
+#[cfg(feature = "llm-tracing")]
 #[test]
 fn secrets_in_trace_content_never_reach_the_llm_tables() {
     let s = TestServer::start();
@@ -187,6 +194,7 @@ fn secrets_in_trace_content_never_reach_the_llm_tables() {
     assert_eq!(output, "done; token=[Filtered] [Filtered]");
 }
 
+#[cfg(feature = "llm-tracing")]
 #[test]
 fn secrets_in_otlp_spans_never_reach_the_llm_tables() {
     let s = TestServer::start();
@@ -222,6 +230,7 @@ fn secrets_in_otlp_spans_never_reach_the_llm_tables() {
     );
 }
 
+#[cfg(feature = "llm-tracing")]
 #[test]
 fn an_admin_can_turn_scrubbing_off_for_one_project_and_back_on() {
     let s = TestServer::start();
@@ -313,6 +322,7 @@ fn a_switch_stored_by_another_process_applies_within_a_second() {
     assert!(stored_events(&s).contains("hunter2"));
 }
 
+#[cfg(feature = "llm-tracing")]
 #[test]
 fn scrubbing_off_server_wide_stores_events_and_traces_as_sent() {
     let s = TestServer::start_with(|c| c.scrubbing.enabled = false);
