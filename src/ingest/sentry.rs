@@ -129,6 +129,40 @@ pub fn parse_envelope(body: &[u8]) -> Result<Envelope<'_>, SentryError> {
 pub struct Mapped {
     pub event: Event,
     pub event_id: Option<String>,
+    /// The frame grouping uses: the innermost in-app frame, else the crashing one (a stack line).
+    pub group_frame: Option<String>,
+    /// The SDK's `fingerprint` array, when it sent one (`{{ default }}` = bloop's own).
+    pub custom_fingerprint: Option<Vec<String>>,
+}
+
+impl Mapped {
+    /// The issue key, from the event as it will be stored (so after scrubbing): bloop's own
+    /// (source, type, route, normalised message, the grouping frame alone, so framework frames
+    /// never decide), or the SDK's array with `{{ default }}` standing for bloop's own.
+    pub fn fingerprint(&self) -> String {
+        let e = &self.event;
+        let own = || {
+            crate::fingerprint::compute(
+                &e.source,
+                &e.error_type,
+                e.route_or_procedure.as_deref().unwrap_or(""),
+                &e.message,
+                self.group_frame.as_deref(),
+            )
+        };
+        let Some(parts) = &self.custom_fingerprint else {
+            return own();
+        };
+        let mut key = String::new();
+        for p in parts {
+            match p.trim() {
+                "{{ default }}" | "{{default}}" => key.push_str(&own()),
+                other => key.push_str(other),
+            }
+            key.push('\u{1f}');
+        }
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+    }
 }
 
 /// Sentry's `timestamp`: an RFC 3339 string or epoch seconds (float).
@@ -384,14 +418,19 @@ pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, Sen
         .map(frame_line);
     let source = text(e.get("platform")).unwrap_or_else(|| "sentry".into());
     let route = route(e);
-    let fingerprint = custom_fingerprint(
-        e.get("fingerprint"),
-        &source,
-        &error_type,
-        route.as_deref(),
-        &message,
-        group_frame.as_deref(),
-    );
+    let custom_fingerprint = e
+        .get("fingerprint")
+        .and_then(Value::as_array)
+        .filter(|parts| !parts.is_empty())
+        .map(|parts| {
+            parts
+                .iter()
+                .map(|p| match p {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect()
+        });
     let user = e
         .get("user")
         .and_then(|u| u.get("id"))
@@ -417,78 +456,16 @@ pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, Sen
         request_id: None,
         user_id_hash: user,
         device_id_hash: None,
-        fingerprint,
+        fingerprint: None,
         metadata: metadata(e, caps.max_metadata_bytes),
         frames: (!kept.is_empty()).then(|| Value::Array(kept).to_string()),
     };
     Ok(Mapped {
         event,
         event_id: text(e.get("event_id")),
+        group_frame,
+        custom_fingerprint,
     })
-}
-
-/// The grouping key: bloop's own (source, type, route, normalised message, the grouping frame),
-/// or the SDK's `fingerprint` array, where `{{ default }}` stands for bloop's own.
-fn custom_fingerprint(
-    custom: Option<&Value>,
-    source: &str,
-    error_type: &str,
-    route: Option<&str>,
-    message: &str,
-    frame: Option<&str>,
-) -> Option<String> {
-    let parts = custom?.as_array()?;
-    if parts.is_empty() {
-        return None;
-    }
-    let own =
-        || crate::fingerprint::compute(source, error_type, route.unwrap_or(""), message, frame);
-    let mut key = String::new();
-    for p in parts {
-        let s = match p {
-            Value::String(s) if s.trim() == "{{ default }}" || s.trim() == "{{default}}" => own(),
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        key.push_str(&s);
-        key.push('\u{1f}');
-    }
-    Some(format!(
-        "{:016x}",
-        xxhash_rust::xxh3::xxh3_64(key.as_bytes())
-    ))
-}
-
-/// The fingerprint of a mapped event when the SDK gave none: as bloop's own events, with the
-/// grouping frame alone as the stack (so framework frames never decide).
-pub fn default_fingerprint(m: &Mapped) -> String {
-    let e = &m.event;
-    let frame = m
-        .event
-        .frames
-        .as_deref()
-        .and_then(|f| serde_json::from_str::<Vec<Value>>(f).ok())
-        .and_then(|frames| {
-            frames
-                .iter()
-                .rev()
-                .find(|f| f.get("in_app") == Some(&Value::Bool(true)))
-                .or_else(|| frames.last())
-                .map(frame_line)
-        })
-        .or_else(|| {
-            e.stack
-                .as_deref()
-                .and_then(|s| s.lines().next())
-                .map(str::to_string)
-        });
-    crate::fingerprint::compute(
-        &e.source,
-        &e.error_type,
-        e.route_or_procedure.as_deref().unwrap_or(""),
-        &e.message,
-        frame.as_deref(),
-    )
 }
 
 #[cfg(test)]
@@ -588,7 +565,7 @@ mod tests {
         assert_eq!(meta["breadcrumbs"][0]["message"], "clicked");
         assert_eq!(meta["extra"]["order"], 7);
         assert_eq!(e.user_id_hash.as_deref().map(str::len), Some(64));
-        assert!(e.fingerprint.is_none());
+        assert!(m.custom_fingerprint.is_none());
     }
 
     #[test]
@@ -601,12 +578,12 @@ mod tests {
         other["exception"]["values"][1]["stacktrace"]["frames"][1]["lineno"] = json!(91);
         other["exception"]["values"][1]["stacktrace"]["frames"][2]["function"] = json!("quantize");
         let b = map_event(&other, &caps, 0).unwrap();
-        assert_eq!(default_fingerprint(&a), default_fingerprint(&b));
+        assert_eq!(a.fingerprint(), b.fingerprint());
         let mut elsewhere = python_event();
         elsewhere["exception"]["values"][1]["stacktrace"]["frames"][1]["function"] =
             json!("refund");
         let c = map_event(&elsewhere, &caps, 0).unwrap();
-        assert_ne!(default_fingerprint(&a), default_fingerprint(&c));
+        assert_ne!(a.fingerprint(), c.fingerprint());
     }
 
     #[test]
@@ -638,11 +615,16 @@ mod tests {
         let fixed = |fp: Value| {
             let mut e = python_event();
             e["fingerprint"] = fp;
-            map_event(&e, &caps, 0).unwrap().event.fingerprint
+            map_event(&e, &caps, 0).unwrap().fingerprint()
         };
-        let a = fixed(json!(["payments"])).unwrap();
-        assert_eq!(fixed(json!(["payments"])).unwrap(), a);
-        assert_ne!(fixed(json!(["{{ default }}", "payments"])).unwrap(), a);
+        let a = fixed(json!(["payments"]));
+        assert_eq!(fixed(json!(["payments"])), a);
+        assert_ne!(fixed(json!(["{{ default }}", "payments"])), a);
+        assert_ne!(
+            fixed(json!([])),
+            a,
+            "an empty array is bloop's own grouping"
+        );
         assert_eq!(a.len(), 16);
         assert!(map_event(&json!({"level": "error"}), &caps, 0).is_err());
         assert!(map_event(&json!([1]), &caps, 0).is_err());

@@ -344,11 +344,7 @@ async fn handle(
                 s.event(&mut m.event);
                 s.opt_json(&mut m.event.frames);
             }
-            let fingerprint = m
-                .event
-                .fingerprint
-                .clone()
-                .unwrap_or_else(|| sentry::default_fingerprint(&m));
+            let fingerprint = m.fingerprint();
             Accepted {
                 project_id: project_id.clone(),
                 fingerprint,
