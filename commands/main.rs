@@ -20,6 +20,7 @@ mod query;
 mod send;
 mod serve;
 mod sign;
+mod sourcemaps;
 mod tokens;
 mod users;
 
@@ -62,6 +63,8 @@ enum Command {
     Keys(keys::Args),
     /// Manage API bearer tokens.
     Tokens(tokens::Args),
+    /// JavaScript source maps: upload a release's bundles and maps, list, delete.
+    Sourcemaps(sourcemaps::Args),
     /// Manage dashboard users and invite links.
     Users(users::Args),
     /// Remove raw events older than their retention (cron-safe).
@@ -94,6 +97,10 @@ pub fn examples(page: &str) -> Vec<(&'static str, &'static str)> {
         "bloop-serve" => vec![
             ("Serve with a real secret:", "BLOOP__AUTH__HMAC_SECRET=$(openssl rand -hex 32) bloop serve"),
             ("Another port and database:", "BLOOP__DATABASE__PATH=/data/bloop.db bloop serve --port 8080"),
+        ],
+        "bloop-sourcemaps-upload" => vec![
+            ("A release's build output, served from /static/js:", "bloop sourcemaps upload --project web --release 1.4.0 --url-prefix ~/static/js dist/"),
+            ("To a remote server with a token that has sourcemaps:write:", "bloop sourcemaps upload --url https://errors.example.com --token bloop_tk_... --project web --release 1.4.0 dist/"),
         ],
         "bloop-send" => vec![
             ("A recognisable test error:", "bloop send"),
@@ -193,6 +200,7 @@ fn main() -> ExitCode {
         Command::Query(args) => query::run(&config, args, &mut out),
         Command::Projects(args) => projects::run(&config, args, &mut out),
         Command::Keys(args) => keys::run(&config, args, &mut out),
+        Command::Sourcemaps(args) => sourcemaps::run(&config, args, &mut out),
         Command::Tokens(args) => tokens::run(&config, args, &mut out),
         Command::Users(args) => users::run(&config, args, &mut out),
         Command::Prune(args) => prune::run(&config, args, &mut out),

@@ -61,6 +61,9 @@ _bloop() {
             bloop,sign)
                 cmd="bloop__subcmd__sign"
                 ;;
+            bloop,sourcemaps)
+                cmd="bloop__subcmd__sourcemaps"
+                ;;
             bloop,tokens)
                 cmd="bloop__subcmd__tokens"
                 ;;
@@ -153,6 +156,9 @@ _bloop() {
                 ;;
             bloop__subcmd__help,sign)
                 cmd="bloop__subcmd__help__subcmd__sign"
+                ;;
+            bloop__subcmd__help,sourcemaps)
+                cmd="bloop__subcmd__help__subcmd__sourcemaps"
                 ;;
             bloop__subcmd__help,tokens)
                 cmd="bloop__subcmd__help__subcmd__tokens"
@@ -294,6 +300,15 @@ _bloop() {
                 ;;
             bloop__subcmd__help__subcmd__query,unresolve)
                 cmd="bloop__subcmd__help__subcmd__query__subcmd__unresolve"
+                ;;
+            bloop__subcmd__help__subcmd__sourcemaps,delete)
+                cmd="bloop__subcmd__help__subcmd__sourcemaps__subcmd__delete"
+                ;;
+            bloop__subcmd__help__subcmd__sourcemaps,list)
+                cmd="bloop__subcmd__help__subcmd__sourcemaps__subcmd__list"
+                ;;
+            bloop__subcmd__help__subcmd__sourcemaps,upload)
+                cmd="bloop__subcmd__help__subcmd__sourcemaps__subcmd__upload"
                 ;;
             bloop__subcmd__help__subcmd__tokens,create)
                 cmd="bloop__subcmd__help__subcmd__tokens__subcmd__create"
@@ -604,6 +619,30 @@ _bloop() {
             bloop__subcmd__query__subcmd__help,unresolve)
                 cmd="bloop__subcmd__query__subcmd__help__subcmd__unresolve"
                 ;;
+            bloop__subcmd__sourcemaps,delete)
+                cmd="bloop__subcmd__sourcemaps__subcmd__delete"
+                ;;
+            bloop__subcmd__sourcemaps,help)
+                cmd="bloop__subcmd__sourcemaps__subcmd__help"
+                ;;
+            bloop__subcmd__sourcemaps,list)
+                cmd="bloop__subcmd__sourcemaps__subcmd__list"
+                ;;
+            bloop__subcmd__sourcemaps,upload)
+                cmd="bloop__subcmd__sourcemaps__subcmd__upload"
+                ;;
+            bloop__subcmd__sourcemaps__subcmd__help,delete)
+                cmd="bloop__subcmd__sourcemaps__subcmd__help__subcmd__delete"
+                ;;
+            bloop__subcmd__sourcemaps__subcmd__help,help)
+                cmd="bloop__subcmd__sourcemaps__subcmd__help__subcmd__help"
+                ;;
+            bloop__subcmd__sourcemaps__subcmd__help,list)
+                cmd="bloop__subcmd__sourcemaps__subcmd__help__subcmd__list"
+                ;;
+            bloop__subcmd__sourcemaps__subcmd__help,upload)
+                cmd="bloop__subcmd__sourcemaps__subcmd__help__subcmd__upload"
+                ;;
             bloop__subcmd__tokens,create)
                 cmd="bloop__subcmd__tokens__subcmd__create"
                 ;;
@@ -665,7 +704,7 @@ _bloop() {
 
     case "${cmd}" in
         bloop)
-            opts="-v -q -h -V --config --verbose --quiet --help --version serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help"
+            opts="-v -q -h -V --config --verbose --quiet --help --version serve sign send query projects keys tokens sourcemaps users prune llm alerts health doctor backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1145,7 +1184,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help)
-            opts="serve sign send query projects keys tokens users prune llm alerts health doctor backup completions man help"
+            opts="serve sign send query projects keys tokens sourcemaps users prune llm alerts health doctor backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1987,6 +2026,62 @@ _bloop() {
         bloop__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__sourcemaps)
+            opts="upload list delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__sourcemaps__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__sourcemaps__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__sourcemaps__subcmd__upload)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4660,6 +4755,208 @@ _bloop() {
             fi
             case "${prev}" in
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__sourcemaps)
+            opts="-v -q -h -V --url --token --config --verbose --quiet --help --version upload list delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__sourcemaps__subcmd__delete)
+            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --release)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__sourcemaps__subcmd__help)
+            opts="upload list delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__sourcemaps__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__sourcemaps__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__sourcemaps__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__sourcemaps__subcmd__help__subcmd__upload)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__sourcemaps__subcmd__list)
+            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --release)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__sourcemaps__subcmd__upload)
+            opts="-v -q -h -V --project --release --url-prefix --json --url --token --config --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --release)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

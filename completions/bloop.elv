@@ -34,6 +34,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand projects 'Manage projects'
             cand keys 'Manage project ingest keys'
             cand tokens 'Manage API bearer tokens'
+            cand sourcemaps 'JavaScript source maps: upload a release''s bundles and maps, list, delete'
             cand users 'Manage dashboard users and invite links'
             cand prune 'Remove raw events older than their retention (cron-safe)'
             cand llm 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings'
@@ -574,6 +575,86 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;tokens;help;revoke'= {
         }
         &'bloop;tokens;help;help'= {
+        }
+        &'bloop;sourcemaps'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand upload 'Upload bundles (.js, .mjs, .cjs) with their .map files, or directories of them'
+            cand list 'List a project''s source maps'
+            cand delete 'Delete one source map by id, or every map of a release'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;sourcemaps;upload'= {
+            cand --project 'project'
+            cand --release 'The release the bundles were built for (as the SDK''s `release`); omit for bundles with debug IDs'
+            cand --url-prefix 'Prefix of the names, as stack frames show the files: `~` matches any host (`~/static/js` for https://example.com/static/js/app.js)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;sourcemaps;list'= {
+            cand --project 'project'
+            cand --release 'release'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;sourcemaps;delete'= {
+            cand --project 'project'
+            cand --release 'Every map of this release ("" for those uploaded without one)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;sourcemaps;help'= {
+            cand upload 'Upload bundles (.js, .mjs, .cjs) with their .map files, or directories of them'
+            cand list 'List a project''s source maps'
+            cand delete 'Delete one source map by id, or every map of a release'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;sourcemaps;help;upload'= {
+        }
+        &'bloop;sourcemaps;help;list'= {
+        }
+        &'bloop;sourcemaps;help;delete'= {
+        }
+        &'bloop;sourcemaps;help;help'= {
         }
         &'bloop;users'= {
             cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
@@ -1434,6 +1515,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand projects 'Manage projects'
             cand keys 'Manage project ingest keys'
             cand tokens 'Manage API bearer tokens'
+            cand sourcemaps 'JavaScript source maps: upload a release''s bundles and maps, list, delete'
             cand users 'Manage dashboard users and invite links'
             cand prune 'Remove raw events older than their retention (cron-safe)'
             cand llm 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings'
@@ -1518,6 +1600,17 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;tokens;create'= {
         }
         &'bloop;help;tokens;revoke'= {
+        }
+        &'bloop;help;sourcemaps'= {
+            cand upload 'Upload bundles (.js, .mjs, .cjs) with their .map files, or directories of them'
+            cand list 'List a project''s source maps'
+            cand delete 'Delete one source map by id, or every map of a release'
+        }
+        &'bloop;help;sourcemaps;upload'= {
+        }
+        &'bloop;help;sourcemaps;list'= {
+        }
+        &'bloop;help;sourcemaps;delete'= {
         }
         &'bloop;help;users'= {
             cand list 'List users with their role, passkeys and last sign-in'

@@ -65,6 +65,7 @@ pub struct Config {
     pub analytics: AnalyticsConfig,
     pub llm_tracing: LlmTracingConfig,
     pub scrubbing: ScrubbingConfig,
+    pub sourcemaps: SourcemapsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -450,6 +451,28 @@ impl Default for ScrubbingConfig {
     }
 }
 
+/// `[sourcemaps]`: uploaded JavaScript source maps, and the cache of parsed ones.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourcemapsConfig {
+    /// Largest source map accepted, in MiB as uploaded.
+    pub max_file_mb: u32,
+    /// Most a project may keep, in MiB as stored (compressed).
+    pub max_project_mb: u32,
+    /// Memory for parsed maps kept between events, in MiB (least recently used dropped first).
+    pub cache_mb: u32,
+}
+
+impl Default for SourcemapsConfig {
+    fn default() -> Self {
+        Self {
+            max_file_mb: 32,
+            max_project_mb: 1024,
+            cache_mb: 64,
+        }
+    }
+}
+
 /// Most `[scrubbing].extra_keys`.
 pub const MAX_EXTRA_KEYS: usize = 40;
 
@@ -673,6 +696,19 @@ impl Config {
                     format!("`{k}` must have a letter or digit and at most 64 bytes"),
                 );
             }
+        }
+        let sm = &self.sourcemaps;
+        if !(1..=512).contains(&sm.max_file_mb) {
+            return bad("sourcemaps.max_file_mb", "must be 1..512");
+        }
+        if sm.max_project_mb < sm.max_file_mb {
+            return bad(
+                "sourcemaps.max_project_mb",
+                "must be at least sourcemaps.max_file_mb",
+            );
+        }
+        if !(1..=4096).contains(&sm.cache_mb) {
+            return bad("sourcemaps.cache_mb", "must be 1..4096");
         }
         if self.llm_tracing.error_issue_delay_secs > 86_400 {
             return bad(

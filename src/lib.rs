@@ -31,6 +31,7 @@ pub mod scrub;
 pub mod search;
 pub mod server;
 pub mod signing;
+pub mod sourcemap;
 pub mod store;
 pub mod term;
 pub mod timefmt;

@@ -34,6 +34,18 @@ pub enum OpsError {
     Http { url: String, message: String },
 }
 
+impl From<crate::sourcemap::SourcemapError> for OpsError {
+    fn from(e: crate::sourcemap::SourcemapError) -> Self {
+        use crate::sourcemap::SourcemapError as E;
+        match e {
+            E::TooLarge { field, message } | E::Invalid { field, message } => {
+                OpsError::Invalid { field, message }
+            }
+            E::Store(s) => OpsError::Store(s),
+        }
+    }
+}
+
 impl From<issues::ParamError> for OpsError {
     fn from(e: issues::ParamError) -> Self {
         OpsError::Invalid {
@@ -111,6 +123,42 @@ impl Api {
             message: format!("unexpected answer: {e}"),
         })?;
         Ok((v, headers))
+    }
+
+    /// Route `id` with a body that is not JSON (a multipart upload).
+    pub(crate) fn call_raw<T: DeserializeOwned>(
+        &self,
+        id: RouteId,
+        query: &[(String, String)],
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<T, OpsError> {
+        let url = format!("{}{}", self.base, routes::path(id, &[]));
+        let resp = self
+            .http
+            .request(routes::route(id).verb.method(), &url)
+            .bearer_auth(&self.token)
+            .query(query)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .map_err(|e| OpsError::Http {
+                url: url.clone(),
+                message: e.to_string(),
+            })?;
+        let status = resp.status().as_u16();
+        let text = resp.text().unwrap_or_default();
+        if !(200..300).contains(&status) {
+            let message = serde_json::from_str::<Value>(&text)
+                .ok()
+                .and_then(|v| v.get("error").and_then(Value::as_str).map(String::from))
+                .unwrap_or(text);
+            return Err(OpsError::Remote { status, message });
+        }
+        serde_json::from_str(&text).map_err(|e| OpsError::Remote {
+            status,
+            message: format!("unexpected answer: {e}"),
+        })
     }
 
     /// A route without a body (a GET).
@@ -421,6 +469,87 @@ impl Target {
     }
 
     /// Ingest keys (masked unless `reveal`), of one project or all.
+    /// Stores one group of files (a bundle and its map, or a lone map) for `project`.
+    pub fn sourcemaps_upload(
+        &mut self,
+        project: &str,
+        release: &str,
+        url_prefix: &str,
+        files: Vec<crate::sourcemap::upload::File>,
+    ) -> Result<crate::server::sourcemaps::Uploaded, OpsError> {
+        use crate::sourcemap::{store as sm, upload};
+        match self {
+            Target::Local { conn, config } => {
+                let paired = upload::pair(files, url_prefix)?;
+                let limits = sm::Limits::from_config(&config.sourcemaps);
+                let stored = sm::put(conn, project, release, &paired.uploads, limits, now_ms())?;
+                Ok(crate::server::sourcemaps::Uploaded {
+                    stored,
+                    without_map: paired.without_map,
+                })
+            }
+            Target::Remote(api) => {
+                let (ct, body) = upload::build_multipart(&files);
+                let q = [
+                    ("project".to_string(), project.to_string()),
+                    ("release".to_string(), release.to_string()),
+                    ("url_prefix".to_string(), url_prefix.to_string()),
+                ];
+                api.call_raw(RouteId::UploadSourcemaps, &q, &ct, body)
+            }
+        }
+    }
+
+    /// A project's source maps, newest first.
+    pub fn sourcemaps_list(
+        &mut self,
+        project: &str,
+        release: Option<&str>,
+    ) -> Result<Vec<crate::sourcemap::store::Stored>, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                projects::get(conn, project)?;
+                Ok(crate::sourcemap::store::list(conn, project, release)?)
+            }
+            Target::Remote(api) => {
+                let mut q = vec![("project".to_string(), project.to_string())];
+                if let Some(r) = release {
+                    q.push(("release".to_string(), r.to_string()));
+                }
+                api.get(RouteId::ListSourcemaps, &[], &q)
+            }
+        }
+    }
+
+    /// Deletes one map by id, or every map of a release.
+    pub fn sourcemaps_delete(
+        &mut self,
+        project: &str,
+        id: Option<i64>,
+        release: Option<&str>,
+    ) -> Result<crate::server::sourcemaps::Deleted, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                projects::get(conn, project)?;
+                Ok(crate::server::sourcemaps::Deleted {
+                    deleted: crate::sourcemap::store::delete(conn, project, id, release)?,
+                })
+            }
+            Target::Remote(api) => {
+                let mut q = vec![("project".to_string(), project.to_string())];
+                match (id, release) {
+                    (Some(id), _) => Ok(api
+                        .call(RouteId::DeleteSourcemap, &[&id.to_string()], &q, None)?
+                        .0),
+                    (None, r) => {
+                        q.push(("release".to_string(), r.unwrap_or("").to_string()));
+                        Ok(api.call(RouteId::DeleteReleaseSourcemaps, &[], &q, None)?.0)
+                    }
+                }
+            }
+        }
+    }
+
     pub fn keys(&mut self, project: Option<&str>, reveal: bool) -> Result<Vec<KeyRow>, OpsError> {
         match self {
             Target::Local { conn, .. } => {

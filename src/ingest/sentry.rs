@@ -133,9 +133,44 @@ pub struct Mapped {
     pub group_frame: Option<String>,
     /// The SDK's `fingerprint` array, when it sent one (`{{ default }}` = bloop's own).
     pub custom_fingerprint: Option<Vec<String>>,
+    /// The frames kept (file, function, line, column, module, `in_app`), oldest first: what
+    /// [`Mapped::render`] turns into the stored stack, frames and grouping frame.
+    pub frames: Vec<Value>,
+    /// `debug_meta.images` of type `sourcemap`: (code file, debug ID).
+    pub debug_images: Vec<(String, String)>,
 }
 
 impl Mapped {
+    /// Sets the event's text stack (crashing frame first, within `max_stack_bytes`), its
+    /// structured frames and the grouping frame from [`Mapped::frames`]. Called by
+    /// [`map_event`], and again after source maps changed the frames.
+    pub fn render(&mut self, max_stack_bytes: usize) {
+        let mut stack = String::new();
+        for f in self.frames.iter().rev() {
+            let l = frame_line(f);
+            if stack.len() + l.len() + 1 > max_stack_bytes {
+                stack.push_str("…[trimmed]");
+                break;
+            }
+            if !stack.is_empty() {
+                stack.push('\n');
+            }
+            stack.push_str(&l);
+        }
+        self.event.stack = (!stack.is_empty()).then_some(stack);
+        self.event.frames =
+            (!self.frames.is_empty()).then(|| Value::Array(self.frames.clone()).to_string());
+        // Grouping: the crashing-most in-app frame (framework frames are `in_app: false`),
+        // else the crashing frame.
+        self.group_frame = self
+            .frames
+            .iter()
+            .rev()
+            .find(|f| f.get("in_app") == Some(&Value::Bool(true)))
+            .or_else(|| self.frames.last())
+            .map(frame_line);
+    }
+
     /// The issue key, from the event as it will be stored (so after scrubbing): bloop's own
     /// (source, type, route, normalised message, the grouping frame alone, so framework frames
     /// never decide), or the SDK's array with `{{ default }}` standing for bloop's own.
@@ -384,19 +419,7 @@ pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, Sen
         .and_then(|s| s.get("frames"))
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice);
-    // The stack as text, the crashing frame first; the frames kept structured beside it.
-    let mut stack = String::new();
-    for f in frames.iter().rev() {
-        let l = frame_line(f);
-        if stack.len() + l.len() + 1 > caps.max_stack_bytes {
-            stack.push_str("…[trimmed]");
-            break;
-        }
-        if !stack.is_empty() {
-            stack.push('\n');
-        }
-        stack.push_str(&l);
-    }
+    // The frames kept structured, within twice the text stack's cap.
     let mut kept: Vec<Value> = Vec::new();
     let mut kept_size = 0;
     for f in frames.iter().rev() {
@@ -408,14 +431,16 @@ pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, Sen
         kept.push(k);
     }
     kept.reverse();
-    // Grouping: the crashing-most in-app frame (framework frames are `in_app: false`), else
-    // the crashing frame.
-    let group_frame = frames
+    let debug_images = values(e.get("debug_meta").and_then(|d| d.get("images")))
         .iter()
-        .rev()
-        .find(|f| f.get("in_app") == Some(&Value::Bool(true)))
-        .or_else(|| frames.last())
-        .map(frame_line);
+        .filter(|i| i.get("type").and_then(Value::as_str) == Some("sourcemap"))
+        .filter_map(|i| {
+            let file = text(i.get("code_file"))?;
+            let id = crate::sourcemap::normalize_debug_id(i.get("debug_id")?.as_str()?)?;
+            Some((file, id))
+        })
+        .take(100)
+        .collect();
     let source = text(e.get("platform")).unwrap_or_else(|| "sentry".into());
     let route = route(e);
     let custom_fingerprint = e
@@ -451,21 +476,25 @@ pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, Sen
         build_number: text(e.get("dist")).map(|s| capped(&s, crate::event::MAX_SHORT_FIELD_BYTES)),
         route_or_procedure: route.map(|r| capped(&r, crate::event::MAX_SHORT_FIELD_BYTES)),
         screen: None,
-        stack: (!stack.is_empty()).then_some(stack),
+        stack: None,
         http_status: None,
         request_id: None,
         user_id_hash: user,
         device_id_hash: None,
         fingerprint: None,
         metadata: metadata(e, caps.max_metadata_bytes),
-        frames: (!kept.is_empty()).then(|| Value::Array(kept).to_string()),
+        frames: None,
     };
-    Ok(Mapped {
+    let mut m = Mapped {
         event,
         event_id: text(e.get("event_id")),
-        group_frame,
+        group_frame: None,
         custom_fingerprint,
-    })
+        frames: kept,
+        debug_images,
+    };
+    m.render(caps.max_stack_bytes);
+    Ok(m)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod query;
 pub mod ratelimit;
 pub mod routes;
 pub mod sentry;
+pub mod sourcemaps;
 mod traces;
 pub mod users;
 
@@ -71,6 +72,8 @@ pub struct Inner {
     /// DSN keys looked up by the Sentry endpoints, and what they took but do not store.
     pub sentry_dsns: sentry::DsnCache,
     pub sentry_stats: sentry::SentryStats,
+    /// Source maps: which a project has, and parsed ones, for minified Sentry frames.
+    pub sourcemaps: crate::sourcemap::Resolver,
     /// The LLM proxy's client, limiter and counters.
     #[cfg(feature = "llm-tracing")]
     pub proxy: proxy::ProxyState,
@@ -205,6 +208,7 @@ pub async fn run(
     let config_cap = config.server.connection_cap();
     #[cfg(feature = "llm-tracing")]
     let proxy_state = proxy::ProxyState::new(&config.llm_tracing.proxy);
+    let sourcemap_cache = config.sourcemaps.cache_mb as usize * 1024 * 1024;
     let state = AppState::new(Inner {
         limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
         request_timeout: Duration::from_secs(config.server.request_timeout_secs),
@@ -222,6 +226,7 @@ pub async fn run(
         connections: http1::Connections::new(config_cap),
         sentry_dsns: Default::default(),
         sentry_stats: Default::default(),
+        sourcemaps: crate::sourcemap::Resolver::new(sourcemap_cache),
         #[cfg(feature = "llm-tracing")]
         proxy: proxy_state,
         scrub,

@@ -158,6 +158,17 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
             (Some(sch::<super::query::StatusBody>(g)), sch::<IssueRow>(g))
         }
         R::ListReleases => (none, sch::<Vec<ReleaseSummary>>(g)),
+        R::UploadSourcemaps => (
+            Some(
+                json!({"type": "object", "description": "multipart/form-data: one part per file (name `file`), the file's path as its file name",
+                "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}}}),
+            ),
+            sch::<super::sourcemaps::Uploaded>(g),
+        ),
+        R::ListSourcemaps => (none, sch::<Vec<crate::sourcemap::store::Stored>>(g)),
+        R::DeleteSourcemap | R::DeleteReleaseSourcemaps => {
+            (none, sch::<super::sourcemaps::Deleted>(g))
+        }
         R::Stats => (none, sch::<crate::store::issues::Stats>(g)),
         R::ListProjects => (none, sch::<Vec<Project>>(g)),
         R::CreateProject => (
@@ -367,8 +378,13 @@ pub fn document() -> Value {
             _ => {}
         }
         if let Some(body) = body {
-            o["requestBody"] = json!({"required": op.verb != Verb::Post || op.access == Access::Signed,
-                "content": {"application/json": {"schema": body}}});
+            let media = if op.id == RouteId::UploadSourcemaps {
+                "multipart/form-data"
+            } else {
+                "application/json"
+            };
+            o["requestBody"] = json!({"required": op.verb != Verb::Post || op.access == Access::Signed || op.id == RouteId::UploadSourcemaps,
+                "content": {media: {"schema": body}}});
         }
         let entry = paths
             .entry(op.path.replace("{*", "{"))

@@ -13,7 +13,8 @@ use axum::routing::{any, delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
 use super::{
-    admin, alerts, health, ingest, llm, openapi, passkeys, proxy, query, traces, users, AppState,
+    admin, alerts, health, ingest, llm, openapi, passkeys, proxy, query, sourcemaps, traces, users,
+    AppState,
 };
 use crate::store::tokens::Scope;
 
@@ -118,6 +119,10 @@ pub enum RouteId {
     ListReleases,
     ReleaseErrors,
     Trends,
+    UploadSourcemaps,
+    ListSourcemaps,
+    DeleteSourcemap,
+    DeleteReleaseSourcemaps,
     Stats,
     ListProjects,
     CreateProject,
@@ -202,6 +207,21 @@ pub const LIST_QUERY: &[(&str, &str)] = &[
     ("sort", "last_seen (default) | first_seen | total_count"),
     ("limit", "1..200 (default 50)"),
     ("offset", "rows to skip"),
+];
+
+const SOURCEMAP_UPLOAD: &[(&str, &str)] = &[
+    (
+        "project",
+        "project slug (required unless the token has one)",
+    ),
+    (
+        "release",
+        "the release the bundles belong to (omit for debug-ID bundles)",
+    ),
+    (
+        "url_prefix",
+        "prefix of the names, as frames see them (default `~`: any host)",
+    ),
 ];
 
 const FP_QUERY: &[(&str, &str)] = &[(
@@ -380,7 +400,7 @@ use Access::{Ceremony, Key, Public, Session, Signed, Token};
 use RouteId as R;
 use Scope::{
     AlertsRead, AlertsWrite, ErrorsRead, ErrorsWrite, KeysWrite, LlmRead, LlmWrite, ProjectsRead,
-    ProjectsWrite,
+    ProjectsWrite, SourcemapsWrite,
 };
 use Verb::{Delete, Get, Patch, Post, Put};
 
@@ -434,6 +454,10 @@ pub const ROUTES: &[Route] = &[
     r(R::ListReleases, Get, "/v1/releases", "Releases with issue and event counts", "errors", Token(ErrorsRead), &[("project", "project slug"), ("limit", "1..1000")], 200),
     r(R::ReleaseErrors, Get, "/v1/releases/{release}/errors", "Issues with events in a release", "errors", Token(ErrorsRead), LIST_QUERY, 200),
     r(R::Trends, Get, "/v1/trends", "Hourly totals, zero-filled", "errors", Token(ErrorsRead), LIST_QUERY, 200),
+    r(R::UploadSourcemaps, Post, "/v1/sourcemaps", "Upload source maps: multipart/form-data, one part per .js/.mjs/.cjs bundle or .map file with its path as the file name; paired by sourceMappingURL or name, named url_prefix + path, debug IDs read", "sourcemaps", Token(SourcemapsWrite), SOURCEMAP_UPLOAD, 201),
+    r(R::ListSourcemaps, Get, "/v1/sourcemaps", "A project's source maps, newest first", "sourcemaps", Token(ErrorsRead), &[("project", "project slug (required unless the token has one)"), ("release", "only this release")], 200),
+    r(R::DeleteSourcemap, Delete, "/v1/sourcemaps/{id}", "Delete one source map", "sourcemaps", Token(SourcemapsWrite), &[("project", "project slug (required unless the token has one)")], 200),
+    r(R::DeleteReleaseSourcemaps, Delete, "/v1/sourcemaps", "Delete every source map of a release", "sourcemaps", Token(SourcemapsWrite), &[("project", "project slug (required unless the token has one)"), ("release", "the release (\"\" for maps uploaded without one)")], 200),
     r(R::Stats, Get, "/v1/stats", "Totals, unresolved, events in 24 h, top routes, queue", "errors", Token(ErrorsRead), &[("project", "project slug")], 200),
     r(R::ListProjects, Get, "/v1/projects", "List projects", "projects", Token(ProjectsRead), &[], 200),
     r(R::CreateProject, Post, "/v1/projects", "Create a project and its first ingest key", "projects", Token(ProjectsWrite), &[], 201),
@@ -569,6 +593,10 @@ fn handler(id: RouteId) -> MethodRouter<AppState> {
         R::ListReleases => get(query::list_releases),
         R::ReleaseErrors => get(query::release_errors),
         R::Trends => get(query::trends),
+        R::UploadSourcemaps => post(sourcemaps::upload),
+        R::ListSourcemaps => get(sourcemaps::list),
+        R::DeleteSourcemap => delete(sourcemaps::delete_one),
+        R::DeleteReleaseSourcemaps => delete(sourcemaps::delete_release),
         R::Stats => get(query::stats),
         R::ListProjects => get(admin::list_projects),
         R::CreateProject => post(admin::create_project),

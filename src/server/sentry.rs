@@ -334,6 +334,11 @@ async fn handle(
     if answer_id.is_none() {
         answer_id = events.iter().find_map(|m| m.event_id.clone());
     }
+    // Minified frames resolved through the project's source maps, so grouping and the issue
+    // page use the original file, function and line.
+    st.sourcemaps
+        .resolve(&st.pool, &project_id, &mut events, caps.max_stack_bytes)
+        .await;
     // Scrubbed before anything else sees them (secrets never reach the disk), and grouped on
     // what is stored, as bloop's own events are.
     let scrubber = st.scrub.for_project(&project_id);

@@ -904,7 +904,7 @@ mod tests {
              ALTER TABLE events DROP COLUMN time_clamped; DROP TABLE release_totals;
              DROP TABLE environment_totals; ALTER TABLE events DROP COLUMN frames;
              DROP INDEX projects_dsn_id; ALTER TABLE projects DROP COLUMN dsn_id;
-             ALTER TABLE project_keys DROP COLUMN kind;
+             ALTER TABLE project_keys DROP COLUMN kind; DROP TABLE sourcemaps;
              PRAGMA user_version = 12;",
         )
         .unwrap();

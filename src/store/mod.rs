@@ -106,6 +106,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0020_slices_by_environment.sql"),
     include_str!("migrations/0021_release_totals.sql"),
     include_str!("migrations/0022_sentry.sql"),
+    include_str!("migrations/0023_sourcemaps.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.

@@ -281,6 +281,7 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM project_hourly WHERE project_id = ?1",
         "DELETE FROM release_totals WHERE project_id = ?1",
         "DELETE FROM environment_totals WHERE project_id = ?1",
+        "DELETE FROM sourcemaps WHERE project_id = ?1",
         "DELETE FROM api_tokens WHERE project_id = ?1",
         "DELETE FROM alert_cooldowns WHERE rule_id IN (SELECT id FROM alert_rules WHERE project_id = ?1)",
         "DELETE FROM alert_deliveries WHERE rule_id IN (SELECT id FROM alert_rules WHERE project_id = ?1)",

@@ -47,12 +47,15 @@ pub enum Scope {
     LlmRead,
     #[serde(rename = "llm:write")]
     LlmWrite,
+    /// Upload and delete source maps (what a CI build needs, nothing more).
+    #[serde(rename = "sourcemaps:write")]
+    SourcemapsWrite,
     #[serde(rename = "admin")]
     Admin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 10] = [
+    pub const ALL: [Scope; 11] = [
         Scope::ErrorsRead,
         Scope::ErrorsWrite,
         Scope::ProjectsRead,
@@ -62,6 +65,7 @@ impl Scope {
         Scope::AlertsWrite,
         Scope::LlmRead,
         Scope::LlmWrite,
+        Scope::SourcemapsWrite,
         Scope::Admin,
     ];
 
@@ -76,6 +80,7 @@ impl Scope {
             Scope::AlertsWrite => "alerts:write",
             Scope::LlmRead => "llm:read",
             Scope::LlmWrite => "llm:write",
+            Scope::SourcemapsWrite => "sourcemaps:write",
             Scope::Admin => "admin",
         }
     }

@@ -54,7 +54,12 @@ impl Role {
             Role::Viewer => read.to_vec(),
             Role::Member => [
                 &read[..],
-                &[Scope::ErrorsWrite, Scope::AlertsWrite, Scope::LlmWrite],
+                &[
+                    Scope::ErrorsWrite,
+                    Scope::AlertsWrite,
+                    Scope::LlmWrite,
+                    Scope::SourcemapsWrite,
+                ],
             ]
             .concat(),
             Role::Admin => vec![Scope::Admin],

@@ -26,7 +26,12 @@ struct Proj {
     key: i64,
     tok: i64,
     alert: i64,
+    /// A source map of release 1.0.0, `~/fixture.js`.
+    map: i64,
 }
+
+/// A one-mapping source map.
+const MAP: &str = r#"{"version":3,"sources":["src/a.js"],"names":[],"mappings":"AAAA"}"#;
 
 /// Global fixtures a case may act on.
 struct Globals {
@@ -52,7 +57,20 @@ impl World {
             req = req.bearer_auth(t);
         }
         if let Some(b) = body {
-            req = req.json(&b);
+            // `{"__multipart": [[file name, content], …]}` is sent as multipart/form-data.
+            if let Some(files) = b.get("__multipart").and_then(Value::as_array) {
+                let files: Vec<bloop::sourcemap::upload::File> = files
+                    .iter()
+                    .map(|f| bloop::sourcemap::upload::File {
+                        path: f[0].as_str().unwrap().into(),
+                        bytes: f[1].as_str().unwrap().as_bytes().to_vec(),
+                    })
+                    .collect();
+                let (ct, body) = bloop::sourcemap::upload::build_multipart(&files);
+                req = req.header("content-type", ct).body(body);
+            } else {
+                req = req.json(&b);
+            }
         }
         self.http.send(req)
     }
@@ -107,12 +125,31 @@ impl World {
                         "channels": [{"type": "webhook", "url": self.hook.url}]})),
         );
         assert_eq!(r.status, 201, "{:?}", r.body);
+        let paired = bloop::sourcemap::upload::pair(
+            vec![bloop::sourcemap::upload::File {
+                path: "fixture.js.map".into(),
+                bytes: MAP.as_bytes().to_vec(),
+            }],
+            "~",
+        )
+        .unwrap();
+        let map = bloop::sourcemap::store::put(
+            &mut open_db(&self.s.db_path),
+            slug,
+            "1.0.0",
+            &paired.uploads,
+            bloop::sourcemap::store::Limits::from_config(&Default::default()),
+            bloop::store::now_ms(),
+        )
+        .unwrap()[0]
+            .id;
         Proj {
             id: slug.to_string(),
             fp,
             key: key.id,
             tok,
             alert: r.body["id"].as_i64().unwrap(),
+            map,
         }
     }
 }
@@ -255,6 +292,18 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         R::ReleaseErrors => scoped(format!("/v1/releases/1.0.0/errors?project={a}"), None),
         R::Trends => scoped(format!("/v1/trends?project={a}"), None),
         R::Stats => scoped(format!("/v1/stats?project={a}"), None),
+        R::UploadSourcemaps => scoped(
+            format!("/v1/sourcemaps?project={a}&release=1.0.0&url_prefix=~/js"),
+            Some(json!({"__multipart": [
+                ["app.min.js", "x();\n//# sourceMappingURL=app.min.js.map\n"],
+                ["app.min.js.map", MAP]]})),
+        ),
+        R::ListSourcemaps => scoped(format!("/v1/sourcemaps?project={a}"), None),
+        R::DeleteSourcemap => scoped(format!("/v1/sourcemaps/{}?project={a}", p.map), None),
+        R::DeleteReleaseSourcemaps => scoped(
+            format!("/v1/sourcemaps?project={a}&release=1.0.0"),
+            None,
+        ),
         R::ListProjects => global("/v1/projects", None),
         R::CreateProject => global("/v1/projects", Some(json!({"name": format!("Made {a}")}))),
         R::ShowProject => scoped(format!("/v1/projects/{a}"), None),
@@ -476,6 +525,28 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
         R::ListReleases => assert_eq!(r.body[0]["release"], "1.0.0", "{label}"),
         R::ReleaseErrors => assert_eq!(r.body[0]["fingerprint"], p.fp.as_str()),
         R::Stats => assert_eq!(r.body["total_errors"], 1),
+        R::UploadSourcemaps => {
+            assert_eq!(r.body["stored"][0]["name"], "~/js/app.min.js", "{label}");
+            assert_eq!(
+                one(
+                    db,
+                    "SELECT count(*) FROM sourcemaps WHERE project_id = ?1 AND name = '~/js/app.min.js'",
+                    a
+                ),
+                1
+            );
+        }
+        R::ListSourcemaps => {
+            assert_eq!(ids(&r.body), vec![p.map], "{label}");
+            assert_eq!(r.body[0]["name"], "~/fixture.js");
+        }
+        R::DeleteSourcemap | R::DeleteReleaseSourcemaps => {
+            assert_eq!(r.body["deleted"][0]["id"], p.map, "{label}");
+            assert_eq!(
+                one(db, "SELECT count(*) FROM sourcemaps WHERE project_id = ?1", a),
+                0
+            );
+        }
         R::ListProjects => assert!(r.body.as_array().unwrap().iter().any(|x| x["id"] == a)),
         R::CreateProject => {
             let made = r.body["id"].as_str().unwrap();
@@ -799,6 +870,7 @@ fn snapshot(db: &Connection, p: &str) -> String {
         "SELECT model, input_mtok, output_mtok FROM llm_prices WHERE project_id = ?1",
         "SELECT s.name, s.value FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk WHERE t.project_id = ?1",
         "SELECT f.rating, f.comment FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk WHERE t.project_id = ?1",
+        "SELECT id, release, name, sha256 FROM sourcemaps WHERE project_id = ?1",
     ]
     .iter()
     .map(|s| q(s))
