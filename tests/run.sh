@@ -33,6 +33,12 @@ python3 -m pip install --quiet -r tests/requirements.txt 2>/dev/null \
 # Headless Chromium + playwright-core (Node.js) for the dashboard's browser test.
 have node && have npm || apt_install nodejs npm
 bash tests/browser/install.sh
+# esbuild and the real @sentry/node SDK (pinned in tests/sentry/js/package-lock.json) for the
+# source-map test; reinstalled when the lock file is newer than the install.
+js=tests/sentry/js
+if [[ ! -f $js/node_modules/.package-lock.json || $js/package-lock.json -nt $js/node_modules/.package-lock.json ]]; then
+  npm ci --prefix "$js" --no-audit --no-fund >/dev/null
+fi
 have cargo || { echo "tests/run.sh: a Rust toolchain (cargo) is required: https://rustup.rs" >&2; exit 1; }
 
 cargo test --locked "$@"

@@ -37,5 +37,6 @@ mod proxy;
 mod scrubbing;
 mod sentry;
 mod snapshots_api;
+mod sourcemaps;
 #[cfg(feature = "llm-tracing")]
 mod traces;

@@ -300,10 +300,9 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         ),
         R::ListSourcemaps => scoped(format!("/v1/sourcemaps?project={a}"), None),
         R::DeleteSourcemap => scoped(format!("/v1/sourcemaps/{}?project={a}", p.map), None),
-        R::DeleteReleaseSourcemaps => scoped(
-            format!("/v1/sourcemaps?project={a}&release=1.0.0"),
-            None,
-        ),
+        R::DeleteReleaseSourcemaps => {
+            scoped(format!("/v1/sourcemaps?project={a}&release=1.0.0"), None)
+        }
         R::ListProjects => global("/v1/projects", None),
         R::CreateProject => global("/v1/projects", Some(json!({"name": format!("Made {a}")}))),
         R::ShowProject => scoped(format!("/v1/projects/{a}"), None),
@@ -543,7 +542,11 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
         R::DeleteSourcemap | R::DeleteReleaseSourcemaps => {
             assert_eq!(r.body["deleted"][0]["id"], p.map, "{label}");
             assert_eq!(
-                one(db, "SELECT count(*) FROM sourcemaps WHERE project_id = ?1", a),
+                one(
+                    db,
+                    "SELECT count(*) FROM sourcemaps WHERE project_id = ?1",
+                    a
+                ),
                 0
             );
         }

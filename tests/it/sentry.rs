@@ -14,7 +14,7 @@ use crate::common::*;
 const WAIT: Duration = Duration::from_secs(10);
 
 /// A DSN key of `project` and its DSN for the server at `url`.
-fn dsn(s: &TestServer, project: &str) -> (String, String) {
+pub(crate) fn dsn(s: &TestServer, project: &str) -> (String, String) {
     let conn = s.db();
     let mut k = keys::create_kind(&conn, project, "sdk", keys::KIND_DSN).unwrap();
     keys::fill_dsn(&conn, &mut k, &s.url).unwrap();
