@@ -161,14 +161,29 @@ impl Mapped {
         self.event.frames =
             (!self.frames.is_empty()).then(|| Value::Array(self.frames.clone()).to_string());
         // Grouping: the crashing-most in-app frame (framework frames are `in_app: false`),
-        // else the crashing frame.
+        // else the crashing frame. A frame resolved through a source map whose function kept
+        // its minified name groups on its original file alone: the next build renames it.
         self.group_frame = self
             .frames
             .iter()
             .rev()
             .find(|f| f.get("in_app") == Some(&Value::Bool(true)))
             .or_else(|| self.frames.last())
-            .map(frame_line);
+            .map(|f| {
+                let minified_name = f
+                    .get("minified")
+                    .and_then(|m| m.get("function"))
+                    .is_some_and(|m| Some(m) == f.get("function"));
+                if minified_name {
+                    let mut f = f.clone();
+                    if let Some(o) = f.as_object_mut() {
+                        o.remove("function");
+                    }
+                    frame_line(&f)
+                } else {
+                    frame_line(f)
+                }
+            });
     }
 
     /// The issue key, from the event as it will be stored (so after scrubbing): bloop's own

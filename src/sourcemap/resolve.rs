@@ -485,6 +485,7 @@ fn apply(frames: &mut [Value], maps: &[Option<Arc<SourceMap>>]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn frames_find_their_map_by_name_path_or_longest_suffix() {
@@ -512,6 +513,40 @@ mod tests {
             (2, "~/b/x.js".into(), "".into()),
         ]);
         assert_eq!(tie.find("/srv/c/x.js"), None, "ambiguous");
+    }
+
+    #[test]
+    fn a_frame_left_with_its_minified_name_groups_on_its_original_file() {
+        // One handler thrown from directly (no caller in the bundle to name it), minified as
+        // `a` in one build and `b` in the next.
+        let map = Arc::new(
+            SourceMap::parse(
+                br#"{"version":3,"sources":["../src/h.js"],"names":[],"mappings":"AASE"}"#,
+            )
+            .unwrap(),
+        );
+        let caps = crate::config::IngestConfig::default();
+        let event = |name: &str, col: u32| {
+            serde_json::json!({"platform": "javascript", "exception": {"values": [{
+                "type": "TypeError", "value": "x is undefined", "stacktrace": {"frames": [
+                    {"abs_path": "https://x.io/static/app.js", "function": name, "lineno": 1,
+                     "colno": col, "in_app": true}]}}]}})
+        };
+        let mut fps = Vec::new();
+        for (name, col) in [("a", 5), ("b", 9)] {
+            let mut m = crate::ingest::sentry::map_event(&event(name, col), &caps, 0).unwrap();
+            assert_eq!(apply(&mut m.frames, &[Some(map.clone())]), 1);
+            m.render(caps.max_stack_bytes);
+            let f = &m.frames[0];
+            assert_eq!(
+                (&f["filename"], &f["lineno"], &f["colno"]),
+                (&json!("src/h.js"), &json!(10), &json!(3))
+            );
+            assert_eq!(f["function"], name, "no better name is known");
+            assert_eq!(f["minified"]["colno"], col);
+            fps.push(m.fingerprint());
+        }
+        assert_eq!(fps[0], fps[1], "the rename does not split the issue");
     }
 
     #[test]
