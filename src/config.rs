@@ -239,6 +239,10 @@ pub struct RateLimitConfig {
     /// Sustained requests per second per client IP; 0 turns rate limiting off.
     pub per_second: u32,
     pub burst_size: u32,
+    /// Sustained requests per second per Sentry DSN key, whatever the client (a DSN is public:
+    /// this bounds what a leaked one can send); 0 turns it off.
+    pub dsn_per_second: u32,
+    pub dsn_burst_size: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -246,6 +250,8 @@ impl Default for RateLimitConfig {
         Self {
             per_second: 100,
             burst_size: 200,
+            dsn_per_second: 1000,
+            dsn_burst_size: 2000,
         }
     }
 }

@@ -49,6 +49,8 @@ pub(super) async fn health(State(st): State<AppState>) -> (StatusCode, Json<Valu
         "last_flush_age_ms": (last_flush > 0).then(|| now_ms() - last_flush),
         "uptime_secs": st.started.elapsed().as_secs(),
         "connections": st.connections.stats(),
+        "sentry": st.sentry_stats.json(),
+        "sourcemap_cache_bytes": st.sourcemaps.cached_bytes(),
     });
     // Trace ingest, when it is on: its own queue and what the writer committed of it.
     #[cfg(feature = "llm-tracing")]

@@ -72,6 +72,8 @@ pub struct Inner {
     /// DSN keys looked up by the Sentry endpoints, and what they took but do not store.
     pub sentry_dsns: sentry::DsnCache,
     pub sentry_stats: sentry::SentryStats,
+    /// Requests per DSN key (`rate_limit.dsn_per_second`).
+    pub dsn_limiter: ratelimit::DsnLimiter,
     /// Source maps: which a project has, and parsed ones, for minified Sentry frames.
     pub sourcemaps: crate::sourcemap::Resolver,
     /// The LLM proxy's client, limiter and counters.
@@ -209,6 +211,7 @@ pub async fn run(
     #[cfg(feature = "llm-tracing")]
     let proxy_state = proxy::ProxyState::new(&config.llm_tracing.proxy);
     let sourcemap_cache = config.sourcemaps.cache_mb as usize * 1024 * 1024;
+    let dsn_limiter = ratelimit::DsnLimiter::new(&config.rate_limit);
     let state = AppState::new(Inner {
         limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
         request_timeout: Duration::from_secs(config.server.request_timeout_secs),
@@ -226,6 +229,7 @@ pub async fn run(
         connections: http1::Connections::new(config_cap),
         sentry_dsns: Default::default(),
         sentry_stats: Default::default(),
+        dsn_limiter,
         sourcemaps: crate::sourcemap::Resolver::new(sourcemap_cache),
         #[cfg(feature = "llm-tracing")]
         proxy: proxy_state,
@@ -318,6 +322,7 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
         n += 1;
         if n % 60 == 0 {
             state.limiter.housekeeping();
+            state.dsn_limiter.housekeeping();
         }
     }
 }

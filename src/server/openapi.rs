@@ -107,6 +107,9 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
         "events_written": {"type": "integer"}, "last_flush_age_ms": {"type": ["integer", "null"]},
         "connections": {"type": "object", "description": "open connections, the cap, new ones refused at the cap, idle ones closed for room",
             "properties": {"open": {"type": "integer"}, "max": {"type": "integer"}, "refused": {"type": "integer"}, "idle_closed": {"type": "integer"}}},
+        "sentry": {"type": "object", "description": "the Sentry endpoints: error events accepted, transactions and spans counted (not stored), requests answered 429, minified frames resolved through source maps",
+            "properties": {"events": {"type": "integer"}, "transactions": {"type": "integer"}, "refused_429": {"type": "integer"}, "frames_resolved": {"type": "integer"}}},
+        "sourcemap_cache_bytes": {"type": "integer", "description": "memory held by parsed source maps (sourcemaps.cache_mb bounds it)"},
         "llm": {"type": "object", "description": "trace ingest, when LLM tracing is on: its queue, what was written, requests refused (503) because the queue stayed full",
             "properties": {"queue_depth": {"type": "integer"}, "traces_written": {"type": "integer"}, "spans_written": {"type": "integer"}, "refused_full": {"type": "integer"}}}}});
     // WebAuthn ceremony documents (the browser's JSON forms of credential options and

@@ -75,6 +75,36 @@ impl Limiter {
     }
 }
 
+/// A token bucket per Sentry DSN key (`rate_limit.dsn_per_second`).
+pub struct DsnLimiter {
+    inner: Option<DefaultKeyedRateLimiter<String>>,
+}
+
+impl DsnLimiter {
+    pub fn new(cfg: &RateLimitConfig) -> Self {
+        let inner = NonZeroU32::new(cfg.dsn_per_second).map(|rate| {
+            let burst = NonZeroU32::new(cfg.dsn_burst_size).unwrap_or(rate);
+            RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))
+        });
+        Self { inner }
+    }
+
+    /// Takes one token for `key`; false when the key is over its rate.
+    pub fn allow(&self, key: &str) -> bool {
+        self.inner
+            .as_ref()
+            .is_none_or(|l| l.check_key(&key.to_string()).is_ok())
+    }
+
+    /// Forgets keys whose buckets are full again.
+    pub fn housekeeping(&self) {
+        if let Some(l) = &self.inner {
+            l.retain_recent();
+            l.shrink_to_fit();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +116,7 @@ mod tests {
             &RateLimitConfig {
                 per_second: 1,
                 burst_size: 3,
+                ..Default::default()
             },
             vec![],
         );
@@ -104,6 +135,7 @@ mod tests {
             &RateLimitConfig {
                 per_second: 0,
                 burst_size: 0,
+                ..Default::default()
             },
             vec![],
         );

@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -286,9 +288,18 @@ async fn handle(
     }
     if !st.limiter.allow(st.limiter.client_ip(peer, headers)) {
         st.pipeline.stats.record_drop(DropReason::RateLimited, 1);
+        st.sentry_stats.refused.fetch_add(1, Relaxed);
         return rate_limited(
             StatusCode::TOO_MANY_REQUESTS,
             "over the rate limit; retry later",
+        );
+    }
+    if !st.dsn_limiter.allow(&key) {
+        st.pipeline.stats.record_drop(DropReason::RateLimited, 1);
+        st.sentry_stats.refused.fetch_add(1, Relaxed);
+        return rate_limited(
+            StatusCode::TOO_MANY_REQUESTS,
+            "this DSN is over rate_limit.dsn_per_second; retry later",
         );
     }
     let now = store::now_ms();
@@ -315,9 +326,7 @@ async fn handle(
                 match item.kind.as_str() {
                     "event" => map(item.payload, &mut events),
                     "transaction" | "span" => {
-                        st.sentry_stats
-                            .transactions
-                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        st.sentry_stats.transactions.fetch_add(1, Relaxed);
                     }
                     // session, sessions, client_report, attachment, check_in, unknown: accepted.
                     _ => {}
@@ -336,9 +345,13 @@ async fn handle(
     }
     // Minified frames resolved through the project's source maps, so grouping and the issue
     // page use the original file, function and line.
-    st.sourcemaps
+    let resolved = st
+        .sourcemaps
         .resolve(&st.pool, &project_id, &mut events, caps.max_stack_bytes)
         .await;
+    st.sentry_stats
+        .frames_resolved
+        .fetch_add(resolved.frames as u64, Relaxed);
     // Scrubbed before anything else sees them (secrets never reach the disk), and grouped on
     // what is stored, as bloop's own events are.
     let scrubber = st.scrub.for_project(&project_id);
@@ -359,13 +372,17 @@ async fn handle(
             }
         })
         .collect();
+    let n = accepted.len() as u64;
     match st.pipeline.submit(accepted, st.enqueue_wait).await {
-        Submit::Queued => {}
+        Submit::Queued => {
+            st.sentry_stats.events.fetch_add(n, Relaxed);
+        }
         Submit::Dropped => {
+            st.sentry_stats.refused.fetch_add(1, Relaxed);
             return rate_limited(
                 StatusCode::TOO_MANY_REQUESTS,
                 "the server is busy; retry later",
-            )
+            );
         }
         Submit::Closed => {
             return detail(
@@ -378,11 +395,28 @@ async fn handle(
     (StatusCode::OK, Json(json!({ "id": id }))).into_response()
 }
 
-/// Counters of what the Sentry endpoints took but do not store.
+/// Counters of the Sentry endpoints (on `/health`).
 #[derive(Default)]
 pub struct SentryStats {
-    /// Transactions and spans accepted (not stored).
-    pub transactions: std::sync::atomic::AtomicU64,
+    /// Error events accepted (queued to be stored).
+    pub events: AtomicU64,
+    /// Transactions and spans accepted (counted, not stored).
+    pub transactions: AtomicU64,
+    /// Requests answered 429 (client or DSN over its rate, or the queue full).
+    pub refused: AtomicU64,
+    /// Minified frames resolved through source maps.
+    pub frames_resolved: AtomicU64,
+}
+
+impl SentryStats {
+    pub fn json(&self) -> Value {
+        json!({
+            "events": self.events.load(Relaxed),
+            "transactions": self.transactions.load(Relaxed),
+            "refused_429": self.refused.load(Relaxed),
+            "frames_resolved": self.frames_resolved.load(Relaxed),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -285,3 +285,53 @@ fn keys_create_dsn_prints_the_dsn() {
         1
     );
 }
+
+/// A DSN is public: each key has its own rate, whoever sends (rate_limit.dsn_per_second), and
+/// the SDK is told to back off the way Sentry tells it. /health counts what came in.
+#[test]
+fn each_dsn_has_its_own_rate_and_health_counts_sentry_traffic() {
+    let s = TestServer::start_with(|c| {
+        c.rate_limit.per_second = 0;
+        c.rate_limit.dsn_per_second = 1;
+        c.rate_limit.dsn_burst_size = 2;
+    });
+    let http = Http::new();
+    let (key, _) = dsn(&s, "default");
+    let (other, _) = dsn(&s, "default");
+    let event = json!({"exception": {"values": [{"type": "E", "value": "boom"}]}});
+    let url = |k: &str| format!("{}/api/1/store/?sentry_key={k}", s.url);
+    for _ in 0..2 {
+        let r = http.post(&url(&key), event.to_string().into_bytes(), &[]);
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    let r = http.post(&url(&key), event.to_string().into_bytes(), &[]);
+    assert_eq!(r.status, 429, "{:?}", r.body);
+    let header = |n: &str| {
+        r.headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
+    };
+    assert_eq!(header("retry-after").as_deref(), Some("2"));
+    assert_eq!(header("x-sentry-rate-limits").as_deref(), Some("2::key"));
+    assert!(r.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("dsn_per_second"));
+    // Another key of the same project has its own bucket.
+    let r = http.post(&url(&other), event.to_string().into_bytes(), &[]);
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // A transaction: accepted, counted, nothing stored.
+    let tx = "{}\n{\"type\":\"transaction\"}\n{\"type\":\"transaction\",\"spans\":[]}\n";
+    let r = http.post(
+        &format!("{}/api/1/envelope/?sentry_key={other}", s.url),
+        tx.as_bytes().to_vec(),
+        &[],
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(s.wait_count("SELECT count(*) FROM events", 3, WAIT), 3);
+    let h = http.get(&format!("{}/health", s.url));
+    assert_eq!(h.body["sentry"]["events"], 3, "{:?}", h.body);
+    assert_eq!(h.body["sentry"]["transactions"], 1);
+    assert_eq!(h.body["sentry"]["refused_429"], 1);
+}
