@@ -712,7 +712,7 @@ const COLUMN_TAGS: [&str; 4] = ["release", "environment", "source", "route"];
 /// The top values of each tag among an issue's newest stored events.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct TagBreakdown {
-    /// The events counted: the issue's newest stored ones, at most [`TAG_EVENTS`].
+    /// The events counted: the issue's newest stored ones, at most 5,000.
     pub events: i64,
     /// True when the issue has more stored events than were counted.
     pub capped: bool,
@@ -728,7 +728,7 @@ pub struct TagCounts {
     pub events: i64,
     /// Distinct values among them.
     pub distinct: i64,
-    /// The most frequent values (at most [`TAG_TOP`]), most first.
+    /// The most frequent values, most first (at most 10).
     pub values: Vec<TagValue>,
 }
 
