@@ -233,7 +233,7 @@ fn breadcrumbs(crumbs: &[Value]) -> Markup {
                 tbody {
                     @for (t, c) in &rows {
                         tr {
-                            td.num {
+                            td.crumb-time {
                                 @match t {
                                     Some(ms) => time title=(utc(*ms).unwrap_or_default()) { (time_of_day(*ms)) },
                                     None => (text(c.get("timestamp")).unwrap_or_default()),

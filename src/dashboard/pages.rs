@@ -507,7 +507,16 @@ pub async fn issue(
             @if let Some(r) = &i.screen { span.tag { (r) } }
             span.muted #issue-stats {
                 (i.total_count) @if i.total_count == 1 { " event" } @else { " events" }
-                @if d.users > 0 { " · " span #issue-users { (thousands(d.users)) @if d.users == 1 { " user" } @else { " users" } } }
+                @if d.users > 0 {
+                    " · "
+                    @if d.users_capped {
+                        span #issue-users title={ "in the latest " (thousands(i64::from(issues::USER_EVENTS))) " events" } {
+                            "≥ " (thousands(d.users)) " users"
+                        }
+                    } @else {
+                        span #issue-users { (thousands(d.users)) @if d.users == 1 { " user" } @else { " users" } }
+                    }
+                }
                 " · first " (when(i.first_seen, now)) " · last " (when(i.last_seen, now))
             }
         }

@@ -574,9 +574,13 @@ pub struct IssueDetail {
     pub samples: Vec<Sample>,
     pub latest: Option<Occurrence>,
     /// Affected users: distinct `user_id_hash` values among the issue's stored events (raw
-    /// events are kept for the retention window only).
+    /// events are kept for the retention window only), or among its newest 25,000 when
+    /// `users_capped`.
     #[serde(default)]
     pub users: i64,
+    /// Present (true) when the issue has more stored events than `users` counted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub users_capped: bool,
     /// The top values of each tag among the issue's newest stored events.
     #[serde(default)]
     pub tags: TagBreakdown,
@@ -675,30 +679,45 @@ pub fn occurrences(
     Ok(rows)
 }
 
-/// Distinct users (`user_id_hash`) among an issue's stored events.
-pub fn users(conn: &Connection, issue_id: i64) -> Result<i64, StoreError> {
+/// How many of an issue's newest stored events the user count reads: a row lookup each (0.5 µs
+/// for a bloop event, several for a Sentry event whose row spills over a page), so the page
+/// stays within its budget on issues of any size.
+pub const USER_EVENTS: u32 = 25_000;
+
+/// Distinct users (`user_id_hash`) among the newest `limit` stored events of an issue, and
+/// whether it has more stored events than that.
+pub fn users(conn: &Connection, issue_id: i64, limit: u32) -> Result<(i64, bool), StoreError> {
     // Counted in a hash set here rather than by SQLite's `count(DISTINCT)`, which sorts the
-    // hashes in a temporary b-tree: 36k events' users take half the time this way.
+    // hashes in a temporary b-tree.
     let mut st = conn.prepare_cached(&format!(
         "SELECT e.user_id_hash FROM events e
-         WHERE e.id IN ({ISSUE_EVENT_IDS}) AND e.user_id_hash IS NOT NULL"
+         WHERE e.id IN ({ISSUE_EVENT_IDS} ORDER BY 1 DESC LIMIT ?2)"
     ))?;
-    let mut rows = st.query([issue_id])?;
+    // One more than counted tells whether there are more.
+    let mut rows = st.query(params![issue_id, i64::from(limit) + 1])?;
     let mut seen: HashSet<Vec<u8>> = HashSet::new();
+    let mut read = 0u32;
     while let Some(r) = rows.next()? {
+        if read == limit {
+            return Ok((seen.len() as i64, true));
+        }
+        read += 1;
         if let rusqlite::types::ValueRef::Text(t) = r.get_ref(0)? {
             if !seen.contains(t) {
                 seen.insert(t.to_vec());
             }
         }
     }
-    Ok(seen.len() as i64)
+    Ok((seen.len() as i64, false))
 }
 
-/// How many of an issue's newest stored events the tags breakdown reads: enough for the shares
-/// to be right within a percent, few enough to read in a few milliseconds (the biggest issue of
-/// a 1M-event database has 36k).
+/// How many of an issue's newest stored events the tags breakdown reads at most: enough for the
+/// shares to be right within a percent or two.
 pub const TAG_EVENTS: u32 = 5_000;
+/// How much metadata text the tags breakdown reads at most (it stops after the event that
+/// crosses it): 5,000 flat bloop metadata objects fit, about 700 Sentry events of 3 KB do.
+/// Reading and parsing is what costs (about 5 ms a megabyte).
+pub const TAG_BYTES: usize = 2 << 20;
 /// Values shown per tag.
 pub const TAG_TOP: usize = 10;
 /// Tag keys counted (the first ones met, newest events first): a client sending a new key in
@@ -863,8 +882,14 @@ fn tally_metadata(tally: &mut TagTally, metadata: &str) {
     }
 }
 
-/// The top values of each tag among the newest `limit` stored events of an issue.
-pub fn tags(conn: &Connection, issue_id: i64, limit: u32) -> Result<TagBreakdown, StoreError> {
+/// The top values of each tag among the newest `limit` stored events of an issue, stopping
+/// early after the event whose metadata brings the text read to `max_bytes`.
+pub fn tags(
+    conn: &Connection,
+    issue_id: i64,
+    limit: u32,
+    max_bytes: usize,
+) -> Result<TagBreakdown, StoreError> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT e.release, e.environment, coalesce(e.source, i.source),
                 coalesce(e.route_or_procedure, i.route_or_procedure), e.metadata
@@ -876,9 +901,10 @@ pub fn tags(conn: &Connection, issue_id: i64, limit: u32) -> Result<TagBreakdown
     let mut rows = st.query(params![issue_id, i64::from(limit) + 1])?;
     let mut tally = TagTally::new();
     let mut events = 0i64;
+    let mut bytes = 0usize;
     let mut capped = false;
     while let Some(r) = rows.next()? {
-        if events == i64::from(limit) {
+        if events == i64::from(limit) || bytes >= max_bytes {
             capped = true;
             break;
         }
@@ -892,6 +918,7 @@ pub fn tags(conn: &Connection, issue_id: i64, limit: u32) -> Result<TagBreakdown
             }
         }
         if let rusqlite::types::ValueRef::Text(m) = r.get_ref(4)? {
+            bytes += m.len();
             if let Ok(m) = std::str::from_utf8(m) {
                 tally_metadata(&mut tally, m);
             }
@@ -921,6 +948,7 @@ pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreEr
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    let (users, users_capped) = users(conn, id, USER_EVENTS)?;
     Ok(IssueDetail {
         releases: breakdown(conn, "issue_releases", "release", id)?,
         environments: breakdown(
@@ -933,8 +961,9 @@ pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreEr
         )?,
         samples,
         latest: occurrences(conn, id, 1, 0)?.into_iter().next(),
-        users: users(conn, id)?,
-        tags: tags(conn, id, TAG_EVENTS)?,
+        users,
+        users_capped,
+        tags: tags(conn, id, TAG_EVENTS, TAG_BYTES)?,
         #[cfg(feature = "llm-tracing")]
         llm: super::issue_traces::cost(conn, id)?,
         #[cfg(not(feature = "llm-tracing"))]

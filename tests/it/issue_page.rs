@@ -290,11 +290,23 @@ fn tags_count_the_newest_events_and_say_so_when_capped() {
     assert_eq!(tag_shown(tags, "release", "2.0.0"), "5,000 · 100%");
 
     // The store reads exactly the newest `limit`.
-    let t = bloop::store::issues::tags(&conn, id, 3).unwrap();
+    let t = bloop::store::issues::tags(&conn, id, 3, usize::MAX).unwrap();
     assert_eq!((t.events, t.capped), (3, true));
-    let all = bloop::store::issues::tags(&conn, id, total as u32).unwrap();
+    let all = bloop::store::issues::tags(&conn, id, total as u32, usize::MAX).unwrap();
     assert_eq!((all.events, all.capped), (total as i64, false));
     let region = all.tags.iter().find(|t| t.key == "region").unwrap();
     assert_eq!(region.distinct, 3);
     assert_eq!(region.values.last().unwrap().value, "ap");
+    // The metadata budget stops the read after the event that crosses it.
+    let budget = bloop::store::issues::tags(&conn, id, total as u32, 1).unwrap();
+    assert_eq!((budget.events, budget.capped), (1, true));
+    // The user count reads the newest `limit` events too, and says when there were more.
+    assert_eq!(
+        bloop::store::issues::users(&conn, id, total as u32).unwrap(),
+        (7, false)
+    );
+    assert_eq!(
+        bloop::store::issues::users(&conn, id, 3).unwrap(),
+        (3, true)
+    );
 }
