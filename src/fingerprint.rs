@@ -387,6 +387,27 @@ pub fn is_framework_frame(line: &str) -> bool {
     })
 }
 
+/// True if a structured frame (as Sentry SDKs send them) is a runtime or framework frame: the
+/// SDK's `in_app` when it says (`false` = framework), else the text-stack rule
+/// ([`is_framework_frame`]) on the frame written as a stack line (`at module.function (file)`),
+/// so a frame without `in_app` is judged as the same frame in a text stack would be.
+pub fn is_framework_structured_frame(
+    in_app: Option<bool>,
+    file: &str,
+    function: &str,
+    module: &str,
+) -> bool {
+    if let Some(in_app) = in_app {
+        return !in_app;
+    }
+    let dot = if module.is_empty() || function.is_empty() {
+        ""
+    } else {
+        "."
+    };
+    is_framework_frame(&format!("at {module}{dot}{function} ({file})"))
+}
+
 /// True if the (trimmed) line is a header rather than a frame: one of
 /// [`HEADER_PREFIXES`], or an exception line such as `TypeError: boom`,
 /// `com.example.BadThing: boom`, `ValueError` or `Process: com.example`
@@ -884,6 +905,59 @@ mod tests {
             r#"File "/app/main.py", line 42, in handler"#,
         ] {
             assert!(!is_framework_frame(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn structured_frames_follow_in_app_else_the_text_rule() {
+        // The SDK's word wins, both ways.
+        assert!(is_framework_structured_frame(
+            Some(false),
+            "/app/src/users.js",
+            "getUser",
+            ""
+        ));
+        assert!(!is_framework_structured_frame(
+            Some(true),
+            "/app/node_modules/x/y.js",
+            "f",
+            ""
+        ));
+        // Without it: the same markers as a text stack, on the path, the module or the function.
+        for (file, function, module) in [
+            (
+                "/app/node_modules/express/lib/router/layer.js",
+                "handle",
+                "",
+            ),
+            (
+                "node:internal/process/task_queues",
+                "processTicksAndRejections",
+                "",
+            ),
+            ("internal/modules/cjs/loader.js", "Module._compile", ""),
+            ("Thread.java", "run", "java.lang.Thread"),
+            (
+                "/usr/lib/python3.11/site-packages/flask/app.py",
+                "wsgi_app",
+                "flask.app",
+            ),
+            ("", "std::panicking::begin_panic", ""),
+        ] {
+            assert!(
+                is_framework_structured_frame(None, file, function, module),
+                "{file} {function} {module}"
+            );
+        }
+        for (file, function, module) in [
+            ("/app/src/users.js", "getUser", ""),
+            ("Foo.kt", "bar", "com.myapp.Foo"),
+            ("/app/main.py", "handler", "main"),
+        ] {
+            assert!(
+                !is_framework_structured_frame(None, file, function, module),
+                "{file} {function} {module}"
+            );
         }
     }
 

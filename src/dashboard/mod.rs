@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 mod charts;
+mod event;
 #[cfg(feature = "llm-tracing")]
 mod llm;
 mod pages;

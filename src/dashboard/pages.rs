@@ -10,9 +10,9 @@ use axum::response::Response;
 use maud::{html, Markup};
 
 use super::charts::{share_bar, sparkline, trend_chart};
+use super::event::{self, tags_panel};
 use super::{error_page, html_response, layout, not_found_page, page, pct, Session};
 use crate::alert::{self, Channel, RuleConfig};
-use crate::fingerprint::is_framework_frame;
 use crate::search::Status;
 use crate::server::auth::session_cookie;
 use crate::server::filters::Filters;
@@ -487,6 +487,14 @@ pub async fn issue(
     let action = |a: &str| api.replace("{}", a);
     let max_rel = d.releases.iter().map(|b| b.count).max().unwrap_or(0);
     let max_env = d.environments.iter().map(|b| b.count).max().unwrap_or(0);
+    // The latest stored event, as the samples are shown (its id and receipt time apart).
+    let latest = d.latest.as_ref().and_then(|o| {
+        let mut v = serde_json::to_value(o).ok()?;
+        let obj = v.as_object_mut()?;
+        obj.remove("id");
+        obj.remove("received_at");
+        Some((o.received_at, v))
+    });
     let body = html! {
         p.muted { a href={ "/issues?project=" (pct(&i.project_id)) } { "← " (i.project_id) } }
         h1 #issue-title { (i.error_type) }
@@ -497,7 +505,20 @@ pub async fn issue(
             span.tag { (i.source) }
             @if let Some(r) = &i.route_or_procedure { span.tag { (r) } }
             @if let Some(r) = &i.screen { span.tag { (r) } }
-            span.muted { (i.total_count) @if i.total_count == 1 { " event" } @else { " events" } " · first " (when(i.first_seen, now)) " · last " (when(i.last_seen, now)) }
+            span.muted #issue-stats {
+                (i.total_count) @if i.total_count == 1 { " event" } @else { " events" }
+                @if d.users > 0 {
+                    " · "
+                    @if d.users_capped {
+                        span #issue-users title={ "in the latest " (thousands(i64::from(issues::USER_EVENTS))) " events" } {
+                            "≥ " (thousands(d.users)) " users"
+                        }
+                    } @else {
+                        span #issue-users { (thousands(d.users)) @if d.users == 1 { " user" } @else { " users" } }
+                    }
+                }
+                " · first " (when(i.first_seen, now)) " · last " (when(i.last_seen, now))
+            }
         }
         @if let Some(c) = &d.llm {
             (llm_cost(c, &i.project_id, now))
@@ -548,13 +569,21 @@ pub async fn issue(
                 }
             }
         }
+        (tags_panel(&d.tags))
+        @if let Some(latest) = &latest {
+            section.panel #latest {
+                h2 { "Latest event" }
+                p.muted { "Received " (when(latest.0, now)) }
+                (event::render(&latest.1))
+            }
+        }
         section.panel #samples {
             h2 { "Samples" }
             @if d.samples.is_empty() { p.muted { "No samples kept." } }
             @for (n, sm) in d.samples.iter().enumerate() {
-                details open[n == 0] {
+                details open[n == 0 && latest.is_none()] {
                     summary { "Received " (when(sm.received_at, now)) }
-                    (sample(&sm.event))
+                    (event::render(&sm.event))
                 }
             }
         }
@@ -604,53 +633,12 @@ fn llm_cost(c: &IssueCost, project: &str, now: i64) -> Markup {
     }
 }
 
-/// A sample's client timestamp (epoch ms) as a readable UTC time, keeping the number.
-fn client_time(v: &serde_json::Value) -> String {
-    match v.as_i64().and_then(utc) {
-        Some(at) => format!("{at} ({v})"),
-        None => v.to_string(),
-    }
-}
-
 /// Epoch milliseconds as an HTTP-style UTC date ("Sun, 29 Nov 2026 11:39:14 GMT").
-fn utc(ms: i64) -> Option<String> {
+pub(super) fn utc(ms: i64) -> Option<String> {
     let ms = u64::try_from(ms).ok()?;
     Some(httpdate::fmt_http_date(
         std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms),
     ))
-}
-
-/// One stored sample: the message, the stack with framework frames dimmed, and the fields.
-fn sample(ev: &serde_json::Value) -> Markup {
-    let text = |k: &str| ev.get(k).and_then(|v| v.as_str()).unwrap_or_default();
-    let stack = text("stack");
-    html! {
-        @if !stack.is_empty() {
-            pre.stack {
-                @for line in stack.lines() {
-                    span class={ "frame" @if is_framework_frame(line) { " framework" } } { (line) "\n" }
-                }
-            }
-        }
-        dl.kv {
-            @if let Some(obj) = ev.as_object() {
-                @for (k, v) in obj {
-                    @if k != "stack" && k != "metadata" && !v.is_null() {
-                        dt { (k) }
-                        dd {
-                            @if let Some(s) = v.as_str() { (s) }
-                            @else if k == "timestamp" { (client_time(v)) }
-                            @else { (v.to_string()) }
-                        }
-                    }
-                }
-            }
-        }
-        @if let Some(m) = ev.get("metadata").filter(|m| !m.is_null()) {
-            h2 { "Metadata" }
-            pre { (serde_json::to_string_pretty(m).unwrap_or_default()) }
-        }
-    }
 }
 
 // ---- releases, projects, tokens, retention ------------------------------------------------------

@@ -2,6 +2,8 @@
 //! occurrence), occurrences, hourly trends, status changes with history, releases and stats.
 //! The API and the CLI both call these; the shapes are what they serialise.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -571,6 +573,17 @@ pub struct IssueDetail {
     pub environments: Vec<Breakdown>,
     pub samples: Vec<Sample>,
     pub latest: Option<Occurrence>,
+    /// Affected users: distinct `user_id_hash` values among the issue's stored events (raw
+    /// events are kept for the retention window only), or among its newest 25,000 when
+    /// `users_capped`.
+    #[serde(default)]
+    pub users: i64,
+    /// Present (true) when the issue has more stored events than `users` counted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub users_capped: bool,
+    /// The top values of each tag among the issue's newest stored events.
+    #[serde(default)]
+    pub tags: TagBreakdown,
     /// The LLM spend of the traces the issue's events named (`metadata.trace_id`); absent when
     /// none did, and in builds without LLM tracing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -637,6 +650,15 @@ fn occurrence(r: &rusqlite::Row<'_>) -> rusqlite::Result<Occurrence> {
     })
 }
 
+/// The ids of an issue's stored events (`?1` the issue): the indexed ones (`event_issues`) and
+/// the writer's not yet indexed tail. Used in one statement, both parts come from the same
+/// snapshot.
+const ISSUE_EVENT_IDS: &str = "SELECT id FROM events
+             WHERE id > (SELECT through FROM event_index) AND issue_id = ?1
+             UNION ALL
+             SELECT id FROM event_issues
+             WHERE issue_id = ?1 AND id <= (SELECT through FROM event_index)";
+
 /// Raw events of an issue, newest first.
 pub fn occurrences(
     conn: &Connection,
@@ -648,19 +670,268 @@ pub fn occurrences(
         // The indexed events (`event_issues`) and the writer's not yet indexed tail, merged
         // newest first; one statement, so both parts come from the same snapshot.
         "SELECT {OCC_COLS} FROM events e JOIN issues i ON i.id = e.issue_id
-         WHERE e.id IN (
-             SELECT id FROM events
-             WHERE id > (SELECT through FROM event_index) AND issue_id = ?1
-             UNION ALL
-             SELECT id FROM event_issues
-             WHERE issue_id = ?1 AND id <= (SELECT through FROM event_index)
-             ORDER BY 1 DESC LIMIT ?2 OFFSET ?3)
+         WHERE e.id IN ({ISSUE_EVENT_IDS} ORDER BY 1 DESC LIMIT ?2 OFFSET ?3)
          ORDER BY e.id DESC"
     ))?;
     let rows = st
         .query_map(params![issue_id, limit, offset], occurrence)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// How many of an issue's newest stored events the user count reads: a row lookup each (0.5 µs
+/// for a bloop event, several for a Sentry event whose row spills over a page), so the page
+/// stays within its budget on issues of any size.
+pub const USER_EVENTS: u32 = 25_000;
+
+/// Distinct users (`user_id_hash`) among the newest `limit` stored events of an issue, and
+/// whether it has more stored events than that.
+pub fn users(conn: &Connection, issue_id: i64, limit: u32) -> Result<(i64, bool), StoreError> {
+    // Counted in a hash set here rather than by SQLite's `count(DISTINCT)`, which sorts the
+    // hashes in a temporary b-tree.
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT e.user_id_hash FROM events e
+         WHERE e.id IN ({ISSUE_EVENT_IDS} ORDER BY 1 DESC LIMIT ?2)"
+    ))?;
+    // One more than counted tells whether there are more.
+    let mut rows = st.query(params![issue_id, i64::from(limit) + 1])?;
+    let mut seen: HashSet<Vec<u8>> = HashSet::new();
+    let mut read = 0u32;
+    while let Some(r) = rows.next()? {
+        if read == limit {
+            return Ok((seen.len() as i64, true));
+        }
+        read += 1;
+        if let rusqlite::types::ValueRef::Text(t) = r.get_ref(0)? {
+            if !seen.contains(t) {
+                seen.insert(t.to_vec());
+            }
+        }
+    }
+    Ok((seen.len() as i64, false))
+}
+
+/// How many of an issue's newest stored events the tags breakdown reads at most: enough for the
+/// shares to be right within a percent or two.
+pub const TAG_EVENTS: u32 = 5_000;
+/// How much metadata text the tags breakdown reads at most (it stops after the event that
+/// crosses it): 5,000 flat bloop metadata objects fit, about 700 Sentry events of 3 KB do.
+/// Reading and parsing is what costs (about 5 ms a megabyte).
+pub const TAG_BYTES: usize = 2 << 20;
+/// Values shown per tag.
+pub const TAG_TOP: usize = 10;
+/// Tag keys counted (the first ones met, newest events first): a client sending a new key in
+/// every event cannot make the page unbounded.
+pub const MAX_TAG_KEYS: usize = 50;
+/// Longer tag values are cut (Sentry's own limit is 200 characters).
+const MAX_TAG_VALUE: usize = 200;
+/// The event columns every breakdown starts with.
+const COLUMN_TAGS: [&str; 4] = ["release", "environment", "source", "route"];
+
+/// The top values of each tag among an issue's newest stored events.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct TagBreakdown {
+    /// The events counted: the issue's newest stored ones, at most 5,000.
+    pub events: i64,
+    /// True when the issue has more stored events than were counted.
+    pub capped: bool,
+    /// `release`, `environment`, `source` and `route` (the event's columns), then the keys of
+    /// `metadata.tags` and the metadata's other keys with a scalar value, most frequent first.
+    pub tags: Vec<TagCounts>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct TagCounts {
+    pub key: String,
+    /// Counted events that carry the tag.
+    pub events: i64,
+    /// Distinct values among them.
+    pub distinct: i64,
+    /// The most frequent values, most first (at most 10).
+    pub values: Vec<TagValue>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct TagValue {
+    pub value: String,
+    pub count: i64,
+}
+
+/// Counts per tag key and value, keys in the order first met.
+struct TagTally {
+    keys: Vec<(String, HashMap<String, i64>)>,
+    index: HashMap<String, usize>,
+}
+
+impl TagTally {
+    /// A tally whose first keys are the columns.
+    fn new() -> Self {
+        let mut t = TagTally {
+            keys: Vec::new(),
+            index: HashMap::new(),
+        };
+        for c in COLUMN_TAGS {
+            t.index.insert(c.to_string(), t.keys.len());
+            t.keys.push((c.to_string(), HashMap::new()));
+        }
+        t
+    }
+
+    fn add(&mut self, key: &str, value: &str) {
+        let k = match self.index.get(key) {
+            Some(k) => *k,
+            None if self.keys.len() < COLUMN_TAGS.len() + MAX_TAG_KEYS => {
+                self.keys.push((key.to_string(), HashMap::new()));
+                self.index.insert(key.to_string(), self.keys.len() - 1);
+                self.keys.len() - 1
+            }
+            None => return,
+        };
+        let value = cut(value, MAX_TAG_VALUE);
+        let counts = &mut self.keys[k].1;
+        match counts.get_mut(value) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(value.to_string(), 1);
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<TagCounts> {
+        let mut out: Vec<TagCounts> = self
+            .keys
+            .into_iter()
+            .map(|(key, counts)| {
+                let mut values: Vec<TagValue> = counts
+                    .into_iter()
+                    .map(|(value, count)| TagValue { value, count })
+                    .collect();
+                let distinct = values.len() as i64;
+                let events = values.iter().map(|v| v.count).sum();
+                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                values.truncate(TAG_TOP);
+                TagCounts {
+                    key,
+                    events,
+                    distinct,
+                    values,
+                }
+            })
+            .collect();
+        // The columns first, in their order; then the most carried tags.
+        let rank = |t: &TagCounts| COLUMN_TAGS.iter().position(|c| *c == t.key);
+        out.sort_by(|a, b| match (rank(a), rank(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => b.events.cmp(&a.events).then_with(|| a.key.cmp(&b.key)),
+        });
+        out
+    }
+}
+
+/// At most `max` bytes of `s`, cut on a character boundary.
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// A scalar JSON value as tag text (strings unquoted); None for null, objects and arrays.
+fn scalar(raw: &serde_json::value::RawValue) -> Option<std::borrow::Cow<'_, str>> {
+    let t = raw.get();
+    match t.as_bytes().first()? {
+        b'"' => serde_json::from_str::<std::borrow::Cow<'_, str>>(t).ok(),
+        b'{' | b'[' | b'n' => None,
+        _ => Some(std::borrow::Cow::Borrowed(t)),
+    }
+}
+
+/// Adds one event's metadata to `tally`: the keys of its `tags` object, and its other top-level
+/// keys with a scalar value (bloop clients send flat metadata). A key in both counts once (the
+/// tag's value).
+fn tally_metadata(tally: &mut TagTally, metadata: &str) {
+    // Keys in order, so which ones make the cap does not depend on hashing.
+    type Raw<'a> = BTreeMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>;
+    // Borrowed: nested parts (contexts, breadcrumbs, request) are checked, not copied.
+    let Ok(top) = serde_json::from_str::<Raw<'_>>(metadata) else {
+        return;
+    };
+    let tags = top
+        .get("tags")
+        .and_then(|t| serde_json::from_str::<Raw<'_>>(t.get()).ok());
+    if let Some(tags) = &tags {
+        for (k, v) in tags {
+            if let Some(v) = scalar(v) {
+                tally.add(k, &v);
+            }
+        }
+    }
+    for (k, v) in &top {
+        if k == "tags" || tags.as_ref().is_some_and(|t| t.contains_key(k)) {
+            continue;
+        }
+        if let Some(v) = scalar(v) {
+            tally.add(k, &v);
+        }
+    }
+}
+
+/// The top values of each tag among the newest `limit` stored events of an issue, stopping
+/// early after the event whose metadata brings the text read to `max_bytes`.
+pub fn tags(
+    conn: &Connection,
+    issue_id: i64,
+    limit: u32,
+    max_bytes: usize,
+) -> Result<TagBreakdown, StoreError> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT e.release, e.environment, coalesce(e.source, i.source),
+                coalesce(e.route_or_procedure, i.route_or_procedure), e.metadata
+         FROM events e JOIN issues i ON i.id = e.issue_id
+         WHERE e.id IN ({ISSUE_EVENT_IDS} ORDER BY 1 DESC LIMIT ?2)
+         ORDER BY e.id DESC"
+    ))?;
+    // One more than counted tells whether there are more.
+    let mut rows = st.query(params![issue_id, i64::from(limit) + 1])?;
+    let mut tally = TagTally::new();
+    let mut events = 0i64;
+    let mut bytes = 0usize;
+    let mut capped = false;
+    while let Some(r) = rows.next()? {
+        if events == i64::from(limit) || bytes >= max_bytes {
+            capped = true;
+            break;
+        }
+        events += 1;
+        for (k, key) in COLUMN_TAGS.iter().enumerate() {
+            if let rusqlite::types::ValueRef::Text(t) = r.get_ref(k)? {
+                let v = String::from_utf8_lossy(t);
+                if !v.is_empty() {
+                    tally.add(key, &v);
+                }
+            }
+        }
+        if let rusqlite::types::ValueRef::Text(m) = r.get_ref(4)? {
+            bytes += m.len();
+            if let Ok(m) = std::str::from_utf8(m) {
+                tally_metadata(&mut tally, m);
+            }
+        }
+    }
+    let mut tags = tally.finish();
+    // A column no counted event filled (no route, say) says nothing.
+    tags.retain(|t| t.events > 0);
+    Ok(TagBreakdown {
+        events,
+        capped,
+        tags,
+    })
 }
 
 pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreError> {
@@ -677,6 +948,7 @@ pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreEr
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    let (users, users_capped) = users(conn, id, USER_EVENTS)?;
     Ok(IssueDetail {
         releases: breakdown(conn, "issue_releases", "release", id)?,
         environments: breakdown(
@@ -689,6 +961,9 @@ pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreEr
         )?,
         samples,
         latest: occurrences(conn, id, 1, 0)?.into_iter().next(),
+        users,
+        users_capped,
+        tags: tags(conn, id, TAG_EVENTS, TAG_BYTES)?,
         #[cfg(feature = "llm-tracing")]
         llm: super::issue_traces::cost(conn, id)?,
         #[cfg(not(feature = "llm-tracing"))]

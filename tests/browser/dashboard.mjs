@@ -45,6 +45,26 @@ async function sendEvents() {
   }
 }
 
+// A Sentry SDK's event (the stack oldest first), sent to the store endpoint with a DSN key.
+async function sendSentryEvent(key) {
+  const frames = [
+    { filename: 'node:internal/timers', function: 'tick', in_app: false },
+    { filename: 'src/routes.js', function: 'route', lineno: 12, colno: 3, in_app: true },
+    { filename: 'node_modules/express/lib/router/layer.js', function: 'handle', lineno: 95, colno: 5, in_app: false },
+    { filename: 'node_modules/stripe/lib/request.js', function: 'request', lineno: 10, colno: 1, in_app: false },
+    { filename: 'src/pay.js', function: 'charge', lineno: 88, colno: 7, in_app: true },
+  ];
+  const event = {
+    platform: 'node', level: 'error', release: '2.4.1', environment: 'production', user: { id: 'u1' },
+    tags: { region: 'eu' }, breadcrumbs: [{ timestamp: Date.now() / 1000, category: 'ui.click', message: 'pay' }],
+    exception: { values: [{ type: 'FrameProbe', value: 'card declined', stacktrace: { frames } }] },
+  };
+  const resp = await fetch(`${base}/api/1/store/?sentry_key=${key}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event),
+  });
+  check(resp.status === 200, `the store endpoint answered ${resp.status}`);
+}
+
 function watchForScript(page) {
   const seen = { dialogs: [] };
   page.on('dialog', async (d) => {
@@ -139,6 +159,41 @@ main(async (browser) => {
   ]);
   await admin.page.waitForSelector('.tag.status-resolved');
   await noInjection(admin.page, seen, 'detail after resolve');
+
+  // 5b. An issue from a Sentry SDK: structured frames, framework frames folded until asked for.
+  const dsnKey = await admin.page.evaluate(async () => {
+    const r = await fetch('/v1/projects/default/keys', {
+      method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'browser sdk', kind: 'dsn' }),
+    });
+    return (await r.json()).key;
+  });
+  check(typeof dsnKey === 'string' && dsnKey.length > 0, `a DSN key was created: ${dsnKey}`);
+  await sendSentryEvent(dsnKey);
+  let sentryRow = null;
+  for (let i = 0; i < 50 && !sentryRow; i++) {
+    await admin.page.goto(`${base}/issues?status=all&q=type:FrameProbe`);
+    const rows = admin.page.locator('#issues tr', { hasText: 'FrameProbe' });
+    if ((await rows.count()) === 1) sentryRow = rows; else await admin.page.waitForTimeout(200);
+  }
+  check(sentryRow, 'the Sentry event made an issue');
+  await Promise.all([admin.page.waitForURL(/\/issues\/default\//), sentryRow.locator('a.issue-title').click()]);
+  const frames = admin.page.locator('#latest .frames');
+  const fns = await frames.locator('.frame .fn').allTextContents();
+  check(JSON.stringify(fns) === JSON.stringify(['charge', 'request', 'handle', 'route', 'tick']),
+    `frames crashing first: ${JSON.stringify(fns)}`);
+  const visible = async (sel) => Promise.all((await frames.locator(sel).all()).map((f) => f.isVisible()));
+  check((await visible('.frame.in-app')).every(Boolean), 'in-app frames are shown');
+  const folded = await visible('.frame.framework');
+  check(folded.length === 3 && folded.every((v) => !v), `framework frames start hidden: ${JSON.stringify(folded)}`);
+  const summaries = await frames.locator('details.framework-frames > summary').allTextContents();
+  check(JSON.stringify(summaries) === JSON.stringify(['show 2 framework frames', 'show 1 framework frame']),
+    `fold labels: ${JSON.stringify(summaries)}`);
+  await frames.locator('summary:text-is("show 2 framework frames")').click();
+  check(JSON.stringify(await visible('.frame.framework')) === JSON.stringify([true, true, false]),
+    'clicking "show 2 framework frames" shows exactly those two');
+  await noInjection(admin.page, seen, 'sentry issue');
+  if (shots) await admin.page.screenshot({ path: `${shots}/issue-sentry.png`, fullPage: true });
 
   // 6. Sign out, then sign back in with the discoverable passkey (no user name typed).
   await Promise.all([admin.page.waitForURL(`${base}/login`), admin.page.click('#logout-button')]);

@@ -14,6 +14,7 @@ mod http1;
 mod ingest;
 #[cfg(feature = "llm-tracing")]
 mod issue_cost;
+mod issue_page;
 mod lifecycle;
 #[cfg(feature = "llm-tracing")]
 mod llm_admin;
