@@ -271,7 +271,7 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
                 .unwrap_or_else(|| "default".into());
             data.default_key = keys::list(c, Some(&p))?
                 .into_iter()
-                .find(|k| k.revoked_at.is_none());
+                .find(|k| k.revoked_at.is_none() && k.kind == keys::KIND_INGEST);
         }
         Ok(data)
     })

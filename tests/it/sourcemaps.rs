@@ -332,3 +332,31 @@ fn uploads_refuse_bad_files_clearly() {
     );
     assert_eq!(r.status, 403);
 }
+
+/// A project whose only live key is a DSN key: the empty issues page offers to create an ingest
+/// key instead of passing the public DSN key off as the signing key of `bloop send --key`.
+#[test]
+fn the_empty_state_never_offers_a_dsn_key_as_the_ingest_key() {
+    let s = TestServer::start();
+    let db = s.db();
+    db.execute(
+        "UPDATE project_keys SET revoked_at = 1 WHERE project_id = 'default'",
+        [],
+    )
+    .unwrap();
+    let (dsn_key, _) = crate::sentry::dsn(&s, "default");
+    let cookie = user_session(&s.db_path, "ada", bloop::store::users::Role::Admin);
+    let http = Http::new();
+    let r = http.send(
+        http.client()
+            .get(format!("{}/issues", s.url))
+            .header("cookie", &cookie),
+    );
+    assert_eq!(r.status, 200);
+    let html = r.body.as_str().unwrap();
+    assert!(
+        !html.contains(&dsn_key),
+        "the DSN key is not the ingest key"
+    );
+    assert!(html.contains("Create an ingest key"), "{html}");
+}
