@@ -60,7 +60,8 @@ def js_event(i, bundle_url, lines):
     rnd = random.Random(k)
     frames = []
     for _ in range(8):
-        line = rnd.randrange(len(lines))
+        # Positions in the code, not in license comments: lines weighted by their length.
+        line = rnd.choices(range(len(lines)), weights=lines)[0]
         col = rnd.randrange(max(1, lines[line]))
         frames.append({"abs_path": bundle_url, "filename": bundle_url, "function": rnd.choice("abcdefgh"),
                        "lineno": line + 1, "colno": col + 1, "in_app": True})

@@ -131,6 +131,9 @@ struct Inner {
 pub struct Resolver {
     inner: Mutex<Inner>,
     budget: usize,
+    /// One load at a time: requests arriving while a map is parsed wait for it instead of each
+    /// parsing it again.
+    loading: tokio::sync::Mutex<()>,
 }
 
 /// Counters of one [`Resolver::resolve`] call.
@@ -167,6 +170,7 @@ impl Resolver {
         Self {
             inner: Mutex::new(Inner::default()),
             budget: cache_bytes,
+            loading: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -333,6 +337,16 @@ impl Resolver {
         }
         // Maps not in the cache: loaded and parsed on the database's blocking thread.
         let mut out = Resolved::default();
+        let loading = if wanted.is_empty() {
+            None
+        } else {
+            let guard = self.loading.lock().await;
+            // Another request may have loaded them meanwhile.
+            if let Ok(g) = self.inner.lock() {
+                wanted.retain(|id| !g.maps.contains_key(id));
+            }
+            Some(guard)
+        };
         if !wanted.is_empty() {
             let loaded = crate::store::with_conn(pool, move |c| {
                 let mut maps = Vec::new();
@@ -370,6 +384,7 @@ impl Resolver {
                 }
             }
         }
+        drop(loading);
         // The maps each event needs, taken from the cache (bumping their use).
         for (m, ids) in events.iter_mut().zip(plan) {
             if ids.iter().all(Option::is_none) {
