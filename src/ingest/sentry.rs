@@ -7,6 +7,8 @@
 //! hold newlines); without, it runs to the next newline. Empty lines between items and a
 //! missing final newline are accepted.
 
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::config::IngestConfig;
@@ -161,8 +163,9 @@ impl Mapped {
         self.event.frames =
             (!self.frames.is_empty()).then(|| Value::Array(self.frames.clone()).to_string());
         // Grouping: the crashing-most in-app frame (framework frames are `in_app: false`),
-        // else the crashing frame. A frame resolved through a source map whose function kept
-        // its minified name groups on its original file alone: the next build renames it.
+        // else the crashing frame. A frame resolved through a source map groups on its
+        // original file alone: its function name depends on the build (a renamed one is
+        // recovered only when its caller's call site is in the map), so it would split issues.
         self.group_frame = self
             .frames
             .iter()
@@ -170,11 +173,7 @@ impl Mapped {
             .find(|f| f.get("in_app") == Some(&Value::Bool(true)))
             .or_else(|| self.frames.last())
             .map(|f| {
-                let minified_name = f
-                    .get("minified")
-                    .and_then(|m| m.get("function"))
-                    .is_some_and(|m| Some(m) == f.get("function"));
-                if minified_name {
+                if f.get("minified").is_some() {
                     let mut f = f.clone();
                     if let Some(o) = f.as_object_mut() {
                         o.remove("function");
@@ -215,32 +214,226 @@ impl Mapped {
     }
 }
 
-/// Sentry's `timestamp`: an RFC 3339 string or epoch seconds (float).
-fn timestamp(v: Option<&Value>) -> Option<i64> {
-    match v? {
-        Value::Number(n) => n
-            .as_f64()
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|s| (s * 1000.0) as i64),
-        Value::String(s) => {
-            if let Ok(secs) = s.parse::<f64>() {
-                return Some((secs * 1000.0) as i64);
-            }
-            crate::timefmt::parse_rfc3339_ms(s)
-        }
+/// A JSON value kept as its text (borrowed from the body): parts of the event bloop stores as
+/// they came are never built into a tree.
+type Raw<'a> = Option<&'a RawValue>;
+
+/// The event, with only what bloop reads parsed.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawEvent<'a> {
+    #[serde(borrow)]
+    event_id: Raw<'a>,
+    #[serde(borrow)]
+    timestamp: Raw<'a>,
+    #[serde(borrow)]
+    platform: Raw<'a>,
+    #[serde(borrow)]
+    release: Raw<'a>,
+    #[serde(borrow)]
+    environment: Raw<'a>,
+    #[serde(borrow)]
+    dist: Raw<'a>,
+    #[serde(borrow)]
+    transaction: Raw<'a>,
+    #[serde(borrow)]
+    level: Raw<'a>,
+    #[serde(borrow)]
+    logger: Raw<'a>,
+    #[serde(borrow)]
+    server_name: Raw<'a>,
+    #[serde(borrow)]
+    message: Raw<'a>,
+    #[serde(borrow)]
+    logentry: Raw<'a>,
+    #[serde(borrow)]
+    exception: Raw<'a>,
+    #[serde(borrow)]
+    threads: Raw<'a>,
+    #[serde(borrow)]
+    fingerprint: Raw<'a>,
+    #[serde(borrow)]
+    tags: Raw<'a>,
+    #[serde(borrow)]
+    user: Raw<'a>,
+    #[serde(borrow)]
+    request: Raw<'a>,
+    #[serde(borrow)]
+    contexts: Raw<'a>,
+    #[serde(borrow)]
+    extra: Raw<'a>,
+    #[serde(borrow)]
+    sdk: Raw<'a>,
+    #[serde(borrow)]
+    breadcrumbs: Raw<'a>,
+    #[serde(borrow)]
+    debug_meta: Raw<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawException<'a> {
+    #[serde(borrow, rename = "type")]
+    ty: Raw<'a>,
+    #[serde(borrow)]
+    value: Raw<'a>,
+    #[serde(borrow)]
+    stacktrace: Option<RawStack<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawThread<'a> {
+    crashed: Option<bool>,
+    #[serde(borrow)]
+    stacktrace: Option<RawStack<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawStack<'a> {
+    #[serde(borrow)]
+    frames: Option<Vec<RawFrame<'a>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawFrame<'a> {
+    #[serde(borrow)]
+    filename: Raw<'a>,
+    #[serde(borrow)]
+    abs_path: Raw<'a>,
+    #[serde(borrow)]
+    function: Raw<'a>,
+    #[serde(borrow)]
+    module: Raw<'a>,
+    #[serde(borrow)]
+    lineno: Raw<'a>,
+    #[serde(borrow)]
+    colno: Raw<'a>,
+    #[serde(borrow)]
+    in_app: Raw<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawMessage<'a> {
+    #[serde(borrow)]
+    formatted: Raw<'a>,
+    #[serde(borrow)]
+    message: Raw<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawRequest<'a> {
+    #[serde(borrow)]
+    url: Raw<'a>,
+    #[serde(borrow)]
+    method: Raw<'a>,
+    #[serde(borrow)]
+    query_string: Raw<'a>,
+    #[serde(borrow)]
+    headers: Raw<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawId<'a> {
+    #[serde(borrow)]
+    id: Raw<'a>,
+    #[serde(borrow)]
+    name: Raw<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawImage<'a> {
+    #[serde(borrow, rename = "type")]
+    ty: Raw<'a>,
+    #[serde(borrow)]
+    code_file: Raw<'a>,
+    #[serde(borrow)]
+    debug_id: Raw<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawDebugMeta<'a> {
+    #[serde(borrow)]
+    images: Raw<'a>,
+}
+
+/// The first byte of a JSON value (`{`, `[`, `"`, a digit, `t`, `f`, `n`).
+fn first(v: &RawValue) -> u8 {
+    v.get()
+        .bytes()
+        .find(|b| !b.is_ascii_whitespace())
+        .unwrap_or(b'n')
+}
+
+fn is_null(v: &RawValue) -> bool {
+    v.get().trim() == "null"
+}
+
+/// A part parsed into `T`, or `None` when it is absent, null or not that shape.
+fn parse<'a, T: Deserialize<'a>>(v: Raw<'a>) -> Option<T> {
+    serde_json::from_str(v?.get()).ok()
+}
+
+/// The entries of an interface sent either as `{ "values": [...] }` or as the array itself.
+fn raw_values<'a, T: Deserialize<'a>>(v: Raw<'a>) -> Vec<T> {
+    #[derive(Deserialize)]
+    struct Values<T> {
+        values: Option<Vec<T>>,
+    }
+    let Some(v) = v else { return Vec::new() };
+    match first(v) {
+        b'[' => serde_json::from_str(v.get()).unwrap_or_default(),
+        b'{' => serde_json::from_str::<Values<T>>(v.get())
+            .ok()
+            .and_then(|x| x.values)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A string (not blank) or a number, as text.
+fn raw_text(v: Raw<'_>) -> Option<String> {
+    let v = v?;
+    match first(v) {
+        b'"' => serde_json::from_str::<String>(v.get())
+            .ok()
+            .filter(|s| !s.trim().is_empty()),
+        b'-' | b'0'..=b'9' => Some(v.get().trim().to_string()),
         _ => None,
     }
 }
 
-/// `values` of an interface sent either as `{ "values": [...] }` or as the array itself.
-fn values(v: Option<&Value>) -> &[Value] {
-    match v {
-        Some(Value::Array(a)) => a,
-        Some(Value::Object(o)) => o
-            .get("values")
-            .and_then(Value::as_array)
-            .map_or(&[], Vec::as_slice),
-        _ => &[],
+/// A scalar as a JSON value (frames keep their fields' types).
+fn raw_scalar(v: Raw<'_>) -> Option<Value> {
+    let v = v.filter(|v| !is_null(v))?;
+    serde_json::from_str(v.get()).ok()
+}
+
+/// Sentry's `timestamp`: an RFC 3339 string or epoch seconds (float).
+fn timestamp(v: Raw<'_>) -> Option<i64> {
+    let v = v?;
+    match first(v) {
+        b'"' => {
+            let s: String = serde_json::from_str(v.get()).ok()?;
+            if let Ok(secs) = s.parse::<f64>() {
+                return Some((secs * 1000.0) as i64);
+            }
+            crate::timefmt::parse_rfc3339_ms(&s)
+        }
+        _ => v
+            .get()
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| (s * 1000.0) as i64),
     }
 }
 
@@ -284,132 +477,198 @@ fn frame_line(f: &Value) -> String {
 }
 
 /// The frames kept for storage: file, function, line, column, module, `in_app`.
-fn kept_frame(f: &Value) -> Value {
+fn kept_frame(f: &RawFrame<'_>) -> Value {
     let mut o = Map::new();
-    for k in [
-        "filename", "abs_path", "function", "module", "lineno", "colno", "in_app",
+    for (k, v) in [
+        ("filename", f.filename),
+        ("abs_path", f.abs_path),
+        ("function", f.function),
+        ("module", f.module),
+        ("lineno", f.lineno),
+        ("colno", f.colno),
+        ("in_app", f.in_app),
     ] {
-        if let Some(v) = f.get(k).filter(|v| !v.is_null()) {
-            o.insert(k.into(), v.clone());
+        if let Some(v) = raw_scalar(v) {
+            o.insert(k.into(), v);
         }
     }
     Value::Object(o)
 }
 
-/// The metadata kept from a Sentry event: tags, contexts, request, user id, extra, the last
-/// breadcrumbs, level, logger, the SDK; each part added while it fits `limit` (a part that does
-/// not is named under `_trimmed`).
-fn metadata(e: &Value, limit: usize) -> Option<String> {
-    let mut parts: Vec<(&str, Value)> = Vec::new();
-    let tags = match e.get("tags") {
-        // Tags as `[[key, value], …]` become an object.
-        Some(Value::Array(pairs)) => Some(Value::Object(
-            pairs
-                .iter()
-                .filter_map(|p| {
-                    let p = p.as_array()?;
-                    Some((text(p.first())?, p.get(1)?.clone()))
-                })
-                .collect(),
-        )),
-        Some(v @ Value::Object(_)) => Some(v.clone()),
-        _ => None,
+/// The metadata object, written part by part as long as it fits `limit` (a part that does not
+/// is named under `_trimmed`).
+struct Meta {
+    out: String,
+    trimmed: Vec<&'static str>,
+    limit: usize,
+}
+
+impl Meta {
+    fn add(&mut self, key: &'static str, json: &str) {
+        let n = key.len() + 4 + json.len();
+        // Room is kept for the `_trimmed` list itself.
+        if self.out.len() + 1 + n + 80 <= self.limit {
+            self.out.push(if self.out.is_empty() { '{' } else { ',' });
+            self.out.push('"');
+            self.out.push_str(key);
+            self.out.push_str("\":");
+            self.out.push_str(json);
+        } else {
+            self.trimmed.push(key);
+        }
+    }
+
+    fn finish(mut self) -> Option<String> {
+        if !self.trimmed.is_empty() {
+            let list = serde_json::to_string(&self.trimmed).unwrap_or_default();
+            self.out.push(if self.out.is_empty() { '{' } else { ',' });
+            self.out.push_str("\"_trimmed\":");
+            self.out.push_str(&list);
+        }
+        if self.out.is_empty() {
+            return None;
+        }
+        self.out.push('}');
+        Some(self.out)
+    }
+}
+
+/// The metadata kept from a Sentry event: tags, level, logger, server, transaction, the user
+/// id, the request (url, method, query, headers), contexts, extra, the SDK's name and the last
+/// 20 breadcrumbs; each as sent, while it fits `limit`.
+fn metadata(e: &RawEvent<'_>, limit: usize) -> Option<String> {
+    let mut m = Meta {
+        out: String::new(),
+        trimmed: Vec::new(),
+        limit,
     };
-    if let Some(t) = tags {
-        parts.push(("tags", t));
-    }
-    for k in ["level", "logger", "server_name", "transaction"] {
-        if let Some(v) = e.get(k).filter(|v| v.is_string()) {
-            parts.push((k, v.clone()));
-        }
-    }
-    if let Some(Value::Object(u)) = e.get("user") {
-        // Only the id: the rest (email, IP, name) is personal data bloop does not need.
-        if let Some(id) = u.get("id") {
-            parts.push(("user", serde_json::json!({ "id": id })));
-        }
-    }
-    if let Some(r @ Value::Object(_)) = e.get("request") {
-        let mut req = Map::new();
-        for k in ["url", "method", "query_string", "headers"] {
-            if let Some(v) = r.get(k).filter(|v| !v.is_null()) {
-                req.insert(k.into(), v.clone());
+    if let Some(tags) = e.tags {
+        match first(tags) {
+            b'{' => m.add("tags", tags.get().trim()),
+            // Tags as `[[key, value], …]` become an object.
+            b'[' => {
+                let pairs: Vec<Value> = serde_json::from_str(tags.get()).unwrap_or_default();
+                let o: Map<String, Value> = pairs
+                    .iter()
+                    .filter_map(|p| {
+                        let p = p.as_array()?;
+                        Some((text(p.first())?, p.get(1)?.clone()))
+                    })
+                    .collect();
+                m.add("tags", &Value::Object(o).to_string());
             }
-        }
-        parts.push(("request", Value::Object(req)));
-    }
-    for k in ["contexts", "extra"] {
-        if let Some(v @ Value::Object(_)) = e.get(k) {
-            parts.push((k, v.clone()));
+            _ => {}
         }
     }
-    if let Some(sdk) = e
-        .get("sdk")
-        .and_then(|s| s.get("name"))
-        .filter(|v| v.is_string())
+    for (k, v) in [
+        ("level", e.level),
+        ("logger", e.logger),
+        ("server_name", e.server_name),
+        ("transaction", e.transaction),
+    ] {
+        if let Some(v) = v.filter(|v| first(v) == b'"') {
+            m.add(k, v.get().trim());
+        }
+    }
+    // Only the user's id: the rest (email, IP, name) is personal data bloop does not need.
+    if let Some(id) = parse::<RawId>(e.user).and_then(|u| u.id) {
+        m.add("user", &format!("{{\"id\":{}}}", id.get().trim()));
+    }
+    if let Some(r) = e.request.filter(|r| first(r) == b'{') {
+        if let Some(r) = parse::<RawRequest>(Some(r)) {
+            let mut o = String::from("{");
+            for (k, v) in [
+                ("url", r.url),
+                ("method", r.method),
+                ("query_string", r.query_string),
+                ("headers", r.headers),
+            ] {
+                if let Some(v) = v.filter(|v| !is_null(v)) {
+                    if o.len() > 1 {
+                        o.push(',');
+                    }
+                    o.push('"');
+                    o.push_str(k);
+                    o.push_str("\":");
+                    o.push_str(v.get().trim());
+                }
+            }
+            o.push('}');
+            m.add("request", &o);
+        }
+    }
+    for (k, v) in [("contexts", e.contexts), ("extra", e.extra)] {
+        if let Some(v) = v.filter(|v| first(v) == b'{') {
+            m.add(k, v.get().trim());
+        }
+    }
+    if let Some(name) = parse::<RawId>(e.sdk)
+        .and_then(|s| s.name)
+        .filter(|n| first(n) == b'"')
     {
-        parts.push(("sdk", sdk.clone()));
+        m.add("sdk", name.get().trim());
     }
-    let crumbs = values(e.get("breadcrumbs"));
+    let crumbs: Vec<&RawValue> = raw_values(e.breadcrumbs);
     if !crumbs.is_empty() {
         let last = &crumbs[crumbs.len().saturating_sub(20)..];
-        parts.push(("breadcrumbs", Value::Array(last.to_vec())));
-    }
-    let mut out = Map::new();
-    let mut trimmed = Vec::new();
-    let mut size: usize = 2;
-    for (k, v) in parts {
-        let n = k.len() + 4 + serde_json::to_string(&v).map_or(usize::MAX, |s| s.len());
-        // Room is kept for the `_trimmed` list itself.
-        if size.saturating_add(n) + 80 <= limit {
-            size += n;
-            out.insert(k.into(), v);
-        } else {
-            trimmed.push(Value::String(k.into()));
+        let mut o = String::from("[");
+        for (i, c) in last.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            o.push_str(c.get().trim());
         }
+        o.push(']');
+        m.add("breadcrumbs", &o);
     }
-    if !trimmed.is_empty() {
-        out.insert("_trimmed".into(), Value::Array(trimmed));
-    }
-    (!out.is_empty()).then(|| Value::Object(out).to_string())
+    m.finish()
 }
 
 /// `route_or_procedure`: the transaction, else the request URL's path.
-fn route(e: &Value) -> Option<String> {
-    if let Some(t) = text(e.get("transaction")) {
+fn route(e: &RawEvent<'_>) -> Option<String> {
+    if let Some(t) = raw_text(e.transaction) {
         return Some(t);
     }
-    let url = text(e.get("request").and_then(|r| r.get("url")))?;
+    let request: RawRequest = parse(e.request)?;
+    let url = raw_text(request.url)?;
     let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
     let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
     let path = path.split(['?', '#']).next().unwrap_or(path);
-    let method = text(e.get("request").and_then(|r| r.get("method")));
-    Some(match method {
+    Some(match raw_text(request.method) {
         Some(m) => format!("{} {path}", m.to_uppercase()),
         None => path.to_string(),
     })
 }
 
+/// `formatted`, else `message`, of a `logentry` or an object `message`.
+fn message_text(v: Raw<'_>) -> Option<String> {
+    let v = v?;
+    if first(v) == b'{' {
+        let m: RawMessage = parse(Some(v))?;
+        raw_text(m.formatted).or_else(|| raw_text(m.message))
+    } else {
+        raw_text(Some(v))
+    }
+}
+
 /// Maps one Sentry event (the payload of an `event` item, or a `store` body) onto a bloop
-/// event. `now` stands in for a missing timestamp. Over-cap parts are trimmed with a marker,
-/// never refused.
-pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, SentryError> {
-    if !e.is_object() {
+/// event. Only what bloop reads is parsed; the parts kept as metadata are copied as sent.
+/// `now` stands in for a missing timestamp. Over-cap parts are trimmed with a marker, never
+/// refused.
+pub fn map_event(body: &[u8], caps: &IngestConfig, now: i64) -> Result<Mapped, SentryError> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(SentryError::Event("must be a JSON object".into()));
     }
-    let exceptions = values(e.get("exception"));
+    let e: RawEvent = serde_json::from_slice(body)
+        .map_err(|err| SentryError::Event(format!("not JSON: {err}")))?;
+    let mut exceptions: Vec<RawException> = raw_values(e.exception);
+    let message_text = message_text(e.logentry).or_else(|| message_text(e.message));
     // The chain is oldest first: the last entry is the one raised.
-    let exc = exceptions.last();
-    let message_text = text(e.get("logentry").and_then(|l| l.get("formatted")))
-        .or_else(|| text(e.get("logentry").and_then(|l| l.get("message"))))
-        .or_else(|| match e.get("message") {
-            Some(Value::Object(m)) => text(m.get("formatted")).or_else(|| text(m.get("message"))),
-            other => text(other),
-        });
-    let (error_type, message) = match exc {
+    let exc = exceptions.pop();
+    let (error_type, message) = match &exc {
         Some(x) => {
-            let ty = text(x.get("type")).unwrap_or_else(|| "Error".into());
-            let value = text(x.get("value"))
+            let ty = raw_text(x.ty).unwrap_or_else(|| "Error".into());
+            let value = raw_text(x.value)
                 .or_else(|| message_text.clone())
                 .unwrap_or_else(|| ty.clone());
             (ty, value)
@@ -422,18 +681,21 @@ pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, Sen
         ),
     };
     // Frames, oldest first; the raised exception's, else the thread's that crashed.
-    let frames: &[Value] = exc
-        .and_then(|x| x.get("stacktrace"))
-        .or_else(|| {
-            values(e.get("threads"))
+    let frames: Vec<RawFrame> = match exc.and_then(|x| x.stacktrace).and_then(|s| s.frames) {
+        Some(f) => f,
+        None => {
+            let mut threads: Vec<RawThread> = raw_values(e.threads);
+            let at = threads
                 .iter()
-                .find(|t| t.get("crashed") == Some(&Value::Bool(true)))
-                .or_else(|| values(e.get("threads")).first())
-                .and_then(|t| t.get("stacktrace"))
-        })
-        .and_then(|s| s.get("frames"))
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice);
+                .position(|t| t.crashed == Some(true))
+                .unwrap_or(0);
+            (at < threads.len())
+                .then(|| threads.swap_remove(at))
+                .and_then(|t| t.stacktrace)
+                .and_then(|s| s.frames)
+                .unwrap_or_default()
+        }
+    };
     // The frames kept structured, within twice the text stack's cap.
     let mut kept: Vec<Value> = Vec::new();
     let mut kept_size = 0;
@@ -446,49 +708,47 @@ pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, Sen
         kept.push(k);
     }
     kept.reverse();
-    let debug_images = values(e.get("debug_meta").and_then(|d| d.get("images")))
-        .iter()
-        .filter(|i| i.get("type").and_then(Value::as_str) == Some("sourcemap"))
+    let debug_images = parse::<RawDebugMeta>(e.debug_meta)
+        .map(|d| raw_values::<RawImage>(d.images))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| raw_text(i.ty).as_deref() == Some("sourcemap"))
         .filter_map(|i| {
-            let file = text(i.get("code_file"))?;
-            let id = crate::sourcemap::normalize_debug_id(i.get("debug_id")?.as_str()?)?;
+            let file = raw_text(i.code_file)?;
+            let id = crate::sourcemap::normalize_debug_id(&raw_text(i.debug_id)?)?;
             Some((file, id))
         })
         .take(100)
         .collect();
-    let source = text(e.get("platform")).unwrap_or_else(|| "sentry".into());
-    let route = route(e);
-    let custom_fingerprint = e
-        .get("fingerprint")
-        .and_then(Value::as_array)
+    let source = raw_text(e.platform).unwrap_or_else(|| "sentry".into());
+    let route = route(&e);
+    let custom_fingerprint = parse::<Vec<Value>>(e.fingerprint)
         .filter(|parts| !parts.is_empty())
         .map(|parts| {
             parts
-                .iter()
+                .into_iter()
                 .map(|p| match p {
-                    Value::String(s) => s.clone(),
+                    Value::String(s) => s,
                     other => other.to_string(),
                 })
                 .collect()
         });
-    let user = e
-        .get("user")
-        .and_then(|u| u.get("id"))
-        .and_then(|id| text(Some(id)))
+    let user = parse::<RawId>(e.user)
+        .and_then(|u| raw_text(u.id))
         .map(|id| crate::signing::sha256_hex(id.as_bytes()));
     let event = Event {
-        timestamp: timestamp(e.get("timestamp")).unwrap_or(now),
+        timestamp: timestamp(e.timestamp).unwrap_or(now),
         error_type: capped(&error_type, crate::event::MAX_ERROR_TYPE_BYTES),
         message: capped(&message, caps.max_message_bytes),
         source: capped(&source, crate::event::MAX_SHORT_FIELD_BYTES),
-        environment: text(e.get("environment"))
+        environment: raw_text(e.environment)
             .map(|s| capped(&s, crate::event::MAX_SHORT_FIELD_BYTES))
             .unwrap_or_else(|| DEFAULT_ENVIRONMENT.to_string()),
-        release: text(e.get("release"))
+        release: raw_text(e.release)
             .map(|s| capped(&s, crate::event::MAX_SHORT_FIELD_BYTES))
             .unwrap_or_default(),
         app_version: None,
-        build_number: text(e.get("dist")).map(|s| capped(&s, crate::event::MAX_SHORT_FIELD_BYTES)),
+        build_number: raw_text(e.dist).map(|s| capped(&s, crate::event::MAX_SHORT_FIELD_BYTES)),
         route_or_procedure: route.map(|r| capped(&r, crate::event::MAX_SHORT_FIELD_BYTES)),
         screen: None,
         stack: None,
@@ -497,12 +757,12 @@ pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, Sen
         user_id_hash: user,
         device_id_hash: None,
         fingerprint: None,
-        metadata: metadata(e, caps.max_metadata_bytes),
+        metadata: metadata(&e, caps.max_metadata_bytes),
         frames: None,
     };
     let mut m = Mapped {
         event,
-        event_id: text(e.get("event_id")),
+        event_id: raw_text(e.event_id),
         group_frame: None,
         custom_fingerprint,
         frames: kept,
@@ -510,6 +770,12 @@ pub fn map_event(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, Sen
     };
     m.render(caps.max_stack_bytes);
     Ok(m)
+}
+
+/// [`map_event`] of a JSON value (tests).
+#[cfg(test)]
+pub fn map_value(e: &Value, caps: &IngestConfig, now: i64) -> Result<Mapped, SentryError> {
+    map_event(&serde_json::to_vec(e).unwrap_or_default(), caps, now)
 }
 
 #[cfg(test)]
@@ -580,7 +846,7 @@ mod tests {
     #[test]
     fn an_exception_maps_onto_a_bloop_event() {
         let caps = IngestConfig::default();
-        let m = map_event(&python_event(), &caps, 5).unwrap();
+        let m = map_value(&python_event(), &caps, 5).unwrap();
         let e = &m.event;
         assert_eq!(
             m.event_id.as_deref(),
@@ -615,25 +881,25 @@ mod tests {
     #[test]
     fn grouping_uses_the_in_app_frame_and_ignores_numbers() {
         let caps = IngestConfig::default();
-        let a = map_event(&python_event(), &caps, 0).unwrap();
+        let a = map_value(&python_event(), &caps, 0).unwrap();
         let mut other = python_event();
         other["exception"]["values"][1]["value"] = json!("bad amount 99");
         // Another line in the same function, and a different framework frame on top.
         other["exception"]["values"][1]["stacktrace"]["frames"][1]["lineno"] = json!(91);
         other["exception"]["values"][1]["stacktrace"]["frames"][2]["function"] = json!("quantize");
-        let b = map_event(&other, &caps, 0).unwrap();
+        let b = map_value(&other, &caps, 0).unwrap();
         assert_eq!(a.fingerprint(), b.fingerprint());
         let mut elsewhere = python_event();
         elsewhere["exception"]["values"][1]["stacktrace"]["frames"][1]["function"] =
             json!("refund");
-        let c = map_event(&elsewhere, &caps, 0).unwrap();
+        let c = map_value(&elsewhere, &caps, 0).unwrap();
         assert_ne!(a.fingerprint(), c.fingerprint());
     }
 
     #[test]
     fn messages_custom_fingerprints_and_timestamps() {
         let caps = IngestConfig::default();
-        let m = map_event(
+        let m = map_value(
             &json!({"message": "disk full", "timestamp": 1_700_000_000.5, "level": "warning",
                     "request": {"url": "https://x.io/api/items/7?q=1", "method": "post"}}),
             &caps,
@@ -647,7 +913,7 @@ mod tests {
             m.event.route_or_procedure.as_deref(),
             Some("POST /api/items/7")
         );
-        let m = map_event(
+        let m = map_value(
             &json!({"logentry": {"message": "user %s failed", "formatted": "user 5 failed"}}),
             &caps,
             77,
@@ -659,7 +925,7 @@ mod tests {
         let fixed = |fp: Value| {
             let mut e = python_event();
             e["fingerprint"] = fp;
-            map_event(&e, &caps, 0).unwrap().fingerprint()
+            map_value(&e, &caps, 0).unwrap().fingerprint()
         };
         let a = fixed(json!(["payments"]));
         assert_eq!(fixed(json!(["payments"])), a);
@@ -670,8 +936,8 @@ mod tests {
             "an empty array is bloop's own grouping"
         );
         assert_eq!(a.len(), 16);
-        assert!(map_event(&json!({"level": "error"}), &caps, 0).is_err());
-        assert!(map_event(&json!([1]), &caps, 0).is_err());
+        assert!(map_value(&json!({"level": "error"}), &caps, 0).is_err());
+        assert!(map_value(&json!([1]), &caps, 0).is_err());
     }
 
     #[test]
@@ -684,7 +950,7 @@ mod tests {
             .map(|i| json!({"filename": format!("f{i}.py"), "function": "g", "lineno": i}))
             .collect();
         e["exception"]["values"][1]["stacktrace"]["frames"] = Value::Array(frames);
-        let m = map_event(&e, &caps, 0).unwrap();
+        let m = map_value(&e, &caps, 0).unwrap();
         assert!(m.event.message.len() <= caps.max_message_bytes);
         assert!(m.event.message.ends_with("[trimmed]"));
         assert!(m.event.stack.as_deref().unwrap().len() <= caps.max_stack_bytes + 16);

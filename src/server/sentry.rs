@@ -313,12 +313,9 @@ async fn handle(
         .map(str::to_string);
     let mut problem: Option<String> = None;
     let mut map =
-        |payload: &[u8], events: &mut Vec<Mapped>| match serde_json::from_slice::<Value>(payload) {
-            Ok(v) => match sentry::map_event(&v, caps, now) {
-                Ok(m) => events.push(m),
-                Err(e) => problem = Some(e.to_string()),
-            },
-            Err(e) => problem = Some(format!("event is not JSON: {e}")),
+        |payload: &[u8], events: &mut Vec<Mapped>| match sentry::map_event(payload, caps, now) {
+            Ok(m) => events.push(m),
+            Err(e) => problem = Some(e.to_string()),
         };
     match &envelope {
         Some(env) => {

@@ -531,7 +531,7 @@ mod tests {
     }
 
     #[test]
-    fn a_frame_left_with_its_minified_name_groups_on_its_original_file() {
+    fn source_mapped_frames_group_on_their_original_file() {
         // One handler thrown from directly (no caller in the bundle to name it), minified as
         // `a` in one build and `b` in the next.
         let map = Arc::new(
@@ -549,7 +549,7 @@ mod tests {
         };
         let mut fps = Vec::new();
         for (name, col) in [("a", 5), ("b", 9)] {
-            let mut m = crate::ingest::sentry::map_event(&event(name, col), &caps, 0).unwrap();
+            let mut m = crate::ingest::sentry::map_value(&event(name, col), &caps, 0).unwrap();
             assert_eq!(apply(&mut m.frames, &[Some(map.clone())]), 1);
             m.render(caps.max_stack_bytes);
             let f = &m.frames[0];
@@ -562,6 +562,11 @@ mod tests {
             fps.push(m.fingerprint());
         }
         assert_eq!(fps[0], fps[1], "the rename does not split the issue");
+        // A build that kept the name groups the same way.
+        let mut kept = crate::ingest::sentry::map_value(&event("handleSave", 5), &caps, 0).unwrap();
+        apply(&mut kept.frames, &[Some(map.clone())]);
+        kept.render(caps.max_stack_bytes);
+        assert_eq!(kept.fingerprint(), fps[0]);
     }
 
     #[test]
