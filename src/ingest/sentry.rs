@@ -160,8 +160,8 @@ impl Mapped {
             stack.push_str(&l);
         }
         self.event.stack = (!stack.is_empty()).then_some(stack);
-        self.event.frames =
-            (!self.frames.is_empty()).then(|| Value::Array(self.frames.clone()).to_string());
+        self.event.frames = (!self.frames.is_empty())
+            .then(|| serde_json::to_string(&self.frames).unwrap_or_default());
         // Grouping: the crashing-most in-app frame (framework frames are `in_app: false`),
         // else the crashing frame. A frame resolved through a source map groups on its
         // original file alone: its function name depends on the build (a renamed one is
@@ -701,7 +701,15 @@ pub fn map_event(body: &[u8], caps: &IngestConfig, now: i64) -> Result<Mapped, S
     let mut kept_size = 0;
     for f in frames.iter().rev() {
         let k = kept_frame(f);
-        kept_size += k.to_string().len() + 1;
+        // The frame's size as stored, near enough: its fields as sent and their names.
+        kept_size += [
+            f.filename, f.abs_path, f.function, f.module, f.lineno, f.colno, f.in_app,
+        ]
+        .iter()
+        .flatten()
+        .map(|v| v.get().len() + 12)
+        .sum::<usize>()
+            + 2;
         if kept_size > caps.max_stack_bytes * 2 {
             break;
         }

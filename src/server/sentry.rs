@@ -204,7 +204,15 @@ fn decompress(body: &[u8], encoding: Option<&str>) -> Result<Vec<u8>, (StatusCod
     };
     match enc.as_str() {
         "" | "identity" => Ok(body.to_vec()),
-        "gzip" | "x-gzip" => read(&mut flate2::read::MultiGzDecoder::new(body)),
+        "gzip" | "x-gzip" => match gunzip_single(body, limit as usize) {
+            Some(Ok(out)) => Ok(out),
+            Some(Err(())) => Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body expands past {MAX_BODY_BYTES} bytes"),
+            )),
+            // Not one plain gzip member: the general reader says what is wrong, if anything.
+            None => read(&mut flate2::read::MultiGzDecoder::new(body)),
+        },
         "deflate" => {
             // zlib-wrapped as the RFC says, or raw deflate as some clients send.
             let zlib = body.len() >= 2
@@ -225,6 +233,57 @@ fn decompress(body: &[u8], encoding: Option<&str>) -> Result<Vec<u8>, (StatusCod
             ),
         )),
     }
+}
+
+thread_local! {
+    /// A raw-deflate state per thread, reset for each body (making one costs more than
+    /// inflating a small event).
+    static INFLATE: std::cell::RefCell<flate2::Decompress> =
+        std::cell::RefCell::new(flate2::Decompress::new(false));
+}
+
+/// A body of exactly one gzip member (what SDKs send), inflated with the thread's state;
+/// `Some(Err)` past `limit`; `None` when it is anything else (the caller falls back to the
+/// general reader, which also explains a corrupt body).
+fn gunzip_single(body: &[u8], limit: usize) -> Option<Result<Vec<u8>, ()>> {
+    // Header: magic, deflate, flags; then optional extra, name, comment and header CRC.
+    if body.len() < 18 || body[0] != 0x1f || body[1] != 0x8b || body[2] != 8 {
+        return None;
+    }
+    let flags = body[3];
+    let mut at = 10;
+    if flags & 4 != 0 {
+        let n = usize::from(u16::from_le_bytes([*body.get(at)?, *body.get(at + 1)?]));
+        at += 2 + n;
+    }
+    for bit in [8u8, 16] {
+        if flags & bit != 0 {
+            at += body.get(at..)?.iter().position(|b| *b == 0)? + 1;
+        }
+    }
+    if flags & 2 != 0 {
+        at += 2;
+    }
+    let trailer = body.len().checked_sub(8)?;
+    let data = body.get(at..trailer)?;
+    let crc = u32::from_le_bytes(body[trailer..trailer + 4].try_into().ok()?);
+    let size = u32::from_le_bytes(body[trailer + 4..].try_into().ok()?) as usize;
+    if size > limit {
+        return Some(Err(()));
+    }
+    let mut out = Vec::with_capacity(size);
+    let done = INFLATE.with(|d| {
+        let mut d = d.borrow_mut();
+        d.reset(false);
+        let status = d
+            .decompress_vec(data, &mut out, flate2::FlushDecompress::Finish)
+            .ok()?;
+        (status == flate2::Status::StreamEnd && d.total_in() as usize == data.len()).then_some(())
+    });
+    done?;
+    let mut c = flate2::Crc::new();
+    c.update(&out);
+    (out.len() == size && c.sum() == crc).then_some(Ok(out))
 }
 
 async fn handle(
@@ -459,6 +518,26 @@ mod tests {
         assert_eq!(
             decompress(text, Some("zstd")).unwrap_err().0,
             StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        // A file name in the header, two members back to back, a flipped byte (CRC).
+        let named = flate2::GzBuilder::new()
+            .filename("event.json")
+            .write(Vec::new(), flate2::Compression::default());
+        let mut named = named;
+        named.write_all(text).unwrap();
+        let named = named.finish().unwrap();
+        assert_eq!(decompress(&named, Some("gzip")).unwrap(), text);
+        let two = [gz.clone(), gz.clone()].concat();
+        assert_eq!(
+            decompress(&two, Some("gzip")).unwrap(),
+            b"{\"a\":1}{\"a\":1}"
+        );
+        let mut bad = gz.clone();
+        let n = bad.len();
+        bad[n - 6] ^= 0xff;
+        assert_eq!(
+            decompress(&bad, Some("gzip")).unwrap_err().0,
+            StatusCode::BAD_REQUEST
         );
         // A bomb stops at the cap.
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
