@@ -401,40 +401,53 @@ impl Scrubber {
         let class = &self.class;
         let mut jwt_floor = from;
         let mut i = from;
-        // Whether the byte before `i` is a word character: rules start at word starts only.
-        let mut prev_word = 0u8;
-        while i < to {
-            // The tight part: most bytes start nothing (inside a word, or plain).
-            let k = class[b[i] as usize];
-            if (k & SPECIAL) | (k & START & !prev_word) == 0 {
-                prev_word = (k & WORD) * START;
+        // Skips the rest of a word from `i` (word characters are inert inside a word: rules
+        // start at word starts only).
+        let skip_word = |mut i: usize| {
+            while i < to && class[b[i] as usize] & WORD != 0 {
                 i += 1;
-                continue;
             }
-            let hit = if k & SPECIAL != 0 {
-                match b[i] {
-                    b'=' => {
-                        key_value_at(self, b, i, from).map(|(s, e, r)| (s, e, Cow::Borrowed(r)))
+            i
+        };
+        while i < to {
+            let k = class[b[i] as usize];
+            let hit = if k & WORD != 0 {
+                // A word start: most start nothing, and the rest of the word is skipped.
+                match (k & START != 0)
+                    .then(|| self.word_at(b, i, from, &mut jwt_floor))
+                    .flatten()
+                {
+                    Some(hit) => hit,
+                    None => {
+                        i = skip_word(i + 1);
+                        continue;
                     }
-                    b':' => url_password_at(b, i)
-                        .or_else(|| quoted_key_value_at(self, b, i, from))
-                        .map(|(s, e, r)| (s, e, Cow::Borrowed(r))),
-                    _ => pem_at(b, i).map(|(s, e, r)| (s, e, Cow::Borrowed(r))),
+                }
+            } else if k & SPECIAL != 0 {
+                let found = match b[i] {
+                    b'=' => key_value_at(self, b, i, from),
+                    b':' => url_password_at(b, i).or_else(|| quoted_key_value_at(self, b, i, from)),
+                    _ => pem_at(b, i),
+                };
+                match found {
+                    Some((s, e, r)) => (s, e, Cow::Borrowed(r)),
+                    None => {
+                        i += 1;
+                        continue;
+                    }
                 }
             } else {
-                self.word_at(b, i, from, &mut jwt_floor)
+                i += 1;
+                continue;
             };
-            match hit {
-                Some((start, end, rep)) => {
-                    out.replace(start, end, &rep);
-                    prev_word = (class[b[end - 1] as usize] & WORD) * START;
-                    i = end;
-                }
-                None => {
-                    prev_word = (k & WORD) * START;
-                    i += 1;
-                }
-            }
+            let (start, end, rep) = hit;
+            out.replace(start, end, &rep);
+            // A replacement ending inside a word: the word's rest is not a word start.
+            i = if class[b[end - 1] as usize] & WORD != 0 {
+                skip_word(end)
+            } else {
+                end
+            };
         }
     }
 
