@@ -162,15 +162,15 @@ impl Mapped {
         self.event.stack = (!stack.is_empty()).then_some(stack);
         self.event.frames = (!self.frames.is_empty())
             .then(|| serde_json::to_string(&self.frames).unwrap_or_default());
-        // Grouping: the crashing-most in-app frame (framework frames are `in_app: false`),
-        // else the crashing frame. A frame resolved through a source map groups on its
-        // original file alone: its function name depends on the build (a renamed one is
+        // Grouping: the crashing-most application frame (`in_app`, or when the SDK does not
+        // say, not a runtime or framework path), else the crashing frame. A frame resolved
+        // through a source map groups on its original file alone: its function name depends on the build (a renamed one is
         // recovered only when its caller's call site is in the map), so it would split issues.
         self.group_frame = self
             .frames
             .iter()
             .rev()
-            .find(|f| f.get("in_app") == Some(&Value::Bool(true)))
+            .find(|f| !is_framework(f))
             .or_else(|| self.frames.last())
             .map(|f| {
                 if f.get("minified").is_some() {
@@ -456,6 +456,22 @@ fn capped(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}{MARK}", &s[..end])
+}
+
+/// Whether a kept frame is a runtime or framework frame: `in_app` when the SDK says, else the
+/// same rule as for a text stack (one definition, in `fingerprint`).
+fn is_framework(f: &Value) -> bool {
+    let s = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("");
+    let file = match s("abs_path") {
+        "" => s("filename"),
+        p => p,
+    };
+    crate::fingerprint::is_framework_structured_frame(
+        f.get("in_app").and_then(Value::as_bool),
+        file,
+        s("function"),
+        s("module"),
+    )
 }
 
 /// One frame as a stack line: `at function (file:line:col)`.
@@ -884,6 +900,30 @@ mod tests {
         assert_eq!(meta["extra"]["order"], 7);
         assert_eq!(e.user_id_hash.as_deref().map(str::len), Some(64));
         assert!(m.custom_fingerprint.is_none());
+    }
+
+    #[test]
+    fn without_in_app_framework_paths_do_not_group() {
+        let caps = IngestConfig::default();
+        let event = |top: &str| {
+            json!({"platform": "node", "exception": {"values": [{"type": "TypeError",
+                "value": "x is not a function", "stacktrace": {"frames": [
+                    {"filename": "/srv/app/src/orders.js", "function": "placeOrder", "lineno": 10},
+                    {"filename": format!("/srv/app/node_modules/pg/lib/{top}.js"),
+                     "function": "query", "lineno": 5}]}}]}})
+        };
+        let a = map_value(&event("client"), &caps, 0).unwrap();
+        let b = map_value(&event("pool"), &caps, 0).unwrap();
+        assert!(
+            a.group_frame.as_deref().unwrap().contains("placeOrder"),
+            "{:?}",
+            a.group_frame
+        );
+        assert_eq!(
+            a.fingerprint(),
+            b.fingerprint(),
+            "the library frame does not decide"
+        );
     }
 
     #[test]
