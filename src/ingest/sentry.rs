@@ -549,9 +549,9 @@ impl Meta {
     }
 }
 
-/// The metadata kept from a Sentry event: tags, level, logger, server, transaction, the user
-/// id, the request (url, method, query, headers), contexts, extra, the SDK's name and the last
-/// 20 breadcrumbs; each as sent, while it fits `limit`.
+/// The metadata kept from a Sentry event: tags, level, logger, server, transaction, the
+/// request (url, method, query, headers), contexts, extra, the SDK's name and the last 20
+/// breadcrumbs; each as sent, while it fits `limit`.
 fn metadata(e: &RawEvent<'_>, limit: usize) -> Option<String> {
     let mut m = Meta {
         out: String::new(),
@@ -586,10 +586,8 @@ fn metadata(e: &RawEvent<'_>, limit: usize) -> Option<String> {
             m.add(k, v.get().trim());
         }
     }
-    // Only the user's id: the rest (email, IP, name) is personal data bloop does not need.
-    if let Some(id) = parse::<RawId>(e.user).and_then(|u| u.id) {
-        m.add("user", &format!("{{\"id\":{}}}", id.get().trim()));
-    }
+    // No user: bloop keeps only a hash of the id (`user_id_hash`); the id, email, IP and name
+    // are personal data it does not need.
     if let Some(r) = e.request.filter(|r| first(r) == b'{') {
         if let Some(r) = parse::<RawRequest>(Some(r)) {
             let mut o = String::from("{");
@@ -895,7 +893,10 @@ mod tests {
         assert_eq!(frames[1]["in_app"], true);
         let meta: Value = serde_json::from_str(e.metadata.as_deref().unwrap()).unwrap();
         assert_eq!(meta["tags"]["region"], "eu");
-        assert_eq!(meta["user"], json!({"id": "42"}), "no email kept");
+        assert!(
+            meta.get("user").is_none(),
+            "only the id's hash is kept: {meta}"
+        );
         assert_eq!(meta["breadcrumbs"][0]["message"], "clicked");
         assert_eq!(meta["extra"]["order"], 7);
         assert_eq!(e.user_id_hash.as_deref().map(str::len), Some(64));
