@@ -268,7 +268,11 @@ impl Scrubber {
                 cands &= cands - 1;
                 let stem = &self.stems[k];
                 let end = p + stem.text.len();
-                if end > j.len() || j[p..end] != *stem.text {
+                // The second byte first: most candidates differ there (no slice compare).
+                if end > j.len()
+                    || stem.text.get(1).is_some_and(|c| j[p + 1] != *c)
+                    || j[p..end] != *stem.text
+                {
                     continue;
                 }
                 let starts = w.flags[p] & STARTS != 0;
