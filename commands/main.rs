@@ -43,6 +43,9 @@ pub struct Cli {
     /// Only warnings and errors.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Tables as wide as their content (by default they fit the terminal, or COLUMNS).
+    #[arg(long, global = true)]
+    wide: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -178,6 +181,9 @@ fn init_logging(verbose: u8, quiet: bool) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
+    if cli.wide {
+        common::set_wide();
+    }
     let loaded = bloop::Config::load(cli.config.as_deref());
     let mut out = std::io::stdout().lock();
     // The doctor reports a broken configuration instead of stopping at it.

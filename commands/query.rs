@@ -60,7 +60,7 @@ enum Cmd {
 struct ErrorsArgs {
     #[arg(long)]
     project: Option<String>,
-    /// unresolved | resolved | ignored | muted
+    /// unresolved | resolved | ignored | muted | all
     #[arg(long)]
     status: Option<String>,
     #[arg(long)]
@@ -330,8 +330,6 @@ fn render_issues(
         writeln!(out, "no issues match")?;
         return Ok(());
     }
-    // Everything but the message takes about 80 columns.
-    let msg_width = common::width().saturating_sub(82).max(20);
     let mut t = common::table(&[
         "fingerprint",
         "type",
@@ -342,11 +340,13 @@ fn render_issues(
         "status",
         "release",
     ]);
+    t.optional(&["first seen", "status", "release"]);
     for r in rows {
         t.add_row(vec![
             r.fingerprint.chars().take(8).collect::<String>(),
             truncate(&r.error_type, 24),
-            truncate(&r.message, msg_width),
+            // The first line, whole: the table gives the message what the terminal leaves.
+            truncate(&r.message, common::UNLIMITED),
             if r.count == r.total_count {
                 r.total_count.to_string()
             } else {

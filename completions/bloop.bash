@@ -704,7 +704,7 @@ _bloop() {
 
     case "${cmd}" in
         bloop)
-            opts="-v -q -h -V --config --verbose --quiet --help --version serve sign send query projects keys tokens sourcemaps users prune llm alerts health doctor backup completions man help"
+            opts="-v -q -h -V --config --verbose --quiet --wide --help --version serve sign send query projects keys tokens sourcemaps users prune llm alerts health doctor backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -722,7 +722,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --help --version list create enable disable delete test help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version list create enable disable delete test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -748,7 +748,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__create)
-            opts="-v -q -h -V --name --type --project --threshold --window --per --multiplier --baseline-hours --amount --percent --min-calls --model --threshold-ms --percentile --metric --no-forecast --env --source --release --slack --webhook --webhook-secret --email --disabled --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --name --type --project --threshold --window --per --multiplier --baseline-hours --amount --percent --min-calls --model --threshold-ms --percentile --metric --no-forecast --env --source --release --slack --webhook --webhook-secret --email --disabled --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -862,7 +862,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__delete)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -888,7 +888,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__disable)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,7 +914,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__enable)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1052,7 +1052,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__list)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1078,7 +1078,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__test)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1104,7 +1104,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__backup)
-            opts="-v -q -h -V --force --json --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --force --json --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,7 +1122,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__completions)
-            opts="-v -q -h -V --config --verbose --quiet --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --config --verbose --quiet --wide --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1140,7 +1140,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__doctor)
-            opts="-v -q -h -V --url --json --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --url --json --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1162,7 +1162,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__health)
-            opts="-v -q -h -V --url --json --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --url --json --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2220,7 +2220,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__keys)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --help --version list create rotate revoke help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version list create rotate revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2246,7 +2246,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__keys__subcmd__create)
-            opts="-v -q -h -V --project --name --dsn --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --name --dsn --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2364,7 +2364,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__keys__subcmd__list)
-            opts="-v -q -h -V --project --reveal --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --reveal --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2394,7 +2394,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__keys__subcmd__revoke)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2420,7 +2420,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__keys__subcmd__rotate)
-            opts="-v -q -h -V --grace --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --grace --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2450,7 +2450,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --help --version overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2476,7 +2476,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__budget)
-            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --help --version set help"
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2548,7 +2548,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__budget__subcmd__set)
-            opts="-v -q -h -V --project --enforce --no-enforce --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --enforce --no-enforce --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2578,7 +2578,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__compare)
-            opts="-v -q -h -V --project --since --until --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2616,7 +2616,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__export)
-            opts="-o -v -q -h -V --project --since --until --format --session --limit --output --url --token --config --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --project --since --until --format --session --limit --output --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2674,7 +2674,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__feedback)
-            opts="-v -q -h -V --project --json --comment --user --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --comment --user --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3048,7 +3048,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__latency)
-            opts="-v -q -h -V --project --since --until --json --model --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --json --model --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3090,7 +3090,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__models)
-            opts="-v -q -h -V --project --since --until --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3128,7 +3128,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__overview)
-            opts="-v -q -h -V --project --since --until --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3166,7 +3166,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__prices)
-            opts="-v -q -h -V --provider --project --json --url --token --config --verbose --quiet --help --version set unset help"
+            opts="-v -q -h -V --provider --project --json --url --token --config --verbose --quiet --wide --help --version set unset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3256,7 +3256,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__prices__subcmd__set)
-            opts="-v -q -h -V --input --output --cache-read --cache-write --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --input --output --cache-read --cache-write --project --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3302,7 +3302,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__prices__subcmd__unset)
-            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3332,7 +3332,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__prompts)
-            opts="-v -q -h -V --project --since --until --json --name --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --json --name --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3374,7 +3374,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__score)
-            opts="-v -q -h -V --project --json --comment --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --comment --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3408,7 +3408,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__search)
-            opts="-v -q -h -V --project --since --until --limit --offset --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --limit --offset --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3454,7 +3454,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__session)
-            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3484,7 +3484,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__sessions)
-            opts="-v -q -h -V --project --since --until --user --limit --offset --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --user --limit --offset --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3534,7 +3534,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__settings)
-            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --help --version set help"
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3606,7 +3606,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__settings__subcmd__set)
-            opts="-v -q -h -V --project --content --errors-as-issues --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --content --errors-as-issues --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3644,7 +3644,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__tools)
-            opts="-v -q -h -V --project --since --until --json --type --limit --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --json --type --limit --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3690,7 +3690,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__trace)
-            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3720,7 +3720,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__traces)
-            opts="-v -q -h -V --project --since --until --session --user --status --model --prompt --prompt-version --min-cost --min-latency --errors --q --sort --limit --offset --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --session --user --status --model --prompt --prompt-version --min-cost --min-latency --errors --q --sort --limit --offset --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3806,7 +3806,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__llm__subcmd__usage)
-            opts="-v -q -h -V --project --since --until --json --by --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --since --until --json --by --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3848,7 +3848,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__man)
-            opts="-v -q -h -V --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3866,7 +3866,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__projects)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --help --version list create show rename delete help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version list create show rename delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3892,7 +3892,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__projects__subcmd__create)
-            opts="-v -q -h -V --slug --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --slug --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3922,7 +3922,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__projects__subcmd__delete)
-            opts="-y -v -q -h -V --yes --json --url --token --config --verbose --quiet --help --version"
+            opts="-y -v -q -h -V --yes --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4046,7 +4046,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__projects__subcmd__list)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4072,7 +4072,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__projects__subcmd__rename)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4098,7 +4098,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__projects__subcmd__show)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4124,7 +4124,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__prune)
-            opts="-v -q -h -V --days --project --dry-run --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --days --project --dry-run --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4158,7 +4158,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --help --version errors error stats releases resolve ignore mute unresolve help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version errors error stats releases resolve ignore mute unresolve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4184,7 +4184,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__error)
-            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4214,7 +4214,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__errors)
-            opts="-v -q -h -V --project --status --release --env --source --route --since --until --search --q --sort --limit --offset --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --status --release --env --source --route --since --until --search --q --sort --limit --offset --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4432,7 +4432,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__ignore)
-            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4466,7 +4466,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__mute)
-            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4500,7 +4500,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__releases)
-            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4530,7 +4530,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__resolve)
-            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4564,7 +4564,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__stats)
-            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4594,7 +4594,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__unresolve)
-            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4628,7 +4628,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__send)
-            opts="-m -t -f -n -v -q -h -V --url --key --secret --message --type --source --env --release --route --stack --metadata --file --trace --count --batch-size --json --config --verbose --quiet --help --version"
+            opts="-m -t -f -n -v -q -h -V --url --key --secret --message --type --source --env --release --route --stack --metadata --file --trace --count --batch-size --json --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4718,7 +4718,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__serve)
-            opts="-p -v -q -h -V --port --host --config --verbose --quiet --help --version"
+            opts="-p -v -q -h -V --port --host --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4748,7 +4748,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__sign)
-            opts="-v -q -h -V --key --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --key --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4770,7 +4770,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__sourcemaps)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --help --version upload list delete help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version upload list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4796,7 +4796,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__sourcemaps__subcmd__delete)
-            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4900,7 +4900,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__sourcemaps__subcmd__list)
-            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --release --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4934,7 +4934,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__sourcemaps__subcmd__upload)
-            opts="-v -q -h -V --project --release --url-prefix --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --project --release --url-prefix --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4972,7 +4972,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__tokens)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --help --version list create revoke help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version list create revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4998,7 +4998,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__tokens__subcmd__create)
-            opts="-v -q -h -V --name --scopes --project --expires --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --name --scopes --project --expires --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5110,7 +5110,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__tokens__subcmd__list)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5136,7 +5136,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__tokens__subcmd__revoke)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5162,7 +5162,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__users)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --help --version list invite role remove help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version list invite role remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5272,7 +5272,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__users__subcmd__invite)
-            opts="-v -q -h -V --role --admin --expires-hours --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --role --admin --expires-hours --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5306,7 +5306,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__users__subcmd__list)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5332,7 +5332,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__users__subcmd__remove)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5358,7 +5358,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__users__subcmd__role)
-            opts="-v -q -h -V --json --url --token --config --verbose --quiet --help --version"
+            opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_bloop_global_optspecs
-    string join \n config= v/verbose q/quiet h/help V/version
+    string join \n config= v/verbose q/quiet wide h/help V/version
 end
 
 function __fish_bloop_needs_command
@@ -27,6 +27,7 @@ end
 complete -c bloop -n "__fish_bloop_needs_command" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_needs_command" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_needs_command" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_needs_command" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_needs_command" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_needs_command" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_needs_command" -f -a "serve" -d 'Run the ingest server, the query API and the dashboard'
@@ -52,12 +53,14 @@ complete -c bloop -n "__fish_bloop_using_subcommand serve" -l host -d 'Listen on
 complete -c bloop -n "__fish_bloop_using_subcommand serve" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand serve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand serve" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand serve" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand sign" -l key -d 'Signing key: a project key (`bloop_…`) or the legacy secret (default: auth.hmac_secret)' -r
 complete -c bloop -n "__fish_bloop_using_subcommand sign" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand sign" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand sign" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand sign" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand sign" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -l url -d 'Server to send to (default: this machine\'s configured port)' -r
@@ -79,6 +82,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand send" -l trace -d 'Send a te
 complete -c bloop -n "__fish_bloop_using_subcommand send" -l json -d 'Print the server\'s answer as JSON'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand send" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -86,6 +90,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_s
 complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "errors" -d 'List issues, most recently seen first'
@@ -98,7 +103,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_s
 complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "unresolve" -d 'Reopen an issue'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l project -r
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l status -d 'unresolved | resolved | ignored | muted' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l status -d 'unresolved | resolved | ignored | muted | all' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l release -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l env -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l source -r
@@ -115,6 +120,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l project -r
@@ -124,6 +130,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from error" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l project -r
@@ -133,6 +140,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l project -r
@@ -142,6 +150,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from releases" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l project -r
@@ -152,6 +161,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from resolve" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l project -r
@@ -162,6 +172,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from ignore" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l project -r
@@ -172,6 +183,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from mute" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l project -r
@@ -182,6 +194,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "errors" -d 'List issues, most recently seen first'
@@ -198,6 +211,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_see
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -f -a "list" -d 'List projects with their issue, event and key counts'
@@ -212,6 +226,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l slug -d 'URL-safe id (default: derived from the name)' -r
@@ -221,6 +236,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -229,6 +245,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -237,6 +254,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -246,6 +264,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and __fish_seen_subcommand_from help" -f -a "list" -d 'List projects with their issue, event and key counts'
@@ -259,6 +278,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_su
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and not __fish_seen_subcommand_from list create rotate revoke help" -f -a "list" -d 'List ingest keys (masked)'
@@ -274,6 +294,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l project -r
@@ -285,6 +306,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l grace -d 'How long the old key keeps working (e.g. 1h, 30m; default: stops now)' -r
@@ -294,6 +316,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -302,6 +325,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "list" -d 'List ingest keys (masked)'
@@ -314,6 +338,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and not __fish_seen_subcommand_from list create revoke help" -f -a "list" -d 'List tokens (never their secrets)'
@@ -326,6 +351,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l name -d 'What the token is for' -r
@@ -338,6 +364,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -346,6 +373,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand tokens; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tokens (never their secrets)'
@@ -357,6 +385,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and not __fish_s
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and not __fish_seen_subcommand_from upload list delete help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and not __fish_seen_subcommand_from upload list delete help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and not __fish_seen_subcommand_from upload list delete help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and not __fish_seen_subcommand_from upload list delete help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and not __fish_seen_subcommand_from upload list delete help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and not __fish_seen_subcommand_from upload list delete help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and not __fish_seen_subcommand_from upload list delete help" -f -a "upload" -d 'Upload bundles (.js, .mjs, .cjs) with their .map files, or directories of them'
@@ -372,6 +401,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from upload" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from upload" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from upload" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from upload" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from upload" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from upload" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from list" -l project -r
@@ -382,6 +412,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from list" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from delete" -l project -r
@@ -392,6 +423,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from delete" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand sourcemaps; and __fish_seen_subcommand_from help" -f -a "upload" -d 'Upload bundles (.js, .mjs, .cjs) with their .map files, or directories of them'
@@ -403,6 +435,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_s
 complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and not __fish_seen_subcommand_from list invite role remove help" -f -a "list" -d 'List users with their role, passkeys and last sign-in'
@@ -416,6 +449,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l role -d 'Role of the new user: admin, member (triage) or viewer (read only)' -r
@@ -427,6 +461,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from invite" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -435,6 +470,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from role" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -443,6 +479,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand users; and __fish_seen_subcommand_from help" -f -a "list" -d 'List users with their role, passkeys and last sign-in'
@@ -459,6 +496,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand prune" -l dry-run -d 'Count 
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand prune" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -466,6 +504,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_sub
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and not __fish_seen_subcommand_from overview usage models latency tools prompts compare budget traces trace search sessions session score feedback export settings prices help" -f -a "overview" -d 'Traces, spans, tokens, cost, unpriced calls, errors, latency and TTFT (default: last 24h)'
@@ -496,6 +535,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from overview" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l project -d 'Project slug (default: every project)' -r
@@ -508,6 +548,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from usage" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l project -d 'Project slug (default: every project)' -r
@@ -519,6 +560,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from models" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l project -d 'Project slug (default: every project)' -r
@@ -531,6 +573,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from latency" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l project -d 'Project slug (default: every project)' -r
@@ -544,6 +587,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from tools" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l project -d 'Project slug (default: every project)' -r
@@ -556,6 +600,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prompts" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l project -d 'Project slug (default: every project)' -r
@@ -567,6 +612,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from compare" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l project -d 'Project slug (default: every project)' -r
@@ -576,6 +622,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from budget" -f -a "set" -d 'Set a project\'s monthly budget in USD (`none` clears it)'
@@ -602,6 +649,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from traces" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l project -d 'The project, when the id exists in several' -r
@@ -611,6 +659,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from trace" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l project -d 'Project slug (default: every project)' -r
@@ -624,6 +673,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from search" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l project -d 'Project slug (default: every project)' -r
@@ -638,6 +688,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from sessions" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l project -d 'The project, when the id exists in several' -r
@@ -647,6 +698,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from session" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l project -d 'The project, when the id exists in several' -r
@@ -657,6 +709,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from score" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l project -d 'The project, when the id exists in several' -r
@@ -668,6 +721,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l json -d 'Print the JSON the API answers'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from feedback" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l project -d 'Project slug (default: every project)' -r
@@ -682,6 +736,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l project -r
@@ -691,6 +746,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Set a project\'s content policy (applies to traces written from now on) and whether its failed LLM calls are also filed as error issues'
@@ -703,6 +759,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcomm
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand llm; and __fish_seen_subcommand_from prices" -a "set" -d 'Set a price override in USD per million tokens (global without --project)'
@@ -732,6 +789,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "list" -d 'List alert rules'
@@ -747,6 +805,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l name -r
@@ -779,6 +838,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -787,6 +847,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -795,6 +856,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -803,6 +865,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
@@ -811,6 +874,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "list" -d 'List alert rules'
@@ -825,6 +889,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand health" -l config -d 'Config
 complete -c bloop -n "__fish_bloop_using_subcommand health" -l json -d 'Print the health document as JSON'
 complete -c bloop -n "__fish_bloop_using_subcommand health" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand health" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand health" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand health" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand health" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -l url -d 'Server to probe (default: the configured local address, where not running is a warning)' -r
@@ -832,6 +897,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand doctor" -l config -d 'Config
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand doctor" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
@@ -839,16 +905,19 @@ complete -c bloop -n "__fish_bloop_using_subcommand backup" -l force -d 'Replace
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -l json -d 'Print JSON (for scripts) instead of text'
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand backup" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand backup" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand completions" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand completions" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand completions" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand completions" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand man" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand man" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and not __fish_seen_subcommand_from serve sign send query projects keys tokens sourcemaps users prune llm alerts health doctor backup completions man help" -f -a "serve" -d 'Run the ingest server, the query API and the dashboard'

@@ -125,11 +125,12 @@ pub fn query_from_params<'a>(
     if let Some(q) = get("q") {
         terms = crate::search::parse(&q).map_err(|e| param_err("q", e.to_string()))?;
     }
-    if let Some(s) = get("status") {
+    // `all` (as the dashboard's "All") is no status filter.
+    if let Some(s) = get("status").filter(|s| !s.eq_ignore_ascii_case("all")) {
         if Status::parse(&s).is_none() {
             return Err(param_err(
                 "status",
-                "`status` must be unresolved, resolved, ignored or muted",
+                "`status` must be unresolved, resolved, ignored, muted or all",
             ));
         }
         terms.push(Term::new(Field::Status, s));

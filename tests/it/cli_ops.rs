@@ -381,3 +381,65 @@ fn retention_admin_api_sets_defaults_and_project_overrides_and_purges() {
     assert_eq!(p.body["events"], 1);
     assert_eq!(count(&conn, "SELECT count(*) FROM events"), 2);
 }
+
+/// Tables fit the terminal: at `COLUMNS=80` every line of `bloop query errors` is at most 80
+/// display columns, the message keeps what the others leave and is cut with `…`; `--wide` and
+/// a pipe without `COLUMNS` print it whole. `--status all` lists every status.
+#[test]
+fn tables_fit_the_terminal_and_status_all_lists_everything() {
+    let s = TestServer::start();
+    let http = Http::new();
+    let long = "Cannot read properties of undefined (reading 'total') in the checkout flow of the web shop";
+    for (i, ty) in ["TypeError", "RangeError", "PaymentDeclinedError"]
+        .iter()
+        .enumerate()
+    {
+        let e = serde_json::json!({"timestamp": 1_700_000_000, "source": "web", "release": format!("3.{i}.0"),
+            "error_type": ty, "message": long, "route_or_procedure": "POST /checkout"});
+        http.post_signed(&format!("{}/v1/ingest", s.url), &e.to_string());
+    }
+    s.wait_count("SELECT count(*) FROM events", 3, Duration::from_secs(5));
+    s.db()
+        .execute(
+            "UPDATE issues SET status = 'resolved' WHERE error_type = 'RangeError'",
+            [],
+        )
+        .unwrap();
+    let run = |columns: Option<&str>, extra: &[&str]| {
+        let mut c = Command::new(bloop_bin());
+        c.args(["query", "errors"])
+            .args(extra)
+            .env("BLOOP__DATABASE__PATH", &s.db_path)
+            .env_remove("BLOOP_URL")
+            .env_remove("COLUMNS");
+        if let Some(w) = columns {
+            c.env("COLUMNS", w);
+        }
+        ok(&c.output().unwrap())
+    };
+    let width = |l: &str| unicode_width::UnicodeWidthStr::width(l);
+    for cols in ["80", "60", "100"] {
+        let out = run(Some(cols), &[]);
+        let max: usize = cols.parse().unwrap();
+        for l in out.lines() {
+            assert!(
+                width(l) <= max,
+                "{cols} columns, a line of {}:\n{out}",
+                width(l)
+            );
+        }
+        assert!(out.contains("Cannot r"), "{out}");
+        assert!(out.contains('…'), "the message is cut to fit:\n{out}");
+    }
+    // Piped without COLUMNS, and --wide: the message whole.
+    assert!(run(None, &[]).contains(long));
+    assert!(run(Some("80"), &["--wide"]).contains(long));
+    // One status, or all of them (as the dashboard's "All").
+    let unresolved = run(None, &["--status", "unresolved"]);
+    assert!(!unresolved.contains("RangeError"), "{unresolved}");
+    let all = run(None, &["--status", "all"]);
+    assert!(
+        all.contains("RangeError") && all.contains("resolved"),
+        "{all}"
+    );
+}
