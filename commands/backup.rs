@@ -35,9 +35,9 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
     }
     writeln!(
         out,
-        "backed up {} issues and {} events to {} ({} bytes, integrity {})",
-        r.issues,
-        r.events,
+        "backed up {} and {} to {} ({} bytes, integrity {})",
+        crate::common::count(r.issues, "issue"),
+        crate::common::count(r.events, "event"),
         r.path.display(),
         r.bytes,
         r.integrity

@@ -247,6 +247,15 @@ pub fn inert(s: &str) -> String {
     bloop::term::line(s)
 }
 
+/// `n` and its noun, singular for one: "1 event", "3 events".
+pub fn count(n: i64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 pub fn ago(ms: i64) -> String {
     bloop::timefmt::ago(ms, bloop::store::now_ms())
 }

@@ -161,8 +161,11 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             }
             writeln!(
                 out,
-                "deleted project {}: {} issues, {} events, {} keys",
-                d.project, d.issues, d.events, d.keys
+                "deleted project {}: {}, {}, {}",
+                d.project,
+                common::count(d.issues, "issue"),
+                common::count(d.events, "event"),
+                common::count(d.keys, "key")
             )?;
         }
     }

@@ -32,7 +32,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
     });
     let r = target.prune(args.days, args.project.as_deref(), args.dry_run, |n| {
         if let Some(b) = &bar {
-            b.set_message(format!("pruned {n} events"));
+            b.set_message(format!("pruned {}", crate::common::count(n, "event")));
             b.tick();
         }
     });
@@ -55,7 +55,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
     // LLM traces follow the same retention; named only when there are some.
     let traces = |n: i64| {
         if n > 0 {
-            format!(" and {n} LLM traces")
+            format!(" and {}", crate::common::count(n, "LLM trace"))
         } else {
             String::new()
         }
@@ -67,17 +67,17 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
     {
         writeln!(
             out,
-            "{}: {verb} {} events{} older than {} days",
+            "{}: {verb} {}{} older than {}",
             p.project,
-            p.events,
+            crate::common::count(p.events, "event"),
             traces(p.traces),
-            p.retention_days
+            crate::common::count(i64::from(p.retention_days), "day")
         )?;
     }
     writeln!(
         out,
-        "{verb} {} events{} in total",
-        r.events,
+        "{verb} {}{} in total",
+        crate::common::count(r.events, "event"),
         traces(r.traces)
     )?;
     if r.hourly_counts > 0 || r.orphaned_samples > 0 {

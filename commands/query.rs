@@ -173,9 +173,9 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             let counts: Vec<i64> = trend.iter().map(|h| h.count).collect();
             writeln!(
                 out,
-                "last 24h |{}| {} events",
+                "last 24h |{}| {}",
                 bloop::timefmt::sparkline(&counts),
-                counts.iter().sum::<i64>()
+                common::count(counts.iter().sum::<i64>(), "event")
             )?;
             if let Some(c) = &d.llm {
                 writeln!(out, "{}", c.summary())?;

@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use bloop::client::{self, Client, Credentials};
+use bloop::client::{self, Client, ClientError, Credentials};
 use serde_json::{json, Map, Value};
 
 #[derive(Debug, clap::Args)]
@@ -127,6 +127,32 @@ fn credentials(config: &bloop::Config, args: &Args) -> Credentials {
     }
 }
 
+/// A refused signature explained: what the CLI signed with, and how to use the server's.
+fn refused_hint(e: ClientError, config: &bloop::Config, args: &Args) -> anyhow::Error {
+    let ClientError::Rejected {
+        status: 401,
+        message,
+    } = &e
+    else {
+        return e.into();
+    };
+    let signed_with = match (&args.key, &args.secret) {
+        (Some(k), _) => format!("the project key {} (--key)", bloop::store::keys::mask(k)),
+        (None, Some(_)) => "the secret given with --secret".to_string(),
+        (None, None) if config.uses_default_secret() => {
+            "the default auth.hmac_secret (`change-me-in-production`), which this server does not use"
+                .to_string()
+        }
+        (None, None) => "auth.hmac_secret from this machine's configuration".to_string(),
+    };
+    anyhow::anyhow!(
+        "the server refused the signature (401: {}). The CLI signed with {signed_with}. Use a \
+         project ingest key with --key or BLOOP_KEY (`bloop keys list --reveal` on the server), \
+         or the server's secret with --secret",
+        bloop::term::line(message)
+    )
+}
+
 /// `--trace`: one test trace to `/v1/traces` (repeated `--count` times with fresh ids).
 fn send_traces(config: &bloop::Config, args: &Args, out: &mut impl Write) -> anyhow::Result<()> {
     let url = args.url.clone().unwrap_or_else(|| default_url(config));
@@ -206,7 +232,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let summary = summary?;
+    let summary = summary.map_err(|e| refused_hint(e, config, &args))?;
     if args.json {
         let body = summary.last.map(|a| a.body).unwrap_or(Value::Null);
         writeln!(

@@ -11,12 +11,28 @@ use crate::signing::sign;
 pub enum ClientError {
     #[error("invalid server URL `{0}`")]
     Url(String),
-    #[error("could not reach {url}: {source}")]
-    Connect { url: String, source: reqwest::Error },
+    #[error("could not reach {url}: {}; is `bloop serve` running there? Point the CLI at the server with --url or BLOOP_URL", cause(.error))]
+    Connect { url: String, error: reqwest::Error },
     #[error("server answered {status}: {message}")]
     Rejected { status: u16, message: String },
     #[error("input line {line}: {message}")]
     Input { line: usize, message: String },
+}
+
+/// What went wrong reaching a server, in a few words (the innermost cause, not reqwest's chain).
+fn cause(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "no answer in time".into();
+    }
+    let mut inner: &dyn std::error::Error = e;
+    while let Some(next) = inner.source() {
+        inner = next;
+    }
+    let text = inner.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_lowercase(),
+        None => text,
+    }
 }
 
 /// How a request is signed.
@@ -59,9 +75,9 @@ impl Client {
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("bloop/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|source| ClientError::Connect {
+            .map_err(|error| ClientError::Connect {
                 url: base.clone(),
-                source,
+                error,
             })?;
         Ok(Self { http, base })
     }
@@ -90,7 +106,7 @@ impl Client {
             .body(body)
             .send()
             .await
-            .map_err(|source| ClientError::Connect { url, source })?;
+            .map_err(|error| ClientError::Connect { url, error })?;
         answer(resp).await
     }
 
@@ -101,7 +117,7 @@ impl Client {
             .get(&url)
             .send()
             .await
-            .map_err(|source| ClientError::Connect { url, source })?;
+            .map_err(|error| ClientError::Connect { url, error })?;
         answer(resp).await
     }
 

@@ -157,11 +157,33 @@ fn send_reports_a_refusal_in_one_line_and_exits_1() {
         err.contains("401") && err.contains("invalid_signature"),
         "{err}"
     );
-    // Unreachable server.
+    // It says what the CLI signed with and how to sign as the server expects.
+    assert!(err.contains("the secret given with --secret"), "{err}");
+    assert!(err.contains("--key") && err.contains("BLOOP_KEY"), "{err}");
+    let out = bloop(&[
+        "send",
+        "--url",
+        &s.url,
+        "--key",
+        "bloop_notakeynotakeynotakey",
+    ])
+    .output()
+    .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("project key bloop_"), "{err}");
+    assert!(!err.contains("notakeynotakey"), "the key is masked: {err}");
+    // Unreachable server: the URL once, and what to check.
     let out = bloop(&["send", "--url", "http://127.0.0.1:1"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(err.matches("127.0.0.1:1").count(), 1, "{err}");
+    assert!(
+        err.contains("connection refused") && err.contains("BLOOP_URL"),
+        "{err}"
+    );
 }
 
 #[test]
