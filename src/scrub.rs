@@ -441,7 +441,11 @@ impl Scrubber {
                     }
                 }
             } else {
+                // Plain bytes (spaces, punctuation) start nothing either.
                 i += 1;
+                while i < to && class[b[i] as usize] == 0 {
+                    i += 1;
+                }
                 continue;
             };
             let (start, end, rep) = hit;
