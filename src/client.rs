@@ -202,7 +202,7 @@ pub fn test_event(now_ms: i64) -> Value {
         "timestamp": now_ms,
         "source": "bloop-cli",
         "environment": "test",
-        "release": env!("CARGO_PKG_VERSION"),
+        // No release: the CLI's own version is not the app's (`--release` sets one).
         "error_type": "BloopTestError",
         "message": "This is a test error sent by `bloop send`",
         "route_or_procedure": "bloop send",

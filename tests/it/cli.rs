@@ -79,6 +79,11 @@ fn send_without_flags_posts_a_test_error_that_lands_grouped() {
         ),
         1
     );
+    // No release is invented (the CLI's version is not the app's).
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM events WHERE release != ''"),
+        0
+    );
 }
 
 #[test]
