@@ -442,7 +442,7 @@ fn prune_and_project_deletion_remove_traces_with_their_spans_and_search_rows() {
         .unwrap();
     let out = cli_ok(&bloop_cli(&s.db_path, &["prune"]));
     assert!(
-        out.contains("default: removed 0 events and 1 LLM traces older than 7 days"),
+        out.contains("default: removed 0 events and 1 LLM trace older than 7 days"),
         "{out}"
     );
     assert_eq!(
