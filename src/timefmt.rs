@@ -114,8 +114,18 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// "just now", "42s ago", "3m ago", "5h ago", "2d ago".
+/// "just now", "42s ago", "3m ago", "5h ago", "2d ago"; a time ahead "in 5h", "in 3d".
 pub fn ago(then_ms: i64, now_ms: i64) -> String {
+    // A time ahead (an expiry): "in 3d".
+    let ahead = (then_ms - now_ms) / 1000;
+    if ahead >= 5 {
+        return match ahead {
+            5..=59 => format!("in {ahead}s"),
+            60..=3599 => format!("in {}m", ahead / 60),
+            3600..=86_399 => format!("in {}h", ahead / 3600),
+            _ => format!("in {}d", ahead / 86_400),
+        };
+    }
     let secs = (now_ms - then_ms).max(0) / 1000;
     match secs {
         0..=4 => "just now".into(),
@@ -169,6 +179,15 @@ mod tests {
         ] {
             assert_eq!(super::parse_rfc3339_ms(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn times_ahead_read_as_in() {
+        let now = 1_000_000_000;
+        assert_eq!(super::ago(now + 72 * 3_600_000, now), "in 3d");
+        assert_eq!(super::ago(now + 90 * 60_000, now), "in 1h");
+        assert_eq!(super::ago(now + 2_000, now), "just now");
+        assert_eq!(super::ago(now - 7_200_000, now), "2h ago");
     }
 
     use super::*;
