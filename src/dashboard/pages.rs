@@ -927,6 +927,7 @@ pub async fn users(State(st): State<AppState>, s: Session) -> Response {
         Ok(x) => x,
         Err(r) => return r,
     };
+    let admins = list.iter().filter(|u| u.role == Role::Admin).count();
     page(
         "Users",
         &s,
@@ -939,12 +940,18 @@ pub async fn users(State(st): State<AppState>, s: Session) -> Response {
                         tr data-user=(u.name) {
                             td { (u.name) @if u.id == s.user.id { " " span.tag { "you" } } }
                             td {
-                                form.row data-api={ "/v1/users/" (u.id) } data-method="PUT" {
-                                    select name="role" {
-                                        @for r in Role::ALL { option value=(r.as_str()) selected[r == u.role] { (r) } }
+                                // The last admin keeps the role: the server refuses to demote
+                                // them (409), so no picker is offered.
+                                @if u.role == Role::Admin && admins == 1 {
+                                    (u.role) " " span.muted { "(the only admin)" }
+                                } @else {
+                                    form.row data-api={ "/v1/users/" (u.id) } data-method="PUT" {
+                                        select name="role" {
+                                            @for r in Role::ALL { option value=(r.as_str()) selected[r == u.role] { (r) } }
+                                        }
+                                        button type="submit" { "Change" }
+                                        p.form-error hidden {}
                                     }
-                                    button type="submit" { "Change" }
-                                    p.form-error hidden {}
                                 }
                             }
                             td.num { (u.passkeys) }

@@ -618,3 +618,23 @@ fn users_cli_invites_and_guards_the_last_admin() {
     );
     assert!(again.is_err());
 }
+
+/// The only admin is not offered a role picker (the server would refuse to demote them); with a
+/// second admin, both are.
+#[test]
+fn the_only_admin_gets_no_role_picker() {
+    let s = TestServer::start();
+    let http = Http::new();
+    let admin = user_session(&s.db_path, "ada", Role::Admin);
+    user_session(&s.db_path, "max", Role::Member);
+    let html = get(&http, &format!("{}/users", s.url), &admin).body;
+    let html = html.as_str().unwrap();
+    assert!(html.contains("(the only admin)"), "{html}");
+    // Max's, and the invite form's.
+    assert_eq!(html.matches(r#"<select name="role">"#).count(), 2, "{html}");
+    user_session(&s.db_path, "bea", Role::Admin);
+    let html = get(&http, &format!("{}/users", s.url), &admin).body;
+    let html = html.as_str().unwrap();
+    assert!(!html.contains("(the only admin)"), "{html}");
+    assert_eq!(html.matches(r#"<select name="role">"#).count(), 4, "{html}");
+}
