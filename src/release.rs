@@ -16,6 +16,8 @@ fn parse(s: &str) -> Option<Version<'_>> {
         .strip_prefix('v')
         .or_else(|| s.strip_prefix('V'))
         .unwrap_or(s);
+    // `package@version` (as Sentry SDKs name releases): the version.
+    let s = s.rsplit_once('@').map_or(s, |(_, v)| v);
     // Build metadata never affects ordering.
     let s = s.split_once('+').map_or(s, |(a, _)| a);
     let (core, pre) = match s.split_once('-') {
@@ -71,6 +73,18 @@ fn cmp_pre(a: Option<&str>, b: Option<&str>) -> Ordering {
 }
 
 /// Compares two release strings as semantic versions; `None` if either is not one.
+/// Newest first: versions by [`compare`] (descending), then the releases that are not versions,
+/// each group's ties broken by `first_seen` (newest first).
+pub fn newest_first(a: (&str, i64), b: (&str, i64)) -> Ordering {
+    let by_time = b.1.cmp(&a.1);
+    match (parse(a.0).is_some(), parse(b.0).is_some()) {
+        (true, true) => compare(b.0, a.0).unwrap_or(Ordering::Equal).then(by_time),
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => by_time,
+    }
+}
+
 pub fn compare(a: &str, b: &str) -> Option<Ordering> {
     let (va, vb) = (parse(a)?, parse(b)?);
     Some(va.core.cmp(&vb.core).then_with(|| cmp_pre(va.pre, vb.pre)))
@@ -79,6 +93,31 @@ pub fn compare(a: &str, b: &str) -> Option<Ordering> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn releases_list_newest_version_first_then_the_rest_by_first_seen() {
+        let mut r = [
+            ("nightly", 50),
+            ("1.9.0", 40),
+            ("1.10.0", 10),
+            ("shop@1.2.0", 30),
+            ("1.2.0-beta.1", 20),
+            ("abc123", 60),
+        ];
+        r.sort_by(|a, b| newest_first(*a, *b));
+        let names: Vec<&str> = r.iter().map(|x| x.0).collect();
+        assert_eq!(
+            names,
+            [
+                "1.10.0",
+                "1.9.0",
+                "shop@1.2.0",
+                "1.2.0-beta.1",
+                "abc123",
+                "nightly"
+            ]
+        );
+    }
     use Ordering::*;
 
     #[test]

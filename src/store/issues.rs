@@ -1200,8 +1200,7 @@ pub fn releases(
     let sql = format!(
         "SELECT release, sum(issues), sum(events), min(first_seen), max(last_seen),
                 sum(new_issues)
-         FROM release_totals WHERE {scope} GROUP BY release ORDER BY max(last_seen) DESC
-         LIMIT {limit}"
+         FROM release_totals WHERE {scope} GROUP BY release"
     );
     let mut st = conn.prepare_cached(&sql)?;
     let rows = st
@@ -1216,6 +1215,12 @@ pub fn releases(
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    // Newest version first (semantic versions, then the rest by first seen).
+    let mut rows = rows;
+    rows.sort_by(|a, b| {
+        crate::release::newest_first((&a.release, a.first_seen), (&b.release, b.first_seen))
+    });
+    rows.truncate(limit as usize);
     Ok(rows)
 }
 

@@ -718,3 +718,29 @@ fn projects_keys_and_tokens_lifecycle() {
         400
     );
 }
+
+/// `/v1/releases` lists the newest version first (semantic versions, `package@` prefixes
+/// understood), then releases that are not versions by first seen — not by last activity.
+#[test]
+fn releases_are_listed_newest_version_first() {
+    let a = Api::new();
+    let tok = a.token(&[Scope::ErrorsRead], None);
+    // Sent oldest version last, so last-seen order would be the reverse of the answer.
+    for (i, r) in ["nightly", "1.10.0", "1.9.0", "shop@1.2.0", "1.2.0-beta.1"]
+        .iter()
+        .enumerate()
+    {
+        a.ingest(ev("E", &format!("crash {i}"), r, "production", "r"));
+        a.wait_events(i as i64 + 1);
+    }
+    let r = a.get(&tok, "/v1/releases?limit=4");
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let names: Vec<&str> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["release"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["1.10.0", "1.9.0", "shop@1.2.0", "1.2.0-beta.1"]);
+}
