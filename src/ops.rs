@@ -95,16 +95,42 @@ impl Api {
         query: &[(String, String)],
         body: Option<Value>,
     ) -> Result<(T, reqwest::header::HeaderMap), OpsError> {
+        self.request(id, params, query, |req| match body {
+            Some(b) => req.json(&b),
+            None => req,
+        })
+    }
+
+    /// Route `id` with a body that is not JSON (a multipart upload).
+    pub(crate) fn call_raw<T: DeserializeOwned>(
+        &self,
+        id: RouteId,
+        query: &[(String, String)],
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<T, OpsError> {
+        let (v, _) = self.request(id, &[], query, |req| {
+            req.header("content-type", content_type).body(body)
+        })?;
+        Ok(v)
+    }
+
+    /// One call: the request built by `with_body`, a non-2xx answer as [`OpsError::Remote`]
+    /// carrying the server's `error` message.
+    fn request<T: DeserializeOwned>(
+        &self,
+        id: RouteId,
+        params: &[&str],
+        query: &[(String, String)],
+        with_body: impl FnOnce(reqwest::blocking::RequestBuilder) -> reqwest::blocking::RequestBuilder,
+    ) -> Result<(T, reqwest::header::HeaderMap), OpsError> {
         let url = format!("{}{}", self.base, routes::path(id, params));
-        let mut req = self
+        let req = self
             .http
             .request(routes::route(id).verb.method(), &url)
             .bearer_auth(&self.token)
             .query(query);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().map_err(|e| OpsError::Http {
+        let resp = with_body(req).send().map_err(|e| OpsError::Http {
             url: url.clone(),
             message: e.to_string(),
         })?;
@@ -123,42 +149,6 @@ impl Api {
             message: format!("unexpected answer: {e}"),
         })?;
         Ok((v, headers))
-    }
-
-    /// Route `id` with a body that is not JSON (a multipart upload).
-    pub(crate) fn call_raw<T: DeserializeOwned>(
-        &self,
-        id: RouteId,
-        query: &[(String, String)],
-        content_type: &str,
-        body: Vec<u8>,
-    ) -> Result<T, OpsError> {
-        let url = format!("{}{}", self.base, routes::path(id, &[]));
-        let resp = self
-            .http
-            .request(routes::route(id).verb.method(), &url)
-            .bearer_auth(&self.token)
-            .query(query)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .map_err(|e| OpsError::Http {
-                url: url.clone(),
-                message: e.to_string(),
-            })?;
-        let status = resp.status().as_u16();
-        let text = resp.text().unwrap_or_default();
-        if !(200..300).contains(&status) {
-            let message = serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|v| v.get("error").and_then(Value::as_str).map(String::from))
-                .unwrap_or(text);
-            return Err(OpsError::Remote { status, message });
-        }
-        serde_json::from_str(&text).map_err(|e| OpsError::Remote {
-            status,
-            message: format!("unexpected answer: {e}"),
-        })
     }
 
     /// A route without a body (a GET).

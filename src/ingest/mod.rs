@@ -5,6 +5,7 @@
 //! [`IngestError`] to a status and a JSON body.
 
 pub mod bloop;
+pub mod body;
 pub mod keys;
 #[cfg(feature = "llm-tracing")]
 pub mod otlp;

@@ -26,7 +26,6 @@
 //!   span's counts and cost for it would be worse than a cut text.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Read;
 
 use base64::Engine;
 use prost::Message;
@@ -330,7 +329,7 @@ impl Encoding {
 
 /// Expands a body sent with `Content-Encoding` (`None`, empty or `identity`: as is; `gzip` or
 /// `x-gzip`, concatenated members accepted; `deflate`: zlib, or raw deflate when the zlib header
-/// is absent). The output never grows past `limit` bytes: the stream is read incrementally and
+/// is absent; `br`), through the adapters' one [`crate::ingest::body::decompress`]. The output never grows past `limit` bytes: the stream is read incrementally and
 /// abandoned with [`OtlpError::TooLarge`] at `limit + 1` bytes, so a zip bomb costs at most
 /// `limit` of memory.
 pub fn decompress(
@@ -338,46 +337,12 @@ pub fn decompress(
     content_encoding: Option<&str>,
     limit: usize,
 ) -> Result<Vec<u8>, OtlpError> {
-    let enc = content_encoding.unwrap_or("").trim();
-    if enc.is_empty() || enc.eq_ignore_ascii_case("identity") {
-        if body.len() > limit {
-            return Err(OtlpError::TooLarge { limit });
-        }
-        return Ok(body.to_vec());
-    }
-    if enc.eq_ignore_ascii_case("gzip") || enc.eq_ignore_ascii_case("x-gzip") {
-        read_limited(flate2::read::MultiGzDecoder::new(body), body.len(), limit)
-    } else if enc.eq_ignore_ascii_case("deflate") {
-        if looks_like_zlib(body) {
-            read_limited(flate2::read::ZlibDecoder::new(body), body.len(), limit)
-        } else {
-            read_limited(flate2::read::DeflateDecoder::new(body), body.len(), limit)
-        }
-    } else {
-        Err(OtlpError::UnsupportedEncoding(cut(enc.to_string(), 64)))
-    }
-}
-
-/// A zlib stream starts with CMF (method 8, window ≤ 32 KiB) and FLG, with CMF·256 + FLG a
-/// multiple of 31.
-fn looks_like_zlib(b: &[u8]) -> bool {
-    match b {
-        [cmf, flg, ..] => {
-            cmf & 0x0f == 8 && cmf >> 4 <= 7 && ((u16::from(*cmf) << 8) | u16::from(*flg)) % 31 == 0
-        }
-        _ => false,
-    }
-}
-
-fn read_limited(r: impl Read, compressed: usize, limit: usize) -> Result<Vec<u8>, OtlpError> {
-    let mut out = Vec::with_capacity(compressed.saturating_mul(4).min(limit).min(1 << 20));
-    r.take((limit as u64).saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(|e| OtlpError::Undecodable(format!("bad compressed body: {e}")))?;
-    if out.len() > limit {
-        return Err(OtlpError::TooLarge { limit });
-    }
-    Ok(out)
+    use super::body::BodyError;
+    super::body::decompress(body, content_encoding, limit).map_err(|e| match e {
+        BodyError::TooLarge { limit } => OtlpError::TooLarge { limit },
+        BodyError::Unsupported(enc) => OtlpError::UnsupportedEncoding(enc),
+        corrupt @ BodyError::Corrupt(_) => OtlpError::Undecodable(corrupt.to_string()),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2158,7 +2123,7 @@ fn cut(mut s: String, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Read, Write};
 
     const NOW: i64 = 1_800_000_000_000;
     const T0: i64 = 1_700_000_000_000;
@@ -2877,7 +2842,7 @@ mod tests {
             decompress(plain, None, 10),
             Err(OtlpError::TooLarge { limit: 10 })
         ));
-        let e = decompress(plain, Some("br"), 1 << 20).unwrap_err();
+        let e = decompress(plain, Some("zstd"), 1 << 20).unwrap_err();
         assert!(matches!(e, OtlpError::UnsupportedEncoding(_)));
         assert_eq!(e.status(), 415);
         let e = decompress(b"definitely not gzip", Some("gzip"), 1 << 20).unwrap_err();

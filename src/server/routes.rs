@@ -656,10 +656,10 @@ pub fn api_router() -> Router<AppState> {
 /// outside bloop's own API and its OpenAPI document. `{project}` is the DSN's number.
 pub fn sentry_router() -> Router<AppState> {
     Router::new()
-        .route("/api/{project}/envelope/", super::sentry::envelope())
-        .route("/api/{project}/envelope", super::sentry::envelope())
-        .route("/api/{project}/store/", super::sentry::store_route())
-        .route("/api/{project}/store", super::sentry::store_route())
+        .route("/api/{project}/envelope/", super::sentry::endpoint())
+        .route("/api/{project}/envelope", super::sentry::endpoint())
+        .route("/api/{project}/store/", super::sentry::endpoint())
+        .route("/api/{project}/store", super::sentry::endpoint())
 }
 
 /// The routes whose answers may take longer than `server.request_timeout_secs` (the LLM
