@@ -131,6 +131,17 @@ class Server:
                     return int(line.split()[1])
         return 0
 
+    def settle(self):
+        """Waits for the writer to finish what it acknowledged; answers the events dropped (queue
+        full or rate limited) by then."""
+        for _ in range(200):
+            if self.health()["queue_depth"] == 0:
+                break
+            time.sleep(0.05)
+        time.sleep(0.3)
+        h = self.health()
+        return h["dropped"]["queue_full"] + h["dropped"]["rate_limited"]
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         # A server that did not stop cleanly may not have written what it acknowledged: its
@@ -151,10 +162,10 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def wrk(url, bodies, conns, secs, pace_ms=0, threads=2):
-    env = dict(os.environ, BODIES=bodies, PACE_MS=str(pace_ms))
+def wrk(url, bodies, conns, secs, pace_ms=0, threads=2, script="ingest.lua", env=None):
+    env = dict(os.environ, BODIES=bodies, PACE_MS=str(pace_ms), **(env or {}))
     out = subprocess.run(["wrk", "-t%d" % min(threads, conns), "-c%d" % conns, "-d%ds" % secs, "--latency",
-                          "-s", os.path.join(ROOT, "bench", "ingest.lua"), url],
+                          "-s", os.path.join(ROOT, "bench", script), url],
                          env=env, capture_output=True, text=True, cwd=os.path.join(ROOT, "bench"))
     for line in out.stdout.splitlines():
         if line.startswith("JSON "):
@@ -175,14 +186,7 @@ def scenario(name, batch, conns, secs, pace_ms=0, cpus=None, extra_env=None):
             per_req = batch or 1
             acked = (r["requests"] - r["non2xx"]) * per_req
             # Let the writer finish what it acknowledged, then count what is in the file.
-            for _ in range(200):
-                h = s.health()
-                if h["queue_depth"] == 0:
-                    break
-                time.sleep(0.05)
-            time.sleep(0.3)
-            h = s.health()
-            dropped = h["dropped"]["queue_full"] + h["dropped"]["rate_limited"]
+            dropped = s.settle()
             hwm = s.hwm_kb()
             s.stop()
             stored = s.persisted()

@@ -8,7 +8,7 @@ esbuild; installed here when missing).
 
     CARGO_TARGET_DIR=… RUNS=3 python3 bench/sentry.py
 """
-import gzip, json, os, random, subprocess, sys, tempfile, time
+import gzip, json, os, random, sqlite3, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (Server, the binary, RUNS, formatting)
@@ -129,32 +129,20 @@ def run(name, bodies, lengths, conns, upload_dir=None):
             if upload_dir:
                 cli(s, "sourcemaps", "upload", "--project", "default", "--release", "web@1.0.0",
                     "--url-prefix", "~/static/js", upload_dir)
-            env = dict(os.environ, BODIES=bodies, LENGTHS=lengths, TARGET="/api/%s/envelope/" % key["dsn"].rsplit("/", 1)[1],
-                       AUTH="Sentry sentry_version=7, sentry_client=bench/1.0, sentry_key=%s" % key["key"])
+            env = {"LENGTHS": lengths, "TARGET": "/api/%s/envelope/" % key["dsn"].rsplit("/", 1)[1],
+                   "AUTH": "Sentry sentry_version=7, sentry_client=bench/1.0, sentry_key=%s" % key["key"]}
             ticks0, t0 = s.cpu_ticks(), time.time()
-            out = subprocess.run(["wrk", "-t2", "-c%d" % conns, "-d%ds" % SECS, "--latency", "-s",
-                                  os.path.join(ROOT, "bench", "sentry.lua"), s.url],
-                                 env=env, capture_output=True, text=True, cwd=os.path.join(ROOT, "bench"))
+            r = bench.wrk(s.url, bodies, conns, SECS, script="sentry.lua", env=env)
             wall = time.time() - t0
-            r = next((json.loads(l[5:]) for l in out.stdout.splitlines() if l.startswith("JSON ")), None)
-            if r is None:
-                raise SystemExit("wrk failed: " + out.stdout + out.stderr)
             cpu = (s.cpu_ticks() - ticks0) / os.sysconf("SC_CLK_TCK") / wall
             acked = r["requests"] - r["non2xx"]
-            for _ in range(200):
-                if s.health()["queue_depth"] == 0:
-                    break
-                time.sleep(0.05)
-            time.sleep(0.3)
-            h = s.health()
-            dropped = h["dropped"]["queue_full"] + h["dropped"]["rate_limited"]
+            dropped = s.settle()
             hwm = s.hwm_kb()
             s.stop()
             stored = s.persisted()
             secs = r["duration_us"] / 1e6
             resolved = None
             if upload_dir:
-                import sqlite3
                 c = sqlite3.connect(s.db)
                 resolved = c.execute("SELECT count(*) FROM events WHERE frames LIKE '%\"minified\"%'").fetchone()[0]
                 c.close()
