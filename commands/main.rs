@@ -2,6 +2,7 @@
 //! `run` per subcommand. Everything else lives in the library.
 
 mod alerts;
+mod analytics;
 mod backup;
 mod common;
 mod completions;
@@ -75,6 +76,8 @@ enum Command {
     /// LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings.
     #[cfg(feature = "llm-tracing")]
     Llm(llm::Args),
+    /// Insights: spikes, movers, correlated issues, releases, environments (`--features analytics`).
+    Analytics(analytics::Args),
     /// Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email).
     Alerts(alerts::Args),
     /// Check a server's /health; exit 0 when healthy, 1 otherwise.
@@ -110,6 +113,12 @@ pub fn examples(page: &str) -> Vec<(&'static str, &'static str)> {
             ("A custom error with a project key:", "bloop send --key bloop_... --message \"Payment failed\" --type PaymentError --release 2.1.0"),
             ("Events from a JSON-lines file:", "bloop send --file events.jsonl"),
             ("A test LLM trace (a generation with a tool call under it):", "bloop send --trace"),
+        ],
+        "bloop-analytics" => vec![
+            ("What is spiking in production now:", "bloop analytics spikes --project api --env production"),
+            ("What got worse since yesterday:", "bloop analytics movers --hours 24"),
+            ("Which issues fail together (one root cause):", "bloop analytics correlations --hours 168"),
+            ("What each release brought:", "bloop analytics releases --project api"),
         ],
         "bloop-llm-overview" => vec![("Spend, tokens, errors and latency of the last day:", "bloop llm overview --since 24h")],
         "bloop-llm-usage" => vec![
@@ -204,6 +213,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => sign::run(&config, args, &mut out),
         Command::Send(args) => send::run(&config, *args, &mut out),
         Command::Query(args) => query::run(&config, args, &mut out),
+        Command::Analytics(args) => analytics::run(&config, args, &mut out),
         Command::Projects(args) => projects::run(&config, args, &mut out),
         Command::Keys(args) => keys::run(&config, args, &mut out),
         Command::Sourcemaps(args) => sourcemaps::run(&config, args, &mut out),

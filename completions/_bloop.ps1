@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Manage dashboard users and invite links')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove raw events older than their retention (cron-safe)')
             [CompletionResult]::new('llm', 'llm', [CompletionResultType]::ParameterValue, 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings')
+            [CompletionResult]::new('analytics', 'analytics', [CompletionResultType]::ParameterValue, 'Insights: spikes, movers, correlated issues, releases, environments (`--features analytics`)')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s /health; exit 0 when healthy, 1 otherwise')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check configuration, database, server and clock; exit 1 if anything is wrong')
@@ -1493,6 +1494,155 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         'bloop;llm;help;help' {
             break
         }
+        'bloop;analytics' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('spikes', 'spikes', [CompletionResultType]::ParameterValue, 'Issues spiking now: this hour and the last against the hours before (z-score)')
+            [CompletionResult]::new('movers', 'movers', [CompletionResultType]::ParameterValue, 'Issues that changed most against the window before (new ones flagged)')
+            [CompletionResult]::new('correlations', 'correlations', [CompletionResultType]::ParameterValue, 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters')
+            [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'Releases, newest version first: what each brought and how it compares')
+            [CompletionResult]::new('environments', 'environments', [CompletionResultType]::ParameterValue, 'Environments: events, share, issues, percentiles of hourly counts')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;analytics;spikes' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--hours', '--hours', [CompletionResultType]::ParameterName, 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only this environment')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows at most, 1..100')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;analytics;movers' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--hours', '--hours', [CompletionResultType]::ParameterName, 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only this environment')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows at most, 1..100')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;analytics;correlations' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--hours', '--hours', [CompletionResultType]::ParameterName, 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only this environment')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows at most, 1..100')
+            [CompletionResult]::new('--fingerprint', '--fingerprint', [CompletionResultType]::ParameterName, 'Only pairs with this issue (its fingerprint)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;analytics;releases' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--hours', '--hours', [CompletionResultType]::ParameterName, 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only this environment')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows at most, 1..100')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;analytics;environments' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--hours', '--hours', [CompletionResultType]::ParameterName, 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only this environment')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Rows at most, 1..100')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;analytics;help' {
+            [CompletionResult]::new('spikes', 'spikes', [CompletionResultType]::ParameterValue, 'Issues spiking now: this hour and the last against the hours before (z-score)')
+            [CompletionResult]::new('movers', 'movers', [CompletionResultType]::ParameterValue, 'Issues that changed most against the window before (new ones flagged)')
+            [CompletionResult]::new('correlations', 'correlations', [CompletionResultType]::ParameterValue, 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters')
+            [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'Releases, newest version first: what each brought and how it compares')
+            [CompletionResult]::new('environments', 'environments', [CompletionResultType]::ParameterValue, 'Environments: events, share, issues, percentiles of hourly counts')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bloop;analytics;help;spikes' {
+            break
+        }
+        'bloop;analytics;help;movers' {
+            break
+        }
+        'bloop;analytics;help;correlations' {
+            break
+        }
+        'bloop;analytics;help;releases' {
+            break
+        }
+        'bloop;analytics;help;environments' {
+            break
+        }
+        'bloop;analytics;help;help' {
+            break
+        }
         'bloop;alerts' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
@@ -1749,6 +1899,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Manage dashboard users and invite links')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove raw events older than their retention (cron-safe)')
             [CompletionResult]::new('llm', 'llm', [CompletionResultType]::ParameterValue, 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings')
+            [CompletionResult]::new('analytics', 'analytics', [CompletionResultType]::ParameterValue, 'Insights: spikes, movers, correlated issues, releases, environments (`--features analytics`)')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s /health; exit 0 when healthy, 1 otherwise')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check configuration, database, server and clock; exit 1 if anything is wrong')
@@ -1985,6 +2136,29 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;help;llm;prices;unset' {
+            break
+        }
+        'bloop;help;analytics' {
+            [CompletionResult]::new('spikes', 'spikes', [CompletionResultType]::ParameterValue, 'Issues spiking now: this hour and the last against the hours before (z-score)')
+            [CompletionResult]::new('movers', 'movers', [CompletionResultType]::ParameterValue, 'Issues that changed most against the window before (new ones flagged)')
+            [CompletionResult]::new('correlations', 'correlations', [CompletionResultType]::ParameterValue, 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters')
+            [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'Releases, newest version first: what each brought and how it compares')
+            [CompletionResult]::new('environments', 'environments', [CompletionResultType]::ParameterValue, 'Environments: events, share, issues, percentiles of hourly counts')
+            break
+        }
+        'bloop;help;analytics;spikes' {
+            break
+        }
+        'bloop;help;analytics;movers' {
+            break
+        }
+        'bloop;help;analytics;correlations' {
+            break
+        }
+        'bloop;help;analytics;releases' {
+            break
+        }
+        'bloop;help;analytics;environments' {
             break
         }
         'bloop;help;alerts' {

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand users 'Manage dashboard users and invite links'
             cand prune 'Remove raw events older than their retention (cron-safe)'
             cand llm 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings'
+            cand analytics 'Insights: spikes, movers, correlated issues, releases, environments (`--features analytics`)'
             cand alerts 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
             cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
@@ -1356,6 +1357,142 @@ set edit:completion:arg-completer[bloop] = {|@words|
         }
         &'bloop;llm;help;help'= {
         }
+        &'bloop;analytics'= {
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand spikes 'Issues spiking now: this hour and the last against the hours before (z-score)'
+            cand movers 'Issues that changed most against the window before (new ones flagged)'
+            cand correlations 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters'
+            cand releases 'Releases, newest version first: what each brought and how it compares'
+            cand environments 'Environments: events, share, issues, percentiles of hourly counts'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;analytics;spikes'= {
+            cand --project 'project'
+            cand --hours 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)'
+            cand --env 'Only this environment'
+            cand --limit 'Rows at most, 1..100'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;analytics;movers'= {
+            cand --project 'project'
+            cand --hours 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)'
+            cand --env 'Only this environment'
+            cand --limit 'Rows at most, 1..100'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;analytics;correlations'= {
+            cand --project 'project'
+            cand --hours 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)'
+            cand --env 'Only this environment'
+            cand --limit 'Rows at most, 1..100'
+            cand --fingerprint 'Only pairs with this issue (its fingerprint)'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;analytics;releases'= {
+            cand --project 'project'
+            cand --hours 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)'
+            cand --env 'Only this environment'
+            cand --limit 'Rows at most, 1..100'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;analytics;environments'= {
+            cand --project 'project'
+            cand --hours 'Hours to look at, 1..720 (for spikes: the baseline before the last two hours)'
+            cand --env 'Only this environment'
+            cand --limit 'Rows at most, 1..100'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;analytics;help'= {
+            cand spikes 'Issues spiking now: this hour and the last against the hours before (z-score)'
+            cand movers 'Issues that changed most against the window before (new ones flagged)'
+            cand correlations 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters'
+            cand releases 'Releases, newest version first: what each brought and how it compares'
+            cand environments 'Environments: events, share, issues, percentiles of hourly counts'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bloop;analytics;help;spikes'= {
+        }
+        &'bloop;analytics;help;movers'= {
+        }
+        &'bloop;analytics;help;correlations'= {
+        }
+        &'bloop;analytics;help;releases'= {
+        }
+        &'bloop;analytics;help;environments'= {
+        }
+        &'bloop;analytics;help;help'= {
+        }
         &'bloop;alerts'= {
             cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
             cand --token 'API token (`bloop_tk_…`) for --url'
@@ -1592,6 +1729,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand users 'Manage dashboard users and invite links'
             cand prune 'Remove raw events older than their retention (cron-safe)'
             cand llm 'LLM traces: usage and cost, models, prompts, budgets, traces, sessions, prices, settings'
+            cand analytics 'Insights: spikes, movers, correlated issues, releases, environments (`--features analytics`)'
             cand alerts 'Manage alert rules (new issue, regression, threshold, spike → Slack, webhook, email)'
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
             cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
@@ -1768,6 +1906,23 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;llm;prices;set'= {
         }
         &'bloop;help;llm;prices;unset'= {
+        }
+        &'bloop;help;analytics'= {
+            cand spikes 'Issues spiking now: this hour and the last against the hours before (z-score)'
+            cand movers 'Issues that changed most against the window before (new ones flagged)'
+            cand correlations 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters'
+            cand releases 'Releases, newest version first: what each brought and how it compares'
+            cand environments 'Environments: events, share, issues, percentiles of hourly counts'
+        }
+        &'bloop;help;analytics;spikes'= {
+        }
+        &'bloop;help;analytics;movers'= {
+        }
+        &'bloop;help;analytics;correlations'= {
+        }
+        &'bloop;help;analytics;releases'= {
+        }
+        &'bloop;help;analytics;environments'= {
         }
         &'bloop;help;alerts'= {
             cand list 'List alert rules'

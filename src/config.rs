@@ -309,12 +309,14 @@ impl Default for SmtpConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AnalyticsConfig {
-    /// Not read yet: the analytics feature is not built.
+    /// Insights on (with `--features analytics`).
     pub enabled: bool,
-    /// Not read yet: the analytics feature is not built.
+    /// How long an insight's answer is reused.
     pub cache_ttl_secs: u64,
-    /// Read by `spike` alert rules.
+    /// The least z-score of a spike: the insights' and the `spike` alert rules'.
     pub zscore_threshold: f64,
+    /// DuckDB's memory limit for the insights' store.
+    pub memory_limit_mb: u32,
 }
 
 impl Default for AnalyticsConfig {
@@ -323,6 +325,7 @@ impl Default for AnalyticsConfig {
             enabled: true,
             cache_ttl_secs: 60,
             zscore_threshold: 2.5,
+            memory_limit_mb: 64,
         }
     }
 }
@@ -644,6 +647,9 @@ impl Config {
                     format!("`{p}` is not an IP address or CIDR range"),
                 );
             }
+        }
+        if self.analytics.memory_limit_mb < 16 {
+            return bad("analytics.memory_limit_mb", "must be at least 16");
         }
         if !(self.analytics.zscore_threshold.is_finite() && self.analytics.zscore_threshold > 0.0) {
             return bad("analytics.zscore_threshold", "must be a positive number");

@@ -7,6 +7,7 @@
 //! - [`fingerprint`]: grouping of events into issues;
 //! - [`scrub`]: secrets, card numbers and IP addresses taken out before anything is stored;
 //! - [`store`]: SQLite, migrations and queries;
+//! - [`analytics`]: insights over the counts (DuckDB, `--features analytics`);
 //! - [`pipeline`]: the bounded queue and the group-committing writer;
 //! - [`server`]: the HTTP API;
 //! - [`dashboard`]: the web UI behind passkeys;
@@ -14,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alert;
+pub mod analytics;
 pub mod client;
 pub mod config;
 pub mod dashboard;

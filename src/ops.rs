@@ -413,6 +413,50 @@ impl Target {
         }
     }
 
+    /// One insight (`params`: project, hours, limit, environment, fingerprint), as the API
+    /// answers it; locally from the rollup beside the database.
+    pub fn analytics(
+        &mut self,
+        which: crate::analytics::Insight,
+        params: &[(String, String)],
+    ) -> Result<Value, OpsError> {
+        use crate::analytics::Insight as I;
+        match self {
+            Target::Local { conn, config } => {
+                let get = |k: &str| {
+                    params
+                        .iter()
+                        .find(|(n, v)| n == k && !v.is_empty())
+                        .map(|(_, v)| v.clone())
+                };
+                let projects = get("project").map(|p| vec![p]);
+                let ask = crate::analytics::parse_ask(
+                    &get,
+                    projects,
+                    now_ms(),
+                    config.analytics.zscore_threshold,
+                )?;
+                crate::analytics::local(config, conn, which, &ask).map_err(|e| match e {
+                    crate::analytics::Error::Disabled(m) => OpsError::Invalid {
+                        field: "analytics".into(),
+                        message: m,
+                    },
+                    crate::analytics::Error::Failed(m) => OpsError::Store(StoreError::Pool(m)),
+                })
+            }
+            Target::Remote(api) => {
+                let id = match which {
+                    I::Spikes => RouteId::AnalyticsSpikes,
+                    I::Movers => RouteId::AnalyticsMovers,
+                    I::Correlations => RouteId::AnalyticsCorrelations,
+                    I::Releases => RouteId::AnalyticsReleases,
+                    I::Environments => RouteId::AnalyticsEnvironments,
+                };
+                api.get(id, &[], params)
+            }
+        }
+    }
+
     pub fn projects(&mut self) -> Result<Vec<Project>, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::list(conn, None)?),

@@ -5,6 +5,7 @@
 //! hyper and the router.
 
 mod admin;
+pub mod analytics;
 mod alerts;
 pub mod auth;
 pub mod error;
@@ -81,6 +82,8 @@ pub struct Inner {
     pub proxy: proxy::ProxyState,
     /// The scrubbing rules and the projects that turned them off (shared with the writer).
     pub scrub: Arc<crate::scrub::Scrubbing>,
+    /// Insights (DuckDB, `--features analytics`).
+    pub analytics: crate::analytics::Analytics,
 }
 
 impl Deref for AppState {
@@ -212,6 +215,7 @@ pub async fn run(
     let proxy_state = proxy::ProxyState::new(&config.llm_tracing.proxy);
     let sourcemap_cache = config.sourcemaps.cache_mb as usize * 1024 * 1024;
     let dsn_limiter = ratelimit::DsnLimiter::new(&config.rate_limit);
+    let analytics = crate::analytics::Analytics::start(&config, &pool);
     let state = AppState::new(Inner {
         limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
         request_timeout: Duration::from_secs(config.server.request_timeout_secs),
@@ -234,6 +238,7 @@ pub async fn run(
         #[cfg(feature = "llm-tracing")]
         proxy: proxy_state,
         scrub,
+        analytics,
     });
 
     let tasks = TaskTracker::new();
@@ -241,6 +246,7 @@ pub async fn run(
     tasks.spawn(refresh_keys(state.clone(), background.clone()));
     tasks.spawn(prune_loop(state.clone(), background.clone()));
     tasks.spawn(checkpoint_loop(state.clone(), background.clone()));
+    tasks.spawn(state.analytics.clone().run(background.clone()));
 
     let grace = Duration::from_secs(state.config.server.shutdown_timeout_secs);
     let app = router(state.clone(), pages());

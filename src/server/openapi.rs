@@ -161,6 +161,11 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
             (Some(sch::<super::query::StatusBody>(g)), sch::<IssueRow>(g))
         }
         R::ListReleases => (none, sch::<Vec<ReleaseSummary>>(g)),
+        R::AnalyticsSpikes => (none, sch::<crate::analytics::insights::Spikes>(g)),
+        R::AnalyticsMovers => (none, sch::<crate::analytics::insights::Movers>(g)),
+        R::AnalyticsCorrelations => (none, sch::<crate::analytics::insights::Correlations>(g)),
+        R::AnalyticsReleases => (none, sch::<crate::analytics::insights::Releases>(g)),
+        R::AnalyticsEnvironments => (none, sch::<crate::analytics::insights::Environments>(g)),
         R::UploadSourcemaps => (
             Some(
                 json!({"type": "object", "description": "multipart/form-data: one part per file (name `file`), the file's path as its file name",

@@ -65,7 +65,7 @@ impl Params {
     }
 }
 
-fn param_error(e: issues::ParamError) -> ApiError {
+pub(super) fn param_error(e: issues::ParamError) -> ApiError {
     let code = if e.field == "q" {
         "invalid_query"
     } else {

@@ -13,7 +13,7 @@ use axum::routing::{any, delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
 use super::{
-    admin, alerts, health, ingest, llm, openapi, passkeys, proxy, query, sourcemaps, traces, users,
+    admin, alerts, analytics, health, ingest, llm, openapi, passkeys, proxy, query, sourcemaps, traces, users,
     AppState,
 };
 use crate::store::tokens::Scope;
@@ -118,6 +118,11 @@ pub enum RouteId {
     Unresolve,
     ListReleases,
     ReleaseErrors,
+    AnalyticsSpikes,
+    AnalyticsMovers,
+    AnalyticsCorrelations,
+    AnalyticsReleases,
+    AnalyticsEnvironments,
     Trends,
     UploadSourcemaps,
     ListSourcemaps,
@@ -372,6 +377,20 @@ const LLM_DELETE_PRICE: &[(&str, &str)] = &[
     ("model", "model name (required)"),
 ];
 
+const ANALYTICS: &[(&str, &str)] = &[
+    ("project", "project slug (absent: every project the caller may read)"),
+    ("hours", "1..720 (default 72): the window; for spikes, the baseline"),
+    ("limit", "1..100 (default 20)"),
+    ("environment", "only this environment (without case)"),
+];
+const ANALYTICS_CORRELATIONS: &[(&str, &str)] = &[
+    ("project", "project slug (absent: every project the caller may read)"),
+    ("hours", "1..720 (default 72)"),
+    ("limit", "1..100 (default 20)"),
+    ("environment", "only this environment (without case)"),
+    ("fingerprint", "only pairs with this issue"),
+];
+
 // One argument per column of the table: a row reads left to right like the entry it makes.
 #[allow(clippy::too_many_arguments)]
 const fn r(
@@ -453,6 +472,11 @@ pub const ROUTES: &[Route] = &[
     r(R::Unresolve, Post, "/v1/errors/{fp}/unresolve", "Reopen", "errors", Token(ErrorsWrite), FP_QUERY, 200),
     r(R::ListReleases, Get, "/v1/releases", "Releases with issue and event counts", "errors", Token(ErrorsRead), &[("project", "project slug"), ("limit", "1..1000")], 200),
     r(R::ReleaseErrors, Get, "/v1/releases/{release}/errors", "Issues with events in a release", "errors", Token(ErrorsRead), LIST_QUERY, 200),
+    r(R::AnalyticsSpikes, Get, "/v1/analytics/spikes", "Issues spiking now: the current and the previous hour against the `hours` before them (mean, standard deviation, z-score ≥ analytics.zscore_threshold), highest z first, with zero-filled hourly series", "analytics", Token(ErrorsRead), ANALYTICS, 200),
+    r(R::AnalyticsMovers, Get, "/v1/analytics/movers", "Issues that changed most against the previous window of the same length (delta, delta %, new issues flagged)", "analytics", Token(ErrorsRead), ANALYTICS, 200),
+    r(R::AnalyticsCorrelations, Get, "/v1/analytics/correlations", "Issues whose zero-filled hourly series correlate (Pearson r ≥ 0.7, each active ≥ 3 hours): pairs and clusters", "analytics", Token(ErrorsRead), ANALYTICS_CORRELATIONS, 200),
+    r(R::AnalyticsReleases, Get, "/v1/analytics/releases", "Releases with events in the window, newest version first: events, issues, new issues, regressions, change against the previous release, impact", "analytics", Token(ErrorsRead), ANALYTICS, 200),
+    r(R::AnalyticsEnvironments, Get, "/v1/analytics/environments", "Environments: events, share, distinct issues, p50/p90/p99 of zero-filled hourly counts", "analytics", Token(ErrorsRead), ANALYTICS, 200),
     r(R::Trends, Get, "/v1/trends", "Hourly totals, zero-filled", "errors", Token(ErrorsRead), LIST_QUERY, 200),
     r(R::UploadSourcemaps, Post, "/v1/sourcemaps", "Upload source maps: multipart/form-data, one part per .js/.mjs/.cjs bundle or .map file with its path as the file name; paired by sourceMappingURL or name, named url_prefix + path, debug IDs read", "sourcemaps", Token(SourcemapsWrite), SOURCEMAP_UPLOAD, 201),
     r(R::ListSourcemaps, Get, "/v1/sourcemaps", "A project's source maps, newest first", "sourcemaps", Token(ErrorsRead), &[("project", "project slug (required unless the token has one)"), ("release", "only this release")], 200),
@@ -593,6 +617,11 @@ fn handler(id: RouteId) -> MethodRouter<AppState> {
         R::ListReleases => get(query::list_releases),
         R::ReleaseErrors => get(query::release_errors),
         R::Trends => get(query::trends),
+        R::AnalyticsSpikes => get(analytics::spikes),
+        R::AnalyticsMovers => get(analytics::movers),
+        R::AnalyticsCorrelations => get(analytics::correlations),
+        R::AnalyticsReleases => get(analytics::releases),
+        R::AnalyticsEnvironments => get(analytics::environments),
         R::UploadSourcemaps => post(sourcemaps::upload),
         R::ListSourcemaps => get(sourcemaps::list),
         R::DeleteSourcemap => delete(sourcemaps::delete_one),

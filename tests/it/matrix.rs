@@ -291,6 +291,15 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         R::ListReleases => scoped(format!("/v1/releases?project={a}"), None),
         R::ReleaseErrors => scoped(format!("/v1/releases/1.0.0/errors?project={a}"), None),
         R::Trends => scoped(format!("/v1/trends?project={a}"), None),
+        R::AnalyticsSpikes => scoped(format!("/v1/analytics/spikes?project={a}"), None),
+        R::AnalyticsMovers => scoped(format!("/v1/analytics/movers?project={a}"), None),
+        R::AnalyticsCorrelations => {
+            scoped(format!("/v1/analytics/correlations?project={a}"), None)
+        }
+        R::AnalyticsReleases => scoped(format!("/v1/analytics/releases?project={a}"), None),
+        R::AnalyticsEnvironments => {
+            scoped(format!("/v1/analytics/environments?project={a}"), None)
+        }
         R::Stats => scoped(format!("/v1/stats?project={a}"), None),
         R::UploadSourcemaps => scoped(
             format!("/v1/sourcemaps?project={a}&release=1.0.0&url_prefix=~/js"),
@@ -524,6 +533,30 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
         R::ListReleases => assert_eq!(r.body[0]["release"], "1.0.0", "{label}"),
         R::ReleaseErrors => assert_eq!(r.body[0]["fingerprint"], p.fp.as_str()),
         R::Stats => assert_eq!(r.body["total_errors"], 1),
+        // The project's one issue, its two events this hour, release 1.0.0; nothing of B's.
+        R::AnalyticsSpikes => {
+            assert_eq!(r.body["baseline_hours"], 72, "{label}");
+            for s in r.body["spikes"].as_array().unwrap() {
+                assert_eq!(s["issue"]["project"], a, "{label}");
+            }
+        }
+        R::AnalyticsMovers => {
+            let m = r.body["movers"].as_array().unwrap();
+            assert_eq!(m.len(), 1, "{label}: {:?}", r.body);
+            assert_eq!(m[0]["issue"]["fingerprint"], p.fp.as_str());
+            assert_eq!((m[0]["current"].as_i64(), m[0]["new"].as_bool()), (Some(2), Some(true)));
+        }
+        R::AnalyticsCorrelations => assert_eq!(r.body["candidates"], 0, "{label}"),
+        R::AnalyticsReleases => {
+            let rel = r.body["releases"].as_array().unwrap();
+            assert_eq!(rel.len(), 1, "{label}: {:?}", r.body);
+            assert_eq!((rel[0]["release"].as_str(), rel[0]["events"].as_i64()), (Some("1.0.0"), Some(2)));
+            assert_eq!(rel[0]["new_issues"], 1);
+        }
+        R::AnalyticsEnvironments => {
+            assert_eq!(r.body["total"], 2, "{label}: {:?}", r.body);
+            assert_eq!(r.body["environments"][0]["issues"], 1);
+        }
         R::UploadSourcemaps => {
             assert_eq!(r.body["stored"][0]["name"], "~/js/app.min.js", "{label}");
             assert_eq!(
@@ -903,6 +936,13 @@ fn every_token_route_checks_scope_and_project_and_does_what_it_says() {
         covered += 1;
         let label = format!("{} {}", route.verb.as_str(), route.path);
         let method = route.verb.as_str();
+        if route.tag == "analytics" && !cfg!(feature = "analytics") {
+            let r = w.call(method, route.path, Some(&w.root), None);
+            assert_eq!(r.status, 404, "{label}");
+            assert_eq!(r.body["code"], "analytics_disabled", "{label}");
+            assert!(r.body["error"].as_str().unwrap().contains("--features analytics"));
+            continue;
+        }
         if route.tag == "llm" && !cfg!(feature = "llm-tracing") {
             // The errors-only build answers every LLM route with one clear 404.
             let r = w.call(method, route.path, Some(&w.root), None);

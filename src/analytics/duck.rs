@@ -1,0 +1,435 @@
+//! The DuckDB side: the rollup's file beside the database, and the feed that keeps it current
+//! from SQLite.
+//!
+//! The feed reads the events table by id (the writer gives every event an id above all earlier
+//! ones, so `id > cursor` is exactly what is new), sums them per (project, issue, hour,
+//! environment, release) and appends the sums with DuckDB's appender, the cursor moving in the
+//! same transaction. The first build also takes the hourly counts kept beyond the raw events'
+//! retention: per issue and hour, what the stored events do not explain is added without an
+//! environment or release, so the rollup's totals equal the database's hourly counts.
+//!
+//! DuckDB is opened with a memory limit and one thread, with extension auto-loading and
+//! auto-installing off and no external file access: it never touches the network.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use duckdb::{params, Connection};
+
+use super::engine::{Cell, Engine, Kind};
+use super::insights::HOUR_MS;
+
+/// Bumped when the rollup's layout changes: an older file is rebuilt.
+const LAYOUT: i64 = 1;
+
+/// Events read from SQLite per step of the feed.
+const STEP: i64 = 100_000;
+
+pub struct Duck {
+    conn: Connection,
+    pub path: Option<PathBuf>,
+}
+
+fn err(e: duckdb::Error) -> String {
+    e.to_string()
+}
+
+fn sql_err(e: rusqlite::Error) -> String {
+    e.to_string()
+}
+
+/// Whether an open failed because another process holds the file.
+pub fn is_locked(message: &str) -> bool {
+    message.contains("Could not set lock") || message.contains("Conflicting lock")
+}
+
+/// What one sync did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Synced {
+    pub events: i64,
+    pub rows: i64,
+    pub rebuilt: bool,
+}
+
+impl Duck {
+    /// Opens (or creates) the rollup at `path` (`None`: in memory). A file DuckDB cannot open
+    /// (damaged, or written by another version) is moved aside and a new one built.
+    pub fn open(path: Option<&Path>, memory_limit_mb: u32) -> Result<Duck, String> {
+        let config = || -> Result<duckdb::Config, duckdb::Error> {
+            duckdb::Config::default()
+                .max_memory(&format!("{memory_limit_mb}MB"))?
+                .threads(1)?
+                .enable_autoload_extension(false)?
+                .with("autoinstall_known_extensions", "false")?
+                .enable_external_access(false)?
+                .enable_object_cache(false)
+        };
+        let conn = match path {
+            None => Connection::open_in_memory_with_flags(config().map_err(err)?).map_err(err)?,
+            Some(p) => match Connection::open_with_flags(p, config().map_err(err)?) {
+                Ok(c) => c,
+                // Another process (a running server) has it: not damage.
+                Err(e) if is_locked(&e.to_string()) => return Err(e.to_string()),
+                Err(e) => {
+                    let aside = p.with_extension(format!(
+                        "{}.unreadable",
+                        p.extension().and_then(|x| x.to_str()).unwrap_or("duckdb")
+                    ));
+                    tracing::warn!(path = %p.display(), error = %e,
+                        "analytics store unreadable; moved aside and rebuilt from the database");
+                    std::fs::rename(p, &aside).map_err(|e| e.to_string())?;
+                    let _ = std::fs::remove_file(p.with_extension("duckdb.wal"));
+                    Connection::open_with_flags(p, config().map_err(err)?).map_err(err)?
+                }
+            },
+        };
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS hourly (
+                 project VARCHAR NOT NULL, issue BIGINT NOT NULL, hour BIGINT NOT NULL,
+                 environment VARCHAR, release VARCHAR, count BIGINT NOT NULL);
+             CREATE TABLE IF NOT EXISTS feed (layout BIGINT NOT NULL, cursor BIGINT NOT NULL,
+                 built BOOLEAN NOT NULL);",
+        )
+        .map_err(err)?;
+        let duck = Duck {
+            conn,
+            path: path.map(Path::to_path_buf),
+        };
+        if duck.state()?.is_none_or(|s| s.0 != LAYOUT) {
+            duck.reset()?;
+        }
+        Ok(duck)
+    }
+
+    /// (layout, cursor, built).
+    fn state(&self) -> Result<Option<(i64, i64, bool)>, String> {
+        let mut st = self.conn.prepare("SELECT layout, cursor, built FROM feed").map_err(err)?;
+        let mut rows = st.query([]).map_err(err)?;
+        match rows.next().map_err(err)? {
+            Some(r) => Ok(Some((
+                r.get(0).map_err(err)?,
+                r.get(1).map_err(err)?,
+                r.get(2).map_err(err)?,
+            ))),
+            None => Ok(None),
+        }
+    }
+
+    /// Empties the rollup; the next sync builds it again.
+    pub fn reset(&self) -> Result<(), String> {
+        self.conn
+            .execute_batch(&format!(
+                "BEGIN TRANSACTION; DELETE FROM hourly; DELETE FROM feed;
+                 INSERT INTO feed VALUES ({LAYOUT}, 0, false); COMMIT;"
+            ))
+            .map_err(err)
+    }
+
+    /// The rollup's rows (with repeats of a key not yet compacted).
+    pub fn rows(&self) -> Result<i64, String> {
+        self.conn
+            .query_row("SELECT count(*) FROM hourly", [], |r| r.get(0))
+            .map_err(err)
+    }
+
+    /// Brings the rollup up to date with `db`: the first time (or after the database was
+    /// replaced by an older one) a full build, else the events past the cursor.
+    pub fn sync(&self, db: &mut rusqlite::Connection, horizon_hour: i64) -> Result<Synced, String> {
+        let (_, cursor, built) = self.state()?.unwrap_or((LAYOUT, 0, false));
+        let newest: i64 = db
+            .query_row(
+                "SELECT max((SELECT coalesce(max(id), 0) FROM events), (SELECT through FROM event_index))",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(sql_err)?;
+        if built && newest < cursor {
+            tracing::warn!(cursor, newest, "the database is older than the analytics store; rebuilding it");
+            self.reset()?;
+            return self.build(db, horizon_hour);
+        }
+        if !built {
+            return self.build(db, horizon_hour);
+        }
+        let mut done = Synced::default();
+        let mut cursor = cursor;
+        loop {
+            let (rows, last, read) = read_events(db, cursor, STEP)?;
+            if read == 0 {
+                break;
+            }
+            done.events += read;
+            done.rows += rows.len() as i64;
+            self.append(&rows, last)?;
+            cursor = last;
+            if read < STEP {
+                break;
+            }
+        }
+        Ok(done)
+    }
+
+    /// The first build, from one snapshot of `db`: the stored events by key, and per issue and
+    /// hour the rest of the hourly counts without environment or release. Streamed from SQLite
+    /// into the appender (nothing of the size of the database is held in memory), then sorted
+    /// by hour once.
+    fn build(&self, db: &mut rusqlite::Connection, horizon_hour: i64) -> Result<Synced, String> {
+        let tx = db.transaction().map_err(sql_err)?;
+        self.conn
+            .execute_batch("BEGIN TRANSACTION; DELETE FROM hourly;")
+            .map_err(err)?;
+        let r = self.build_in_tx(&tx, horizon_hour);
+        match r {
+            Ok(done) => {
+                self.conn.execute_batch("COMMIT").map_err(err)?;
+                tx.commit().map_err(sql_err)?;
+                tracing::info!(rows = done.rows, events = done.events,
+                    "analytics store built from the database");
+                self.compact(i64::MIN)?;
+                Ok(done)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn build_in_tx(&self, tx: &rusqlite::Transaction<'_>, horizon_hour: i64) -> Result<Synced, String> {
+        let newest: i64 = tx
+            .query_row(
+                "SELECT max((SELECT coalesce(max(id), 0) FROM events), (SELECT through FROM event_index))",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(sql_err)?;
+        let mut explained: HashMap<(i64, i64), i64> = HashMap::new();
+        let mut done = Synced {
+            rebuilt: true,
+            ..Synced::default()
+        };
+        let mut app = self.conn.appender("hourly").map_err(err)?;
+        {
+            let mut st = tx
+                .prepare(&format!(
+                    "SELECT i.project_id, e.issue_id, {HOUR_OF_EVENT} AS h, e.environment, e.release,
+                            count(*)
+                     FROM events e JOIN issues i ON i.id = e.issue_id
+                     WHERE e.id <= ?1
+                     GROUP BY e.issue_id, h, e.environment, e.release"
+                ))
+                .map_err(sql_err)?;
+            let mut q = st.query([newest]).map_err(sql_err)?;
+            while let Some(r) = q.next().map_err(sql_err)? {
+                let project: String = r.get(0).map_err(sql_err)?;
+                let issue: i64 = r.get(1).map_err(sql_err)?;
+                let hour: i64 = r.get(2).map_err(sql_err)?;
+                let environment: String = r.get(3).map_err(sql_err)?;
+                let release: String = r.get(4).map_err(sql_err)?;
+                let n: i64 = r.get(5).map_err(sql_err)?;
+                done.events += n;
+                done.rows += 1;
+                *explained.entry((issue, hour)).or_default() += n;
+                app.append_row(params![project, issue, hour, environment, release, n])
+                    .map_err(err)?;
+            }
+        }
+        {
+            let mut st = tx
+                .prepare(
+                    "SELECT i.project_id, h.issue_id, h.hour / 3600000, h.count
+                     FROM hourly_counts h JOIN issues i ON i.id = h.issue_id
+                     WHERE h.hour >= ?1",
+                )
+                .map_err(sql_err)?;
+            let mut q = st.query([horizon_hour * HOUR_MS]).map_err(sql_err)?;
+            while let Some(r) = q.next().map_err(sql_err)? {
+                let issue: i64 = r.get(1).map_err(sql_err)?;
+                let hour: i64 = r.get(2).map_err(sql_err)?;
+                let n: i64 = r.get(3).map_err(sql_err)?;
+                let rest = n - explained.get(&(issue, hour)).copied().unwrap_or(0);
+                if rest > 0 {
+                    let project: String = r.get(0).map_err(sql_err)?;
+                    done.rows += 1;
+                    app.append_row(params![project, issue, hour, None::<&str>, None::<&str>, rest])
+                        .map_err(err)?;
+                }
+            }
+        }
+        app.flush().map_err(err)?;
+        drop(app);
+        self.conn
+            .execute("UPDATE feed SET cursor = ?, built = true", params![newest])
+            .map_err(err)?;
+        Ok(done)
+    }
+
+    fn append_in_tx(&self, rows: &[Row]) -> Result<(), String> {
+        let mut app = self.conn.appender("hourly").map_err(err)?;
+        for r in rows {
+            app.append_row(params![
+                &*r.project,
+                r.issue,
+                r.hour,
+                r.environment.as_deref(),
+                r.release.as_deref(),
+                r.count
+            ])
+            .map_err(err)?;
+        }
+        app.flush().map_err(err)
+    }
+
+    /// Appends `rows` and moves the cursor to `cursor`, together.
+    fn append(&self, rows: &[Row], cursor: i64) -> Result<(), String> {
+        self.conn.execute_batch("BEGIN TRANSACTION").map_err(err)?;
+        let r = self.append_in_tx(rows).and_then(|_| {
+            self.conn
+                .execute("UPDATE feed SET cursor = ?", params![cursor])
+                .map_err(err)
+        });
+        match r {
+            Ok(_) => self.conn.execute_batch("COMMIT").map_err(err),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Sums the repeated keys of hours from `from_hour` on into one row each (the feed appends a
+    /// delta per sync; the queries sum them either way, this keeps the table small).
+    pub fn compact(&self, from_hour: i64) -> Result<(), String> {
+        self.conn
+            .execute_batch(&format!(
+                "BEGIN TRANSACTION;
+                 CREATE TEMP TABLE compacted AS
+                     SELECT project, issue, hour, environment, release, CAST(sum(count) AS BIGINT) AS count
+                     FROM hourly WHERE hour >= {from_hour}
+                     GROUP BY ALL ORDER BY hour;
+                 DELETE FROM hourly WHERE hour >= {from_hour};
+                 INSERT INTO hourly SELECT * FROM compacted;
+                 DROP TABLE compacted;
+                 COMMIT;"
+            ))
+            .map_err(|e| {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                err(e)
+            })
+    }
+
+    /// Drops hours before `hour` (the hourly counts' retention) and the rows of projects that
+    /// no longer exist.
+    pub fn prune(&self, hour: i64, live_projects: &[String]) -> Result<(), String> {
+        self.conn
+            .execute(&format!("DELETE FROM hourly WHERE hour < {hour}"), [])
+            .map_err(err)?;
+        let mut st = self.conn.prepare("SELECT DISTINCT project FROM hourly").map_err(err)?;
+        let present: Vec<String> = st
+            .query_map([], |r| r.get(0))
+            .map_err(err)?
+            .collect::<Result<_, _>>()
+            .map_err(err)?;
+        for p in present.iter().filter(|p| !live_projects.contains(p)) {
+            self.conn
+                .execute("DELETE FROM hourly WHERE project = ?", params![p])
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// The hour (since the epoch) an event counts in, as the writer counts it: its own time unless
+/// that was not believed (`time_clamped`), never after its arrival.
+pub const HOUR_OF_EVENT: &str = "(CASE WHEN e.time_clamped IS NULL THEN min(e.timestamp, e.received_at)
+      ELSE e.received_at END) / 3600000";
+
+struct Row {
+    project: Arc<str>,
+    issue: i64,
+    hour: i64,
+    environment: Option<String>,
+    release: Option<String>,
+    count: i64,
+}
+
+#[derive(Default)]
+struct Interner(HashMap<String, Arc<str>>);
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(s.to_string(), a.clone());
+        a
+    }
+}
+
+/// Up to `limit` events after `cursor`, summed by key: (rows, the last id read, events read).
+fn read_events(
+    db: &rusqlite::Connection,
+    cursor: i64,
+    limit: i64,
+) -> Result<(Vec<Row>, i64, i64), String> {
+    let mut st = db
+        .prepare_cached(&format!(
+            "SELECT e.id, i.project_id, e.issue_id, {HOUR_OF_EVENT}, e.environment, e.release
+             FROM events e JOIN issues i ON i.id = e.issue_id
+             WHERE e.id > ?1 ORDER BY e.id LIMIT ?2"
+        ))
+        .map_err(sql_err)?;
+    let mut q = st.query([cursor, limit]).map_err(sql_err)?;
+    let mut last = cursor;
+    let mut read = 0;
+    let mut projects = Interner::default();
+    let mut sums: HashMap<(Arc<str>, i64, i64, String, String), i64> = HashMap::new();
+    while let Some(r) = q.next().map_err(sql_err)? {
+        last = r.get(0).map_err(sql_err)?;
+        read += 1;
+        let key = (
+            projects.get(&r.get::<_, String>(1).map_err(sql_err)?),
+            r.get(2).map_err(sql_err)?,
+            r.get(3).map_err(sql_err)?,
+            r.get(4).map_err(sql_err)?,
+            r.get(5).map_err(sql_err)?,
+        );
+        *sums.entry(key).or_default() += 1;
+    }
+    let mut rows: Vec<Row> = sums
+        .into_iter()
+        .map(|((project, issue, hour, environment, release), count)| Row {
+            project,
+            issue,
+            hour,
+            environment: Some(environment),
+            release: Some(release),
+            count,
+        })
+        .collect();
+    rows.sort_unstable_by_key(|r| r.hour);
+    Ok((rows, last, read))
+}
+
+impl Engine for Duck {
+    fn query(&self, sql: &str, params: &[String], kinds: &[Kind]) -> Result<Vec<Vec<Cell>>, String> {
+        let mut st = self.conn.prepare_cached(sql).map_err(err)?;
+        let mut rows = st
+            .query(duckdb::params_from_iter(params.iter()))
+            .map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(err)? {
+            let mut row = Vec::with_capacity(kinds.len());
+            for (i, k) in kinds.iter().enumerate() {
+                row.push(match k {
+                    Kind::Int => Cell::Int(r.get::<_, Option<i64>>(i).map_err(err)?.unwrap_or(0)),
+                    Kind::Text => Cell::Text(r.get(i).map_err(err)?),
+                });
+            }
+            out.push(row);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,413 @@
+//! Insights over the error counts (`--features analytics`): what is spiking, what moved since
+//! the window before, which issues move together, what each release brought and how noisy each
+//! environment is.
+//!
+//! - [`stats`]: the statistics, on plain numbers;
+//! - [`engine`]: the rollup's SQL, written once for DuckDB and SQLite;
+//! - [`insights`]: the five answers, from the rollup and the issue rows;
+//! - `duck` (with the feature): the DuckDB file beside the database and the feed that keeps it
+//!   current from SQLite.
+//!
+//! [`Analytics`] is what the server holds: answers cached for `analytics.cache_ttl_secs`, the
+//! rollup synced before an answer that is not cached and every few seconds in the background.
+//! Without the feature, or with `analytics.enabled = false`, it answers [`Error::Disabled`].
+
+pub mod engine;
+pub mod insights;
+pub mod stats;
+
+#[cfg(feature = "analytics")]
+pub mod duck;
+
+use std::sync::Arc;
+
+pub use insights::Ask;
+
+/// The five insights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Insight {
+    Spikes,
+    Movers,
+    Correlations,
+    Releases,
+    Environments,
+}
+
+impl Insight {
+    pub const ALL: [Insight; 5] = [
+        Insight::Spikes,
+        Insight::Movers,
+        Insight::Correlations,
+        Insight::Releases,
+        Insight::Environments,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Insight::Spikes => "spikes",
+            Insight::Movers => "movers",
+            Insight::Correlations => "correlations",
+            Insight::Releases => "releases",
+            Insight::Environments => "environments",
+        }
+    }
+}
+
+/// Why an insight has no answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// Not built, or turned off: says which and how to turn it on.
+    Disabled(String),
+    Failed(String),
+}
+
+/// The most hours an insight looks at.
+pub const MAX_HOURS: u32 = 720;
+
+/// Runs one insight on an engine and the main database.
+pub fn compute(
+    which: Insight,
+    e: &dyn engine::Engine,
+    db: &rusqlite::Connection,
+    ask: &Ask,
+) -> Result<serde_json::Value, String> {
+    let v = match which {
+        Insight::Spikes => serde_json::to_value(insights::spikes(e, db, ask)?),
+        Insight::Movers => serde_json::to_value(insights::movers(e, db, ask)?),
+        Insight::Correlations => serde_json::to_value(insights::correlations(e, db, ask)?),
+        Insight::Releases => serde_json::to_value(insights::releases(e, db, ask)?),
+        Insight::Environments => serde_json::to_value(insights::environments(e, ask)?),
+    };
+    v.map_err(|e| e.to_string())
+}
+
+/// The longest environment a filter takes.
+pub const MAX_ENVIRONMENT: usize = 200;
+
+/// The parameters every insight takes (`project` is the caller's business: `projects`), checked
+/// one by one: `hours` 1..=720 (72), `limit` 1..=100 (20), `environment`, and for correlations
+/// `fingerprint`.
+pub fn parse_ask(
+    get: &impl Fn(&str) -> Option<String>,
+    projects: Option<Vec<String>>,
+    now_ms: i64,
+    threshold: f64,
+) -> Result<Ask, crate::store::issues::ParamError> {
+    use crate::store::issues::{u32_param, ParamError};
+    let hours = u32_param(get, "hours", 1, MAX_HOURS, 72)?;
+    let limit = u32_param(get, "limit", 1, 100, 20)?;
+    let environment = get("environment").filter(|e| !e.is_empty());
+    if environment.as_ref().is_some_and(|e| e.len() > MAX_ENVIRONMENT) {
+        return Err(ParamError {
+            field: "environment".into(),
+            message: format!("`environment` is at most {MAX_ENVIRONMENT} bytes"),
+            limit: Some(MAX_ENVIRONMENT as u64),
+        });
+    }
+    Ok(Ask {
+        filter: engine::Filter {
+            projects,
+            environment,
+        },
+        hours: i64::from(hours),
+        limit: limit as usize,
+        now_ms,
+        fingerprint: get("fingerprint").filter(|f| !f.is_empty()),
+        threshold,
+    })
+}
+
+/// One insight on the local database, for the CLI: the rollup file beside it brought up to date
+/// (or, while a running server holds that file, a rollup built in memory for this answer).
+#[cfg(feature = "analytics")]
+pub fn local(
+    config: &crate::Config,
+    db: &mut rusqlite::Connection,
+    which: Insight,
+    ask: &Ask,
+) -> Result<serde_json::Value, Error> {
+    if !config.analytics.enabled {
+        return Err(Error::Disabled(
+            "analytics is turned off: set `analytics.enabled = true`".into(),
+        ));
+    }
+    let mem = config.analytics.memory_limit_mb;
+    let duck = match duck::Duck::open(Some(&store_path(&config.database.path)), mem) {
+        Ok(d) => d,
+        Err(e) if duck::is_locked(&e) => duck::Duck::open(None, mem).map_err(Error::Failed)?,
+        Err(e) => return Err(Error::Failed(e)),
+    };
+    let days = i64::from(config.retention.hourly_counts_days);
+    let horizon = (crate::store::now_ms() - days * 86_400_000).div_euclid(insights::HOUR_MS);
+    duck.sync(db, horizon).map_err(Error::Failed)?;
+    compute(which, &duck, db, ask).map_err(Error::Failed)
+}
+
+#[cfg(not(feature = "analytics"))]
+pub fn local(
+    _config: &crate::Config,
+    _db: &mut rusqlite::Connection,
+    _which: Insight,
+    _ask: &Ask,
+) -> Result<serde_json::Value, Error> {
+    Err(Error::Disabled(NOT_BUILT.into()))
+}
+
+/// The rollup's file for a database: beside it, `<database>-analytics.duckdb`.
+pub fn store_path(database: &std::path::Path) -> std::path::PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-analytics.duckdb");
+    std::path::PathBuf::from(name)
+}
+
+#[cfg_attr(feature = "analytics", allow(dead_code))]
+const NOT_BUILT: &str = "analytics is not in this build: build bloop with `--features analytics`";
+
+/// The server's handle on the insights.
+#[derive(Clone)]
+pub struct Analytics(Inner);
+
+#[cfg(not(feature = "analytics"))]
+#[derive(Clone)]
+struct Inner;
+
+#[cfg(not(feature = "analytics"))]
+impl Analytics {
+    pub fn start(
+        _config: &crate::Config,
+        _pool: &deadpool_sqlite::Pool,
+    ) -> Analytics {
+        Analytics(Inner)
+    }
+
+    /// Why there are no insights (`None`: there are).
+    pub fn disabled(&self) -> Option<String> {
+        Some(NOT_BUILT.into())
+    }
+
+    pub async fn answer(&self, _which: Insight, _ask: Ask) -> Result<Arc<serde_json::Value>, Error> {
+        Err(Error::Disabled(NOT_BUILT.into()))
+    }
+
+    pub async fn run(self, _stop: tokio_util::sync::CancellationToken) {}
+}
+
+#[cfg(feature = "analytics")]
+#[derive(Clone)]
+struct Inner(Option<Arc<on::On>>, Arc<str>);
+
+#[cfg(feature = "analytics")]
+impl Analytics {
+    /// Opens the rollup beside the database (building it is left to [`Analytics::run`] and the
+    /// first answer). Disabled when `analytics.enabled = false` or the file cannot be opened.
+    pub fn start(config: &crate::Config, pool: &deadpool_sqlite::Pool) -> Analytics {
+        if !config.analytics.enabled {
+            return Analytics(Inner(
+                None,
+                "analytics is turned off: set `analytics.enabled = true`".into(),
+            ));
+        }
+        match on::On::open(config, pool.clone()) {
+            Ok(on) => Analytics(Inner(Some(Arc::new(on)), "".into())),
+            Err(e) => {
+                tracing::error!(error = %e, "analytics store could not be opened; analytics is off");
+                Analytics(Inner(None, format!("the analytics store could not be opened: {e}").into()))
+            }
+        }
+    }
+
+    /// Why there are no insights (`None`: there are).
+    pub fn disabled(&self) -> Option<String> {
+        self.0 .0.is_none().then(|| self.0 .1.to_string())
+    }
+
+    pub async fn answer(&self, which: Insight, ask: Ask) -> Result<Arc<serde_json::Value>, Error> {
+        match &self.0 .0 {
+            Some(on) => on.answer(which, ask).await,
+            None => Err(Error::Disabled(self.0 .1.to_string())),
+        }
+    }
+
+    /// Keeps the rollup current until `stop`: a sync every few seconds, and now and then
+    /// compaction and retention.
+    pub async fn run(self, stop: tokio_util::sync::CancellationToken) {
+        if let Some(on) = self.0 .0 {
+            on.run(stop).await;
+        }
+    }
+}
+
+#[cfg(feature = "analytics")]
+mod on {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use super::duck::Duck;
+    use super::{compute, Ask, Error, Insight};
+    use crate::store::{self, StoreError};
+
+    /// How often the background sync runs.
+    const SYNC_EVERY: Duration = Duration::from_secs(5);
+    /// An answer not cached syncs first unless the last sync is this recent.
+    const FRESH: Duration = Duration::from_millis(500);
+    /// Compaction and retention.
+    const TIDY_EVERY: Duration = Duration::from_secs(600);
+    /// Answers kept at most (the oldest go first).
+    const CACHE_MAX: usize = 256;
+
+    type Key = (Insight, Option<Vec<String>>, Option<String>, i64, usize, Option<String>);
+
+    pub struct On {
+        duck: Arc<Mutex<Duck>>,
+        pool: deadpool_sqlite::Pool,
+        ttl: Duration,
+        threshold: f64,
+        hourly_days: u32,
+        cache: Mutex<HashMap<Key, (Instant, Arc<serde_json::Value>)>>,
+        synced: tokio::sync::Mutex<Option<Instant>>,
+        /// The first hour appended to since the last compaction.
+        dirty_from: Mutex<Option<i64>>,
+    }
+
+    fn failed(e: StoreError) -> Error {
+        Error::Failed(e.to_string())
+    }
+
+    impl On {
+        pub fn open(config: &crate::Config, pool: deadpool_sqlite::Pool) -> Result<On, String> {
+            let path = super::store_path(&config.database.path);
+            let duck = Duck::open(Some(&path), config.analytics.memory_limit_mb)?;
+            Ok(On {
+                duck: Arc::new(Mutex::new(duck)),
+                pool,
+                ttl: Duration::from_secs(config.analytics.cache_ttl_secs),
+                threshold: config.analytics.zscore_threshold,
+                hourly_days: config.retention.hourly_counts_days,
+                cache: Mutex::new(HashMap::new()),
+                synced: tokio::sync::Mutex::new(None),
+                dirty_from: Mutex::new(None),
+            })
+        }
+
+        fn horizon_hour(&self) -> i64 {
+            (store::now_ms() - i64::from(self.hourly_days) * 86_400_000).div_euclid(super::insights::HOUR_MS)
+        }
+
+        /// Syncs unless a sync finished less than `fresh` ago (one at a time).
+        async fn sync(&self, fresh: Duration) -> Result<(), Error> {
+            let mut last = self.synced.lock().await;
+            if last.is_some_and(|t| t.elapsed() < fresh) {
+                return Ok(());
+            }
+            let duck = self.duck.clone();
+            let horizon = self.horizon_hour();
+            let done = store::with_conn(&self.pool, move |db| {
+                let duck = duck.lock().map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
+                duck.sync(db, horizon).map_err(StoreError::Pool)
+            })
+            .await
+            .map_err(failed)?;
+            *last = Some(Instant::now());
+            if done.rows > 0 {
+                if let Ok(mut c) = self.cache.lock() {
+                    // New events: cached answers stay until their TTL (that is what the TTL
+                    // promises), but a rebuild invalidates everything.
+                    if done.rebuilt {
+                        c.clear();
+                    }
+                }
+                let now_hour = store::now_ms().div_euclid(super::insights::HOUR_MS);
+                if let Ok(mut d) = self.dirty_from.lock() {
+                    // Late events reach back up to the raw-event retention; a week covers it.
+                    let from = now_hour - 24 * 8;
+                    *d = Some(d.map_or(from, |x| x.min(from)));
+                }
+            }
+            Ok(())
+        }
+
+        pub async fn answer(&self, which: Insight, ask: Ask) -> Result<Arc<serde_json::Value>, Error> {
+            let ask = Ask {
+                threshold: self.threshold,
+                ..ask
+            };
+            let key: Key = (
+                which,
+                ask.filter.projects.clone(),
+                ask.filter.environment.as_ref().map(|e| e.to_lowercase()),
+                ask.hours,
+                ask.limit,
+                ask.fingerprint.clone(),
+            );
+            if let Ok(c) = self.cache.lock() {
+                if let Some((at, v)) = c.get(&key) {
+                    if at.elapsed() < self.ttl {
+                        return Ok(v.clone());
+                    }
+                }
+            }
+            self.sync(FRESH).await?;
+            let duck = self.duck.clone();
+            let v = store::with_conn(&self.pool, move |db| {
+                let duck = duck.lock().map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
+                compute(which, &*duck, db, &ask).map_err(StoreError::Pool)
+            })
+            .await
+            .map_err(failed)?;
+            let v = Arc::new(v);
+            if let Ok(mut c) = self.cache.lock() {
+                if c.len() >= CACHE_MAX {
+                    let ttl = self.ttl;
+                    c.retain(|_, (at, _)| at.elapsed() < ttl);
+                    if c.len() >= CACHE_MAX {
+                        if let Some(oldest) = c.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone()) {
+                            c.remove(&oldest);
+                        }
+                    }
+                }
+                c.insert(key, (Instant::now(), v.clone()));
+            }
+            Ok(v)
+        }
+
+        async fn tidy(&self) -> Result<(), Error> {
+            let from = self.dirty_from.lock().ok().and_then(|mut d| d.take());
+            let duck = self.duck.clone();
+            let horizon = self.horizon_hour();
+            store::with_conn(&self.pool, move |db| {
+                let live: Vec<String> = db
+                    .prepare("SELECT id FROM projects")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                let duck = duck.lock().map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
+                duck.prune(horizon, &live).map_err(StoreError::Pool)?;
+                if let Some(from) = from {
+                    duck.compact(from).map_err(StoreError::Pool)?;
+                }
+                Ok(())
+            })
+            .await
+            .map_err(failed)
+        }
+
+        pub async fn run(self: Arc<Self>, stop: tokio_util::sync::CancellationToken) {
+            let mut tidied = Instant::now();
+            loop {
+                if let Err(e) = self.sync(Duration::ZERO).await {
+                    tracing::warn!(error = ?e, "analytics sync failed; retrying");
+                }
+                if tidied.elapsed() >= TIDY_EVERY {
+                    tidied = Instant::now();
+                    if let Err(e) = self.tidy().await {
+                        tracing::warn!(error = ?e, "analytics compaction failed");
+                    }
+                }
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = tokio::time::sleep(SYNC_EVERY) => {}
+                }
+            }
+        }
+    }
+}
