@@ -3,9 +3,7 @@
 
 use std::io::Write;
 
-use bloop::analytics::insights::{
-    Correlations, Environments, IssueRef, Movers, Releases, Spikes,
-};
+use bloop::analytics::insights::{Correlations, Environments, IssueRef, Movers, Releases, Spikes};
 use bloop::analytics::Insight;
 
 use crate::common::{self, count, inert, print_json, truncate, Remote};
@@ -153,7 +151,10 @@ fn spikes(out: &mut impl Write, s: Spikes) -> anyhow::Result<()> {
 
 fn movers(out: &mut impl Write, m: Movers) -> anyhow::Result<()> {
     if m.movers.is_empty() {
-        writeln!(out, "Nothing moved: every issue had as many events as in the window before.")?;
+        writeln!(
+            out,
+            "Nothing moved: every issue had as many events as in the window before."
+        )?;
         return Ok(());
     }
     let mut t = common::table(&["fingerprint", "now", "before", "change", "trend", "issue"]);
@@ -269,7 +270,15 @@ fn environments(out: &mut impl Write, e: Environments) -> anyhow::Result<()> {
         writeln!(out, "No events in the window.")?;
         return Ok(());
     }
-    let mut t = common::table(&["environment", "events", "share", "issues", "p50/h", "p90/h", "p99/h"]);
+    let mut t = common::table(&[
+        "environment",
+        "events",
+        "share",
+        "issues",
+        "p50/h",
+        "p90/h",
+        "p99/h",
+    ]);
     for x in &e.environments {
         t.add_row(vec![
             if x.environment.is_empty() {

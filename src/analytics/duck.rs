@@ -104,7 +104,10 @@ impl Duck {
 
     /// (layout, cursor, built).
     fn state(&self) -> Result<Option<(i64, i64, bool)>, String> {
-        let mut st = self.conn.prepare("SELECT layout, cursor, built FROM feed").map_err(err)?;
+        let mut st = self
+            .conn
+            .prepare("SELECT layout, cursor, built FROM feed")
+            .map_err(err)?;
         let mut rows = st.query([]).map_err(err)?;
         match rows.next().map_err(err)? {
             Some(r) => Ok(Some((
@@ -145,7 +148,11 @@ impl Duck {
             )
             .map_err(sql_err)?;
         if built && newest < cursor {
-            tracing::warn!(cursor, newest, "the database is older than the analytics store; rebuilding it");
+            tracing::warn!(
+                cursor,
+                newest,
+                "the database is older than the analytics store; rebuilding it"
+            );
             self.reset()?;
             return self.build(db, horizon_hour);
         }
@@ -184,8 +191,11 @@ impl Duck {
             Ok(done) => {
                 self.conn.execute_batch("COMMIT").map_err(err)?;
                 tx.commit().map_err(sql_err)?;
-                tracing::info!(rows = done.rows, events = done.events,
-                    "analytics store built from the database");
+                tracing::info!(
+                    rows = done.rows,
+                    events = done.events,
+                    "analytics store built from the database"
+                );
                 self.compact(i64::MIN)?;
                 Ok(done)
             }
@@ -196,7 +206,11 @@ impl Duck {
         }
     }
 
-    fn build_in_tx(&self, tx: &rusqlite::Transaction<'_>, horizon_hour: i64) -> Result<Synced, String> {
+    fn build_in_tx(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        horizon_hour: i64,
+    ) -> Result<Synced, String> {
         let newest: i64 = tx
             .query_row(
                 "SELECT max((SELECT coalesce(max(id), 0) FROM events), (SELECT through FROM event_index))",
@@ -252,8 +266,15 @@ impl Duck {
                 if rest > 0 {
                     let project: String = r.get(0).map_err(sql_err)?;
                     done.rows += 1;
-                    app.append_row(params![project, issue, hour, None::<&str>, None::<&str>, rest])
-                        .map_err(err)?;
+                    app.append_row(params![
+                        project,
+                        issue,
+                        hour,
+                        None::<&str>,
+                        None::<&str>,
+                        rest
+                    ])
+                    .map_err(err)?;
                 }
             }
         }
@@ -325,7 +346,10 @@ impl Duck {
         self.conn
             .execute(&format!("DELETE FROM hourly WHERE hour < {hour}"), [])
             .map_err(err)?;
-        let mut st = self.conn.prepare("SELECT DISTINCT project FROM hourly").map_err(err)?;
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT project FROM hourly")
+            .map_err(err)?;
         let present: Vec<String> = st
             .query_map([], |r| r.get(0))
             .map_err(err)?
@@ -342,7 +366,8 @@ impl Duck {
 
 /// The hour (since the epoch) an event counts in, as the writer counts it: its own time unless
 /// that was not believed (`time_clamped`), never after its arrival.
-pub const HOUR_OF_EVENT: &str = "(CASE WHEN e.time_clamped IS NULL THEN min(e.timestamp, e.received_at)
+pub const HOUR_OF_EVENT: &str =
+    "(CASE WHEN e.time_clamped IS NULL THEN min(e.timestamp, e.received_at)
       ELSE e.received_at END) / 3600000";
 
 struct Row {
@@ -400,21 +425,28 @@ fn read_events(
     }
     let mut rows: Vec<Row> = sums
         .into_iter()
-        .map(|((project, issue, hour, environment, release), count)| Row {
-            project,
-            issue,
-            hour,
-            environment: Some(environment),
-            release: Some(release),
-            count,
-        })
+        .map(
+            |((project, issue, hour, environment, release), count)| Row {
+                project,
+                issue,
+                hour,
+                environment: Some(environment),
+                release: Some(release),
+                count,
+            },
+        )
         .collect();
     rows.sort_unstable_by_key(|r| r.hour);
     Ok((rows, last, read))
 }
 
 impl Engine for Duck {
-    fn query(&self, sql: &str, params: &[String], kinds: &[Kind]) -> Result<Vec<Vec<Cell>>, String> {
+    fn query(
+        &self,
+        sql: &str,
+        params: &[String],
+        kinds: &[Kind],
+    ) -> Result<Vec<Vec<Cell>>, String> {
         let mut st = self.conn.prepare_cached(sql).map_err(err)?;
         let mut rows = st
             .query(duckdb::params_from_iter(params.iter()))

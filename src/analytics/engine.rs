@@ -44,7 +44,8 @@ impl Cell {
 /// Something that runs the rollup's SQL: text parameters bound in order (`?`), integers
 /// written into the statement (the queries make them, never a caller).
 pub trait Engine {
-    fn query(&self, sql: &str, params: &[String], kinds: &[Kind]) -> Result<Vec<Vec<Cell>>, String>;
+    fn query(&self, sql: &str, params: &[String], kinds: &[Kind])
+        -> Result<Vec<Vec<Cell>>, String>;
 }
 
 /// Which rows a query reads: the projects a caller may see (`None`: all) and an environment
@@ -104,13 +105,18 @@ pub fn issue_hours(
     ids: Option<&[i64]>,
 ) -> Result<Vec<(i64, i64, i64)>, String> {
     let (cond, params) = f.clause();
-    let only = ids.map(|ids| format!(" AND issue IN {}", ids_list(ids))).unwrap_or_default();
+    let only = ids
+        .map(|ids| format!(" AND issue IN {}", ids_list(ids)))
+        .unwrap_or_default();
     let sql = format!(
         "SELECT issue, hour, CAST(sum(count) AS BIGINT) FROM hourly
          WHERE hour BETWEEN {lo} AND {hi}{cond}{only} GROUP BY issue, hour"
     );
     let rows = e.query(&sql, &params, &[Kind::Int, Kind::Int, Kind::Int])?;
-    Ok(rows.iter().map(|r| (r[0].int(), r[1].int(), r[2].int())).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r[0].int(), r[1].int(), r[2].int()))
+        .collect())
 }
 
 /// What a spike is judged on, per issue with events in the latest two hours (`hi - 1`, `hi`):
@@ -124,7 +130,12 @@ pub struct SpikeInput {
     pub sum_sq: i64,
 }
 
-pub fn spike_inputs(e: &dyn Engine, f: &Filter, lo: i64, hi: i64) -> Result<Vec<SpikeInput>, String> {
+pub fn spike_inputs(
+    e: &dyn Engine,
+    f: &Filter,
+    lo: i64,
+    hi: i64,
+) -> Result<Vec<SpikeInput>, String> {
     let (cond, mut params) = f.clause();
     let p2 = params.clone();
     params.extend(p2);
@@ -170,7 +181,10 @@ pub fn window_sums(
          FROM hourly WHERE hour BETWEEN {prev_lo} AND {hi}{cond} GROUP BY issue"
     );
     let rows = e.query(&sql, &params, &[Kind::Int; 3])?;
-    Ok(rows.iter().map(|r| (r[0].int(), r[1].int(), r[2].int())).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r[0].int(), r[1].int(), r[2].int()))
+        .collect())
 }
 
 /// Issues active (with events) in at least `min_hours` hours of `lo..=hi`, busiest first, at
@@ -191,7 +205,10 @@ pub fn active_issues(
          ORDER BY events DESC, issue LIMIT {max}"
     );
     let rows = e.query(&sql, &params, &[Kind::Int; 3])?;
-    Ok(rows.iter().map(|r| (r[0].int(), r[1].int(), r[2].int())).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r[0].int(), r[1].int(), r[2].int()))
+        .collect())
 }
 
 /// Per release and issue in `lo..=hi` (attributed rows only): events, first and last hour.
@@ -247,7 +264,13 @@ pub fn environment_hours(
     let rows = e.query(&sql, &params, &[Kind::Text, Kind::Int, Kind::Int])?;
     Ok(rows
         .into_iter()
-        .map(|r| (r[0].text().unwrap_or_default().to_string(), r[1].int(), r[2].int()))
+        .map(|r| {
+            (
+                r[0].text().unwrap_or_default().to_string(),
+                r[1].int(),
+                r[2].int(),
+            )
+        })
         .collect())
 }
 
@@ -294,7 +317,12 @@ CREATE TABLE IF NOT EXISTS hourly (
 CREATE INDEX IF NOT EXISTS hourly_hour ON hourly(hour, project);";
 
 impl Engine for Sqlite<'_> {
-    fn query(&self, sql: &str, params: &[String], kinds: &[Kind]) -> Result<Vec<Vec<Cell>>, String> {
+    fn query(
+        &self,
+        sql: &str,
+        params: &[String],
+        kinds: &[Kind],
+    ) -> Result<Vec<Vec<Cell>>, String> {
         let mut st = self.0.prepare_cached(sql).map_err(|e| e.to_string())?;
         let mut rows = st
             .query(rusqlite::params_from_iter(params.iter()))
@@ -304,7 +332,11 @@ impl Engine for Sqlite<'_> {
             let mut row = Vec::with_capacity(kinds.len());
             for (i, k) in kinds.iter().enumerate() {
                 row.push(match k {
-                    Kind::Int => Cell::Int(r.get::<_, Option<i64>>(i).map_err(|e| e.to_string())?.unwrap_or(0)),
+                    Kind::Int => Cell::Int(
+                        r.get::<_, Option<i64>>(i)
+                            .map_err(|e| e.to_string())?
+                            .unwrap_or(0),
+                    ),
                     Kind::Text => Cell::Text(r.get(i).map_err(|e| e.to_string())?),
                 });
             }

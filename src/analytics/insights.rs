@@ -356,7 +356,10 @@ pub fn correlations(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Correl
     let focus: Option<usize> = match &ask.fingerprint {
         Some(fp) => {
             let refs = issue_refs(db, &ids)?;
-            match ids.iter().position(|id| refs.get(id).is_some_and(|r| &r.fingerprint == fp)) {
+            match ids
+                .iter()
+                .position(|id| refs.get(id).is_some_and(|r| &r.fingerprint == fp))
+            {
                 Some(i) => Some(i),
                 None => {
                     return Ok(Correlations {
@@ -389,12 +392,19 @@ pub fn correlations(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Correl
     let plain: Vec<(usize, usize)> = edges.iter().map(|&(a, b, _)| (a, b)).collect();
     let mut groups = stats::clusters(ids.len(), &plain);
     let group_events = |g: &Vec<usize>| g.iter().map(|&i| events[&ids[i]]).sum::<i64>();
-    groups.sort_by(|a, b| b.len().cmp(&a.len()).then(group_events(b).cmp(&group_events(a))));
+    groups.sort_by(|a, b| {
+        b.len()
+            .cmp(&a.len())
+            .then(group_events(b).cmp(&group_events(a)))
+    });
     groups.truncate(ask.limit);
     edges.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
     let shown_edges: Vec<&(usize, usize, f64)> = edges.iter().take(ask.limit).collect();
 
-    let mut wanted: Vec<i64> = shown_edges.iter().flat_map(|e| [ids[e.0], ids[e.1]]).collect();
+    let mut wanted: Vec<i64> = shown_edges
+        .iter()
+        .flat_map(|e| [ids[e.0], ids[e.1]])
+        .collect();
     wanted.extend(groups.iter().flatten().map(|&i| ids[i]));
     wanted.sort_unstable();
     wanted.dedup();
@@ -420,7 +430,10 @@ pub fn correlations(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Correl
             let min_r = rs.iter().copied().fold(f64::INFINITY, f64::min);
             let mean_r = rs.iter().sum::<f64>() / rs.len().max(1) as f64;
             Cluster {
-                issues: g.iter().filter_map(|&i| refs.get(&ids[i]).cloned()).collect(),
+                issues: g
+                    .iter()
+                    .filter_map(|&i| refs.get(&ids[i]).cloned())
+                    .collect(),
                 events: group_events(g),
                 min_r: round2(if min_r.is_finite() { min_r } else { 0.0 }),
                 mean_r: round2(mean_r),
@@ -516,7 +529,8 @@ pub fn releases(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Releases, 
         }
     }
     let mut names: Vec<(String, i64)> = by.iter().map(|(k, a)| (k.clone(), a.first)).collect();
-    names.sort_by(|a, b| crate::release::newest_first((&a.0, a.1), (&b.0, b.1)));
+    names
+        .sort_by(|a, b| crate::release::newest_first((&a.0, a.1), (&b.0, b.1)).then(a.0.cmp(&b.0)));
     let rate = |a: &Acc| a.events as f64 / (a.last - a.first + 1).max(1) as f64;
     let mut out = Vec::with_capacity(names.len());
     for (i, (name, _)) in names.iter().enumerate() {
@@ -589,7 +603,11 @@ pub fn environments(e: &dyn Engine, ask: &Ask) -> Result<Environments, String> {
             EnvironmentInsight {
                 environment: name,
                 events: events as i64,
-                share: if total > 0.0 { round2(events * 100.0 / total) } else { 0.0 },
+                share: if total > 0.0 {
+                    round2(events * 100.0 / total)
+                } else {
+                    0.0
+                },
                 issues: issues.get(&key).copied().unwrap_or(0),
                 p50: round2(stats::percentile(&v, 50.0)),
                 p90: round2(stats::percentile(&v, 90.0)),
@@ -597,7 +615,11 @@ pub fn environments(e: &dyn Engine, ask: &Ask) -> Result<Environments, String> {
             }
         })
         .collect();
-    envs.sort_by(|a, b| b.events.cmp(&a.events).then(a.environment.cmp(&b.environment)));
+    envs.sort_by(|a, b| {
+        b.events
+            .cmp(&a.events)
+            .then(a.environment.cmp(&b.environment))
+    });
     envs.truncate(ask.limit);
     Ok(Environments {
         from: lo * HOUR_MS,

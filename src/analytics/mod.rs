@@ -97,7 +97,10 @@ pub fn parse_ask(
     let hours = u32_param(get, "hours", 1, MAX_HOURS, 72)?;
     let limit = u32_param(get, "limit", 1, 100, 20)?;
     let environment = get("environment").filter(|e| !e.is_empty());
-    if environment.as_ref().is_some_and(|e| e.len() > MAX_ENVIRONMENT) {
+    if environment
+        .as_ref()
+        .is_some_and(|e| e.len() > MAX_ENVIRONMENT)
+    {
         return Err(ParamError {
             field: "environment".into(),
             message: format!("`environment` is at most {MAX_ENVIRONMENT} bytes"),
@@ -173,10 +176,7 @@ struct Inner;
 
 #[cfg(not(feature = "analytics"))]
 impl Analytics {
-    pub fn start(
-        _config: &crate::Config,
-        _pool: &deadpool_sqlite::Pool,
-    ) -> Analytics {
+    pub fn start(_config: &crate::Config, _pool: &deadpool_sqlite::Pool) -> Analytics {
         Analytics(Inner)
     }
 
@@ -185,7 +185,11 @@ impl Analytics {
         Some(NOT_BUILT.into())
     }
 
-    pub async fn answer(&self, _which: Insight, _ask: Ask) -> Result<Arc<serde_json::Value>, Error> {
+    pub async fn answer(
+        &self,
+        _which: Insight,
+        _ask: Ask,
+    ) -> Result<Arc<serde_json::Value>, Error> {
         Err(Error::Disabled(NOT_BUILT.into()))
     }
 
@@ -211,7 +215,10 @@ impl Analytics {
             Ok(on) => Analytics(Inner(Some(Arc::new(on)), "".into())),
             Err(e) => {
                 tracing::error!(error = %e, "analytics store could not be opened; analytics is off");
-                Analytics(Inner(None, format!("the analytics store could not be opened: {e}").into()))
+                Analytics(Inner(
+                    None,
+                    format!("the analytics store could not be opened: {e}").into(),
+                ))
             }
         }
     }
@@ -256,7 +263,14 @@ mod on {
     /// Answers kept at most (the oldest go first).
     const CACHE_MAX: usize = 256;
 
-    type Key = (Insight, Option<Vec<String>>, Option<String>, i64, usize, Option<String>);
+    type Key = (
+        Insight,
+        Option<Vec<String>>,
+        Option<String>,
+        i64,
+        usize,
+        Option<String>,
+    );
 
     pub struct On {
         duck: Arc<Mutex<Duck>>,
@@ -268,6 +282,8 @@ mod on {
         synced: tokio::sync::Mutex<Option<Instant>>,
         /// The first hour appended to since the last compaction.
         dirty_from: Mutex<Option<i64>>,
+        /// The projects at the last sync.
+        projects: Mutex<Option<Vec<String>>>,
     }
 
     fn failed(e: StoreError) -> Error {
@@ -287,11 +303,13 @@ mod on {
                 cache: Mutex::new(HashMap::new()),
                 synced: tokio::sync::Mutex::new(None),
                 dirty_from: Mutex::new(None),
+                projects: Mutex::new(None),
             })
         }
 
         fn horizon_hour(&self) -> i64 {
-            (store::now_ms() - i64::from(self.hourly_days) * 86_400_000).div_euclid(super::insights::HOUR_MS)
+            (store::now_ms() - i64::from(self.hourly_days) * 86_400_000)
+                .div_euclid(super::insights::HOUR_MS)
         }
 
         /// Syncs unless a sync finished less than `fresh` ago (one at a time).
@@ -302,12 +320,32 @@ mod on {
             }
             let duck = self.duck.clone();
             let horizon = self.horizon_hour();
-            let done = store::with_conn(&self.pool, move |db| {
-                let duck = duck.lock().map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
-                duck.sync(db, horizon).map_err(StoreError::Pool)
+            let known = self.projects.lock().ok().and_then(|p| p.clone());
+            let (done, live) = store::with_conn(&self.pool, move |db| {
+                let duck = duck
+                    .lock()
+                    .map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
+                let done = duck.sync(db, horizon).map_err(StoreError::Pool)?;
+                // A deleted project's rows go at once (its issue ids may be used again).
+                let live: Vec<String> = db
+                    .prepare_cached("SELECT id FROM projects ORDER BY id")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                if known.as_ref().is_some_and(|k| k != &live) {
+                    duck.prune(horizon, &live).map_err(StoreError::Pool)?;
+                }
+                Ok((done, live))
             })
             .await
             .map_err(failed)?;
+            if let Ok(mut p) = self.projects.lock() {
+                if p.as_ref().is_some_and(|k| k != &live) {
+                    if let Ok(mut c) = self.cache.lock() {
+                        c.clear();
+                    }
+                }
+                *p = Some(live);
+            }
             *last = Some(Instant::now());
             if done.rows > 0 {
                 if let Ok(mut c) = self.cache.lock() {
@@ -327,7 +365,11 @@ mod on {
             Ok(())
         }
 
-        pub async fn answer(&self, which: Insight, ask: Ask) -> Result<Arc<serde_json::Value>, Error> {
+        pub async fn answer(
+            &self,
+            which: Insight,
+            ask: Ask,
+        ) -> Result<Arc<serde_json::Value>, Error> {
             let ask = Ask {
                 threshold: self.threshold,
                 ..ask
@@ -350,7 +392,9 @@ mod on {
             self.sync(FRESH).await?;
             let duck = self.duck.clone();
             let v = store::with_conn(&self.pool, move |db| {
-                let duck = duck.lock().map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
+                let duck = duck
+                    .lock()
+                    .map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
                 compute(which, &*duck, db, &ask).map_err(StoreError::Pool)
             })
             .await
@@ -361,7 +405,11 @@ mod on {
                     let ttl = self.ttl;
                     c.retain(|_, (at, _)| at.elapsed() < ttl);
                     if c.len() >= CACHE_MAX {
-                        if let Some(oldest) = c.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone()) {
+                        if let Some(oldest) = c
+                            .iter()
+                            .min_by_key(|(_, (at, _))| *at)
+                            .map(|(k, _)| k.clone())
+                        {
                             c.remove(&oldest);
                         }
                     }
@@ -380,7 +428,9 @@ mod on {
                     .prepare("SELECT id FROM projects")?
                     .query_map([], |r| r.get(0))?
                     .collect::<Result<_, _>>()?;
-                let duck = duck.lock().map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
+                let duck = duck
+                    .lock()
+                    .map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
                 duck.prune(horizon, &live).map_err(StoreError::Pool)?;
                 if let Some(from) = from {
                     duck.compact(from).map_err(StoreError::Pool)?;

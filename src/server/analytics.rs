@@ -22,7 +22,12 @@ pub(super) fn disabled(message: String) -> ApiError {
 }
 
 /// The parameters every insight takes, checked one by one.
-fn ask(st: &AppState, caller: &Caller, which: Insight, raw: HashMap<String, String>) -> Result<Ask, ApiError> {
+fn ask(
+    st: &AppState,
+    caller: &Caller,
+    which: Insight,
+    raw: HashMap<String, String>,
+) -> Result<Ask, ApiError> {
     let mut allowed = vec!["project", "hours", "limit", "environment"];
     if which == Insight::Correlations {
         allowed.push("fingerprint");
@@ -30,11 +35,21 @@ fn ask(st: &AppState, caller: &Caller, which: Insight, raw: HashMap<String, Stri
     let p = Params::new(raw, &allowed)?;
     let projects = caller.projects(p.str("project"))?;
     let get = |k: &str| p.str(k).map(str::to_string);
-    crate::analytics::parse_ask(&get, projects, now_ms(), st.config.analytics.zscore_threshold)
-        .map_err(super::query::param_error)
+    crate::analytics::parse_ask(
+        &get,
+        projects,
+        now_ms(),
+        st.config.analytics.zscore_threshold,
+    )
+    .map_err(super::query::param_error)
 }
 
-async fn answer(st: AppState, caller: Caller, which: Insight, raw: HashMap<String, String>) -> Result<Response, ApiError> {
+async fn answer(
+    st: AppState,
+    caller: Caller,
+    which: Insight,
+    raw: HashMap<String, String>,
+) -> Result<Response, ApiError> {
     // The route exists either way, so a client learns why there is no answer.
     if let Some(m) = st.analytics.disabled() {
         return Err(disabled(m));

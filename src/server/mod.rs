@@ -5,8 +5,8 @@
 //! hyper and the router.
 
 mod admin;
-pub mod analytics;
 mod alerts;
+pub mod analytics;
 pub mod auth;
 pub mod error;
 pub mod filters;

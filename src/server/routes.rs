@@ -13,8 +13,8 @@ use axum::routing::{any, delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
 use super::{
-    admin, alerts, analytics, health, ingest, llm, openapi, passkeys, proxy, query, sourcemaps, traces, users,
-    AppState,
+    admin, alerts, analytics, health, ingest, llm, openapi, passkeys, proxy, query, sourcemaps,
+    traces, users, AppState,
 };
 use crate::store::tokens::Scope;
 
@@ -378,13 +378,22 @@ const LLM_DELETE_PRICE: &[(&str, &str)] = &[
 ];
 
 const ANALYTICS: &[(&str, &str)] = &[
-    ("project", "project slug (absent: every project the caller may read)"),
-    ("hours", "1..720 (default 72): the window; for spikes, the baseline"),
+    (
+        "project",
+        "project slug (absent: every project the caller may read)",
+    ),
+    (
+        "hours",
+        "1..720 (default 72): the window; for spikes, the baseline",
+    ),
     ("limit", "1..100 (default 20)"),
     ("environment", "only this environment (without case)"),
 ];
 const ANALYTICS_CORRELATIONS: &[(&str, &str)] = &[
-    ("project", "project slug (absent: every project the caller may read)"),
+    (
+        "project",
+        "project slug (absent: every project the caller may read)",
+    ),
     ("hours", "1..720 (default 72)"),
     ("limit", "1..100 (default 20)"),
     ("environment", "only this environment (without case)"),

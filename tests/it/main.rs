@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod alerts;
+mod analytics;
 mod api;
 mod cli;
 mod cli_ops;

@@ -293,13 +293,9 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         R::Trends => scoped(format!("/v1/trends?project={a}"), None),
         R::AnalyticsSpikes => scoped(format!("/v1/analytics/spikes?project={a}"), None),
         R::AnalyticsMovers => scoped(format!("/v1/analytics/movers?project={a}"), None),
-        R::AnalyticsCorrelations => {
-            scoped(format!("/v1/analytics/correlations?project={a}"), None)
-        }
+        R::AnalyticsCorrelations => scoped(format!("/v1/analytics/correlations?project={a}"), None),
         R::AnalyticsReleases => scoped(format!("/v1/analytics/releases?project={a}"), None),
-        R::AnalyticsEnvironments => {
-            scoped(format!("/v1/analytics/environments?project={a}"), None)
-        }
+        R::AnalyticsEnvironments => scoped(format!("/v1/analytics/environments?project={a}"), None),
         R::Stats => scoped(format!("/v1/stats?project={a}"), None),
         R::UploadSourcemaps => scoped(
             format!("/v1/sourcemaps?project={a}&release=1.0.0&url_prefix=~/js"),
@@ -544,13 +540,19 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
             let m = r.body["movers"].as_array().unwrap();
             assert_eq!(m.len(), 1, "{label}: {:?}", r.body);
             assert_eq!(m[0]["issue"]["fingerprint"], p.fp.as_str());
-            assert_eq!((m[0]["current"].as_i64(), m[0]["new"].as_bool()), (Some(2), Some(true)));
+            assert_eq!(
+                (m[0]["current"].as_i64(), m[0]["new"].as_bool()),
+                (Some(2), Some(true))
+            );
         }
         R::AnalyticsCorrelations => assert_eq!(r.body["candidates"], 0, "{label}"),
         R::AnalyticsReleases => {
             let rel = r.body["releases"].as_array().unwrap();
             assert_eq!(rel.len(), 1, "{label}: {:?}", r.body);
-            assert_eq!((rel[0]["release"].as_str(), rel[0]["events"].as_i64()), (Some("1.0.0"), Some(2)));
+            assert_eq!(
+                (rel[0]["release"].as_str(), rel[0]["events"].as_i64()),
+                (Some("1.0.0"), Some(2))
+            );
             assert_eq!(rel[0]["new_issues"], 1);
         }
         R::AnalyticsEnvironments => {
@@ -940,7 +942,10 @@ fn every_token_route_checks_scope_and_project_and_does_what_it_says() {
             let r = w.call(method, route.path, Some(&w.root), None);
             assert_eq!(r.status, 404, "{label}");
             assert_eq!(r.body["code"], "analytics_disabled", "{label}");
-            assert!(r.body["error"].as_str().unwrap().contains("--features analytics"));
+            assert!(r.body["error"]
+                .as_str()
+                .unwrap()
+                .contains("--features analytics"));
             continue;
         }
         if route.tag == "llm" && !cfg!(feature = "llm-tracing") {
