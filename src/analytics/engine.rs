@@ -247,7 +247,7 @@ pub fn release_issues(
         .collect())
 }
 
-/// Per environment (compared without case; named by its first spelling) and hour in
+/// Per environment (compared without case; named by its spelling that sorts first) and hour in
 /// `lo..=hi`: events.
 pub fn environment_hours(
     e: &dyn Engine,

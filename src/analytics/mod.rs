@@ -256,8 +256,6 @@ mod on {
 
     /// How often the background sync runs.
     const SYNC_EVERY: Duration = Duration::from_secs(5);
-    /// An answer not cached syncs first unless the last sync is this recent.
-    const FRESH: Duration = Duration::from_millis(500);
     /// Compaction and retention.
     const TIDY_EVERY: Duration = Duration::from_secs(600);
     /// Answers kept at most (the oldest go first).
@@ -312,12 +310,10 @@ mod on {
                 .div_euclid(super::insights::HOUR_MS)
         }
 
-        /// Syncs unless a sync finished less than `fresh` ago (one at a time).
-        async fn sync(&self, fresh: Duration) -> Result<(), Error> {
+        /// Brings the rollup up to date (one sync at a time; with nothing new, one indexed
+        /// read of the events past the cursor and of the project list).
+        async fn sync(&self) -> Result<(), Error> {
             let mut last = self.synced.lock().await;
-            if last.is_some_and(|t| t.elapsed() < fresh) {
-                return Ok(());
-            }
             let duck = self.duck.clone();
             let horizon = self.horizon_hour();
             let known = self.projects.lock().ok().and_then(|p| p.clone());
@@ -389,7 +385,7 @@ mod on {
                     }
                 }
             }
-            self.sync(FRESH).await?;
+            self.sync().await?;
             let duck = self.duck.clone();
             let v = store::with_conn(&self.pool, move |db| {
                 let duck = duck
@@ -444,7 +440,7 @@ mod on {
         pub async fn run(self: Arc<Self>, stop: tokio_util::sync::CancellationToken) {
             let mut tidied = Instant::now();
             loop {
-                if let Err(e) = self.sync(Duration::ZERO).await {
+                if let Err(e) = self.sync().await {
                     tracing::warn!(error = ?e, "analytics sync failed; retrying");
                 }
                 if tidied.elapsed() >= TIDY_EVERY {

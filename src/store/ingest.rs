@@ -241,6 +241,7 @@ pub fn minute(ms: i64) -> i64 {
 struct KnownIssue {
     id: i64,
     total: i64,
+    first_seen: i64,
     last_seen: i64,
     resolved: bool,
     resolved_in: Option<String>,
@@ -315,13 +316,14 @@ fn lookup(
 ) -> rusqlite::Result<Option<KnownIssue>> {
     tx.prepare_cached(
         "SELECT id, total_count, last_seen, status, resolved_in_release, error_type, source,
-             route_or_procedure, screen
+             route_or_procedure, screen, first_seen
          FROM issues WHERE project_id = ?1 AND fingerprint = ?2",
     )?
     .query_row(params![project, fingerprint], |r| {
         Ok(KnownIssue {
             id: r.get(0)?,
             total: r.get(1)?,
+            first_seen: r.get(9)?,
             last_seen: r.get(2)?,
             resolved: r.get_ref(3)?.as_str()? == "resolved",
             resolved_in: r.get(4)?,
@@ -547,6 +549,13 @@ pub fn write_group(
                 // fails, the cache is dropped and the retry looks the issue up afresh.
                 return Err(rusqlite::Error::StatementChangedRows(updated));
             }
+            // A late event (a phone's buffered upload) can be older than the issue: first seen
+            // follows the events' own time.
+            if first_seen < k.first_seen {
+                tx.prepare_cached("UPDATE issues SET first_seen = ?2 WHERE id = ?1")?
+                    .execute(params![k.id, first_seen])?;
+                k.first_seen = first_seen;
+            }
             k.total += n;
             k.last_seen = seen;
             k
@@ -583,6 +592,7 @@ pub fn write_group(
             KnownIssue {
                 id: tx.last_insert_rowid(),
                 total: n,
+                first_seen,
                 last_seen,
                 resolved: false,
                 resolved_in: None,

@@ -605,7 +605,7 @@ fn insights_match_a_reference_computation() {
     let cli: Value = serde_json::from_str(&cli_ok(&o)).unwrap();
     assert_eq!(cli["releases"], rl["releases"]);
     let o = bloop_cli(&s.db_path, &["analytics", "environments"]);
-    let text = cli_ok(&o);
+    let text = cli_ok(&o).to_lowercase();
     assert!(
         text.contains("production") && text.contains("staging"),
         "{text}"
@@ -805,7 +805,7 @@ fn analytics_works_offline_with_an_empty_home() {
         ],
     );
     let http = Http::new();
-    let url = format!("http://{}", p.url);
+    let url = p.url.clone();
     let r = http.post_signed(&format!("{url}/v1/ingest"), &event("offline"));
     assert_eq!(r.status, 200, "{:?}", r.body);
     wait_count(

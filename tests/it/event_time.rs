@@ -151,3 +151,29 @@ fn counts_trends_and_first_seen_follow_the_events_own_time() {
     assert_eq!(at(hour_of(ten_hours_ago)), 3);
     assert_eq!(get("/v1/stats")["total_events_24h"], 6);
 }
+
+#[test]
+fn a_late_event_older_than_its_issue_moves_first_seen_back() {
+    let s = TestServer::start();
+    let http = Http::new();
+    let now = bloop::store::now_ms();
+    let send = |ts: i64| {
+        let body = json!({ "events": [ev("Late", ts)] }).to_string();
+        let r = http.post_signed(&format!("{}/v1/ingest/batch", s.url), &body);
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    };
+    send(now - HOUR);
+    s.wait_count("SELECT count(*) FROM events", 1, Duration::from_secs(5));
+    // Uploaded later, from a phone that was offline for a day.
+    send(now - 26 * HOUR);
+    s.wait_count("SELECT count(*) FROM events", 2, Duration::from_secs(5));
+    let (first, last): (i64, i64) = s
+        .db()
+        .query_row(
+            "SELECT first_seen, last_seen FROM issues WHERE error_type = 'Late'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((first, last), (now - 26 * HOUR, now - HOUR));
+}
