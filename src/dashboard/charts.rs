@@ -35,12 +35,25 @@ fn paths(pts: &[(f64, f64)], h: f64) -> (String, String) {
 /// A 24-hour sparkline (120×28) with the total in its title.
 pub fn sparkline(trend: &[HourCount]) -> Markup {
     let counts: Vec<i64> = trend.iter().map(|h| h.count).collect();
-    let total: i64 = counts.iter().sum();
+    sparkline_counts(&counts)
+}
+
+/// The most points a sparkline draws: 120 px hold no more.
+const SPARK_POINTS: usize = 120;
+
+/// A sparkline (120×28) of hourly counts, oldest first, with the total in its title. A longer
+/// series is summed into buckets of whole hours counted back from the newest (so the last point
+/// is never a partial bucket that looks like a drop): a 30-day series draws 121 points, not 722.
+pub fn sparkline_counts(hourly: &[i64]) -> Markup {
+    let total: i64 = hourly.iter().sum();
+    let per = hourly.len().div_ceil(SPARK_POINTS).max(1);
+    let mut counts: Vec<i64> = hourly.rchunks(per).map(|c| c.iter().sum()).collect();
+    counts.reverse();
     let (w, h) = (120.0, 28.0);
     let (line, area) = paths(&points(&counts, w, h, 2.0), h);
     html! {
         svg.spark viewBox="0 0 120 28" preserveAspectRatio="none" role="img" {
-            title { (total) " events in the last " (counts.len()) " hours" }
+            title { (total) " events in the last " (hourly.len()) " hours" }
             path.area d=(area) {}
             path.line d=(line) {}
         }
@@ -204,6 +217,26 @@ mod tests {
         assert!(s.contains("d=\"M0.0,"));
         let c = trend_chart(&t, 1, "24h").into_string();
         assert!(c.contains("peak 2 · 24 in all"), "{c}");
+    }
+
+    #[test]
+    fn a_long_sparkline_sums_whole_buckets_back_from_the_newest_hour() {
+        // 722 hours (a 30-day spike series): buckets of 7 hours, the oldest one partial.
+        let mut hourly = vec![1; 722];
+        hourly[721] = 40;
+        let s = sparkline_counts(&hourly).into_string();
+        assert!(s.contains("761 events in the last 722 hours"), "{s}");
+        let line = s.split("class=\"line\" d=\"").nth(1).unwrap();
+        let line = &line[..line.find('"').unwrap()];
+        // 722 = 103 × 7 + 1: 104 points, the last a full bucket holding the spike (the top).
+        assert_eq!(line.matches(['M', 'L']).count(), 104, "{line}");
+        assert!(line.ends_with(",2.0"), "{line}");
+        let short = sparkline_counts(&[0, 3, 0]).into_string();
+        assert!(short.contains("3 events in the last 3 hours"));
+        assert!(
+            short.contains(r#"class="line" d="M0.0,26.0 L60.0,2.0 L120.0,26.0""#),
+            "{short}"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod charts;
 mod event;
+mod insights;
 #[cfg(feature = "llm-tracing")]
 mod llm;
 mod pages;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/issues", get(pages::issues))
         .route("/issues/{project}/{fingerprint}", get(pages::issue))
         .route("/releases", get(pages::releases))
+        .route("/insights", get(insights::overview))
         .route("/projects", get(pages::projects))
         .route("/tokens", get(pages::tokens))
         .route("/retention", get(pages::retention))
@@ -153,6 +155,7 @@ const NAV: &[(&str, &str, Role)] = &[
     #[cfg(feature = "llm-tracing")]
     ("/llm", "LLM", Role::Viewer),
     ("/releases", "Releases", Role::Viewer),
+    ("/insights", "Insights", Role::Viewer),
     ("/alerts", "Alerts", Role::Viewer),
     ("/projects", "Projects", Role::Viewer),
     ("/tokens", "API tokens", Role::Admin),

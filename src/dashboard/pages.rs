@@ -30,7 +30,7 @@ use crate::timefmt::ago;
 type Q = Query<HashMap<String, String>>;
 
 /// Runs a store closure; a failure becomes the error page.
-async fn load<T, F>(st: &AppState, s: Option<&Session>, f: F) -> Result<T, Response>
+pub(super) async fn load<T, F>(st: &AppState, s: Option<&Session>, f: F) -> Result<T, Response>
 where
     F: FnOnce(&mut rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
     T: Send + 'static,
@@ -251,16 +251,7 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
             Some(f) => Some(f),
             None => {
                 data.fresh = true;
-                let releases = issues::releases(c, only.as_deref(), 50)?
-                    .into_iter()
-                    .map(|r| r.release)
-                    .filter(|r| !r.is_empty())
-                    .collect();
-                let environments = issues::environments(c, only.as_deref())?;
-                Some(Arc::new(Filters {
-                    releases,
-                    environments,
-                }))
+                Some(Arc::new(filter_choices(c, only.as_deref())?))
             }
         };
         data.any_events = data.total > 0 || issues::any(c)?;
@@ -368,6 +359,24 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
         }
     };
     page("Issues", &s, body)
+}
+
+/// The choices of the release and environment filters for a project selection (what
+/// [`crate::server::filters::FilterCache`] keeps).
+pub(super) fn filter_choices(
+    c: &rusqlite::Connection,
+    only: Option<&[String]>,
+) -> Result<Filters, StoreError> {
+    let releases = issues::releases(c, only, 50)?
+        .into_iter()
+        .map(|r| r.release)
+        .filter(|r| !r.is_empty())
+        .collect();
+    let environments = issues::environments(c, only)?;
+    Ok(Filters {
+        releases,
+        environments,
+    })
 }
 
 fn rows_markup(
@@ -487,6 +496,8 @@ pub async fn issue(
     let action = |a: &str| api.replace("{}", a);
     let max_rel = d.releases.iter().map(|b| b.count).max().unwrap_or(0);
     let max_env = d.environments.iter().map(|b| b.count).max().unwrap_or(0);
+    // Issues that move with this one (no panel without analytics or when the insight fails).
+    let moves_with = super::insights::moves_with(&st, &i.project_id, &i.fingerprint).await;
     // The latest stored event, as the samples are shown (its id and receipt time apart).
     let latest = d.latest.as_ref().and_then(|o| {
         let mut v = serde_json::to_value(o).ok()?;
@@ -551,6 +562,7 @@ pub async fn issue(
             }
             (trend_chart(&trend, bucket, label))
         }
+        @if let Some(m) = moves_with { (m) }
         div.grid2 {
             section.panel {
                 h2 { "Releases" }

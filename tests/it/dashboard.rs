@@ -178,7 +178,14 @@ fn sessions_act_in_the_api_with_role_and_origin_checks() {
         assert!(r.body.as_str().unwrap().contains("Not allowed"));
         assert_eq!(get(&http, &format!("{}{page}", s.url), &admin).status, 200);
     }
-    for page in ["/issues", "/releases", "/projects", "/alerts", "/account"] {
+    for page in [
+        "/issues",
+        "/releases",
+        "/insights",
+        "/projects",
+        "/alerts",
+        "/account",
+    ] {
         assert_eq!(
             get(&http, &format!("{}{page}", s.url), &viewer).status,
             200,

@@ -13,6 +13,7 @@ mod event_time;
 mod hardening;
 mod http1;
 mod ingest;
+mod insights_page;
 #[cfg(feature = "llm-tracing")]
 mod issue_cost;
 mod issue_page;
