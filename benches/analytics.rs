@@ -134,7 +134,7 @@ fn main() {
         (Insight::Environments, "720 h", ask(720, None)),
     ];
     for (which, label, a) in cases {
-        let mut time = |e: &dyn Engine| {
+        let time = |e: &dyn Engine| {
             let mut v = Vec::new();
             let mut answer = serde_json::Value::Null;
             for _ in 0..runs {
