@@ -182,7 +182,11 @@ impl Duck {
     /// into the appender (nothing of the size of the database is held in memory), then sorted
     /// by hour once.
     fn build(&self, db: &mut rusqlite::Connection, horizon_hour: i64) -> Result<Synced, String> {
-        let tx = db.transaction().map_err(sql_err)?;
+        // A read snapshot (DEFERRED: the pool's connections begin IMMEDIATE, which would hold
+        // the write lock, and with it every ingest flush, for the whole build).
+        let tx = db
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+            .map_err(sql_err)?;
         self.conn
             .execute_batch("BEGIN TRANSACTION; DELETE FROM hourly;")
             .map_err(err)?;

@@ -430,7 +430,7 @@ fn insights_turned_off_says_how_to_turn_them_on() {
     );
     assert!(html.contains(r#"id="insights-off""#), "{html}");
     if cfg!(feature = "analytics") {
-        assert!(html.contains("analytics is turned off"), "{html}");
+        assert!(html.contains("nalytics is turned off"), "{html}");
         assert!(html.contains("[analytics]\nenabled = true"), "{html}");
         assert!(!html.contains("cargo build"), "{html}");
     } else {
