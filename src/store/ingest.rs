@@ -397,6 +397,7 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
                 5,
                 n,
                 "ON CONFLICT (issue_id, release) DO UPDATE SET count = count + excluded.count,
+                 first_seen = min(first_seen, excluded.first_seen),
                  last_seen = max(last_seen, excluded.last_seen)",
             )
         });
@@ -419,7 +420,8 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
                 6,
                 n,
                 "ON CONFLICT (issue_id, environment, release) DO UPDATE SET
-                 count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)",
+                 count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen),
+                 last_seen = max(last_seen, excluded.last_seen)",
             )
         });
         let mut st = tx.prepare_cached(sql)?;

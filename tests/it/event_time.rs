@@ -177,3 +177,31 @@ fn a_late_event_older_than_its_issue_moves_first_seen_back() {
         .unwrap();
     assert_eq!((first, last), (now - 26 * HOUR, now - HOUR));
 }
+
+#[test]
+fn a_late_event_moves_its_release_and_slice_first_seen_back_too() {
+    let s = TestServer::start();
+    let http = Http::new();
+    let now = bloop::store::now_ms();
+    let send = |ts: i64| {
+        let body = json!({ "events": [ev("LateRelease", ts)] }).to_string();
+        let r = http.post_signed(&format!("{}/v1/ingest/batch", s.url), &body);
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    };
+    send(now - HOUR);
+    s.wait_count("SELECT count(*) FROM events", 1, Duration::from_secs(5));
+    send(now - 30 * HOUR);
+    s.wait_count("SELECT count(*) FROM events", 2, Duration::from_secs(5));
+    let db = s.db();
+    let one = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    // "New in a release" is decided by the earliest (issue, release) row: it must be the
+    // earliest event, whatever the order they arrived in.
+    assert_eq!(
+        one("SELECT min(first_seen) FROM issue_releases"),
+        now - 30 * HOUR
+    );
+    assert_eq!(
+        one("SELECT min(first_seen) FROM issue_slices"),
+        now - 30 * HOUR
+    );
+}
