@@ -140,13 +140,7 @@ impl Duck {
     /// replaced by an older one) a full build, else the events past the cursor.
     pub fn sync(&self, db: &mut rusqlite::Connection, horizon_hour: i64) -> Result<Synced, String> {
         let (_, cursor, built) = self.state()?.unwrap_or((LAYOUT, 0, false));
-        let newest: i64 = db
-            .query_row(
-                "SELECT max((SELECT coalesce(max(id), 0) FROM events), (SELECT through FROM event_index))",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(sql_err)?;
+        let newest = newest_event_id(db)?;
         if built && newest < cursor {
             tracing::warn!(
                 cursor,
@@ -215,13 +209,7 @@ impl Duck {
         tx: &rusqlite::Transaction<'_>,
         horizon_hour: i64,
     ) -> Result<Synced, String> {
-        let newest: i64 = tx
-            .query_row(
-                "SELECT max((SELECT coalesce(max(id), 0) FROM events), (SELECT through FROM event_index))",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(sql_err)?;
+        let newest = newest_event_id(tx)?;
         let mut explained: HashMap<(i64, i64), i64> = HashMap::new();
         let mut done = Synced {
             rebuilt: true,
@@ -366,6 +354,16 @@ impl Duck {
         }
         Ok(())
     }
+}
+
+/// The highest event id the writer has given (ids only grow: it numbers above both).
+fn newest_event_id(db: &rusqlite::Connection) -> Result<i64, String> {
+    db.query_row(
+        "SELECT max((SELECT coalesce(max(id), 0) FROM events), (SELECT through FROM event_index))",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(sql_err)
 }
 
 /// The hour (since the epoch) an event counts in, as the writer counts it: its own time unless

@@ -274,7 +274,6 @@ mod on {
         duck: Arc<Mutex<Duck>>,
         pool: deadpool_sqlite::Pool,
         ttl: Duration,
-        threshold: f64,
         hourly_days: u32,
         cache: Mutex<HashMap<Key, (Instant, Arc<serde_json::Value>)>>,
         synced: tokio::sync::Mutex<Option<Instant>>,
@@ -296,7 +295,6 @@ mod on {
                 duck: Arc::new(Mutex::new(duck)),
                 pool,
                 ttl: Duration::from_secs(config.analytics.cache_ttl_secs),
-                threshold: config.analytics.zscore_threshold,
                 hourly_days: config.retention.hourly_counts_days,
                 cache: Mutex::new(HashMap::new()),
                 synced: tokio::sync::Mutex::new(None),
@@ -366,10 +364,6 @@ mod on {
             which: Insight,
             ask: Ask,
         ) -> Result<Arc<serde_json::Value>, Error> {
-            let ask = Ask {
-                threshold: self.threshold,
-                ..ask
-            };
             let key: Key = (
                 which,
                 ask.filter.projects.clone(),
