@@ -445,38 +445,11 @@ fn list_page_stays_light() {
 }
 
 /// Picks a free port for a child server that must know its origin before it starts.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn passkey_ceremony_xss_and_triage_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bloop.db");
-    let port = free_port();
-    let origin = format!("http://localhost:{port}");
-    let port_s = port.to_string();
-    let mut serve = ServeProcess::start(
-        &db,
-        &[
-            ("BLOOP__SERVER__PORT", &port_s),
-            ("BLOOP__AUTH__RP_ORIGIN", &origin),
-        ],
-    );
-    // The link comes before "listening", among the lines start() kept.
-    let wanted = format!("{origin}/setup?token=");
-    let setup = serve
-        .startup_log
-        .iter()
-        .find_map(|line| {
-            let i = line.find(&wanted)?;
-            Some(line[i..].split_whitespace().next()?.to_string())
-        })
-        .expect("serve prints a setup link on an empty database");
+    let (mut serve, origin, setup) = ServeProcess::for_browser(&db, &[]);
     let shots = tempfile::tempdir().unwrap();
     let out = Command::new("node")
         .arg("tests/browser/dashboard.mjs")

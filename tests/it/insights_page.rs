@@ -18,14 +18,6 @@ const HOUR: i64 = 3_600_000;
 const XSS: &str = "<img src=x onerror=alert(1)>";
 
 /// Picks a free port for a child server that must know its origin before it starts.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// A `bloop serve` whose origin is `http://localhost:<port>`, with its setup link.
 struct Served {
     _dir: tempfile::TempDir,
@@ -38,25 +30,7 @@ struct Served {
 fn serve() -> Served {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bloop.db");
-    let port = free_port();
-    let origin = format!("http://localhost:{port}");
-    let port_s = port.to_string();
-    let serve = ServeProcess::start(
-        &db,
-        &[
-            ("BLOOP__SERVER__PORT", &port_s),
-            ("BLOOP__AUTH__RP_ORIGIN", &origin),
-        ],
-    );
-    let wanted = format!("{origin}/setup?token=");
-    let setup = serve
-        .startup_log
-        .iter()
-        .find_map(|line| {
-            let i = line.find(&wanted)?;
-            Some(line[i..].split_whitespace().next()?.to_string())
-        })
-        .expect("serve prints a setup link on an empty database");
+    let (serve, origin, setup) = ServeProcess::for_browser(&db, &[]);
     Served {
         _dir: dir,
         db,

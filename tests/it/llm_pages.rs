@@ -498,14 +498,6 @@ fn overview_sessions_prompts_models_and_settings_show_their_figures_and_forms() 
 }
 
 /// Picks a free port for a child server that must know its origin before it starts.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The LLM pages in headless Chromium (tests/browser/llm.mjs): a real `bloop serve` holding the
 /// seeded traces, the first admin registered with a passkey, then the overview, a filtered
 /// traces list, the waterfall, a score and feedback, a prompt comparison, a budget and the
@@ -515,26 +507,10 @@ fn free_port() -> u16 {
 fn llm_pages_work_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bloop.db");
-    let port = free_port();
-    let origin = format!("http://localhost:{port}");
-    let port_s = port.to_string();
-    let serve = ServeProcess::start(
+    let (serve, origin, setup) = ServeProcess::for_browser(
         &db,
-        &[
-            ("BLOOP__SERVER__PORT", &port_s),
-            ("BLOOP__AUTH__RP_ORIGIN", &origin),
-            ("BLOOP__LLM_TRACING__DEFAULT_CONTENT_STORAGE", "full"),
-        ],
+        &[("BLOOP__LLM_TRACING__DEFAULT_CONTENT_STORAGE", "full")],
     );
-    let wanted = format!("{origin}/setup?token=");
-    let setup = serve
-        .startup_log
-        .iter()
-        .find_map(|line| {
-            let i = line.find(&wanted)?;
-            Some(line[i..].split_whitespace().next()?.to_string())
-        })
-        .expect("serve prints a setup link on an empty database");
     seed_at(&origin, &db, &Http::new());
     // BLOOP_SHOTS_DIR keeps the screenshots for a look.
     let shots = tempfile::tempdir().unwrap();

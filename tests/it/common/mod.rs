@@ -431,6 +431,34 @@ impl ServeProcess {
         }
     }
 
+    /// `bloop serve` on `http://localhost:PORT` as a browser must see it (the passkey origin),
+    /// on an empty database: the server, its origin, and the first admin's setup link it logged.
+    pub fn for_browser(db: &Path, extra_env: &[(&str, &str)]) -> (Self, String, String) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let origin = format!("http://localhost:{port}");
+        let port_s = port.to_string();
+        let mut env = vec![
+            ("BLOOP__SERVER__PORT", port_s.as_str()),
+            ("BLOOP__AUTH__RP_ORIGIN", origin.as_str()),
+        ];
+        env.extend_from_slice(extra_env);
+        let serve = Self::start(db, &env);
+        // The link comes before "listening", among the lines start() kept.
+        let wanted = format!("{origin}/setup?token=");
+        let setup = serve
+            .startup_log
+            .iter()
+            .find_map(|line| {
+                let i = line.find(&wanted)?;
+                Some(line[i..].split_whitespace().next()?.to_string())
+            })
+            .expect("serve prints a setup link on an empty database");
+        (serve, origin, setup)
+    }
+
     pub fn signal(&self, sig: &str) {
         let status = Command::new("kill")
             .arg(format!("-{sig}"))
