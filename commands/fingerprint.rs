@@ -84,18 +84,32 @@ fn print_explanation(out: &mut impl Write, g: &Grouping) -> anyhow::Result<()> {
         KeyFrom::Computed => "computed by bloop from the fields below",
         KeyFrom::Client => "set by the client",
     };
-    field(out, "fingerprint", &format!("{}  ({how})", inert(&g.fingerprint)))?;
+    field(
+        out,
+        "fingerprint",
+        &format!("{}  ({how})", inert(&g.fingerprint)),
+    )?;
     if g.key_from == KeyFrom::Client {
         if let Some(parts) = &g.client_parts {
             let shown: Vec<String> = parts.iter().map(|p| format!("\"{}\"", inert(p))).collect();
             field(out, "sdk parts", &format!("[{}]", shown.join(", ")))?;
             field(out, "", "({{ default }} stands for bloop's own key below)")?;
         } else {
-            field(out, "", "(the event's `fingerprint` field; bloop's own key would be:)")?;
+            field(
+                out,
+                "",
+                "(the event's `fingerprint` field; bloop's own key would be:)",
+            )?;
         }
         field(out, "own key", &inert(&c.fingerprint))?;
     }
-    let or_none = |s: &str| if s.is_empty() { "(none)".to_string() } else { inert(s) };
+    let or_none = |s: &str| {
+        if s.is_empty() {
+            "(none)".to_string()
+        } else {
+            inert(s)
+        }
+    };
     field(out, "source", &or_none(&c.source))?;
     field(out, "type", &or_none(&c.error_type))?;
     field(out, "route", &or_none(&c.route))?;
@@ -103,7 +117,10 @@ fn print_explanation(out: &mut impl Write, g: &Grouping) -> anyhow::Result<()> {
     field(out, "  hashed as", &inert(&c.normalized_message))?;
     if let Some(s) = &g.structured {
         let chosen = match (s.chosen, s.chosen_is_framework) {
-            (Some(k), false) => format!("frame {k} of {} (crashing frame = 1): the first application frame", s.total),
+            (Some(k), false) => format!(
+                "frame {k} of {} (crashing frame = 1): the first application frame",
+                s.total
+            ),
             (Some(k), true) => format!(
                 "frame {k} of {}: no application frame, so the crashing one",
                 s.total
@@ -115,12 +132,22 @@ fn print_explanation(out: &mut impl Write, g: &Grouping) -> anyhow::Result<()> {
             field(
                 out,
                 "  skipped",
-                &format!("#{:<3} {}  ({})", f.position, inert(&f.text), inert(&f.reason)),
+                &format!(
+                    "#{:<3} {}  ({})",
+                    f.position,
+                    inert(&f.text),
+                    inert(&f.reason)
+                ),
             )?;
         }
     }
     if g.structured.is_none() && !c.skipped.is_empty() {
-        let w = c.skipped.iter().map(|l| l.line.to_string().len()).max().unwrap_or(1);
+        let w = c
+            .skipped
+            .iter()
+            .map(|l| l.line.to_string().len())
+            .max()
+            .unwrap_or(1);
         for l in &c.skipped {
             let why = match l.reason {
                 Skip::Framework { marker } => format!("framework: contains `{}`", marker),
@@ -147,7 +174,11 @@ fn print_explanation(out: &mut impl Write, g: &Grouping) -> anyhow::Result<()> {
     match &c.frame {
         Some(f) => {
             if g.structured.is_none() {
-                field(out, "frame", &format!("stack line {}: {}", f.line, inert(&f.text)))?;
+                field(
+                    out,
+                    "frame",
+                    &format!("stack line {}: {}", f.line, inert(&f.text)),
+                )?;
             } else {
                 field(out, "frame", &inert(&f.text))?;
             }

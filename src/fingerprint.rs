@@ -1443,22 +1443,44 @@ ValueError: bad"#;
             e.normalized_message,
             "cannot read properties of undefined (reading 'id') for user <n>"
         );
-        assert_eq!(e.message, "Cannot read properties of undefined (reading 'id') for user 42");
+        assert_eq!(
+            e.message,
+            "Cannot read properties of undefined (reading 'id') for user 42"
+        );
         let f = e.frame.as_ref().expect("a frame");
-        assert_eq!((f.line, f.hashed.as_str()), (4, "at getUser (/app/src/users.js)"));
+        assert_eq!(
+            (f.line, f.hashed.as_str()),
+            (4, "at getUser (/app/src/users.js)")
+        );
         assert_eq!(f.text, "at getUser (/app/src/users.js:42:13)");
         let why: Vec<(usize, Skip)> = e.skipped.iter().map(|l| (l.line, l.reason)).collect();
         assert_eq!(
             why,
             [
                 (1, Skip::Header),
-                (2, Skip::Framework { marker: "node:internal" }),
-                (3, Skip::Framework { marker: "node_modules" }),
+                (
+                    2,
+                    Skip::Framework {
+                        marker: "node:internal"
+                    }
+                ),
+                (
+                    3,
+                    Skip::Framework {
+                        marker: "node_modules"
+                    }
+                ),
             ]
         );
         assert_eq!(
             e.fingerprint,
-            compute("api", "TypeError", "GET /users/:id", "cannot read properties of undefined (reading 'id') for user 7", Some("at getUser (/app/src/users.js:99:1)"))
+            compute(
+                "api",
+                "TypeError",
+                "GET /users/:id",
+                "cannot read properties of undefined (reading 'id') for user 7",
+                Some("at getUser (/app/src/users.js:99:1)")
+            )
         );
         // No application frame: every line is listed, none chosen; a Python source line
         // under a skipped frame says so.
@@ -1468,9 +1490,21 @@ ValueError: bad"#;
         let why: Vec<Skip> = e.skipped.iter().map(|l| l.reason).collect();
         assert_eq!(
             why,
-            [Skip::Header, Skip::Framework { marker: "/lib/python3" }, Skip::FrameworkSource]
+            [
+                Skip::Header,
+                Skip::Framework {
+                    marker: "/lib/python3"
+                },
+                Skip::FrameworkSource
+            ]
         );
-        let e = explain("a", "b", "", "m", Some(&"at x (node:internal/y)\n".repeat(50)));
+        let e = explain(
+            "a",
+            "b",
+            "",
+            "m",
+            Some(&"at x (node:internal/y)\n".repeat(50)),
+        );
         assert_eq!((e.skipped.len(), e.skipped_more), (MAX_EXPLAINED_LINES, 10));
     }
 

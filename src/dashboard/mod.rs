@@ -10,6 +10,7 @@
 mod charts;
 mod event;
 mod insights;
+mod issue_events;
 #[cfg(feature = "llm-tracing")]
 mod llm;
 mod pages;

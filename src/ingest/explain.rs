@@ -242,7 +242,10 @@ mod tests {
         assert_eq!(g.key_from, KeyFrom::Computed);
         assert_eq!(g.fingerprint, g.computed.fingerprint);
         assert_eq!(g.computed.normalized_message, "boom <n>");
-        assert_eq!(g.computed.frame.as_ref().unwrap().hashed, "at g (/app/src/g.js)");
+        assert_eq!(
+            g.computed.frame.as_ref().unwrap().hashed,
+            "at g (/app/src/g.js)"
+        );
         assert_eq!(g.computed.skipped.len(), 2);
 
         let mut v: Value = serde_json::from_slice(body).unwrap();
@@ -252,7 +255,12 @@ mod tests {
         assert_eq!(g.fingerprint, "checkout-timeouts");
 
         let batch = json!({"events": [v.clone(), v]}).to_string();
-        assert_eq!(from_bytes(batch.as_bytes(), &caps(), None, 0).unwrap().len(), 2);
+        assert_eq!(
+            from_bytes(batch.as_bytes(), &caps(), None, 0)
+                .unwrap()
+                .len(),
+            2
+        );
         let err = from_bytes(b"{\"message\": 3}", &caps(), None, 0).unwrap_err();
         assert!(err.contains("message"), "{err}");
     }
@@ -272,7 +280,10 @@ mod tests {
         let g = &from_bytes(body.as_bytes(), &caps(), None, 0).unwrap()[0];
         assert_eq!(g.key_from, KeyFrom::Computed);
         let s = g.structured.as_ref().unwrap();
-        assert_eq!((s.total, s.chosen, s.chosen_is_framework), (3, Some(3), false));
+        assert_eq!(
+            (s.total, s.chosen, s.chosen_is_framework),
+            (3, Some(3), false)
+        );
         let reasons: Vec<&str> = s.skipped.iter().map(|f| f.reason.as_str()).collect();
         assert_eq!(reasons, ["contains `/lib/python3`", "in_app: false"]);
         assert_eq!(
@@ -294,9 +305,15 @@ mod tests {
         ev["fingerprint"] = json!(["{{ default }}", "tenant-7"]);
         let g = &from_bytes(ev.to_string().as_bytes(), &caps(), None, 0).unwrap()[0];
         assert_eq!(g.key_from, KeyFrom::Client);
-        assert_eq!(g.client_parts.as_deref(), Some(&["{{ default }}".to_string(), "tenant-7".to_string()][..]));
+        assert_eq!(
+            g.client_parts.as_deref(),
+            Some(&["{{ default }}".to_string(), "tenant-7".to_string()][..])
+        );
         assert_ne!(g.fingerprint, g.computed.fingerprint);
-        assert_eq!(stored(&stored_event, &g.fingerprint).key_from, KeyFrom::Client);
+        assert_eq!(
+            stored(&stored_event, &g.fingerprint).key_from,
+            KeyFrom::Client
+        );
     }
 
     #[test]

@@ -261,9 +261,10 @@ document.addEventListener("click", async (ev) => {
   }
   if (el.dataset.copy !== undefined) {
     const src = el.dataset.copy ? document.getElementById(el.dataset.copy) : null;
-    const text = src ? src.textContent : "";
+    const text = src ? (src.value !== undefined ? src.value : src.textContent) : "";
+    if (!el.dataset.label) el.dataset.label = el.textContent;
     try { await navigator.clipboard.writeText(text); el.textContent = "Copied"; } catch (_) { el.textContent = "Select and copy"; }
-    setTimeout(() => { el.textContent = "Copy"; }, 1500);
+    setTimeout(() => { el.textContent = el.dataset.label; }, 1500);
     return;
   }
   if (el.dataset.api && !el.form) {
