@@ -518,6 +518,8 @@ pub fn write_group(
         Some(k) => Some(k.clone()),
         None => lookup(tx, project, &first.fingerprint)?,
     };
+    // The release credited with the issue as new, when a late event may take the credit.
+    let mut credited: Option<String> = None;
     let mut issue = match known {
         Some(mut k) => {
             let seen = k.last_seen.max(last_seen);
@@ -557,6 +559,15 @@ pub fn write_group(
                 tx.prepare_cached("UPDATE issues SET first_seen = ?2 WHERE id = ?1")?
                     .execute(params![k.id, first_seen])?;
                 k.first_seen = first_seen;
+                // Rare (a late upload): the release of the issue's earliest event so far, as
+                // the release rows say before this flush adds to them.
+                credited = tx
+                    .prepare_cached(
+                        "SELECT release FROM issue_releases WHERE issue_id = ?1
+                         ORDER BY first_seen, release LIMIT 1",
+                    )?
+                    .query_row([k.id], |r| r.get(0))
+                    .optional()?;
             }
             k.total += n;
             k.last_seen = seen;
@@ -613,15 +624,28 @@ pub fn write_group(
     let previous_count = (issue.total - n) as u64;
 
     let releases = tally(group, |a| a.event.release.as_str());
-    // A new issue is new in the release of its earliest event.
-    let first_release = is_new
-        .then(|| {
-            releases
-                .iter()
-                .min_by_key(|(_, t)| t.first)
-                .map(|(r, _)| *r)
-        })
-        .flatten();
+    // An issue is new in the release of its earliest event: a new issue's earliest event is in
+    // this group; an event older than the issue moves the credit from the release that had it.
+    let earliest = releases
+        .iter()
+        .min_by(|a, b| (a.1.first, a.0).cmp(&(b.1.first, b.0)))
+        .map(|(r, _)| *r);
+    let first_release = if is_new {
+        earliest
+    } else {
+        match (&credited, earliest) {
+            (Some(old), Some(new)) if old != new => {
+                slot(
+                    &mut pending.release_totals,
+                    project,
+                    old,
+                    [0, 0, i64::MAX, i64::MIN, 0],
+                )[4] -= 1;
+                Some(new)
+            }
+            _ => None,
+        }
+    };
     for (rel, t) in &releases {
         pending
             .releases
