@@ -712,7 +712,11 @@ pub async fn releases(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                     tbody {
                         @for r in &rels {
                             tr {
-                                td { a href=(format!("/issues?status=all&release={}{}", pct(&r.release), project.as_ref().map(|p| format!("&project={}", pct(p))).unwrap_or_default())) {
+                                td { a href=(if r.release.is_empty() {
+                                        format!("/issues?status=all&release={}", project.as_ref().map(|p| format!("&project={}", pct(p))).unwrap_or_default())
+                                    } else {
+                                        format!("/releases/{}{}", super::release_page::segment(&r.release), project.as_ref().map(|p| format!("?project={}", pct(p))).unwrap_or_default())
+                                    }) {
                                     (if r.release.is_empty() { "(none)" } else { &r.release }) } }
                                 td.num { (r.issues) } td.num { (r.new_issues) } td.num { (r.events) }
                                 td.num { (when(r.first_seen, now)) } td.num { (when(r.last_seen, now)) }

@@ -367,6 +367,9 @@ fn slot<'m, V>(
         .unwrap_or_else(|| unreachable!("inserted above"))
 }
 
+/// project → release → (hour, events).
+type ReleaseHours = HashMap<Arc<str>, HashMap<String, Vec<(i64, i64)>>>;
+
 /// Per-release, per-environment and hourly counts gathered over a flush, written by
 /// [`write_pending`] in a few multi-row upserts instead of one statement per issue.
 #[derive(Default)]
@@ -376,6 +379,8 @@ pub struct Pending {
     slices: Vec<(i64, String, String, i64, i64, i64)>,
     hours: Vec<(i64, i64, i64)>,
     release_totals: ReleaseTotals,
+    /// project → release → (hour, events).
+    release_hours: ReleaseHours,
     /// project → environment → events.
     environment_totals: HashMap<Arc<str>, HashMap<String, i64>>,
 }
@@ -475,6 +480,22 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
     )?;
     for ((project, release), v) in totals {
         st.execute(params![&**project, release, v[0], v[1], v[2], v[3], v[4]])?;
+    }
+    let mut release_hours: Vec<_> = p
+        .release_hours
+        .iter()
+        .flat_map(|(p, m)| {
+            m.iter()
+                .flat_map(move |(r, hs)| hs.iter().map(move |(h, n)| ((p, r, *h), *n)))
+        })
+        .collect();
+    release_hours.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut st = tx.prepare_cached(
+        "INSERT INTO release_hours (project_id, release, hour, count) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (project_id, release, hour) DO UPDATE SET count = count + excluded.count",
+    )?;
+    for ((project, release, hour), n) in release_hours {
+        st.execute(params![&**project, release, hour, n])?;
     }
     let mut envs: Vec<_> = p
         .environment_totals
@@ -712,6 +733,16 @@ pub fn write_group(
 
     for a in group {
         let h = a.at() - a.at().rem_euclid(HOUR_MS);
+        let per_release = slot(
+            &mut pending.release_hours,
+            project,
+            &a.event.release,
+            Vec::new(),
+        );
+        match per_release.iter_mut().rev().find(|(hh, _)| *hh == h) {
+            Some((_, c)) => *c += 1,
+            None => per_release.push((h, 1)),
+        }
         match pending
             .hours
             .iter_mut()

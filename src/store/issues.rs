@@ -206,17 +206,18 @@ pub struct IssueRow {
     pub id: i64,
 }
 
-const ISSUE_COLS: &str = "i.project_id, i.fingerprint, i.error_type, i.message, i.source,
+pub(crate) const ISSUE_COLS: &str =
+    "i.project_id, i.fingerprint, i.error_type, i.message, i.source,
     i.route_or_procedure, i.screen, i.status, i.total_count, i.first_seen, i.last_seen,
     i.release, i.environment, i.resolved_in_release, i.id";
 
 /// [`ISSUE_COLS`] and the `count` column: `count` an expression (the total, or a count within
 /// the list's filters).
-fn issue_cols(count: &str) -> String {
+pub(crate) fn issue_cols(count: &str) -> String {
     format!("{ISSUE_COLS}, {count}")
 }
 
-fn issue_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {
+pub(crate) fn issue_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {
     let status: String = r.get(7)?;
     Ok(IssueRow {
         project_id: r.get(0)?,
@@ -1064,7 +1065,7 @@ pub struct HourCount {
     pub count: i64,
 }
 
-fn zero_fill(rows: Vec<(i64, i64)>, hours: u32, now: i64) -> Vec<HourCount> {
+pub(crate) fn zero_fill(rows: Vec<(i64, i64)>, hours: u32, now: i64) -> Vec<HourCount> {
     let end = now - now.rem_euclid(HOUR_MS);
     let start = end - (hours as i64 - 1) * HOUR_MS;
     let mut out: Vec<HourCount> = (0..hours as i64)
@@ -1309,7 +1310,7 @@ pub fn releases(
 }
 
 /// `project_id IN (…)` for `projects` (None = every project: always true), and its arguments.
-fn project_scope(projects: Option<&[String]>) -> (String, Vec<SqlValue>) {
+pub(crate) fn project_scope(projects: Option<&[String]>) -> (String, Vec<SqlValue>) {
     match projects {
         None => ("1".into(), Vec::new()),
         Some([]) => ("0".into(), Vec::new()),

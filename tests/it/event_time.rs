@@ -225,7 +225,10 @@ fn new_issues_count_each_issue_once_in_the_release_of_its_earliest_event() {
         e
     };
     // One batch, two releases: only the earlier one gets the new issue.
-    send(vec![at("Mixed", "2.0.0", now - HOUR), at("Mixed", "1.9.0", now - 2 * HOUR)]);
+    send(vec![
+        at("Mixed", "2.0.0", now - HOUR),
+        at("Mixed", "1.9.0", now - 2 * HOUR),
+    ]);
     // Seen first in 2.0.0, then a phone uploads an older 1.8.0 event.
     send(vec![at("Moved", "2.0.0", now - HOUR)]);
     s.wait_count("SELECT count(*) FROM events", 3, Duration::from_secs(5));
@@ -240,9 +243,14 @@ fn new_issues_count_each_issue_once_in_the_release_of_its_earliest_event() {
         )
         .unwrap()
     };
-    assert_eq!((new_in("1.8.0"), new_in("1.9.0"), new_in("2.0.0")), (1, 1, 0));
+    assert_eq!(
+        (new_in("1.8.0"), new_in("1.9.0"), new_in("2.0.0")),
+        (1, 1, 0)
+    );
     let total: i64 = db
-        .query_row("SELECT sum(new_issues) FROM release_totals", [], |r| r.get(0))
+        .query_row("SELECT sum(new_issues) FROM release_totals", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(total, count(&db, "SELECT count(*) FROM issues"));
 }
