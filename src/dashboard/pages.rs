@@ -766,8 +766,28 @@ pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
                 section.panel id={ "project-" (p.id) } {
                     div.row {
                         h2.grow { (p.name) " " span.muted { "(" (p.id) ")" } }
-                        span.muted { (p.issues) " issues · " (p.events) " events" }
+                        span.muted { (thousands(p.issues)) @if p.issues == 1 { " issue" } @else { " issues" } " · " (thousands(p.events)) @if p.events == 1 { " event" } @else { " events" } }
                         a href={ "/issues?project=" (pct(&p.id)) } { "Issues →" }
+                    }
+                    @if admin {
+                        details.project-settings {
+                            summary { "Rename or delete" }
+                            form.row data-api={ "/v1/projects/" (pct(&p.id)) } data-method="PATCH" {
+                                label { "Name " input name="name" value=(p.name) required maxlength="200"; }
+                                button type="submit" { "Rename" }
+                            }
+                            p.form-error hidden {}
+                            @if p.id != "default" {
+                                div.row {
+                                    button.danger type="button" data-api={ "/v1/projects/" (pct(&p.id)) } data-method="DELETE"
+                                        data-redirect="/projects"
+                                        data-confirm={ "Delete project " (p.name) " with its " (p.issues) " issues, events, keys and rules? This cannot be undone." } { "Delete project" }
+                                    span.muted { "Deletes its issues, events, keys, alert rules and LLM traces." }
+                                }
+                            } @else {
+                                p.muted { "The default project cannot be deleted: events signed with the server secret land in it." }
+                            }
+                        }
                     }
                     h2 { "Ingest keys" }
                     @let pkeys: Vec<&KeyRow> = all_keys.iter().filter(|k| k.project_id == p.id && k.kind != keys::KIND_DSN && k.revoked_at.is_none_or(|r| r > now)).collect();
@@ -778,8 +798,14 @@ pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
                         div.row {
                             span { (k.name) }
                             @if admin {
-                                code.secret.grow id={ "key-" (k.id) } { (k.key) }
+                                // Masked until asked for: the full key is fetched then, never in the page.
+                                code.secret.grow id={ "key-" (k.id) } data-key-id=(k.id) data-project=(p.id) { (keys::mask(&k.key)) }
+                                button type="button" data-reveal={ "key-" (k.id) } { "Reveal" }
                                 button type="button" data-copy={ "key-" (k.id) } { "Copy" }
+                                @if k.revoked_at.is_none() {
+                                    button type="button" data-api={ "/v1/keys/" (k.id) "/rotate" } data-body=r#"{"grace":"24h"}"#
+                                        data-confirm="Rotate this key? A new key is made now; this one keeps working for 24 hours." { "Rotate" }
+                                }
                                 button.danger type="button" data-api={ "/v1/keys/" (k.id) } data-method="DELETE"
                                     data-confirm="Revoke this key? Clients using it will get 401." { "Revoke" }
                             } @else {
