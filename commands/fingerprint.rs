@@ -1,10 +1,9 @@
 //! `bloop fingerprint`: the issue key of the events in a file, computed offline exactly as the
 //! server would (scrubbed per the configuration first); `--explain` lays the key open.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use bloop::fingerprint::Skip;
 use bloop::ingest::explain::{self, Grouping, KeyFrom};
 
@@ -27,17 +26,7 @@ pub struct Args {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut bytes = Vec::new();
-    match args.file.as_deref() {
-        Some(p) if p.as_os_str() != "-" => {
-            bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
-        }
-        _ => {
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("cannot read standard input")?;
-        }
-    }
+    let bytes = crate::common::read_input(args.file.as_deref())?;
     // The server scrubs before it groups. IP hashing's key only changes hex digits, which the
     // message normalisation folds, so any key gives the server's fingerprint.
     let scrubber = config
