@@ -108,7 +108,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_release_totals.sql"),
     include_str!("migrations/0022_sentry.sql"),
     include_str!("migrations/0023_sourcemaps.sql"),
-    include_str!("migrations/0024_release_hours.sql"),
+    include_str!("migrations/0025_release_hours.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.
