@@ -82,6 +82,9 @@ _bloop() {
             bloop__subcmd__alerts,disable)
                 cmd="bloop__subcmd__alerts__subcmd__disable"
                 ;;
+            bloop__subcmd__alerts,edit)
+                cmd="bloop__subcmd__alerts__subcmd__edit"
+                ;;
             bloop__subcmd__alerts,enable)
                 cmd="bloop__subcmd__alerts__subcmd__enable"
                 ;;
@@ -102,6 +105,9 @@ _bloop() {
                 ;;
             bloop__subcmd__alerts__subcmd__help,disable)
                 cmd="bloop__subcmd__alerts__subcmd__help__subcmd__disable"
+                ;;
+            bloop__subcmd__alerts__subcmd__help,edit)
+                cmd="bloop__subcmd__alerts__subcmd__help__subcmd__edit"
                 ;;
             bloop__subcmd__alerts__subcmd__help,enable)
                 cmd="bloop__subcmd__alerts__subcmd__help__subcmd__enable"
@@ -216,6 +222,9 @@ _bloop() {
                 ;;
             bloop__subcmd__help__subcmd__alerts,disable)
                 cmd="bloop__subcmd__help__subcmd__alerts__subcmd__disable"
+                ;;
+            bloop__subcmd__help__subcmd__alerts,edit)
+                cmd="bloop__subcmd__help__subcmd__alerts__subcmd__edit"
                 ;;
             bloop__subcmd__help__subcmd__alerts,enable)
                 cmd="bloop__subcmd__help__subcmd__alerts__subcmd__enable"
@@ -334,6 +343,9 @@ _bloop() {
             bloop__subcmd__help__subcmd__projects,show)
                 cmd="bloop__subcmd__help__subcmd__projects__subcmd__show"
                 ;;
+            bloop__subcmd__help__subcmd__query,assign)
+                cmd="bloop__subcmd__help__subcmd__query__subcmd__assign"
+                ;;
             bloop__subcmd__help__subcmd__query,error)
                 cmd="bloop__subcmd__help__subcmd__query__subcmd__error"
                 ;;
@@ -345,6 +357,9 @@ _bloop() {
                 ;;
             bloop__subcmd__help__subcmd__query,mute)
                 cmd="bloop__subcmd__help__subcmd__query__subcmd__mute"
+                ;;
+            bloop__subcmd__help__subcmd__query,note)
+                cmd="bloop__subcmd__help__subcmd__query__subcmd__note"
                 ;;
             bloop__subcmd__help__subcmd__query,releases)
                 cmd="bloop__subcmd__help__subcmd__query__subcmd__releases"
@@ -622,6 +637,9 @@ _bloop() {
             bloop__subcmd__projects__subcmd__help,show)
                 cmd="bloop__subcmd__projects__subcmd__help__subcmd__show"
                 ;;
+            bloop__subcmd__query,assign)
+                cmd="bloop__subcmd__query__subcmd__assign"
+                ;;
             bloop__subcmd__query,error)
                 cmd="bloop__subcmd__query__subcmd__error"
                 ;;
@@ -637,6 +655,9 @@ _bloop() {
             bloop__subcmd__query,mute)
                 cmd="bloop__subcmd__query__subcmd__mute"
                 ;;
+            bloop__subcmd__query,note)
+                cmd="bloop__subcmd__query__subcmd__note"
+                ;;
             bloop__subcmd__query,releases)
                 cmd="bloop__subcmd__query__subcmd__releases"
                 ;;
@@ -648,6 +669,9 @@ _bloop() {
                 ;;
             bloop__subcmd__query,unresolve)
                 cmd="bloop__subcmd__query__subcmd__unresolve"
+                ;;
+            bloop__subcmd__query__subcmd__help,assign)
+                cmd="bloop__subcmd__query__subcmd__help__subcmd__assign"
                 ;;
             bloop__subcmd__query__subcmd__help,error)
                 cmd="bloop__subcmd__query__subcmd__help__subcmd__error"
@@ -663,6 +687,9 @@ _bloop() {
                 ;;
             bloop__subcmd__query__subcmd__help,mute)
                 cmd="bloop__subcmd__query__subcmd__help__subcmd__mute"
+                ;;
+            bloop__subcmd__query__subcmd__help,note)
+                cmd="bloop__subcmd__query__subcmd__help__subcmd__note"
                 ;;
             bloop__subcmd__query__subcmd__help,releases)
                 cmd="bloop__subcmd__query__subcmd__help__subcmd__releases"
@@ -779,7 +806,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version list create enable disable delete test help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version list create edit enable disable delete test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -970,6 +997,124 @@ _bloop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bloop__subcmd__alerts__subcmd__edit)
+            opts="-v -q -h -V --name --type --project --threshold --window --per --multiplier --baseline-hours --amount --percent --min-calls --model --threshold-ms --percentile --metric --forecast --env --source --release --slack --webhook --webhook-secret --email --server-defaults --json --url --token --config --verbose --quiet --wide --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --per)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --multiplier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline-hours)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-calls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --percentile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forecast)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --release)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --slack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --webhook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --webhook-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bloop__subcmd__alerts__subcmd__enable)
             opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -997,7 +1142,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__help)
-            opts="list create enable disable delete test help"
+            opts="list create edit enable disable delete test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1039,6 +1184,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__help__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__alerts__subcmd__help__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1593,7 +1752,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__alerts)
-            opts="list create enable disable delete test"
+            opts="list create edit enable disable delete test"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1635,6 +1794,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__alerts__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__alerts__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2349,8 +2522,22 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__query)
-            opts="errors error stats releases resolve ignore mute unresolve"
+            opts="errors error stats releases resolve ignore mute unresolve assign note"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__query__subcmd__assign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2405,6 +2592,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__query__subcmd__mute)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__query__subcmd__note)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4637,12 +4838,42 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version errors error stats releases resolve ignore mute unresolve help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version errors error stats releases resolve ignore mute unresolve assign note help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__query__subcmd__assign)
+            opts="-v -q -h -V --none --project --json --url --token --config --verbose --quiet --wide --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4771,8 +5002,22 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__help)
-            opts="errors error stats releases resolve ignore mute unresolve help"
+            opts="errors error stats releases resolve ignore mute unresolve assign note help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__query__subcmd__help__subcmd__assign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4841,6 +5086,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__help__subcmd__mute)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__query__subcmd__help__subcmd__note)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4956,6 +5215,36 @@ _bloop() {
                     return 0
                     ;;
                 --release)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__query__subcmd__note)
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
