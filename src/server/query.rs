@@ -192,11 +192,23 @@ pub(super) async fn error_history(
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AssignBody {
-    /// A dashboard user's name; null unassigns.
+    /// A dashboard user's name; null unassigns. Required: `{}` is refused, not read as null.
+    #[serde(deserialize_with = "required_nullable")]
+    #[schemars(schema_with = "nullable_string")]
     user: Option<String>,
     /// The project slug, when the fingerprint exists in several (or as the `project` parameter).
     #[serde(default)]
     project: Option<String>,
+}
+
+fn nullable_string(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": ["string", "null"]})
+}
+
+/// A field that must be present but may be null (serde reads a missing `Option` as None
+/// unless a deserializer is named).
+fn required_nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d)
 }
 
 /// `POST /v1/errors/{fp}/assign`: `{"user": "ana"}` assigns, `{"user": null}` unassigns.
