@@ -287,10 +287,7 @@ fn patch(a: &EditArgs) -> anyhow::Result<serde_json::Value> {
         ("release_filter", &a.release),
     ] {
         if let Some(v) = v {
-            p.insert(
-                k.into(),
-                if v.is_empty() { Value::Null } else { json!(v) },
-            );
+            p.insert(k.into(), if v.is_empty() { Value::Null } else { json!(v) });
         }
     }
     let channels = channels(&a.slack, &a.webhook, &a.webhook_secret, &a.email);

@@ -338,12 +338,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                 return print_json(out, &row);
             }
             match &row.assignee {
-                Some(u) => writeln!(
-                    out,
-                    "{} assigned to {}",
-                    inert(&row.fingerprint),
-                    inert(u)
-                )?,
+                Some(u) => writeln!(out, "{} assigned to {}", inert(&row.fingerprint), inert(u))?,
                 None => writeln!(out, "{} unassigned", inert(&row.fingerprint))?,
             }
             Ok(())
@@ -404,7 +399,12 @@ fn render_history(out: &mut impl Write, history: &[HistoryEntry]) -> anyhow::Res
                 inert(&a.changed_by)
             )?,
             HistoryEntry::Note(n) => {
-                writeln!(out, "  {}  note by {}:", ago(n.created_at), inert(&n.author))?;
+                writeln!(
+                    out,
+                    "  {}  note by {}:",
+                    ago(n.created_at),
+                    inert(&n.author)
+                )?;
                 // Attacker-controllable text: every line made inert and cut to the terminal.
                 for line in n.text.lines().take(20) {
                     writeln!(out, "    {}", bloop::term::fit(line, width))?;
@@ -472,24 +472,26 @@ fn render_issues(
     let mut t = common::table(&headers);
     t.optional(&["first seen", "status", "release", "assignee"]);
     for r in rows {
-        t.add_row(vec![
-            r.fingerprint.chars().take(8).collect::<String>(),
-            truncate(&r.error_type, 24),
-            // The first line, whole: the table gives the message what the terminal leaves.
-            truncate(&r.message, common::UNLIMITED),
-            if r.count == r.total_count {
-                r.total_count.to_string()
-            } else {
-                format!("{} of {}", r.count, r.total_count)
-            },
-            ago(r.first_seen),
-            ago(r.last_seen),
-            r.status.to_string(),
-            truncate(&r.release, 12),
-        ]
-        .into_iter()
-        .chain(assigned.then(|| truncate(r.assignee.as_deref().unwrap_or("-"), 16)))
-        .collect());
+        t.add_row(
+            vec![
+                r.fingerprint.chars().take(8).collect::<String>(),
+                truncate(&r.error_type, 24),
+                // The first line, whole: the table gives the message what the terminal leaves.
+                truncate(&r.message, common::UNLIMITED),
+                if r.count == r.total_count {
+                    r.total_count.to_string()
+                } else {
+                    format!("{} of {}", r.count, r.total_count)
+                },
+                ago(r.first_seen),
+                ago(r.last_seen),
+                r.status.to_string(),
+                truncate(&r.release, 12),
+            ]
+            .into_iter()
+            .chain(assigned.then(|| truncate(r.assignee.as_deref().unwrap_or("-"), 16)))
+            .collect(),
+        );
     }
     writeln!(out, "{t}")?;
     let shown_to = offset as i64 + rows.len() as i64;

@@ -16,8 +16,8 @@ use crate::store::issues::{self, HourCount, IssueDetail, IssueRow, ReleaseSummar
 use crate::store::keys::{self, KeyRow};
 use crate::store::projects::{self, Deleted, Project};
 use crate::store::tokens::{self, CreatedToken, Scope, Token};
-use crate::store::{triage, users};
 use crate::store::{self, now_ms, StoreError};
+use crate::store::{triage, users};
 
 /// Who local commands act as in status history.
 pub const LOCAL_ACTOR: &str = "cli";

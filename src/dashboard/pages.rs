@@ -220,7 +220,10 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
         }
     };
     // `assigned:me` is the signed-in user.
-    let query = issues::IssueQuery { me: Some(s.user.id), ..query };
+    let query = issues::IssueQuery {
+        me: Some(s.user.id),
+        ..query
+    };
     let project = q.get("project").cloned().filter(|p| !p.is_empty());
     let qc = query.clone();
     let partial = q.get("partial").map(String::as_str) == Some("rows");
@@ -1283,12 +1286,17 @@ fn alert_form(
     };
     let targets = [
         ("slack", "Slack", "Slack incoming-webhook URL", "url"),
-        ("webhook", "Webhook", "Webhook URL (a signed JSON POST)", "url"),
+        (
+            "webhook",
+            "Webhook",
+            "Webhook URL (a signed JSON POST)",
+            "url",
+        ),
         ("email", "Email", "Email addresses, comma-separated", "text"),
     ];
     let target = targets.iter().find(|t| t.0 == default_kind);
     let defaults_text = if defaults.is_empty() {
-        "Server defaults (none set: BLOOP_SLACK_WEBHOOK_URL, BLOOP_WEBHOOK_URL)".to_string()
+        "Server defaults (none set)".to_string()
     } else {
         format!(
             "Server defaults: {}",
@@ -1407,6 +1415,9 @@ fn alert_form(
                     div.field.grow #rule-target-field hidden[target.is_none()] {
                         label for="rule-target" #rule-target-label { (target.map(|t| t.2).unwrap_or("Target")) }
                         input #rule-target name="channel_target" data-skip type=(target.map(|t| t.3).unwrap_or("url")) required[target.is_some()];
+                    }
+                    @if defaults.is_empty() {
+                        p.muted.hint { "This server has no default channel (BLOOP_SLACK_WEBHOOK_URL, BLOOP_WEBHOOK_URL): a rule needs one of its own." }
                     }
                 }
                 p.form-error hidden {}

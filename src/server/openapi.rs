@@ -14,10 +14,10 @@ use crate::alert::{Delivery, NewRule, Rule};
 use crate::event::{WireBatch, WireEvent};
 use crate::retention::PruneReport;
 use crate::store::issues::{HourCount, IssueDetail, IssueRow, Occurrence, ReleaseSummary};
-use crate::store::triage::{HistoryEntry, Note};
 use crate::store::keys::{KeyRow, Rotated};
 use crate::store::projects::{Deleted, Project};
 use crate::store::tokens::{CreatedToken, Token};
+use crate::store::triage::{HistoryEntry, Note};
 use crate::store::users::{Invite, InviteLink, User};
 
 /// `GET /v1/openapi.json`.

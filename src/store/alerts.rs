@@ -339,8 +339,8 @@ impl Rule {
         let serde_json::Value::Object(fields) = patch else {
             return Err(invalid("body", "must be a JSON object of rule fields"));
         };
-        let mut merged = serde_json::to_value(self.to_new())
-            .map_err(|e| invalid("body", e.to_string()))?;
+        let mut merged =
+            serde_json::to_value(self.to_new()).map_err(|e| invalid("body", e.to_string()))?;
         for (k, v) in fields {
             match (k.as_str(), v) {
                 ("config", serde_json::Value::Object(given)) => {

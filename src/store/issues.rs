@@ -289,9 +289,10 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
     // kept). A user's issues (`assigned:<user>`, `assigned:me`) are few and come from the
     // assignee index (migration 0024): the `+` keeps SQLite from preferring the project and
     // status indexes, which would read every issue of the project to find them.
-    let by_assignee = q.terms.iter().any(|t| {
-        t.field == Field::Assigned && !t.negate && !t.value.eq_ignore_ascii_case("none")
-    });
+    let by_assignee = q
+        .terms
+        .iter()
+        .any(|t| t.field == Field::Assigned && !t.negate && !t.value.eq_ignore_ascii_case("none"));
     let scan = if by_assignee
         || q.sort != Sort::LastSeen
         || q.terms.iter().any(|t| {

@@ -243,7 +243,10 @@ mod tests {
         assert_eq!(e.field, "text");
         assert_eq!(e.limit, Some(MAX_NOTE_CHARS as u64));
         assert!(check_note("").is_err());
-        assert!(check_note(" \n\t").unwrap_err().message.contains("whitespace"));
+        assert!(check_note(" \n\t")
+            .unwrap_err()
+            .message
+            .contains("whitespace"));
     }
 
     #[test]

@@ -1007,8 +1007,10 @@ fn rules_are_validated_and_scoped() {
         env.http.send(req)
     };
     let hook = Receiver::start();
-    let other = env.rule(json!({"name": "o", "project_id": "other", "config": {"type": "new_issue"},
-                                "channels": webhook(&hook)}));
+    let other = env.rule(
+        json!({"name": "o", "project_id": "other", "config": {"type": "new_issue"},
+                                "channels": webhook(&hook)}),
+    );
     assert_eq!(
         call(
             &reader,
@@ -1234,8 +1236,10 @@ fn rules_whose_channels_could_never_deliver_are_refused_with_the_reason() {
             "allow_private_targets",
         ),
         (
-            rule(json!([{"type": "webhook", "url": "https://hooks.example.com/ok"},
-                        {"type": "webhook", "url": "http://[::1]:9/x"}])),
+            rule(
+                json!([{"type": "webhook", "url": "https://hooks.example.com/ok"},
+                        {"type": "webhook", "url": "http://[::1]:9/x"}]),
+            ),
             "channels[1].url",
             "loopback",
         ),
@@ -1253,30 +1257,47 @@ fn rules_whose_channels_could_never_deliver_are_refused_with_the_reason() {
         assert!(error.contains("could never deliver"), "{error}");
     }
     // A public name is fine (one that does not resolve now may later: not refused).
-    let ok = env.rule(rule(json!([{"type": "webhook", "url": "https://hooks.example.com/bloop"}])));
+    let ok = env.rule(rule(
+        json!([{"type": "webhook", "url": "https://hooks.example.com/bloop"}]),
+    ));
     // Replacing or changing a rule is checked the same way, and a refused change changes nothing.
     let r = env.api(
         "PUT",
         &format!("/v1/alerts/{ok}"),
         Some(rule(json!([{"type": "webhook", "url": local.url}]))),
     );
-    assert_eq!((r.status, r.body["field"].as_str()), (400, Some("channels[0].url")));
+    assert_eq!(
+        (r.status, r.body["field"].as_str()),
+        (400, Some("channels[0].url"))
+    );
     let r = env.api(
         "PATCH",
         &format!("/v1/alerts/{ok}"),
         Some(json!({"name": "renamed", "channels": []})),
     );
-    assert_eq!((r.status, r.body["field"].as_str()), (400, Some("channels")));
+    assert_eq!(
+        (r.status, r.body["field"].as_str()),
+        (400, Some("channels"))
+    );
     let shown = env.api("GET", &format!("/v1/alerts/{ok}"), None).body;
     assert_eq!(shown["name"], "x");
-    assert_eq!(shown["channels"][0]["url"], "https://hooks.example.com/bloop");
+    assert_eq!(
+        shown["channels"][0]["url"],
+        "https://hooks.example.com/bloop"
+    );
     let before = count(&env.s.db(), "SELECT count(*) FROM alert_rules");
 
     // The CLI refuses the same rules with the same reasons, on the database and remotely.
     let remote = ["--url", env.s.url.as_str(), "--token", env.admin.as_str()];
     for (extra, reason) in [
-        (vec!["--webhook", local.url.as_str()], "allow_private_targets"),
-        (vec!["--email", "oncall@example.com"], "smtp.enabled is false"),
+        (
+            vec!["--webhook", local.url.as_str()],
+            "allow_private_targets",
+        ),
+        (
+            vec!["--email", "oncall@example.com"],
+            "smtp.enabled is false",
+        ),
         (vec![], "no channel"),
     ] {
         let mut args = vec!["alerts", "create", "--name", "cli", "--type", "new_issue"];
@@ -1290,7 +1311,10 @@ fn rules_whose_channels_could_never_deliver_are_refused_with_the_reason() {
             assert!(stderr.contains(reason), "{all:?}: {stderr}");
         }
     }
-    assert_eq!(count(&env.s.db(), "SELECT count(*) FROM alert_rules"), before);
+    assert_eq!(
+        count(&env.s.db(), "SELECT count(*) FROM alert_rules"),
+        before
+    );
 
     // With SMTP on, email is fine; a server default that is itself private is not a default
     // that can deliver.
@@ -1299,7 +1323,9 @@ fn rules_whose_channels_could_never_deliver_are_refused_with_the_reason() {
         c.smtp.enabled = true;
         c.alerting.webhook_url = Some(bloop::config::Secret::new("http://127.0.0.1:9/hook"));
     });
-    env.rule(rule(json!([{"type": "email", "to": ["oncall@example.com"]}])));
+    env.rule(rule(
+        json!([{"type": "email", "to": ["oncall@example.com"]}]),
+    ));
     let r = env.api(
         "POST",
         "/v1/alerts",
@@ -1316,13 +1342,19 @@ fn rules_whose_channels_could_never_deliver_are_refused_with_the_reason() {
 fn rules_are_edited_with_patch_put_and_the_cli() {
     let rx = Receiver::start();
     let env = Env::start(|_| {});
-    let id = env.rule(json!({"name": "hot", "config": {"type": "threshold", "threshold": 5, "window_secs": 60},
-                             "channels": webhook(&rx)}));
+    let id = env.rule(
+        json!({"name": "hot", "config": {"type": "threshold", "threshold": 5, "window_secs": 60},
+                             "channels": webhook(&rx)}),
+    );
     let path = format!("/v1/alerts/{id}");
     let stored_channels = || -> String {
         env.s
             .db()
-            .query_row("SELECT channels FROM alert_rules WHERE id = ?1", [id], |r| r.get(0))
+            .query_row(
+                "SELECT channels FROM alert_rules WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
             .unwrap()
     };
 
@@ -1334,8 +1366,14 @@ fn rules_are_edited_with_patch_put_and_the_cli() {
         json!({"type": "threshold", "threshold": 9, "window_secs": 60, "per": "issue"})
     );
     assert_eq!(r.body["name"], "hot");
-    assert_eq!(r.body["channels"][0]["secret"], "***", "answers mask the secret");
-    assert!(stored_channels().contains("hook-secret"), "the secret is kept");
+    assert_eq!(
+        r.body["channels"][0]["secret"], "***",
+        "answers mask the secret"
+    );
+    assert!(
+        stored_channels().contains("hook-secret"),
+        "the secret is kept"
+    );
     let r = env.api(
         "PATCH",
         &path,
@@ -1343,7 +1381,10 @@ fn rules_are_edited_with_patch_put_and_the_cli() {
     );
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(
-        (r.body["name"].as_str(), r.body["environment_filter"].as_str()),
+        (
+            r.body["name"].as_str(),
+            r.body["environment_filter"].as_str()
+        ),
         (Some("hotter"), Some("production"))
     );
     assert_eq!(r.body["config"]["threshold"], 9);
@@ -1380,8 +1421,10 @@ fn rules_are_edited_with_patch_put_and_the_cli() {
     let r = env.api(
         "PUT",
         &path,
-        Some(json!({"name": "put", "config": {"type": "new_issue"}, "project_id": "default",
-                    "channels": webhook(&rx)})),
+        Some(
+            json!({"name": "put", "config": {"type": "new_issue"}, "project_id": "default",
+                    "channels": webhook(&rx)}),
+        ),
     );
     assert_eq!(r.status, 200, "{:?}", r.body);
     env.send_and_wait(ev("edited rule fires"));
@@ -1394,7 +1437,16 @@ fn rules_are_edited_with_patch_put_and_the_cli() {
     let sid = id.to_string();
     let o = bloop_with(
         &env,
-        &["alerts", "edit", &sid, "--name", "cli edited", "--env", "staging", "--json"],
+        &[
+            "alerts",
+            "edit",
+            &sid,
+            "--name",
+            "cli edited",
+            "--env",
+            "staging",
+            "--json",
+        ],
         &allow,
     );
     let out = cli_ok(&o);
@@ -1404,12 +1456,31 @@ fn rules_are_edited_with_patch_put_and_the_cli() {
     assert_eq!(v["config"]["type"], "new_issue");
     let out = cli_ok(&bloop_with(
         &env,
-        &["alerts", "edit", &sid, "--type", "threshold", "--threshold", "4", "--window", "2m", "--env", ""],
+        &[
+            "alerts",
+            "edit",
+            &sid,
+            "--type",
+            "threshold",
+            "--threshold",
+            "4",
+            "--window",
+            "2m",
+            "--env",
+            "",
+        ],
         &allow,
     ));
-    assert!(out.contains("changed alert rule") && out.contains("≥ 4 events in 120s"), "{out}");
+    assert!(
+        out.contains("changed alert rule") && out.contains("≥ 4 events in 120s"),
+        "{out}"
+    );
     let shown = env.api("GET", &path, None).body;
-    assert_eq!(shown["environment_filter"], Value::Null, "--env \"\" clears it");
+    assert_eq!(
+        shown["environment_filter"],
+        Value::Null,
+        "--env \"\" clears it"
+    );
     assert!(stored_channels().contains("hook-secret"));
     let o = bloop_with(&env, &["alerts", "edit", &sid], &allow);
     assert_eq!(o.status.code(), Some(1));
@@ -1420,7 +1491,18 @@ fn rules_are_edited_with_patch_put_and_the_cli() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("allow_private_targets"));
     let o = bloop_with(
         &env,
-        &["alerts", "edit", &sid, "--threshold", "7", "--url", &env.s.url, "--token", &env.admin, "--json"],
+        &[
+            "alerts",
+            "edit",
+            &sid,
+            "--threshold",
+            "7",
+            "--url",
+            &env.s.url,
+            "--token",
+            &env.admin,
+            "--json",
+        ],
         &[],
     );
     let v: Value = serde_json::from_str(&cli_ok(&o)).unwrap();
@@ -1455,24 +1537,37 @@ fn a_failed_delivery_shows_on_the_alerts_page() {
     assert_eq!(page.status, 200);
     let html = page.body.as_str().unwrap();
     assert!(html.contains("id=\"delivery-failures\""), "{html}");
-    assert!(html.contains("The last delivery of 1 rule failed"), "{html}");
+    assert!(
+        html.contains("The last delivery of 1 rule failed"),
+        "{html}"
+    );
     // The rule's row is marked, and says what went wrong; the fence rule's says it was sent.
-    let row = &html[html.find("data-rule=\"pager &lt;b&gt;duty&lt;/b&gt;\"").unwrap()..];
+    let row = &html[html
+        .find("data-rule=\"pager &lt;b&gt;duty&lt;/b&gt;\"")
+        .unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.contains("row-error"), "{row}");
-    assert!(row.contains("failed") && row.contains("receiver answered 500"), "{row}");
+    assert!(
+        row.contains("failed") && row.contains("receiver answered 500"),
+        "{row}"
+    );
     let fence = &html[html.find("data-rule=\"fence\"").unwrap()..];
     let fence = &fence[..fence.find("</tr>").unwrap()];
-    assert!(fence.contains(">sent<") && !fence.contains("row-error"), "{fence}");
+    assert!(
+        fence.contains(">sent<") && !fence.contains("row-error"),
+        "{fence}"
+    );
 }
 
 #[test]
 fn the_alert_form_shows_one_types_labelled_fields_and_edits_a_rule_prefilled() {
     let rx = Receiver::start();
     let env = Env::start(|_| {});
-    let id = env.rule(json!({"name": "slow checkout", "config": {"type": "threshold", "threshold": 12,
+    let id = env.rule(
+        json!({"name": "slow checkout", "config": {"type": "threshold", "threshold": 12,
                              "window_secs": 300, "per": "route"}, "source_filter": "api",
-                             "channels": webhook(&rx)}));
+                             "channels": webhook(&rx)}),
+    );
     let cookie = user_session(&env.s.db_path, "mia", bloop::store::users::Role::Member);
     let get = |path: &str| -> String {
         let r = env.http.send(
@@ -1488,11 +1583,16 @@ fn the_alert_form_shows_one_types_labelled_fields_and_edits_a_rule_prefilled() {
     // from the start (nothing moves when the script runs), each with a label and its unit.
     let html = get("/alerts");
     assert!(html.contains(r#"<div class="field" data-for="threshold" hidden><label for="rule-threshold">At least</label>"#), "{html}");
-    assert!(html.contains(r#"name="threshold" type="number" data-type="number" min="1" step="1" value="" disabled>"#));
+    assert!(html.contains(
+        r#"name="threshold" type="number" data-type="number" min="1" step="1" value="" disabled>"#
+    ));
     assert!(html.contains(r#"<span class="unit">events</span>"#));
     assert!(html.contains(r#"<label for="rule-window">Within</label>"#));
     assert!(html.contains(r#"<span class="unit">seconds</span>"#));
-    assert!(!html.contains("placeholder=\"threshold"), "no placeholder stands in for a label");
+    assert!(
+        !html.contains("placeholder=\"threshold"),
+        "no placeholder stands in for a label"
+    );
     // Without a server default, the form asks for a channel of its own.
     assert!(html.contains("Server defaults (none set"), "{html}");
     assert!(html.contains(r#"<option value="slack" data-target-label="Slack incoming-webhook URL" data-target-type="url" selected>"#));
@@ -1501,13 +1601,22 @@ fn the_alert_form_shows_one_types_labelled_fields_and_edits_a_rule_prefilled() {
     // channels unless another is chosen.
     let html = get(&format!("/alerts?edit={id}"));
     assert!(html.contains("Edit rule “slow checkout”"), "{html}");
-    assert!(html.contains(&format!(r#"data-api="/v1/alerts/{id}" data-method="PATCH""#)));
+    assert!(html.contains(&format!(
+        r#"data-api="/v1/alerts/{id}" data-method="PATCH""#
+    )));
     assert!(html.contains(r#"value="slow checkout""#));
-    assert!(html.contains(r#"<div class="field" data-for="threshold"><label for="rule-threshold">"#));
+    assert!(
+        html.contains(r#"<div class="field" data-for="threshold"><label for="rule-threshold">"#)
+    );
     assert!(html.contains(r#"value="12">"#) && html.contains(r#"value="300">"#));
     assert!(html.contains(r#"<option value="route" selected>per route</option>"#));
     assert!(html.contains(r#"name="source_filter" data-null value="api">"#));
-    assert!(html.contains(r#"<option value="keep" selected>Keep its channels: webhook http://127.0.0.1"#), "{html}");
+    assert!(
+        html.contains(
+            r#"<option value="keep" selected>Keep its channels: webhook http://127.0.0.1"#
+        ),
+        "{html}"
+    );
     assert!(html.contains(r#"<div class="field grow" id="rule-target-field" hidden>"#));
     assert!(html.contains("Save changes"));
     // A viewer sees the rules, not the form.

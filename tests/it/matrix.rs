@@ -384,14 +384,18 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         R::ListAlerts => global("/v1/alerts", None),
         R::CreateAlert => scoped(
             "/v1/alerts".into(),
-            Some(json!({"name": "made", "project_id": a, "config": {"type": "new_issue"},
-                        "channels": hook})),
+            Some(
+                json!({"name": "made", "project_id": a, "config": {"type": "new_issue"},
+                        "channels": hook}),
+            ),
         ),
         R::ShowAlert => scoped(format!("/v1/alerts/{}", p.alert), None),
         R::ReplaceAlert => scoped(format!("/v1/alerts/{}", p.alert), Some(alert_body)),
         R::UpdateAlert => scoped(
             format!("/v1/alerts/{}", p.alert),
-            Some(json!({"name": "patched", "config": {"type": "threshold", "threshold": 3, "window_secs": 60}})),
+            Some(
+                json!({"name": "patched", "config": {"type": "threshold", "threshold": 3, "window_secs": 60}}),
+            ),
         ),
         R::DeleteAlert => scoped(format!("/v1/alerts/{}", p.alert), None),
         R::EnableAlert => scoped(format!("/v1/alerts/{}/enable", p.alert), None),
@@ -555,7 +559,11 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
         R::Unresolve => assert_eq!(status(), "unresolved"),
         R::Assign => {
             assert_eq!(
-                one(db, "SELECT assignee_id FROM issues WHERE project_id = ?1", a),
+                one(
+                    db,
+                    "SELECT assignee_id FROM issues WHERE project_id = ?1",
+                    a
+                ),
                 g.user
             );
             assert_eq!(r.body["assignee"], g.user_name.as_str());
@@ -795,7 +803,11 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
                 "patched"
             );
             // The fields not given are kept: the rule's webhook.
-            let channels = one(db, "SELECT channels FROM alert_rules WHERE id = ?1", p.alert);
+            let channels = one(
+                db,
+                "SELECT channels FROM alert_rules WHERE id = ?1",
+                p.alert,
+            );
             assert!(channels.as_str().unwrap().contains("webhook"), "{channels}");
         }
         R::DeleteAlert => assert_eq!(

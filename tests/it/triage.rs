@@ -185,11 +185,10 @@ fn issues_are_assigned_and_unassigned_and_an_unknown_user_is_named() {
 
     // Removing the user unassigns their issues, and says so in the history.
     w.api("POST", &assign, Some(json!({"user": "ana"})));
-    let id: i64 = w
-        .s
-        .db()
-        .query_row("SELECT id FROM users WHERE name = 'ana'", [], |r| r.get(0))
-        .unwrap();
+    let id: i64 =
+        w.s.db()
+            .query_row("SELECT id FROM users WHERE name = 'ana'", [], |r| r.get(0))
+            .unwrap();
     assert_eq!(
         w.api("DELETE", &format!("/v1/users/{id}"), None).status,
         200
@@ -250,7 +249,12 @@ fn notes_are_bounded_escaped_and_interleaved_with_the_history() {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["assignment", "note", "status", "note"], "{:?}", h.body);
+    assert_eq!(
+        kinds,
+        ["assignment", "note", "status", "note"],
+        "{:?}",
+        h.body
+    );
     assert_eq!(h.body[2]["new_status"], "resolved");
     assert_eq!(h.body[2]["changed_by"], "user:ana");
     let listed = w.as_user(&viewer, "GET", &notes, None).body;
@@ -286,7 +290,10 @@ fn notes_are_bounded_escaped_and_interleaved_with_the_history() {
     let page = w.as_user(&ana, "GET", &format!("/issues/default/{fp}"), None);
     let html = page.body.as_str().unwrap();
     assert!(html.contains("id=\"note-form\"") && html.contains("id=\"assign-form\""));
-    assert!(html.contains("<option value=\"vic\" selected>vic</option>"), "{html}");
+    assert!(
+        html.contains("<option value=\"vic\" selected>vic</option>"),
+        "{html}"
+    );
     assert!(html.contains(r#"data-body="{&quot;user&quot;:&quot;ana&quot;}""#));
 }
 
@@ -306,10 +313,10 @@ fn assigned_filters_work_in_the_api_the_cli_and_the_dashboard() {
         assert_eq!(r.status, 200, "{:?}", r.body);
     }
 
-    assert_eq!(w.fps("assigned:ana"), [a.clone()]);
-    assert_eq!(w.fps("assigned:ANA"), [a.clone()]);
-    assert_eq!(w.fps(r#"assigned:"Bo Diddley""#), [b.clone()]);
-    assert_eq!(w.fps("assigned:none"), [c.clone()]);
+    assert_eq!(w.fps("assigned:ana"), [a.as_str()]);
+    assert_eq!(w.fps("assigned:ANA"), [a.as_str()]);
+    assert_eq!(w.fps(r#"assigned:"Bo Diddley""#), [b.as_str()]);
+    assert_eq!(w.fps("assigned:none"), [c.as_str()]);
     assert_eq!(w.fps("!assigned:none"), sorted(vec![a.clone(), b.clone()]));
     assert_eq!(
         w.fps("!assigned:ana"),
@@ -317,7 +324,7 @@ fn assigned_filters_work_in_the_api_the_cli_and_the_dashboard() {
         "negation keeps the unassigned issues"
     );
     assert_eq!(w.fps("assigned:nobody"), Vec::<String>::new());
-    assert_eq!(w.fps("assigned:ana alpha"), [a.clone()]);
+    assert_eq!(w.fps("assigned:ana alpha"), [a.as_str()]);
     assert_eq!(w.fps("assigned:ana beta"), Vec::<String>::new());
 
     // `assigned:me`: a token has no user (400 saying so); a session is its user.
@@ -359,7 +366,7 @@ fn assigned_filters_work_in_the_api_the_cli_and_the_dashboard() {
             .collect()
     };
     let out = cli_ok(&cli(&["query", "errors", "--q", "assigned:ana", "--json"]));
-    assert_eq!(json_fps(&out), [a.clone()]);
+    assert_eq!(json_fps(&out), [a.as_str()]);
     let out = cli_ok(&cli(&[
         "query",
         "errors",
@@ -371,7 +378,7 @@ fn assigned_filters_work_in_the_api_the_cli_and_the_dashboard() {
         "--token",
         &w.admin,
     ]));
-    assert_eq!(json_fps(&out), [a.clone()]);
+    assert_eq!(json_fps(&out), [a.as_str()]);
     let table = cli_ok(&cli(&["query", "errors", "--q", "!assigned:none"]));
     assert!(
         table.contains("assignee") && table.contains("Bo Diddley"),
@@ -432,7 +439,10 @@ fn the_cli_assigns_and_notes_locally_and_remotely_and_prints_notes_inertly() {
     let note: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(note["author"], "token:ci-bot");
     let out = cli_ok(&remote(&["query", "assign", &fp, "--none", "--json"]));
-    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["assignee"], Value::Null);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["assignee"],
+        Value::Null
+    );
     let o = remote(&["query", "assign", &fp, "mallory"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("mallory"));
