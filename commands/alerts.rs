@@ -1,4 +1,5 @@
-//! `bloop alerts`: list, create, enable, disable, delete and test alert rules.
+//! `bloop alerts`: list, create, edit, enable, disable, delete and test alert rules. A rule whose
+//! channels could never deliver is refused with the reason, as the API refuses it.
 
 use std::io::Write;
 
@@ -26,6 +27,9 @@ enum Cmd {
     /// Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls
     /// llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels.
     Create(Box<CreateArgs>),
+    /// Change a rule: only the options given change (config options merge into the rule's
+    /// config unless --type names another type; channel options replace every channel).
+    Edit(Box<EditArgs>),
     /// Turn a rule on.
     Enable {
         id: i64,
@@ -131,6 +135,193 @@ struct CreateArgs {
     json: bool,
 }
 
+#[derive(Debug, clap::Args)]
+struct EditArgs {
+    /// The rule's id (`bloop alerts list`).
+    id: i64,
+    #[arg(long)]
+    name: Option<String>,
+    /// A new type: the config options given then make the whole new config.
+    #[arg(long = "type", value_name = "TYPE")]
+    kind: Option<String>,
+    /// Only this project; `all` for every project.
+    #[arg(long)]
+    project: Option<String>,
+    /// threshold: events needed in the window.
+    #[arg(long)]
+    threshold: Option<u64>,
+    /// Window length, e.g. 5m, 1h.
+    #[arg(long)]
+    window: Option<String>,
+    /// threshold: count per issue, route or project.
+    #[arg(long)]
+    per: Option<String>,
+    /// spike, llm_cost_spike: how many times the baseline rate.
+    #[arg(long)]
+    multiplier: Option<f64>,
+    /// spike, llm_cost_spike: hours of baseline.
+    #[arg(long)]
+    baseline_hours: Option<u32>,
+    /// llm_cost_threshold: USD spent in the window.
+    #[arg(long, value_name = "USD")]
+    amount: Option<f64>,
+    /// llm_error_rate: % of failed calls; llm_budget: % of the monthly budget.
+    #[arg(long)]
+    percent: Option<f64>,
+    /// llm_error_rate, llm_latency: calls needed in the window.
+    #[arg(long)]
+    min_calls: Option<u64>,
+    /// llm_cost_threshold, llm_error_rate, llm_latency: only this model (`any`: every model).
+    #[arg(long)]
+    model: Option<String>,
+    /// llm_latency: milliseconds the percentile must reach.
+    #[arg(long, value_name = "MS")]
+    threshold_ms: Option<u64>,
+    /// llm_latency: p50 | p95 | p99.
+    #[arg(long)]
+    percentile: Option<String>,
+    /// llm_latency: latency | ttft (time to first token).
+    #[arg(long)]
+    metric: Option<String>,
+    /// llm_budget: also alert when the month-end forecast is over the budget (true | false).
+    #[arg(long)]
+    forecast: Option<bool>,
+    /// Only events of this environment ("" for any).
+    #[arg(long = "env", value_name = "ENV")]
+    environment: Option<String>,
+    /// Only events from this source ("" for any).
+    #[arg(long)]
+    source: Option<String>,
+    /// Only events of this release ("" for any).
+    #[arg(long)]
+    release: Option<String>,
+    /// Slack incoming-webhook URL (repeatable; replaces the channels).
+    #[arg(long)]
+    slack: Vec<String>,
+    /// Webhook URL (repeatable; replaces the channels).
+    #[arg(long)]
+    webhook: Vec<String>,
+    #[arg(long)]
+    webhook_secret: Option<String>,
+    /// Email recipient (repeatable; replaces the channels; needs [smtp]).
+    #[arg(long)]
+    email: Vec<String>,
+    /// Remove the rule's channels: it then sends to the server's defaults
+    /// (BLOOP_SLACK_WEBHOOK_URL, BLOOP_WEBHOOK_URL).
+    #[arg(long, conflicts_with_all = ["slack", "webhook", "email"])]
+    server_defaults: bool,
+    /// Print JSON (for scripts) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The fields `a` changes, as a `PATCH /v1/alerts/{id}` body.
+fn patch(a: &EditArgs) -> anyhow::Result<serde_json::Value> {
+    use serde_json::{json, Map, Value};
+    let mut p = Map::new();
+    if let Some(n) = &a.name {
+        p.insert("name".into(), json!(n));
+    }
+    if let Some(project) = &a.project {
+        let all = project.is_empty() || project == "all";
+        p.insert(
+            "project_id".into(),
+            if all { Value::Null } else { json!(project) },
+        );
+    }
+    let mut c = Map::new();
+    let mut put = |k: &str, v: Value| {
+        c.insert(k.to_string(), v);
+    };
+    if let Some(t) = &a.kind {
+        put("type", json!(t));
+    }
+    if let Some(n) = a.threshold {
+        put("threshold", json!(n));
+    }
+    if a.window.is_some() {
+        put("window_secs", json!(window_secs(&a.window, 0)?));
+    }
+    if let Some(per) = &a.per {
+        if !["issue", "route", "project"].contains(&per.as_str()) {
+            bail!("--per must be issue, route or project, not `{per}`");
+        }
+        put("per", json!(per));
+    }
+    if let Some(m) = a.multiplier {
+        put("multiplier", json!(m));
+    }
+    if let Some(h) = a.baseline_hours {
+        put("baseline_hours", json!(h));
+    }
+    if let Some(x) = a.amount {
+        put("amount_usd", json!(x));
+    }
+    if let Some(x) = a.percent {
+        put("percent", json!(x));
+    }
+    if let Some(x) = a.min_calls {
+        put("min_calls", json!(x));
+    }
+    if let Some(m) = &a.model {
+        put("model", if m == "any" { Value::Null } else { json!(m) });
+    }
+    if let Some(x) = a.threshold_ms {
+        put("threshold_ms", json!(x));
+    }
+    if let Some(x) = &a.percentile {
+        put("percentile", json!(x));
+    }
+    if let Some(x) = &a.metric {
+        put("metric", json!(x));
+    }
+    if let Some(x) = a.forecast {
+        put("forecast", json!(x));
+    }
+    if !c.is_empty() {
+        p.insert("config".into(), Value::Object(c));
+    }
+    for (k, v) in [
+        ("environment_filter", &a.environment),
+        ("source_filter", &a.source),
+        ("release_filter", &a.release),
+    ] {
+        if let Some(v) = v {
+            p.insert(k.into(), if v.is_empty() { Value::Null } else { json!(v) });
+        }
+    }
+    let channels = channels(&a.slack, &a.webhook, &a.webhook_secret, &a.email);
+    if !channels.is_empty() || a.server_defaults {
+        p.insert("channels".into(), serde_json::to_value(channels)?);
+    }
+    if p.is_empty() {
+        bail!("nothing to change: give the options to change (see `bloop alerts edit --help`)");
+    }
+    Ok(Value::Object(p))
+}
+
+fn channels(
+    slack: &[String],
+    webhook: &[String],
+    webhook_secret: &Option<String>,
+    email: &[String],
+) -> Vec<Channel> {
+    let mut channels: Vec<Channel> = slack
+        .iter()
+        .map(|u| Channel::Slack {
+            webhook_url: u.clone(),
+        })
+        .collect();
+    channels.extend(webhook.iter().map(|u| Channel::Webhook {
+        url: u.clone(),
+        secret: webhook_secret.clone(),
+    }));
+    if !email.is_empty() {
+        channels.push(Channel::Email { to: email.to_vec() });
+    }
+    channels
+}
+
 fn window_secs(w: &Option<String>, default: u64) -> anyhow::Result<u64> {
     match w {
         None => Ok(default),
@@ -209,22 +400,7 @@ fn build(a: &CreateArgs) -> anyhow::Result<NewRule> {
              llm_cost_threshold, llm_error_rate, llm_latency or llm_budget, not `{other}`"
         ),
     };
-    let mut channels: Vec<Channel> = a
-        .slack
-        .iter()
-        .map(|u| Channel::Slack {
-            webhook_url: u.clone(),
-        })
-        .collect();
-    channels.extend(a.webhook.iter().map(|u| Channel::Webhook {
-        url: u.clone(),
-        secret: a.webhook_secret.clone(),
-    }));
-    if !a.email.is_empty() {
-        channels.push(Channel::Email {
-            to: a.email.clone(),
-        });
-    }
+    let channels = channels(&a.slack, &a.webhook, &a.webhook_secret, &a.email);
     Ok(NewRule {
         name: a.name.clone(),
         project_id: a.project.clone(),
@@ -304,6 +480,19 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             writeln!(
                 out,
                 "created alert rule {} ({}): {}",
+                rule.id,
+                inert(&rule.name),
+                inert(&describe(&rule.config))
+            )?;
+        }
+        Cmd::Edit(a) => {
+            let rule = target.update_alert(a.id, &patch(&a)?)?;
+            if a.json {
+                return print_json(out, &rule);
+            }
+            writeln!(
+                out,
+                "changed alert rule {} ({}): {}",
                 rule.id,
                 inert(&rule.name),
                 inert(&describe(&rule.config))

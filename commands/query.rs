@@ -1,10 +1,11 @@
-//! `bloop query`: issues as terminal tables (or `--json`), issue detail with a 24 h sparkline,
-//! stats, releases, and status changes.
+//! `bloop query`: issues as terminal tables (or `--json`), issue detail with a 24 h sparkline
+//! and its history, stats, releases, status changes, assignment and notes.
 
 use std::io::Write;
 
 use bloop::search::Status;
 use bloop::store::issues::IssueRow;
+use bloop::store::triage::HistoryEntry;
 
 use crate::common::{self, ago, inert, print_json, truncate, Remote};
 
@@ -54,6 +55,34 @@ enum Cmd {
     Mute(StatusArgs),
     /// Reopen an issue.
     Unresolve(StatusArgs),
+    /// Assign an issue to a dashboard user (by name), or unassign it with --none.
+    Assign {
+        /// Fingerprint (16 hex digits, or the first 6 or more).
+        fingerprint: String,
+        /// The dashboard user's name (`bloop users list`).
+        #[arg(required_unless_present = "none", conflicts_with = "none")]
+        user: Option<String>,
+        /// Unassign the issue.
+        #[arg(long)]
+        none: bool,
+        #[arg(long)]
+        project: Option<String>,
+        /// Print JSON (for scripts) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a note to an issue (1 to 10,000 characters; shown in its history).
+    Note {
+        /// Fingerprint (16 hex digits, or the first 6 or more).
+        fingerprint: String,
+        /// The note; `-` reads it from standard input.
+        text: String,
+        #[arg(long)]
+        project: Option<String>,
+        /// Print JSON (for scripts) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -77,7 +106,8 @@ struct ErrorsArgs {
     /// First seen before: a duration back from now or epoch ms.
     #[arg(long)]
     until: Option<String>,
-    /// Search: free text plus is:, release:, env:, source:, route:, type: and !key:value.
+    /// Search: free text plus is:, release:, env:, source:, route:, type:, assigned:none|<user>
+    /// and !key:value.
     #[arg(long, visible_alias = "search")]
     q: Option<String>,
     /// last_seen | first_seen | total_count
@@ -170,6 +200,9 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                     inert(&i.release)
                 }
             )?;
+            if let Some(u) = &i.assignee {
+                writeln!(out, "assigned to {}", inert(u))?;
+            }
             let counts: Vec<i64> = trend.iter().map(|h| h.count).collect();
             writeln!(
                 out,
@@ -236,6 +269,8 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
                     .unwrap_or("");
                 writeln!(out, "  {}  {}", ago(s.received_at), truncate(msg, 100))?;
             }
+            let history = target.error_history(&i.fingerprint, Some(&i.project_id))?;
+            render_history(out, &history)?;
             Ok(())
         }
         Cmd::Stats { project, json } => {
@@ -291,7 +326,96 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
         Cmd::Ignore(a) => set_status(&mut target, a, Status::Ignored, out),
         Cmd::Mute(a) => set_status(&mut target, a, Status::Muted, out),
         Cmd::Unresolve(a) => set_status(&mut target, a, Status::Unresolved, out),
+        Cmd::Assign {
+            fingerprint,
+            user,
+            none: _,
+            project,
+            json,
+        } => {
+            let row = target.assign(&fingerprint, project.as_deref(), user.as_deref())?;
+            if json {
+                return print_json(out, &row);
+            }
+            match &row.assignee {
+                Some(u) => writeln!(out, "{} assigned to {}", inert(&row.fingerprint), inert(u))?,
+                None => writeln!(out, "{} unassigned", inert(&row.fingerprint))?,
+            }
+            Ok(())
+        }
+        Cmd::Note {
+            fingerprint,
+            text,
+            project,
+            json,
+        } => {
+            let text = if text == "-" {
+                let mut t = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)?;
+                t
+            } else {
+                text
+            };
+            let note = target.add_note(&fingerprint, project.as_deref(), &text)?;
+            if json {
+                return print_json(out, &note);
+            }
+            writeln!(out, "note {} added to {}", note.id, inert(&fingerprint))?;
+            Ok(())
+        }
     }
+}
+
+/// The newest entries of an issue's timeline, one line each (notes indented below their line).
+fn render_history(out: &mut impl Write, history: &[HistoryEntry]) -> anyhow::Result<()> {
+    const SHOWN: usize = 10;
+    if history.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nhistory (newest first):")?;
+    let width = common::width().saturating_sub(4);
+    for h in history.iter().take(SHOWN) {
+        match h {
+            HistoryEntry::Status(s) => writeln!(
+                out,
+                "  {}  {} → {}{} by {}",
+                ago(s.changed_at),
+                inert(&s.old_status),
+                inert(&s.new_status),
+                s.release
+                    .as_deref()
+                    .map(|r| format!(" in {}", inert(r)))
+                    .unwrap_or_default(),
+                inert(&s.changed_by)
+            )?,
+            HistoryEntry::Assignment(a) => writeln!(
+                out,
+                "  {}  {} by {}",
+                ago(a.changed_at),
+                match &a.new_assignee {
+                    Some(u) => format!("assigned to {}", inert(u)),
+                    None => "unassigned".to_string(),
+                },
+                inert(&a.changed_by)
+            )?,
+            HistoryEntry::Note(n) => {
+                writeln!(
+                    out,
+                    "  {}  note by {}:",
+                    ago(n.created_at),
+                    inert(&n.author)
+                )?;
+                // Attacker-controllable text: every line made inert and cut to the terminal.
+                for line in n.text.lines().take(20) {
+                    writeln!(out, "    {}", bloop::term::fit(line, width))?;
+                }
+            }
+        }
+    }
+    if history.len() > SHOWN {
+        writeln!(out, "  … {} more (--json for all)", history.len() - SHOWN)?;
+    }
+    Ok(())
 }
 
 fn set_status(
@@ -330,7 +454,9 @@ fn render_issues(
         writeln!(out, "no issues match")?;
         return Ok(());
     }
-    let mut t = common::table(&[
+    // The assignee column only when some issue shown has one.
+    let assigned = rows.iter().any(|r| r.assignee.is_some());
+    let mut headers = vec![
         "fingerprint",
         "type",
         "message",
@@ -339,24 +465,33 @@ fn render_issues(
         "last seen",
         "status",
         "release",
-    ]);
-    t.optional(&["first seen", "status", "release"]);
+    ];
+    if assigned {
+        headers.push("assignee");
+    }
+    let mut t = common::table(&headers);
+    t.optional(&["first seen", "status", "release", "assignee"]);
     for r in rows {
-        t.add_row(vec![
-            r.fingerprint.chars().take(8).collect::<String>(),
-            truncate(&r.error_type, 24),
-            // The first line, whole: the table gives the message what the terminal leaves.
-            truncate(&r.message, common::UNLIMITED),
-            if r.count == r.total_count {
-                r.total_count.to_string()
-            } else {
-                format!("{} of {}", r.count, r.total_count)
-            },
-            ago(r.first_seen),
-            ago(r.last_seen),
-            r.status.to_string(),
-            truncate(&r.release, 12),
-        ]);
+        t.add_row(
+            vec![
+                r.fingerprint.chars().take(8).collect::<String>(),
+                truncate(&r.error_type, 24),
+                // The first line, whole: the table gives the message what the terminal leaves.
+                truncate(&r.message, common::UNLIMITED),
+                if r.count == r.total_count {
+                    r.total_count.to_string()
+                } else {
+                    format!("{} of {}", r.count, r.total_count)
+                },
+                ago(r.first_seen),
+                ago(r.last_seen),
+                r.status.to_string(),
+                truncate(&r.release, 12),
+            ]
+            .into_iter()
+            .chain(assigned.then(|| truncate(r.assignee.as_deref().unwrap_or("-"), 16)))
+            .collect(),
+        );
     }
     writeln!(out, "{t}")?;
     let shown_to = offset as i64 + rows.len() as i64;

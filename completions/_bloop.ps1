@@ -152,6 +152,8 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('ignore', 'ignore', [CompletionResultType]::ParameterValue, 'Ignore an issue (new events do not reopen it or alert)')
             [CompletionResult]::new('mute', 'mute', [CompletionResultType]::ParameterValue, 'Mute an issue (counted, never alerted)')
             [CompletionResult]::new('unresolve', 'unresolve', [CompletionResultType]::ParameterValue, 'Reopen an issue')
+            [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign an issue to a dashboard user (by name), or unassign it with --none')
+            [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add a note to an issue (1 to 10,000 characters; shown in its history)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -164,8 +166,8 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'route')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Seen since: a duration back from now (24h, 7d) or epoch ms')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'First seen before: a duration back from now or epoch ms')
-            [CompletionResult]::new('--q', '--q', [CompletionResultType]::ParameterName, 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value')
-            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value')
+            [CompletionResult]::new('--q', '--q', [CompletionResultType]::ParameterName, 'Search: free text plus is:, release:, env:, source:, route:, type:, assigned:none|<user> and !key:value')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Search: free text plus is:, release:, env:, source:, route:, type:, assigned:none|<user> and !key:value')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'last_seen | first_seen | total_count')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
             [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'offset')
@@ -307,6 +309,41 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bloop;query;assign' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--none', '--none', [CompletionResultType]::ParameterName, 'Unassign the issue')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;query;note' {
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bloop;query;help' {
             [CompletionResult]::new('errors', 'errors', [CompletionResultType]::ParameterValue, 'List issues, most recently seen first')
             [CompletionResult]::new('error', 'error', [CompletionResultType]::ParameterValue, 'One issue: stack, breakdowns, samples and the last 24 hours')
@@ -316,6 +353,8 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('ignore', 'ignore', [CompletionResultType]::ParameterValue, 'Ignore an issue (new events do not reopen it or alert)')
             [CompletionResult]::new('mute', 'mute', [CompletionResultType]::ParameterValue, 'Mute an issue (counted, never alerted)')
             [CompletionResult]::new('unresolve', 'unresolve', [CompletionResultType]::ParameterValue, 'Reopen an issue')
+            [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign an issue to a dashboard user (by name), or unassign it with --none')
+            [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add a note to an issue (1 to 10,000 characters; shown in its history)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -341,6 +380,12 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;query;help;unresolve' {
+            break
+        }
+        'bloop;query;help;assign' {
+            break
+        }
+        'bloop;query;help;note' {
             break
         }
         'bloop;query;help;help' {
@@ -1674,6 +1719,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List alert rules')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change a rule: only the options given change (config options merge into the rule''s config unless --type names another type; channel options replace every channel)')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a rule on')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a rule off')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a rule')
@@ -1725,6 +1771,46 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
             [CompletionResult]::new('--no-forecast', '--no-forecast', [CompletionResultType]::ParameterName, 'llm_budget: do not also alert when the month-end forecast is over the budget')
             [CompletionResult]::new('--disabled', '--disabled', [CompletionResultType]::ParameterName, 'Create it disabled')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;alerts;edit' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'A new type: the config options given then make the whole new config')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Only this project; `all` for every project')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'threshold: events needed in the window')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Window length, e.g. 5m, 1h')
+            [CompletionResult]::new('--per', '--per', [CompletionResultType]::ParameterName, 'threshold: count per issue, route or project')
+            [CompletionResult]::new('--multiplier', '--multiplier', [CompletionResultType]::ParameterName, 'spike, llm_cost_spike: how many times the baseline rate')
+            [CompletionResult]::new('--baseline-hours', '--baseline-hours', [CompletionResultType]::ParameterName, 'spike, llm_cost_spike: hours of baseline')
+            [CompletionResult]::new('--amount', '--amount', [CompletionResultType]::ParameterName, 'llm_cost_threshold: USD spent in the window')
+            [CompletionResult]::new('--percent', '--percent', [CompletionResultType]::ParameterName, 'llm_error_rate: % of failed calls; llm_budget: % of the monthly budget')
+            [CompletionResult]::new('--min-calls', '--min-calls', [CompletionResultType]::ParameterName, 'llm_error_rate, llm_latency: calls needed in the window')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'llm_cost_threshold, llm_error_rate, llm_latency: only this model (`any`: every model)')
+            [CompletionResult]::new('--threshold-ms', '--threshold-ms', [CompletionResultType]::ParameterName, 'llm_latency: milliseconds the percentile must reach')
+            [CompletionResult]::new('--percentile', '--percentile', [CompletionResultType]::ParameterName, 'llm_latency: p50 | p95 | p99')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'llm_latency: latency | ttft (time to first token)')
+            [CompletionResult]::new('--forecast', '--forecast', [CompletionResultType]::ParameterName, 'llm_budget: also alert when the month-end forecast is over the budget (true | false)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only events of this environment ("" for any)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Only events from this source ("" for any)')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'Only events of this release ("" for any)')
+            [CompletionResult]::new('--slack', '--slack', [CompletionResultType]::ParameterName, 'Slack incoming-webhook URL (repeatable; replaces the channels)')
+            [CompletionResult]::new('--webhook', '--webhook', [CompletionResultType]::ParameterName, 'Webhook URL (repeatable; replaces the channels)')
+            [CompletionResult]::new('--webhook-secret', '--webhook-secret', [CompletionResultType]::ParameterName, 'webhook-secret')
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Email recipient (repeatable; replaces the channels; needs [smtp])')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--server-defaults', '--server-defaults', [CompletionResultType]::ParameterName, 'Remove the rule''s channels: it then sends to the server''s defaults (BLOOP_SLACK_WEBHOOK_URL, BLOOP_WEBHOOK_URL)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
@@ -1804,6 +1890,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         'bloop;alerts;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List alert rules')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change a rule: only the options given change (config options merge into the rule''s config unless --type names another type; channel options replace every channel)')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a rule on')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a rule off')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a rule')
@@ -1815,6 +1902,9 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;alerts;help;create' {
+            break
+        }
+        'bloop;alerts;help;edit' {
             break
         }
         'bloop;alerts;help;enable' {
@@ -1947,6 +2037,8 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('ignore', 'ignore', [CompletionResultType]::ParameterValue, 'Ignore an issue (new events do not reopen it or alert)')
             [CompletionResult]::new('mute', 'mute', [CompletionResultType]::ParameterValue, 'Mute an issue (counted, never alerted)')
             [CompletionResult]::new('unresolve', 'unresolve', [CompletionResultType]::ParameterValue, 'Reopen an issue')
+            [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign an issue to a dashboard user (by name), or unassign it with --none')
+            [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add a note to an issue (1 to 10,000 characters; shown in its history)')
             break
         }
         'bloop;help;query;errors' {
@@ -1971,6 +2063,12 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;help;query;unresolve' {
+            break
+        }
+        'bloop;help;query;assign' {
+            break
+        }
+        'bloop;help;query;note' {
             break
         }
         'bloop;help;projects' {
@@ -2184,6 +2282,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         'bloop;help;alerts' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List alert rules')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change a rule: only the options given change (config options merge into the rule''s config unless --type names another type; channel options replace every channel)')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Turn a rule on')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Turn a rule off')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a rule')
@@ -2194,6 +2293,9 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;help;alerts;create' {
+            break
+        }
+        'bloop;help;alerts;edit' {
             break
         }
         'bloop;help;alerts;enable' {

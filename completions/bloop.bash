@@ -85,6 +85,9 @@ _bloop() {
             bloop__subcmd__alerts,disable)
                 cmd="bloop__subcmd__alerts__subcmd__disable"
                 ;;
+            bloop__subcmd__alerts,edit)
+                cmd="bloop__subcmd__alerts__subcmd__edit"
+                ;;
             bloop__subcmd__alerts,enable)
                 cmd="bloop__subcmd__alerts__subcmd__enable"
                 ;;
@@ -105,6 +108,9 @@ _bloop() {
                 ;;
             bloop__subcmd__alerts__subcmd__help,disable)
                 cmd="bloop__subcmd__alerts__subcmd__help__subcmd__disable"
+                ;;
+            bloop__subcmd__alerts__subcmd__help,edit)
+                cmd="bloop__subcmd__alerts__subcmd__help__subcmd__edit"
                 ;;
             bloop__subcmd__alerts__subcmd__help,enable)
                 cmd="bloop__subcmd__alerts__subcmd__help__subcmd__enable"
@@ -223,6 +229,9 @@ _bloop() {
             bloop__subcmd__help__subcmd__alerts,disable)
                 cmd="bloop__subcmd__help__subcmd__alerts__subcmd__disable"
                 ;;
+            bloop__subcmd__help__subcmd__alerts,edit)
+                cmd="bloop__subcmd__help__subcmd__alerts__subcmd__edit"
+                ;;
             bloop__subcmd__help__subcmd__alerts,enable)
                 cmd="bloop__subcmd__help__subcmd__alerts__subcmd__enable"
                 ;;
@@ -340,6 +349,9 @@ _bloop() {
             bloop__subcmd__help__subcmd__projects,show)
                 cmd="bloop__subcmd__help__subcmd__projects__subcmd__show"
                 ;;
+            bloop__subcmd__help__subcmd__query,assign)
+                cmd="bloop__subcmd__help__subcmd__query__subcmd__assign"
+                ;;
             bloop__subcmd__help__subcmd__query,error)
                 cmd="bloop__subcmd__help__subcmd__query__subcmd__error"
                 ;;
@@ -351,6 +363,9 @@ _bloop() {
                 ;;
             bloop__subcmd__help__subcmd__query,mute)
                 cmd="bloop__subcmd__help__subcmd__query__subcmd__mute"
+                ;;
+            bloop__subcmd__help__subcmd__query,note)
+                cmd="bloop__subcmd__help__subcmd__query__subcmd__note"
                 ;;
             bloop__subcmd__help__subcmd__query,releases)
                 cmd="bloop__subcmd__help__subcmd__query__subcmd__releases"
@@ -628,6 +643,9 @@ _bloop() {
             bloop__subcmd__projects__subcmd__help,show)
                 cmd="bloop__subcmd__projects__subcmd__help__subcmd__show"
                 ;;
+            bloop__subcmd__query,assign)
+                cmd="bloop__subcmd__query__subcmd__assign"
+                ;;
             bloop__subcmd__query,error)
                 cmd="bloop__subcmd__query__subcmd__error"
                 ;;
@@ -643,6 +661,9 @@ _bloop() {
             bloop__subcmd__query,mute)
                 cmd="bloop__subcmd__query__subcmd__mute"
                 ;;
+            bloop__subcmd__query,note)
+                cmd="bloop__subcmd__query__subcmd__note"
+                ;;
             bloop__subcmd__query,releases)
                 cmd="bloop__subcmd__query__subcmd__releases"
                 ;;
@@ -654,6 +675,9 @@ _bloop() {
                 ;;
             bloop__subcmd__query,unresolve)
                 cmd="bloop__subcmd__query__subcmd__unresolve"
+                ;;
+            bloop__subcmd__query__subcmd__help,assign)
+                cmd="bloop__subcmd__query__subcmd__help__subcmd__assign"
                 ;;
             bloop__subcmd__query__subcmd__help,error)
                 cmd="bloop__subcmd__query__subcmd__help__subcmd__error"
@@ -669,6 +693,9 @@ _bloop() {
                 ;;
             bloop__subcmd__query__subcmd__help,mute)
                 cmd="bloop__subcmd__query__subcmd__help__subcmd__mute"
+                ;;
+            bloop__subcmd__query__subcmd__help,note)
+                cmd="bloop__subcmd__query__subcmd__help__subcmd__note"
                 ;;
             bloop__subcmd__query__subcmd__help,releases)
                 cmd="bloop__subcmd__query__subcmd__help__subcmd__releases"
@@ -785,7 +812,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version list create enable disable delete test help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version list create edit enable disable delete test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,6 +1003,124 @@ _bloop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bloop__subcmd__alerts__subcmd__edit)
+            opts="-v -q -h -V --name --type --project --threshold --window --per --multiplier --baseline-hours --amount --percent --min-calls --model --threshold-ms --percentile --metric --forecast --env --source --release --slack --webhook --webhook-secret --email --server-defaults --json --url --token --config --verbose --quiet --wide --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --per)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --multiplier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline-hours)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --percent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-calls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --percentile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forecast)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --release)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --slack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --webhook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --webhook-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bloop__subcmd__alerts__subcmd__enable)
             opts="-v -q -h -V --json --url --token --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1003,7 +1148,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__help)
-            opts="list create enable disable delete test help"
+            opts="list create edit enable disable delete test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1045,6 +1190,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__alerts__subcmd__help__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__alerts__subcmd__help__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1617,7 +1776,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__alerts)
-            opts="list create enable disable delete test"
+            opts="list create edit enable disable delete test"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1659,6 +1818,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__alerts__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__alerts__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2387,8 +2560,22 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__query)
-            opts="errors error stats releases resolve ignore mute unresolve"
+            opts="errors error stats releases resolve ignore mute unresolve assign note"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__query__subcmd__assign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2443,6 +2630,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__query__subcmd__mute)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__query__subcmd__note)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4675,12 +4876,42 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version errors error stats releases resolve ignore mute unresolve help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version errors error stats releases resolve ignore mute unresolve assign note help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__query__subcmd__assign)
+            opts="-v -q -h -V --none --project --json --url --token --config --verbose --quiet --wide --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4809,8 +5040,22 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__help)
-            opts="errors error stats releases resolve ignore mute unresolve help"
+            opts="errors error stats releases resolve ignore mute unresolve assign note help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__query__subcmd__help__subcmd__assign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4879,6 +5124,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__query__subcmd__help__subcmd__mute)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__query__subcmd__help__subcmd__note)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4994,6 +5253,36 @@ _bloop() {
                     return 0
                     ;;
                 --release)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__query__subcmd__note)
+            opts="-v -q -h -V --project --json --url --token --config --verbose --quiet --wide --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

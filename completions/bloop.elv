@@ -144,6 +144,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand ignore 'Ignore an issue (new events do not reopen it or alert)'
             cand mute 'Mute an issue (counted, never alerted)'
             cand unresolve 'Reopen an issue'
+            cand assign 'Assign an issue to a dashboard user (by name), or unassign it with --none'
+            cand note 'Add a note to an issue (1 to 10,000 characters; shown in its history)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bloop;query;errors'= {
@@ -155,8 +157,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --route 'route'
             cand --since 'Seen since: a duration back from now (24h, 7d) or epoch ms'
             cand --until 'First seen before: a duration back from now or epoch ms'
-            cand --q 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value'
-            cand --search 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value'
+            cand --q 'Search: free text plus is:, release:, env:, source:, route:, type:, assigned:none|<user> and !key:value'
+            cand --search 'Search: free text plus is:, release:, env:, source:, route:, type:, assigned:none|<user> and !key:value'
             cand --sort 'last_seen | first_seen | total_count'
             cand --limit 'limit'
             cand --offset 'offset'
@@ -290,6 +292,39 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'bloop;query;assign'= {
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --none 'Unassign the issue'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;query;note'= {
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'bloop;query;help'= {
             cand errors 'List issues, most recently seen first'
             cand error 'One issue: stack, breakdowns, samples and the last 24 hours'
@@ -299,6 +334,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand ignore 'Ignore an issue (new events do not reopen it or alert)'
             cand mute 'Mute an issue (counted, never alerted)'
             cand unresolve 'Reopen an issue'
+            cand assign 'Assign an issue to a dashboard user (by name), or unassign it with --none'
+            cand note 'Add a note to an issue (1 to 10,000 characters; shown in its history)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bloop;query;help;errors'= {
@@ -316,6 +353,10 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;query;help;mute'= {
         }
         &'bloop;query;help;unresolve'= {
+        }
+        &'bloop;query;help;assign'= {
+        }
+        &'bloop;query;help;note'= {
         }
         &'bloop;query;help;help'= {
         }
@@ -1523,6 +1564,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --version 'Print version'
             cand list 'List alert rules'
             cand create 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
+            cand edit 'Change a rule: only the options given change (config options merge into the rule''s config unless --type names another type; channel options replace every channel)'
             cand enable 'Turn a rule on'
             cand disable 'Turn a rule off'
             cand delete 'Delete a rule'
@@ -1572,6 +1614,45 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
             cand --no-forecast 'llm_budget: do not also alert when the month-end forecast is over the budget'
             cand --disabled 'Create it disabled'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;alerts;edit'= {
+            cand --name 'name'
+            cand --type 'A new type: the config options given then make the whole new config'
+            cand --project 'Only this project; `all` for every project'
+            cand --threshold 'threshold: events needed in the window'
+            cand --window 'Window length, e.g. 5m, 1h'
+            cand --per 'threshold: count per issue, route or project'
+            cand --multiplier 'spike, llm_cost_spike: how many times the baseline rate'
+            cand --baseline-hours 'spike, llm_cost_spike: hours of baseline'
+            cand --amount 'llm_cost_threshold: USD spent in the window'
+            cand --percent 'llm_error_rate: % of failed calls; llm_budget: % of the monthly budget'
+            cand --min-calls 'llm_error_rate, llm_latency: calls needed in the window'
+            cand --model 'llm_cost_threshold, llm_error_rate, llm_latency: only this model (`any`: every model)'
+            cand --threshold-ms 'llm_latency: milliseconds the percentile must reach'
+            cand --percentile 'llm_latency: p50 | p95 | p99'
+            cand --metric 'llm_latency: latency | ttft (time to first token)'
+            cand --forecast 'llm_budget: also alert when the month-end forecast is over the budget (true | false)'
+            cand --env 'Only events of this environment ("" for any)'
+            cand --source 'Only events from this source ("" for any)'
+            cand --release 'Only events of this release ("" for any)'
+            cand --slack 'Slack incoming-webhook URL (repeatable; replaces the channels)'
+            cand --webhook 'Webhook URL (repeatable; replaces the channels)'
+            cand --webhook-secret 'webhook-secret'
+            cand --email 'Email recipient (repeatable; replaces the channels; needs [smtp])'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --server-defaults 'Remove the rule''s channels: it then sends to the server''s defaults (BLOOP_SLACK_WEBHOOK_URL, BLOOP_WEBHOOK_URL)'
             cand --json 'Print JSON (for scripts) instead of text'
             cand -v 'More log output (-v debug, -vv trace)'
             cand --verbose 'More log output (-v debug, -vv trace)'
@@ -1646,6 +1727,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;alerts;help'= {
             cand list 'List alert rules'
             cand create 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
+            cand edit 'Change a rule: only the options given change (config options merge into the rule''s config unless --type names another type; channel options replace every channel)'
             cand enable 'Turn a rule on'
             cand disable 'Turn a rule off'
             cand delete 'Delete a rule'
@@ -1655,6 +1737,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;alerts;help;list'= {
         }
         &'bloop;alerts;help;create'= {
+        }
+        &'bloop;alerts;help;edit'= {
         }
         &'bloop;alerts;help;enable'= {
         }
@@ -1771,6 +1855,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand ignore 'Ignore an issue (new events do not reopen it or alert)'
             cand mute 'Mute an issue (counted, never alerted)'
             cand unresolve 'Reopen an issue'
+            cand assign 'Assign an issue to a dashboard user (by name), or unassign it with --none'
+            cand note 'Add a note to an issue (1 to 10,000 characters; shown in its history)'
         }
         &'bloop;help;query;errors'= {
         }
@@ -1787,6 +1873,10 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;query;mute'= {
         }
         &'bloop;help;query;unresolve'= {
+        }
+        &'bloop;help;query;assign'= {
+        }
+        &'bloop;help;query;note'= {
         }
         &'bloop;help;projects'= {
             cand list 'List projects with their issue, event and key counts'
@@ -1945,6 +2035,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;alerts'= {
             cand list 'List alert rules'
             cand create 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
+            cand edit 'Change a rule: only the options given change (config options merge into the rule''s config unless --type names another type; channel options replace every channel)'
             cand enable 'Turn a rule on'
             cand disable 'Turn a rule off'
             cand delete 'Delete a rule'
@@ -1953,6 +2044,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;alerts;list'= {
         }
         &'bloop;help;alerts;create'= {
+        }
+        &'bloop;help;alerts;edit'= {
         }
         &'bloop;help;alerts;enable'= {
         }

@@ -95,23 +95,25 @@ complete -c bloop -n "__fish_bloop_using_subcommand send" -s q -l quiet -d 'Only
 complete -c bloop -n "__fish_bloop_using_subcommand send" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand send" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s q -l quiet -d 'Only warnings and errors'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s h -l help -d 'Print help'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "errors" -d 'List issues, most recently seen first'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "error" -d 'One issue: stack, breakdowns, samples and the last 24 hours'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "stats" -d 'Totals, unresolved issues, events in the last 24 h and top routes'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "releases" -d 'Releases with their issue and event counts'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "resolve" -d 'Mark an issue resolved (optionally in a release: older releases do not reopen it)'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "ignore" -d 'Ignore an issue (new events do not reopen it or alert)'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "mute" -d 'Mute an issue (counted, never alerted)'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "unresolve" -d 'Reopen an issue'
-complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "errors" -d 'List issues, most recently seen first'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "error" -d 'One issue: stack, breakdowns, samples and the last 24 hours'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "stats" -d 'Totals, unresolved issues, events in the last 24 h and top routes'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "releases" -d 'Releases with their issue and event counts'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "resolve" -d 'Mark an issue resolved (optionally in a release: older releases do not reopen it)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "ignore" -d 'Ignore an issue (new events do not reopen it or alert)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "mute" -d 'Mute an issue (counted, never alerted)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "unresolve" -d 'Reopen an issue'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "assign" -d 'Assign an issue to a dashboard user (by name), or unassign it with --none'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "note" -d 'Add a note to an issue (1 to 10,000 characters; shown in its history)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and not __fish_seen_subcommand_from errors error stats releases resolve ignore mute unresolve assign note help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l project -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l status -d 'unresolved | resolved | ignored | muted | all' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l release -r
@@ -120,7 +122,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l route -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l since -d 'Seen since: a duration back from now (24h, 7d) or epoch ms' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l until -d 'First seen before: a duration back from now or epoch ms' -r
-complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l q -l search -d 'Search: free text plus is:, release:, env:, source:, route:, type: and !key:value' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l q -l search -d 'Search: free text plus is:, release:, env:, source:, route:, type:, assigned:none|<user> and !key:value' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l sort -d 'last_seen | first_seen | total_count' -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l limit -r
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from errors" -l offset -r
@@ -207,6 +209,27 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from unresolve" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -l none -d 'Unassign the issue'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -l json -d 'Print JSON (for scripts) instead of text'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from assign" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -l project -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -l json -d 'Print JSON (for scripts) instead of text'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from note" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "errors" -d 'List issues, most recently seen first'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "error" -d 'One issue: stack, breakdowns, samples and the last 24 hours'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Totals, unresolved issues, events in the last 24 h and top routes'
@@ -215,6 +238,8 @@ complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subco
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "ignore" -d 'Ignore an issue (new events do not reopen it or alert)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "mute" -d 'Mute an issue (counted, never alerted)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "unresolve" -d 'Reopen an issue'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "assign" -d 'Assign an issue to a dashboard user (by name), or unassign it with --none'
+complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "note" -d 'Add a note to an issue (1 to 10,000 characters; shown in its history)'
 complete -c bloop -n "__fish_bloop_using_subcommand query; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand projects; and not __fish_seen_subcommand_from list create show rename delete help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
@@ -880,21 +905,22 @@ complete -c bloop -n "__fish_bloop_using_subcommand analytics; and __fish_seen_s
 complete -c bloop -n "__fish_bloop_using_subcommand analytics; and __fish_seen_subcommand_from help" -f -a "releases" -d 'Releases, newest version first: what each brought and how it compares'
 complete -c bloop -n "__fish_bloop_using_subcommand analytics; and __fish_seen_subcommand_from help" -f -a "environments" -d 'Environments: events, share, issues, percentiles of hourly counts'
 complete -c bloop -n "__fish_bloop_using_subcommand analytics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s q -l quiet -d 'Only warnings and errors'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s h -l help -d 'Print help'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -s V -l version -d 'Print version'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "list" -d 'List alert rules'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "enable" -d 'Turn a rule on'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "disable" -d 'Turn a rule off'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "delete" -d 'Delete a rule'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "test" -d 'Send a test alert through the rule\'s channels and report each outcome'
-complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create enable disable delete test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -f -a "list" -d 'List alert rules'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -f -a "edit" -d 'Change a rule: only the options given change (config options merge into the rule\'s config unless --type names another type; channel options replace every channel)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -f -a "enable" -d 'Turn a rule on'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -f -a "disable" -d 'Turn a rule off'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -f -a "delete" -d 'Delete a rule'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -f -a "test" -d 'Send a test alert through the rule\'s channels and report each outcome'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and not __fish_seen_subcommand_from list create edit enable disable delete test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
@@ -937,6 +963,40 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l name -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l type -d 'A new type: the config options given then make the whole new config' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l project -d 'Only this project; `all` for every project' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l threshold -d 'threshold: events needed in the window' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l window -d 'Window length, e.g. 5m, 1h' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l per -d 'threshold: count per issue, route or project' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l multiplier -d 'spike, llm_cost_spike: how many times the baseline rate' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l baseline-hours -d 'spike, llm_cost_spike: hours of baseline' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l amount -d 'llm_cost_threshold: USD spent in the window' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l percent -d 'llm_error_rate: % of failed calls; llm_budget: % of the monthly budget' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l min-calls -d 'llm_error_rate, llm_latency: calls needed in the window' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l model -d 'llm_cost_threshold, llm_error_rate, llm_latency: only this model (`any`: every model)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l threshold-ms -d 'llm_latency: milliseconds the percentile must reach' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l percentile -d 'llm_latency: p50 | p95 | p99' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l metric -d 'llm_latency: latency | ttft (time to first token)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l forecast -d 'llm_budget: also alert when the month-end forecast is over the budget (true | false)' -r -f -a "true\t''
+false\t''"
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l env -d 'Only events of this environment ("" for any)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l source -d 'Only events from this source ("" for any)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l release -d 'Only events of this release ("" for any)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l slack -d 'Slack incoming-webhook URL (repeatable; replaces the channels)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l webhook -d 'Webhook URL (repeatable; replaces the channels)' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l webhook-secret -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l email -d 'Email recipient (repeatable; replaces the channels; needs [smtp])' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l token -d 'API token (`bloop_tk_…`) for --url' -r
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l server-defaults -d 'Remove the rule\'s channels: it then sends to the server\'s defaults (BLOOP_SLACK_WEBHOOK_URL, BLOOP_WEBHOOK_URL)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l json -d 'Print JSON (for scripts) instead of text'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Only warnings and errors'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -l wide -d 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l url -d 'Server URL; with it, the command calls the server\'s API instead of opening the database' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l token -d 'API token (`bloop_tk_…`) for --url' -r
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file (default: ./config.toml when present, else built-in defaults)' -r -F
@@ -975,6 +1035,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subc
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "list" -d 'List alert rules'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
+complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change a rule: only the options given change (config options merge into the rule\'s config unless --type names another type; channel options replace every channel)'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Turn a rule on'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn a rule off'
 complete -c bloop -n "__fish_bloop_using_subcommand alerts; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a rule'
@@ -1044,6 +1105,8 @@ complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "ignore" -d 'Ignore an issue (new events do not reopen it or alert)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "mute" -d 'Mute an issue (counted, never alerted)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "unresolve" -d 'Reopen an issue'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "assign" -d 'Assign an issue to a dashboard user (by name), or unassign it with --none'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from query" -f -a "note" -d 'Add a note to an issue (1 to 10,000 characters; shown in its history)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "list" -d 'List projects with their issue, event and key counts'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "create" -d 'Create a project and its first ingest key'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from projects" -f -a "show" -d 'Show one project'
@@ -1088,6 +1151,7 @@ complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcom
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from analytics" -f -a "environments" -d 'Environments: events, share, issues, percentiles of hourly counts'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "list" -d 'List alert rules'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "create" -d 'Create a rule: --type new_issue|regression|threshold|spike, or over LLM calls llm_cost_spike|llm_cost_threshold|llm_error_rate|llm_latency|llm_budget, with channels'
+complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "edit" -d 'Change a rule: only the options given change (config options merge into the rule\'s config unless --type names another type; channel options replace every channel)'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "enable" -d 'Turn a rule on'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "disable" -d 'Turn a rule off'
 complete -c bloop -n "__fish_bloop_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "delete" -d 'Delete a rule'

@@ -16,8 +16,8 @@ use crate::store::issues::{self, HourCount, IssueDetail, IssueRow, ReleaseSummar
 use crate::store::keys::{self, KeyRow};
 use crate::store::projects::{self, Deleted, Project};
 use crate::store::tokens::{self, CreatedToken, Scope, Token};
-use crate::store::users;
 use crate::store::{self, now_ms, StoreError};
+use crate::store::{triage, users};
 
 /// Who local commands act as in status history.
 pub const LOCAL_ACTOR: &str = "cli";
@@ -297,7 +297,9 @@ impl Target {
         match self {
             Target::Local { conn, .. } => {
                 let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-                let q = issues::query_from_params(get, now_ms())?;
+                let mut q = issues::query_from_params(get, now_ms())?;
+                // A local command has no dashboard user: `assigned:me` is refused.
+                issues::check_me(&mut q, None)?;
                 Ok(issues::list(conn, &q)?)
             }
             Target::Remote(api) => {
@@ -387,6 +389,67 @@ impl Target {
                     &[fp],
                     Some(json!({"release": release, "project": project})),
                 )
+            }
+        }
+    }
+
+    /// Assigns an issue to the dashboard user named `user`, or unassigns it (None).
+    pub fn assign(
+        &mut self,
+        fp: &str,
+        project: Option<&str>,
+        user: Option<&str>,
+    ) -> Result<IssueRow, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                let ps = project.map(|p| vec![p.to_string()]);
+                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                Ok(triage::assign(conn, issue.id, user, LOCAL_ACTOR)?)
+            }
+            Target::Remote(api) => api.send(
+                RouteId::Assign,
+                &[fp],
+                Some(json!({"user": user, "project": project})),
+            ),
+        }
+    }
+
+    /// Adds a note to an issue (1 to [`triage::MAX_NOTE_CHARS`] characters).
+    pub fn add_note(
+        &mut self,
+        fp: &str,
+        project: Option<&str>,
+        text: &str,
+    ) -> Result<triage::Note, OpsError> {
+        triage::check_note(text)?;
+        match self {
+            Target::Local { conn, .. } => {
+                let ps = project.map(|p| vec![p.to_string()]);
+                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                Ok(triage::add_note(conn, issue.id, text, LOCAL_ACTOR)?)
+            }
+            Target::Remote(api) => api.send(
+                RouteId::AddNote,
+                &[fp],
+                Some(json!({"text": text, "project": project})),
+            ),
+        }
+    }
+
+    /// An issue's timeline, newest first: status changes, assignment changes and notes.
+    pub fn error_history(
+        &mut self,
+        fp: &str,
+        project: Option<&str>,
+    ) -> Result<Vec<triage::HistoryEntry>, OpsError> {
+        match self {
+            Target::Local { conn, .. } => {
+                let ps = project.map(|p| vec![p.to_string()]);
+                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                Ok(triage::timeline(conn, issue.id)?)
+            }
+            Target::Remote(api) => {
+                api.get(RouteId::ErrorHistory, &[fp], &Self::project_query(project))
             }
         }
     }
@@ -791,6 +854,26 @@ impl Target {
     }
 }
 
+/// A rule's values, then whether its channels could deliver from a server with `config` (the
+/// checks the API makes, [`crate::alert::check_deliverable`]).
+fn check_rule(rule: &crate::alert::NewRule, config: &Config) -> Result<(), OpsError> {
+    rule.validate()?;
+    block_on(crate::alert::check_deliverable(rule, config))??;
+    Ok(())
+}
+
+/// Runs `f` to completion on a runtime of its own (local commands are synchronous).
+fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, OpsError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| OpsError::Invalid {
+            field: "runtime".into(),
+            message: e.to_string(),
+        })?;
+    Ok(rt.block_on(f))
+}
+
 /// Alert rules, for `bloop alerts`.
 impl Target {
     pub fn alerts(&mut self) -> Result<Vec<crate::alert::Rule>, OpsError> {
@@ -808,10 +891,34 @@ impl Target {
         rule: &crate::alert::NewRule,
     ) -> Result<crate::alert::Rule, OpsError> {
         match self {
-            Target::Local { conn, .. } => Ok(crate::alert::create(conn, rule)?.masked()),
+            Target::Local { conn, config } => {
+                check_rule(rule, config)?;
+                Ok(crate::alert::create(conn, rule)?.masked())
+            }
             Target::Remote(api) => {
                 api.send(RouteId::CreateAlert, &[], serde_json::to_value(rule).ok())
             }
+        }
+    }
+
+    /// Changes the fields of rule `id` that `patch` (a JSON object of rule fields) gives, as
+    /// `PATCH /v1/alerts/{id}` does.
+    pub fn update_alert(
+        &mut self,
+        id: i64,
+        patch: &serde_json::Value,
+    ) -> Result<crate::alert::Rule, OpsError> {
+        match self {
+            Target::Local { conn, config } => {
+                let rule = crate::alert::get(conn, id)?.patched(patch)?;
+                check_rule(&rule, config)?;
+                Ok(crate::alert::update(conn, id, &rule)?.masked())
+            }
+            Target::Remote(api) => api.send(
+                RouteId::UpdateAlert,
+                &[&id.to_string()],
+                Some(patch.clone()),
+            ),
         }
     }
 

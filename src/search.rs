@@ -1,7 +1,9 @@
 //! The issue search language, shared by the API's `q`, the CLI and the dashboard:
 //! free text over type and message, plus `key:value` terms — `is:unresolved|resolved|ignored|muted`,
-//! `release:`, `env:`, `source:`, `route:`, `type:` — and `!key:value` to negate. Values with
-//! spaces (or colons) go in double quotes: `route:"GET /users"`, `"timeout: 30s"`.
+//! `release:`, `env:`, `source:`, `route:`, `type:`, `assigned:me|none|<user>` — and `!key:value`
+//! to negate. Values with spaces (or colons) go in double quotes: `route:"GET /users"`,
+//! `"timeout: 30s"`. `assigned:me` is the signed-in dashboard user (a token has none: the query
+//! layer refuses it there).
 
 use std::fmt;
 
@@ -53,6 +55,8 @@ pub enum Field {
     Source,
     Route,
     Type,
+    /// The assignee: `me`, `none` or a dashboard user's name.
+    Assigned,
     /// Free text over error type and message.
     Text,
 }
@@ -89,6 +93,7 @@ fn key_field(key: &str) -> Option<Field> {
         "source" => Field::Source,
         "route" => Field::Route,
         "type" => Field::Type,
+        "assigned" | "assignee" => Field::Assigned,
         _ => return None,
     })
 }
@@ -151,7 +156,7 @@ pub fn parse(q: &str) -> Result<Vec<Term>, SearchError> {
                 let field = key_field(k).ok_or_else(|| SearchError {
                     term: raw.clone(),
                     message: format!(
-                        "unknown key `{k}`; use is:, release:, env:, source:, route:, type:, or quote the text"
+                        "unknown key `{k}`; use is:, release:, env:, source:, route:, type:, assigned:, or quote the text"
                     ),
                 })?;
                 if v.is_empty() {
@@ -204,6 +209,10 @@ mod tests {
         assert_eq!(t[3], Term::new(Field::Text, "timeout"));
         assert_eq!(t[4], Term::new(Field::Text, "db: down"));
         assert_eq!(parse("  ").unwrap(), vec![]);
+        let t = parse(r#"assigned:me !assigned:none assigned:"Ana Lima""#).unwrap();
+        assert_eq!(t[0], Term::new(Field::Assigned, "me"));
+        assert!(t[1].negate && t[1].field == Field::Assigned && t[1].value == "none");
+        assert_eq!(t[2], Term::new(Field::Assigned, "Ana Lima"));
     }
 
     #[test]

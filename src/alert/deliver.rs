@@ -3,6 +3,10 @@
 //! errors; never 4xx) and a delivery log. Webhook targets are resolved first and refused when
 //! they point at loopback, private, link-local or unspecified addresses, unless
 //! `alerting.allow_private_targets`; the request then goes to the address that was checked.
+//!
+//! [`check_channel`] runs the same checks when a rule is created or changed, so a channel that
+//! could never deliver (email without SMTP, a private address while private targets are off) is
+//! refused with the reason the delivery would have failed with.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -167,37 +171,106 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
+/// Why a target URL cannot be sent to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TargetError {
+    /// Never: not an http(s) URL with a host.
+    Invalid(String),
+    /// Never while `alerting.allow_private_targets` is off: a loopback/private address.
+    Refused(String),
+    /// Not now: the name does not resolve (it may later).
+    Unresolved(String),
+}
+
+impl std::fmt::Display for TargetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetError::Invalid(m) | TargetError::Refused(m) | TargetError::Unresolved(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
+fn refused(host: &str, ip: IpAddr) -> TargetError {
+    TargetError::Refused(format!(
+        "refused: {host} resolves to {ip} (loopback/private/link-local); set alerting.allow_private_targets to allow it"
+    ))
+}
+
 /// Resolves `url`'s host and checks every address; returns the host and the address to use.
 async fn resolve_checked(
     url: &str,
     allow_private: bool,
-) -> Result<(reqwest::Url, String, SocketAddr), String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("invalid URL: {e}"))?;
+) -> Result<(reqwest::Url, String, SocketAddr), TargetError> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| TargetError::Invalid(format!("invalid URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err("only http and https targets are allowed".into());
+        return Err(TargetError::Invalid(
+            "only http and https targets are allowed".into(),
+        ));
     }
-    let host = parsed.host_str().ok_or("URL has no host")?.to_string();
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| TargetError::Invalid("URL has no host".into()))?
+        .to_string();
     let port = parsed.port_or_known_default().unwrap_or(443);
     let bare = host
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_string();
+    // `localhost` and its subdomains are loopback whatever a resolver says (RFC 6761).
+    if !allow_private && (bare == "localhost" || bare.ends_with(".localhost")) {
+        return Err(refused(&host, IpAddr::from([127, 0, 0, 1])));
+    }
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((bare.as_str(), port))
         .await
-        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .map_err(|e| TargetError::Unresolved(format!("cannot resolve {host}: {e}")))?
         .collect();
     let first = *addrs
         .first()
-        .ok_or_else(|| format!("{host} has no address"))?;
+        .ok_or_else(|| TargetError::Unresolved(format!("{host} has no address")))?;
     if !allow_private {
         if let Some(bad) = addrs.iter().find(|a| !is_public(a.ip())) {
-            return Err(format!(
-                "refused: {host} resolves to {} (loopback/private/link-local); set alerting.allow_private_targets to allow it",
-                bad.ip()
-            ));
+            return Err(refused(&host, bad.ip()));
         }
     }
     Ok((parsed, bare, first))
+}
+
+/// How long [`check_channel`] waits for a name to resolve; a name that does not resolve in time
+/// (or at all) is not refused: it may resolve when an alert fires.
+const CHECK_RESOLVE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Why `channel` could never deliver from a server with `config`, by the checks delivery makes:
+/// email needs `smtp.enabled` (and a valid `smtp.from`); a Slack or webhook URL must be http(s)
+/// with a host, and while `alerting.allow_private_targets` is off must not resolve to a loopback,
+/// private or link-local address.
+pub async fn check_channel(channel: &Channel, config: &Config) -> Result<(), String> {
+    let allow_private = config.alerting.allow_private_targets;
+    match channel {
+        Channel::Slack { webhook_url: url } | Channel::Webhook { url, .. } => {
+            match tokio::time::timeout(CHECK_RESOLVE_TIMEOUT, resolve_checked(url, allow_private))
+                .await
+            {
+                Ok(Err(e @ (TargetError::Invalid(_) | TargetError::Refused(_)))) => {
+                    Err(e.to_string())
+                }
+                Ok(Ok(_) | Err(TargetError::Unresolved(_))) | Err(_) => Ok(()),
+            }
+        }
+        Channel::Email { .. } => email_ready(&config.smtp).map(|_| ()),
+    }
+}
+
+/// The sender address, when email can be sent at all.
+fn email_ready(smtp: &SmtpConfig) -> Result<lettre::message::Mailbox, String> {
+    if !smtp.enabled {
+        return Err("email needs SMTP, and smtp.enabled is false".into());
+    }
+    smtp.from
+        .parse()
+        .map_err(|e| format!("smtp.from `{}`: {e}", smtp.from))
 }
 
 /// Outcome of one delivery.
@@ -272,7 +345,7 @@ impl Sender {
     ) -> Result<(), Failure> {
         let (parsed, host, addr) = resolve_checked(url, self.inner.allow_private)
             .await
-            .map_err(Failure::Final)?;
+            .map_err(|e| Failure::Final(e.to_string()))?;
         let client = reqwest::Client::builder()
             .timeout(ATTEMPT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
@@ -313,13 +386,7 @@ impl Sender {
         use lettre::transport::smtp::authentication::Credentials;
         use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
         let smtp = &self.inner.smtp;
-        if !smtp.enabled {
-            return Err(Failure::Final("smtp.enabled is false".into()));
-        }
-        let from = smtp
-            .from
-            .parse()
-            .map_err(|e| Failure::Final(format!("smtp.from: {e}")))?;
+        let from = email_ready(smtp).map_err(Failure::Final)?;
         let mut builder = Message::builder()
             .from(from)
             .subject(format!("[bloop] {}", o.title()));

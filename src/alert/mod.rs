@@ -13,6 +13,55 @@ use std::sync::Arc;
 
 pub use crate::store::alerts::*;
 
+use crate::config::Config;
+use crate::store::StoreError;
+
+/// Refuses a rule whose alerts could never be delivered from a server with `config`, naming
+/// the channel and the reason (the delivery code's own checks, [`deliver::check_channel`]): a
+/// rule without channels needs a server default (`BLOOP_SLACK_WEBHOOK_URL` or
+/// `BLOOP_WEBHOOK_URL`), and each channel must pass. Creating and changing a rule call this,
+/// through the API and the CLI alike.
+pub async fn check_deliverable(rule: &NewRule, config: &Config) -> Result<(), StoreError> {
+    let invalid = |field: String, message: String| StoreError::Invalid { field, message };
+    if rule.channels.is_empty() {
+        let defaults = eval::env_channels(config);
+        if defaults.is_empty() {
+            return Err(invalid(
+                "channels".into(),
+                "no channel, and the server has no default one (BLOOP_SLACK_WEBHOOK_URL and \
+                 BLOOP_WEBHOOK_URL are unset): this rule could never deliver; add a Slack, \
+                 webhook or email channel"
+                    .into(),
+            ));
+        }
+        for c in &defaults {
+            if let Err(why) = deliver::check_channel(c, config).await {
+                return Err(invalid(
+                    "channels".into(),
+                    format!(
+                        "no channel, and the server's default {} channel could never deliver: {why}",
+                        c.kind()
+                    ),
+                ));
+            }
+        }
+    }
+    for (i, c) in rule.channels.iter().enumerate() {
+        if let Err(why) = deliver::check_channel(c, config).await {
+            let field = match c {
+                Channel::Slack { .. } => format!("channels[{i}].webhook_url"),
+                Channel::Webhook { .. } => format!("channels[{i}].url"),
+                Channel::Email { .. } => format!("channels[{i}].to"),
+            };
+            return Err(invalid(
+                field,
+                format!("this {} channel could never deliver: {why}", c.kind()),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// What the API, the evaluator and the writer share about rules.
 #[derive(Debug)]
 pub struct RulesSignal {

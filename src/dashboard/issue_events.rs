@@ -231,6 +231,9 @@ pub fn markdown(i: &IssueRow, url: &str, event: Option<&Occurrence>, users: i64)
     if let Some(r) = &i.route_or_procedure {
         md.push_str(&format!("- **Route:** {}\n", one_line(r)));
     }
+    if let Some(a) = &i.assignee {
+        md.push_str(&format!("- **Assignee:** {}\n", one_line(a)));
+    }
     if let Some(e) = event {
         if !e.release.is_empty() {
             md.push_str(&format!("- **Release:** {}\n", one_line(&e.release)));
@@ -275,6 +278,7 @@ mod tests {
             release: String::new(),
             environment: String::new(),
             resolved_in_release: None,
+            assignee: Some("ana".into()),
             id: 1,
         };
         let md = markdown(&row, "http://x/issues/api/f", None, 0);
@@ -283,6 +287,7 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("- **Events:** 3\n"), "{md}");
+        assert!(md.contains("- **Assignee:** ana\n"), "{md}");
         let mut o: Occurrence = serde_json::from_value(serde_json::json!({
             "id": 1, "received_at": 0, "timestamp": 0, "error_type": "E", "message": "m",
             "source": "s", "environment": "prod", "release": "1.2", "app_version": null,

@@ -24,6 +24,7 @@ use crate::store::keys::{self, KeyRow};
 use crate::store::llm_usage::{thousands, usd};
 use crate::store::projects::{self, Project};
 use crate::store::tokens::{self, Scope, Token};
+use crate::store::triage;
 use crate::store::users::{self, Invite, PasskeyInfo, Role, User};
 use crate::store::{self, now_ms, StoreError};
 use crate::timefmt::ago;
@@ -218,6 +219,11 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
                 },
             );
         }
+    };
+    // `assigned:me` is the signed-in user.
+    let query = issues::IssueQuery {
+        me: Some(s.user.id),
+        ..query
     };
     let project = q.get("project").cloned().filter(|p| !p.is_empty());
     let qc = query.clone();
@@ -468,7 +474,8 @@ pub async fn issue(
     type Loaded = (
         IssueDetail,
         Vec<issues::HourCount>,
-        Vec<issues::StatusChange>,
+        Vec<triage::HistoryEntry>,
+        Vec<User>,
         (Option<issues::EventWalk>, bool, Vec<issues::Occurrence>),
     );
     let found: Result<Option<Loaded>, Response> = load(&st, Some(&s), move |c| {
@@ -480,7 +487,8 @@ pub async fn issue(
         let id = row.id;
         let detail = issues::detail(c, row)?;
         let trend = issues::trend(c, id, hours, now)?;
-        let history = issues::history(c, id)?;
+        let history = triage::timeline(c, id)?;
+        let people = users::list(c)?;
         // The event asked for; one that is not this issue's (or pruned) falls back to the latest.
         let mut walk = issues::walk(c, id, pick)?;
         let missing = walk.is_none() && matches!(pick, issues::Pick::Id(_));
@@ -492,10 +500,16 @@ pub async fn issue(
             Some(_) => issues::occurrences(c, id, per, list_page.saturating_mul(per))?,
             None => Vec::new(),
         };
-        Ok(Some((detail, trend, history, (walk, missing, list))))
+        Ok(Some((
+            detail,
+            trend,
+            history,
+            people,
+            (walk, missing, list),
+        )))
     })
     .await;
-    let (d, trend, history, (walk, missing_event, event_list)) = match found {
+    let (d, trend, history, people, (walk, missing_event, event_list)) = match found {
         Ok(Some(x)) => x,
         Ok(None) => {
             return not_found_page(&s, &format!("No issue {fp} in project {project}."));
@@ -539,6 +553,7 @@ pub async fn issue(
             span.tag { (i.source) }
             @if let Some(r) = &i.route_or_procedure { span.tag { (r) } }
             @if let Some(r) = &i.screen { span.tag { (r) } }
+            @if let Some(a) = &i.assignee { span.tag #issue-assignee-tag { "assigned to " (a) } }
             span.muted #issue-stats {
                 (i.total_count) @if i.total_count == 1 { " event" } @else { " events" }
                 @if d.users > 0 {
@@ -576,6 +591,7 @@ pub async fn issue(
                 p.form-error hidden {}
             }
         }
+        (triage_panel(i, &people, &s, &action("assign"), &action("notes")))
         section.panel {
             div.row {
                 h2.grow { "Trend" }
@@ -620,19 +636,98 @@ pub async fn issue(
                 }
             }
         }
-        section.panel {
+        (history_panel(&history, now))
+    };
+    page(&i.error_type, &s, body)
+}
+
+/// Who an actor string (`user:ana`, `token:ci`, `cli`, `system`) names, for people.
+fn actor(a: &str) -> String {
+    match a.split_once(':') {
+        Some(("user", name)) => name.to_string(),
+        Some(("token", name)) => format!("token “{name}”"),
+        _ => a.to_string(),
+    }
+}
+
+/// The assignee picker and the notes form (members and admins), or the assignee alone.
+fn triage_panel(i: &IssueRow, people: &[User], s: &Session, assign: &str, notes: &str) -> Markup {
+    let me = serde_json::json!({ "user": s.user.name }).to_string();
+    let mine = i
+        .assignee
+        .as_deref()
+        .is_some_and(|a| a.eq_ignore_ascii_case(&s.user.name));
+    html! {
+        section.panel #triage {
+            div.row {
+                h2.grow { "Assignee" }
+                span #assignee-current {
+                    @if let Some(a) = &i.assignee { strong { (a) } } @else { span.muted { "Nobody" } }
+                }
+            }
+            @if s.can(Role::Member) {
+                div.actions {
+                    form #assign-form data-api=(assign) {
+                        label for="assignee-select" { "Assign to" }
+                        select #assignee-select name="user" data-null {
+                            option value="" selected[i.assignee.is_none()] { "Nobody" }
+                            @for u in people {
+                                option value=(u.name) selected[i.assignee.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&u.name))] { (u.name) }
+                            }
+                        }
+                        button type="submit" { "Assign" }
+                    }
+                    @if !mine {
+                        button #assign-me type="button" data-api=(assign) data-body=(me) { "Assign to me" }
+                    }
+                }
+                form #note-form data-api=(notes) {
+                    label for="note-text" { "Add a note" }
+                    textarea #note-text name="text" rows="3" required maxlength=(triage::MAX_NOTE_CHARS) {}
+                    div.row {
+                        span.muted.grow { "Shown in the history below; up to " (thousands(triage::MAX_NOTE_CHARS as i64)) " characters." }
+                        button.primary type="submit" { "Add note" }
+                    }
+                }
+                p.form-error hidden {}
+            }
+        }
+    }
+}
+
+/// Status changes, assignment changes and notes, newest first.
+fn history_panel(history: &[triage::HistoryEntry], now: i64) -> Markup {
+    use triage::HistoryEntry as H;
+    html! {
+        section.panel #history {
             h2 { "History" }
-            @if history.is_empty() { p.muted { "No status changes yet." } }
-            ul {
-                @for h in &history {
-                    li { (h.old_status) " → " strong { (h.new_status) }
-                        @if let Some(r) = &h.release { " in " (r) }
-                        " by " (h.changed_by) " · " (when(h.changed_at, now)) }
+            @if history.is_empty() { p.muted { "No status changes, assignments or notes yet." } }
+            ol.timeline {
+                @for h in history {
+                    @match h {
+                        H::Status(c) => li.status-change {
+                            (c.old_status) " → " strong { (c.new_status) }
+                            @if let Some(r) = &c.release { " in " (r) }
+                            " by " (actor(&c.changed_by)) " · " (when(c.changed_at, now))
+                        },
+                        H::Assignment(a) => li.assignment {
+                            @match &a.new_assignee {
+                                Some(u) => { "Assigned to " strong { (u) } },
+                                None => { "Unassigned" },
+                            }
+                            @if let Some(o) = &a.old_assignee { span.muted { " (was " (o) ")" } }
+                            " by " (actor(&a.changed_by)) " · " (when(a.changed_at, now))
+                        },
+                        H::Note(n) => li.note {
+                            div.note-head { strong { (actor(&n.author)) } " added a note · " (when(n.created_at, now)) }
+                            // Attacker-controllable: maud escapes it; CSS keeps its line breaks.
+                            div.note-text { (n.text) }
+                        },
+                    }
                 }
             }
         }
-    };
-    page(&i.error_type, &s, body)
+    }
 }
 
 /// What the issue cost in LLM calls (the traces its events named), with its newest traces.
@@ -1076,42 +1171,78 @@ pub(super) fn channel_summary(c: &Channel) -> String {
     }
 }
 
-pub async fn alerts(State(st): State<AppState>, s: Session) -> Response {
+pub async fn alerts(State(st): State<AppState>, s: Session, Query(q): Q) -> Response {
     let now = now_ms();
-    type Loaded = (Vec<alert::Rule>, Vec<Project>, Vec<alert::Delivery>);
+    type Loaded = (
+        Vec<alert::Rule>,
+        Vec<Project>,
+        Vec<alert::Delivery>,
+        Vec<alert::Delivery>,
+    );
     let loaded: Result<Loaded, Response> = load(&st, Some(&s), |c| {
         Ok((
             alert::list(c, None)?,
             projects::list(c, None)?,
             alert::recent_deliveries(c, 20)?,
+            alert::last_deliveries(c)?,
         ))
     })
     .await;
-    let (rules, projects, deliveries) = match loaded {
+    let (rules, projects, deliveries, last) = match loaded {
         Ok(x) => x,
         Err(r) => return r,
     };
     let member = s.can(Role::Member);
+    // `?edit=ID`: the form edits that rule, prefilled.
+    let editing = q
+        .get("edit")
+        .and_then(|v| v.parse::<i64>().ok())
+        .and_then(|id| rules.iter().find(|r| r.id == id))
+        .filter(|_| member);
+    let last_of = |id: i64| last.iter().filter(move |d| d.rule_id == Some(id));
+    let failing = rules
+        .iter()
+        .filter(|r| last_of(r.id).any(|d| d.status != "sent"))
+        .count();
+    let defaults = alert::eval::env_channels(&st.config);
     page(
         "Alerts",
         &s,
         html! {
             h1 { "Alerts" }
+            @if failing > 0 {
+                p.notice.warn #delivery-failures {
+                    "The last delivery of " (failing) @if failing == 1 { " rule" } @else { " rules" }
+                    " failed: see “Last delivery” below."
+                }
+            }
             @if rules.is_empty() { div.panel.empty { p { "No alert rules yet." } } }
             @else {
                 div.table-wrap { table #rules {
-                    thead { tr { th { "Rule" } th { "When" } th { "Project" } th { "Channels" } th { "State" } th {} } }
+                    thead { tr { th { "Rule" } th { "When" } th { "Project" } th { "Channels" } th { "Last delivery" } th { "State" } th {} } }
                     tbody { @for r in &rules {
-                        tr data-rule=(r.name) {
+                        @let failed = last_of(r.id).any(|d| d.status != "sent");
+                        tr data-rule=(r.name) class=[failed.then_some("row-error")] {
                             td { (r.name) }
                             td { (rule_summary(&r.config))
                                 @if let Some(e) = &r.environment_filter { " " span.tag { "env " (e) } }
                                 @if let Some(x) = &r.source_filter { " " span.tag { "source " (x) } }
                                 @if let Some(x) = &r.release_filter { " " span.tag { "release " (x) } } }
                             td { (r.project_id.as_deref().unwrap_or("all")) }
-                            td { @if r.channels.is_empty() { span.muted { "env defaults" } } @for c in &r.channels { div { (channel_summary(c)) } } }
+                            td { @if r.channels.is_empty() { span.muted { "server defaults" } } @for c in &r.channels { div { (channel_summary(c)) } } }
+                            td.last-delivery {
+                                @if last_of(r.id).next().is_none() { span.muted { "none yet" } }
+                                @for d in last_of(r.id) {
+                                    div.delivery {
+                                        span class={ "tag " @if d.status == "sent" { "status-resolved" } @else { "status-unresolved" } } { (d.status) }
+                                        " " (d.channel) " · " (when(d.created_at, now))
+                                        @if let Some(e) = &d.error { div.delivery-error { (e) } }
+                                    }
+                                }
+                            }
                             td { @if r.enabled { span.tag.status-resolved { "enabled" } } @else { span.tag { "disabled" } } }
                             td { @if member { div.actions {
+                                a.button href={ "/alerts?edit=" (r.id) "#alert-form" } { "Edit" }
                                 button type="button" data-api={ "/v1/alerts/" (r.id) "/test" } { "Test" }
                                 @if r.enabled { button type="button" data-api={ "/v1/alerts/" (r.id) "/disable" } { "Disable" } }
                                 @else { button type="button" data-api={ "/v1/alerts/" (r.id) "/enable" } { "Enable" } }
@@ -1122,52 +1253,7 @@ pub async fn alerts(State(st): State<AppState>, s: Session) -> Response {
                 } }
             }
             @if member {
-                section.panel {
-                    h2 { "New rule" }
-                    form #alert-form data-api="/v1/alerts" data-wrap="config:type,threshold,window_secs,per,multiplier,baseline_hours,amount_usd,percent,min_calls,model,threshold_ms,percentile,metric,forecast" data-channels {
-                        div.row {
-                            label { "Name " input name="name" placeholder="Name" required maxlength="200"; }
-                            label { "Project " select name="project_id" { option value="" { "All projects" } @for p in &projects { option value=(p.id) { (p.name) } } } }
-                            label { "When " select name="type" data-rule-type {
-                                option value="new_issue" { "New issue" } option value="regression" { "Regression" }
-                                option value="threshold" { "Threshold" } option value="spike" { "Spike" }
-                                @if cfg!(feature = "llm-tracing") {
-                                    option value="llm_cost_spike" { "LLM spend spike" }
-                                    option value="llm_cost_threshold" { "LLM spend over an amount" }
-                                    option value="llm_error_rate" { "LLM error rate" }
-                                    option value="llm_latency" { "LLM latency" }
-                                    option value="llm_budget" { "LLM monthly budget" }
-                                }
-                            } }
-                        }
-                        div.row {
-                            label data-for="threshold" { "Events " input name="threshold" data-type="number" type="number" min="1" placeholder="threshold (events)"; }
-                            label data-for="threshold spike llm_cost_spike llm_cost_threshold llm_error_rate llm_latency" { "Window (s) " input name="window_secs" data-type="number" type="number" min="60" placeholder="window (s)"; }
-                            label data-for="threshold" { "Counted " select name="per" { option value="" { "per issue" } option value="route" { "per route" } option value="project" { "per project" } } }
-                            label data-for="spike llm_cost_spike" { "Multiplier " input name="multiplier" data-type="number" type="number" step="0.1" min="1" placeholder="×3"; }
-                            label data-for="spike llm_cost_spike" { "Baseline (h) " input name="baseline_hours" data-type="number" type="number" min="3" placeholder="24"; }
-                            label data-for="llm_cost_threshold" { "Amount (USD) " input name="amount_usd" data-type="number" type="number" step="0.01" min="0" placeholder="50"; }
-                            label data-for="llm_error_rate llm_budget" { "Percent " input name="percent" data-type="number" type="number" step="0.1" min="0" placeholder="%"; }
-                            label data-for="llm_latency" { "Threshold (ms) " input name="threshold_ms" data-type="number" type="number" min="1" placeholder="3000"; }
-                            label data-for="llm_latency" { "Percentile " select name="percentile" { option value="p95" { "p95" } option value="p50" { "p50" } option value="p99" { "p99" } } }
-                            label data-for="llm_latency" { "Of " select name="metric" { option value="latency" { "latency" } option value="ttft" { "time to first token" } } }
-                            label data-for="llm_error_rate llm_latency" { "Min. calls " input name="min_calls" data-type="number" type="number" min="1" placeholder="20"; }
-                            label data-for="llm_cost_threshold llm_error_rate llm_latency" { "Model " input name="model" placeholder="any model"; }
-                            label data-for="llm_budget" { input name="forecast" type="checkbox" checked; " also when the forecast is over budget" }
-                        }
-                        div.row data-for="new_issue regression threshold spike" {
-                            label { "Environment " input name="environment_filter" placeholder="optional"; }
-                            label { "Source " input name="source_filter" placeholder="optional"; }
-                            label { "Release " input name="release_filter" placeholder="optional"; }
-                        }
-                        div.row {
-                            select name="channel_type" data-skip { option value="" { "Channel: server defaults" } option value="slack" { "Slack webhook" } option value="webhook" { "Webhook" } option value="email" { "Email" } }
-                            input.grow name="channel_target" data-skip placeholder="https://hooks.slack.com/… or https://… or a@b.c, d@e.f";
-                        }
-                        p.form-error hidden {}
-                        button.primary type="submit" { "Create rule" }
-                    }
-                }
+                (alert_form(&projects, editing, &defaults, st.config.smtp.enabled))
             }
             section.panel {
                 h2 { "Recent deliveries" }
@@ -1180,6 +1266,225 @@ pub async fn alerts(State(st): State<AppState>, s: Session) -> Response {
             }
         },
     )
+}
+
+/// The rule types, as the form's type picker offers them.
+const RULE_TYPES: &[(&str, &str, bool)] = &[
+    ("new_issue", "New issue", false),
+    ("regression", "Regression", false),
+    ("threshold", "Threshold", false),
+    ("spike", "Spike", false),
+    ("llm_cost_spike", "LLM spend spike", true),
+    ("llm_cost_threshold", "LLM spend over an amount", true),
+    ("llm_error_rate", "LLM error rate", true),
+    ("llm_latency", "LLM latency", true),
+    ("llm_budget", "LLM monthly budget", true),
+];
+
+/// The alert form: a new rule, or `editing` prefilled (sent as a `PATCH`, so what the form does
+/// not show, channel secrets included, is kept). Every type's fields are rendered, those of the
+/// other types hidden and disabled from the start (the script swaps them when the type
+/// changes), so nothing moves when the page loads; each has a label and its unit.
+fn alert_form(
+    projects: &[Project],
+    editing: Option<&alert::Rule>,
+    defaults: &[Channel],
+    smtp: bool,
+) -> Markup {
+    let cfg = editing
+        .and_then(|r| serde_json::to_value(&r.config).ok())
+        .unwrap_or_else(|| serde_json::json!({"type": "new_issue"}));
+    let kind = cfg["type"].as_str().unwrap_or("new_issue").to_string();
+    let v = |k: &str| -> String {
+        match &cfg[k] {
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::String(s) => s.clone(),
+            _ => String::new(),
+        }
+    };
+    let on = |types: &str| types.split(' ').any(|t| t == kind);
+    let filter = |f: fn(&alert::Rule) -> &Option<String>| {
+        editing.and_then(|r| f(r).clone()).unwrap_or_default()
+    };
+    // One labelled field, for the rule types in `types`.
+    let field = |types: &str, id: &str, label: &str, control: Markup, unit: &str| {
+        html! {
+            div.field data-for=(types) hidden[!on(types)] {
+                label for=(id) { (label) }
+                span.control { (control) @if !unit.is_empty() { span.unit { (unit) } } }
+            }
+        }
+    };
+    let number = |types: &str, id: &str, name: &str, min: &str, step: &str| {
+        html! {
+            input id=(id) name=(name) type="number" data-type="number" min=(min) step=(step)
+                value=(v(name)) disabled[!on(types)];
+        }
+    };
+    let (api, method, title, submit) = match editing {
+        Some(r) => (
+            format!("/v1/alerts/{}", r.id),
+            Some("PATCH"),
+            format!("Edit rule “{}”", r.name),
+            "Save changes",
+        ),
+        None => (
+            "/v1/alerts".to_string(),
+            None,
+            "New rule".to_string(),
+            "Create rule",
+        ),
+    };
+    // The channel picker: keep the rule's (editing), the server's defaults, or one channel.
+    let default_kind = match editing {
+        Some(_) => "keep",
+        None if defaults.is_empty() => "slack",
+        None => "",
+    };
+    let targets = [
+        ("slack", "Slack", "Slack incoming-webhook URL", "url"),
+        (
+            "webhook",
+            "Webhook",
+            "Webhook URL (a signed JSON POST)",
+            "url",
+        ),
+        ("email", "Email", "Email addresses, comma-separated", "text"),
+    ];
+    let target = targets.iter().find(|t| t.0 == default_kind);
+    let defaults_text = if defaults.is_empty() {
+        "Server defaults (none set)".to_string()
+    } else {
+        format!(
+            "Server defaults: {}",
+            defaults
+                .iter()
+                .map(channel_summary)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    const THRESHOLD_WINDOW: &str =
+        "threshold spike llm_cost_spike llm_cost_threshold llm_error_rate llm_latency";
+    html! {
+        section.panel #alert-form-panel {
+            h2 { (title) }
+            form #alert-form data-api=(api) data-method=[method] data-redirect="/alerts"
+                data-wrap="config:type,threshold,window_secs,per,multiplier,baseline_hours,amount_usd,percent,min_calls,model,threshold_ms,percentile,metric,forecast"
+                data-channels {
+                div.fields {
+                    div.field {
+                        label for="rule-name" { "Name" }
+                        input #rule-name name="name" required maxlength="200" value=[editing.map(|r| r.name.as_str())];
+                    }
+                    div.field {
+                        label for="rule-project" { "Project" }
+                        select #rule-project name="project_id" data-null {
+                            option value="" { "All projects" }
+                            @for p in projects {
+                                option value=(p.id) selected[editing.is_some_and(|r| r.project_id.as_deref() == Some(p.id.as_str()))] { (p.name) }
+                            }
+                        }
+                    }
+                    div.field {
+                        label for="rule-type" { "Alert when" }
+                        select #rule-type name="type" data-rule-type {
+                            @for (value, label, llm) in RULE_TYPES {
+                                @if !llm || cfg!(feature = "llm-tracing") {
+                                    option value=(value) selected[*value == kind] { (label) }
+                                }
+                            }
+                        }
+                    }
+                }
+                div.fields {
+                    (field("threshold", "rule-threshold", "At least", number("threshold", "rule-threshold", "threshold", "1", "1"), "events"))
+                    (field(THRESHOLD_WINDOW, "rule-window", "Within", number(THRESHOLD_WINDOW, "rule-window", "window_secs", "10", "1"), "seconds"))
+                    (field("threshold", "rule-per", "Counted", html! {
+                        select #rule-per name="per" disabled[!on("threshold")] {
+                            @for (value, label) in [("issue", "per issue"), ("route", "per route"), ("project", "per project")] {
+                                option value=(value) selected[v("per") == value] { (label) }
+                            }
+                        }
+                    }, ""))
+                    (field("spike llm_cost_spike", "rule-multiplier", "Rate at least", number("spike llm_cost_spike", "rule-multiplier", "multiplier", "1.1", "0.1"), "× the baseline"))
+                    (field("spike llm_cost_spike", "rule-baseline", "Baseline", number("spike llm_cost_spike", "rule-baseline", "baseline_hours", "3", "1"), "hours"))
+                    (field("llm_cost_threshold", "rule-amount", "Spend at least", number("llm_cost_threshold", "rule-amount", "amount_usd", "0.01", "0.01"), "USD"))
+                    (field("llm_error_rate", "rule-error-percent", "Failed calls at least", number("llm_error_rate", "rule-error-percent", "percent", "0.1", "0.1"), "% of calls"))
+                    (field("llm_budget", "rule-budget-percent", "Spend at least", number("llm_budget", "rule-budget-percent", "percent", "1", "1"), "% of the monthly budget"))
+                    (field("llm_latency", "rule-threshold-ms", "At least", number("llm_latency", "rule-threshold-ms", "threshold_ms", "1", "1"), "ms"))
+                    (field("llm_latency", "rule-percentile", "Percentile", html! {
+                        select #rule-percentile name="percentile" disabled[!on("llm_latency")] {
+                            @for p in ["p95", "p50", "p99"] { option value=(p) selected[v("percentile") == p] { (p) } }
+                        }
+                    }, ""))
+                    (field("llm_latency", "rule-metric", "Of", html! {
+                        select #rule-metric name="metric" disabled[!on("llm_latency")] {
+                            option value="latency" selected[v("metric") != "ttft"] { "latency" }
+                            option value="ttft" selected[v("metric") == "ttft"] { "time to first token" }
+                        }
+                    }, ""))
+                    (field("llm_error_rate llm_latency", "rule-min-calls", "Over at least", number("llm_error_rate llm_latency", "rule-min-calls", "min_calls", "1", "1"), "calls in the window"))
+                    (field("llm_cost_threshold llm_error_rate llm_latency", "rule-model", "Model", html! {
+                        input #rule-model name="model" data-null value=(v("model")) disabled[!on("llm_cost_threshold llm_error_rate llm_latency")];
+                    }, "empty: any model"))
+                    div.field data-for="llm_budget" hidden[!on("llm_budget")] {
+                        label.choice {
+                            input name="forecast" type="checkbox" checked[cfg["forecast"] != false] disabled[!on("llm_budget")];
+                            " also when the month-end forecast is over the budget"
+                        }
+                    }
+                }
+                div.fields data-for="new_issue regression threshold spike" hidden[!on("new_issue regression threshold spike")] {
+                    div.field {
+                        label for="rule-env" { "Environment" }
+                        input #rule-env name="environment_filter" data-null value=(filter(|r| &r.environment_filter)) disabled[!on("new_issue regression threshold spike")];
+                    }
+                    div.field {
+                        label for="rule-source" { "Source" }
+                        input #rule-source name="source_filter" data-null value=(filter(|r| &r.source_filter)) disabled[!on("new_issue regression threshold spike")];
+                    }
+                    div.field {
+                        label for="rule-release" { "Release" }
+                        input #rule-release name="release_filter" data-null value=(filter(|r| &r.release_filter)) disabled[!on("new_issue regression threshold spike")];
+                    }
+                    p.muted.hint { "Filters are optional: empty matches every environment, source or release." }
+                }
+                div.fields {
+                    div.field {
+                        label for="rule-channel" { "Send to" }
+                        select #rule-channel name="channel_type" data-skip data-channel-kind {
+                            @if let Some(r) = editing {
+                                option value="keep" selected {
+                                    "Keep its channels: "
+                                    @if r.channels.is_empty() { "server defaults" }
+                                    @else { (r.channels.iter().map(channel_summary).collect::<Vec<_>>().join(", ")) }
+                                }
+                            }
+                            option value="" selected[default_kind.is_empty()] { (defaults_text) }
+                            @for (value, label, target_label, input_type) in &targets {
+                                option value=(value) data-target-label=(target_label) data-target-type=(input_type) selected[*value == default_kind] {
+                                    (label) @if *value == "email" && !smtp { " (SMTP is not configured)" }
+                                }
+                            }
+                        }
+                    }
+                    div.field.grow #rule-target-field hidden[target.is_none()] {
+                        label for="rule-target" #rule-target-label { (target.map(|t| t.2).unwrap_or("Target")) }
+                        input #rule-target name="channel_target" data-skip type=(target.map(|t| t.3).unwrap_or("url")) required[target.is_some()];
+                    }
+                    @if defaults.is_empty() {
+                        p.muted.hint { "This server has no default channel (BLOOP_SLACK_WEBHOOK_URL, BLOOP_WEBHOOK_URL): a rule needs one of its own." }
+                    }
+                }
+                p.form-error hidden {}
+                div.actions {
+                    button.primary type="submit" { (submit) }
+                    @if editing.is_some() { a.button href="/alerts" { "Cancel" } }
+                }
+            }
+        }
+    }
 }
 
 pub async fn account(State(st): State<AppState>, s: Session) -> Response {

@@ -1,5 +1,7 @@
-//! `/v1/alerts`: rule CRUD, `POST /v1/alerts/{id}/test` (sends through the rule's real channels
-//! and reports each outcome) and `GET /v1/alerts/{id}/deliveries` (the last 100). Scopes
+//! `/v1/alerts`: rule CRUD (`PUT` replaces a rule, `PATCH` changes some of its fields; a rule
+//! whose channels could never deliver is refused with the reason, see
+//! [`alert::check_deliverable`]), `POST /v1/alerts/{id}/test` (sends through the rule's real
+//! channels and reports each outcome) and `GET /v1/alerts/{id}/deliveries` (the last 100). Scopes
 //! `alerts:read` / `alerts:write`; a project-pinned token sees and changes only its project's
 //! rules (and may read global ones).
 
@@ -41,6 +43,13 @@ pub(super) async fn visible(
     Ok(r)
 }
 
+/// Checks a rule's values, then that its alerts could be delivered at all.
+async fn check(st: &AppState, rule: &NewRule) -> Result<(), ApiError> {
+    rule.validate()?;
+    alert::check_deliverable(rule, &st.config).await?;
+    Ok(())
+}
+
 /// A pinned caller's new rules belong to its project.
 fn pin_rule(caller: &Caller, rule: &mut NewRule) -> Result<(), ApiError> {
     if let Some(pin) = caller.pinned() {
@@ -70,6 +79,7 @@ pub(super) async fn create(
     caller.require(Scope::AlertsWrite)?;
     let mut rule: NewRule = json_body(&body)?;
     pin_rule(&caller, &mut rule)?;
+    check(&st, &rule).await?;
     let r = store::with_conn(&st.pool, move |c| alert::create(c, &rule)).await?;
     changed(&st);
     Ok((StatusCode::CREATED, Json(r.masked())))
@@ -94,6 +104,25 @@ pub(super) async fn replace(
     visible(&st, &caller, id, true).await?;
     let mut rule: NewRule = json_body(&body)?;
     pin_rule(&caller, &mut rule)?;
+    check(&st, &rule).await?;
+    let r = store::with_conn(&st.pool, move |c| alert::update(c, id, &rule)).await?;
+    changed(&st);
+    Ok(Json(r.masked()))
+}
+
+/// `PATCH /v1/alerts/{id}`: the fields given replace the rule's (see [`Rule::patched`]).
+pub(super) async fn update(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<Rule>, ApiError> {
+    caller.require(Scope::AlertsWrite)?;
+    let current = visible(&st, &caller, id, true).await?;
+    let patch: serde_json::Value = json_body(&body)?;
+    let mut rule = current.patched(&patch)?;
+    pin_rule(&caller, &mut rule)?;
+    check(&st, &rule).await?;
     let r = store::with_conn(&st.pool, move |c| alert::update(c, id, &rule)).await?;
     changed(&st);
     Ok(Json(r.masked()))

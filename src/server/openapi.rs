@@ -13,12 +13,11 @@ use super::routes::{Access, RouteId, Verb, ROUTES};
 use crate::alert::{Delivery, NewRule, Rule};
 use crate::event::{WireBatch, WireEvent};
 use crate::retention::PruneReport;
-use crate::store::issues::{
-    HourCount, IssueDetail, IssueRow, Occurrence, ReleaseSummary, StatusChange,
-};
+use crate::store::issues::{HourCount, IssueDetail, IssueRow, Occurrence, ReleaseSummary};
 use crate::store::keys::{KeyRow, Rotated};
 use crate::store::projects::{Deleted, Project};
 use crate::store::tokens::{CreatedToken, Token};
+use crate::store::triage::{HistoryEntry, Note};
 use crate::store::users::{Invite, InviteLink, User};
 
 /// `GET /v1/openapi.json`.
@@ -156,7 +155,10 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
         R::ErrorDetail => (none, sch::<IssueDetail>(g)),
         R::Occurrences => (none, sch::<Vec<Occurrence>>(g)),
         R::ErrorTrend | R::Trends => (none, sch::<Vec<HourCount>>(g)),
-        R::ErrorHistory => (none, sch::<Vec<StatusChange>>(g)),
+        R::ErrorHistory => (none, sch::<Vec<HistoryEntry>>(g)),
+        R::Assign => (Some(sch::<super::query::AssignBody>(g)), sch::<IssueRow>(g)),
+        R::ListNotes => (none, sch::<Vec<Note>>(g)),
+        R::AddNote => (Some(sch::<super::query::NoteBody>(g)), sch::<Note>(g)),
         R::Resolve | R::Ignore | R::Mute | R::Unresolve => {
             (Some(sch::<super::query::StatusBody>(g)), sch::<IssueRow>(g))
         }
@@ -225,6 +227,12 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
         ),
         R::ListAlerts => (none, sch::<Vec<Rule>>(g)),
         R::CreateAlert | R::ReplaceAlert => (Some(sch::<NewRule>(g)), sch::<Rule>(g)),
+        R::UpdateAlert => (
+            Some(
+                json!({"type": "object", "description": "any fields of a rule (see NewRule); those given replace the rule's"}),
+            ),
+            sch::<Rule>(g),
+        ),
         R::ShowAlert | R::DeleteAlert | R::EnableAlert | R::DisableAlert => (none, sch::<Rule>(g)),
         R::TestAlert => (none, sch::<super::alerts::TestReport>(g)),
         R::AlertDeliveries => (none, sch::<Vec<Delivery>>(g)),

@@ -1,5 +1,5 @@
-//! The query API: `/v1/errors` (list, detail, occurrences, trend, history, status changes),
-//! `/v1/releases`, `/v1/trends`, `/v1/stats`. Every handler checks scope and project through the
+//! The query API: `/v1/errors` (list, detail, occurrences, trend, history, status changes,
+//! assignment, notes), `/v1/releases`, `/v1/trends`, `/v1/stats`. Every handler checks scope and project through the
 //! [`Caller`]; parameters are validated with a 400 that names the parameter.
 
 use std::collections::HashMap;
@@ -17,6 +17,7 @@ use super::AppState;
 use crate::search::{Field, Status, Term};
 use crate::store::issues::{self, IssueQuery, MAX_LIMIT, MAX_TREND_HOURS};
 use crate::store::tokens::Scope;
+use crate::store::triage;
 use crate::store::{self, now_ms};
 
 /// Query parameters, checked one by one so a bad one is named.
@@ -84,6 +85,7 @@ const LIST_PARAMS: &[&str] = issues::LIST_PARAMS;
 pub fn issue_query(p: &Params, caller: &Caller, now: i64) -> Result<IssueQuery, ApiError> {
     let mut q = issues::query_from_params(|k| p.str(k), now).map_err(param_error)?;
     q.projects = caller.projects(p.str("project"))?;
+    issues::check_me(&mut q, caller.user.as_ref().map(|u| u.id)).map_err(param_error)?;
     Ok(q)
 }
 
@@ -177,14 +179,118 @@ pub(super) async fn error_history(
     caller: Caller,
     Path(fp): Path<String>,
     Query(raw): Query<HashMap<String, String>>,
-) -> Result<Json<Vec<issues::StatusChange>>, ApiError> {
+) -> Result<Json<Vec<triage::HistoryEntry>>, ApiError> {
     caller.require(Scope::ErrorsRead)?;
     let p = Params::new(raw, &["project"])?;
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| issues::history(c, id)).await?,
+        store::with_conn(&st.pool, move |c| triage::timeline(c, id)).await?,
     ))
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AssignBody {
+    /// A dashboard user's name; null unassigns. Required: `{}` is refused, not read as null.
+    #[serde(deserialize_with = "required_nullable")]
+    #[schemars(schema_with = "nullable_string")]
+    user: Option<String>,
+    /// The project slug, when the fingerprint exists in several (or as the `project` parameter).
+    #[serde(default)]
+    project: Option<String>,
+}
+
+fn nullable_string(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": ["string", "null"]})
+}
+
+/// A field that must be present but may be null (serde reads a missing `Option` as None
+/// unless a deserializer is named).
+fn required_nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d)
+}
+
+/// `POST /v1/errors/{fp}/assign`: `{"user": "ana"}` assigns, `{"user": null}` unassigns.
+pub(super) async fn assign(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(fp): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Result<Json<issues::IssueRow>, ApiError> {
+    caller.require(Scope::ErrorsWrite)?;
+    let p = Params::new(raw, &["project"])?;
+    let parsed: AssignBody = super::error::json_body(&body)?;
+    let project = parsed
+        .project
+        .or_else(|| p.str("project").map(String::from));
+    let issue = find_issue(&st, &caller, fp, project.as_deref()).await?;
+    let (id, actor, user) = (issue.id, caller.actor.clone(), parsed.user);
+    Ok(Json(
+        store::with_conn(&st.pool, move |c| {
+            triage::assign(c, id, user.as_deref(), &actor)
+        })
+        .await?,
+    ))
+}
+
+pub(super) async fn list_notes(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(fp): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<impl IntoResponse, ApiError> {
+    caller.require(Scope::ErrorsRead)?;
+    let p = Params::new(raw, &["project", "limit", "offset"])?;
+    let limit = p.u32_in("limit", 1, MAX_LIMIT, issues::DEFAULT_LIMIT)?;
+    let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
+    let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
+    let id = issue.id;
+    let rows = store::with_conn(&st.pool, move |c| triage::notes(c, id, limit, offset)).await?;
+    let mut headers = HeaderMap::new();
+    if rows.len() == limit as usize {
+        headers.insert("x-next-offset", HeaderValue::from(offset + limit));
+    }
+    Ok((headers, Json(rows)))
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoteBody {
+    /// 1 to 10,000 characters.
+    text: String,
+    /// The project slug, when the fingerprint exists in several (or as the `project` parameter).
+    #[serde(default)]
+    project: Option<String>,
+}
+
+/// `POST /v1/errors/{fp}/notes`: adds a note written by the caller (a user, or the token's
+/// name).
+pub(super) async fn add_note(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(fp): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Result<(axum::http::StatusCode, Json<triage::Note>), ApiError> {
+    caller.require(Scope::ErrorsWrite)?;
+    let p = Params::new(raw, &["project"])?;
+    let parsed: NoteBody = super::error::json_body(&body)?;
+    triage::check_note(&parsed.text).map_err(|e| {
+        let mut err = ApiError::bad_request("invalid_field", e.to_string()).field(e.field);
+        if let Some(l) = e.limit {
+            err = err.limit(l);
+        }
+        err
+    })?;
+    let project = parsed
+        .project
+        .or_else(|| p.str("project").map(String::from));
+    let issue = find_issue(&st, &caller, fp, project.as_deref()).await?;
+    let (id, actor, text) = (issue.id, caller.actor.clone(), parsed.text);
+    let note = store::with_conn(&st.pool, move |c| triage::add_note(c, id, &text, &actor)).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(note)))
 }
 
 /// The statuses the status routes set, by the index their handler is instantiated with.

@@ -316,6 +316,57 @@ impl Rule {
             ..self.clone()
         }
     }
+
+    /// The rule as it would be created (secrets as stored, not masked).
+    pub fn to_new(&self) -> NewRule {
+        NewRule {
+            name: self.name.clone(),
+            project_id: self.project_id.clone(),
+            config: self.config.clone(),
+            channels: self.channels.clone(),
+            environment_filter: self.environment_filter.clone(),
+            source_filter: self.source_filter.clone(),
+            release_filter: self.release_filter.clone(),
+            enabled: self.enabled,
+        }
+    }
+
+    /// This rule with the fields of `patch` (a JSON object of [`NewRule`] fields) replacing
+    /// its own: `config` keys merge into its config unless `config.type` names another type
+    /// (then the given config is the whole new one), `channels` replace all channels. What the
+    /// patch leaves out is kept, channel secrets included. A bad field is named.
+    pub fn patched(&self, patch: &serde_json::Value) -> Result<NewRule, StoreError> {
+        let serde_json::Value::Object(fields) = patch else {
+            return Err(invalid("body", "must be a JSON object of rule fields"));
+        };
+        let mut merged =
+            serde_json::to_value(self.to_new()).map_err(|e| invalid("body", e.to_string()))?;
+        for (k, v) in fields {
+            match (k.as_str(), v) {
+                ("config", serde_json::Value::Object(given)) => {
+                    let same_type = given
+                        .get("type")
+                        .is_none_or(|t| *t == merged["config"]["type"]);
+                    if same_type {
+                        for (ck, cv) in given {
+                            merged["config"][ck] = cv.clone();
+                        }
+                    } else {
+                        merged["config"] = v.clone();
+                    }
+                }
+                _ => merged[k] = v.clone(),
+            }
+        }
+        let rule: NewRule = serde_path_to_error::deserialize(merged).map_err(|e| {
+            let field = e.path().to_string();
+            invalid(
+                if field == "." { "body" } else { &field },
+                e.inner().to_string(),
+            )
+        })?;
+        Ok(rule)
+    }
 }
 
 /// A rule as created or replaced through the API or CLI.
@@ -712,6 +763,36 @@ pub fn recent_deliveries(conn: &Connection, limit: u32) -> Result<Vec<Delivery>,
     delivery_rows(conn, None, limit)
 }
 
+/// The last delivery of each rule to each of its channels (rule, channel kind, target), newest
+/// first: what the alerts page shows beside each rule, a failure included.
+pub fn last_deliveries(conn: &Connection) -> Result<Vec<Delivery>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, rule_id, channel, target, title, status, attempts, error, created_at
+         FROM alert_deliveries WHERE id IN (
+             SELECT max(id) FROM alert_deliveries WHERE rule_id IS NOT NULL
+             GROUP BY rule_id, channel, target)
+         ORDER BY id DESC",
+    )?;
+    let rows = st
+        .query_map([], delivery_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+fn delivery_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
+    Ok(Delivery {
+        id: r.get(0)?,
+        rule_id: r.get(1)?,
+        channel: r.get(2)?,
+        target: r.get(3)?,
+        title: r.get(4)?,
+        status: r.get(5)?,
+        attempts: r.get(6)?,
+        error: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
 fn delivery_rows(
     conn: &Connection,
     rule_id: Option<i64>,
@@ -722,19 +803,7 @@ fn delivery_rows(
          FROM alert_deliveries WHERE ?1 IS NULL OR rule_id = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let rows = st
-        .query_map(params![rule_id, limit], |r| {
-            Ok(Delivery {
-                id: r.get(0)?,
-                rule_id: r.get(1)?,
-                channel: r.get(2)?,
-                target: r.get(3)?,
-                title: r.get(4)?,
-                status: r.get(5)?,
-                attempts: r.get(6)?,
-                error: r.get(7)?,
-                created_at: r.get(8)?,
-            })
-        })?
+        .query_map(params![rule_id, limit], delivery_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }

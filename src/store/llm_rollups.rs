@@ -905,6 +905,8 @@ mod tests {
              DROP TABLE environment_totals; ALTER TABLE events DROP COLUMN frames;
              DROP INDEX projects_dsn_id; ALTER TABLE projects DROP COLUMN dsn_id;
              ALTER TABLE project_keys DROP COLUMN kind; DROP TABLE sourcemaps;
+             DROP INDEX issues_assignee; ALTER TABLE issues DROP COLUMN assignee_id;
+             DROP TABLE assignment_history; DROP TABLE issue_notes;
              PRAGMA user_version = 12;",
         )
         .unwrap();

@@ -21,6 +21,7 @@ pub mod releases;
 pub mod tokens;
 #[cfg(feature = "llm-tracing")]
 pub mod traces;
+pub mod triage;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -108,6 +109,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_release_totals.sql"),
     include_str!("migrations/0022_sentry.sql"),
     include_str!("migrations/0023_sourcemaps.sql"),
+    include_str!("migrations/0024_assignment_notes.sql"),
     include_str!("migrations/0025_release_hours.sql"),
 ];
 

@@ -275,6 +275,8 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM issue_releases WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM issue_slices WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM status_history WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "DELETE FROM assignment_history WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "DELETE FROM issue_notes WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "DELETE FROM issue_traces WHERE project_id = ?1",
         "DELETE FROM issues WHERE project_id = ?1",
         "DELETE FROM project_keys WHERE project_id = ?1",

@@ -191,7 +191,8 @@ pub fn set_role(conn: &mut Connection, id: i64, role: Role) -> Result<User, Stor
     Ok(user)
 }
 
-/// Removes a user with their passkeys and sessions; the last admin cannot be removed.
+/// Removes a user with their passkeys and sessions, and unassigns their issues (recorded in each
+/// issue's history as done by `system`); the last admin cannot be removed.
 pub fn remove(conn: &mut Connection, id: i64) -> Result<User, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let user = get(&tx, id)?;
@@ -200,6 +201,15 @@ pub fn remove(conn: &mut Connection, id: i64) -> Result<User, StoreError> {
             "this is the last admin; make another user admin first".into(),
         ));
     }
+    tx.execute(
+        "INSERT INTO assignment_history (issue_id, old_assignee, new_assignee, actor, changed_at)
+         SELECT id, ?2, NULL, 'system', ?3 FROM issues WHERE assignee_id = ?1",
+        params![id, user.name, super::now_ms()],
+    )?;
+    tx.execute(
+        "UPDATE issues SET assignee_id = NULL WHERE assignee_id = ?1",
+        [id],
+    )?;
     tx.execute("DELETE FROM users WHERE id = ?1", [id])?;
     tx.commit()?;
     Ok(user)

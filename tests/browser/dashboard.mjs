@@ -175,6 +175,31 @@ main(async (browser) => {
   await admin.page.waitForSelector('.tag.status-resolved');
   await noInjection(admin.page, seen, 'detail after resolve');
 
+  // 5a. Assign the issue to yourself, then add a (hostile) note: both show in the history,
+  // newest first, above the status change.
+  await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#assign-me')]);
+  check((await admin.page.textContent('#assignee-current')).trim() === 'ada', 'the issue is assigned to ada');
+  check((await admin.page.textContent('#history li.assignment')).includes('Assigned to ada'), 'the history says so');
+  check(!(await admin.page.isVisible('#assign-me')), '"Assign to me" is gone once it is');
+  const noteText = `Looked at it: ${xss}\nthe second line`;
+  await admin.page.fill('#note-text', noteText);
+  await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#note-form button[type=submit]')]);
+  const noteShown = await admin.page.textContent('#history li.note .note-text');
+  check(noteShown === noteText, `the note is shown literally: ${JSON.stringify(noteShown)}`);
+  const entries = await admin.page.$$eval('#history li', (lis) => lis.map((l) => l.className));
+  check(JSON.stringify(entries.slice(0, 3)) === JSON.stringify(['note', 'assignment', 'status-change']),
+    `history interleaves newest first: ${JSON.stringify(entries)}`);
+  check((await admin.page.textContent('#history li.note')).includes('ada added a note'), 'the note names its author');
+  await noInjection(admin.page, seen, 'history with a hostile note');
+  // The picker: nobody, then back to ada.
+  await admin.page.selectOption('#assignee-select', '');
+  await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#assign-form button[type=submit]')]);
+  check((await admin.page.textContent('#assignee-current')).includes('Nobody'), 'unassigned from the picker');
+  await admin.page.selectOption('#assignee-select', 'ada');
+  await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#assign-form button[type=submit]')]);
+  check((await admin.page.textContent('#assignee-current')).trim() === 'ada', 'assigned from the picker');
+  if (shots) await admin.page.screenshot({ path: `${shots}/issue-triage.png`, fullPage: true });
+
   // 5b. An issue from a Sentry SDK: structured frames, framework frames folded until asked for.
   const dsnKey = await admin.page.evaluate(async () => {
     const r = await fetch('/v1/projects/default/keys', {
@@ -271,46 +296,79 @@ main(async (browser) => {
   check(left.length === 1 && left[0].startsWith('phone'), `only the phone passkey is left: ${JSON.stringify(left)}`);
   check((await admin.page.$$('#passkeys button')).length === 0, 'the last passkey cannot be removed');
 
-  // Alerts page: create a threshold rule from the form, then disable it.
+  // Alerts page. The form shows only the chosen type's fields, each with a label and its unit.
   await admin.page.goto(`${base}/alerts`);
-  await admin.page.fill('#alert-form input[name=name]', 'Checkout <b>burst</b>');
-  await admin.page.selectOption('#alert-form select[name=type]', 'threshold');
-  await admin.page.fill('#alert-form input[name=threshold]', '25');
-  await admin.page.fill('#alert-form input[name=window_secs]', '300');
-  await admin.page.fill('#alert-form input[name=environment_filter]', 'production');
+  const shown = (sel) => admin.page.isVisible(`#alert-form ${sel}`);
+  check(!(await shown('#rule-threshold')) && !(await shown('#rule-window')), 'a new-issue rule has no count or window');
+  check(await shown('#rule-env'), 'it has the error filters');
+  await admin.page.selectOption('#rule-type', 'threshold');
+  check(await shown('#rule-threshold') && await shown('#rule-window') && await shown('#rule-per'), 'threshold shows its fields');
+  check(!(await shown('#rule-amount')) && !(await shown('#rule-multiplier')), 'and hides the other types\' fields');
+  check((await admin.page.textContent('label[for=rule-threshold]')) === 'At least'
+    && (await admin.page.textContent('#rule-threshold + .unit')) === 'events'
+    && (await admin.page.textContent('#rule-window + .unit')) === 'seconds', 'fields have labels and units');
+  await admin.page.fill('#rule-name', 'Checkout <b>burst</b>');
+  await admin.page.fill('#rule-threshold', '25');
+  await admin.page.fill('#rule-window', '300');
+  await admin.page.fill('#rule-env', 'production');
+  // A channel that could never deliver (loopback, private targets off) is refused with the reason.
+  await admin.page.selectOption('#rule-channel', '');
+  check(!(await shown('#rule-target')), 'server defaults need no target');
+  await admin.page.selectOption('#rule-channel', 'webhook');
+  check((await admin.page.textContent('#rule-target-label')).startsWith('Webhook URL'), 'the target is labelled for its kind');
+  await admin.page.fill('#rule-target', 'http://127.0.0.1:9/hook');
+  await admin.page.click('#alert-form button[type=submit]');
+  await admin.page.waitForSelector('#alert-form .form-error:not([hidden])');
+  const refused = await admin.page.textContent('#alert-form .form-error');
+  check(refused.includes('could never deliver') && refused.includes('allow_private_targets'), `refused with the reason: ${refused}`);
+  await admin.page.fill('#rule-target', 'https://hooks.example.com/bloop');
   await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#alert-form button[type=submit]')]);
   const rule = admin.page.locator('#rules tr[data-rule="Checkout <b>burst</b>"]');
   check((await rule.count()) === 1, 'the new rule is listed under its literal name');
   const ruleText = await rule.textContent();
-  check(ruleText.includes('25 events in 300 s') && ruleText.includes('env production') && ruleText.includes('enabled'),
-    `rule row reads well: ${ruleText}`);
+  check(ruleText.includes('25 events in 300 s') && ruleText.includes('env production') && ruleText.includes('enabled')
+    && ruleText.includes('webhook https://hooks.example.com'), `rule row reads well: ${ruleText}`);
+  // Edit it: the form comes prefilled; what is not changed (its channel) is kept.
+  await Promise.all([admin.page.waitForURL(/\/alerts\?edit=/), rule.locator('a:text-is("Edit")').click()]);
+  check((await admin.page.inputValue('#rule-name')) === 'Checkout <b>burst</b>'
+    && (await admin.page.inputValue('#rule-threshold')) === '25'
+    && (await admin.page.inputValue('#rule-env')) === 'production'
+    && (await admin.page.inputValue('#rule-channel')) === 'keep', 'the edit form is prefilled');
+  check(await shown('#rule-threshold') && !(await shown('#rule-target')), 'with its type\'s fields, keeping its channel');
+  await admin.page.fill('#rule-threshold', '40');
+  await Promise.all([admin.page.waitForURL(`${base}/alerts`), admin.page.click('#alert-form button:text-is("Save changes")')]);
+  const edited = await admin.page.locator('#rules tr[data-rule="Checkout <b>burst</b>"]').textContent();
+  check(edited.includes('40 events in 300 s') && edited.includes('webhook https://hooks.example.com'), `the rule was edited: ${edited}`);
   await Promise.all([admin.page.waitForEvent('load'), rule.locator('button:text-is("Disable")').click()]);
   check((await admin.page.locator('#rules tr[data-rule="Checkout <b>burst</b>"]').textContent()).includes('disabled'),
     'the rule is disabled');
+  if (shots) await admin.page.screenshot({ path: `${shots}/alerts.png`, fullPage: true });
   // A bad value is reported next to the form, naming the field.
-  await admin.page.fill('#alert-form input[name=name]', 'broken');
-  await admin.page.selectOption('#alert-form select[name=type]', 'threshold');
-  await admin.page.fill('#alert-form input[name=threshold]', '999999999');
-  await admin.page.fill('#alert-form input[name=window_secs]', '300');
+  await admin.page.fill('#rule-name', 'broken');
+  await admin.page.selectOption('#rule-type', 'threshold');
+  await admin.page.fill('#rule-threshold', '999999999');
+  await admin.page.fill('#rule-window', '300');
+  await admin.page.selectOption('#rule-channel', 'webhook');
+  await admin.page.fill('#rule-target', 'https://hooks.example.com/bloop');
   await admin.page.click('#alert-form button[type=submit]');
   await admin.page.waitForSelector('#alert-form .form-error:not([hidden])');
   check((await admin.page.textContent('#alert-form .form-error')).includes('threshold'), 'the error names the field');
-  // The form shows only the chosen type's fields, each with its label.
-  check(await admin.page.isVisible('#alert-form input[name=threshold]'), 'threshold shows its count');
-  check(!(await admin.page.isVisible('#alert-form input[name=amount_usd]')), 'threshold hides LLM fields');
   if (process.env.LLM_RULES) {
     await admin.page.goto(`${base}/alerts`);
-    await admin.page.selectOption('#alert-form select[name=type]', 'llm_error_rate');
-    check(!(await admin.page.isVisible('#alert-form input[name=threshold]')), 'an LLM rule hides the event count');
-    check(!(await admin.page.isVisible('#alert-form input[name=environment_filter]')), 'and the error filters');
-    check(await admin.page.isVisible('#alert-form input[name=percent]'), 'and shows its percent');
-    const label = await admin.page.textContent('#alert-form label:has(input[name=min_calls])');
-    check(label.includes('Min. calls'), `fields are labelled: ${label}`);
-    await admin.page.fill('#alert-form input[name=name]', 'LLM failures');
-    await admin.page.fill('#alert-form input[name=percent]', '25');
-    await admin.page.fill('#alert-form input[name=min_calls]', '5');
-    await admin.page.fill('#alert-form input[name=window_secs]', '600');
-    await admin.page.fill('#alert-form input[name=model]', 'gpt-4o');
+    await admin.page.selectOption('#rule-type', 'llm_error_rate');
+    check(!(await shown('#rule-threshold')), 'an LLM rule hides the event count');
+    check(!(await shown('#rule-env')), 'and the error filters');
+    check(await shown('#rule-error-percent') && !(await shown('#rule-budget-percent')), 'and shows its percent');
+    const label = await admin.page.textContent('label[for=rule-min-calls]');
+    const unit = await admin.page.textContent('#rule-min-calls + .unit');
+    check(label === 'Over at least' && unit === 'calls in the window', `fields are labelled: ${label} … ${unit}`);
+    await admin.page.fill('#rule-name', 'LLM failures');
+    await admin.page.fill('#rule-error-percent', '25');
+    await admin.page.fill('#rule-min-calls', '5');
+    await admin.page.fill('#rule-window', '600');
+    await admin.page.fill('#rule-model', 'gpt-4o');
+    await admin.page.selectOption('#rule-channel', 'webhook');
+    await admin.page.fill('#rule-target', 'https://hooks.example.com/llm');
     await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#alert-form button[type=submit]')]);
     const llmRule = await admin.page.locator('#rules tr[data-rule="LLM failures"]').textContent();
     check(llmRule.includes('LLM error rate of gpt-4o ≥ 25% in 600 s (≥ 5 calls)'), `LLM rule row reads well: ${llmRule}`);

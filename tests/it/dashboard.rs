@@ -522,6 +522,7 @@ fn passkey_ceremony_xss_and_triage_in_chromium() {
     assert_eq!(resolved.len(), 1, "{resolved:?}");
     assert_eq!(resolved[0]["fingerprint"], fp);
     assert_eq!(resolved[0]["error_type"], "XssProbe");
+    assert_eq!(resolved[0]["assignee"], "ada", "assigned in the browser");
 
     // Two users with passkeys, the setup link used up.
     let conn = open_db(&db);
@@ -529,6 +530,14 @@ fn passkey_ceremony_xss_and_triage_in_chromium() {
         .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
         .unwrap();
     assert_eq!(users, 2);
+    // The note the browser wrote, as written, by its user.
+    let (author, text): (String, String) = conn
+        .query_row("SELECT author, text FROM issue_notes", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(author, "user:ada");
+    assert_eq!(text, format!("Looked at it: {XSS}\nthe second line"));
     // The LLM rule the form made holds only its type's fields.
     if cfg!(feature = "llm-tracing") {
         let config: String = conn

@@ -338,7 +338,8 @@ fn budget_alerts_fire_once_a_month_per_threshold_and_spikes_need_a_real_spike() 
 #[test]
 fn llm_rules_are_created_from_the_cli_and_bad_ones_are_named() {
     let env = Env::start();
-    let out = cli_ok(&bloop_cli(
+    // The CLI checks the channel as the server would: its configuration allows the local hook.
+    let out = cli_ok(&bloop_cli_env(
         &env.s.db_path,
         &[
             "alerts",
@@ -357,6 +358,7 @@ fn llm_rules_are_created_from_the_cli_and_bad_ones_are_named() {
             &env.hook.url,
             "--json",
         ],
+        &[("BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true")],
     ));
     let rule: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(

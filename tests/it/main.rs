@@ -44,3 +44,4 @@ mod snapshots_api;
 mod sourcemaps;
 #[cfg(feature = "llm-tracing")]
 mod traces;
+mod triage;

@@ -36,7 +36,11 @@ const MAP: &str = r#"{"version":3,"sources":["src/a.js"],"names":[],"mappings":"
 /// Global fixtures a case may act on.
 struct Globals {
     user: i64,
+    /// That user's name.
+    user_name: String,
     invite: i64,
+    /// A webhook receiver, for the rules the alert routes make.
+    hook: String,
 }
 
 struct World {
@@ -213,8 +217,8 @@ fn give_llm(w: &World, db: &Connection, slug: &str) {
     .unwrap();
 }
 
-/// A status change on the project's issue and a delivery of its rule, so the history and
-/// deliveries routes have something to show.
+/// A status change and a note on the project's issue and a delivery of its rule, so the history,
+/// notes and deliveries routes have something to show.
 fn give_history_and_deliveries(db: &std::path::Path, p: &Proj) {
     let mut conn = open_db(db);
     let issue: i64 = conn
@@ -240,6 +244,7 @@ fn give_history_and_deliveries(db: &std::path::Path, p: &Proj) {
         "matrix",
     )
     .unwrap();
+    bloop::store::triage::add_note(&conn, issue, &format!("note on {}", p.id), "matrix").unwrap();
     bloop::store::alerts::record_delivery(
         &conn,
         Some(p.alert),
@@ -274,7 +279,9 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         body,
         scoped: false,
     };
-    let alert_body = json!({"name": "replaced", "project_id": a, "config": {"type": "regression"}});
+    let hook = json!([{"type": "webhook", "url": g.hook}]);
+    let alert_body = json!({"name": "replaced", "project_id": a, "config": {"type": "regression"},
+                            "channels": hook});
     match id {
         R::ListErrors => scoped(format!("/v1/errors?project={a}"), None),
         R::ErrorDetail => scoped(format!("/v1/errors/{fp}?project={a}"), None),
@@ -288,6 +295,15 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         R::Ignore => scoped(format!("/v1/errors/{fp}/ignore?project={a}"), None),
         R::Mute => scoped(format!("/v1/errors/{fp}/mute?project={a}"), None),
         R::Unresolve => scoped(format!("/v1/errors/{fp}/unresolve?project={a}"), None),
+        R::Assign => scoped(
+            format!("/v1/errors/{fp}/assign?project={a}"),
+            Some(json!({"user": g.user_name})),
+        ),
+        R::ListNotes => scoped(format!("/v1/errors/{fp}/notes?project={a}"), None),
+        R::AddNote => scoped(
+            format!("/v1/errors/{fp}/notes?project={a}"),
+            Some(json!({"text": "added by the matrix"})),
+        ),
         R::ListReleases => scoped(format!("/v1/releases?project={a}"), None),
         R::ReleaseErrors => scoped(format!("/v1/releases/1.0.0/errors?project={a}"), None),
         R::Trends => scoped(format!("/v1/trends?project={a}"), None),
@@ -368,10 +384,19 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
         R::ListAlerts => global("/v1/alerts", None),
         R::CreateAlert => scoped(
             "/v1/alerts".into(),
-            Some(json!({"name": "made", "project_id": a, "config": {"type": "new_issue"}})),
+            Some(
+                json!({"name": "made", "project_id": a, "config": {"type": "new_issue"},
+                        "channels": hook}),
+            ),
         ),
         R::ShowAlert => scoped(format!("/v1/alerts/{}", p.alert), None),
         R::ReplaceAlert => scoped(format!("/v1/alerts/{}", p.alert), Some(alert_body)),
+        R::UpdateAlert => scoped(
+            format!("/v1/alerts/{}", p.alert),
+            Some(
+                json!({"name": "patched", "config": {"type": "threshold", "threshold": 3, "window_secs": 60}}),
+            ),
+        ),
         R::DeleteAlert => scoped(format!("/v1/alerts/{}", p.alert), None),
         R::EnableAlert => scoped(format!("/v1/alerts/{}/enable", p.alert), None),
         R::DisableAlert => scoped(format!("/v1/alerts/{}/disable", p.alert), None),
@@ -499,13 +524,19 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
             assert_eq!(sum, 2, "{label}");
         }
         R::ErrorHistory => {
-            let changes: Vec<&str> = r
-                .body
-                .as_array()
-                .unwrap()
+            let entries = r.body.as_array().unwrap();
+            let changes: Vec<&str> = entries
                 .iter()
+                .filter(|c| c["kind"] == "status")
                 .map(|c| c["new_status"].as_str().unwrap())
                 .collect();
+            assert!(
+                entries
+                    .iter()
+                    .any(|c| c["kind"] == "note" && c["text"] == format!("note on {a}")),
+                "{label}: {:?}",
+                r.body
+            );
             assert_eq!(changes.len(), 2, "{label}: {:?}", r.body);
             assert!(
                 changes.contains(&"muted") && changes.contains(&"unresolved"),
@@ -526,6 +557,34 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
         R::Ignore => assert_eq!(status(), "ignored"),
         R::Mute => assert_eq!(status(), "muted"),
         R::Unresolve => assert_eq!(status(), "unresolved"),
+        R::Assign => {
+            assert_eq!(
+                one(
+                    db,
+                    "SELECT assignee_id FROM issues WHERE project_id = ?1",
+                    a
+                ),
+                g.user
+            );
+            assert_eq!(r.body["assignee"], g.user_name.as_str());
+        }
+        R::ListNotes => {
+            assert_eq!(r.body.as_array().unwrap().len(), 1, "{label}");
+            assert_eq!(r.body[0]["text"], format!("note on {a}"));
+        }
+        R::AddNote => {
+            assert_eq!(r.body["text"], "added by the matrix");
+            assert!(r.body["author"].as_str().unwrap().starts_with("token:"));
+            assert_eq!(
+                one(
+                    db,
+                    "SELECT count(*) FROM issue_notes n JOIN issues i ON i.id = n.issue_id
+                     WHERE i.project_id = ?1",
+                    a
+                ),
+                2
+            );
+        }
         R::ListReleases => assert_eq!(r.body[0]["release"], "1.0.0", "{label}"),
         R::ReleaseErrors => assert_eq!(r.body[0]["fingerprint"], p.fp.as_str()),
         R::Stats => assert_eq!(r.body["total_errors"], 1),
@@ -738,6 +797,19 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
             let config = one(db, "SELECT config FROM alert_rules WHERE id = ?1", p.alert);
             assert!(config.as_str().unwrap().contains("regression"));
         }
+        R::UpdateAlert => {
+            assert_eq!(
+                one(db, "SELECT name FROM alert_rules WHERE id = ?1", p.alert),
+                "patched"
+            );
+            // The fields not given are kept: the rule's webhook.
+            let channels = one(
+                db,
+                "SELECT channels FROM alert_rules WHERE id = ?1",
+                p.alert,
+            );
+            assert!(channels.as_str().unwrap().contains("webhook"), "{channels}");
+        }
         R::DeleteAlert => assert_eq!(
             one(
                 db,
@@ -899,7 +971,9 @@ fn snapshot(db: &Connection, p: &str) -> String {
     };
     [
         "SELECT * FROM projects WHERE id = ?1",
-        "SELECT id, status, resolved_in_release, total_count FROM issues WHERE project_id = ?1",
+        "SELECT id, status, resolved_in_release, total_count, assignee_id FROM issues WHERE project_id = ?1",
+        "SELECT count(*) FROM issue_notes WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
+        "SELECT count(*) FROM assignment_history WHERE issue_id IN (SELECT id FROM issues WHERE project_id = ?1)",
         "SELECT e.id, e.received_at, e.message FROM events e JOIN issues i ON i.id = e.issue_id WHERE i.project_id = ?1",
         "SELECT id, revoked_at FROM project_keys WHERE project_id = ?1",
         "SELECT id, name, revoked_at FROM api_tokens WHERE project_id = ?1",
@@ -996,7 +1070,9 @@ fn every_token_route_checks_scope_and_project_and_does_what_it_says() {
             )
             .as_i64()
             .unwrap(),
+            user_name: format!("user{i}"),
             invite: inv.invite.id,
+            hook: w.hook.url.clone(),
         };
         let ca = case(route.id, &pa, &g);
         let cb = case(route.id, &pb, &g);

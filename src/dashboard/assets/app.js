@@ -163,9 +163,27 @@ function showRuleFields(select) {
   }
 }
 
+// The channel picker: the target field shows (labelled for the kind, and required) only for a
+// channel of the rule's own; "server defaults" and "keep its channels" need none.
+function showChannelTarget(select) {
+  const form = select.form;
+  const field = form.querySelector("#rule-target-field");
+  if (!field) return;
+  const option = select.selectedOptions[0];
+  const label = option && option.dataset.targetLabel;
+  const input = form.elements.channel_target;
+  field.hidden = !label;
+  input.required = !!label;
+  if (label) {
+    form.querySelector("#rule-target-label").textContent = label;
+    input.type = option.dataset.targetType || "text";
+  }
+}
+
 for (const select of document.querySelectorAll("select[data-rule-type]")) showRuleFields(select);
 document.addEventListener("change", (ev) => {
   if (ev.target.matches("select[data-rule-type]")) showRuleFields(ev.target);
+  if (ev.target.matches("select[data-channel-kind]")) showChannelTarget(ev.target);
 });
 
 // --- Generic API forms and buttons -----------------------------------------------------------
@@ -196,14 +214,15 @@ function formBody(form) {
     body[el.name] = el.dataset.type === "number" ? Number(v) : v;
   }
   if (form.dataset.channels !== undefined) {
-    // The alert form: one optional channel from a kind and a target.
+    // The alert forms: the server's defaults (no channels), one channel from a kind and a
+    // target, or (editing) the rule's channels as they are ("keep": not sent). A kind without a
+    // target is sent as it is, for the server to refuse with the reason.
     const kind = form.elements.channel_type.value;
     const target = form.elements.channel_target.value.trim();
-    if (kind && target) {
-      if (kind === "slack") body.channels = [{ type: "slack", webhook_url: target }];
-      else if (kind === "webhook") body.channels = [{ type: "webhook", url: target }];
-      else body.channels = [{ type: "email", to: target.split(",").map((s) => s.trim()).filter(Boolean) }];
-    }
+    if (kind === "") body.channels = [];
+    else if (kind === "slack") body.channels = [{ type: "slack", webhook_url: target }];
+    else if (kind === "webhook") body.channels = [{ type: "webhook", url: target }];
+    else if (kind === "email") body.channels = [{ type: "email", to: target.split(",").map((s) => s.trim()).filter(Boolean) }];
   }
   if (form.dataset.wrap) {
     // `data-wrap="config:type,count"`: move those fields into a nested object.

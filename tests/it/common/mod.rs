@@ -271,6 +271,11 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
 /// Runs the `bloop` binary on the database `db` (working directory: its folder; no remote
 /// settings from the environment; 160 columns).
 pub fn bloop_cli(db: &Path, args: &[&str]) -> std::process::Output {
+    bloop_cli_env(db, args, &[])
+}
+
+/// [`bloop_cli`] with more environment variables (configuration: `BLOOP__…`).
+pub fn bloop_cli_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     Command::new(bloop_bin())
         .args(args)
         .env("BLOOP__DATABASE__PATH", db)
@@ -278,6 +283,7 @@ pub fn bloop_cli(db: &Path, args: &[&str]) -> std::process::Output {
         .env_remove("BLOOP_TOKEN")
         .env_remove("BLOOP_CONFIG")
         .env("COLUMNS", "160")
+        .envs(env.iter().copied())
         .current_dir(db.parent().expect("db dir"))
         .output()
         .expect("run bloop")
