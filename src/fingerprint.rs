@@ -25,6 +25,9 @@ pub const FRAMEWORK_MARKERS: &[&str] = &[
     "(internal/",
     "(<anonymous>)",
     "(native)",
+    // Node's other built-in modules (`node:events`, `node:_http_client`, …); after
+    // `node:internal`, which is named for those lines (the first marker at a place wins).
+    "node:",
     // iOS / macOS
     "UIKitCore",
     "CoreFoundation",
@@ -48,6 +51,8 @@ pub const FRAMEWORK_MARKERS: &[&str] = &[
     "javax.",
     "sun.",
     "jdk.internal.",
+    "org.springframework.",
+    "org.apache.",
     // Android / Kotlin
     "android.os.",
     "android.app.",
@@ -70,6 +75,9 @@ pub const FRAMEWORK_MARKERS: &[&str] = &[
     "/src/runtime/",
     "runtime.goexit",
     "runtime.gopanic",
+    // The standard library where Go's installers and images put it, and the module cache.
+    "/usr/local/go/src/",
+    "/pkg/mod/",
     // Rust
     "/rustc/",
     "std::rt::",
@@ -77,6 +85,14 @@ pub const FRAMEWORK_MARKERS: &[&str] = &[
     "core::panicking",
     "rust_begin_unwind",
     "__rust_begin_short_backtrace",
+    "/.cargo/registry/",
+    // Ruby: gems, the standard library, core methods written in Ruby (`<internal:kernel>`)
+    "/gems/",
+    "/lib/ruby/",
+    "<internal:",
+    // .NET: `at System.…` / `at Microsoft.…` (with `at `, so `FileSystem.Read` is not one)
+    "at System.",
+    "at Microsoft.",
 ];
 
 /// Bucket of a byte pair in [`MARKERS_BY_PREFIX`].
@@ -117,9 +133,17 @@ const HEADER_PREFIXES: &[&str] = &[
     "First throw call stack",
     "*** ",
     "goroutine ",
+    // Go: `[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a1b2c]`
+    "[signal ",
     "stack backtrace:",
+    // anyhow's and eyre's
+    "Stack backtrace:",
     "thread '",
     "...",
+    // .NET: `--- End of stack trace from previous location ---`, `--- End of inner exception …`,
+    // and the inner exception in the message: ` ---> System.IO.IOException: reset`
+    "--- End of ",
+    "---> ",
 ];
 
 /// Normalises an error message so that messages differing only in volatile
@@ -420,7 +444,7 @@ pub fn is_framework_structured_frame(
 /// (a dotted identifier followed by `:` and then a space or the end, or a
 /// dotted identifier ending in `Error`/`Exception`/`Throwable` followed by
 /// a space or the end).
-fn is_header_line(line: &str) -> bool {
+pub(crate) fn is_header_line(line: &str) -> bool {
     if HEADER_PREFIXES.iter().any(|p| line.starts_with(p)) {
         return true;
     }
@@ -449,40 +473,116 @@ fn is_header_line(line: &str) -> bool {
 pub enum LineRole {
     /// Empty or blank.
     Blank,
-    /// A runtime or framework frame: the line contains `marker`.
+    /// A runtime or framework frame: the line contains `marker` (a Go or Rust function line
+    /// also when its location line below does: the two lines are one frame).
     Framework { marker: &'static str },
     /// A header: `Traceback (most recent call last):`, `TypeError: boom`, `Caused by: …`.
     Header,
-    /// The source line printed under a skipped Python frame.
+    /// The rest of a skipped frame: the source line printed under a Python `File "…"` line, the
+    /// location line under a Go or Rust function line (one with a marker of its own is
+    /// `Framework`).
     FrameworkSource,
     /// An application frame: a candidate for the grouping frame.
     Application,
 }
 
-/// Each line of the stack, trimmed, with its role, in order. Python source lines that follow
-/// a skipped `File "…"` frame belong to that frame and are skipped with it.
+/// Each line of the stack, trimmed, with its role, in order. A frame printed on several lines
+/// is skipped whole: Python source lines that follow a skipped `File "…"` frame, and the
+/// location line under a Go or Rust function line (see [`frame_location`]), which also makes
+/// the function line a framework frame when the location is a framework path.
 pub fn classify_lines(stack: &str) -> impl Iterator<Item = (&str, LineRole)> + '_ {
+    let mut lines = stack.lines().peekable();
     let mut in_skipped_python_frame = false;
-    stack.lines().map(str::trim).map(move |line| {
+    // A skipped Go/Rust function line, whose location line may come next.
+    let mut skipped_head: Option<&str> = None;
+    std::iter::from_fn(move || {
+        let raw = lines.next()?;
+        let line = raw.trim();
+        let head = skipped_head.take();
         if line.is_empty() {
-            return (line, LineRole::Blank);
+            return Some((line, LineRole::Blank));
+        }
+        if head.is_some_and(|head| frame_location(head, raw).is_some()) {
+            let role = framework_marker(line).map_or(LineRole::FrameworkSource, |marker| {
+                LineRole::Framework { marker }
+            });
+            return Some((line, role));
         }
         let python_frame = line.starts_with("File \"");
         if python_frame {
             in_skipped_python_frame = false;
         } else if in_skipped_python_frame {
-            return (line, LineRole::FrameworkSource);
+            return Some((line, LineRole::FrameworkSource));
         }
-        if let Some(marker) = framework_marker(line) {
+        let location = lines
+            .peek()
+            .filter(|next| frame_location(line, next).is_some());
+        let marker = framework_marker(line)
+            .or_else(|| location.and_then(|next| framework_marker(next.trim())));
+        if let Some(marker) = marker {
             in_skipped_python_frame = python_frame;
-            return (line, LineRole::Framework { marker });
+            if location.is_some() {
+                skipped_head = Some(line);
+            }
+            return Some((line, LineRole::Framework { marker }));
         }
-        if is_header_line(line) {
-            (line, LineRole::Header)
+        let role = if is_header_line(line) {
+            LineRole::Header
         } else {
-            (line, LineRole::Application)
-        }
+            LineRole::Application
+        };
+        Some((line, role))
     })
+}
+
+/// Where a frame printed on two lines is, when `raw` (a line as printed) is the location line
+/// of the frame whose first line is `head` (trimmed): Go's `\t/app/main.go:42 +0x1d` under
+/// `main.handler(...)` or `created by main.serve in goroutine 7`, and Rust's
+/// `at ./src/main.rs:42:5` under `  12: app::handler`. Returns the location without `at ` and
+/// without Go's `+0x…` offset: `/app/main.go:42`, `./src/main.rs:42:5`.
+pub(crate) fn frame_location<'a>(head: &str, raw: &'a str) -> Option<&'a str> {
+    if let Some(rest) = raw.strip_prefix('\t') {
+        // Go: one tab, then `path:line` and perhaps ` +0x1d`; paths have no spaces.
+        if !(head.ends_with(')') || head.starts_with("created by ")) {
+            return None;
+        }
+        let rest = rest.trim_end();
+        let loc = match rest.rsplit_once(" +0x") {
+            Some((loc, offset)) if offset.bytes().all(|c| c.is_ascii_hexdigit()) => loc,
+            _ => rest,
+        };
+        let (path, line) = loc.rsplit_once(':')?;
+        let ok = !path.is_empty()
+            && !path.contains(char::is_whitespace)
+            && !line.is_empty()
+            && line.bytes().all(|c| c.is_ascii_digit());
+        return ok.then_some(loc);
+    }
+    let loc = raw.trim().strip_prefix("at ")?;
+    (rust_frame_symbol(head).is_some() && !loc.is_empty()).then_some(loc)
+}
+
+/// The symbol of a Rust backtrace frame line (trimmed): `app::handler` in `12: app::handler`
+/// and in the full format's `12:     0x55d1c3a4b5c6 - app::handler::h1234abcd5678ef90` (the
+/// hash kept). None when the line is not `N: …`.
+pub(crate) fn rust_frame_symbol(line: &str) -> Option<&str> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = line.get(digits..)?.strip_prefix(':')?;
+    if digits == 0 || !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let symbol = match rest.split_once(" - ") {
+        Some((addr, symbol))
+            if addr.len() > 2
+                && addr.starts_with("0x")
+                && addr[2..].bytes().all(|c| c.is_ascii_hexdigit()) =>
+        {
+            symbol.trim()
+        }
+        _ => rest,
+    };
+    (!symbol.is_empty()).then_some(symbol)
 }
 
 /// Trimmed, non-empty stack lines that are neither framework frames nor
@@ -1224,6 +1324,116 @@ ValueError: bad"#;
         assert_eq!(
             top_frame("goroutine 1 [running]:\n\t/app/main.go:12 +0x1d").as_deref(),
             Some("/app/main.go")
+        );
+    }
+
+    #[test]
+    fn go_frames_are_skipped_whole_when_their_location_is_the_runtime_or_a_module() {
+        let stack = "panic: runtime error: invalid memory address or nil pointer dereference
+[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a1b2c]
+
+goroutine 7 [running]:
+panic({0x6a5b40?, 0x9c3f10?})
+\t/usr/local/go/src/runtime/panic.go:770 +0x132
+github.com/gin-gonic/gin.(*Context).Next(...)
+\t/go/pkg/mod/github.com/gin-gonic/gin@v1.9.1/context.go:174
+main.handler(0xc000010000)
+\t/app/main.go:42 +0x1d";
+        assert_eq!(top_frame(stack).as_deref(), Some("main.handler()"));
+        let roles: Vec<LineRole> = classify_lines(stack).map(|(_, r)| r).collect();
+        assert_eq!(
+            roles,
+            [
+                LineRole::Header,
+                LineRole::Header,
+                LineRole::Blank,
+                LineRole::Header,
+                LineRole::Framework {
+                    marker: "/usr/local/go/src/"
+                },
+                LineRole::Framework {
+                    marker: "/usr/local/go/src/"
+                },
+                LineRole::Framework {
+                    marker: "/pkg/mod/"
+                },
+                LineRole::Framework {
+                    marker: "/pkg/mod/"
+                },
+                LineRole::Application,
+                LineRole::Application,
+            ]
+        );
+    }
+
+    #[test]
+    fn rust_frames_are_skipped_whole_when_their_location_is_std_or_a_crate() {
+        let stack = "stack backtrace:
+   0: rust_begin_unwind
+             at /rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/std/src/panicking.rs:645:5
+   1: core::result::unwrap_failed
+             at /rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/core/src/result.rs:1649:5
+   2: tokio::runtime::park::CachedParkThread::block_on
+             at /home/dev/.cargo/registry/src/index.crates.io-6f17d22bba15001f/tokio-1.35.0/src/runtime/park.rs:281:63
+   3: app::config::load
+             at ./src/config.rs:17:20";
+        // The frame index stays in the hashed line, as it always has.
+        assert_eq!(top_frame(stack).as_deref(), Some("3: app::config::load"));
+        let e = explain("s", "E", "", "m", Some(stack));
+        let why: Vec<Skip> = e.skipped.iter().map(|l| l.reason).collect();
+        assert_eq!(
+            why,
+            [
+                Skip::Header,
+                Skip::Framework {
+                    marker: "rust_begin_unwind"
+                },
+                Skip::Framework { marker: "/rustc/" },
+                Skip::Framework { marker: "/rustc/" },
+                Skip::Framework { marker: "/rustc/" },
+                Skip::Framework {
+                    marker: "/.cargo/registry/"
+                },
+                Skip::Framework {
+                    marker: "/.cargo/registry/"
+                },
+            ]
+        );
+        // An `at` line is a location only under a numbered Rust frame: Java's are frames.
+        let java = "at java.lang.Thread.run(Thread.java:1)\nat com.x.A.b(A.java:2)";
+        assert_eq!(top_frame(java).as_deref(), Some("at com.x.A.b(A.java)"));
+    }
+
+    #[test]
+    fn ruby_dotnet_and_node_builtin_frames_are_framework() {
+        for line in [
+            "from /usr/local/bundle/gems/activerecord-7.1.3/lib/active_record/transactions.rb:313:in 'block in save!'",
+            "/usr/local/lib/ruby/3.4.0/benchmark.rb:311:in 'Benchmark.realtime'",
+            "from <internal:kernel>:90:in 'Kernel#tap'",
+            "at System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw()",
+            "at Microsoft.AspNetCore.Mvc.Infrastructure.ControllerActionInvoker.Next(State& next)",
+            "at ClientRequest.emit (node:events:517:28)",
+            "at TLSSocket.socketErrorListener (node:_http_client:501:9)",
+            "at org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:897)",
+            "at org.apache.catalina.core.StandardWrapperValve.invoke(StandardWrapperValve.java:197)",
+        ] {
+            assert!(is_framework_frame(line), "{line}");
+        }
+        for line in [
+            "at App.Storage.FileSystem.Read(String path) in /src/Storage.cs:line 4",
+            "/app/app/models/user.rb:42:in 'User#save!'",
+            "at getUser (/app/src/users.js:10:5)",
+        ] {
+            assert!(!is_framework_frame(line), "{line}");
+        }
+        let dotnet = "System.InvalidOperationException: outer
+ ---> System.IO.IOException: reset
+   at System.Net.Sockets.Socket.Receive(Byte[] buffer)
+   --- End of inner exception stack trace ---
+   at App.Db.Query(String sql) in /src/Db.cs:line 88";
+        assert_eq!(
+            top_frame(dotnet).as_deref(),
+            Some("at App.Db.Query(String sql) in /src/Db.cs:")
         );
     }
 

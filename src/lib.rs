@@ -5,6 +5,7 @@
 //! - [`config`]: settings and their defaults;
 //! - [`event`]: the ingest wire contract and validation;
 //! - [`fingerprint`]: grouping of events into issues;
+//! - [`stackparse`]: text stack traces read as frames for the issue page;
 //! - [`scrub`]: secrets, card numbers and IP addresses taken out before anything is stored;
 //! - [`store`]: SQLite, migrations and queries;
 //! - [`analytics`]: insights over the counts (DuckDB, `--features analytics`);
@@ -34,6 +35,7 @@ pub mod search;
 pub mod server;
 pub mod signing;
 pub mod sourcemap;
+pub mod stackparse;
 pub mod store;
 pub mod term;
 pub mod timefmt;

@@ -1,5 +1,6 @@
 //! One event as the issue page shows it (a sample, or the latest stored event): its frames
-//! structured when the client sent them so (Sentry SDKs), else its text stack; its breadcrumbs;
+//! structured when the client sent them so (Sentry SDKs), else its text stack, read as frames
+//! when [`stackparse`] knows the format; its breadcrumbs;
 //! its fields and metadata. Also the issue's tags breakdown. Every value is event text, so it
 //! only ever reaches the page through maud's escaping; nothing here touches the store.
 
@@ -9,6 +10,7 @@ use serde_json::Value;
 use super::charts::share_bar;
 use super::pages::utc;
 use crate::fingerprint::{is_framework_frame, is_framework_structured_frame};
+use crate::stackparse::{self, Part};
 use crate::store::issues::TagBreakdown;
 use crate::store::llm_usage::thousands;
 use crate::timefmt::parse_rfc3339_ms;
@@ -39,11 +41,7 @@ pub(super) fn render(ev: &Value) -> Markup {
         @if let Some(f) = frames {
             (frame_list(f))
         } @else if !stack.is_empty() {
-            pre.stack {
-                @for line in stack.lines() {
-                    span class={ "frame" @if is_framework_frame(line) { " framework" } } { (line) "\n" }
-                }
-            }
+            (text_stack(stack))
         }
         @if let Some(c) = crumbs {
             (breadcrumbs(c))
@@ -67,6 +65,40 @@ pub(super) fn render(ev: &Value) -> Markup {
             @if !rest.as_object().is_some_and(|o| o.is_empty()) {
                 h2 { "Metadata" }
                 pre.metadata { (serde_json::to_string_pretty(&rest).unwrap_or_default()) }
+            }
+        }
+    }
+}
+
+/// A text stack: read as frames when bloop knows its format (the lines that are not frames,
+/// such as `TypeError: boom` and `Caused by: …`, shown where they were printed), the text
+/// itself behind "Raw stack"; else the text, framework lines dimmed.
+fn text_stack(stack: &str) -> Markup {
+    match stackparse::parse(stack).filter(stackparse::Parsed::is_mostly_parsed) {
+        Some(parsed) => html! {
+            div.parsed-stack data-platform=(parsed.platform) {
+                @for part in &parsed.parts {
+                    @match part {
+                        Part::Text(text) => { pre.stack-text { (text) } }
+                        Part::Frames(frames) => { (frame_list(&stackparse::to_json(frames))) }
+                    }
+                }
+            }
+            details.raw-stack {
+                summary { "Raw stack" }
+                (raw_stack(stack))
+            }
+        },
+        None => raw_stack(stack),
+    }
+}
+
+/// The stack as sent, each line dimmed when it is a runtime or framework frame.
+fn raw_stack(stack: &str) -> Markup {
+    html! {
+        pre.stack {
+            @for line in stack.lines() {
+                span class={ "frame" @if is_framework_frame(line) { " framework" } } { (line) "\n" }
             }
         }
     }
@@ -104,6 +136,8 @@ struct Frame<'a> {
     framework: bool,
     /// Where a source-mapped frame was in the minified bundle.
     minified: Option<&'a Value>,
+    /// The source line (Python prints it under the frame).
+    context: Option<&'a str>,
 }
 
 impl<'a> Frame<'a> {
@@ -127,6 +161,7 @@ impl<'a> Frame<'a> {
                 module,
             ),
             minified: f.get("minified").filter(|m| m.is_object()),
+            context: text(f.get("context_line")),
         }
     }
 }
@@ -151,6 +186,9 @@ fn frame_markup(f: &Frame<'_>) -> Markup {
             span.loc title=[f.abs_path] { (location(f.file, f.line, f.col)) }
             @if !f.module.is_empty() && f.module != f.file {
                 " " span.module { (f.module) }
+            }
+            @if let Some(c) = f.context {
+                div.context { (c) }
             }
             @if let Some(m) = f.minified {
                 @let file = text(m.get("filename")).or_else(|| text(m.get("abs_path"))).unwrap_or("?");
@@ -360,6 +398,44 @@ mod tests {
             "minified": {"filename": "app.min.js", "function": "a", "lineno": 1, "colno": 2345}}]);
         let html = frame_list(frames.as_array().unwrap()).into_string();
         assert!(html.contains("minified: app.min.js:1:2345 in a"), "{html}");
+    }
+
+    #[test]
+    fn text_stacks_in_a_known_format_are_shown_as_frames_with_the_raw_text() {
+        let stack = "TypeError: boom <b>\n    at <img src=x> (/app/src/a.js:1:2)\n    at run (/app/node_modules/x/i.js:3:4)\n    at Server.emit (node:events:517:28)\n    at main (/app/src/index.js:9:1)";
+        let html = text_stack(stack).into_string();
+        assert!(
+            html.contains(r#"<div class="parsed-stack" data-platform="javascript">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<pre class="stack-text">TypeError: boom &lt;b&gt;</pre>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<div class="frame in-app"><span class="fn">&lt;img src=x&gt;</span> <span class="loc">/app/src/a.js:1:2</span>"#), "{html}");
+        assert!(html.contains("show 2 framework frames"), "{html}");
+        assert!(html.find(">main<") > html.find("show 2 framework frames"));
+        assert!(html.contains(
+            r#"<details class="raw-stack"><summary>Raw stack</summary><pre class="stack">"#
+        ));
+        assert!(!html.contains("<img") && !html.contains("<b>"));
+
+        // Python's source line is shown under its frame.
+        let py = "Traceback (most recent call last):\n  File \"/app/m.py\", line 3, in h\n    x = 1 / 0\nZeroDivisionError: division by zero";
+        let html = text_stack(py).into_string();
+        assert!(
+            html.contains(r#"<div class="context">x = 1 / 0</div>"#),
+            "{html}"
+        );
+
+        // Prose, or a stack mostly not understood, stays text.
+        for raw in ["something broke", "at f (/app/a.js:1:2)\nwhat\nis\nthis"] {
+            let html = text_stack(raw).into_string();
+            assert!(
+                !html.contains("parsed-stack") && html.starts_with(r#"<pre class="stack">"#),
+                "{html}"
+            );
+        }
     }
 
     #[test]

@@ -470,3 +470,128 @@ fn issue_page_walks_events_explains_grouping_and_copies_markdown() {
     assert!(section(&html, "event").contains("No raw events are stored for this issue"));
     assert!(section(&html, "grouping").contains("<code>at getUser (/app/src/users.js)</code>"));
 }
+
+/// A Python traceback and a Java stack sent as bloop events' text `stack`: the issue page reads
+/// them as frames (crashing first, framework runs folded, exception lines kept where they were
+/// printed) and keeps the text as sent behind "Raw stack".
+#[test]
+fn text_stacks_are_shown_as_parsed_frames_with_the_raw_text() {
+    let python = r#"Traceback (most recent call last):
+  File "/usr/local/lib/python3.12/site-packages/flask/app.py", line 1484, in full_dispatch_request
+    rv = self.dispatch_request()
+  File "/usr/local/lib/python3.12/site-packages/flask/app.py", line 1469, in dispatch_request
+    return self.ensure_sync(self.view_functions[rule.endpoint])(**view_args)
+  File "/app/views.py", line 7, in checkout
+    total = price(cart)
+  File "/app/pricing.py", line 21, in price
+    return sum(i.cost for i in items) / len(items)
+ZeroDivisionError: division by zero"#;
+    let java = "java.lang.IllegalStateException: cart is empty
+\tat com.shop.Checkout.total(Checkout.java:42)
+\tat com.shop.CheckoutController.post(CheckoutController.java:18)
+\tat org.springframework.web.method.support.InvocableHandlerMethod.doInvoke(InvocableHandlerMethod.java:205)
+\tat org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:897)
+\tat org.apache.catalina.core.StandardWrapperValve.invoke(StandardWrapperValve.java:197)
+\tat java.base/java.lang.Thread.run(Thread.java:833)
+Caused by: java.lang.ArithmeticException: / by zero
+\tat com.shop.Cart.average(Cart.java:9)
+\t... 6 more";
+    let s = TestServer::start();
+    let http = Http::new();
+    for (error_type, message, stack) in [
+        ("ZeroDivisionError", "division by zero", python),
+        ("IllegalStateException", "cart is empty", java),
+    ] {
+        let e = json!({"timestamp": 1_700_000_000, "source": "api", "environment": "production",
+            "release": "1.0.0", "error_type": error_type, "message": message, "stack": stack});
+        let r = http.post_signed(&format!("{}/v1/ingest", s.url), &e.to_string());
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    s.wait_count("SELECT count(*) FROM events", 2, WAIT);
+    let cookie = user_session(&s.db_path, "vera", Role::Viewer);
+    let latest = |error_type: &str| -> String {
+        let fp: String = s
+            .db()
+            .query_row(
+                "SELECT fingerprint FROM issues WHERE error_type = ?1",
+                [error_type],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let page = http.send(
+            http.client()
+                .get(format!("{}/issues/default/{fp}", s.url))
+                .header("cookie", &cookie),
+        );
+        assert_eq!(page.status, 200);
+        section(page.body.as_str().unwrap(), "event").to_string()
+    };
+    let fn_at = |html: &str, kind: &str, name: &str| -> usize {
+        html.find(&format!(
+            r#"<div class="frame {kind}"><span class="fn">{name}</span>"#
+        ))
+        .unwrap_or_else(|| panic!("{kind} frame {name} in {html}"))
+    };
+
+    let py = latest("ZeroDivisionError");
+    assert!(
+        py.contains(r#"<div class="parsed-stack" data-platform="python">"#),
+        "{py}"
+    );
+    let order = [
+        fn_at(&py, "in-app", "price"),
+        fn_at(&py, "in-app", "checkout"),
+        py.find("<summary>show 2 framework frames</summary>")
+            .unwrap(),
+        fn_at(&py, "framework", "dispatch_request"),
+        fn_at(&py, "framework", "full_dispatch_request"),
+        py.find(r#"<pre class="stack-text">ZeroDivisionError: division by zero</pre>"#)
+            .unwrap(),
+        py.find(r#"<details class="raw-stack"><summary>Raw stack</summary>"#)
+            .unwrap(),
+    ];
+    // The exception line follows the frames, where Python prints it.
+    assert!(
+        order[..5].windows(2).all(|w| w[0] < w[1]) && order[5] > order[1],
+        "{order:?}"
+    );
+    assert!(
+        py.contains(r#"<span class="loc">/app/pricing.py:21</span>"#),
+        "{py}"
+    );
+    assert!(
+        py.contains(r#"<div class="context">total = price(cart)</div>"#),
+        "{py}"
+    );
+    let raw = &py[order[6]..];
+    assert!(raw.contains("Traceback (most recent call last):"), "{raw}");
+    assert!(
+        raw.contains("File &quot;/app/views.py&quot;, line 7, in checkout"),
+        "{raw}"
+    );
+
+    let jv = latest("IllegalStateException");
+    assert!(
+        jv.contains(r#"<div class="parsed-stack" data-platform="java">"#),
+        "{jv}"
+    );
+    let order = [
+        jv.find(r#"<pre class="stack-text">java.lang.IllegalStateException: cart is empty</pre>"#)
+            .unwrap(),
+        fn_at(&jv, "in-app", "total"),
+        fn_at(&jv, "in-app", "post"),
+        jv.find("<summary>show 4 framework frames</summary>")
+            .unwrap(),
+        fn_at(&jv, "framework", "doInvoke"),
+        fn_at(&jv, "framework", "run"),
+        jv.find("Caused by: java.lang.ArithmeticException: / by zero")
+            .unwrap(),
+        fn_at(&jv, "in-app", "average"),
+        jv.find("... 6 more").unwrap(),
+        jv.find(r#"<details class="raw-stack"><summary>Raw stack</summary>"#)
+            .unwrap(),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?} in {jv}");
+    assert!(jv.contains(r#"<span class="loc">Checkout.java:42</span> <span class="module">com.shop.Checkout</span>"#), "{jv}");
+    assert!(jv[order[9]..].contains("at org.apache.catalina.core.StandardWrapperValve.invoke"));
+}
