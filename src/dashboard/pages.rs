@@ -320,7 +320,15 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(q): Q) -> Resp
         }
     }
     let member = s.can(Role::Member);
-    let rows = rows_markup(&data.rows, &data.sparks, &data.users, &q, member, now);
+    let rows = rows_markup(
+        &data.rows,
+        &data.sparks,
+        &data.users,
+        &q,
+        member,
+        data.projects.len() > 1,
+        now,
+    );
     if partial {
         // The total rides along for the script's "N matching" after a refresh.
         let mut resp = html_response(StatusCode::OK, rows);
@@ -516,7 +524,7 @@ fn chip(q: &HashMap<String, String>, label: &str, key: &str, value: &str) -> Mar
     });
     html! {
         @if let Some(href) = href {
-            a.tag.chip href=(href) title=(title) aria-label=(title) { span.chip-k { (label) } " " (value) }
+            a.tag.chip href=(href) title=(title) { span.chip-k { (label) } " " (value) }
         } @else {
             span.tag.chip title={ (label) " " (value) } { span.chip-k { (label) } " " (value) }
         }
@@ -529,6 +537,7 @@ fn rows_markup(
     users: &HashMap<i64, (i64, bool)>,
     q: &HashMap<String, String>,
     selectable: bool,
+    several_projects: bool,
     now: i64,
 ) -> Markup {
     html! {
@@ -541,9 +550,11 @@ fn rows_markup(
                     a.issue-title href=(issue_href(i)) { (i.error_type) }
                     div.issue-msg { (i.message) }
                     div.chips {
-                        @let title = format!("Filter by project {}", i.project_id);
-                        a.tag.chip href=(list_url(q, &[("project", &i.project_id), ("offset", "")])) title=(title) aria-label=(title) {
-                            span.chip-k { "project" } " " (i.project_id)
+                        // With one project, its chip would filter nothing.
+                        @if several_projects {
+                            a.tag.chip href=(list_url(q, &[("project", &i.project_id), ("offset", "")])) title={ "Filter by project " (i.project_id) } {
+                                span.chip-k { "project" } " " (i.project_id)
+                            }
                         }
                         @if i.status != Status::Unresolved { (status_tag(i.status)) }
                         @if !i.source.is_empty() { (chip(q, "source", "source", &i.source)) }

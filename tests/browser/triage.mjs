@@ -179,7 +179,7 @@ main(async (browser) => {
   const ios = await rows(page);
   check(ios.length === 1 && ios[0].type === 'NSURLErrorDomain', `the chip's filter applies: ${JSON.stringify(ios)}`);
   const labels = await page.$$eval('#issues tbody tr:first-child .chip-k', (ks) => ks.map((k) => k.textContent));
-  for (const l of ['project', 'source', 'route', 'release', 'env']) check(labels.includes(l), `chips are labelled ${l}: ${labels}`);
+  for (const l of ['source', 'route', 'release', 'env']) check(labels.includes(l), `chips are labelled ${l}: ${labels}`);
 
   // 7. A select applies as it changes (no Filter click).
   await page.goto(`${base}/issues`);
