@@ -196,7 +196,7 @@ pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
                         // no script needed) on narrow ones; CSS shows one of them.
                         nav.bar aria-label="Main" { (nav_links(s)) }
                         details.menu #nav-menu {
-                            summary aria-label="Menu" { span.burger aria-hidden="true" { "☰" } " Menu" }
+                            summary { span.burger aria-hidden="true" { "☰" } " Menu" }
                             nav aria-label="Main" { (nav_links(s)) }
                         }
                         div.who {

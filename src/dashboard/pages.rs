@@ -366,7 +366,8 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(q): Q) -> Resp
         div.row.list-head {
             h1.grow { "Issues" }
             span.muted #issue-total { @if show_rows { (data.total) " matching" } }
-            button.link #shortcuts-open type="button" title="Keyboard shortcuts (?)" aria-haspopup="dialog" { "Shortcuts " kbd { "?" } }
+            // Shown by the script (the shortcuts need it).
+            button.link #shortcuts-open type="button" title="Keyboard shortcuts (?)" aria-haspopup="dialog" hidden { "Shortcuts " kbd { "?" } }
         }
         form.filters #filters method="get" action="/issues" {
             select name="project" title="Project" aria-label="Project" {

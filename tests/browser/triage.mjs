@@ -84,6 +84,8 @@ main(async (browser) => {
   await page.goto(`${base}/issues?status=all`);
   await page.waitForSelector('#bulk:not([hidden])');
   const before = await rows(page);
+  const wide = await page.evaluate(() => { const c = document.querySelector('#issues').closest('.table-wrap'); return c.scrollWidth <= c.clientWidth; });
+  check(wide, 'long chips are cut, the list fits its card at 1280 px');
   check(before.length >= 4, `the list has issues: ${JSON.stringify(before)}`);
   for (let n = 0; n < 3; n++) {
     await page.keyboard.press('j');

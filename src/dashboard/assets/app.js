@@ -584,6 +584,7 @@ document.addEventListener("click", (ev) => {
 });
 
 if (list.bulk) list.bulk.hidden = false;
+for (const el of document.querySelectorAll("#shortcuts-open")) el.hidden = false;
 updateBulk();
 
 autoRefresh();
