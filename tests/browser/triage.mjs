@@ -124,6 +124,17 @@ main(async (browser) => {
   await page.click('#bulk-undo');
   await page.waitForFunction((n) => document.querySelectorAll('#issues tbody tr').length === n, unresolved.length);
 
+  // `o` opens the cursor row's issue, and Enter too.
+  await page.keyboard.press('k');
+  const cursorHref = await page.getAttribute('#issues tr.cursor', 'data-href');
+  await Promise.all([page.waitForURL(`${base}${cursorHref}`), page.keyboard.press('o')]);
+  await page.goBack();
+  await page.waitForSelector('#issues');
+  await page.keyboard.press('j');
+  const firstHref = await page.getAttribute('#issues tr.cursor', 'data-href');
+  await Promise.all([page.waitForURL(`${base}${firstHref}`), page.keyboard.press('Enter')]);
+  await page.goto(`${base}/issues`);
+
   // 2. The shortcut help: `?` opens it, Esc closes it.
   await page.keyboard.press('?');
   check(await page.isVisible('#shortcuts'), '? shows the shortcuts');
