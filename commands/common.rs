@@ -259,3 +259,21 @@ pub fn count(n: i64, noun: &str) -> String {
 pub fn ago(ms: i64) -> String {
     bloop::timefmt::ago(ms, bloop::store::now_ms())
 }
+
+/// The bytes of `file`, or of standard input when it is `-` or not given.
+pub fn read_input(file: Option<&std::path::Path>) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    use std::io::Read;
+    match file {
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("cannot read standard input")?;
+            Ok(bytes)
+        }
+    }
+}

@@ -7,6 +7,7 @@ mod backup;
 mod common;
 mod completions;
 mod doctor;
+mod fingerprint;
 mod health;
 mod keys;
 #[cfg(feature = "llm-tracing")]
@@ -57,6 +58,8 @@ enum Command {
     Serve(serve::Args),
     /// Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin.
     Sign(sign::Args),
+    /// Print the issue key (fingerprint) of the events in a file, offline; --explain says why.
+    Fingerprint(fingerprint::Args),
     /// Send a test error, or events from flags or a file, to a bloop server.
     Send(Box<send::Args>),
     /// Query issues: list, detail, stats, releases; change their status.
@@ -135,6 +138,10 @@ pub fn examples(page: &str) -> Vec<(&'static str, &'static str)> {
         "bloop-llm-prices-set" => vec![("Price a fine-tuned model for one project:", "bloop llm prices set my-ft-model --input 2.5 --output 10 --project mobile")],
         "bloop-llm-settings-set" => vec![("Keep prompts and completions for one project:", "bloop llm settings set --project mobile --content full")],
         "bloop-llm-budget-set" => vec![("A monthly budget of $500:", "bloop llm budget set 500 --project mobile")],
+        "bloop-fingerprint" => vec![
+            ("Why does this event group where it does?", "bloop fingerprint --explain event.json"),
+            ("The key of a captured Sentry event:", "bloop fingerprint sentry-event.json"),
+        ],
         "bloop-sign" => vec![("Sign a body with a project key:", "bloop sign --key bloop_... body.json")],
         "bloop-query-errors" => vec![
             ("Most frequent issues of the last day:", "bloop query errors --since 24h --sort total_count"),
@@ -211,6 +218,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(config, args),
         Command::Sign(args) => sign::run(&config, args, &mut out),
+        Command::Fingerprint(args) => fingerprint::run(&config, args, &mut out),
         Command::Send(args) => send::run(&config, *args, &mut out),
         Command::Query(args) => query::run(&config, args, &mut out),
         Command::Analytics(args) => analytics::run(&config, args, &mut out),

@@ -1,9 +1,7 @@
 //! `bloop sign`: prints the signature a client must send in `X-Signature` for some bytes.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
-
-use anyhow::Context;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -16,17 +14,7 @@ pub struct Args {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut bytes = Vec::new();
-    match args.file.as_deref() {
-        Some(p) if p.as_os_str() != "-" => {
-            bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
-        }
-        _ => {
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("cannot read standard input")?;
-        }
-    }
+    let bytes = crate::common::read_input(args.file.as_deref())?;
     let key = args
         .key
         .unwrap_or_else(|| config.auth.hmac_secret.expose().to_string());

@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the ingest server, the query API and the dashboard')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin')
+            [CompletionResult]::new('fingerprint', 'fingerprint', [CompletionResultType]::ParameterValue, 'Print the issue key (fingerprint) of the events in a file, offline; --explain says why')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a test error, or events from flags or a file, to a bloop server')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Query issues: list, detail, stats, releases; change their status')
             [CompletionResult]::new('projects', 'projects', [CompletionResultType]::ParameterValue, 'Manage projects')
@@ -71,6 +72,21 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         'bloop;sign' {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Signing key: a project key (`bloop_…`) or the legacy secret (default: auth.hmac_secret)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bloop;fingerprint' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain the key: the normalised message, the grouping frame and the lines skipped before it (and why), or the client''s own key')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON (with `--explain`, every input of the key)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
@@ -1890,6 +1906,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
         'bloop;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the ingest server, the query API and the dashboard')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin')
+            [CompletionResult]::new('fingerprint', 'fingerprint', [CompletionResultType]::ParameterValue, 'Print the issue key (fingerprint) of the events in a file, offline; --explain says why')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a test error, or events from flags or a file, to a bloop server')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Query issues: list, detail, stats, releases; change their status')
             [CompletionResult]::new('projects', 'projects', [CompletionResultType]::ParameterValue, 'Manage projects')
@@ -1913,6 +1930,9 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;help;sign' {
+            break
+        }
+        'bloop;help;fingerprint' {
             break
         }
         'bloop;help;send' {

@@ -31,6 +31,9 @@ _bloop() {
             bloop,doctor)
                 cmd="bloop__subcmd__doctor"
                 ;;
+            bloop,fingerprint)
+                cmd="bloop__subcmd__fingerprint"
+                ;;
             bloop,health)
                 cmd="bloop__subcmd__health"
                 ;;
@@ -165,6 +168,9 @@ _bloop() {
                 ;;
             bloop__subcmd__help,doctor)
                 cmd="bloop__subcmd__help__subcmd__doctor"
+                ;;
+            bloop__subcmd__help,fingerprint)
+                cmd="bloop__subcmd__help__subcmd__fingerprint"
                 ;;
             bloop__subcmd__help,health)
                 cmd="bloop__subcmd__help__subcmd__health"
@@ -761,7 +767,7 @@ _bloop() {
 
     case "${cmd}" in
         bloop)
-            opts="-v -q -h -V --config --verbose --quiet --wide --help --version serve sign send query projects keys tokens sourcemaps users prune llm analytics alerts health doctor backup completions man help"
+            opts="-v -q -h -V --config --verbose --quiet --wide --help --version serve sign fingerprint send query projects keys tokens sourcemaps users prune llm analytics alerts health doctor backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1556,6 +1562,24 @@ _bloop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bloop__subcmd__fingerprint)
+            opts="-v -q -h -V --explain --json --config --verbose --quiet --wide --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bloop__subcmd__health)
             opts="-v -q -h -V --url --json --config --verbose --quiet --wide --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1579,7 +1603,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help)
-            opts="serve sign send query projects keys tokens sourcemaps users prune llm analytics alerts health doctor backup completions man help"
+            opts="serve sign fingerprint send query projects keys tokens sourcemaps users prune llm analytics alerts health doctor backup completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1803,6 +1827,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__fingerprint)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

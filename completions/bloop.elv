@@ -30,6 +30,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand --version 'Print version'
             cand serve 'Run the ingest server, the query API and the dashboard'
             cand sign 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
+            cand fingerprint 'Print the issue key (fingerprint) of the events in a file, offline; --explain says why'
             cand send 'Send a test error, or events from flags or a file, to a bloop server'
             cand query 'Query issues: list, detail, stats, releases; change their status'
             cand projects 'Manage projects'
@@ -66,6 +67,20 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;sign'= {
             cand --key 'Signing key: a project key (`bloop_…`) or the legacy secret (default: auth.hmac_secret)'
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'bloop;fingerprint'= {
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --explain 'Explain the key: the normalised message, the grouping frame and the lines skipped before it (and why), or the client''s own key'
+            cand --json 'Print as JSON (with `--explain`, every input of the key)'
             cand -v 'More log output (-v debug, -vv trace)'
             cand --verbose 'More log output (-v debug, -vv trace)'
             cand -q 'Only warnings and errors'
@@ -1720,6 +1735,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help'= {
             cand serve 'Run the ingest server, the query API and the dashboard'
             cand sign 'Print the hex HMAC-SHA256 signature of the exact bytes of a file or stdin'
+            cand fingerprint 'Print the issue key (fingerprint) of the events in a file, offline; --explain says why'
             cand send 'Send a test error, or events from flags or a file, to a bloop server'
             cand query 'Query issues: list, detail, stats, releases; change their status'
             cand projects 'Manage projects'
@@ -1741,6 +1757,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;serve'= {
         }
         &'bloop;help;sign'= {
+        }
+        &'bloop;help;fingerprint'= {
         }
         &'bloop;help;send'= {
         }

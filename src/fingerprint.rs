@@ -373,17 +373,23 @@ pub(crate) fn match_ipv6(b: &[u8], start: usize) -> Option<usize> {
 /// True if the stack line belongs to a runtime or framework (contains one of
 /// [`FRAMEWORK_MARKERS`]).
 pub fn is_framework_frame(line: &str) -> bool {
+    framework_marker(line).is_some()
+}
+
+/// The first of [`FRAMEWORK_MARKERS`] found in the line (leftmost), if any: what makes it a
+/// runtime or framework frame.
+pub fn framework_marker(line: &str) -> Option<&'static str> {
     let b = line.as_bytes();
-    b.windows(2).enumerate().any(|(i, pair)| {
+    b.windows(2).enumerate().find_map(|(i, pair)| {
         let mut candidates = MARKERS_BY_PREFIX[prefix_bucket(pair[0], pair[1])];
         while candidates != 0 {
             let k = candidates.trailing_zeros() as usize;
             if b[i..].starts_with(FRAMEWORK_MARKERS[k].as_bytes()) {
-                return true;
+                return Some(FRAMEWORK_MARKERS[k]);
             }
             candidates &= candidates - 1;
         }
-        false
+        None
     })
 }
 
@@ -437,27 +443,60 @@ fn is_header_line(line: &str) -> bool {
     }
 }
 
-/// Trimmed, non-empty stack lines that are neither framework frames nor
-/// headers, in order. Python source lines that follow a skipped
-/// `File "…"` frame belong to that frame and are skipped too.
-fn frame_candidates(stack: &str) -> impl Iterator<Item = &str> + '_ {
+/// What a stack line is to grouping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LineRole {
+    /// Empty or blank.
+    Blank,
+    /// A runtime or framework frame: the line contains `marker`.
+    Framework { marker: &'static str },
+    /// A header: `Traceback (most recent call last):`, `TypeError: boom`, `Caused by: …`.
+    Header,
+    /// The source line printed under a skipped Python frame.
+    FrameworkSource,
+    /// An application frame: a candidate for the grouping frame.
+    Application,
+}
+
+/// Each line of the stack, trimmed, with its role, in order. Python source lines that follow
+/// a skipped `File "…"` frame belong to that frame and are skipped with it.
+pub fn classify_lines(stack: &str) -> impl Iterator<Item = (&str, LineRole)> + '_ {
     let mut in_skipped_python_frame = false;
-    stack.lines().map(str::trim).filter(move |line| {
+    stack.lines().map(str::trim).map(move |line| {
         if line.is_empty() {
-            return false;
+            return (line, LineRole::Blank);
         }
         let python_frame = line.starts_with("File \"");
         if python_frame {
             in_skipped_python_frame = false;
         } else if in_skipped_python_frame {
-            return false;
+            return (line, LineRole::FrameworkSource);
         }
-        if is_framework_frame(line) {
+        if let Some(marker) = framework_marker(line) {
             in_skipped_python_frame = python_frame;
-            return false;
+            return (line, LineRole::Framework { marker });
         }
-        !is_header_line(line)
+        if is_header_line(line) {
+            (line, LineRole::Header)
+        } else {
+            (line, LineRole::Application)
+        }
     })
+}
+
+/// Trimmed, non-empty stack lines that are neither framework frames nor
+/// headers, in order (see [`classify_lines`]).
+fn frame_candidates(stack: &str) -> impl Iterator<Item = &str> + '_ {
+    classify_lines(stack).filter_map(|(line, role)| (role == LineRole::Application).then_some(line))
+}
+
+/// The grouping frame as hashed: `line` cleaned of line numbers, addresses and offsets (empty
+/// when nothing stable is left).
+pub fn clean_frame(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    clean_frame_into(line.trim(), &mut out);
+    out
 }
 
 /// First non-empty stack line (trimmed) that is not a framework frame, with `:line[:col]` suffixes and `line N` removed. None if none.
@@ -617,6 +656,117 @@ fn to_hex16(value: u64) -> String {
         .rev()
         .map(|k| char::from(DIGITS[((value >> (4 * k)) & 0xf) as usize]))
         .collect()
+}
+
+/// Why an event groups where it does: every input of [`compute`] as it is hashed, and the
+/// stack lines passed over before the grouping frame, each with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Explanation {
+    /// bloop's own key for the event ([`compute`] of the fields below).
+    pub fingerprint: String,
+    pub source: String,
+    pub error_type: String,
+    pub route: String,
+    /// The message as sent (trimmed)…
+    pub message: String,
+    /// …and as hashed.
+    pub normalized_message: String,
+    /// The grouping frame; `None` when the stack has no application frame (or no stack).
+    pub frame: Option<ChosenFrame>,
+    /// The non-blank lines before the grouping frame (all of them without one), at most
+    /// [`MAX_EXPLAINED_LINES`].
+    pub skipped: Vec<SkippedLine>,
+    /// Skipped lines beyond [`MAX_EXPLAINED_LINES`], not listed.
+    pub skipped_more: usize,
+}
+
+/// Skipped lines listed by [`explain`]; the rest are counted.
+pub const MAX_EXPLAINED_LINES: usize = 40;
+
+/// The stack line grouping used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChosenFrame {
+    /// 1-based line number in the stack.
+    pub line: usize,
+    /// The line as sent (trimmed).
+    pub text: String,
+    /// What is hashed: the line without line numbers, addresses and offsets.
+    pub hashed: String,
+}
+
+/// A stack line passed over, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SkippedLine {
+    /// 1-based line number in the stack.
+    pub line: usize,
+    pub text: String,
+    /// `framework` (with the marker found), `header`, `framework_source`, or `volatile` (an
+    /// application line with nothing stable left once numbers and addresses are removed).
+    pub reason: Skip,
+}
+
+/// Why a line was not the grouping frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Skip {
+    Framework { marker: &'static str },
+    Header,
+    FrameworkSource,
+    Volatile,
+}
+
+/// [`compute`]'s inputs laid open: the same fingerprint, with the normalised message, the frame
+/// chosen and the lines skipped before it.
+pub fn explain(
+    source: &str,
+    error_type: &str,
+    route: &str,
+    message: &str,
+    stack: Option<&str>,
+) -> Explanation {
+    let mut frame = None;
+    let mut skipped = Vec::new();
+    let mut skipped_more = 0;
+    for (n, (text, role)) in stack.into_iter().flat_map(classify_lines).enumerate() {
+        let reason = match role {
+            LineRole::Blank => continue,
+            LineRole::Framework { marker } => Skip::Framework { marker },
+            LineRole::Header => Skip::Header,
+            LineRole::FrameworkSource => Skip::FrameworkSource,
+            LineRole::Application => {
+                let hashed = clean_frame(text);
+                if !hashed.is_empty() {
+                    frame = Some(ChosenFrame {
+                        line: n + 1,
+                        text: text.to_string(),
+                        hashed,
+                    });
+                    break;
+                }
+                Skip::Volatile
+            }
+        };
+        if skipped.len() < MAX_EXPLAINED_LINES {
+            skipped.push(SkippedLine {
+                line: n + 1,
+                text: text.to_string(),
+                reason,
+            });
+        } else {
+            skipped_more += 1;
+        }
+    }
+    Explanation {
+        fingerprint: compute(source, error_type, route, message, stack),
+        source: source.to_string(),
+        error_type: error_type.to_string(),
+        route: route.to_string(),
+        message: message.trim().to_string(),
+        normalized_message: normalize_message(message),
+        frame,
+        skipped,
+        skipped_more,
+    }
 }
 
 #[cfg(test)]
@@ -1205,6 +1355,21 @@ ValueError: bad"#;
         }
 
         #[test]
+        fn explain_agrees_with_compute_and_top_frame(
+            message in any_message(),
+            stack in prop::option::of(prop_oneof![any::<String>(), stack_string()]),
+        ) {
+            let e = explain("api", "TypeError", "GET /x", &message, stack.as_deref());
+            prop_assert_eq!(&e.fingerprint, &compute("api", "TypeError", "GET /x", &message, stack.as_deref()));
+            prop_assert_eq!(e.frame.as_ref().map(|f| f.hashed.clone()), stack.as_deref().and_then(top_frame));
+            prop_assert_eq!(&e.normalized_message, &normalize_message(&message));
+            if let (Some(f), Some(st)) = (&e.frame, stack.as_deref()) {
+                prop_assert_eq!(st.lines().nth(f.line - 1).map(str::trim), Some(f.text.as_str()));
+                prop_assert!(e.skipped.iter().all(|l| l.line < f.line));
+            }
+        }
+
+        #[test]
         fn top_frame_ignores_line_numbers_addresses_and_offsets(
             a in any::<[u32; 6]>(),
             b in any::<[u32; 6]>(),
@@ -1256,6 +1421,91 @@ ValueError: bad"#;
         fn hex16_matches_format(value in any::<u64>()) {
             prop_assert_eq!(to_hex16(value), format!("{value:016x}"));
         }
+    }
+
+    #[test]
+    fn explain_names_the_frame_and_why_each_line_before_it_was_skipped() {
+        let stack = concat!(
+            "TypeError: Cannot read properties of undefined (reading 'id')\n",
+            "    at Module._compile (node:internal/modules/cjs/loader:1105:14)\n",
+            "    at run (/app/node_modules/express/lib/router.js:12:3)\n",
+            "    at getUser (/app/src/users.js:42:13)\n",
+            "    at main (/app/src/index.js:3:1)"
+        );
+        let e = explain(
+            "api",
+            "TypeError",
+            "GET /users/:id",
+            "  Cannot read properties of undefined (reading 'id') for user 42 ",
+            Some(stack),
+        );
+        assert_eq!(
+            e.normalized_message,
+            "cannot read properties of undefined (reading 'id') for user <n>"
+        );
+        assert_eq!(
+            e.message,
+            "Cannot read properties of undefined (reading 'id') for user 42"
+        );
+        let f = e.frame.as_ref().expect("a frame");
+        assert_eq!(
+            (f.line, f.hashed.as_str()),
+            (4, "at getUser (/app/src/users.js)")
+        );
+        assert_eq!(f.text, "at getUser (/app/src/users.js:42:13)");
+        let why: Vec<(usize, Skip)> = e.skipped.iter().map(|l| (l.line, l.reason)).collect();
+        assert_eq!(
+            why,
+            [
+                (1, Skip::Header),
+                (
+                    2,
+                    Skip::Framework {
+                        marker: "node:internal"
+                    }
+                ),
+                (
+                    3,
+                    Skip::Framework {
+                        marker: "node_modules"
+                    }
+                ),
+            ]
+        );
+        assert_eq!(
+            e.fingerprint,
+            compute(
+                "api",
+                "TypeError",
+                "GET /users/:id",
+                "cannot read properties of undefined (reading 'id') for user 7",
+                Some("at getUser (/app/src/users.js:99:1)")
+            )
+        );
+        // No application frame: every line is listed, none chosen; a Python source line
+        // under a skipped frame says so.
+        let py = "Traceback (most recent call last):\n  File \"/usr/lib/python3.12/site-packages/a.py\", line 3, in f\n    f()";
+        let e = explain("worker", "ValueError", "", "bad", Some(py));
+        assert!(e.frame.is_none());
+        let why: Vec<Skip> = e.skipped.iter().map(|l| l.reason).collect();
+        assert_eq!(
+            why,
+            [
+                Skip::Header,
+                Skip::Framework {
+                    marker: "/lib/python3"
+                },
+                Skip::FrameworkSource
+            ]
+        );
+        let e = explain(
+            "a",
+            "b",
+            "",
+            "m",
+            Some(&"at x (node:internal/y)\n".repeat(50)),
+        );
+        assert_eq!((e.skipped.len(), e.skipped_more), (MAX_EXPLAINED_LINES, 10));
     }
 
     fn stack_string() -> impl Strategy<Value = String> {

@@ -251,6 +251,7 @@ pub fn prune(
                 )
             })?;
             conn.execute("DELETE FROM project_hourly WHERE hour < ?1", [horizon])?;
+            conn.execute("DELETE FROM release_hours WHERE hour < ?1", [horizon])?;
             conn.execute("DELETE FROM llm_usage_hourly WHERE hour < ?1", [horizon])?;
             for table in [
                 "llm_latency_hourly",

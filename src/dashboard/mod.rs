@@ -10,9 +10,11 @@
 mod charts;
 mod event;
 mod insights;
+mod issue_events;
 #[cfg(feature = "llm-tracing")]
 mod llm;
 mod pages;
+mod release_page;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -39,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/issues", get(pages::issues))
         .route("/issues/{project}/{fingerprint}", get(pages::issue))
         .route("/releases", get(pages::releases))
+        .route("/releases/{release}", get(release_page::release))
         .route("/insights", get(insights::overview))
         .route("/projects", get(pages::projects))
         .route("/tokens", get(pages::tokens))

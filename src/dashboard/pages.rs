@@ -11,6 +11,7 @@ use maud::{html, Markup};
 
 use super::charts::{share_bar, sparkline, trend_chart};
 use super::event::{self, tags_panel};
+use super::issue_events;
 use super::{error_page, html_response, layout, not_found_page, page, pct, Session};
 use crate::alert::{self, Channel, RuleConfig};
 use crate::search::Status;
@@ -637,10 +638,13 @@ pub async fn issue(
         _ => (24, 1, "24 hours"),
     };
     let (p2, f2) = (project.clone(), fp.clone());
+    let pick = issue_events::pick(q.get("event"));
+    let list_page = issue_events::list_page(q.get("events"));
     type Loaded = (
         IssueDetail,
         Vec<issues::HourCount>,
         Vec<issues::StatusChange>,
+        (Option<issues::EventWalk>, bool, Vec<issues::Occurrence>),
     );
     let found: Result<Option<Loaded>, Response> = load(&st, Some(&s), move |c| {
         let row = match issues::find(c, Some(&[p2]), &f2) {
@@ -652,10 +656,21 @@ pub async fn issue(
         let detail = issues::detail(c, row)?;
         let trend = issues::trend(c, id, hours, now)?;
         let history = issues::history(c, id)?;
-        Ok(Some((detail, trend, history)))
+        // The event asked for; one that is not this issue's (or pruned) falls back to the latest.
+        let mut walk = issues::walk(c, id, pick)?;
+        let missing = walk.is_none() && matches!(pick, issues::Pick::Id(_));
+        if missing {
+            walk = issues::walk(c, id, issues::Pick::Latest)?;
+        }
+        let per = issue_events::EVENTS_PER_PAGE;
+        let list = match &walk {
+            Some(_) => issues::occurrences(c, id, per, list_page.saturating_mul(per))?,
+            None => Vec::new(),
+        };
+        Ok(Some((detail, trend, history, (walk, missing, list))))
     })
     .await;
-    let (d, trend, history) = match found {
+    let (d, trend, history, (walk, missing_event, event_list)) = match found {
         Ok(Some(x)) => x,
         Ok(None) => {
             return not_found_page(&s, &format!("No issue {fp} in project {project}."));
@@ -673,14 +688,22 @@ pub async fn issue(
     let max_env = d.environments.iter().map(|b| b.count).max().unwrap_or(0);
     // Issues that move with this one (no panel without analytics or when the insight fails).
     let moves_with = super::insights::moves_with(&st, &i.project_id, &i.fingerprint).await;
-    // The latest stored event, as the samples are shown (its id and receipt time apart).
-    let latest = d.latest.as_ref().and_then(|o| {
-        let mut v = serde_json::to_value(o).ok()?;
-        let obj = v.as_object_mut()?;
-        obj.remove("id");
-        obj.remove("received_at");
-        Some((o.received_at, v))
-    });
+    // Why the events group: from the event shown, else the newest sample.
+    let grouping = match &walk {
+        Some(w) => serde_json::to_value(&w.event).ok(),
+        None => d.samples.first().map(|sm| sm.event.clone()),
+    }
+    .map(|ev| crate::ingest::explain::stored(&ev, &i.fingerprint));
+    let markdown = issue_events::markdown(
+        i,
+        &format!(
+            "{}{}",
+            st.config.auth.rp_origin.trim_end_matches('/'),
+            issue_href(i)
+        ),
+        walk.as_ref().map(|w| &w.event),
+        d.users,
+    );
     let body = html! {
         p.muted { a href={ "/issues?project=" (pct(&i.project_id)) } { "← " (i.project_id) } }
         h1 #issue-title { (i.error_type) }
@@ -705,6 +728,8 @@ pub async fn issue(
                 }
                 " · first " (when(i.first_seen, now)) " · last " (when(i.last_seen, now))
             }
+            button #copy-markdown type="button" data-copy="issue-markdown" title="Copy the issue as Markdown, for a ticket" { "Copy as Markdown" }
+            textarea #issue-markdown hidden readonly { (markdown) }
         }
         @if let Some(c) = &d.llm {
             (llm_cost(c, &i.project_id, now))
@@ -757,18 +782,14 @@ pub async fn issue(
             }
         }
         (tags_panel(&d.tags))
-        @if let Some(latest) = &latest {
-            section.panel #latest {
-                h2 { "Latest event" }
-                p.muted { "Received " (when(latest.0, now)) }
-                (event::render(&latest.1))
-            }
-        }
+        (issue_events::event_panel(walk.as_ref(), missing_event, &event_list, list_page, range, now))
+        @if let Some(g) = &grouping { (issue_events::grouping_panel(g)) }
         section.panel #samples {
-            h2 { "Samples" }
+            h2 { "Representative events" }
+            p.muted { "Samples kept for the life of the issue (raw events are pruned after the retention window)." }
             @if d.samples.is_empty() { p.muted { "No samples kept." } }
             @for (n, sm) in d.samples.iter().enumerate() {
-                details open[n == 0 && latest.is_none()] {
+                details open[n == 0 && walk.is_none()] {
                     summary { "Received " (when(sm.received_at, now)) }
                     (event::render(&sm.event))
                 }
@@ -866,7 +887,11 @@ pub async fn releases(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                     tbody {
                         @for r in &rels {
                             tr {
-                                td { a href=(format!("/issues?status=all&release={}{}", pct(&r.release), project.as_ref().map(|p| format!("&project={}", pct(p))).unwrap_or_default())) {
+                                td { a href=(if r.release.is_empty() {
+                                        format!("/issues?status=all&release={}", project.as_ref().map(|p| format!("&project={}", pct(p))).unwrap_or_default())
+                                    } else {
+                                        format!("/releases/{}{}", super::release_page::segment(&r.release), project.as_ref().map(|p| format!("?project={}", pct(p))).unwrap_or_default())
+                                    }) {
                                     (if r.release.is_empty() { "(none)" } else { &r.release }) } }
                                 td.num { (r.issues) } td.num { (r.new_issues) } td.num { (r.events) }
                                 td.num { (when(r.first_seen, now)) } td.num { (when(r.last_seen, now)) }
@@ -916,8 +941,28 @@ pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
                 section.panel id={ "project-" (p.id) } {
                     div.row {
                         h2.grow { (p.name) " " span.muted { "(" (p.id) ")" } }
-                        span.muted { (p.issues) " issues · " (p.events) " events" }
+                        span.muted { (thousands(p.issues)) @if p.issues == 1 { " issue" } @else { " issues" } " · " (thousands(p.events)) @if p.events == 1 { " event" } @else { " events" } }
                         a href={ "/issues?project=" (pct(&p.id)) } { "Issues →" }
+                    }
+                    @if admin {
+                        details.project-settings {
+                            summary { "Rename or delete" }
+                            form.row data-api={ "/v1/projects/" (pct(&p.id)) } data-method="PATCH" {
+                                label { "Name " input name="name" value=(p.name) required maxlength="200"; }
+                                button type="submit" { "Rename" }
+                            }
+                            p.form-error hidden {}
+                            @if p.id != "default" {
+                                div.row {
+                                    button.danger type="button" data-api={ "/v1/projects/" (pct(&p.id)) } data-method="DELETE"
+                                        data-redirect="/projects"
+                                        data-confirm={ "Delete project " (p.name) " with its " (p.issues) " issues, events, keys and rules? This cannot be undone." } { "Delete project" }
+                                    span.muted { "Deletes its issues, events, keys, alert rules and LLM traces." }
+                                }
+                            } @else {
+                                p.muted { "The default project cannot be deleted: events signed with the server secret land in it." }
+                            }
+                        }
                     }
                     h2 { "Ingest keys" }
                     @let pkeys: Vec<&KeyRow> = all_keys.iter().filter(|k| k.project_id == p.id && k.kind != keys::KIND_DSN && k.revoked_at.is_none_or(|r| r > now)).collect();
@@ -928,8 +973,14 @@ pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
                         div.row {
                             span { (k.name) }
                             @if admin {
-                                code.secret.grow id={ "key-" (k.id) } { (k.key) }
+                                // Masked until asked for: the full key is fetched then, never in the page.
+                                code.secret.grow id={ "key-" (k.id) } data-key-id=(k.id) data-project=(p.id) { (keys::mask(&k.key)) }
+                                button type="button" data-reveal={ "key-" (k.id) } { "Reveal" }
                                 button type="button" data-copy={ "key-" (k.id) } { "Copy" }
+                                @if k.revoked_at.is_none() {
+                                    button type="button" data-api={ "/v1/keys/" (k.id) "/rotate" } data-body=r#"{"grace":"24h"}"#
+                                        data-confirm="Rotate this key? A new key is made now; this one keeps working for 24 hours." { "Rotate" }
+                                }
                                 button.danger type="button" data-api={ "/v1/keys/" (k.id) } data-method="DELETE"
                                     data-confirm="Revoke this key? Clients using it will get 401." { "Revoke" }
                             } @else {

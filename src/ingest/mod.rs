@@ -6,6 +6,7 @@
 
 pub mod bloop;
 pub mod body;
+pub mod explain;
 pub mod keys;
 #[cfg(feature = "llm-tracing")]
 pub mod otlp;

@@ -166,23 +166,7 @@ impl Mapped {
         // say, not a runtime or framework path), else the crashing frame. A frame resolved
         // through a source map groups on its original file alone: its function name depends on the build (a renamed one is
         // recovered only when its caller's call site is in the map), so it would split issues.
-        self.group_frame = self
-            .frames
-            .iter()
-            .rev()
-            .find(|f| !is_framework(f))
-            .or_else(|| self.frames.last())
-            .map(|f| {
-                if f.get("minified").is_some() {
-                    let mut f = f.clone();
-                    if let Some(o) = f.as_object_mut() {
-                        o.remove("function");
-                    }
-                    frame_line(&f)
-                } else {
-                    frame_line(f)
-                }
-            });
+        self.group_frame = group_frame(&self.frames);
     }
 
     /// The issue key, from the event as it will be stored (so after scrubbing): bloop's own
@@ -456,6 +440,54 @@ fn capped(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}{MARK}", &s[..end])
+}
+
+/// The index (in `frames`, oldest first) of the frame grouping uses: the crashing-most
+/// application frame (`in_app`, or when the SDK does not say, not a runtime or framework path),
+/// else the crashing frame.
+pub fn group_frame_index(frames: &[Value]) -> Option<usize> {
+    frames
+        .iter()
+        .rposition(|f| !is_framework(f))
+        .or_else(|| frames.len().checked_sub(1))
+}
+
+/// The grouping frame of structured frames (oldest first) as a stack line. A frame resolved
+/// through a source map groups on its original file alone: its function name depends on the
+/// build (a renamed one is recovered only when its caller's call site is in the map), so it
+/// would split issues.
+pub fn group_frame(frames: &[Value]) -> Option<String> {
+    let f = &frames[group_frame_index(frames)?];
+    Some(if f.get("minified").is_some() {
+        let mut f = f.clone();
+        if let Some(o) = f.as_object_mut() {
+            o.remove("function");
+        }
+        frame_line(&f)
+    } else {
+        frame_line(f)
+    })
+}
+
+/// Why a structured frame counts as a runtime or framework frame: `in_app: false`, or the
+/// framework marker its stack line contains; `None` for an application frame.
+pub fn framework_reason(f: &Value) -> Option<String> {
+    if !is_framework(f) {
+        return None;
+    }
+    if f.get("in_app").and_then(Value::as_bool) == Some(false) {
+        return Some("in_app: false".into());
+    }
+    let line = frame_line(f);
+    Some(match crate::fingerprint::framework_marker(&line) {
+        Some(m) => format!("contains `{m}`"),
+        None => "framework".into(),
+    })
+}
+
+/// A structured frame as the stack line bloop shows and hashes: `at function (file:line:col)`.
+pub fn frame_text(f: &Value) -> String {
+    frame_line(f)
 }
 
 /// Whether a kept frame is a runtime or framework frame: `in_app` when the SDK says, else the

@@ -367,6 +367,9 @@ fn slot<'m, V>(
         .unwrap_or_else(|| unreachable!("inserted above"))
 }
 
+/// project → release → (hour, events).
+type ReleaseHours = HashMap<Arc<str>, HashMap<String, Vec<(i64, i64)>>>;
+
 /// Per-release, per-environment and hourly counts gathered over a flush, written by
 /// [`write_pending`] in a few multi-row upserts instead of one statement per issue.
 #[derive(Default)]
@@ -376,6 +379,8 @@ pub struct Pending {
     slices: Vec<(i64, String, String, i64, i64, i64)>,
     hours: Vec<(i64, i64, i64)>,
     release_totals: ReleaseTotals,
+    /// project → release → (hour, events).
+    release_hours: ReleaseHours,
     /// project → environment → events.
     environment_totals: HashMap<Arc<str>, HashMap<String, i64>>,
 }
@@ -476,6 +481,22 @@ pub fn write_pending(tx: &Transaction<'_>, p: &Pending) -> rusqlite::Result<()> 
     for ((project, release), v) in totals {
         st.execute(params![&**project, release, v[0], v[1], v[2], v[3], v[4]])?;
     }
+    let mut release_hours: Vec<_> = p
+        .release_hours
+        .iter()
+        .flat_map(|(p, m)| {
+            m.iter()
+                .flat_map(move |(r, hs)| hs.iter().map(move |(h, n)| ((p, r, *h), *n)))
+        })
+        .collect();
+    release_hours.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut st = tx.prepare_cached(
+        "INSERT INTO release_hours (project_id, release, hour, count) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (project_id, release, hour) DO UPDATE SET count = count + excluded.count",
+    )?;
+    for ((project, release, hour), n) in release_hours {
+        st.execute(params![&**project, release, hour, n])?;
+    }
     let mut envs: Vec<_> = p
         .environment_totals
         .iter()
@@ -518,6 +539,8 @@ pub fn write_group(
         Some(k) => Some(k.clone()),
         None => lookup(tx, project, &first.fingerprint)?,
     };
+    // The release credited with the issue as new, when a late event may take the credit.
+    let mut credited: Option<String> = None;
     let mut issue = match known {
         Some(mut k) => {
             let seen = k.last_seen.max(last_seen);
@@ -557,6 +580,15 @@ pub fn write_group(
                 tx.prepare_cached("UPDATE issues SET first_seen = ?2 WHERE id = ?1")?
                     .execute(params![k.id, first_seen])?;
                 k.first_seen = first_seen;
+                // Rare (a late upload): the release of the issue's earliest event so far, as
+                // the release rows say before this flush adds to them.
+                credited = tx
+                    .prepare_cached(
+                        "SELECT release FROM issue_releases WHERE issue_id = ?1
+                         ORDER BY first_seen, release LIMIT 1",
+                    )?
+                    .query_row([k.id], |r| r.get(0))
+                    .optional()?;
             }
             k.total += n;
             k.last_seen = seen;
@@ -613,15 +645,28 @@ pub fn write_group(
     let previous_count = (issue.total - n) as u64;
 
     let releases = tally(group, |a| a.event.release.as_str());
-    // A new issue is new in the release of its earliest event.
-    let first_release = is_new
-        .then(|| {
-            releases
-                .iter()
-                .min_by_key(|(_, t)| t.first)
-                .map(|(r, _)| *r)
-        })
-        .flatten();
+    // An issue is new in the release of its earliest event: a new issue's earliest event is in
+    // this group; an event older than the issue moves the credit from the release that had it.
+    let earliest = releases
+        .iter()
+        .min_by(|a, b| (a.1.first, a.0).cmp(&(b.1.first, b.0)))
+        .map(|(r, _)| *r);
+    let first_release = if is_new {
+        earliest
+    } else {
+        match (&credited, earliest) {
+            (Some(old), Some(new)) if old != new => {
+                slot(
+                    &mut pending.release_totals,
+                    project,
+                    old,
+                    [0, 0, i64::MAX, i64::MIN, 0],
+                )[4] -= 1;
+                Some(new)
+            }
+            _ => None,
+        }
+    };
     for (rel, t) in &releases {
         pending
             .releases
@@ -688,6 +733,16 @@ pub fn write_group(
 
     for a in group {
         let h = a.at() - a.at().rem_euclid(HOUR_MS);
+        let per_release = slot(
+            &mut pending.release_hours,
+            project,
+            &a.event.release,
+            Vec::new(),
+        );
+        match per_release.iter_mut().rev().find(|(hh, _)| *hh == h) {
+            Some((_, c)) => *c += 1,
+            None => per_release.push((h, 1)),
+        }
         match pending
             .hours
             .iter_mut()

@@ -206,17 +206,18 @@ pub struct IssueRow {
     pub id: i64,
 }
 
-const ISSUE_COLS: &str = "i.project_id, i.fingerprint, i.error_type, i.message, i.source,
+pub(crate) const ISSUE_COLS: &str =
+    "i.project_id, i.fingerprint, i.error_type, i.message, i.source,
     i.route_or_procedure, i.screen, i.status, i.total_count, i.first_seen, i.last_seen,
     i.release, i.environment, i.resolved_in_release, i.id";
 
 /// [`ISSUE_COLS`] and the `count` column: `count` an expression (the total, or a count within
 /// the list's filters).
-fn issue_cols(count: &str) -> String {
+pub(crate) fn issue_cols(count: &str) -> String {
     format!("{ISSUE_COLS}, {count}")
 }
 
-fn issue_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {
+pub(crate) fn issue_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {
     let status: String = r.get(7)?;
     Ok(IssueRow {
         project_id: r.get(0)?,
@@ -680,6 +681,90 @@ pub fn occurrences(
     Ok(rows)
 }
 
+/// Which stored event of an issue to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    Latest,
+    Oldest,
+    Id(i64),
+}
+
+/// One stored event of an issue and where it stands among the others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventWalk {
+    pub event: Occurrence,
+    /// The next older and the next newer stored event of the issue.
+    pub older: Option<i64>,
+    pub newer: Option<i64>,
+    /// 1 for the newest.
+    pub position: i64,
+    /// The issue's stored events.
+    pub total: i64,
+}
+
+/// The extreme id of an issue's stored events within a range (`agg` min or max; `?1` the
+/// issue, `?2`..`?3` the exclusive id bounds): the indexed part and the writer's tail, each an
+/// index seek.
+fn event_id_bound(
+    conn: &Connection,
+    issue_id: i64,
+    agg: &str,
+    above: i64,
+    below: i64,
+) -> Result<Option<i64>, StoreError> {
+    let sql = format!(
+        "SELECT {agg}(x) FROM (
+           SELECT {agg}(id) AS x FROM event_issues
+            WHERE issue_id = ?1 AND id > ?2 AND id < ?3 AND id <= (SELECT through FROM event_index)
+           UNION ALL
+           SELECT {agg}(id) FROM events
+            WHERE id > max(?2, (SELECT through FROM event_index)) AND id < ?3 AND issue_id = ?1)"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![issue_id, above, below], |r| r.get(0))?)
+}
+
+/// How many of an issue's stored events have an id above `above`.
+fn events_above(conn: &Connection, issue_id: i64, above: i64) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM event_issues
+                      WHERE issue_id = ?1 AND id > ?2 AND id <= (SELECT through FROM event_index))
+                  + (SELECT count(*) FROM events
+                      WHERE id > max(?2, (SELECT through FROM event_index)) AND issue_id = ?1)",
+        )?
+        .query_row(params![issue_id, above], |r| r.get(0))?)
+}
+
+/// One stored event of an issue (the latest, the oldest, or one by id) with its older and
+/// newer neighbours and its position; `None` when the issue has no stored event (or not that
+/// one).
+pub fn walk(conn: &Connection, issue_id: i64, pick: Pick) -> Result<Option<EventWalk>, StoreError> {
+    let id = match pick {
+        Pick::Latest => event_id_bound(conn, issue_id, "max", i64::MIN, i64::MAX)?,
+        Pick::Oldest => event_id_bound(conn, issue_id, "min", i64::MIN, i64::MAX)?,
+        Pick::Id(id) => Some(id),
+    };
+    let Some(id) = id else { return Ok(None) };
+    let event = conn
+        .prepare_cached(&format!(
+            "SELECT {OCC_COLS} FROM events e JOIN issues i ON i.id = e.issue_id
+             WHERE e.id = ?1 AND e.issue_id = ?2"
+        ))?
+        .query_row(params![id, issue_id], occurrence)
+        .optional()?;
+    let Some(event) = event else { return Ok(None) };
+    let newer_count = events_above(conn, issue_id, id)?;
+    Ok(Some(EventWalk {
+        older: event_id_bound(conn, issue_id, "max", i64::MIN, id)?,
+        newer: event_id_bound(conn, issue_id, "min", id, i64::MAX)?,
+        position: newer_count + 1,
+        total: events_above(conn, issue_id, i64::MIN)?,
+        event,
+    }))
+}
+
 /// How many of an issue's newest stored events the user count reads: a row lookup each (0.5 µs
 /// for a bloop event, several for a Sentry event whose row spills over a page), so the page
 /// stays within its budget on issues of any size.
@@ -1001,7 +1086,7 @@ pub struct HourCount {
     pub count: i64,
 }
 
-fn zero_fill(rows: Vec<(i64, i64)>, hours: u32, now: i64) -> Vec<HourCount> {
+pub(crate) fn zero_fill(rows: Vec<(i64, i64)>, hours: u32, now: i64) -> Vec<HourCount> {
     let end = now - now.rem_euclid(HOUR_MS);
     let start = end - (hours as i64 - 1) * HOUR_MS;
     let mut out: Vec<HourCount> = (0..hours as i64)
@@ -1300,7 +1385,7 @@ pub fn releases(
 }
 
 /// `project_id IN (…)` for `projects` (None = every project: always true), and its arguments.
-fn project_scope(projects: Option<&[String]>) -> (String, Vec<SqlValue>) {
+pub(crate) fn project_scope(projects: Option<&[String]>) -> (String, Vec<SqlValue>) {
     match projects {
         None => ("1".into(), Vec::new()),
         Some([]) => ("0".into(), Vec::new()),

@@ -901,7 +901,7 @@ mod tests {
              DROP TABLE llm_error_spans; DROP TABLE llm_reported_traces; DROP TABLE issue_traces;
              DROP INDEX llm_traces_cost; DROP INDEX llm_traces_duration;
              DROP INDEX llm_traces_users; DROP TABLE llm_user_daily;
-             ALTER TABLE events DROP COLUMN time_clamped; DROP TABLE release_totals;
+             ALTER TABLE events DROP COLUMN time_clamped; DROP TABLE release_totals; DROP TABLE release_hours;
              DROP TABLE environment_totals; ALTER TABLE events DROP COLUMN frames;
              DROP INDEX projects_dsn_id; ALTER TABLE projects DROP COLUMN dsn_id;
              ALTER TABLE project_keys DROP COLUMN kind; DROP TABLE sourcemaps;

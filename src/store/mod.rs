@@ -17,6 +17,7 @@ pub mod llm_query;
 pub mod llm_rollups;
 pub mod llm_usage;
 pub mod projects;
+pub mod releases;
 pub mod tokens;
 #[cfg(feature = "llm-tracing")]
 pub mod traces;
@@ -107,6 +108,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_release_totals.sql"),
     include_str!("migrations/0022_sentry.sql"),
     include_str!("migrations/0023_sourcemaps.sql"),
+    include_str!("migrations/0025_release_hours.sql"),
 ];
 
 /// A runtime setting stored in the database, if set.

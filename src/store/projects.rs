@@ -280,6 +280,7 @@ pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
         "DELETE FROM project_keys WHERE project_id = ?1",
         "DELETE FROM project_hourly WHERE project_id = ?1",
         "DELETE FROM release_totals WHERE project_id = ?1",
+        "DELETE FROM release_hours WHERE project_id = ?1",
         "DELETE FROM environment_totals WHERE project_id = ?1",
         "DELETE FROM sourcemaps WHERE project_id = ?1",
         "DELETE FROM api_tokens WHERE project_id = ?1",

@@ -134,6 +134,21 @@ main(async (browser) => {
   await sendEvents();
   await admin.page.waitForSelector('#issues', { timeout: 20_000 }); // the page reloads by itself
 
+  // The Projects page masks keys; Reveal fetches the full one, Hide masks it again; rename.
+  await admin.page.goto(`${base}/projects`);
+  const keyCode = admin.page.locator('#project-default code.secret').first();
+  const maskedKey = (await keyCode.textContent()).trim();
+  check(!/bloop_[0-9a-f]{64}/.test(maskedKey), `keys start masked: ${maskedKey}`);
+  await admin.page.locator('#project-default button[data-reveal]').first().click();
+  await admin.page.waitForFunction(() => /bloop_[0-9a-f]{64}/.test(document.querySelector('#project-default code.secret')?.textContent || ''));
+  await admin.page.locator('#project-default button[data-reveal]').first().click();
+  check((await keyCode.textContent()).trim() === maskedKey, 'Hide masks the key again');
+  await admin.page.click('#project-default details.project-settings summary');
+  await admin.page.fill('#project-default input[name=name]', 'Main app');
+  await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#project-default button:text-is("Rename")')]);
+  check((await admin.page.textContent('#project-default h2')).includes('Main app'), 'the project is renamed');
+  await admin.page.goto(`${base}/issues`);
+
   // Hostile event text is shown literally on the list and nothing runs.
   const msgs = await admin.page.$$eval('#issues .issue-msg', (els) => els.map((e) => e.textContent));
   check(msgs.includes(xss), `the list shows the hostile message literally (got ${JSON.stringify(msgs)})`);
@@ -178,7 +193,7 @@ main(async (browser) => {
   }
   check(sentryRow, 'the Sentry event made an issue');
   await Promise.all([admin.page.waitForURL(/\/issues\/default\//), sentryRow.locator('a.issue-title').click()]);
-  const frames = admin.page.locator('#latest .frames');
+  const frames = admin.page.locator('#event .frames');
   const fns = await frames.locator('.frame .fn').allTextContents();
   check(JSON.stringify(fns) === JSON.stringify(['charge', 'request', 'handle', 'route', 'tick']),
     `frames crashing first: ${JSON.stringify(fns)}`);
@@ -194,6 +209,34 @@ main(async (browser) => {
     'clicking "show 2 framework frames" shows exactly those two');
   await noInjection(admin.page, seen, 'sentry issue');
   if (shots) await admin.page.screenshot({ path: `${shots}/issue-sentry.png`, fullPage: true });
+
+  // Walk the issue's events: two more arrive; from the latest to the oldest and back one.
+  await sendSentryEvent(dsnKey);
+  await sendSentryEvent(dsnKey);
+  const position = async () => (await admin.page.textContent('#event-position')).trim();
+  for (let i = 0; i < 50 && (await position()) !== '1 of 3'; i++) {
+    await admin.page.waitForTimeout(200);
+    await admin.page.reload();
+  }
+  check((await position()) === '1 of 3', `the latest of three: ${await position()}`);
+  await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#event-oldest')]);
+  check((await position()) === '3 of 3', `the oldest: ${await position()}`);
+  check(await admin.page.locator('#event-older').count() === 0, 'nothing older than the oldest');
+  await Promise.all([admin.page.waitForEvent('load'), admin.page.click('#event-newer')]);
+  check((await position()) === '2 of 3', `one newer: ${await position()}`);
+  check((await admin.page.textContent('#event-release')).trim() === '2.4.1', 'the event\'s own release');
+  // Its release page, from the releases list.
+  await admin.page.goto(`${base}/releases`);
+  await Promise.all([admin.page.waitForURL(/\/releases\/2\.4\.1/), admin.page.click('a[href^="/releases/2.4.1"]')]);
+  check((await admin.page.textContent('#release-title')).includes('2.4.1'), 'the release page opens');
+  check((await admin.page.locator('#release-new a.issue-title', { hasText: 'FrameProbe' }).count()) === 1, 'the issue is new in it');
+  await admin.page.goBack();
+  await admin.page.goBack();
+  // Why grouped, and the Markdown for a ticket.
+  await admin.page.click('#grouping summary');
+  check(await admin.page.locator('#grouping-frame code').isVisible(), 'the grouping frame is explained');
+  const md = await admin.page.inputValue('#issue-markdown');
+  check(md.startsWith('### ') && md.includes('/issues/default/'), `markdown for a ticket: ${md.slice(0, 80)}`);
 
   // 6. Sign out, then sign back in with the discoverable passkey (no user name typed).
   await Promise.all([admin.page.waitForURL(`${base}/login`), admin.page.click('#logout-button')]);

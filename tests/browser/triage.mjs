@@ -59,6 +59,10 @@ async function fit(page) {
     const width = document.documentElement.clientWidth;
     const offenders = [];
     for (const el of document.querySelectorAll('body *')) {
+      // Text running out of its box (a long token in a heading) shows as the box's scroll width.
+      if (getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && el.getBoundingClientRect().left + el.scrollWidth > width + 0.5) {
+        offenders.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} (text) → ${Math.round(el.getBoundingClientRect().left + el.scrollWidth)}`);
+      }
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.right > width + 0.5) {
         // Inside a scrolling wrapper is fine: the wrapper scrolls, not the page.
@@ -204,7 +208,8 @@ main(async (browser) => {
   // 8. A phone: every page fits 390 px; the list keeps type, message, events and last seen.
   const phone = await signedIn(browser, process.env.ADMIN_SESSION);
   await phone.page.setViewportSize({ width: 390, height: 844 });
-  const pages = ['/issues', '/issues?status=all&q=type:TypeError', issuePath, '/releases', '/insights', '/projects', '/tokens',
+  const pages = ['/issues', '/issues?status=all&q=type:TypeError', issuePath, '/releases', '/releases/2.1.0',
+    `/releases/${encodeURIComponent('2.1.0-beta.1+build.20240611.abcdef0123456789')}`, '/insights', '/projects', '/tokens',
     '/retention', '/users', '/alerts', '/account', ...(process.env.EXTRA_PAGES || '').split(',').filter(Boolean)];
   result.phone = {};
   for (const p of pages) {

@@ -431,6 +431,27 @@ fn tables_fit_the_terminal_and_status_all_lists_everything() {
         assert!(out.contains("Cannot r"), "{out}");
         assert!(out.contains('…'), "the message is cut to fit:\n{out}");
     }
+    // The other tables an operator reads fit 80 columns too.
+    for args in [
+        &["query", "releases"][..],
+        &["query", "stats"],
+        &["projects", "list"],
+        &["keys", "list"],
+        &["tokens", "list"],
+        &["alerts", "list"],
+        &["query", "error", "--help"],
+    ] {
+        let out = ok(&Command::new(bloop_bin())
+            .args(args)
+            .env("BLOOP__DATABASE__PATH", &s.db_path)
+            .env_remove("BLOOP_URL")
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap());
+        for l in out.lines() {
+            assert!(width(l) <= 80, "{args:?}: a line of {}:\n{out}", width(l));
+        }
+    }
     // Piped without COLUMNS, and --wide: the message whole.
     assert!(run(None, &[]).contains(long));
     assert!(run(Some("80"), &["--wide"]).contains(long));

@@ -205,3 +205,52 @@ fn a_late_event_moves_its_release_and_slice_first_seen_back_too() {
         now - 30 * HOUR
     );
 }
+
+/// "New issues" per release count each issue once, in the release of its earliest event: a
+/// late upload from an older release takes the credit from the release that had it, and a
+/// batch mixing releases credits only the earliest.
+#[test]
+fn new_issues_count_each_issue_once_in_the_release_of_its_earliest_event() {
+    let s = TestServer::start();
+    let http = Http::new();
+    let now = bloop::store::now_ms();
+    let send = |events: Vec<Value>| {
+        let body = json!({ "events": events }).to_string();
+        let r = http.post_signed(&format!("{}/v1/ingest/batch", s.url), &body);
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    };
+    let at = |ty: &str, release: &str, ts: i64| {
+        let mut e = ev(ty, ts);
+        e["release"] = json!(release);
+        e
+    };
+    // One batch, two releases: only the earlier one gets the new issue.
+    send(vec![
+        at("Mixed", "2.0.0", now - HOUR),
+        at("Mixed", "1.9.0", now - 2 * HOUR),
+    ]);
+    // Seen first in 2.0.0, then a phone uploads an older 1.8.0 event.
+    send(vec![at("Moved", "2.0.0", now - HOUR)]);
+    s.wait_count("SELECT count(*) FROM events", 3, Duration::from_secs(5));
+    send(vec![at("Moved", "1.8.0", now - 20 * HOUR)]);
+    s.wait_count("SELECT count(*) FROM events", 4, Duration::from_secs(5));
+    let db = s.db();
+    let new_in = |release: &str| -> i64 {
+        db.query_row(
+            "SELECT new_issues FROM release_totals WHERE release = ?1",
+            [release],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        (new_in("1.8.0"), new_in("1.9.0"), new_in("2.0.0")),
+        (1, 1, 0)
+    );
+    let total: i64 = db
+        .query_row("SELECT sum(new_issues) FROM release_totals", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(total, count(&db, "SELECT count(*) FROM issues"));
+}

@@ -129,7 +129,7 @@ fn issue_page_shows_sentry_frames_tags_breadcrumbs_and_users() {
     );
 
     // The latest event's frames, the crashing one first.
-    let latest = section(html, "latest");
+    let latest = section(html, "event");
     let order = [
         "src/pay.js:88:7",
         "src/util.js:7:1",
@@ -309,4 +309,164 @@ fn tags_count_the_newest_events_and_say_so_when_capped() {
         bloop::store::issues::users(&conn, id, 3).unwrap(),
         (3, true)
     );
+}
+
+/// The issue page walks through the issue's stored events (latest, oldest, older, newer, a
+/// paged list), each with its own times, release and environment; explains the grouping; and
+/// carries the issue as Markdown for a ticket.
+#[test]
+fn issue_page_walks_events_explains_grouping_and_copies_markdown() {
+    let s = TestServer::start();
+    let http = Http::new();
+    let stack = "TypeError: boom\n    at Module._compile (node:internal/modules/cjs/loader:1105:14)\n    at getUser (/app/src/users.js:42:13)";
+    for (n, release) in ["1.0.0", "1.1.0", "1.2.0"].iter().enumerate() {
+        let body = json!({"timestamp": bloop::store::now_ms() / 1000 - 3600 + n as i64 * 60, "source": "api",
+            "environment": format!("env{n}"), "release": release, "error_type": "TypeError",
+            "message": format!("boom for user {n}"), "stack": stack}).to_string();
+        assert_eq!(
+            http.post_signed(&format!("{}/v1/ingest", s.url), &body)
+                .status,
+            200
+        );
+        s.wait_count("SELECT count(*) FROM events", n as i64 + 1, WAIT);
+    }
+    let fp: String = s
+        .db()
+        .query_row("SELECT fingerprint FROM issues", [], |r| r.get(0))
+        .unwrap();
+    let ids: Vec<i64> = {
+        let db = s.db();
+        let mut st = db.prepare("SELECT id FROM events ORDER BY id").unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let cookie = user_session(&s.db_path, "vera", Role::Viewer);
+    let get = |q: &str| -> String {
+        let r = http.send(
+            http.client()
+                .get(format!("{}/issues/default/{fp}{q}", s.url))
+                .header("cookie", &cookie),
+        );
+        assert_eq!(r.status, 200);
+        r.body.as_str().unwrap().to_string()
+    };
+    let text_of = |html: &str, id: &str| -> String {
+        let at = html
+            .find(&format!(r#"id="{id}""#))
+            .unwrap_or_else(|| panic!("no #{id}"));
+        let rest = &html[at..];
+        let inner = &rest[rest.find('>').unwrap() + 1..];
+        let mut out = String::new();
+        let mut depth = 0;
+        for part in inner.split_inclusive(['<', '>']) {
+            if part.ends_with('>') {
+                if part.starts_with('/') {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                } else if !part.ends_with("/>") {
+                    depth += 1;
+                }
+            } else {
+                out.push_str(part.trim_end_matches('<'));
+            }
+        }
+        out
+    };
+
+    // The latest: 1 of 3, its own release, environment and client time; no newer.
+    let html = get("");
+    assert_eq!(text_of(&html, "event-position"), "1 of 3");
+    assert_eq!(text_of(&html, "event-release"), "1.2.0");
+    assert_eq!(text_of(&html, "event-environment"), "env2");
+    let client_time = text_of(&html, "event-client-time");
+    assert!(
+        client_time.ends_with(" GMT") && !client_time.contains("not believed"),
+        "{client_time}"
+    );
+    assert!(!html.contains(r#"id="event-newer""#));
+    let older = format!("event={}", ids[1]);
+    assert!(
+        html.contains(&format!(
+            r#"id="event-older" href="?range=24h&amp;{older}#event""#
+        )),
+        "{html}"
+    );
+    // Older, then the oldest: 3 of 3, no older.
+    let html = get(&format!("?{older}"));
+    assert_eq!(text_of(&html, "event-position"), "2 of 3");
+    assert_eq!(text_of(&html, "event-release"), "1.1.0");
+    assert!(html.contains(&format!(
+        r#"id="event-newer" href="?range=24h&amp;event={}#event""#,
+        ids[2]
+    )));
+    let html = get("?event=oldest");
+    assert_eq!(text_of(&html, "event-position"), "3 of 3");
+    assert_eq!(text_of(&html, "event-release"), "1.0.0");
+    assert!(!html.contains(r#"id="event-older""#));
+    // The list of stored events, each linking to itself; the one shown is marked.
+    let list = section(&html, "event-list");
+    for id in &ids {
+        assert!(list.contains(&format!("event={id}#event")), "{list}");
+    }
+    assert_eq!(list.matches(r#"<tr class="current">"#).count(), 1);
+    // An id that is not this issue's falls back to the latest, saying so.
+    let html = get("?event=999999");
+    assert!(html.contains("That event is not stored for this issue"));
+    assert_eq!(text_of(&html, "event-position"), "1 of 3");
+
+    // Why grouped: the folded message, the frame, the framework line skipped.
+    let g = section(&html, "grouping");
+    assert!(g.contains("<code>boom for user &lt;n&gt;</code>"), "{g}");
+    assert!(
+        g.contains("<code>at getUser (/app/src/users.js)</code>"),
+        "{g}"
+    );
+    assert!(g.contains("stack line 3"), "{g}");
+    assert!(g.contains("framework (contains node:internal)"), "{g}");
+    assert!(g.contains("<td class=\"muted\">header</td>"), "{g}");
+    // The Markdown for a ticket: title, link, counts, release, the stack fenced.
+    let md = text_of(&html, "issue-markdown");
+    assert!(md.starts_with("### TypeError: boom for user 0\n\n"), "{md}");
+    assert!(md.contains(&format!("/issues/default/{fp}\n")), "{md}");
+    assert!(md.contains("- **Events:** 3\n"), "{md}");
+    assert!(md.contains("- **Release:** 1.2.0\n"), "{md}");
+    assert!(
+        md.contains("\n```\nTypeError: boom\n    at Module._compile"),
+        "{md}"
+    );
+
+    // A client-set key is said to be the client's.
+    let body = json!({"timestamp": 1_700_000_000, "source": "api", "environment": "prod",
+        "release": "2.0", "error_type": "Timeout", "message": "upstream slow",
+        "fingerprint": "upstream-timeouts"})
+    .to_string();
+    assert_eq!(
+        http.post_signed(&format!("{}/v1/ingest", s.url), &body)
+            .status,
+        200
+    );
+    s.wait_count("SELECT count(*) FROM events", 4, WAIT);
+    let html = http
+        .send(
+            http.client()
+                .get(format!("{}/issues/default/upstream-timeouts", s.url))
+                .header("cookie", &cookie),
+        )
+        .body;
+    let html = html.as_str().unwrap();
+    assert!(
+        section(html, "grouping").contains(r#"id="grouping-client""#),
+        "{html}"
+    );
+
+    // With the raw events pruned, the page says so and explains from a sample.
+    s.db().execute("DELETE FROM events", []).unwrap();
+    s.db().execute("DELETE FROM event_issues", []).unwrap();
+    let html = get("");
+    assert!(section(&html, "event").contains("No raw events are stored for this issue"));
+    assert!(section(&html, "grouping").contains("<code>at getUser (/app/src/users.js)</code>"));
 }

@@ -38,6 +38,7 @@ mod ops_tools;
 mod otel;
 #[cfg(feature = "llm-tracing")]
 mod proxy;
+mod release_page;
 mod scrubbing;
 mod sentry;
 mod snapshots_api;

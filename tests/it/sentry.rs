@@ -339,3 +339,82 @@ fn each_dsn_has_its_own_rate_and_health_counts_sentry_traffic() {
     assert_eq!(h.body["sentry"]["transactions"], 1);
     assert_eq!(h.body["sentry"]["refused_429"], 1);
 }
+
+/// `bloop fingerprint` on the files a client sent gives the keys the server stored, scrubbing
+/// included, and `--explain` names the frame and why the lines before it were skipped.
+#[test]
+fn bloop_fingerprint_offline_gives_the_servers_keys() {
+    let s = TestServer::start();
+    let http = Http::new();
+    let (key, _) = dsn(&s, "default");
+    let dir = tempfile::tempdir().unwrap();
+    // A bearer token in the message is scrubbed before grouping: two tokens, one issue.
+    let own = json!({"timestamp": 1_700_000_000, "source": "api", "environment": "prod",
+        "release": "1.0", "error_type": "AuthError", "route_or_procedure": "GET /me",
+        "message": "refused Bearer abcdef0123456789xyz for user 42",
+        "stack": "AuthError: refused\n    at check (/app/node_modules/auth/index.js:3:9)\n    at me (/app/src/me.js:12:5)"});
+    let r = http.post_signed(&format!("{}/v1/ingest", s.url), &own.to_string());
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let sentry_event = json!({"event_id": "0123456789abcdef0123456789abcdef", "platform": "python",
+    "exception": {"values": [{"type": "KeyError", "value": "'user'", "stacktrace": {"frames": [
+        {"filename": "app/main.py", "function": "handle", "lineno": 10, "in_app": true},
+        {"filename": "django/core/handlers.py", "function": "inner", "lineno": 5, "in_app": false}
+    ]}}]}});
+    let r = http.post(
+        &format!("{}/api/1/store/?sentry_key={key}", s.url),
+        sentry_event.to_string().into_bytes(),
+        &[],
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    s.wait_count("SELECT count(*) FROM events", 2, Duration::from_secs(5));
+    let stored = |ty: &str| -> String {
+        s.db()
+            .query_row(
+                "SELECT fingerprint FROM issues WHERE error_type = ?1",
+                [ty],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let (db_path, files) = (dir.path().join("x.db"), dir.path());
+    std::fs::write(files.join("own.json"), own.to_string()).unwrap();
+    std::fs::write(files.join("sentry.json"), sentry_event.to_string()).unwrap();
+    let f = |name: &str| files.join(name).to_string_lossy().into_owned();
+    let out = cli_ok(&bloop_cli(&db_path, &["fingerprint", &f("own.json")]));
+    assert_eq!(out.trim(), stored("AuthError"));
+    let out = cli_ok(&bloop_cli(&db_path, &["fingerprint", &f("sentry.json")]));
+    assert_eq!(out.trim(), stored("KeyError"));
+
+    let out = cli_ok(&bloop_cli(
+        &db_path,
+        &["fingerprint", "--explain", &f("own.json")],
+    ));
+    assert!(out.contains(&stored("AuthError")), "{out}");
+    assert!(
+        out.contains("hashed as   refused bearer [filtered] for user <n>"),
+        "{out}"
+    );
+    assert!(out.contains("line 2  at check (/app/node_modules/auth/index.js:3:9)  (framework: contains `node_modules`)"), "{out}");
+    assert!(
+        out.contains("frame         stack line 3: at me (/app/src/me.js:12:5)"),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&cli_ok(&bloop_cli(
+        &db_path,
+        &["fingerprint", "--explain", "--json", &f("sentry.json")],
+    )))
+    .unwrap();
+    assert_eq!(v[0]["fingerprint"], stored("KeyError"));
+    assert_eq!(v[0]["key_from"], "computed");
+    assert_eq!(v[0]["structured"]["chosen"], 2);
+    assert_eq!(v[0]["structured"]["skipped"][0]["reason"], "in_app: false");
+    assert_eq!(
+        v[0]["computed"]["frame"]["hashed"],
+        "at handle (app/main.py)"
+    );
+    // Bad input is named, exit 1.
+    std::fs::write(files.join("bad.json"), "{\"message\": 7}").unwrap();
+    let o = bloop_cli(&db_path, &["fingerprint", &f("bad.json")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("message"));
+}

@@ -247,6 +247,20 @@ document.addEventListener("submit", async (ev) => {
   }
 });
 
+// A masked project key, fetched in full when asked for (shown unless `quiet`).
+async function revealKey(code, quiet) {
+  if (code.dataset.revealed) return code.textContent;
+  const keys = await api("GET", "/v1/projects/" + encodeURIComponent(code.dataset.project) + "/keys?reveal=true");
+  const k = (keys || []).find((x) => String(x.id) === code.dataset.keyId);
+  if (!k) throw new Error("this key is gone; reload the page");
+  if (!quiet) {
+    code.dataset.masked = code.textContent;
+    code.textContent = k.key;
+    code.dataset.revealed = "1";
+  }
+  return k.key;
+}
+
 document.addEventListener("click", async (ev) => {
   const el = ev.target.closest("button");
   if (!el) return;
@@ -259,11 +273,30 @@ document.addEventListener("click", async (ev) => {
     location.assign("/login");
     return;
   }
+  if (el.dataset.reveal) {
+    const code = document.getElementById(el.dataset.reveal);
+    if (!code) return;
+    try {
+      if (code.dataset.revealed) {
+        code.textContent = code.dataset.masked;
+        delete code.dataset.revealed;
+        el.textContent = "Reveal";
+      } else {
+        await revealKey(code);
+        el.textContent = "Hide";
+      }
+    } catch (e) { showError(el.closest("section"), e); }
+    return;
+  }
   if (el.dataset.copy !== undefined) {
     const src = el.dataset.copy ? document.getElementById(el.dataset.copy) : null;
-    const text = src ? src.textContent : "";
+    let text = src ? (src.value !== undefined ? src.value : src.textContent) : "";
+    if (src && src.dataset.keyId) {
+      try { text = await revealKey(src, true); } catch (e) { showError(el.closest("section"), e); return; }
+    }
+    if (!el.dataset.label) el.dataset.label = el.textContent;
     try { await navigator.clipboard.writeText(text); el.textContent = "Copied"; } catch (_) { el.textContent = "Select and copy"; }
-    setTimeout(() => { el.textContent = "Copy"; }, 1500);
+    setTimeout(() => { el.textContent = el.dataset.label; }, 1500);
     return;
   }
   if (el.dataset.api && !el.form) {
