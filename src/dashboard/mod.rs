@@ -166,6 +166,16 @@ const NAV: &[(&str, &str, Role)] = &[
     ("/users", "Users", Role::Admin),
 ];
 
+fn nav_links(s: &Session) -> Markup {
+    html! {
+        @for (href, label, role) in NAV {
+            @if s.can(*role) {
+                a href=(href) class=[s.path.starts_with(href).then_some("active")] { (label) }
+            }
+        }
+    }
+}
+
 /// The page shell: navigation for signed-in users, the stylesheet and the script.
 pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
     let v = asset_version();
@@ -185,12 +195,12 @@ pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> Markup {
                 @if let Some(s) = session {
                     header.top {
                         a.brand href="/issues" { "bloop" }
-                        nav {
-                            @for (href, label, role) in NAV {
-                                @if s.can(*role) {
-                                    a href=(href) class=[s.path.starts_with(href).then_some("active")] { (label) }
-                                }
-                            }
+                        // The same entries twice: a bar on wide screens, a menu (a `<details>`,
+                        // no script needed) on narrow ones; CSS shows one of them.
+                        nav.bar aria-label="Main" { (nav_links(s)) }
+                        details.menu #nav-menu {
+                            summary { span.burger aria-hidden="true" { "☰" } " Menu" }
+                            nav aria-label="Main" { (nav_links(s)) }
                         }
                         div.who {
                             a href="/account" title="Your account and passkeys" { (s.user.name) }

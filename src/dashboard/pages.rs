@@ -157,6 +157,8 @@ struct ListData {
     rows: Vec<IssueRow>,
     total: i64,
     sparks: HashMap<i64, Vec<issues::HourCount>>,
+    /// Affected users of the rows: (count, whether only the newest events were read).
+    users: HashMap<i64, (i64, bool)>,
     filters: Option<Arc<Filters>>,
     /// True when `filters` was computed for this request (and goes into the cache).
     fresh: bool,
@@ -192,7 +194,27 @@ fn list_url(q: &HashMap<String, String>, set: &[(&str, &str)]) -> String {
     }
 }
 
-pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> Response {
+/// The keyboard shortcuts of the issue list, as the `?` overlay lists them.
+const SHORTCUTS: &[(&str, &str)] = &[
+    ("/", "search"),
+    ("j / k", "next / previous issue"),
+    ("o or Enter", "open the issue"),
+    ("x", "select or unselect the issue"),
+    ("r", "resolve the selected issues (or the current one)"),
+    ("i", "ignore the selected issues (or the current one)"),
+    ("?", "show these shortcuts"),
+    ("Esc", "close this, or the search help"),
+];
+
+/// The bulk actions of the list: (status set, button label).
+const BULK: &[(&str, &str)] = &[
+    ("resolved", "Resolve"),
+    ("ignored", "Ignore"),
+    ("muted", "Mute"),
+    ("unresolved", "Unresolve"),
+];
+
+pub async fn issues(State(st): State<AppState>, s: Session, Query(q): Q) -> Response {
     let now = now_ms();
     let status = q
         .get("status")
@@ -205,19 +227,24 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
         params.insert("status".into(), status.clone());
     }
     params.entry("limit".into()).or_insert_with(|| "50".into());
-    let query = match issues::query_from_params(|k| params.get(k).map(String::as_str), now) {
-        Ok(query) => query,
-        Err(e) => {
-            q.remove(&e.field);
-            let msg = e.message;
-            return page(
-                "Issues",
-                &s,
-                html! {
-                    h1 { "Issues" }
-                    div.notice { (msg) " · " a href="/issues" { "reset filters" } }
-                },
-            );
+    // A bad parameter is shown where it was typed, with the rest of the page around it: the
+    // search keeps its text so it can be fixed in place. Without the bad one the query is
+    // valid (each parameter is checked on its own); a bad search shows no rows, as its
+    // results would not be what was asked for.
+    let mut problems = Vec::new();
+    let query = loop {
+        match issues::query_from_params(|k| params.get(k).map(String::as_str), now) {
+            Ok(query) => break query,
+            Err(e) => {
+                let removed = params.remove(&e.field).is_some();
+                problems.push(e);
+                if !removed || problems.len() > 8 {
+                    break issues::IssueQuery {
+                        limit: issues::DEFAULT_LIMIT,
+                        ..Default::default()
+                    };
+                }
+            }
         }
     };
     // `assigned:me` is the signed-in user.
@@ -225,6 +252,16 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
         me: Some(s.user.id),
         ..query
     };
+    let search_error = problems
+        .iter()
+        .find(|e| e.field == "q")
+        .map(|e| e.message.clone());
+    let other_errors: Vec<String> = problems
+        .iter()
+        .filter(|e| e.field != "q")
+        .map(|e| format!("{} (ignored)", e.message))
+        .collect();
+    let show_rows = search_error.is_none();
     let project = q.get("project").cloned().filter(|p| !p.is_empty());
     let qc = query.clone();
     let partial = q.get("partial").map(String::as_str) == Some("rows");
@@ -237,14 +274,20 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
             // One project (the usual case): the per-project indexes serve the sort directly.
             qc.projects = Some(vec![projects[0].0.clone()]);
         }
-        let (rows, total) = issues::list(c, &qc)?;
+        let (rows, total) = if show_rows {
+            issues::list(c, &qc)?
+        } else {
+            (Vec::new(), 0)
+        };
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let sparks = issues::trends_by_issue(c, &ids, 24, now)?;
+        let users = issues::users_by_issue(c, &ids, issues::LIST_USER_EVENTS)?;
         let mut data = ListData {
             projects,
             rows,
             total,
             sparks,
+            users,
             filters: None,
             fresh: false,
             any_events: true,
@@ -283,9 +326,22 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
             st.filters.put(filter_key, f.clone());
         }
     }
-    let rows = rows_markup(&data.rows, &data.sparks, now);
+    let member = s.can(Role::Member);
+    let rows = rows_markup(
+        &data.rows,
+        &data.sparks,
+        &data.users,
+        &q,
+        member,
+        data.projects.len() > 1,
+        now,
+    );
     if partial {
-        return html_response(StatusCode::OK, rows);
+        // The total rides along for the script's "N matching" after a refresh.
+        let mut resp = html_response(StatusCode::OK, rows);
+        resp.headers_mut()
+            .insert("x-total-count", axum::http::HeaderValue::from(data.total));
+        return resp;
     }
     if !data.any_events {
         return page(
@@ -301,51 +357,111 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
             environments: Vec::new(),
         })
     });
+    // A filter value the choices do not list (an old release) is still shown as chosen.
+    let choices = |list: &[String], current: String| -> Vec<String> {
+        let mut v = list.to_vec();
+        if !current.is_empty() && !v.contains(&current) {
+            v.insert(0, current);
+        }
+        v
+    };
+    let releases = choices(&filters.releases, get("release"));
+    let environments = choices(&filters.environments, get("environment"));
     let offset = query.offset as i64;
     let shown = data.rows.len() as i64;
     let body = html! {
-        div.row {
+        div.row.list-head {
             h1.grow { "Issues" }
-            span.muted { (data.total) " matching" }
+            span.muted #issue-total { @if show_rows { (data.total) " matching" } }
+            // Shown by the script (the shortcuts need it).
+            button.link #shortcuts-open type="button" title="Keyboard shortcuts (?)" aria-haspopup="dialog" hidden { "Shortcuts " kbd { "?" } }
         }
-        form.filters method="get" action="/issues" {
-            select name="project" title="Project" {
+        form.filters #filters method="get" action="/issues" {
+            select name="project" title="Project" aria-label="Project" {
                 option value="" { "All projects" }
                 @for (id, name) in &data.projects {
                     option value=(id) selected[project.as_deref() == Some(id.as_str())] { (name) }
                 }
             }
-            input type="search" name="q" value=(get("q")) placeholder="Search: message text, type:TypeError, release:1.2.0, env:prod, route:/api/…";
+            div.search-box {
+                div.search-line {
+                    input #search type="search" name="q" value=(get("q")) aria-label="Search issues"
+                        placeholder="Search: text, type:TypeError, release:1.2.0, env:prod…"
+                        aria-invalid=[search_error.as_ref().map(|_| "true")]
+                        aria-describedby=[search_error.as_ref().map(|_| "search-error")];
+                    details.search-help #search-help {
+                        summary title="Search syntax" aria-label="Search syntax help" { "Syntax" }
+                        div.popover role="note" {
+                            p.muted { "Terms are combined: every one must hold." }
+                            table.syntax {
+                                tbody {
+                                    @for (example, meaning) in crate::search::help() {
+                                        tr { td { code { (example) } } td { (meaning) } }
+                                    }
+                                }
+                            }
+                            p.muted { "Press " kbd { "/" } " to search from anywhere on the list." }
+                        }
+                    }
+                }
+                @if let Some(msg) = &search_error {
+                    p #search-error.field-error role="alert" { (msg) }
+                }
+            }
             @if status != "unresolved" { input type="hidden" name="status" value=(status); }
-            select name="release" title="Release" {
+            select name="release" title="Release" aria-label="Release" {
                 option value="" { "Any release" }
-                @for r in filters.releases.iter() { option value=(r) selected[get("release") == *r] { (r) } }
+                @for r in &releases { option value=(r) selected[get("release") == *r] { (r) } }
             }
-            select name="environment" title="Environment" {
+            select name="environment" title="Environment" aria-label="Environment" {
                 option value="" { "Any environment" }
-                @for e in filters.environments.iter() { option value=(e) selected[get("environment") == *e] { (e) } }
+                @for e in &environments { option value=(e) selected[get("environment") == *e] { (e) } }
             }
-            select name="sort" title="Sort" {
+            select name="sort" title="Sort" aria-label="Sort" {
                 @for (v, l) in [("last_seen", "Last seen"), ("first_seen", "First seen"), ("total_count", "Most events")] {
                     option value=(v) selected[get("sort") == v] { (l) }
                 }
             }
-            button type="submit" { "Filter" }
+            // Filters apply as they change (the script); the button serves without it.
+            button.secondary type="submit" { "Filter" }
         }
+        @for msg in &other_errors { p.field-error role="alert" { (msg) } }
         nav.tabs {
             @for (v, l) in TABS {
                 a href=(list_url(&q, &[("status", v), ("offset", "")])) class=[(status == v).then_some("active")] { (l) }
             }
         }
-        @if data.rows.is_empty() {
+        @if member && show_rows {
+            div #bulk.bulk-bar hidden {
+                span #bulk-count.muted { "Select issues (x) to act on several" }
+                div.actions {
+                    @for (st, label) in BULK {
+                        button type="button" data-bulk=(st) disabled { (label) }
+                    }
+                }
+                p.form-error hidden {}
+            }
+            div #bulk-result.notice.bulk-result role="status" hidden {
+                span data-field="text" {}
+                " "
+                button type="button" #bulk-undo { "Undo" }
+            }
+        }
+        @if !show_rows {
+            div.panel.empty { p { "Fix the search above to see issues." } p.muted { "Open " strong { "Syntax" } " for every key with an example." } }
+        } @else if data.rows.is_empty() {
             div.panel.empty { p { "No issues match." } p.muted { "Try another status tab or clear the search." } }
         } @else {
             div.table-wrap {
-                table #issues {
+                table #issues.issue-list {
                     thead { tr {
+                        @if member {
+                            th.sel { input #select-all type="checkbox" title="Select all on this page" aria-label="Select all issues on this page"; }
+                        }
                         th { "Issue" }
                         th.hide-sm { "Last 24 h" }
                         th.num { "Events" }
+                        th.num.hide-sm title="Distinct user_id_hash values among the issue's newest stored events" { "Users" }
                         th.num.hide-sm { "First seen" }
                         th.num { "Last seen" }
                     } }
@@ -362,6 +478,16 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(mut q): Q) -> 
                         a.button href=(list_url(&q, &[("offset", &(offset + shown).to_string())])) { "Older →" }
                     }
                 }
+            }
+        }
+        div #shortcuts.overlay hidden role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" {
+            div.panel.dialog {
+                h2 #shortcuts-title { "Keyboard shortcuts" }
+                dl.kv {
+                    @for (keys, what) in SHORTCUTS { dt { kbd { (keys) } } dd { (what) } }
+                }
+                p.muted { "They do nothing while you type in a field." }
+                button type="button" data-close="shortcuts" { "Close" }
             }
         }
     };
@@ -386,29 +512,78 @@ pub(super) fn filter_choices(
     })
 }
 
+/// A labelled chip that narrows the list to its value: the search gets `key:value` (replacing
+/// a term of the same key, and the select of the same filter is cleared). A value the search
+/// language cannot write is shown without a link.
+fn chip(q: &HashMap<String, String>, label: &str, key: &str, value: &str) -> Markup {
+    let title = format!("Filter by {label} {value}");
+    let search = q.get("q").map(String::as_str).unwrap_or_default();
+    let href = crate::search::with_term(search, key, value).map(|text| {
+        let clear = match key {
+            "release" => "release",
+            "env" => "environment",
+            _ => "",
+        };
+        let mut set = vec![("q", text.as_str()), ("offset", "")];
+        if !clear.is_empty() {
+            set.push((clear, ""));
+        }
+        list_url(q, &set)
+    });
+    html! {
+        @if let Some(href) = href {
+            a.tag.chip href=(href) title=(title) { span.chip-k { (label) } " " (value) }
+        } @else {
+            span.tag.chip title={ (label) " " (value) } { span.chip-k { (label) } " " (value) }
+        }
+    }
+}
+
 fn rows_markup(
     rows: &[IssueRow],
     sparks: &HashMap<i64, Vec<issues::HourCount>>,
+    users: &HashMap<i64, (i64, bool)>,
+    q: &HashMap<String, String>,
+    selectable: bool,
+    several_projects: bool,
     now: i64,
 ) -> Markup {
     html! {
         @for i in rows {
-            tr data-href=(issue_href(i)) data-fingerprint=(i.fingerprint) {
-                td {
+            tr data-href=(issue_href(i)) data-fingerprint=(i.fingerprint) data-project=(i.project_id) data-status=(i.status.as_str()) {
+                @if selectable {
+                    td.sel { input.row-select type="checkbox" aria-label={ "Select " (i.error_type) }; }
+                }
+                td.issue-main {
                     a.issue-title href=(issue_href(i)) { (i.error_type) }
                     div.issue-msg { (i.message) }
-                    div {
-                        span.tag { (i.project_id) }
+                    div.chips {
+                        // With one project, its chip would filter nothing.
+                        @if several_projects {
+                            a.tag.chip href=(list_url(q, &[("project", &i.project_id), ("offset", "")])) title={ "Filter by project " (i.project_id) } {
+                                span.chip-k { "project" } " " (i.project_id)
+                            }
+                        }
                         @if i.status != Status::Unresolved { (status_tag(i.status)) }
-                        @if let Some(r) = &i.route_or_procedure { span.tag { (r) } }
-                        @if !i.release.is_empty() { span.tag { (i.release) } }
-                        @if !i.environment.is_empty() { span.tag { (i.environment) } }
+                        @if !i.source.is_empty() { (chip(q, "source", "source", &i.source)) }
+                        @if let Some(r) = i.route_or_procedure.as_deref().filter(|r| !r.is_empty()) { (chip(q, "route", "route", r)) }
+                        @if !i.release.is_empty() { (chip(q, "release", "release", &i.release)) }
+                        @if !i.environment.is_empty() { (chip(q, "env", "env", &i.environment)) }
                     }
                 }
                 td.hide-sm { @if let Some(t) = sparks.get(&i.id) { (sparkline(t)) } }
                 td.num {
                     (i.count)
                     @if i.count != i.total_count { div.muted { "of " (i.total_count) } }
+                }
+                td.num.hide-sm {
+                    @match users.get(&i.id) {
+                        Some((n, true)) => {
+                            span title={ "in the latest " (issues::LIST_USER_EVENTS) " events" } { "≥ " (thousands(*n)) }
+                        }
+                        Some((n, false)) => { (thousands(*n)) }
+                        None => { span.muted { "–" } }
+                    }
                 }
                 td.num.hide-sm { (when(i.first_seen, now)) }
                 td.num { (when(i.last_seen, now)) }

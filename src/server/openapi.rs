@@ -162,6 +162,10 @@ fn schemas(id: RouteId, g: &mut SchemaGenerator) -> (Option<Value>, Value) {
         R::Resolve | R::Ignore | R::Mute | R::Unresolve => {
             (Some(sch::<super::query::StatusBody>(g)), sch::<IssueRow>(g))
         }
+        R::BulkStatus => (
+            Some(sch::<super::query::BulkBody>(g)),
+            sch::<super::query::BulkResult>(g),
+        ),
         R::ListReleases => (none, sch::<Vec<ReleaseSummary>>(g)),
         R::AnalyticsSpikes => (none, sch::<crate::analytics::insights::Spikes>(g)),
         R::AnalyticsMovers => (none, sch::<crate::analytics::insights::Movers>(g)),

@@ -344,6 +344,107 @@ pub(super) async fn change_status<const S: usize>(
     Ok(Json(row))
 }
 
+/// `PATCH /v1/errors`: several issues' statuses in one transaction.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BulkBody {
+    /// The status of every item that names none.
+    status: Option<Status>,
+    /// With `resolved`: the release the issues were resolved in (an item's own wins).
+    release: Option<String>,
+    /// The issues, 1 to 200.
+    issues: Vec<BulkItem>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BulkItem {
+    /// Project slug (needed when the fingerprint exists in several projects).
+    project: Option<String>,
+    fingerprint: String,
+    /// This issue's new status (an undo restores each issue's own).
+    status: Option<Status>,
+    release: Option<String>,
+}
+
+/// The answer of a bulk status change.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub(crate) struct BulkResult {
+    /// Issues whose status (or release) changed; the others already had it.
+    changed: usize,
+    /// Every issue of the request, in its order, with what it was before.
+    issues: Vec<issues::StatusChangeResult>,
+}
+
+pub(super) async fn bulk_status(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Json<BulkResult>, ApiError> {
+    caller.require(Scope::ErrorsWrite)?;
+    let body: BulkBody = super::error::json_body(&body)?;
+    if body.issues.is_empty() || body.issues.len() > issues::MAX_BULK {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            format!("`issues` must list 1 to {} issues", issues::MAX_BULK),
+        )
+        .field("issues")
+        .limit(issues::MAX_BULK as u64));
+    }
+    let max = crate::event::MAX_SHORT_FIELD_BYTES;
+    // Each item checked before anything changes: its status, its release, and its project
+    // against the caller's (a token pinned to A cannot name B's issues).
+    let mut wanted = Vec::with_capacity(body.issues.len());
+    for (n, item) in body.issues.into_iter().enumerate() {
+        let status = item.status.or(body.status).ok_or_else(|| {
+            ApiError::bad_request(
+                "missing_field",
+                "each issue needs a status (or the body one)",
+            )
+            .field(format!("issues[{n}].status"))
+        })?;
+        let release = item.release.or_else(|| body.release.clone());
+        if release.as_ref().is_some_and(|r| r.len() > max) {
+            return Err(ApiError::bad_request("too_large", "release is too long")
+                .field(format!("issues[{n}].release"))
+                .limit(max as u64));
+        }
+        let projects = caller
+            .projects(item.project.as_deref())
+            .map_err(|e| e.field(format!("issues[{n}].project")))?;
+        wanted.push((projects, item.fingerprint, status, release));
+    }
+    let actor = caller.actor.clone();
+    // The outer error is the database's; the inner one names the item that was not found.
+    let found = store::with_conn(&st.pool, move |c| {
+        let mut ids = Vec::with_capacity(wanted.len());
+        for (n, (projects, fp, status, release)) in wanted.into_iter().enumerate() {
+            match issues::find(c, projects.as_deref(), &fp) {
+                Ok(issue) => ids.push((issue.id, status, release)),
+                Err(e @ (store::StoreError::NotFound(_) | store::StoreError::Invalid { .. })) => {
+                    return Ok(Err((n, e)))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        issues::set_statuses(c, &ids, &actor).map(Ok)
+    })
+    .await?;
+    let changes = found.map_err(|(n, e)| {
+        let err = ApiError::from(e);
+        let field = if err.field.as_deref() == Some("project") {
+            "project"
+        } else {
+            "fingerprint"
+        };
+        err.field(format!("issues[{n}].{field}"))
+    })?;
+    Ok(Json(BulkResult {
+        changed: changes.iter().filter(|c| c.changed).count(),
+        issues: changes,
+    }))
+}
+
 pub(super) async fn list_releases(
     State(st): State<AppState>,
     caller: Caller,

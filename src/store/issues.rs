@@ -854,6 +854,27 @@ pub fn users(conn: &Connection, issue_id: i64, limit: u32) -> Result<(i64, bool)
     Ok((seen.len() as i64, false))
 }
 
+/// How many of each issue's newest stored events the issue list reads for its user counts: a
+/// page of 50 issues reads at most 25,000 rows, as one issue page does.
+pub const LIST_USER_EVENTS: u32 = 500;
+
+/// Affected users of each issue in `ids` (a page of the list), counted as [`users`] counts them
+/// among each one's newest `limit` stored events. Issues without a user are left out.
+pub fn users_by_issue(
+    conn: &Connection,
+    ids: &[i64],
+    limit: u32,
+) -> Result<HashMap<i64, (i64, bool)>, StoreError> {
+    let mut out = HashMap::new();
+    for &id in ids {
+        let (n, capped) = users(conn, id, limit)?;
+        if n > 0 {
+            out.insert(id, (n, capped));
+        }
+    }
+    Ok(out)
+}
+
 /// How many of an issue's newest stored events the tags breakdown reads at most: enough for the
 /// shares to be right within a percent or two.
 pub const TAG_EVENTS: u32 = 5_000;
@@ -1290,6 +1311,55 @@ pub fn set_status(
         None
     };
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let change = apply_status(&tx, issue_id, status, release, actor, now_ms())?;
+    tx.commit()?;
+    Ok(change.issue)
+}
+
+/// One issue's status change within a bulk change: the issue as it is now, and what it was.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct StatusChangeResult {
+    pub issue: IssueRow,
+    pub previous_status: Status,
+    /// "Resolved in release" before the change.
+    pub previous_release: Option<String>,
+    /// False when the issue already had this status (and release): nothing was recorded.
+    pub changed: bool,
+}
+
+/// Most issues one bulk change takes (a page of the list at its largest).
+pub const MAX_BULK: usize = MAX_LIMIT as usize;
+
+/// Changes several issues' statuses in one transaction (all or none): each `(issue id, status,
+/// release)` as [`set_status`] does it, each change in the history under `actor`.
+pub fn set_statuses(
+    conn: &mut Connection,
+    changes: &[(i64, Status, Option<String>)],
+    actor: &str,
+) -> Result<Vec<StatusChangeResult>, StoreError> {
+    let now = now_ms();
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut out = Vec::with_capacity(changes.len());
+    for (id, status, release) in changes {
+        let release = if *status == Status::Resolved {
+            release.as_deref().map(str::trim).filter(|r| !r.is_empty())
+        } else {
+            None
+        };
+        out.push(apply_status(&tx, *id, *status, release, actor, now)?);
+    }
+    tx.commit()?;
+    Ok(out)
+}
+
+fn apply_status(
+    tx: &rusqlite::Transaction<'_>,
+    issue_id: i64,
+    status: Status,
+    release: Option<&str>,
+    actor: &str,
+    now: i64,
+) -> Result<StatusChangeResult, StoreError> {
     let (old, old_release): (String, Option<String>) = tx
         .query_row(
             "SELECT status, resolved_in_release FROM issues WHERE id = ?1",
@@ -1298,7 +1368,8 @@ pub fn set_status(
         )
         .optional()?
         .ok_or_else(|| StoreError::NotFound("issue not found".into()))?;
-    if old != status.as_str() || old_release.as_deref() != release {
+    let changed = old != status.as_str() || old_release.as_deref() != release;
+    if changed {
         tx.execute(
             "UPDATE issues SET status = ?2, resolved_in_release = ?3 WHERE id = ?1",
             params![issue_id, status.as_str(), release],
@@ -1306,12 +1377,16 @@ pub fn set_status(
         tx.execute(
             "INSERT INTO status_history (issue_id, old_status, new_status, actor, reason, release, changed_at)
              VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)",
-            params![issue_id, old, status.as_str(), actor, release, now_ms()],
+            params![issue_id, old, status.as_str(), actor, release, now],
         )?;
     }
-    let row = by_id(&tx, issue_id)?;
-    tx.commit()?;
-    Ok(row)
+    let issue = by_id(tx, issue_id)?;
+    Ok(StatusChangeResult {
+        issue,
+        previous_status: Status::parse(&old).unwrap_or(Status::Unresolved),
+        previous_release: old_release,
+        changed,
+    })
 }
 
 /// The issue with row id `issue_id`.

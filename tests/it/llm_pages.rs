@@ -52,7 +52,7 @@ fn seed(s: &TestServer, http: &Http) -> i64 {
 }
 
 /// [`seed`] against any server: its base URL and database file.
-fn seed_at(base: &str, db: &std::path::Path, http: &Http) -> i64 {
+pub(crate) fn seed_at(base: &str, db: &std::path::Path, http: &Http) -> i64 {
     let now = bloop::store::now_ms();
     let mut traces = vec![hostile_trace(now)];
     for i in 0..12i64 {
@@ -177,7 +177,7 @@ fn tree_rows(
     }
 }
 
-const PAGES: [&str; 8] = [
+pub(crate) const PAGES: [&str; 8] = [
     "/llm",
     "/llm/traces",
     "/llm/traces/t-hostile",

@@ -16,6 +16,7 @@ mod ingest;
 mod insights_page;
 #[cfg(feature = "llm-tracing")]
 mod issue_cost;
+mod issue_list;
 mod issue_page;
 mod lifecycle;
 #[cfg(feature = "llm-tracing")]

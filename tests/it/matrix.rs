@@ -304,6 +304,10 @@ fn case(id: RouteId, p: &Proj, g: &Globals) -> Case {
             format!("/v1/errors/{fp}/notes?project={a}"),
             Some(json!({"text": "added by the matrix"})),
         ),
+        R::BulkStatus => scoped(
+            "/v1/errors".into(),
+            Some(json!({"status": "ignored", "issues": [{"project": a, "fingerprint": fp}]})),
+        ),
         R::ListReleases => scoped(format!("/v1/releases?project={a}"), None),
         R::ReleaseErrors => scoped(format!("/v1/releases/1.0.0/errors?project={a}"), None),
         R::Trends => scoped(format!("/v1/trends?project={a}"), None),
@@ -584,6 +588,12 @@ fn verify(id: RouteId, w: &World, db: &Connection, p: &Proj, g: &Globals, r: &Re
                 ),
                 2
             );
+        }
+        R::BulkStatus => {
+            assert_eq!(status(), "ignored");
+            assert_eq!(r.body["changed"], 1, "{label}");
+            assert_eq!(r.body["issues"][0]["previous_status"], "unresolved");
+            assert_eq!(r.body["issues"][0]["issue"]["status"], "ignored");
         }
         R::ListReleases => assert_eq!(r.body[0]["release"], "1.0.0", "{label}"),
         R::ReleaseErrors => assert_eq!(r.body[0]["fingerprint"], p.fp.as_str()),

@@ -335,7 +335,7 @@ document.addEventListener("click", async (ev) => {
 // Jump to an issue when a row (not a link or control inside it) is clicked.
 document.addEventListener("click", (ev) => {
   const row = ev.target.closest("tr[data-href]");
-  if (!row || ev.target.closest("a, button, input, select")) return;
+  if (!row || ev.target.closest("a, button, input, select, label, td.sel")) return;
   if (window.getSelection && String(window.getSelection())) return;
   location.assign(row.dataset.href);
 });
@@ -350,6 +350,7 @@ function autoRefresh() {
     if (document.hidden) return;
     if (window.getSelection && String(window.getSelection())) return; // keep the user's selection
     if (document.activeElement && target.contains(document.activeElement)) return;
+    if (listBusy()) return; // a selection or a bulk action on the issue list
     try {
       const url = new URL(location.href);
       url.searchParams.set("partial", "rows");
@@ -360,6 +361,7 @@ function autoRefresh() {
       const tpl = document.createElement("template");
       tpl.innerHTML = html;
       target.replaceChildren(tpl.content);
+      rowsReplaced(resp);
     } catch (_) { /* offline for a moment: try again next tick */ }
   }, every);
 }
@@ -385,6 +387,257 @@ function waitForFirstEvent() {
   };
   setTimeout(tick, 2000);
 }
+
+// --- Issue list: selection, bulk actions with undo, keyboard shortcuts, filters ---------------
+
+const list = {
+  table: document.getElementById("issues"),
+  bulk: document.getElementById("bulk"),
+  result: document.getElementById("bulk-result"),
+  cursor: null, // the cursor row's project and fingerprint
+  cursorIndex: -1,
+  undo: null, // each issue of the last bulk action with its previous status
+  busy: false,
+};
+
+function listRows() {
+  return list.table && list.table.tBodies[0] ? [...list.table.tBodies[0].rows] : [];
+}
+function rowKey(tr) { return tr.dataset.project + "\u0000" + tr.dataset.fingerprint; }
+function isSelected(tr) { const box = tr.querySelector("input.row-select"); return !!(box && box.checked); }
+function selectedRows() { return listRows().filter(isSelected); }
+// Called by autoRefresh: the rows stay while the user has picked some or an action runs.
+function listBusy() { return list.busy || selectedRows().length > 0; }
+
+function cursorRow() { return listRows().find((tr) => tr.classList.contains("cursor")) || null; }
+function setCursor(tr, scroll) {
+  for (const r of listRows()) { r.classList.remove("cursor"); r.removeAttribute("aria-current"); }
+  if (!tr) { list.cursor = null; list.cursorIndex = -1; return; }
+  tr.classList.add("cursor");
+  tr.setAttribute("aria-current", "true");
+  list.cursor = rowKey(tr);
+  list.cursorIndex = listRows().indexOf(tr);
+  if (scroll) tr.scrollIntoView({ block: "nearest" });
+}
+function moveCursor(step) {
+  const rows = listRows();
+  if (!rows.length) return;
+  const i = rows.indexOf(cursorRow());
+  const next = i < 0 ? (step > 0 ? 0 : rows.length - 1) : Math.min(rows.length - 1, Math.max(0, i + step));
+  setCursor(rows[next], true);
+}
+
+function updateBulk() {
+  const rows = listRows();
+  const n = rows.filter(isSelected).length;
+  for (const tr of rows) tr.classList.toggle("selected", isSelected(tr));
+  const all = document.getElementById("select-all");
+  if (all) { all.checked = n > 0 && n === rows.length; all.indeterminate = n > 0 && n < rows.length; }
+  if (!list.bulk) return;
+  document.getElementById("bulk-count").textContent = n ? `${n} selected` : "Select issues (x) to act on several";
+  for (const b of list.bulk.querySelectorAll("button[data-bulk]")) b.disabled = n === 0;
+}
+
+// After the rows were replaced (a refresh): the total, the cursor (on its issue, or where it
+// was when the issue left the list) and the bulk bar follow.
+function rowsReplaced(resp) {
+  const total = resp.headers.get("x-total-count");
+  const el = document.getElementById("issue-total");
+  if (el && total !== null) el.textContent = `${total} matching`;
+  const rows = listRows();
+  if (list.cursor !== null && rows.length) {
+    const again = rows.find((tr) => rowKey(tr) === list.cursor);
+    setCursor(again || rows[Math.min(list.cursorIndex, rows.length - 1)], false);
+  }
+  updateBulk();
+}
+
+async function refreshIssueRows() {
+  const tbody = list.table && list.table.tBodies[0];
+  if (!tbody) { location.reload(); return; }
+  const url = new URL(location.href);
+  url.searchParams.set("partial", "rows");
+  const resp = await fetch(url, { credentials: "same-origin" });
+  if (!resp.ok) return;
+  // The partial is rendered by the same escaping templates as the page.
+  const tpl = document.createElement("template");
+  tpl.innerHTML = await resp.text();
+  tbody.replaceChildren(tpl.content);
+  rowsReplaced(resp);
+}
+
+// The change is made: a failed refresh only leaves the rows as they were until the next one.
+async function refreshQuietly() {
+  try { await refreshIssueRows(); } catch (_) { /* autoRefresh tries again */ }
+}
+
+const BULK_DONE = { resolved: "resolved", ignored: "ignored", muted: "muted", unresolved: "reopened" };
+function issuesText(n) { return `${n} ${n === 1 ? "issue" : "issues"}`; }
+
+function showBulkResult(text, canUndo) {
+  if (!list.result) return;
+  list.result.querySelector("[data-field=text]").textContent = text;
+  document.getElementById("bulk-undo").hidden = !canUndo;
+  list.result.hidden = false;
+}
+
+async function bulkChange(body) {
+  const err = list.bulk.querySelector(".form-error");
+  err.hidden = true;
+  return api("PATCH", "/v1/errors", body);
+}
+
+// One action on several issues (one request, all or none); the answer's previous statuses
+// make the undo.
+async function bulkAction(status, rows) {
+  if (!list.bulk || !rows.length || list.busy) return;
+  list.busy = true;
+  try {
+    const data = await bulkChange({
+      status,
+      issues: rows.map((tr) => ({ project: tr.dataset.project, fingerprint: tr.dataset.fingerprint })),
+    });
+    list.undo = data.issues.map((c) => ({
+      project: c.issue.project_id, fingerprint: c.issue.fingerprint,
+      status: c.previous_status, release: c.previous_release,
+    }));
+    for (const box of list.table.querySelectorAll("input.row-select:checked")) box.checked = false;
+    await refreshQuietly();
+    showBulkResult(`${issuesText(data.issues.length)} ${BULK_DONE[status]}`, true);
+  } catch (e) {
+    showError(list.bulk, e);
+  } finally {
+    list.busy = false;
+    updateBulk();
+  }
+}
+
+async function undoBulk() {
+  if (!list.undo || list.busy) return;
+  list.busy = true;
+  try {
+    const data = await bulkChange({ issues: list.undo });
+    list.undo = null;
+    await refreshQuietly();
+    showBulkResult(`Undone: ${issuesText(data.issues.length)} back as they were`, false);
+  } catch (e) {
+    showError(list.bulk, e);
+  } finally {
+    list.busy = false;
+    updateBulk();
+  }
+}
+
+function openShortcuts(open) {
+  const box = document.getElementById("shortcuts");
+  if (!box) return;
+  box.hidden = !open;
+  if (open) {
+    list.returnFocus = document.activeElement;
+    box.querySelector("button").focus();
+  } else if (list.returnFocus && list.returnFocus.focus) {
+    list.returnFocus.focus();
+  }
+}
+
+// Whether a key press is text being typed (shortcuts then stay out of the way).
+function typing(el) {
+  if (!el || !el.tagName) return false;
+  if (el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "SELECT") return true;
+  return el.tagName === "INPUT" && !["checkbox", "radio", "button", "submit", "reset"].includes(el.type);
+}
+
+// Closes what is open, innermost first; true when something was.
+function closeOpen() {
+  const box = document.getElementById("shortcuts");
+  if (box && !box.hidden) { openShortcuts(false); return true; }
+  for (const d of document.querySelectorAll("details.search-help[open], details.menu[open]")) {
+    d.open = false;
+    d.querySelector("summary").focus();
+    return true;
+  }
+  return false;
+}
+
+document.addEventListener("keydown", (ev) => {
+  if (ev.key === "Escape") { if (closeOpen()) ev.preventDefault(); return; }
+  if (!document.getElementById("filters")) return; // the issue list only
+  if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
+  const box = document.getElementById("shortcuts");
+  if (box && !box.hidden && ev.key !== "?") return;
+  const act = (status) => {
+    const chosen = selectedRows();
+    const rows = chosen.length ? chosen : [cursorRow()].filter(Boolean);
+    bulkAction(status, rows);
+  };
+  switch (ev.key) {
+    case "/": {
+      const search = document.getElementById("search");
+      if (search) { ev.preventDefault(); search.focus(); search.select(); }
+      return;
+    }
+    case "j": moveCursor(1); return;
+    case "k": moveCursor(-1); return;
+    case "o":
+    case "Enter": {
+      // Enter on a link or a button is theirs.
+      if (ev.key === "Enter" && ev.target.closest && ev.target.closest("a, button, summary")) return;
+      const row = cursorRow();
+      if (row) { ev.preventDefault(); location.assign(row.dataset.href); }
+      return;
+    }
+    case "x": {
+      const row = cursorRow();
+      const pick = row && row.querySelector("input.row-select");
+      if (pick) { pick.checked = !pick.checked; updateBulk(); }
+      return;
+    }
+    case "r": act("resolved"); return;
+    case "i": act("ignored"); return;
+    case "?": ev.preventDefault(); openShortcuts(!box || box.hidden); return;
+    default:
+  }
+});
+
+document.addEventListener("change", (ev) => {
+  const t = ev.target;
+  if (t.id === "select-all") {
+    for (const box of list.table.querySelectorAll("input.row-select")) box.checked = t.checked;
+    updateBulk();
+  } else if (t.matches("input.row-select")) {
+    setCursor(t.closest("tr"), false);
+    updateBulk();
+  } else if (t.form && t.form.id === "filters" && t.tagName === "SELECT") {
+    // Filters apply as they change; the search applies on Enter.
+    t.form.requestSubmit();
+  }
+});
+
+document.addEventListener("click", (ev) => {
+  const t = ev.target;
+  const bulkButton = t.closest("button[data-bulk]");
+  if (bulkButton) { bulkAction(bulkButton.dataset.bulk, selectedRows()); return; }
+  if (t.closest("#bulk-undo")) { undoBulk(); return; }
+  if (t.closest("#shortcuts-open")) { openShortcuts(true); return; }
+  if (t.closest("[data-close=shortcuts]") || t.id === "shortcuts") { openShortcuts(false); return; }
+  // An example in the search help goes into the search box.
+  const example = t.closest(".search-help table.syntax code");
+  const search = document.getElementById("search");
+  if (example && search) {
+    search.value = (search.value.trim() + " " + example.textContent).trim();
+    t.closest("details").open = false;
+    search.focus();
+    return;
+  }
+  // A click elsewhere closes the open menu or help.
+  for (const d of document.querySelectorAll("details.search-help[open], details.menu[open]")) {
+    if (!d.contains(t)) d.open = false;
+  }
+});
+
+if (list.bulk) list.bulk.hidden = false;
+for (const el of document.querySelectorAll("#shortcuts-open")) el.hidden = false;
+updateBulk();
 
 autoRefresh();
 waitForFirstEvent();
