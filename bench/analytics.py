@@ -59,8 +59,8 @@ def main():
     server = bench.Server(db=DB, extra_env={"BLOOP__ANALYTICS__CACHE_TTL_SECS": "600"})
     try:
         tok = queries.token(server.db, "errors:read")
-        host, port = server.url.split(":")
-        conn = http.client.HTTPConnection(host, int(port), timeout=600)
+        u = urllib.parse.urlsplit(server.url)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
         headers = {"Authorization": "Bearer " + tok}
 
         def get(path):
