@@ -22,6 +22,16 @@ use crate::store::{triage, users};
 /// Who local commands act as in status history.
 pub const LOCAL_ACTOR: &str = "cli";
 
+/// The issue `fp` in the local database, within `project` when given.
+fn local_issue(
+    conn: &rusqlite::Connection,
+    project: Option<&str>,
+    fp: &str,
+) -> Result<IssueRow, crate::store::StoreError> {
+    let ps = project.map(|p| vec![p.to_string()]);
+    issues::find(conn, ps.as_deref(), fp)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OpsError {
     #[error(transparent)]
@@ -328,8 +338,7 @@ impl Target {
     ) -> Result<IssueDetail, OpsError> {
         match self {
             Target::Local { conn, .. } => {
-                let ps = project.map(|p| vec![p.to_string()]);
-                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                let issue = local_issue(conn, project, fp)?;
                 Ok(issues::detail(conn, issue)?)
             }
             Target::Remote(api) => {
@@ -346,8 +355,7 @@ impl Target {
     ) -> Result<Vec<HourCount>, OpsError> {
         match self {
             Target::Local { conn, .. } => {
-                let ps = project.map(|p| vec![p.to_string()]);
-                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                let issue = local_issue(conn, project, fp)?;
                 Ok(issues::trend(conn, issue.id, hours, now_ms())?)
             }
             Target::Remote(api) => {
@@ -367,8 +375,7 @@ impl Target {
     ) -> Result<IssueRow, OpsError> {
         match self {
             Target::Local { conn, .. } => {
-                let ps = project.map(|p| vec![p.to_string()]);
-                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                let issue = local_issue(conn, project, fp)?;
                 Ok(issues::set_status(
                     conn,
                     issue.id,
@@ -402,8 +409,7 @@ impl Target {
     ) -> Result<IssueRow, OpsError> {
         match self {
             Target::Local { conn, .. } => {
-                let ps = project.map(|p| vec![p.to_string()]);
-                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                let issue = local_issue(conn, project, fp)?;
                 Ok(triage::assign(conn, issue.id, user, LOCAL_ACTOR)?)
             }
             Target::Remote(api) => api.send(
@@ -424,8 +430,7 @@ impl Target {
         triage::check_note(text)?;
         match self {
             Target::Local { conn, .. } => {
-                let ps = project.map(|p| vec![p.to_string()]);
-                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                let issue = local_issue(conn, project, fp)?;
                 Ok(triage::add_note(conn, issue.id, text, LOCAL_ACTOR)?)
             }
             Target::Remote(api) => api.send(
@@ -444,8 +449,7 @@ impl Target {
     ) -> Result<Vec<triage::HistoryEntry>, OpsError> {
         match self {
             Target::Local { conn, .. } => {
-                let ps = project.map(|p| vec![p.to_string()]);
-                let issue = issues::find(conn, ps.as_deref(), fp)?;
+                let issue = local_issue(conn, project, fp)?;
                 Ok(triage::timeline(conn, issue.id)?)
             }
             Target::Remote(api) => {
