@@ -64,26 +64,22 @@ fn hours_of(
     Ok(issues::zero_fill(rows, hours, now))
 }
 
-/// Issues of `projects` (`i.`-scoped) matching `filter` (SQL over `i` with `?` arguments
-/// numbered after the scope's), ordered by `order`, at most [`MAX_LISTED`].
+/// Issues of `projects` matching `filter` (SQL over `i`, `?1` the release: it comes first in
+/// the statement, so the scope's bare `?`s number after it), ordered by `order`, at most
+/// [`MAX_LISTED`].
 fn issue_list(
     conn: &Connection,
     projects: Option<&[String]>,
     filter: &str,
-    extra: &[SqlValue],
+    release: &str,
     order: &str,
 ) -> Result<Vec<IssueRow>, StoreError> {
-    let (scope, mut args) = issues::project_scope(projects);
+    let (scope, scope_args) = issues::project_scope(projects);
     let scope = scope.replace("project_id", "i.project_id");
-    let first = args.len() + 1;
-    args.extend(extra.iter().cloned());
-    // `?N` placeholders in the filter, numbered from the first extra argument.
-    let mut filter = filter.to_string();
-    for k in (0..extra.len()).rev() {
-        filter = filter.replace(&format!("?{}", k + 1), &format!("?{}", first + k));
-    }
+    let mut args = vec![SqlValue::Text(release.to_string())];
+    args.extend(scope_args);
     let sql = format!(
-        "SELECT {} FROM issues i WHERE {scope} AND {filter} ORDER BY {order} LIMIT {MAX_LISTED}",
+        "SELECT {} FROM issues i WHERE {filter} AND {scope} ORDER BY {order} LIMIT {MAX_LISTED}",
         issues::issue_cols("i.total_count")
     );
     let rows = conn
@@ -107,7 +103,6 @@ pub fn detail(
     };
     let summary = all[at].clone();
     let previous = all.get(at + 1).cloned();
-    let rel = [SqlValue::Text(release.to_string())];
     // New in it: its (issue, release) row is the issue's earliest (the writer's rule).
     let new_issues = issue_list(
         conn,
@@ -115,7 +110,7 @@ pub fn detail(
         "i.id IN (SELECT r.issue_id FROM issue_releases r WHERE r.release = ?1
                   AND NOT EXISTS (SELECT 1 FROM issue_releases o WHERE o.issue_id = r.issue_id
                       AND (o.first_seen, o.release) < (r.first_seen, r.release)))",
-        &rel,
+        release,
         "i.total_count DESC, i.id",
     )?;
     let resolved = issue_list(
@@ -123,14 +118,14 @@ pub fn detail(
         projects,
         "(i.resolved_in_release = ?1 OR i.id IN (SELECT issue_id FROM status_history
                                                  WHERE new_status = 'resolved' AND release = ?1))",
-        &rel,
+        release,
         "i.last_seen DESC, i.id",
     )?;
     let regressed = issue_list(
         conn,
         projects,
         "i.id IN (SELECT issue_id FROM status_history WHERE reason = 'regression' AND release = ?1)",
-        &rel,
+        release,
         "i.last_seen DESC, i.id",
     )?;
     let mut regressions = Vec::with_capacity(regressed.len());

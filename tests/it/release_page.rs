@@ -95,6 +95,22 @@ fn a_release_page_compares_and_lists_new_regressed_and_resolved_issues() {
     assert!(resolved.contains("Gamma"), "{resolved}");
     assert!(part("release-regressions").contains("None."));
 
+    // Scoped to the project (its placeholders after the release's): the same lists; another
+    // project has no such release.
+    let (status, scoped) = get("/releases/1.1.0?project=default");
+    assert_eq!(status, 200);
+    let at = scoped.find(r#"id="release-new""#).unwrap();
+    assert!(
+        scoped[at..]
+            .split("</section>")
+            .next()
+            .unwrap()
+            .contains("Beta"),
+        "{scoped}"
+    );
+    bloop::store::projects::create_with_key(&mut s.db(), "Other", None).unwrap();
+    assert_eq!(get("/releases/1.1.0?project=other").0, 404);
+
     // 1.2.0 brought Gamma back.
     let (_, html) = get("/releases/1.2.0");
     let at = html.find(r#"id="release-regressions""#).unwrap();
