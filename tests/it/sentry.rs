@@ -22,8 +22,16 @@ pub(crate) fn dsn(s: &TestServer, project: &str) -> (String, String) {
 }
 
 fn sdk(dsn: &str, mode: &str, brotli: bool) {
+    sdk_keeping(dsn, mode, brotli, None);
+}
+
+/// [`sdk`], the last error event the SDK sent also written to `event_file`.
+fn sdk_keeping(dsn: &str, mode: &str, brotli: bool, event_file: Option<&std::path::Path>) {
     let mut cmd = Command::new("python3");
     cmd.arg("tests/sentry/sdk_send.py").arg(dsn).arg(mode);
+    if let Some(f) = event_file {
+        cmd.env("SENTRY_EVENT_FILE", f);
+    }
     if !brotli {
         cmd.arg("--no-brotli");
     }
@@ -57,9 +65,38 @@ fn the_sentry_sdk_reports(brotli: bool) {
         dsn.ends_with("/1"),
         "the default project is number 1: {dsn}"
     );
-    sdk(&dsn, "exceptions", brotli);
+    let kept = s.db_path.with_file_name("sdk-event.json");
+    sdk_keeping(&dsn, "exceptions", brotli, Some(&kept));
     assert_eq!(s.wait_count("SELECT count(*) FROM events", 2, WAIT), 2);
     let conn = s.db();
+    // `bloop fingerprint` on the event as the real SDK built it gives the server's issue key,
+    // and explains it from the in-app frame.
+    let stored_fp: String = conn
+        .query_row(
+            "SELECT fingerprint FROM issues WHERE error_type = 'ValueError'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let kept_arg = kept.to_string_lossy().into_owned();
+    let out = cli_ok(&bloop_cli(&s.db_path, &["fingerprint", &kept_arg]));
+    assert_eq!(out.trim(), stored_fp);
+    let explained: Value = serde_json::from_str(&cli_ok(&bloop_cli(
+        &s.db_path,
+        &["fingerprint", "--explain", "--json", &kept_arg],
+    )))
+    .unwrap();
+    assert_eq!(explained[0]["key_from"], "computed");
+    assert_eq!(
+        explained[0]["computed"]["normalized_message"],
+        "bad amount <n> for order"
+    );
+    assert!(
+        explained[0]["computed"]["frame"]["hashed"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("at charge (")),
+        "{explained}"
+    );
     let (message, source, release, environment, total) = issue(&conn, "ValueError");
     assert_eq!(message, "bad amount 17 for order", "the first message");
     assert_eq!(source, "python");

@@ -6,7 +6,11 @@ MODE: `exceptions` (two ValueErrors raised at the same line with different numbe
 `message` (capture_message), `unhandled` (an uncaught ZeroDivisionError: the SDK's excepthook
 sends it as the process dies), `transaction` (traces_sample_rate=1.0, one transaction, no error).
 --no-brotli hides the brotli module so the SDK compresses with gzip instead of br.
+With SENTRY_EVENT_FILE set, the last error event the SDK sends is also written there as JSON
+(what `bloop fingerprint` reads offline).
 """
+import json
+import os
 import sys
 
 if "--no-brotli" in sys.argv:
@@ -15,7 +19,18 @@ if "--no-brotli" in sys.argv:
 import sentry_sdk  # noqa: E402
 
 dsn, mode = sys.argv[1], sys.argv[2]
+event_file = os.environ.get("SENTRY_EVENT_FILE")
+
+
+def keep_copy(event, hint):
+    if event_file:
+        with open(event_file, "w") as f:
+            json.dump(event, f, default=str)
+    return event
+
+
 sentry_sdk.init(
+    before_send=keep_copy,
     dsn=dsn,
     release="shop@2.0.1",
     environment="staging",
