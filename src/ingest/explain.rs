@@ -173,6 +173,13 @@ pub fn from_bytes(
     scrubber: Option<&Scrubber>,
     now: i64,
 ) -> Result<Vec<Grouping>, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(
+            "the input is empty: give an event (bloop JSON, a {\"events\": […]} batch, \
+                    a Sentry event or envelope)"
+                .into(),
+        );
+    }
     let doc: Option<Value> = serde_json::from_slice(bytes).ok();
     let Some(doc) = doc else {
         // Not one JSON document: a Sentry envelope (a header line, then items).
@@ -322,6 +329,8 @@ mod tests {
         let env = format!("{{\"event_id\":\"x\"}}\n{{\"type\":\"event\"}}\n{ev}\n");
         let g = from_bytes(env.as_bytes(), &caps(), None, 0).unwrap();
         assert_eq!(g[0].computed.error_type, "Message");
+        let err = from_bytes(b" \n", &caps(), None, 0).unwrap_err();
+        assert!(err.starts_with("the input is empty"), "{err}");
         let err = from_bytes(b"not json at all", &caps(), None, 0).unwrap_err();
         assert!(err.contains("Sentry envelope"), "{err}");
     }
