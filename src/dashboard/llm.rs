@@ -19,7 +19,7 @@ use rusqlite::Connection;
 
 use super::charts::{share_bar, span_bar, stacked_bars, Stack, SERIES_COLOURS};
 use super::pages::{channel_summary, when};
-use super::{error_page, html_response, layout, not_found_page, page, Session};
+use super::{error_page, html_response, layout, not_found_page, page, seg, Session};
 use crate::server::AppState;
 use crate::store::alerts::{self as alert_rules, Rule, RuleConfig};
 use crate::store::issue_traces::{self, IssueSpend, TOP_ISSUES_SCAN};
@@ -44,19 +44,6 @@ type Q = Query<HashMap<String, String>>;
 const PAGE: u32 = 50;
 
 // ---- shared pieces ------------------------------------------------------------------------------
-
-/// Percent-encodes a path segment or query value (ids may hold `/`, `?`, `&`, anything).
-fn seg(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 /// `path` with the query pairs that have a value.
 fn url(path: &str, pairs: &[(&str, &str)]) -> String {

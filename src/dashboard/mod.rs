@@ -140,11 +140,21 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-/// Percent-encodes a query parameter value.
+/// Percent-encodes a query parameter value (`/` kept).
 pub fn pct(s: &str) -> String {
+    encode(s, b"-_.~/")
+}
+
+/// Percent-encodes a path segment or query value (ids and release names may hold `/`, `?`,
+/// `&`, anything).
+pub fn seg(s: &str) -> String {
+    encode(s, b"-_.~")
+}
+
+fn encode(s: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -50,7 +50,7 @@ fn status_tag(s: Status) -> Markup {
     html! { span class={ "tag status-" (s.as_str()) } { (s.as_str()) } }
 }
 
-fn issue_href(i: &IssueRow) -> String {
+pub(super) fn issue_href(i: &IssueRow) -> String {
     format!("/issues/{}/{}", pct(&i.project_id), pct(&i.fingerprint))
 }
 
@@ -985,7 +985,7 @@ pub async fn releases(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                                 td { a href=(if r.release.is_empty() {
                                         format!("/issues?status=all&release={}", project.as_ref().map(|p| format!("&project={}", pct(p))).unwrap_or_default())
                                     } else {
-                                        format!("/releases/{}{}", super::release_page::segment(&r.release), project.as_ref().map(|p| format!("?project={}", pct(p))).unwrap_or_default())
+                                        format!("/releases/{}{}", super::seg(&r.release), project.as_ref().map(|p| format!("?project={}", pct(p))).unwrap_or_default())
                                     }) {
                                     (if r.release.is_empty() { "(none)" } else { &r.release }) } }
                                 td.num { (r.issues) } td.num { (r.new_issues) } td.num { (r.events) }

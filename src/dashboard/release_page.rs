@@ -8,22 +8,13 @@ use axum::response::Response;
 use maud::{html, Markup};
 
 use super::charts::trend_chart;
-use super::pages::{load, when};
-use super::{not_found_page, page, pct, Session};
+use super::pages::{issue_href, load, when};
+use super::{not_found_page, page, pct, seg, Session};
 use crate::server::AppState;
 use crate::store::issues::{IssueRow, ReleaseSummary};
 use crate::store::llm_usage::thousands;
 use crate::store::now_ms;
 use crate::store::releases::{self, ReleaseDetail};
-
-fn issue_href(i: &IssueRow) -> String {
-    format!("/issues/{}/{}", pct(&i.project_id), pct(&i.fingerprint))
-}
-
-/// A release name as one path segment (`/` encoded too).
-pub fn segment(release: &str) -> String {
-    pct(release).replace('/', "%2F")
-}
 
 /// Events per hour over the release's span (at least an hour).
 fn per_hour(r: &ReleaseSummary) -> f64 {
@@ -107,7 +98,7 @@ fn comparison(d: &ReleaseDetail, now: i64) -> Markup {
                 th.num { (r.release) }
                 th.num { @match p {
                     Some(p) if p.release.is_empty() => "(none)",
-                    Some(p) => a href={ "/releases/" (segment(&p.release)) } { (p.release) },
+                    Some(p) => a href={ "/releases/" (seg(&p.release)) } { (p.release) },
                     None => "previous",
                 } }
                 th.num { "change" }
