@@ -42,7 +42,9 @@ fn main() {
 
     let t = Instant::now();
     let duck = Duck::open(None, 256).expect("duckdb");
-    let done = duck.sync(&mut db, 0).expect("build");
+    let done = duck
+        .sync(&mut db, 0, bloop::pipeline::feed::Taken::Nothing)
+        .expect("build");
     println!(
         "rollup built from the database: {} rows from {} raw events in {:.0} ms",
         duck.rows().unwrap_or(0),

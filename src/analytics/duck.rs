@@ -18,7 +18,8 @@ use std::sync::Arc;
 use duckdb::{params, Connection};
 
 use super::engine::{Cell, Engine, Kind};
-use super::insights::HOUR_MS;
+use super::insights::{HOUR_MS, HOUR_OF_EVENT};
+use crate::pipeline::feed::{FeedRow, Taken};
 
 /// Bumped when the rollup's layout changes: an older file is rebuilt.
 const LAYOUT: i64 = 1;
@@ -137,9 +138,26 @@ impl Duck {
     }
 
     /// Brings the rollup up to date with `db`: the first time (or after the database was
-    /// replaced by an older one) a full build, else the events past the cursor.
-    pub fn sync(&self, db: &mut rusqlite::Connection, horizon_hour: i64) -> Result<Synced, String> {
+    /// replaced by an older one) a full build; else the writer's sums in `fed` when they
+    /// continue exactly at the cursor, or the events past the cursor read from `db`.
+    pub fn sync(
+        &self,
+        db: &mut rusqlite::Connection,
+        horizon_hour: i64,
+        fed: Taken,
+    ) -> Result<Synced, String> {
         let (_, cursor, built) = self.state()?.unwrap_or((LAYOUT, 0, false));
+        if let (true, Taken::Range { first, last, rows }) = (built, fed) {
+            if first == cursor + 1 {
+                let rows = merge(rows);
+                self.append(&rows, last)?;
+                return Ok(Synced {
+                    events: last - first + 1,
+                    rows: rows.len() as i64,
+                    rebuilt: false,
+                });
+            }
+        }
         let newest = newest_event_id(db)?;
         if built && newest < cursor {
             tracing::warn!(
@@ -366,12 +384,6 @@ fn newest_event_id(db: &rusqlite::Connection) -> Result<i64, String> {
     .map_err(sql_err)
 }
 
-/// The hour (since the epoch) an event counts in, as the writer counts it: its own time unless
-/// that was not believed (`time_clamped`), never after its arrival.
-pub const HOUR_OF_EVENT: &str =
-    "(CASE WHEN e.time_clamped IS NULL THEN min(e.timestamp, e.received_at)
-      ELSE e.received_at END) / 3600000";
-
 struct Row {
     project: Arc<str>,
     issue: i64,
@@ -395,6 +407,39 @@ impl Interner {
     }
 }
 
+/// The writer's per-flush sums, summed again per key across flushes, in hour order.
+fn merge(fed: Vec<FeedRow>) -> Vec<Row> {
+    let mut sums: HashMap<Key, i64> = HashMap::new();
+    for r in fed {
+        *sums
+            .entry((r.project, r.issue, r.hour, r.environment, r.release))
+            .or_default() += r.count;
+    }
+    into_rows(sums)
+}
+
+/// (project, issue, hour, environment, release).
+type Key = (Arc<str>, i64, i64, String, String);
+
+/// Summed keys as rows, in hour order.
+fn into_rows(sums: HashMap<Key, i64>) -> Vec<Row> {
+    let mut rows: Vec<Row> = sums
+        .into_iter()
+        .map(
+            |((project, issue, hour, environment, release), count)| Row {
+                project,
+                issue,
+                hour,
+                environment: Some(environment),
+                release: Some(release),
+                count,
+            },
+        )
+        .collect();
+    rows.sort_unstable_by_key(|r| r.hour);
+    rows
+}
+
 /// Up to `limit` events after `cursor`, summed by key: (rows, the last id read, events read).
 fn read_events(
     db: &rusqlite::Connection,
@@ -412,7 +457,7 @@ fn read_events(
     let mut last = cursor;
     let mut read = 0;
     let mut projects = Interner::default();
-    let mut sums: HashMap<(Arc<str>, i64, i64, String, String), i64> = HashMap::new();
+    let mut sums: HashMap<Key, i64> = HashMap::new();
     while let Some(r) = q.next().map_err(sql_err)? {
         last = r.get(0).map_err(sql_err)?;
         read += 1;
@@ -425,21 +470,7 @@ fn read_events(
         );
         *sums.entry(key).or_default() += 1;
     }
-    let mut rows: Vec<Row> = sums
-        .into_iter()
-        .map(
-            |((project, issue, hour, environment, release), count)| Row {
-                project,
-                issue,
-                hour,
-                environment: Some(environment),
-                release: Some(release),
-                count,
-            },
-        )
-        .collect();
-    rows.sort_unstable_by_key(|r| r.hour);
-    Ok((rows, last, read))
+    Ok((into_rows(sums), last, read))
 }
 
 impl Engine for Duck {

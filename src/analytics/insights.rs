@@ -13,6 +13,12 @@ use super::stats::{self, round2};
 
 pub const HOUR_MS: i64 = 3_600_000;
 
+/// The hour (since the epoch) an event counts in, as the writer counts it: its own time unless
+/// that was not believed (`time_clamped`), never after its arrival.
+pub const HOUR_OF_EVENT: &str =
+    "(CASE WHEN e.time_clamped IS NULL THEN min(e.timestamp, e.received_at)
+      ELSE e.received_at END) / 3600000";
+
 /// Correlations: the least Pearson coefficient for a pair.
 pub const MIN_R: f64 = 0.7;
 /// Correlations: an issue needs events in at least this many hours of the window to be paired
@@ -348,9 +354,9 @@ pub fn correlations(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Correl
     let ids: Vec<i64> = cands.iter().map(|c| c.0).collect();
     let events: HashMap<i64, i64> = cands.iter().map(|c| (c.0, c.2)).collect();
     let all = series(e, &ask.filter, lo, hi, &ids)?;
-    let dense: Vec<Vec<f64>> = ids
+    let units: Vec<Option<stats::Unit>> = ids
         .iter()
-        .map(|id| all[id].iter().map(|&n| n as f64).collect())
+        .map(|id| stats::Unit::new(&all[id].iter().map(|&n| n as f64).collect::<Vec<_>>()))
         .collect();
     // Only pairs with one issue, when asked for one.
     let focus: Option<usize> = match &ask.fingerprint {
@@ -377,12 +383,13 @@ pub fn correlations(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Correl
         None => None,
     };
     let mut edges: Vec<(usize, usize, f64)> = Vec::new();
-    for i in 0..dense.len() {
-        for j in i + 1..dense.len() {
+    for i in 0..units.len() {
+        for j in i + 1..units.len() {
             if focus.is_some_and(|f| f != i && f != j) {
                 continue;
             }
-            if let Some(r) = stats::pearson(&dense[i], &dense[j]) {
+            if let (Some(a), Some(b)) = (&units[i], &units[j]) {
+                let r = a.r(b);
                 if r >= MIN_R {
                     edges.push((i, j, r));
                 }

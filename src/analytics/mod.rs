@@ -142,7 +142,8 @@ pub fn local(
     };
     let days = i64::from(config.retention.hourly_counts_days);
     let horizon = (crate::store::now_ms() - days * 86_400_000).div_euclid(insights::HOUR_MS);
-    duck.sync(db, horizon).map_err(Error::Failed)?;
+    duck.sync(db, horizon, crate::pipeline::feed::Taken::Nothing)
+        .map_err(Error::Failed)?;
     compute(which, &duck, db, ask).map_err(Error::Failed)
 }
 
@@ -176,7 +177,11 @@ struct Inner;
 
 #[cfg(not(feature = "analytics"))]
 impl Analytics {
-    pub fn start(_config: &crate::Config, _pool: &deadpool_sqlite::Pool) -> Analytics {
+    pub fn start(
+        _config: &crate::Config,
+        _pool: &deadpool_sqlite::Pool,
+        _feed: &Arc<crate::pipeline::feed::Feed>,
+    ) -> Analytics {
         Analytics(Inner)
     }
 
@@ -203,16 +208,24 @@ struct Inner(Option<Arc<on::On>>, Arc<str>);
 #[cfg(feature = "analytics")]
 impl Analytics {
     /// Opens the rollup beside the database (building it is left to [`Analytics::run`] and the
-    /// first answer). Disabled when `analytics.enabled = false` or the file cannot be opened.
-    pub fn start(config: &crate::Config, pool: &deadpool_sqlite::Pool) -> Analytics {
+    /// first answer) and asks the writer for its sums (`feed`). Disabled when
+    /// `analytics.enabled = false` or the file cannot be opened.
+    pub fn start(
+        config: &crate::Config,
+        pool: &deadpool_sqlite::Pool,
+        feed: &Arc<crate::pipeline::feed::Feed>,
+    ) -> Analytics {
         if !config.analytics.enabled {
             return Analytics(Inner(
                 None,
                 "analytics is turned off: set `analytics.enabled = true`".into(),
             ));
         }
-        match on::On::open(config, pool.clone()) {
-            Ok(on) => Analytics(Inner(Some(Arc::new(on)), "".into())),
+        match on::On::open(config, pool.clone(), feed.clone()) {
+            Ok(on) => {
+                feed.want();
+                Analytics(Inner(Some(Arc::new(on)), "".into()))
+            }
             Err(e) => {
                 tracing::error!(error = %e, "analytics store could not be opened; analytics is off");
                 Analytics(Inner(
@@ -252,6 +265,7 @@ mod on {
 
     use super::duck::Duck;
     use super::{compute, Ask, Error, Insight};
+    use crate::pipeline::feed::Feed;
     use crate::store::{self, StoreError};
 
     /// How often the background sync runs.
@@ -273,6 +287,8 @@ mod on {
     pub struct On {
         duck: Arc<Mutex<Duck>>,
         pool: deadpool_sqlite::Pool,
+        /// The writer's sums of each commit.
+        feed: Arc<Feed>,
         ttl: Duration,
         hourly_days: u32,
         cache: Mutex<HashMap<Key, (Instant, Arc<serde_json::Value>)>>,
@@ -288,12 +304,17 @@ mod on {
     }
 
     impl On {
-        pub fn open(config: &crate::Config, pool: deadpool_sqlite::Pool) -> Result<On, String> {
+        pub fn open(
+            config: &crate::Config,
+            pool: deadpool_sqlite::Pool,
+            feed: Arc<Feed>,
+        ) -> Result<On, String> {
             let path = super::store_path(&config.database.path);
             let duck = Duck::open(Some(&path), config.analytics.memory_limit_mb)?;
             Ok(On {
                 duck: Arc::new(Mutex::new(duck)),
                 pool,
+                feed,
                 ttl: Duration::from_secs(config.analytics.cache_ttl_secs),
                 hourly_days: config.retention.hourly_counts_days,
                 cache: Mutex::new(HashMap::new()),
@@ -315,11 +336,16 @@ mod on {
             let duck = self.duck.clone();
             let horizon = self.horizon_hour();
             let known = self.projects.lock().ok().and_then(|p| p.clone());
+            let feed = self.feed.clone();
             let (done, live) = store::with_conn(&self.pool, move |db| {
                 let duck = duck
                     .lock()
                     .map_err(|_| StoreError::Pool("analytics store poisoned".into()))?;
-                let done = duck.sync(db, horizon).map_err(StoreError::Pool)?;
+                // Taken before anything is read from the database: every flush in it has
+                // committed, so a read of the database covers it if the sums cannot be used.
+                let done = duck
+                    .sync(db, horizon, feed.take())
+                    .map_err(StoreError::Pool)?;
                 // A deleted project's rows go at once (its issue ids may be used again).
                 let live: Vec<String> = db
                     .prepare_cached("SELECT id FROM projects ORDER BY id")?

@@ -23,26 +23,27 @@ pub fn zscore(x: f64, mean: f64, sd: f64) -> f64 {
     (x - mean) / sd.max(MIN_SD)
 }
 
-/// Pearson's correlation of two series of the same length; `None` when either does not vary.
-pub fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
-    let n = a.len().min(b.len());
-    if n < 2 {
-        return None;
+/// A series centred on its mean and scaled to length 1, so that Pearson's r of two series is
+/// the dot product of theirs ([`Unit::r`]): the means and norms are computed once per series
+/// instead of once per pair. `None` when the series does not vary.
+pub struct Unit(Vec<f64>);
+
+impl Unit {
+    pub fn new(v: &[f64]) -> Option<Unit> {
+        if v.len() < 2 {
+            return None;
+        }
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        let centred: Vec<f64> = v.iter().map(|x| x - mean).collect();
+        let norm = centred.iter().map(|d| d * d).sum::<f64>().sqrt();
+        (norm > 0.0).then(|| Unit(centred.into_iter().map(|d| d / norm).collect()))
     }
-    let (a, b) = (&a[..n], &b[..n]);
-    let ma = a.iter().sum::<f64>() / n as f64;
-    let mb = b.iter().sum::<f64>() / n as f64;
-    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (x, y) in a.iter().zip(b) {
-        let (dx, dy) = (x - ma, y - mb);
-        sab += dx * dy;
-        saa += dx * dx;
-        sbb += dy * dy;
+
+    /// Pearson's r with `other` (a series of the same length).
+    pub fn r(&self, other: &Unit) -> f64 {
+        let dot: f64 = self.0.iter().zip(&other.0).map(|(a, b)| a * b).sum();
+        dot.clamp(-1.0, 1.0)
     }
-    if saa <= 0.0 || sbb <= 0.0 {
-        return None;
-    }
-    Some((sab / (saa.sqrt() * sbb.sqrt())).clamp(-1.0, 1.0))
 }
 
 /// The `p`-th percentile (0..=100) of sorted values, interpolated linearly between the two
@@ -101,6 +102,28 @@ pub fn round2(x: f64) -> f64 {
 mod tests {
     use super::*;
 
+    /// Pearson's correlation by its textbook definition (the reference for [`Unit::r`]).
+    pub fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
+        let n = a.len().min(b.len());
+        if n < 2 {
+            return None;
+        }
+        let (a, b) = (&a[..n], &b[..n]);
+        let ma = a.iter().sum::<f64>() / n as f64;
+        let mb = b.iter().sum::<f64>() / n as f64;
+        let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+        for (x, y) in a.iter().zip(b) {
+            let (dx, dy) = (x - ma, y - mb);
+            sab += dx * dy;
+            saa += dx * dx;
+            sbb += dy * dy;
+        }
+        if saa <= 0.0 || sbb <= 0.0 {
+            return None;
+        }
+        Some((sab / (saa.sqrt() * sbb.sqrt())).clamp(-1.0, 1.0))
+    }
+
     #[test]
     fn mean_and_deviation_count_the_zero_hours() {
         // 0, 0, 3, 1 → mean 1, variance (1 + 1 + 4 + 0) / 4 = 1.5
@@ -124,6 +147,25 @@ mod tests {
         let c: Vec<f64> = a.iter().map(|x| -x).collect();
         assert!((pearson(&a, &c).unwrap() + 1.0).abs() < 1e-12);
         assert_eq!(pearson(&a, &[2.0; 5]), None);
+    }
+
+    #[test]
+    fn unit_series_give_pearsons_r() {
+        let series: Vec<Vec<f64>> = vec![
+            vec![0.0, 1.0, 5.0, 0.0, 2.0, 0.0],
+            vec![3.0, 0.0, 0.0, 7.0, 1.0, 1.0],
+            vec![0.0, 2.0, 9.0, 1.0, 2.0, 0.0],
+            vec![4.0; 6],
+        ];
+        for a in &series {
+            for b in &series {
+                let unit = Unit::new(a).zip(Unit::new(b)).map(|(x, y)| x.r(&y));
+                match (pearson(a, b), unit) {
+                    (Some(p), Some(u)) => assert!((p - u).abs() < 1e-12, "{a:?} {b:?}"),
+                    (p, u) => assert_eq!(p.is_none(), u.is_none(), "{a:?} {b:?}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! them (counted by reason, warned at most once a second). The writer never drops what it took:
 //! a failed flush is retried with backoff. On shutdown the channel is closed, drained and flushed.
 
+pub mod feed;
 #[cfg(feature = "llm-tracing")]
 mod llm;
 #[cfg(feature = "llm-tracing")]
@@ -144,6 +145,8 @@ pub struct Pipeline {
     tx: mpsc::Sender<Msg>,
     capacity: usize,
     pub stats: Arc<Stats>,
+    /// Each commit's sums for the analytics rollup (built only while it is wanted).
+    pub feed: Arc<feed::Feed>,
     /// The queue for traces, when LLM tracing is enabled.
     #[cfg(feature = "llm-tracing")]
     pub llm: Option<LlmQueue>,
@@ -259,8 +262,10 @@ pub fn start(
         None => (None, None, None),
     };
     let stats = Arc::new(Stats::default());
+    let feed = Arc::new(feed::Feed::default());
     let worker = writer::WriterLoop {
         conn,
+        feed: feed.clone(),
         rx,
         batch_size: cfg.flush_batch_size,
         reservoir: cfg.sample_reservoir_size,
@@ -304,6 +309,7 @@ pub fn start(
             tx: tx.clone(),
             capacity: channel_capacity,
             stats,
+            feed,
             #[cfg(feature = "llm-tracing")]
             llm: llm_queue,
         },

@@ -55,6 +55,8 @@ pub(super) struct WriterLoop {
     pub reservoir: usize,
     pub stats: Arc<Stats>,
     pub reports: Option<super::Reports>,
+    /// Where each commit's sums go for the analytics rollup.
+    pub feed: Arc<super::feed::Feed>,
     /// What the writer knows of the issue rows it wrote (see [`ingest::IssueCache`]).
     pub cache: ingest::IssueCache,
     /// When the writer last indexed events and let the WAL catch up (see
@@ -294,17 +296,28 @@ impl WriterLoop {
             .reports
             .as_ref()
             .filter(|r| r.wanted.load(Ordering::Acquire));
+        let feed = self.feed.wanted();
         loop {
             match write_batch_with_rng(
                 &mut self.conn,
                 &mut self.cache,
                 batch,
                 self.reservoir,
-                report.is_some(),
+                Wants {
+                    report: report.is_some(),
+                    feed,
+                },
                 &mut rand::rng(),
                 extra,
             ) {
-                Ok(Flushed { written, changes }) => {
+                Ok(Flushed {
+                    written,
+                    changes,
+                    feed,
+                }) => {
+                    if let Some(f) = feed {
+                        self.feed.push(f);
+                    }
                     let now = now_ms();
                     self.stats
                         .written
@@ -367,6 +380,15 @@ pub struct Flushed {
     pub written: usize,
     /// What changed per issue, when asked for (for alerting).
     pub changes: Vec<IssueChange>,
+    /// The sums for the analytics rollup, when asked for.
+    pub feed: Option<super::feed::FeedBatch>,
+}
+
+/// What a flush builds besides writing: reports for alerting, sums for the analytics rollup.
+#[derive(Debug, Clone, Copy, Default)]
+struct Wants {
+    report: bool,
+    feed: bool,
 }
 
 /// Writes one batch in one transaction: events grouped by (project, fingerprint) so each issue
@@ -383,7 +405,10 @@ pub fn write_batch(
         cache,
         batch,
         reservoir,
-        report,
+        Wants {
+            report,
+            feed: false,
+        },
         &mut rand::rng(),
         &|_| Ok(()),
     )
@@ -398,11 +423,11 @@ fn write_batch_with_rng(
     cache: &mut ingest::IssueCache,
     batch: &[Arc<Accepted>],
     reservoir: usize,
-    report: bool,
+    wants: Wants,
     rng: &mut impl Rng,
     extra: Extra,
 ) -> rusqlite::Result<Flushed> {
-    let flushed = write_batch_in(conn, cache, batch, reservoir, report, rng, extra);
+    let flushed = write_batch_in(conn, cache, batch, reservoir, wants, rng, extra);
     if flushed.is_err() {
         // What the failed transaction wrote was rolled back; so is what the cache learned.
         cache.clear();
@@ -415,10 +440,11 @@ fn write_batch_in(
     cache: &mut ingest::IssueCache,
     batch: &[Arc<Accepted>],
     reservoir: usize,
-    report: bool,
+    wants: Wants,
     rng: &mut impl Rng,
     extra: Extra,
 ) -> rusqlite::Result<Flushed> {
+    let report = wants.report;
     // Group in arrival order.
     let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(batch.len());
     let mut groups: Vec<Vec<&Accepted>> = Vec::new();
@@ -503,7 +529,12 @@ fn write_batch_in(
         .iter()
         .flat_map(|(gi, id, iv)| groups[*gi].iter().map(move |a| (*id, &**iv, *a)))
         .collect();
-    let tail = ingest::insert_events(&tx, &rows)?;
+    let (first_id, tail) = ingest::insert_events(&tx, &rows)?;
+    let feed = wants.feed.then(|| super::feed::FeedBatch {
+        first: first_id,
+        last: first_id + rows.len() as i64 - 1,
+        rows: super::feed::rows(rows.iter().map(|r| (r.0, r.2))),
+    });
     if tail > ingest::INDEX_TAIL_MAX {
         ingest::index_events(&tx)?;
     }
@@ -516,6 +547,7 @@ fn write_batch_in(
     Ok(Flushed {
         written: rows.len(),
         changes,
+        feed,
     })
 }
 
@@ -984,6 +1016,103 @@ mod tests {
     }
 
     /// An event of issue `fingerprint` whose `request_id` is its position in the issue's stream.
+    /// What a flush hands the analytics rollup is what reading its events back would give:
+    /// the same ids, and the same sums per (project, issue, hour, environment, release), over
+    /// random batches (several issues, hours, releases and environments in one flush, an event
+    /// of a deleted project left out).
+    #[test]
+    fn the_feed_sums_equal_the_stored_events() {
+        use rand::{rngs::StdRng, Rng, SeedableRng};
+        use std::collections::BTreeMap;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("feed.db");
+        let admin = store::open(&path).expect("open");
+        admin
+            .execute(
+                "INSERT INTO projects (id, name, created_at) VALUES ('p2', 'P2', 0)",
+                [],
+            )
+            .expect("project");
+        let mut conn = store::open(&path).expect("open");
+        store::tune_writer(&conn).expect("tune");
+        let mut cache = ingest::IssueCache::default();
+        let mut rng = StdRng::seed_from_u64(18);
+        let now = now_ms();
+        type Key = (String, i64, i64, String, String);
+        let mut fed: BTreeMap<Key, i64> = BTreeMap::new();
+        let mut next_id = 1;
+        for _ in 0..40 {
+            let batch: Vec<Arc<Accepted>> = (0..rng.random_range(1..60))
+                .map(|_| {
+                    let project = ["default", "p2", "gone"][rng.random_range(0..3)];
+                    let mut a = Arc::unwrap_or_clone(accepted(
+                        project,
+                        &format!("f{}", rng.random_range(0..6)),
+                    ));
+                    a.event.timestamp = now - rng.random_range(0..4) * 3_600_000;
+                    a.event.release = format!("1.{}", rng.random_range(0..3));
+                    a.event.environment = ["production", "staging"][rng.random_range(0..2)].into();
+                    Arc::new(a)
+                })
+                .collect();
+            let wants = Wants {
+                report: false,
+                feed: true,
+            };
+            let f =
+                write_batch_with_rng(&mut conn, &mut cache, &batch, 5, wants, &mut rng, &|_| {
+                    Ok(())
+                })
+                .expect("flush");
+            let feed = f.feed.expect("asked for");
+            let stored = batch.iter().filter(|a| &*a.project_id != "gone").count();
+            assert_eq!(f.written, stored);
+            if stored == 0 {
+                assert!(feed.last < feed.first, "no ids for nothing stored");
+                continue;
+            }
+            assert_eq!(
+                (feed.first, feed.last),
+                (next_id, next_id + stored as i64 - 1)
+            );
+            next_id = feed.last + 1;
+            assert_eq!(
+                feed.rows.iter().map(|r| r.count).sum::<i64>(),
+                stored as i64
+            );
+            for r in feed.rows {
+                *fed.entry((
+                    r.project.to_string(),
+                    r.issue,
+                    r.hour,
+                    r.environment,
+                    r.release,
+                ))
+                .or_default() += r.count;
+            }
+        }
+        let sql = format!(
+            "SELECT i.project_id, e.issue_id, {} AS h, e.environment, e.release, count(*)
+             FROM events e JOIN issues i ON i.id = e.issue_id
+             GROUP BY i.project_id, e.issue_id, h, e.environment, e.release",
+            crate::analytics::insights::HOUR_OF_EVENT
+        );
+        let read: BTreeMap<Key, i64> = conn
+            .prepare(&sql)
+            .expect("prepare")
+            .query_map([], |r| {
+                Ok((
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                    r.get(5)?,
+                ))
+            })
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert!(read.len() > 20, "varied enough: {}", read.len());
+        assert_eq!(fed, read);
+    }
+
     fn numbered(fingerprint: &str, position: usize) -> Arc<Accepted> {
         let mut a = Arc::unwrap_or_clone(accepted("default", fingerprint));
         a.event.request_id = Some(position.to_string());
@@ -1044,7 +1173,7 @@ mod tests {
                     &mut cache,
                     &batch,
                     reservoir,
-                    false,
+                    Wants::default(),
                     &mut rng,
                     &|_| Ok(()),
                 )
@@ -1104,7 +1233,7 @@ mod tests {
                 &mut cache,
                 &batch,
                 RESERVOIR,
-                false,
+                Wants::default(),
                 &mut rng,
                 &|_| Ok(()),
             )

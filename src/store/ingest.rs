@@ -96,8 +96,8 @@ fn insert_sql(rows: usize) -> String {
 
 /// Inserts the raw events, many rows per statement, with ids above both the newest event and
 /// the index mark (see [`index_events`]), so the unindexed tail is exactly `id > through`.
-/// Values equal to the issue's are derivable and stored as NULL. Returns how many events are
-/// now past the index mark.
+/// Values equal to the issue's are derivable and stored as NULL. Returns the first id given
+/// (the batch's ids are consecutive) and how many events are now past the index mark.
 ///
 /// `OR IGNORE` tells SQLite no row can abort the statement half-way, so it skips the statement
 /// journal (a copy of each page the statement touches). Nothing can be ignored: the NOT NULL
@@ -106,7 +106,7 @@ fn insert_sql(rows: usize) -> String {
 pub fn insert_events(
     tx: &Transaction<'_>,
     rows: &[(i64, &IssueValues, &Accepted)],
-) -> rusqlite::Result<i64> {
+) -> rusqlite::Result<(i64, i64)> {
     static SQL: ShapeCache = [const { std::sync::OnceLock::new() }; SHAPES];
     let (newest, through): (i64, i64) = tx
         .prepare_cached(
@@ -114,6 +114,7 @@ pub fn insert_events(
         )?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut id = newest.max(through);
+    let first = id + 1;
     for chunk in row_chunks(rows) {
         let mut st = tx.prepare_cached(shape_sql(&SQL, chunk.len(), insert_sql))?;
         let mut i = 1;
@@ -166,7 +167,7 @@ pub fn insert_events(
             ));
         }
     }
-    Ok(id - through)
+    Ok((first, id - through))
 }
 
 /// Events past the index mark at which [`index_events`] is run from inside a flush, whatever
