@@ -34,6 +34,18 @@ enum Cmd {
     Releases(Window),
     /// Environments: events, share, issues, percentiles of hourly counts.
     Environments(Window),
+    /// Times every insight on DuckDB and on the same rows in SQLite, over the local database
+    /// (as of its newest hour), and checks both give the same answers.
+    Compare {
+        /// Runs per insight and engine (the median is shown).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+        runs: u32,
+        #[arg(long)]
+        project: Option<String>,
+        /// Print JSON (for scripts) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -71,6 +83,14 @@ impl Window {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
+    if let Cmd::Compare {
+        runs,
+        project,
+        json,
+    } = args.command
+    {
+        return compare(config, &args.remote, runs, project, json, out);
+    }
     let mut target = args.remote.target(config)?;
     let (which, window, extra) = match &args.command {
         Cmd::Spikes(w) => (Insight::Spikes, w, None),
@@ -81,6 +101,7 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
         } => (Insight::Correlations, window, fingerprint.clone()),
         Cmd::Releases(w) => (Insight::Releases, w, None),
         Cmd::Environments(w) => (Insight::Environments, w, None),
+        Cmd::Compare { .. } => unreachable!("answered above"),
     };
     let mut params = window.params();
     if let Some(fp) = extra {
@@ -97,6 +118,74 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
         Insight::Releases => releases(out, serde_json::from_value(v)?),
         Insight::Environments => environments(out, serde_json::from_value(v)?),
     }
+}
+
+#[cfg(feature = "analytics")]
+fn compare(
+    config: &bloop::Config,
+    remote: &common::Remote,
+    runs: u32,
+    project: Option<String>,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if remote.url.is_some() {
+        anyhow::bail!("`bloop analytics compare` runs on the local database, not through --url");
+    }
+    let mut db = bloop::store::open_existing_migrated(&config.database.path)?;
+    let r = bloop::analytics::compare::run(
+        &mut db,
+        runs as usize,
+        config.analytics.memory_limit_mb,
+        project,
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    if json {
+        return print_json(out, &r);
+    }
+    writeln!(
+        out,
+        "Rollup: {} from {}, built in {} ms; copied into SQLite in {} ms.",
+        count(r.rollup_rows, "row"),
+        count(r.events, "stored event"),
+        num(r.build_ms),
+        num(r.copy_ms)
+    )?;
+    let mut t = common::table(&["insight", "window", "DuckDB ms", "SQLite ms", "faster"]);
+    for x in &r.timings {
+        let faster = if x.duckdb_ms <= x.sqlite_ms {
+            format!("DuckDB {:.1}×", x.sqlite_ms / x.duckdb_ms.max(0.01))
+        } else {
+            format!("SQLite {:.1}×", x.duckdb_ms / x.sqlite_ms.max(0.01))
+        };
+        t.add_row(vec![
+            x.insight.to_string(),
+            x.window.clone(),
+            num(x.duckdb_ms),
+            num(x.sqlite_ms),
+            faster,
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    writeln!(
+        out,
+        "Project {}, medians of {} runs; both engines gave the same answers.",
+        inert(&r.project),
+        r.runs
+    )?;
+    Ok(())
+}
+
+#[cfg(not(feature = "analytics"))]
+fn compare(
+    _config: &bloop::Config,
+    _remote: &common::Remote,
+    _runs: u32,
+    _project: Option<String>,
+    _json: bool,
+    _out: &mut impl Write,
+) -> anyhow::Result<()> {
+    anyhow::bail!("analytics is not in this build: build bloop with `--features analytics`")
 }
 
 fn title(i: &IssueRef) -> String {

@@ -17,6 +17,8 @@ pub mod insights;
 pub mod stats;
 
 #[cfg(feature = "analytics")]
+pub mod compare;
+#[cfg(feature = "analytics")]
 pub mod duck;
 
 use std::sync::Arc;
