@@ -194,6 +194,23 @@ impl Duck {
     /// into the appender (nothing of the size of the database is held in memory), then sorted
     /// by hour once.
     fn build(&self, db: &mut rusqlite::Connection, horizon_hour: i64) -> Result<Synced, String> {
+        // The build sorts every stored event's key: let SQLite's sorter spill to a temporary
+        // file beyond its page cache instead of holding it all in memory (the connections'
+        // `temp_store = MEMORY` is put back after).
+        db.pragma_update(None, "temp_store", "FILE")
+            .map_err(sql_err)?;
+        let r = self.build_sorted(db, horizon_hour);
+        let back = db.pragma_update(None, "temp_store", "MEMORY");
+        let done = r?;
+        back.map_err(sql_err)?;
+        Ok(done)
+    }
+
+    fn build_sorted(
+        &self,
+        db: &mut rusqlite::Connection,
+        horizon_hour: i64,
+    ) -> Result<Synced, String> {
         // A read snapshot (DEFERRED: the pool's connections begin IMMEDIATE, which would hold
         // the write lock, and with it every ingest flush, for the whole build).
         let tx = db
@@ -228,65 +245,89 @@ impl Duck {
         horizon_hour: i64,
     ) -> Result<Synced, String> {
         let newest = newest_event_id(tx)?;
-        let mut explained: HashMap<(i64, i64), i64> = HashMap::new();
         let mut done = Synced {
             rebuilt: true,
             ..Synced::default()
         };
         let mut app = self.conn.appender("hourly").map_err(err)?;
-        {
-            let mut st = tx
-                .prepare(&format!(
-                    "SELECT i.project_id, e.issue_id, {HOUR_OF_EVENT} AS h, e.environment, e.release,
-                            count(*)
-                     FROM events e JOIN issues i ON i.id = e.issue_id
-                     WHERE e.id <= ?1
-                     GROUP BY e.issue_id, h, e.environment, e.release"
-                ))
-                .map_err(sql_err)?;
-            let mut q = st.query([newest]).map_err(sql_err)?;
-            while let Some(r) = q.next().map_err(sql_err)? {
-                let project: String = r.get(0).map_err(sql_err)?;
-                let issue: i64 = r.get(1).map_err(sql_err)?;
-                let hour: i64 = r.get(2).map_err(sql_err)?;
-                let environment: String = r.get(3).map_err(sql_err)?;
-                let release: String = r.get(4).map_err(sql_err)?;
+        // Both streams in (issue, hour) order, merged: per issue and hour, the stored events by
+        // environment and release, then what the hourly count has beyond them.
+        let mut events = tx
+            .prepare(&format!(
+                "SELECT i.project_id, e.issue_id, {HOUR_OF_EVENT} AS h, e.environment, e.release,
+                        count(*)
+                 FROM events e JOIN issues i ON i.id = e.issue_id
+                 WHERE e.id <= ?1
+                 GROUP BY e.issue_id, h, e.environment, e.release
+                 ORDER BY e.issue_id, h, e.environment, e.release"
+            ))
+            .map_err(sql_err)?;
+        let mut counts = tx
+            .prepare(
+                "SELECT i.project_id, h.issue_id, h.hour / 3600000 AS hh, h.count
+                 FROM hourly_counts h JOIN issues i ON i.id = h.issue_id
+                 WHERE h.hour >= ?1
+                 ORDER BY h.issue_id, hh",
+            )
+            .map_err(sql_err)?;
+        let mut ev = events.query([newest]).map_err(sql_err)?;
+        let mut hc = counts.query([horizon_hour * HOUR_MS]).map_err(sql_err)?;
+        let key = |r: &rusqlite::Row<'_>| -> Result<(i64, i64), String> {
+            Ok((r.get(1).map_err(sql_err)?, r.get(2).map_err(sql_err)?))
+        };
+        let mut next_event = ev.next().map_err(sql_err)?;
+        while let Some(c) = hc.next().map_err(sql_err)? {
+            let (issue, hour) = key(c)?;
+            let mut explained = 0;
+            while let Some(r) = next_event {
+                let k = key(r)?;
+                if k > (issue, hour) {
+                    break;
+                }
                 let n: i64 = r.get(5).map_err(sql_err)?;
+                if k == (issue, hour) {
+                    explained += n;
+                }
                 done.events += n;
                 done.rows += 1;
-                *explained.entry((issue, hour)).or_default() += n;
-                app.append_row(params![project, issue, hour, environment, release, n])
+                let (project, environment, release): (String, String, String) = (
+                    r.get(0).map_err(sql_err)?,
+                    r.get(3).map_err(sql_err)?,
+                    r.get(4).map_err(sql_err)?,
+                );
+                app.append_row(params![project, k.0, k.1, environment, release, n])
                     .map_err(err)?;
+                next_event = ev.next().map_err(sql_err)?;
+            }
+            let rest = c.get::<_, i64>(3).map_err(sql_err)? - explained;
+            if rest > 0 {
+                let project: String = c.get(0).map_err(sql_err)?;
+                done.rows += 1;
+                app.append_row(params![
+                    project,
+                    issue,
+                    hour,
+                    None::<&str>,
+                    None::<&str>,
+                    rest
+                ])
+                .map_err(err)?;
             }
         }
-        {
-            let mut st = tx
-                .prepare(
-                    "SELECT i.project_id, h.issue_id, h.hour / 3600000, h.count
-                     FROM hourly_counts h JOIN issues i ON i.id = h.issue_id
-                     WHERE h.hour >= ?1",
-                )
-                .map_err(sql_err)?;
-            let mut q = st.query([horizon_hour * HOUR_MS]).map_err(sql_err)?;
-            while let Some(r) = q.next().map_err(sql_err)? {
-                let issue: i64 = r.get(1).map_err(sql_err)?;
-                let hour: i64 = r.get(2).map_err(sql_err)?;
-                let n: i64 = r.get(3).map_err(sql_err)?;
-                let rest = n - explained.get(&(issue, hour)).copied().unwrap_or(0);
-                if rest > 0 {
-                    let project: String = r.get(0).map_err(sql_err)?;
-                    done.rows += 1;
-                    app.append_row(params![
-                        project,
-                        issue,
-                        hour,
-                        None::<&str>,
-                        None::<&str>,
-                        rest
-                    ])
-                    .map_err(err)?;
-                }
-            }
+        while let Some(r) = next_event {
+            let n: i64 = r.get(5).map_err(sql_err)?;
+            done.events += n;
+            done.rows += 1;
+            let (project, issue, hour, environment, release): (String, i64, i64, String, String) = (
+                r.get(0).map_err(sql_err)?,
+                r.get(1).map_err(sql_err)?,
+                r.get(2).map_err(sql_err)?,
+                r.get(3).map_err(sql_err)?,
+                r.get(4).map_err(sql_err)?,
+            );
+            app.append_row(params![project, issue, hour, environment, release, n])
+                .map_err(err)?;
+            next_event = ev.next().map_err(sql_err)?;
         }
         app.flush().map_err(err)?;
         drop(app);

@@ -612,6 +612,34 @@ fn insights_match_a_reference_computation() {
     );
     let o = bloop_cli(&s.db_path, &["analytics", "spikes"]);
     assert!(cli_ok(&o).contains("Spike happened"));
+
+    // Both engines over this database: every insight timed, the answers equal (the command
+    // fails when they are not).
+    let o = bloop_cli(
+        &s.db_path,
+        &["analytics", "compare", "--runs", "1", "--json"],
+    );
+    let cmp: Value = serde_json::from_str(&cli_ok(&o)).unwrap();
+    assert_eq!(cmp["events"], n + 1, "{cmp}");
+    let timed: BTreeSet<&str> = cmp["timings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["insight"].as_str().unwrap())
+        .collect();
+    assert_eq!(timed.len(), 5, "{cmp}");
+    let o = bloop_cli(&s.db_path, &["analytics", "compare", "--runs", "1"]);
+    let text = cli_ok(&o);
+    assert!(
+        text.contains("correlations") && text.contains("both engines gave the same answers"),
+        "{text}"
+    );
+    let o = bloop_cli(
+        &s.db_path,
+        &["analytics", "compare", "--url", &s.url, "--token", &token],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("local database"));
 }
 
 #[cfg(feature = "analytics")]
