@@ -14,12 +14,14 @@ Timings, on one keep-alive connection, client side from request to last byte, me
 answer is computed: the rollup's queries plus the issue rows, after a sync that finds nothing
 new), "cached" = the same question again within analytics.cache_ttl_secs. First answer = from
 the server's start on a database never seen by the analytics store (the rollup built from the
-database) to the first answer. Peak RSS: VmHWM after everything.
+database) to the first answer. Peak RSS: VmHWM after everything. Then `bloop analytics compare`
+on DB: the same queries on DuckDB and on SQLite side by side (query work alone, answers checked
+equal).
 
     CARGO_TARGET_DIR=/var/tmp/bloop-rel-analytics cargo build --release --features analytics
     CARGO_TARGET_DIR=/var/tmp/bloop-rel-analytics python3 bench/analytics.py
 """
-import http.client, json, os, shutil, sqlite3, statistics, sys, time, urllib.parse
+import http.client, json, os, shutil, sqlite3, statistics, subprocess, sys, time, urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (Server, BIN)
@@ -96,6 +98,14 @@ def main():
         print()
         print("peak RSS of serve: %.0f MB" % (server.hwm_kb() / 1024))
         server.stop()
+        # The same queries on DuckDB and on SQLite (the rollup's rows copied into an indexed
+        # SQLite table), query work alone, medians of RUNS, answers checked equal.
+        print()
+        cmp = subprocess.run([bench.BIN, "analytics", "compare", "--runs", str(RUNS), "--wide"],
+                             capture_output=True, text=True, env=dict(os.environ, BLOOP__DATABASE__PATH=DB))
+        if cmp.returncode != 0:
+            raise SystemExit("bloop analytics compare failed: " + cmp.stderr)
+        print(cmp.stdout)
     finally:
         if server.proc.poll() is None:
             server.proc.kill()
