@@ -19,7 +19,7 @@ use duckdb::{params, Connection};
 
 use super::engine::{Cell, Engine, Kind};
 use super::insights::{HOUR_MS, HOUR_OF_EVENT};
-use crate::pipeline::feed::{FeedRow, Taken};
+use crate::pipeline::feed::{FeedRow, Key, Taken};
 
 /// Bumped when the rollup's layout changes: an older file is rebuilt.
 const LAYOUT: i64 = 1;
@@ -149,11 +149,10 @@ impl Duck {
         let (_, cursor, built) = self.state()?.unwrap_or((LAYOUT, 0, false));
         if let (true, Taken::Range { first, last, rows }) = (built, fed) {
             if first == cursor + 1 {
-                let rows = merge(rows);
-                self.append(&rows, last)?;
+                let rows = self.append(rows, last)?;
                 return Ok(Synced {
                     events: last - first + 1,
-                    rows: rows.len() as i64,
+                    rows: rows as i64,
                     rebuilt: false,
                 });
             }
@@ -179,8 +178,7 @@ impl Duck {
                 break;
             }
             done.events += read;
-            done.rows += rows.len() as i64;
-            self.append(&rows, last)?;
+            done.rows += self.append(rows, last)? as i64;
             cursor = last;
             if read < STEP {
                 break;
@@ -337,15 +335,15 @@ impl Duck {
         Ok(done)
     }
 
-    fn append_in_tx(&self, rows: &[Row]) -> Result<(), String> {
+    fn append_in_tx(&self, rows: &[FeedRow]) -> Result<(), String> {
         let mut app = self.conn.appender("hourly").map_err(err)?;
         for r in rows {
             app.append_row(params![
                 &*r.project,
                 r.issue,
                 r.hour,
-                r.environment.as_deref(),
-                r.release.as_deref(),
+                &*r.environment,
+                &*r.release,
                 r.count
             ])
             .map_err(err)?;
@@ -353,16 +351,21 @@ impl Duck {
         app.flush().map_err(err)
     }
 
-    /// Appends `rows` and moves the cursor to `cursor`, together.
-    fn append(&self, rows: &[Row], cursor: i64) -> Result<(), String> {
+    /// Appends `rows` (in hour order, so the table stays nearly sorted for the hour filters)
+    /// and moves the cursor to `cursor`, together.
+    fn append(&self, mut rows: Vec<FeedRow>, cursor: i64) -> Result<usize, String> {
+        rows.sort_unstable_by_key(|r| r.hour);
         self.conn.execute_batch("BEGIN TRANSACTION").map_err(err)?;
-        let r = self.append_in_tx(rows).and_then(|_| {
+        let r = self.append_in_tx(&rows).and_then(|_| {
             self.conn
                 .execute("UPDATE feed SET cursor = ?", params![cursor])
                 .map_err(err)
         });
         match r {
-            Ok(_) => self.conn.execute_batch("COMMIT").map_err(err),
+            Ok(_) => {
+                self.conn.execute_batch("COMMIT").map_err(err)?;
+                Ok(rows.len())
+            }
             Err(e) => {
                 let _ = self.conn.execute_batch("ROLLBACK");
                 Err(e)
@@ -425,17 +428,8 @@ fn newest_event_id(db: &rusqlite::Connection) -> Result<i64, String> {
     .map_err(sql_err)
 }
 
-struct Row {
-    project: Arc<str>,
-    issue: i64,
-    hour: i64,
-    environment: Option<String>,
-    release: Option<String>,
-    count: i64,
-}
-
 #[derive(Default)]
-struct Interner(HashMap<String, Arc<str>>);
+struct Interner(std::collections::HashSet<Arc<str>>);
 
 impl Interner {
     fn get(&mut self, s: &str) -> Arc<str> {
@@ -443,42 +437,9 @@ impl Interner {
             return a.clone();
         }
         let a: Arc<str> = Arc::from(s);
-        self.0.insert(s.to_string(), a.clone());
+        self.0.insert(a.clone());
         a
     }
-}
-
-/// The writer's per-flush sums, summed again per key across flushes, in hour order.
-fn merge(fed: Vec<FeedRow>) -> Vec<Row> {
-    let mut sums: HashMap<Key, i64> = HashMap::new();
-    for r in fed {
-        *sums
-            .entry((r.project, r.issue, r.hour, r.environment, r.release))
-            .or_default() += r.count;
-    }
-    into_rows(sums)
-}
-
-/// (project, issue, hour, environment, release).
-type Key = (Arc<str>, i64, i64, String, String);
-
-/// Summed keys as rows, in hour order.
-fn into_rows(sums: HashMap<Key, i64>) -> Vec<Row> {
-    let mut rows: Vec<Row> = sums
-        .into_iter()
-        .map(
-            |((project, issue, hour, environment, release), count)| Row {
-                project,
-                issue,
-                hour,
-                environment: Some(environment),
-                release: Some(release),
-                count,
-            },
-        )
-        .collect();
-    rows.sort_unstable_by_key(|r| r.hour);
-    rows
 }
 
 /// Up to `limit` events after `cursor`, summed by key: (rows, the last id read, events read).
@@ -486,7 +447,7 @@ fn read_events(
     db: &rusqlite::Connection,
     cursor: i64,
     limit: i64,
-) -> Result<(Vec<Row>, i64, i64), String> {
+) -> Result<(Vec<FeedRow>, i64, i64), String> {
     let mut st = db
         .prepare_cached(&format!(
             "SELECT e.id, i.project_id, e.issue_id, {HOUR_OF_EVENT}, e.environment, e.release
@@ -497,21 +458,39 @@ fn read_events(
     let mut q = st.query([cursor, limit]).map_err(sql_err)?;
     let mut last = cursor;
     let mut read = 0;
-    let mut projects = Interner::default();
+    let mut names = Interner::default();
     let mut sums: HashMap<Key, i64> = HashMap::new();
+    let text =
+        |r: &rusqlite::Row<'_>, i: usize, names: &mut Interner| -> Result<Arc<str>, String> {
+            let v = r.get_ref(i).map_err(sql_err)?;
+            Ok(names.get(v.as_str().map_err(|e| e.to_string())?))
+        };
     while let Some(r) = q.next().map_err(sql_err)? {
         last = r.get(0).map_err(sql_err)?;
         read += 1;
         let key = (
-            projects.get(&r.get::<_, String>(1).map_err(sql_err)?),
+            text(r, 1, &mut names)?,
             r.get(2).map_err(sql_err)?,
             r.get(3).map_err(sql_err)?,
-            r.get(4).map_err(sql_err)?,
-            r.get(5).map_err(sql_err)?,
+            text(r, 4, &mut names)?,
+            text(r, 5, &mut names)?,
         );
         *sums.entry(key).or_default() += 1;
     }
-    Ok((into_rows(sums), last, read))
+    let rows = sums
+        .into_iter()
+        .map(
+            |((project, issue, hour, environment, release), count)| FeedRow {
+                project,
+                issue,
+                hour,
+                environment,
+                release,
+                count,
+            },
+        )
+        .collect();
+    Ok((rows, last, read))
 }
 
 impl Engine for Duck {
@@ -537,5 +516,152 @@ impl Engine for Duck {
             out.push(row);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Accepted;
+    use crate::pipeline::feed::Feed;
+    use crate::store;
+
+    fn event(fp: &str, env: &str) -> Arc<Accepted> {
+        let body = format!(
+            r#"{{"timestamp":{},"source":"api","environment":"{env}","release":"1.0",
+                "error_type":"Boom","message":"it broke"}}"#,
+            store::now_ms()
+        );
+        Arc::new(Accepted {
+            project_id: Arc::from("default"),
+            fingerprint: fp.to_string(),
+            received_at: store::now_ms(),
+            max_age_ms: Accepted::DEFAULT_MAX_AGE_MS,
+            event: crate::event::parse_event(body.as_bytes(), &Default::default()).expect("valid"),
+        })
+    }
+
+    /// Writes `batch` and, when `feed` is given, hands it the flush as the writer does.
+    fn write(conn: &mut rusqlite::Connection, batch: &[Arc<Accepted>], feed: Option<&Feed>) {
+        let first = newest_event_id(conn).expect("newest") + 1;
+        crate::pipeline::write_batch(conn, &mut Default::default(), batch, 5, false)
+            .expect("flush");
+        let ids: HashMap<String, i64> = conn
+            .prepare("SELECT fingerprint, id FROM issues")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        if let Some(f) = feed {
+            // The writer stores each issue's events together, in first-seen order.
+            let mut order: Vec<&str> = Vec::new();
+            for a in batch {
+                if !order.contains(&a.fingerprint.as_str()) {
+                    order.push(&a.fingerprint);
+                }
+            }
+            let events: Vec<(i64, &Accepted)> = order
+                .iter()
+                .flat_map(|fp| {
+                    batch
+                        .iter()
+                        .filter(move |a| a.fingerprint == *fp)
+                        .map(|a| (ids[&a.fingerprint], &**a))
+                })
+                .collect();
+            f.push(first, events.into_iter());
+        }
+    }
+
+    fn rollup(duck: &Duck) -> Vec<(i64, String, i64)> {
+        duck.query(
+            "SELECT issue, environment, CAST(sum(count) AS BIGINT) FROM hourly
+             GROUP BY ALL ORDER BY ALL",
+            &[],
+            &[Kind::Int, Kind::Text, Kind::Int],
+        )
+        .expect("rollup")
+        .into_iter()
+        .map(|r| {
+            (
+                r[0].int(),
+                r[1].text().unwrap_or("").to_string(),
+                r[2].int(),
+            )
+        })
+        .collect()
+    }
+
+    fn stored(conn: &rusqlite::Connection) -> Vec<(i64, String, i64)> {
+        conn.prepare(
+            "SELECT issue_id, environment, count(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+    }
+
+    /// The rollup follows the database whichever way it is fed: the writer's sums when they
+    /// continue at its cursor, else the events read back (after a gap in the feed, or sums
+    /// that do not start where it stands), never counting a flush twice.
+    #[test]
+    fn fed_or_read_back_the_rollup_equals_the_stored_events() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = store::open(&dir.path().join("t.db")).expect("open");
+        store::tune_writer(&conn).expect("tune");
+        let duck = Duck::open(None, 64).expect("duck");
+        let feed = Feed::default();
+        let batch = |n: usize, k: usize| -> Vec<Arc<Accepted>> {
+            (0..n)
+                .map(|i| {
+                    event(
+                        &format!("f{}", (i + k) % 4),
+                        ["production", "staging"][(i + k) % 2],
+                    )
+                })
+                .collect()
+        };
+
+        write(&mut conn, &batch(10, 0), None);
+        let s = duck.sync(&mut conn, 0, feed.take()).expect("build");
+        assert!(s.rebuilt);
+        assert_eq!(rollup(&duck), stored(&conn));
+
+        // Fed: two flushes in one take.
+        write(&mut conn, &batch(7, 1), Some(&feed));
+        write(&mut conn, &batch(5, 2), Some(&feed));
+        let s = duck.sync(&mut conn, 0, feed.take()).expect("fed");
+        assert_eq!((s.events, s.rebuilt), (12, false));
+        assert_eq!(rollup(&duck), stored(&conn));
+
+        // A flush the feed did not see, then one it did: the sums do not continue at the
+        // cursor, so both are read back, once.
+        write(&mut conn, &batch(3, 3), None);
+        write(&mut conn, &batch(4, 0), Some(&feed));
+        let s = duck.sync(&mut conn, 0, feed.take()).expect("read back");
+        assert_eq!(s.events, 7);
+        assert_eq!(rollup(&duck), stored(&conn));
+
+        // Sums already covered by a read (taken late): skipped, not added again.
+        write(&mut conn, &batch(6, 1), Some(&feed));
+        let late = feed.take();
+        duck.sync(&mut conn, 0, Taken::Nothing).expect("read");
+        let s = duck.sync(&mut conn, 0, late).expect("late sums");
+        assert_eq!(s.events, 0);
+        assert_eq!(rollup(&duck), stored(&conn));
+
+        // A gap: read back.
+        write(&mut conn, &batch(2, 0), Some(&feed));
+        write(&mut conn, &batch(2, 1), None);
+        write(&mut conn, &batch(2, 2), Some(&feed));
+        assert_eq!(feed.take(), Taken::Gap);
+        write(&mut conn, &batch(1, 3), None);
+        duck.sync(&mut conn, 0, Taken::Gap).expect("gap");
+        assert_eq!(rollup(&duck), stored(&conn));
+        let total: i64 = rollup(&duck).iter().map(|r| r.2).sum();
+        assert_eq!(total, 10 + 12 + 7 + 6 + 2 + 2 + 2 + 1);
     }
 }

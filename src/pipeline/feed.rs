@@ -7,52 +7,71 @@
 //! not (the server just started, the rollup fell behind, too much piled up), it reads the
 //! events from SQLite by id as before, so nothing is counted twice or missed.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// One key's events in a flush.
+/// One key's events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedRow {
     pub project: Arc<str>,
     pub issue: i64,
     /// Hours since the epoch, as the writer counts the event (`Accepted::at`).
     pub hour: i64,
-    pub environment: String,
-    pub release: String,
+    pub environment: Arc<str>,
+    pub release: Arc<str>,
     pub count: i64,
-}
-
-/// One committed flush: its events were stored under ids `first..=last`.
-#[derive(Debug, Default)]
-pub struct FeedBatch {
-    pub first: i64,
-    pub last: i64,
-    pub rows: Vec<FeedRow>,
 }
 
 /// What piled up since the last [`Feed::take`].
 #[derive(Debug, PartialEq, Eq)]
 pub enum Taken {
     Nothing,
-    /// Consecutive flushes: events `first..=last`, all of them in `rows`.
+    /// Consecutive flushes: events `first..=last`, all of them summed in `rows`.
     Range {
         first: i64,
         last: i64,
         rows: Vec<FeedRow>,
     },
-    /// Something is missing (not contiguous, or more than [`MAX_ROWS`] piled up): read SQLite.
+    /// Something is missing (not contiguous, or more than [`MAX_KEYS`] piled up): read SQLite.
     Gap,
 }
 
-/// Rows held at most between two takes (about 100 bytes each); past it the feed gives up until
+/// Keys held at most between two takes (about 120 bytes each); past it the feed gives up until
 /// the next take, and the rollup reads the events from SQLite instead.
-pub const MAX_ROWS: usize = 500_000;
+pub const MAX_KEYS: usize = 200_000;
+
+/// (project, issue, hour, environment, release).
+pub type Key = (Arc<str>, i64, i64, Arc<str>, Arc<str>);
+
+/// A key of one flush, borrowed from its events, and its count.
+type FlushRow<'a> = (&'a Arc<str>, i64, i64, &'a str, &'a str, i64);
 
 #[derive(Default)]
 struct State {
     range: Option<(i64, i64)>,
-    rows: Vec<FeedRow>,
+    sums: HashMap<Key, i64>,
+    /// Environment and release names, shared by every key that has them.
+    names: HashSet<Arc<str>>,
     gap: bool,
+}
+
+impl State {
+    fn name(&mut self, s: &str) -> Arc<str> {
+        if let Some(n) = self.names.get(s) {
+            return n.clone();
+        }
+        let n: Arc<str> = Arc::from(s);
+        self.names.insert(n.clone());
+        n
+    }
+
+    fn give_up(&mut self) {
+        *self = State {
+            gap: true,
+            ..State::default()
+        };
+    }
 }
 
 /// Shared by the writer (which pushes) and the analytics rollup (which takes). The writer
@@ -72,11 +91,40 @@ impl Feed {
         self.wanted.load(Ordering::Acquire)
     }
 
-    /// The writer, after a commit.
-    pub fn push(&self, batch: FeedBatch) {
-        if batch.last < batch.first {
+    /// The writer, after a commit: the flush's `events`, (issue id, event) with each issue's
+    /// events together, were stored under ids `first..first + n`. Summed per key here (a
+    /// flush's keys are few: most of an issue's events share hour, environment and release),
+    /// then into what waits for the next take.
+    pub fn push<'a>(
+        &self,
+        first: i64,
+        events: impl Iterator<Item = (i64, &'a crate::event::Accepted)>,
+    ) {
+        let mut flush: Vec<FlushRow> = Vec::new();
+        let mut issue_start = 0;
+        let mut current = None;
+        let mut n = 0;
+        for (issue, a) in events {
+            n += 1;
+            if current != Some(issue) {
+                current = Some(issue);
+                issue_start = flush.len();
+            }
+            let hour = a.at().div_euclid(crate::analytics::insights::HOUR_MS);
+            let (env, rel) = (a.event.environment.as_str(), a.event.release.as_str());
+            match flush[issue_start..]
+                .iter_mut()
+                .rev()
+                .find(|r| r.2 == hour && r.3 == env && r.4 == rel)
+            {
+                Some(r) => r.5 += 1,
+                None => flush.push((&a.project_id, issue, hour, env, rel, 1)),
+            }
+        }
+        if n == 0 {
             return;
         }
+        let last = first + n - 1;
         let Ok(mut s) = self.state.lock() else {
             return;
         };
@@ -84,26 +132,17 @@ impl Feed {
             return;
         }
         match s.range {
-            Some((first, last)) if batch.first == last + 1 => {
-                s.range = Some((first, batch.last));
-            }
-            Some(_) => {
-                *s = State {
-                    gap: true,
-                    ..State::default()
-                };
-                return;
-            }
-            None => s.range = Some((batch.first, batch.last)),
+            Some((from, to)) if first == to + 1 => s.range = Some((from, last)),
+            Some(_) => return s.give_up(),
+            None => s.range = Some((first, last)),
         }
-        if s.rows.len() + batch.rows.len() > MAX_ROWS {
-            *s = State {
-                gap: true,
-                ..State::default()
-            };
-            return;
+        for (project, issue, hour, env, rel, count) in flush {
+            let key = (project.clone(), issue, hour, s.name(env), s.name(rel));
+            *s.sums.entry(key).or_default() += count;
         }
-        s.rows.extend(batch.rows);
+        if s.sums.len() > MAX_KEYS {
+            s.give_up();
+        }
     }
 
     /// The rollup: everything pushed since the last take.
@@ -118,97 +157,121 @@ impl Feed {
             (false, Some((first, last))) => Taken::Range {
                 first,
                 last,
-                rows: s.rows,
+                rows: s
+                    .sums
+                    .into_iter()
+                    .map(
+                        |((project, issue, hour, environment, release), count)| FeedRow {
+                            project,
+                            issue,
+                            hour,
+                            environment,
+                            release,
+                            count,
+                        },
+                    )
+                    .collect(),
             },
         }
     }
 }
 
-/// Sums a flush's stored events per key, in the writer: `events` are (issue id, event) in
-/// issue order (each issue's events together).
-pub fn rows<'a>(events: impl Iterator<Item = (i64, &'a crate::event::Accepted)>) -> Vec<FeedRow> {
-    let mut out: Vec<FeedRow> = Vec::new();
-    let mut issue_start = 0;
-    let mut current = None;
-    for (issue, a) in events {
-        if current != Some(issue) {
-            current = Some(issue);
-            issue_start = out.len();
-        }
-        let hour = a.at().div_euclid(crate::analytics::insights::HOUR_MS);
-        let (env, rel) = (&a.event.environment, &a.event.release);
-        // Most of an issue's events in a flush share hour, environment and release.
-        match out[issue_start..]
-            .iter_mut()
-            .rev()
-            .find(|r| r.hour == hour && &r.environment == env && &r.release == rel)
-        {
-            Some(r) => r.count += 1,
-            None => out.push(FeedRow {
-                project: a.project_id.clone(),
-                issue,
-                hour,
-                environment: env.clone(),
-                release: rel.clone(),
-                count: 1,
-            }),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Accepted;
 
-    fn batch(first: i64, last: i64, n: usize) -> FeedBatch {
-        FeedBatch {
-            first,
-            last,
-            rows: (0..n)
-                .map(|i| FeedRow {
-                    project: Arc::from("p"),
-                    issue: i as i64,
-                    hour: 1,
-                    environment: "production".into(),
-                    release: "1.0".into(),
-                    count: 1,
-                })
-                .collect(),
-        }
+    fn event(issue: i64, env: &str, release: &str) -> (i64, Accepted) {
+        let body = format!(
+            r#"{{"timestamp":1700000000000,"source":"api","environment":"{env}",
+                "release":"{release}","error_type":"Boom","message":"it broke"}}"#
+        );
+        let a = Accepted {
+            project_id: Arc::from("p"),
+            fingerprint: format!("f{issue}"),
+            received_at: 1_700_000_000_000,
+            max_age_ms: Accepted::DEFAULT_MAX_AGE_MS,
+            event: crate::event::parse_event(body.as_bytes(), &Default::default()).expect("valid"),
+        };
+        (issue, a)
     }
 
-    #[test]
-    fn consecutive_flushes_are_taken_as_one_range_and_a_break_is_a_gap() {
-        let f = Feed::default();
-        assert_eq!(f.take(), Taken::Nothing);
-        f.push(batch(11, 20, 2));
-        f.push(batch(21, 25, 1));
-        match f.take() {
+    fn push(f: &Feed, first: i64, events: &[(i64, Accepted)]) {
+        f.push(first, events.iter().map(|(i, a)| (*i, a)));
+    }
+
+    type Sums = Vec<(i64, String, String, i64)>;
+
+    fn sums(t: Taken) -> (i64, i64, Sums) {
+        match t {
             Taken::Range { first, last, rows } => {
-                assert_eq!((first, last, rows.len()), (11, 25, 3));
+                let mut v: Vec<_> = rows
+                    .into_iter()
+                    .map(|r| {
+                        (
+                            r.issue,
+                            r.environment.to_string(),
+                            r.release.to_string(),
+                            r.count,
+                        )
+                    })
+                    .collect();
+                v.sort();
+                (first, last, v)
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn consecutive_flushes_are_summed_per_key_and_a_break_is_a_gap() {
+        let f = Feed::default();
+        assert_eq!(f.take(), Taken::Nothing);
+        push(
+            &f,
+            11,
+            &[
+                event(1, "production", "1.0"),
+                event(1, "production", "1.0"),
+                event(1, "staging", "1.0"),
+                event(2, "production", "2.0"),
+            ],
+        );
+        push(
+            &f,
+            15,
+            &[event(1, "production", "1.0"), event(2, "production", "2.0")],
+        );
+        assert_eq!(
+            sums(f.take()),
+            (
+                11,
+                16,
+                vec![
+                    (1, "production".into(), "1.0".into(), 3),
+                    (1, "staging".into(), "1.0".into(), 1),
+                    (2, "production".into(), "2.0".into(), 2),
+                ]
+            )
+        );
         assert_eq!(f.take(), Taken::Nothing);
         // A flush that skips ids: the rollup must read SQLite.
-        f.push(batch(26, 30, 1));
-        f.push(batch(40, 41, 1));
-        f.push(batch(42, 43, 1));
+        push(&f, 17, &[event(1, "production", "1.0")]);
+        push(&f, 30, &[event(1, "production", "1.0")]);
+        push(&f, 31, &[event(1, "production", "1.0")]);
         assert_eq!(f.take(), Taken::Gap);
-        // After a take the feed starts over.
-        f.push(batch(44, 45, 1));
-        assert!(matches!(f.take(), Taken::Range { first: 44, .. }));
-        // An empty flush (every event's project deleted) changes nothing.
-        f.push(batch(46, 45, 0));
+        // After a take the feed starts over; a flush that stored nothing changes nothing.
+        push(&f, 32, &[event(3, "production", "1.0")]);
+        push(&f, 33, &[]);
+        assert_eq!(sums(f.take()).0, 32);
         assert_eq!(f.take(), Taken::Nothing);
     }
 
     #[test]
-    fn too_many_rows_become_a_gap() {
+    fn too_many_keys_become_a_gap() {
         let f = Feed::default();
-        f.push(batch(1, 10, MAX_ROWS));
-        f.push(batch(11, 11, 1));
+        let (_, a) = event(0, "production", "1.0");
+        f.push(1, (0..=MAX_KEYS as i64).map(|i| (i, &a)));
         assert_eq!(f.take(), Taken::Gap);
     }
 }

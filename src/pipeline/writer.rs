@@ -296,7 +296,7 @@ impl WriterLoop {
             .reports
             .as_ref()
             .filter(|r| r.wanted.load(Ordering::Acquire));
-        let feed = self.feed.wanted();
+        let feed = self.feed.wanted().then_some(&*self.feed);
         loop {
             match write_batch_with_rng(
                 &mut self.conn,
@@ -310,14 +310,7 @@ impl WriterLoop {
                 &mut rand::rng(),
                 extra,
             ) {
-                Ok(Flushed {
-                    written,
-                    changes,
-                    feed,
-                }) => {
-                    if let Some(f) = feed {
-                        self.feed.push(f);
-                    }
+                Ok(Flushed { written, changes }) => {
                     let now = now_ms();
                     self.stats
                         .written
@@ -380,15 +373,13 @@ pub struct Flushed {
     pub written: usize,
     /// What changed per issue, when asked for (for alerting).
     pub changes: Vec<IssueChange>,
-    /// The sums for the analytics rollup, when asked for.
-    pub feed: Option<super::feed::FeedBatch>,
 }
 
 /// What a flush builds besides writing: reports for alerting, sums for the analytics rollup.
-#[derive(Debug, Clone, Copy, Default)]
-struct Wants {
+#[derive(Clone, Copy, Default)]
+struct Wants<'a> {
     report: bool,
-    feed: bool,
+    feed: Option<&'a super::feed::Feed>,
 }
 
 /// Writes one batch in one transaction: events grouped by (project, fingerprint) so each issue
@@ -405,10 +396,7 @@ pub fn write_batch(
         cache,
         batch,
         reservoir,
-        Wants {
-            report,
-            feed: false,
-        },
+        Wants { report, feed: None },
         &mut rand::rng(),
         &|_| Ok(()),
     )
@@ -423,7 +411,7 @@ fn write_batch_with_rng(
     cache: &mut ingest::IssueCache,
     batch: &[Arc<Accepted>],
     reservoir: usize,
-    wants: Wants,
+    wants: Wants<'_>,
     rng: &mut impl Rng,
     extra: Extra,
 ) -> rusqlite::Result<Flushed> {
@@ -440,7 +428,7 @@ fn write_batch_in(
     cache: &mut ingest::IssueCache,
     batch: &[Arc<Accepted>],
     reservoir: usize,
-    wants: Wants,
+    wants: Wants<'_>,
     rng: &mut impl Rng,
     extra: Extra,
 ) -> rusqlite::Result<Flushed> {
@@ -530,11 +518,6 @@ fn write_batch_in(
         .flat_map(|(gi, id, iv)| groups[*gi].iter().map(move |a| (*id, &**iv, *a)))
         .collect();
     let (first_id, tail) = ingest::insert_events(&tx, &rows)?;
-    let feed = wants.feed.then(|| super::feed::FeedBatch {
-        first: first_id,
-        last: first_id + rows.len() as i64 - 1,
-        rows: super::feed::rows(rows.iter().map(|r| (r.0, r.2))),
-    });
     if tail > ingest::INDEX_TAIL_MAX {
         ingest::index_events(&tx)?;
     }
@@ -544,10 +527,12 @@ fn write_batch_in(
     super::llm_errors::note_traces(&tx, rows.iter().map(|r| (r.0, r.2)))?;
     extra(&tx)?;
     tx.commit()?;
+    if let Some(feed) = wants.feed {
+        feed.push(first_id, rows.iter().map(|r| (r.0, r.2)));
+    }
     Ok(Flushed {
         written: rows.len(),
         changes,
-        feed,
     })
 }
 
@@ -1055,38 +1040,36 @@ mod tests {
                     Arc::new(a)
                 })
                 .collect();
+            let feed = crate::pipeline::feed::Feed::default();
             let wants = Wants {
                 report: false,
-                feed: true,
+                feed: Some(&feed),
             };
             let f =
                 write_batch_with_rng(&mut conn, &mut cache, &batch, 5, wants, &mut rng, &|_| {
                     Ok(())
                 })
                 .expect("flush");
-            let feed = f.feed.expect("asked for");
             let stored = batch.iter().filter(|a| &*a.project_id != "gone").count();
             assert_eq!(f.written, stored);
+            let taken = feed.take();
             if stored == 0 {
-                assert!(feed.last < feed.first, "no ids for nothing stored");
+                assert_eq!(taken, crate::pipeline::feed::Taken::Nothing);
                 continue;
             }
-            assert_eq!(
-                (feed.first, feed.last),
-                (next_id, next_id + stored as i64 - 1)
-            );
-            next_id = feed.last + 1;
-            assert_eq!(
-                feed.rows.iter().map(|r| r.count).sum::<i64>(),
-                stored as i64
-            );
-            for r in feed.rows {
+            let crate::pipeline::feed::Taken::Range { first, last, rows } = taken else {
+                panic!("{taken:?}");
+            };
+            assert_eq!((first, last), (next_id, next_id + stored as i64 - 1));
+            next_id = last + 1;
+            assert_eq!(rows.iter().map(|r| r.count).sum::<i64>(), stored as i64);
+            for r in rows {
                 *fed.entry((
                     r.project.to_string(),
                     r.issue,
                     r.hour,
-                    r.environment,
-                    r.release,
+                    r.environment.to_string(),
+                    r.release.to_string(),
                 ))
                 .or_default() += r.count;
             }
