@@ -189,8 +189,7 @@ impl Duck {
 
     /// The first build, from one snapshot of `db`: the stored events by key, and per issue and
     /// hour the rest of the hourly counts without environment or release. Streamed from SQLite
-    /// into the appender (nothing of the size of the database is held in memory), then sorted
-    /// by hour once.
+    /// into the appender in hour order (nothing of the size of the database is held in memory).
     fn build(&self, db: &mut rusqlite::Connection, horizon_hour: i64) -> Result<Synced, String> {
         // The build sorts every stored event's key: let SQLite's sorter spill to a temporary
         // file beyond its page cache instead of holding it all in memory (the connections'
@@ -227,7 +226,6 @@ impl Duck {
                     events = done.events,
                     "analytics store built from the database"
                 );
-                self.compact(i64::MIN)?;
                 Ok(done)
             }
             Err(e) => {
@@ -248,16 +246,18 @@ impl Duck {
             ..Synced::default()
         };
         let mut app = self.conn.appender("hourly").map_err(err)?;
-        // Both streams in (issue, hour) order, merged: per issue and hour, the stored events by
-        // environment and release, then what the hourly count has beyond them.
+        // Both streams in (hour, issue) order, merged: per hour and issue, the stored events by
+        // environment and release, then what the hourly count has beyond them. The rows reach
+        // the table in hour order (what the window filters skip by) with every key once, so
+        // the build needs no compaction after it.
         let mut events = tx
             .prepare(&format!(
                 "SELECT i.project_id, e.issue_id, {HOUR_OF_EVENT} AS h, e.environment, e.release,
                         count(*)
                  FROM events e JOIN issues i ON i.id = e.issue_id
                  WHERE e.id <= ?1
-                 GROUP BY e.issue_id, h, e.environment, e.release
-                 ORDER BY e.issue_id, h, e.environment, e.release"
+                 GROUP BY h, e.issue_id, e.environment, e.release
+                 ORDER BY h, e.issue_id, e.environment, e.release"
             ))
             .map_err(sql_err)?;
         let mut counts = tx
@@ -265,36 +265,27 @@ impl Duck {
                 "SELECT i.project_id, h.issue_id, h.hour / 3600000 AS hh, h.count
                  FROM hourly_counts h JOIN issues i ON i.id = h.issue_id
                  WHERE h.hour >= ?1
-                 ORDER BY h.issue_id, hh",
+                 ORDER BY h.hour, h.issue_id",
             )
             .map_err(sql_err)?;
         let mut ev = events.query([newest]).map_err(sql_err)?;
         let mut hc = counts.query([horizon_hour * HOUR_MS]).map_err(sql_err)?;
+        // (hour, issue)
         let key = |r: &rusqlite::Row<'_>| -> Result<(i64, i64), String> {
-            Ok((r.get(1).map_err(sql_err)?, r.get(2).map_err(sql_err)?))
+            Ok((r.get(2).map_err(sql_err)?, r.get(1).map_err(sql_err)?))
         };
         let mut next_event = ev.next().map_err(sql_err)?;
         while let Some(c) = hc.next().map_err(sql_err)? {
-            let (issue, hour) = key(c)?;
+            let (hour, issue) = key(c)?;
             let mut explained = 0;
             while let Some(r) = next_event {
-                let k = key(r)?;
-                if k > (issue, hour) {
+                if key(r)? > (hour, issue) {
                     break;
                 }
-                let n: i64 = r.get(5).map_err(sql_err)?;
-                if k == (issue, hour) {
+                let (k, n) = append_events(&mut app, r, &mut done)?;
+                if k == (hour, issue) {
                     explained += n;
                 }
-                done.events += n;
-                done.rows += 1;
-                let (project, environment, release): (String, String, String) = (
-                    r.get(0).map_err(sql_err)?,
-                    r.get(3).map_err(sql_err)?,
-                    r.get(4).map_err(sql_err)?,
-                );
-                app.append_row(params![project, k.0, k.1, environment, release, n])
-                    .map_err(err)?;
                 next_event = ev.next().map_err(sql_err)?;
             }
             let rest = c.get::<_, i64>(3).map_err(sql_err)? - explained;
@@ -313,18 +304,7 @@ impl Duck {
             }
         }
         while let Some(r) = next_event {
-            let n: i64 = r.get(5).map_err(sql_err)?;
-            done.events += n;
-            done.rows += 1;
-            let (project, issue, hour, environment, release): (String, i64, i64, String, String) = (
-                r.get(0).map_err(sql_err)?,
-                r.get(1).map_err(sql_err)?,
-                r.get(2).map_err(sql_err)?,
-                r.get(3).map_err(sql_err)?,
-                r.get(4).map_err(sql_err)?,
-            );
-            app.append_row(params![project, issue, hour, environment, release, n])
-                .map_err(err)?;
+            append_events(&mut app, r, &mut done)?;
             next_event = ev.next().map_err(sql_err)?;
         }
         app.flush().map_err(err)?;
@@ -416,6 +396,28 @@ impl Duck {
         }
         Ok(())
     }
+}
+
+/// Appends one row of the build's events query (project, issue, hour, environment, release,
+/// count): its ((hour, issue), count).
+fn append_events(
+    app: &mut duckdb::Appender<'_>,
+    r: &rusqlite::Row<'_>,
+    done: &mut Synced,
+) -> Result<((i64, i64), i64), String> {
+    let (project, issue, hour, environment, release, n): (String, i64, i64, String, String, i64) = (
+        r.get(0).map_err(sql_err)?,
+        r.get(1).map_err(sql_err)?,
+        r.get(2).map_err(sql_err)?,
+        r.get(3).map_err(sql_err)?,
+        r.get(4).map_err(sql_err)?,
+        r.get(5).map_err(sql_err)?,
+    );
+    app.append_row(params![project, issue, hour, environment, release, n])
+        .map_err(err)?;
+    done.events += n;
+    done.rows += 1;
+    Ok(((hour, issue), n))
 }
 
 /// The highest event id the writer has given (ids only grow: it numbers above both).
