@@ -1573,6 +1573,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('correlations', 'correlations', [CompletionResultType]::ParameterValue, 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters')
             [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'Releases, newest version first: what each brought and how it compares')
             [CompletionResult]::new('environments', 'environments', [CompletionResultType]::ParameterValue, 'Environments: events, share, issues, percentiles of hourly counts')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Times every insight on DuckDB and on the same rows in SQLite, over the local database (as of its newest hour), and checks both give the same answers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1677,12 +1678,31 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bloop;analytics;compare' {
+            [CompletionResult]::new('--runs', '--runs', [CompletionResultType]::ParameterName, 'Runs per insight and engine (the median is shown)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'project')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL; with it, the command calls the server''s API instead of opening the database')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (`bloop_tk_…`) for --url')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./config.toml when present, else built-in defaults)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (for scripts) instead of text')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bloop;analytics;help' {
             [CompletionResult]::new('spikes', 'spikes', [CompletionResultType]::ParameterValue, 'Issues spiking now: this hour and the last against the hours before (z-score)')
             [CompletionResult]::new('movers', 'movers', [CompletionResultType]::ParameterValue, 'Issues that changed most against the window before (new ones flagged)')
             [CompletionResult]::new('correlations', 'correlations', [CompletionResultType]::ParameterValue, 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters')
             [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'Releases, newest version first: what each brought and how it compares')
             [CompletionResult]::new('environments', 'environments', [CompletionResultType]::ParameterValue, 'Environments: events, share, issues, percentiles of hourly counts')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Times every insight on DuckDB and on the same rows in SQLite, over the local database (as of its newest hour), and checks both give the same answers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1699,6 +1719,9 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;analytics;help;environments' {
+            break
+        }
+        'bloop;analytics;help;compare' {
             break
         }
         'bloop;analytics;help;help' {
@@ -2262,6 +2285,7 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             [CompletionResult]::new('correlations', 'correlations', [CompletionResultType]::ParameterValue, 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters')
             [CompletionResult]::new('releases', 'releases', [CompletionResultType]::ParameterValue, 'Releases, newest version first: what each brought and how it compares')
             [CompletionResult]::new('environments', 'environments', [CompletionResultType]::ParameterValue, 'Environments: events, share, issues, percentiles of hourly counts')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Times every insight on DuckDB and on the same rows in SQLite, over the local database (as of its newest hour), and checks both give the same answers')
             break
         }
         'bloop;help;analytics;spikes' {
@@ -2277,6 +2301,9 @@ Register-ArgumentCompleter -Native -CommandName 'bloop' -ScriptBlock {
             break
         }
         'bloop;help;analytics;environments' {
+            break
+        }
+        'bloop;help;analytics;compare' {
             break
         }
         'bloop;help;alerts' {

@@ -124,6 +124,9 @@ _bloop() {
             bloop__subcmd__alerts__subcmd__help,test)
                 cmd="bloop__subcmd__alerts__subcmd__help__subcmd__test"
                 ;;
+            bloop__subcmd__analytics,compare)
+                cmd="bloop__subcmd__analytics__subcmd__compare"
+                ;;
             bloop__subcmd__analytics,correlations)
                 cmd="bloop__subcmd__analytics__subcmd__correlations"
                 ;;
@@ -141,6 +144,9 @@ _bloop() {
                 ;;
             bloop__subcmd__analytics,spikes)
                 cmd="bloop__subcmd__analytics__subcmd__spikes"
+                ;;
+            bloop__subcmd__analytics__subcmd__help,compare)
+                cmd="bloop__subcmd__analytics__subcmd__help__subcmd__compare"
                 ;;
             bloop__subcmd__analytics__subcmd__help,correlations)
                 cmd="bloop__subcmd__analytics__subcmd__help__subcmd__correlations"
@@ -240,6 +246,9 @@ _bloop() {
                 ;;
             bloop__subcmd__help__subcmd__alerts,test)
                 cmd="bloop__subcmd__help__subcmd__alerts__subcmd__test"
+                ;;
+            bloop__subcmd__help__subcmd__analytics,compare)
+                cmd="bloop__subcmd__help__subcmd__analytics__subcmd__compare"
                 ;;
             bloop__subcmd__help__subcmd__analytics,correlations)
                 cmd="bloop__subcmd__help__subcmd__analytics__subcmd__correlations"
@@ -1326,12 +1335,46 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__analytics)
-            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version spikes movers correlations releases environments help"
+            opts="-v -q -h -V --url --token --config --verbose --quiet --wide --help --version spikes movers correlations releases environments compare help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__analytics__subcmd__compare)
+            opts="-v -q -h -V --runs --project --json --url --token --config --verbose --quiet --wide --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --runs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1440,8 +1483,22 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__analytics__subcmd__help)
-            opts="spikes movers correlations releases environments help"
+            opts="spikes movers correlations releases environments compare help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__analytics__subcmd__help__subcmd__compare)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1888,8 +1945,22 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__analytics)
-            opts="spikes movers correlations releases environments"
+            opts="spikes movers correlations releases environments compare"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__analytics__subcmd__compare)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

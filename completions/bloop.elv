@@ -1431,6 +1431,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand correlations 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters'
             cand releases 'Releases, newest version first: what each brought and how it compares'
             cand environments 'Environments: events, share, issues, percentiles of hourly counts'
+            cand compare 'Times every insight on DuckDB and on the same rows in SQLite, over the local database (as of its newest hour), and checks both give the same answers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bloop;analytics;spikes'= {
@@ -1529,12 +1530,30 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'bloop;analytics;compare'= {
+            cand --runs 'Runs per insight and engine (the median is shown)'
+            cand --project 'project'
+            cand --url 'Server URL; with it, the command calls the server''s API instead of opening the database'
+            cand --token 'API token (`bloop_tk_…`) for --url'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'bloop;analytics;help'= {
             cand spikes 'Issues spiking now: this hour and the last against the hours before (z-score)'
             cand movers 'Issues that changed most against the window before (new ones flagged)'
             cand correlations 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters'
             cand releases 'Releases, newest version first: what each brought and how it compares'
             cand environments 'Environments: events, share, issues, percentiles of hourly counts'
+            cand compare 'Times every insight on DuckDB and on the same rows in SQLite, over the local database (as of its newest hour), and checks both give the same answers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bloop;analytics;help;spikes'= {
@@ -1546,6 +1565,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;analytics;help;releases'= {
         }
         &'bloop;analytics;help;environments'= {
+        }
+        &'bloop;analytics;help;compare'= {
         }
         &'bloop;analytics;help;help'= {
         }
@@ -2021,6 +2042,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand correlations 'Issues that move together (hourly counts correlated, r ≥ 0.7): pairs and clusters'
             cand releases 'Releases, newest version first: what each brought and how it compares'
             cand environments 'Environments: events, share, issues, percentiles of hourly counts'
+            cand compare 'Times every insight on DuckDB and on the same rows in SQLite, over the local database (as of its newest hour), and checks both give the same answers'
         }
         &'bloop;help;analytics;spikes'= {
         }
@@ -2031,6 +2053,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;analytics;releases'= {
         }
         &'bloop;help;analytics;environments'= {
+        }
+        &'bloop;help;analytics;compare'= {
         }
         &'bloop;help;alerts'= {
             cand list 'List alert rules'
