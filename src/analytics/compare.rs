@@ -13,7 +13,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::duck::Duck;
-use super::engine::{self, Cell, Engine, Kind, SQLITE_SCHEMA};
+use super::engine::{self, Engine, Kind, SQLITE_SCHEMA};
 use super::{compute, Ask, Insight};
 use crate::pipeline::feed::Taken;
 
@@ -85,35 +85,35 @@ pub fn run(
     let lite = rusqlite::Connection::open_in_memory().map_err(sql)?;
     lite.execute_batch(SQLITE_SCHEMA).map_err(sql)?;
     {
-        let rows = duck.query(
-            "SELECT project, issue, hour, environment, release, count FROM hourly",
-            &[],
-            &[
-                Kind::Text,
-                Kind::Int,
-                Kind::Int,
-                Kind::Text,
-                Kind::Text,
-                Kind::Int,
-            ],
-        )?;
         let tx = lite.unchecked_transaction().map_err(sql)?;
         {
             let mut st = tx
                 .prepare("INSERT INTO hourly VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
                 .map_err(sql)?;
-            let text = |c: &Cell| c.text().map(str::to_string);
-            for r in &rows {
-                st.execute(rusqlite::params![
-                    text(&r[0]),
-                    r[1].int(),
-                    r[2].int(),
-                    text(&r[3]),
-                    text(&r[4]),
-                    r[5].int()
-                ])
-                .map_err(sql)?;
-            }
+            duck.each(
+                "SELECT project, issue, hour, environment, release, count FROM hourly",
+                &[],
+                &[
+                    Kind::Text,
+                    Kind::Int,
+                    Kind::Int,
+                    Kind::Text,
+                    Kind::Text,
+                    Kind::Int,
+                ],
+                &mut |r| {
+                    st.execute(rusqlite::params![
+                        r[0].text(),
+                        r[1].int(),
+                        r[2].int(),
+                        r[3].text(),
+                        r[4].text(),
+                        r[5].int()
+                    ])
+                    .map(|_| ())
+                    .map_err(sql)
+                },
+            )?;
         }
         tx.commit().map_err(sql)?;
     }

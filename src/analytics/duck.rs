@@ -496,28 +496,29 @@ fn read_events(
 }
 
 impl Engine for Duck {
-    fn query(
+    fn each(
         &self,
         sql: &str,
         params: &[String],
         kinds: &[Kind],
-    ) -> Result<Vec<Vec<Cell>>, String> {
+        each: &mut dyn FnMut(&[Cell]) -> Result<(), String>,
+    ) -> Result<(), String> {
         let mut st = self.conn.prepare_cached(sql).map_err(err)?;
         let mut rows = st
             .query(duckdb::params_from_iter(params.iter()))
             .map_err(err)?;
-        let mut out = Vec::new();
+        let mut row = Vec::with_capacity(kinds.len());
         while let Some(r) = rows.next().map_err(err)? {
-            let mut row = Vec::with_capacity(kinds.len());
+            row.clear();
             for (i, k) in kinds.iter().enumerate() {
                 row.push(match k {
                     Kind::Int => Cell::Int(r.get::<_, Option<i64>>(i).map_err(err)?.unwrap_or(0)),
                     Kind::Text => Cell::Text(r.get(i).map_err(err)?),
                 });
             }
-            out.push(row);
+            each(&row)?;
         }
-        Ok(out)
+        Ok(())
     }
 }
 

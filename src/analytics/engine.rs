@@ -11,6 +11,8 @@
 //! Only aggregation runs in SQL; the statistics on top (z-scores, correlations, percentiles)
 //! are computed in Rust ([`super::stats`]), so both engines give the same answer by definition.
 
+use std::sync::Arc;
+
 /// The columns a query returns, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -44,8 +46,44 @@ impl Cell {
 /// Something that runs the rollup's SQL: text parameters bound in order (`?`), integers
 /// written into the statement (the queries make them, never a caller).
 pub trait Engine {
-    fn query(&self, sql: &str, params: &[String], kinds: &[Kind])
-        -> Result<Vec<Vec<Cell>>, String>;
+    /// Runs `sql` and hands each row to `row` (one buffer, refilled per row: a large answer is
+    /// never held whole).
+    fn each(
+        &self,
+        sql: &str,
+        params: &[String],
+        kinds: &[Kind],
+        row: &mut dyn FnMut(&[Cell]) -> Result<(), String>,
+    ) -> Result<(), String>;
+
+    /// Every row of `sql`.
+    fn query(
+        &self,
+        sql: &str,
+        params: &[String],
+        kinds: &[Kind],
+    ) -> Result<Vec<Vec<Cell>>, String> {
+        let mut out = Vec::new();
+        self.each(sql, params, kinds, &mut |r| {
+            out.push(r.to_vec());
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+/// Rows of three integers (the shape of the larger answers), without a buffer per row.
+fn int_triples(
+    e: &dyn Engine,
+    sql: &str,
+    params: &[String],
+) -> Result<Vec<(i64, i64, i64)>, String> {
+    let mut out = Vec::new();
+    e.each(sql, params, &[Kind::Int; 3], &mut |r| {
+        out.push((r[0].int(), r[1].int(), r[2].int()));
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Which rows a query reads: the projects a caller may see (`None`: all) and an environment
@@ -112,11 +150,7 @@ pub fn issue_hours(
         "SELECT issue, hour, CAST(sum(count) AS BIGINT) FROM hourly
          WHERE hour BETWEEN {lo} AND {hi}{cond}{only} GROUP BY issue, hour"
     );
-    let rows = e.query(&sql, &params, &[Kind::Int, Kind::Int, Kind::Int])?;
-    Ok(rows
-        .iter()
-        .map(|r| (r[0].int(), r[1].int(), r[2].int()))
-        .collect())
+    int_triples(e, &sql, &params)
 }
 
 /// What a spike is judged on, per issue with events in the latest two hours (`hi - 1`, `hi`):
@@ -180,11 +214,7 @@ pub fn window_sums(
                 CAST(coalesce(sum(count) FILTER (WHERE hour < {cur_lo}), 0) AS BIGINT)
          FROM hourly WHERE hour BETWEEN {prev_lo} AND {hi}{cond} GROUP BY issue"
     );
-    let rows = e.query(&sql, &params, &[Kind::Int; 3])?;
-    Ok(rows
-        .iter()
-        .map(|r| (r[0].int(), r[1].int(), r[2].int()))
-        .collect())
+    int_triples(e, &sql, &params)
 }
 
 /// Issues active (with events) in at least `min_hours` hours of `lo..=hi`, busiest first, at
@@ -204,17 +234,13 @@ pub fn active_issues(
          GROUP BY issue HAVING count(DISTINCT hour) >= {min_hours}
          ORDER BY events DESC, issue LIMIT {max}"
     );
-    let rows = e.query(&sql, &params, &[Kind::Int; 3])?;
-    Ok(rows
-        .iter()
-        .map(|r| (r[0].int(), r[1].int(), r[2].int()))
-        .collect())
+    int_triples(e, &sql, &params)
 }
 
 /// Per release and issue in `lo..=hi` (attributed rows only): events, first and last hour.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReleaseIssue {
-    pub release: String,
+    pub release: Arc<str>,
     pub issue: i64,
     pub events: i64,
     pub first_hour: i64,
@@ -234,17 +260,29 @@ pub fn release_issues(
          GROUP BY release, issue"
     );
     let kinds = [Kind::Text, Kind::Int, Kind::Int, Kind::Int, Kind::Int];
-    let rows = e.query(&sql, &params, &kinds)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ReleaseIssue {
-            release: r[0].text().unwrap_or_default().to_string(),
+    // Many rows name the same few releases: one shared name each.
+    let mut names: std::collections::HashSet<Arc<str>> = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    e.each(&sql, &params, &kinds, &mut |r| {
+        let name = r[0].text().unwrap_or_default();
+        let release = match names.get(name) {
+            Some(n) => n.clone(),
+            None => {
+                let n: Arc<str> = Arc::from(name);
+                names.insert(n.clone());
+                n
+            }
+        };
+        out.push(ReleaseIssue {
+            release,
             issue: r[1].int(),
             events: r[2].int(),
             first_hour: r[3].int(),
             last_hour: r[4].int(),
-        })
-        .collect())
+        });
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Per environment (compared without case; named by its spelling that sorts first) and hour in
@@ -317,19 +355,20 @@ CREATE TABLE IF NOT EXISTS hourly (
 CREATE INDEX IF NOT EXISTS hourly_hour ON hourly(hour, project);";
 
 impl Engine for Sqlite<'_> {
-    fn query(
+    fn each(
         &self,
         sql: &str,
         params: &[String],
         kinds: &[Kind],
-    ) -> Result<Vec<Vec<Cell>>, String> {
+        each: &mut dyn FnMut(&[Cell]) -> Result<(), String>,
+    ) -> Result<(), String> {
         let mut st = self.0.prepare_cached(sql).map_err(|e| e.to_string())?;
         let mut rows = st
             .query(rusqlite::params_from_iter(params.iter()))
             .map_err(|e| e.to_string())?;
-        let mut out = Vec::new();
+        let mut row = Vec::with_capacity(kinds.len());
         while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-            let mut row = Vec::with_capacity(kinds.len());
+            row.clear();
             for (i, k) in kinds.iter().enumerate() {
                 row.push(match k {
                     Kind::Int => Cell::Int(
@@ -340,8 +379,8 @@ impl Engine for Sqlite<'_> {
                     Kind::Text => Cell::Text(r.get(i).map_err(|e| e.to_string())?),
                 });
             }
-            out.push(row);
+            each(&row)?;
         }
-        Ok(out)
+        Ok(())
     }
 }

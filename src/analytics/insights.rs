@@ -482,7 +482,7 @@ pub fn releases(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Releases, 
         last: i64,
         issue_events: HashMap<i64, i64>,
     }
-    let mut by: HashMap<String, Acc> = HashMap::new();
+    let mut by: HashMap<std::sync::Arc<str>, Acc> = HashMap::new();
     for r in rows {
         let a = by.entry(r.release.clone()).or_insert(Acc {
             events: 0,
@@ -522,7 +522,7 @@ pub fn releases(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Releases, 
             .map_err(|e| e.to_string())?;
         while let Some(r) = q.next().map_err(|e| e.to_string())? {
             let release: String = r.get(0).map_err(|e| e.to_string())?;
-            if !by.contains_key(&release) {
+            if !by.contains_key(release.as_str()) {
                 continue;
             }
             let issue: i64 = r.get(1).map_err(|e| e.to_string())?;
@@ -535,20 +535,21 @@ pub fn releases(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Releases, 
             }
         }
     }
-    let mut names: Vec<(String, i64)> = by.iter().map(|(k, a)| (k.clone(), a.first)).collect();
+    let mut names: Vec<(std::sync::Arc<str>, i64)> =
+        by.iter().map(|(k, a)| (k.clone(), a.first)).collect();
     names
         .sort_by(|a, b| crate::release::newest_first((&a.0, a.1), (&b.0, b.1)).then(a.0.cmp(&b.0)));
     let rate = |a: &Acc| a.events as f64 / (a.last - a.first + 1).max(1) as f64;
     let mut out = Vec::with_capacity(names.len());
     for (i, (name, _)) in names.iter().enumerate() {
         let a = &by[name];
-        let previous = names.get(i + 1).map(|p| p.0.clone());
+        let previous = names.get(i + 1).map(|p| p.0.to_string());
         let per_hour = rate(a);
         let change_pct = previous.as_ref().and_then(|p| {
-            let pr = rate(&by[p]);
+            let pr = rate(&by[p.as_str()]);
             (pr > 0.0).then(|| round2((per_hour - pr) * 100.0 / pr))
         });
-        let (new, regressed) = brought.remove(name).unwrap_or_default();
+        let (new, regressed) = brought.remove(&**name).unwrap_or_default();
         let mut brought_ids: Vec<i64> = new.iter().chain(&regressed).copied().collect();
         brought_ids.sort_unstable();
         brought_ids.dedup();
@@ -557,7 +558,7 @@ pub fn releases(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Releases, 
             .filter_map(|id| a.issue_events.get(id))
             .sum();
         out.push(ReleaseInsight {
-            release: name.clone(),
+            release: name.to_string(),
             events: a.events,
             issues: a.issues,
             new_issues: new.len() as i64,
