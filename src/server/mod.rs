@@ -215,7 +215,7 @@ pub async fn run(
     let proxy_state = proxy::ProxyState::new(&config.llm_tracing.proxy);
     let sourcemap_cache = config.sourcemaps.cache_mb as usize * 1024 * 1024;
     let dsn_limiter = ratelimit::DsnLimiter::new(&config.rate_limit);
-    let analytics = crate::analytics::Analytics::start(&config, &pool, &pipeline.feed);
+    let analytics = crate::analytics::Analytics::start(&config, &pipeline.feed);
     let state = AppState::new(Inner {
         limiter: Limiter::new(&config.rate_limit, config.trusted_proxies()),
         request_timeout: Duration::from_secs(config.server.request_timeout_secs),
