@@ -479,19 +479,7 @@ fn read_events(
         );
         *sums.entry(key).or_default() += 1;
     }
-    let rows = sums
-        .into_iter()
-        .map(
-            |((project, issue, hour, environment, release), count)| FeedRow {
-                project,
-                issue,
-                hour,
-                environment,
-                release,
-                count,
-            },
-        )
-        .collect();
+    let rows = sums.into_iter().map(FeedRow::from).collect();
     Ok((rows, last, read))
 }
 

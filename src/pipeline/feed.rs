@@ -23,6 +23,19 @@ pub struct FeedRow {
     pub count: i64,
 }
 
+impl From<(Key, i64)> for FeedRow {
+    fn from(((project, issue, hour, environment, release), count): (Key, i64)) -> FeedRow {
+        FeedRow {
+            project,
+            issue,
+            hour,
+            environment,
+            release,
+            count,
+        }
+    }
+}
+
 /// What piled up since the last [`Feed::take`].
 #[derive(Debug, PartialEq, Eq)]
 pub enum Taken {
@@ -157,20 +170,7 @@ impl Feed {
             (false, Some((first, last))) => Taken::Range {
                 first,
                 last,
-                rows: s
-                    .sums
-                    .into_iter()
-                    .map(
-                        |((project, issue, hour, environment, release), count)| FeedRow {
-                            project,
-                            issue,
-                            hour,
-                            environment,
-                            release,
-                            count,
-                        },
-                    )
-                    .collect(),
+                rows: s.sums.into_iter().map(FeedRow::from).collect(),
             },
         }
     }

@@ -580,6 +580,22 @@ mod tests {
             .count()
     }
 
+    /// A database with projects `default` and `p2`: an ordinary connection and one tuned as
+    /// the writer's.
+    fn two_projects(dir: &std::path::Path) -> (Connection, Connection) {
+        let path = dir.join("t.db");
+        let admin = store::open(&path).expect("open");
+        admin
+            .execute(
+                "INSERT INTO projects (id, name, created_at) VALUES ('p2', 'P2', 0)",
+                [],
+            )
+            .expect("project");
+        let conn = store::open(&path).expect("open");
+        store::tune_writer(&conn).expect("tune");
+        (admin, conn)
+    }
+
     /// The per-release and per-environment totals the writer keeps (migration 0021) equal what
     /// the issue rows say, over random batches in two projects, releases appearing in issues
     /// already known and not, environments differing in case, and the writer's issue memory
@@ -588,16 +604,7 @@ mod tests {
     fn release_and_environment_totals_match_the_issue_rows() {
         use rand::{rngs::StdRng, Rng, SeedableRng};
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("t.db");
-        let admin = store::open(&path).expect("open");
-        admin
-            .execute(
-                "INSERT INTO projects (id, name, created_at) VALUES ('p2', 'P2', 0)",
-                [],
-            )
-            .expect("project");
-        let mut conn = store::open(&path).expect("open");
-        store::tune_writer(&conn).expect("tune");
+        let (admin, mut conn) = two_projects(dir.path());
         let mut cache = ingest::IssueCache::default();
         let mut rng = StdRng::seed_from_u64(21);
         let base = now_ms() - 2 * 86_400_000;
@@ -1000,7 +1007,6 @@ mod tests {
         assert!(fk.is_empty(), "foreign key violations: {}", fk.len());
     }
 
-    /// An event of issue `fingerprint` whose `request_id` is its position in the issue's stream.
     /// What a flush hands the analytics rollup is what reading its events back would give:
     /// the same ids, and the same sums per (project, issue, hour, environment, release), over
     /// random batches (several issues, hours, releases and environments in one flush, an event
@@ -1010,16 +1016,7 @@ mod tests {
         use rand::{rngs::StdRng, Rng, SeedableRng};
         use std::collections::BTreeMap;
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("feed.db");
-        let admin = store::open(&path).expect("open");
-        admin
-            .execute(
-                "INSERT INTO projects (id, name, created_at) VALUES ('p2', 'P2', 0)",
-                [],
-            )
-            .expect("project");
-        let mut conn = store::open(&path).expect("open");
-        store::tune_writer(&conn).expect("tune");
+        let (_admin, mut conn) = two_projects(dir.path());
         let mut cache = ingest::IssueCache::default();
         let mut rng = StdRng::seed_from_u64(18);
         let now = now_ms();
@@ -1096,6 +1093,7 @@ mod tests {
         assert_eq!(fed, read);
     }
 
+    /// An event of issue `fingerprint` whose `request_id` is its position in the issue's stream.
     fn numbered(fingerprint: &str, position: usize) -> Arc<Accepted> {
         let mut a = Arc::unwrap_or_clone(accepted("default", fingerprint));
         a.event.request_id = Some(position.to_string());
