@@ -1,12 +1,13 @@
-//! The DuckDB side: the rollup's file beside the database, and the feed that keeps it current
-//! from SQLite.
+//! The DuckDB side: the rollup's file beside the database, and how it is kept current.
 //!
-//! The feed reads the events table by id (the writer gives every event an id above all earlier
-//! ones, so `id > cursor` is exactly what is new), sums them per (project, issue, hour,
-//! environment, release) and appends the sums with DuckDB's appender, the cursor moving in the
-//! same transaction. The first build also takes the hourly counts kept beyond the raw events'
-//! retention: per issue and hour, what the stored events do not explain is added without an
-//! environment or release, so the rollup's totals equal the database's hourly counts.
+//! Each sync appends, with DuckDB's appender and the cursor (the last event id covered) moving
+//! in the same transaction, either the writer's sums of the flushes since the last sync
+//! ([`crate::pipeline::feed`]), when their ids continue exactly at the cursor, or else the
+//! events past the cursor read from SQLite by id (the writer gives every event an id above all
+//! earlier ones, so `id > cursor` is exactly what is new), summed per (project, issue, hour,
+//! environment, release). The first build also takes the hourly counts kept beyond the raw
+//! events' retention: per issue and hour, what the stored events do not explain is added
+//! without an environment or release, so the rollup's totals equal the database's hourly counts.
 //!
 //! DuckDB is opened with a memory limit and one thread, with extension auto-loading and
 //! auto-installing off and no external file access: it never touches the network.

@@ -5,8 +5,9 @@
 //! - [`stats`]: the statistics, on plain numbers;
 //! - [`engine`]: the rollup's SQL, written once for DuckDB and SQLite;
 //! - [`insights`]: the five answers, from the rollup and the issue rows;
-//! - `duck` (with the feature): the DuckDB file beside the database and the feed that keeps it
-//!   current from SQLite.
+//! - `duck` (with the feature): the DuckDB file beside the database, kept current from the
+//!   writer's sums ([`crate::pipeline::feed`]) or, when those do not continue it, from SQLite;
+//! - `compare` (with the feature): every insight timed on DuckDB and on SQLite.
 //!
 //! [`Analytics`] is what the server holds: answers cached for `analytics.cache_ttl_secs`, the
 //! rollup synced before an answer that is not cached and every few seconds in the background.
