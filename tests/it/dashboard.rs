@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sha2::Digest;
 
 use crate::common::{
-    bloop_bin, open_db, user_session, Http, Resp, ServeProcess, TestServer, SECRET,
+    bloop_bin, browser_result, open_db, user_session, Http, Resp, ServeProcess, TestServer, SECRET,
 };
 
 const ORIGIN: &str = "http://localhost:5332"; // the default auth.rp_origin the test server uses
@@ -507,19 +507,8 @@ fn passkey_ceremony_xss_and_triage_in_chromium() {
         )
         .output()
         .expect("node runs (tests/run.sh installs it with Chromium and playwright-core)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stdout.lines().any(|l| l == "OK"),
-        "browser test failed:\n{stdout}\n{stderr}"
-    );
-    let result: Value = serde_json::from_str(
-        stdout
-            .lines()
-            .find_map(|l| l.strip_prefix("RESULT "))
-            .expect("RESULT line"),
-    )
-    .unwrap();
+    let result = browser_result(&out);
+    assert!(result.is_object(), "no RESULT line");
     let fp = result["fingerprint"].as_str().unwrap();
 
     // What the browser did is what the CLI sees.

@@ -85,19 +85,9 @@ fn browse(s: &Served, issue_path: &str) -> Value {
         .env("SHOTS_DIR", &shots_dir)
         .output()
         .expect("node runs (tests/run.sh installs it with Chromium and playwright-core)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stdout.lines().any(|l| l == "OK"),
-        "browser test failed:\n{stdout}\n{stderr}"
-    );
-    serde_json::from_str(
-        stdout
-            .lines()
-            .find_map(|l| l.strip_prefix("RESULT "))
-            .expect("RESULT line"),
-    )
-    .unwrap()
+    let result = browser_result(&out);
+    assert!(result.is_object(), "no RESULT line");
+    result
 }
 
 /// The page fits the 390 px window: nothing scrolls sideways but the tables in their cards.

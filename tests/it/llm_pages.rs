@@ -524,12 +524,7 @@ fn llm_pages_work_in_chromium() {
         .env("SHOTS_DIR", &shots_dir)
         .output()
         .expect("node runs (tests/run.sh installs it with Chromium and playwright-core)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stdout.lines().any(|l| l == "OK"),
-        "browser test failed:\n{stdout}\n{stderr}"
-    );
+    browser_result(&out);
     // What the browser changed is in the database.
     let conn = open_db(&db);
     let (content, budget, enforce, errors_as_issues): (

@@ -496,3 +496,19 @@ impl Drop for ServeProcess {
         let _ = self.child.wait();
     }
 }
+
+/// What a browser script (`tests/browser/*.mjs`, run with node) printed: it must have exited 0
+/// and printed `OK`; its `RESULT {json}` line, when it has one (else `Value::Null`).
+pub fn browser_result(out: &std::process::Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.lines().any(|l| l == "OK"),
+        "browser test failed:\n{stdout}\n{stderr}"
+    );
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .map(|r| serde_json::from_str(r).expect("RESULT is JSON"))
+        .unwrap_or(serde_json::Value::Null)
+}
