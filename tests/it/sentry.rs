@@ -140,6 +140,36 @@ fn the_sentry_sdk_reports(brotli: bool) {
         "a transaction is not an error"
     );
     assert_eq!(count(&conn, "SELECT count(*) FROM issues"), 3);
+
+    // The insights see what the SDK sent (the rollup fed by the writer): four events, all in
+    // `staging`, the ValueError twice.
+    #[cfg(feature = "analytics")]
+    {
+        let token = api_token(&s.db_path, &[bloop::store::tokens::Scope::ErrorsRead]);
+        let http = Http::new();
+        let get = |path: &str| {
+            let r = http.send(
+                reqwest::Client::new()
+                    .get(format!("{}/v1/analytics/{path}", s.url))
+                    .bearer_auth(&token),
+            );
+            assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+            r.body
+        };
+        let en = get("environments?hours=24");
+        assert_eq!(en["total"], 4, "{en}");
+        assert_eq!(en["environments"][0]["environment"], "staging", "{en}");
+        assert_eq!(en["environments"][0]["issues"], 3, "{en}");
+        let mv = get("movers?hours=24");
+        let value_error = mv["movers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["issue"]["error_type"] == "ValueError")
+            .unwrap_or_else(|| panic!("{mv}"));
+        assert_eq!(value_error["current"], 2, "{mv}");
+        assert_eq!(value_error["new"], true, "{mv}");
+    }
 }
 
 #[test]
