@@ -299,13 +299,13 @@ struct Inner {
     hmac_secret: String,
     smtp: SmtpConfig,
     allow_private: bool,
-    pool: deadpool_sqlite::Pool,
+    pool: crate::store::Db,
     /// Base retry delay (tests shorten it).
     backoff: Duration,
 }
 
 impl Sender {
-    pub fn new(config: &Config, pool: deadpool_sqlite::Pool) -> Self {
+    pub fn new(config: &Config, pool: crate::store::Db) -> Self {
         Self {
             inner: Arc::new(Inner {
                 hmac_secret: config.auth.hmac_secret.expose().to_string(),

@@ -77,7 +77,7 @@ where
     F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     T: Send + 'static,
 {
-    match store::with_conn(&st.pool, f).await {
+    match store::with_conn(&st.db, f).await {
         Ok(x) => Ok(x),
         Err(StoreError::NotFound(m)) => Err(not_found_page(s, &m)),
         Err(StoreError::Invalid { message, .. }) => {

@@ -129,7 +129,7 @@ impl FromRequestParts<AppState> for Session {
             return Err(to_login());
         };
         let now = now_ms();
-        match store::with_conn(&st.pool, move |c| users::session_user(c, &cookie, now)).await {
+        match store::with_conn(&st.db, move |c| users::session_user(c, &cookie, now)).await {
             Ok(Some(user)) => Ok(Session {
                 user,
                 path: parts.uri.path().to_string(),

@@ -37,7 +37,7 @@ where
     F: FnOnce(&mut rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
     T: Send + 'static,
 {
-    store::with_conn(&st.pool, f)
+    store::with_conn(&st.db, f)
         .await
         .map_err(|e| error_page(s, &e.to_string()))
 }
@@ -57,7 +57,7 @@ pub(super) fn issue_href(i: &IssueRow) -> String {
 // ---- sign-in and registration ----------------------------------------------------------------
 
 pub async fn login(State(st): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    let no_users = store::with_conn(&st.pool, |c| users::count(c))
+    let no_users = store::with_conn(&st.db, |c| users::count(c))
         .await
         .map(|n| n == 0)
         .unwrap_or(false);
@@ -111,7 +111,7 @@ pub async fn join(State(st): State<AppState>, Query(q): Q) -> Response {
     let notice = origin_notice(&st);
     let token = q.get("token").cloned().unwrap_or_default();
     let t2 = token.clone();
-    let invite = store::with_conn(&st.pool, move |c| users::check_invite(c, &t2, now_ms()))
+    let invite = store::with_conn(&st.db, move |c| users::check_invite(c, &t2, now_ms()))
         .await
         .ok()
         .flatten();

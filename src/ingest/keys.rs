@@ -198,13 +198,13 @@ impl KeyCache {
     /// a reload started after that arrival already (then its snapshot is fresh enough) or the
     /// bucket of reloads is empty (then the refusal stands: this bounds what a flood of bad keys
     /// costs). Says whether trying again could succeed.
-    pub async fn reload_after_miss(&self, pool: &deadpool_sqlite::Pool, arrived: Instant) -> bool {
+    pub async fn reload_after_miss(&self, pool: &crate::store::Db, arrived: Instant) -> bool {
         self.reload(pool, arrived, true).await
     }
 
     /// Reloads unless one started after `arrived`; `metered` takes a token from the bucket
     /// first (unmetered: the caller already knows the database has something new).
-    async fn reload(&self, pool: &deadpool_sqlite::Pool, arrived: Instant, metered: bool) -> bool {
+    async fn reload(&self, pool: &crate::store::Db, arrived: Instant, metered: bool) -> bool {
         let mut reloads = self.miss_reload.lock().await;
         if reloads.last.is_some_and(|t| t >= arrived) {
             return true;
@@ -214,7 +214,7 @@ impl KeyCache {
             return false;
         }
         reloads.last = Some(now);
-        match store::with_conn(pool, |c| store::keys::usable(c, store::now_ms())).await {
+        match pool.usable_keys(store::now_ms()).await {
             Ok(rows) => {
                 // Unchanged is fine too: the periodic refresh may have loaded the same rows
                 // since this request was refused, so the caller tries again either way.
@@ -238,7 +238,7 @@ impl KeyCache {
     /// [`Self::reload_after_miss`].
     pub async fn authenticate_or_reload(
         &self,
-        pool: &deadpool_sqlite::Pool,
+        pool: &crate::store::Db,
         body: &[u8],
         signature: Option<&str>,
         project_key: Option<&str>,
@@ -272,7 +272,7 @@ impl KeyCache {
     /// know is looked up in the database as for signed requests (bounded the same way).
     pub async fn key_or_reload(
         &self,
-        pool: &deadpool_sqlite::Pool,
+        pool: &crate::store::Db,
         key: Option<&str>,
     ) -> Result<Arc<str>, AuthError> {
         let key = key
@@ -295,7 +295,7 @@ impl KeyCache {
     /// runs `again`. A key still unknown is remembered for [`UNKNOWN_KEY_TTL`].
     async fn after_unknown_key(
         &self,
-        pool: &deadpool_sqlite::Pool,
+        pool: &crate::store::Db,
         key: &str,
         arrived: Instant,
         first: Result<Arc<str>, AuthError>,
@@ -304,11 +304,7 @@ impl KeyCache {
         if self.recently_unknown(key, arrived) || !self.take_lookup(arrived) {
             return first;
         }
-        let owned = key.to_string();
-        let known = store::with_conn(pool, move |c| {
-            store::keys::is_usable(c, &owned, store::now_ms())
-        })
-        .await;
+        let known = pool.key_is_usable(key, store::now_ms()).await;
         let result = match known {
             Ok(true) if self.reload(pool, arrived, false).await => again(),
             Ok(_) => first,

@@ -14,7 +14,6 @@ pub mod sentry;
 
 use std::time::Duration;
 
-use deadpool_sqlite::Pool;
 
 use crate::config::IngestConfig;
 use crate::event::EventError;
@@ -25,7 +24,7 @@ pub use keys::{AuthError, KeyCache};
 pub struct Context<'a> {
     pub keys: &'a KeyCache,
     /// Readers, for looking up a key the cache does not know yet.
-    pub pool: &'a Pool,
+    pub pool: &'a crate::store::Db,
     pub pipeline: &'a Pipeline,
     pub caps: &'a IngestConfig,
     /// How old an event's own time may be and still be believed (see `Accepted::at`).

@@ -10,6 +10,7 @@ pub mod feed;
 mod llm;
 #[cfg(feature = "llm-tracing")]
 mod llm_errors;
+mod pg;
 mod writer;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -91,6 +92,61 @@ pub struct Stats {
     pub last_flush_ms: AtomicI64,
     /// The error of the last flush, while it keeps failing.
     pub flush_error: Mutex<Option<String>>,
+    /// Flushes retried whole because another writer's transaction got in the way (PostgreSQL:
+    /// a deadlock or a serialization failure).
+    pub conflicts: AtomicU64,
+    /// How long committed flushes took.
+    pub flush_times: FlushTimes,
+}
+
+/// Flush durations in buckets of doubling width (under 1 ms, 1–2 ms, 2–4 ms, … over 4 s), for
+/// percentiles in `/health` without keeping every sample.
+#[derive(Debug, Default)]
+pub struct FlushTimes {
+    buckets: [AtomicU64; 14],
+}
+
+impl FlushTimes {
+    fn bucket(d: Duration) -> usize {
+        let ms = d.as_millis() as u64;
+        if ms == 0 {
+            0
+        } else {
+            (ms.ilog2() as usize + 1).min(13)
+        }
+    }
+
+    pub fn record(&self, d: Duration) {
+        self.buckets[Self::bucket(d)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Flushes recorded.
+    pub fn count(&self) -> u64 {
+        self.buckets.iter().map(|b| b.load(Ordering::Relaxed)).sum()
+    }
+
+    /// The upper bound in ms of the bucket holding the `q` quantile (0 < q ≤ 1), or None
+    /// before the first flush.
+    pub fn quantile_ms(&self, q: f64) -> Option<u64> {
+        let counts: Vec<u64> = self
+            .buckets
+            .iter()
+            .map(|b| b.load(Ordering::Relaxed))
+            .collect();
+        let total: u64 = counts.iter().sum();
+        if total == 0 {
+            return None;
+        }
+        let rank = ((total as f64) * q).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (i, c) in counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Some(1u64 << i);
+            }
+        }
+        Some(1u64 << 13)
+    }
 }
 
 impl Stats {
@@ -122,6 +178,11 @@ impl Stats {
                 "ingest is dropping events"
             );
         }
+    }
+
+    /// Counts a committed flush that took `d`.
+    pub fn record_flush(&self, d: Duration) {
+        self.flush_times.record(d);
     }
 
     pub fn flush_error(&self) -> Option<String> {
@@ -286,24 +347,7 @@ pub fn start(
         #[cfg(feature = "llm-tracing")]
         filer,
     };
-    let failed = tokio_util::sync::CancellationToken::new();
-    let on_failure = failed.clone();
-    let handle = std::thread::Builder::new()
-        .name("bloop-writer".into())
-        .spawn(move || {
-            // The connection and queue are not touched after a panic: the thread ends here.
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| worker.run()));
-            r.map_err(|p| {
-                let msg = panic_message(p.as_ref());
-                tracing::error!(
-                    panic = %msg,
-                    "the ingest writer died; events queued and in its last batch are lost; stopping"
-                );
-                on_failure.cancel();
-                msg
-            })
-        })
-        .expect("spawning the writer thread (only fails when the OS is out of threads)");
+    let (handle, failed) = spawn_writer(move || worker.run());
     (
         Pipeline {
             tx: tx.clone(),
@@ -319,6 +363,83 @@ pub fn start(
             failed,
         },
     )
+}
+
+/// Starts the writer thread on PostgreSQL (`database.url`): its own runtime and connection.
+/// LLM traces are not written on PostgreSQL yet (the server refuses them there).
+pub fn start_pg(
+    url: &str,
+    channel_capacity: usize,
+    cfg: &PipelineConfig,
+    reports: Option<Reports>,
+) -> Result<(Pipeline, Writer), crate::store::StoreError> {
+    let (tx, rx) = mpsc::channel(channel_capacity);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| crate::store::StoreError::Pool(format!("the writer's runtime: {e}")))?;
+    let pg = crate::store::pg::Pg::new(url, 1)?;
+    // Connect and prepare every statement now: a database that refuses them fails the start.
+    rt.block_on(async {
+        let client = pg.client().await?;
+        crate::store::pg::ingest::prepare_all(&client).await
+    })?;
+    let stats = Arc::new(Stats::default());
+    let feed = Arc::new(feed::Feed::default());
+    let worker = pg::PgWriterLoop {
+        rt,
+        pg,
+        rx,
+        batch_size: cfg.flush_batch_size,
+        reservoir: cfg.sample_reservoir_size,
+        stats: stats.clone(),
+        reports,
+        partitions_day: None,
+    };
+    let (handle, failed) = spawn_writer(move || worker.run());
+    Ok((
+        Pipeline {
+            tx: tx.clone(),
+            capacity: channel_capacity,
+            stats,
+            feed,
+            #[cfg(feature = "llm-tracing")]
+            llm: None,
+        },
+        Writer {
+            tx,
+            handle: Some(handle),
+            failed,
+        },
+    ))
+}
+
+/// Runs `run` on the writer thread; a panic there is logged and cancels the returned token.
+fn spawn_writer(
+    run: impl FnOnce() + Send + 'static,
+) -> (
+    JoinHandle<Result<(), String>>,
+    tokio_util::sync::CancellationToken,
+) {
+    let failed = tokio_util::sync::CancellationToken::new();
+    let on_failure = failed.clone();
+    let handle = std::thread::Builder::new()
+        .name("bloop-writer".into())
+        .spawn(move || {
+            // The connection and queue are not touched after a panic: the thread ends here.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+            r.map_err(|p| {
+                let msg = panic_message(p.as_ref());
+                tracing::error!(
+                    panic = %msg,
+                    "the ingest writer died; events queued and in its last batch are lost; stopping"
+                );
+                on_failure.cancel();
+                msg
+            })
+        })
+        .expect("spawning the writer thread (only fails when the OS is out of threads)");
+    (handle, failed)
 }
 
 /// Backoff between retries of a failed flush: 100 ms doubling to 5 s.

@@ -96,7 +96,7 @@ impl From<Msg> for Next {
 /// The shortest time between two commits while events keep arriving (see [`WriterLoop::run`]).
 /// Under single-event load the writer otherwise committed every few events: with each commit
 /// rewriting the same hot pages, it took about half a core that the HTTP side needed.
-const LINGER: std::time::Duration = std::time::Duration::from_millis(2);
+pub(super) const LINGER: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// How often, under load, the writer files events under their issues and lets the WAL restart.
 const WAL_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -298,6 +298,7 @@ impl WriterLoop {
             .filter(|r| r.wanted.load(Ordering::Acquire));
         let feed = self.feed.wanted().then_some(&*self.feed);
         loop {
+            let started = std::time::Instant::now();
             match write_batch_with_rng(
                 &mut self.conn,
                 &mut self.cache,
@@ -312,6 +313,7 @@ impl WriterLoop {
             ) {
                 Ok(Flushed { written, changes }) => {
                     let now = now_ms();
+                    self.stats.record_flush(started.elapsed());
                     self.stats
                         .written
                         .fetch_add(written as u64, Ordering::Relaxed);
@@ -356,6 +358,26 @@ impl WriterLoop {
             }
         }
     }
+}
+
+/// A group's events counted by environment, source and release (for alert filters).
+pub(super) fn breakdown<'a>(group: impl Iterator<Item = &'a Accepted>) -> Vec<Breakdown> {
+    let mut out: Vec<Breakdown> = Vec::new();
+    for a in group {
+        let e = &a.event;
+        match out.iter_mut().find(|b| {
+            b.environment == e.environment && b.source == e.source && b.release == e.release
+        }) {
+            Some(b) => b.count += 1,
+            None => out.push(Breakdown {
+                environment: e.environment.clone(),
+                source: e.source.clone(),
+                release: e.release.clone(),
+                count: 1,
+            }),
+        }
+    }
+    out
 }
 
 /// Runs [`ingest::index_events`] in its own transaction.
@@ -487,21 +509,7 @@ fn write_batch_in(
         if !report {
             continue;
         }
-        let mut breakdown: Vec<Breakdown> = Vec::new();
-        for a in group {
-            let e = &a.event;
-            match breakdown.iter_mut().find(|b| {
-                b.environment == e.environment && b.source == e.source && b.release == e.release
-            }) {
-                Some(b) => b.count += 1,
-                None => breakdown.push(Breakdown {
-                    environment: e.environment.clone(),
-                    source: e.source.clone(),
-                    release: e.release.clone(),
-                    count: 1,
-                }),
-            }
-        }
+        let breakdown = breakdown(group.iter().copied());
         changes.push(IssueChange {
             issue_id,
             project_id: first.project_id.clone(),

@@ -27,7 +27,7 @@ pub(super) async fn list_projects(
     caller.require(Scope::ProjectsRead)?;
     let pin = caller.pinned().map(String::from);
     Ok(Json(
-        store::with_conn(&st.pool, move |c| projects::list(c, pin.as_deref())).await?,
+        store::with_conn(&st.db, move |c| projects::list(c, pin.as_deref())).await?,
     ))
 }
 
@@ -52,7 +52,7 @@ pub(super) async fn create_project(
         ));
     }
     let req: NewProject = json_body(&body)?;
-    let created = store::with_conn(&st.pool, move |c| {
+    let created = store::with_conn(&st.db, move |c| {
         projects::create_with_key(c, &req.name, req.slug.as_deref())
     })
     .await?;
@@ -67,7 +67,7 @@ pub(super) async fn show_project(
     caller.require(Scope::ProjectsRead)?;
     caller.check_project(&id)?;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| projects::get(c, &id)).await?,
+        store::with_conn(&st.db, move |c| projects::get(c, &id)).await?,
     ))
 }
 
@@ -98,7 +98,7 @@ pub(super) async fn update_project(
     caller.check_project(&id)?;
     let req: ProjectUpdate = json_body(&body)?;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| {
+        store::with_conn(&st.db, move |c| {
             let mut p = projects::get(c, &id)?;
             if let Some(name) = &req.name {
                 p = projects::rename(c, &id, name)?;
@@ -120,7 +120,7 @@ pub(super) async fn delete_project(
     caller.require(Scope::ProjectsWrite)?;
     caller.check_project(&id)?;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| projects::delete(c, &id)).await?,
+        store::with_conn(&st.db, move |c| projects::delete(c, &id)).await?,
     ))
 }
 
@@ -174,7 +174,7 @@ pub(super) async fn list_keys(
         caller.require(Scope::KeysWrite)?;
     }
     let public_url = crate::alert::eval::public_url(&st.config);
-    let rows = store::with_conn(&st.pool, move |c| {
+    let rows = store::with_conn(&st.db, move |c| {
         projects::get(c, &id)?;
         let mut rows = keys::list(c, Some(&id))?;
         for k in &mut rows {
@@ -209,7 +209,7 @@ pub(super) async fn create_key(
     let name = req.name.unwrap_or_default();
     let kind = req.kind.unwrap_or_else(|| keys::KIND_INGEST.into());
     let public_url = crate::alert::eval::public_url(&st.config);
-    let key = store::with_conn(&st.pool, move |c| {
+    let key = store::with_conn(&st.db, move |c| {
         let mut k = keys::create_kind(c, &id, &name, &kind)?;
         keys::fill_dsn(c, &mut k, &public_url)?;
         Ok(k)
@@ -220,7 +220,7 @@ pub(super) async fn create_key(
 
 /// Loads key `id`, failing as "not found" when the caller may not see its project.
 pub(super) async fn owned_key(st: &AppState, caller: &Caller, id: i64) -> Result<KeyRow, ApiError> {
-    let k = store::with_conn(&st.pool, move |c| keys::get(c, id)).await?;
+    let k = store::with_conn(&st.db, move |c| keys::get(c, id)).await?;
     caller.check_project(&k.project_id)?;
     Ok(k)
 }
@@ -250,7 +250,7 @@ pub(super) async fn rotate_key(
         })?,
     };
     Ok(Json(
-        store::with_conn(&st.pool, move |c| {
+        store::with_conn(&st.db, move |c| {
             keys::rotate(c, id, grace, req.name.as_deref())
         })
         .await?,
@@ -265,7 +265,7 @@ pub(super) async fn revoke_key(
     caller.require(Scope::KeysWrite)?;
     owned_key(&st, &caller, id).await?;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| keys::revoke_at(c, id, now_ms())).await?,
+        store::with_conn(&st.db, move |c| keys::revoke_at(c, id, now_ms())).await?,
     ))
 }
 
@@ -276,7 +276,7 @@ pub(super) async fn list_tokens(
     caller.require(Scope::Admin)?;
     let pin = caller.pinned().map(String::from);
     Ok(Json(
-        store::with_conn(&st.pool, move |c| tokens::list(c, pin.as_deref())).await?,
+        store::with_conn(&st.db, move |c| tokens::list(c, pin.as_deref())).await?,
     ))
 }
 
@@ -319,7 +319,7 @@ pub(super) async fn create_token(
                 })?,
         ),
     };
-    let created = store::with_conn(&st.pool, move |c| {
+    let created = store::with_conn(&st.db, move |c| {
         tokens::create(c, &req.name, &scopes, project.as_deref(), expires_at)
     })
     .await?;
@@ -332,7 +332,7 @@ pub(super) async fn revoke_token(
     Path(id): Path<i64>,
 ) -> Result<Json<Token>, ApiError> {
     caller.require(Scope::Admin)?;
-    let t = store::with_conn(&st.pool, move |c| tokens::get(c, id)).await?;
+    let t = store::with_conn(&st.db, move |c| tokens::get(c, id)).await?;
     if let (Some(pin), theirs) = (caller.pinned(), t.project_id.as_deref()) {
         if theirs != Some(pin) {
             return Err(ApiError::new(
@@ -343,7 +343,7 @@ pub(super) async fn revoke_token(
         }
     }
     Ok(Json(
-        store::with_conn(&st.pool, move |c| tokens::revoke(c, id)).await?,
+        store::with_conn(&st.db, move |c| tokens::revoke(c, id)).await?,
     ))
 }
 
@@ -371,7 +371,7 @@ pub(super) async fn prune(
     }
     let cfg = st.config.retention.clone();
     Ok(Json(
-        store::with_conn(&st.pool, move |c| {
+        store::with_conn(&st.db, move |c| {
             crate::retention::prune(
                 c,
                 &cfg,
@@ -418,7 +418,7 @@ pub(super) async fn retention_view(
 ) -> Result<RetentionView, ApiError> {
     let cfg = st.config.retention.clone();
     let pin = caller.pinned().map(String::from);
-    Ok(store::with_conn(&st.pool, move |c| {
+    Ok(store::with_conn(&st.db, move |c| {
         let days = crate::retention::default_days(c, cfg.raw_events_days)?;
         let projects = projects::list(c, pin.as_deref())?
             .into_iter()
@@ -482,7 +482,7 @@ pub(super) async fn put_retention(
         (None, None) => {}
     }
     let project = req.project.clone();
-    store::with_conn(&st.pool, move |c| {
+    store::with_conn(&st.db, move |c| {
         match project {
             Some(p) => {
                 projects::set_retention(c, &p, days)?;
@@ -531,7 +531,7 @@ pub(super) async fn get_scrubbing(
 
 async fn scrubbing_view(st: &AppState, caller: &Caller) -> Result<ScrubbingView, ApiError> {
     let pin = caller.pinned().map(String::from);
-    let list = store::with_conn(&st.pool, move |c| projects::list(c, pin.as_deref())).await?;
+    let list = store::with_conn(&st.db, move |c| projects::list(c, pin.as_deref())).await?;
     let cfg = &st.config.scrubbing;
     Ok(ScrubbingView {
         enabled: cfg.enabled,
@@ -569,7 +569,7 @@ pub(super) async fn put_scrubbing(
     let req: ScrubbingUpdate = json_body(&body)?;
     caller.check_project(&req.project)?;
     let (project, enabled) = (req.project.clone(), req.enabled);
-    store::with_conn(&st.pool, move |c| {
+    store::with_conn(&st.db, move |c| {
         // 404 for a project that does not exist, before anything is stored.
         projects::get(c, &project)?;
         crate::scrub::set_project(c, &project, enabled)

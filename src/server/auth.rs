@@ -130,7 +130,7 @@ impl FromRequestParts<AppState> for Caller {
                 }
                 let now = now_ms();
                 let user =
-                    store::with_conn(&st.pool, move |c| users::session_user(c, &cookie, now))
+                    store::with_conn(&st.db, move |c| users::session_user(c, &cookie, now))
                         .await?
                         .ok_or_else(|| unauthorized("the session has expired; sign in again"))?;
                 return Ok(Caller::from_user(user));
@@ -146,7 +146,7 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(|| unauthorized("Authorization must be `Bearer <token>`"))?
             .to_string();
         let now = now_ms();
-        let token = store::with_conn(&st.pool, move |c| tokens::authenticate(c, &bearer, now))
+        let token = store::with_conn(&st.db, move |c| tokens::authenticate(c, &bearer, now))
             .await?
             .ok_or_else(|| unauthorized("unknown, revoked or expired token"))?;
         let due = {
@@ -161,7 +161,7 @@ impl FromRequestParts<AppState> for Caller {
         };
         if due {
             let id = token.id;
-            if let Err(e) = store::with_conn(&st.pool, move |c| tokens::touch(c, id, now)).await {
+            if let Err(e) = store::with_conn(&st.db, move |c| tokens::touch(c, id, now)).await {
                 tracing::warn!(error = %e, "could not record token use");
             }
         }

@@ -126,6 +126,9 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid { field, message } => {
                 ApiError::bad_request("invalid_field", format!("{field}: {message}")).field(field)
             }
+            StoreError::Unsupported(m) => {
+                ApiError::new(StatusCode::NOT_IMPLEMENTED, "not_implemented", m)
+            }
             other => {
                 tracing::error!(error = %other, "storage error");
                 ApiError::internal()

@@ -24,7 +24,7 @@ pub(super) async fn health(State(st): State<AppState>) -> (StatusCode, Json<Valu
     let db_error = if flush_error.is_some() || recently_written {
         None
     } else {
-        store::with_conn(&st.pool, |c| {
+        store::with_conn(&st.db, |c| {
             store::check_writable(c).map_err(store::StoreError::from)
         })
         .await

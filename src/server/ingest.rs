@@ -37,7 +37,7 @@ impl From<IngestError> for ApiError {
 fn context(st: &AppState) -> ingest::Context<'_> {
     ingest::Context {
         keys: &st.keys,
-        pool: &st.pool,
+        pool: &st.db,
         pipeline: &st.pipeline,
         caps: &st.config.ingest,
         max_age_ms: i64::from(st.config.retention.raw_events_days) * 86_400_000,

@@ -92,7 +92,7 @@ mod on {
         T: Send + 'static,
     {
         let p = params(st, caller, Scope::LlmRead, raw)?;
-        Ok(Json(store::with_conn(&st.pool, move |c| f(c, &p)).await?))
+        Ok(Json(store::with_conn(&st.db, move |c| f(c, &p)).await?))
     }
 
     /// A paged list: the rows, with `X-Total-Count` and (when more follow) `X-Next-Offset`;
@@ -110,7 +110,7 @@ mod on {
         use axum::http::{HeaderMap, HeaderValue};
         let p = params(st, caller, Scope::LlmRead, raw)?;
         let offset = p.u32_in("offset", 0, u32::MAX, 0)? as i64;
-        let (rows, total) = store::with_conn(&st.pool, move |c| f(c, &p)).await?;
+        let (rows, total) = store::with_conn(&st.db, move |c| f(c, &p)).await?;
         let mut headers = HeaderMap::new();
         headers.insert("x-total-count", HeaderValue::from(total));
         let next = offset + rows.len() as i64;
@@ -133,7 +133,7 @@ mod on {
         T: Send + 'static,
     {
         let p = params(st, caller, Scope::LlmWrite, raw)?;
-        Ok(store::with_conn(&st.pool, move |c| f(c, &p)).await?)
+        Ok(store::with_conn(&st.db, move |c| f(c, &p)).await?)
     }
 }
 

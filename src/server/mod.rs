@@ -34,7 +34,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use deadpool_sqlite::Pool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -53,7 +52,7 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub config: Config,
     pub pipeline: Pipeline,
-    pub pool: Pool,
+    pub db: crate::store::Db,
     pub keys: KeyCache,
     pub limiter: Limiter,
     pub request_timeout: Duration,
@@ -147,7 +146,7 @@ pub async fn run(
     let passkeys = passkeys::PasskeyAuth::new(&config.auth).map_err(ServeError::Config)?;
     let mut writer_conn = store::open(&db_path)?;
     store::tune_writer(&writer_conn).map_err(StoreError::from)?;
-    let pool = store::pool(&db_path, config.database.pool_size)?;
+    let db = store::Db::Sqlite(store::pool(&db_path, config.database.pool_size)?);
     let keys = KeyCache::new(config.auth.hmac_secret.expose());
     keys.refresh(&writer_conn)?;
     let scrub = {
@@ -178,7 +177,7 @@ pub async fn run(
     // Alerting: the writer reports each flush to the evaluator thread, which queues deliveries
     // for the delivery worker. None of it is on the ingest path.
     let alert_tasks = TaskTracker::new();
-    let alert_sender = crate::alert::deliver::Sender::new(&config, pool.clone());
+    let alert_sender = crate::alert::deliver::Sender::new(&config, db.clone());
     let queue = crate::alert::deliver::start(alert_sender.clone(), &alert_tasks);
     let (reports_tx, reports_rx) = std::sync::mpsc::sync_channel(1024);
     let rules = Arc::new(crate::alert::RulesSignal::default());
@@ -222,7 +221,7 @@ pub async fn run(
         enqueue_wait: Duration::from_millis(config.ingest.enqueue_wait_ms),
         config,
         pipeline,
-        pool,
+        db,
         keys,
         started: Instant::now(),
         token_uses: Default::default(),
@@ -317,7 +316,7 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
             _ = tick.tick() => {}
         }
         let st = state.clone();
-        let r = store::with_conn(&state.pool, move |c| {
+        let r = store::with_conn(&state.db, move |c| {
             st.keys.refresh(c)?;
             st.scrub.reload(c)
         })
@@ -346,7 +345,7 @@ async fn prune_loop(state: AppState, stop: CancellationToken) {
             _ = tick.tick() => {}
         }
         let cfg = state.config.retention.clone();
-        match store::with_conn(&state.pool, move |c| {
+        match store::with_conn(&state.db, move |c| {
             crate::retention::prune(c, &cfg, &Default::default(), |_| {})
         })
         .await
@@ -373,7 +372,7 @@ async fn checkpoint_loop(state: AppState, stop: CancellationToken) {
             () = stop.cancelled() => return,
             _ = tick.tick() => {}
         }
-        if let Err(e) = store::with_conn(&state.pool, |c| Ok(store::checkpoint(c)?)).await {
+        if let Err(e) = store::with_conn(&state.db, |c| Ok(store::checkpoint(c)?)).await {
             tracing::debug!(error = %e, "WAL checkpoint skipped");
         }
     }

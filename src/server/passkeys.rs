@@ -215,7 +215,7 @@ pub(super) async fn register_start(
     let name = users::validate_name(&req.name)?;
     let (invite, n2) = (req.invite.clone(), name.clone());
     let now = now_ms();
-    store::with_conn(&st.pool, move |c| {
+    store::with_conn(&st.db, move |c| {
         if users::check_invite(c, &invite, now)?.is_none() {
             return Err(StoreError::Invalid {
                 field: "invite".into(),
@@ -281,7 +281,7 @@ pub(super) async fn register_finish(
     let label = req.passkey_name.unwrap_or_else(|| "first passkey".into());
     let ttl = st.passkeys.session_ttl_ms;
     let now = now_ms();
-    let (user, token) = store::with_conn(&st.pool, move |c| {
+    let (user, token) = store::with_conn(&st.db, move |c| {
         let user = users::register(
             c,
             &invite,
@@ -351,7 +351,7 @@ pub(super) async fn login_finish(
         .map_err(|_| sign_in_failed())?;
     let handle = handle.to_string();
     let cred_id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(cred_id);
-    let found = store::with_conn(&st.pool, move |c| {
+    let found = store::with_conn(&st.db, move |c| {
         users::login_credential(c, &handle, &cred_id)
     })
     .await?
@@ -374,7 +374,7 @@ pub(super) async fn login_finish(
     let ttl = st.passkeys.session_ttl_ms;
     let now = now_ms();
     let uid = user.id;
-    let token = store::with_conn(&st.pool, move |c| {
+    let token = store::with_conn(&st.db, move |c| {
         users::record_login(c, uid, passkey_id, updated.as_deref(), now)?;
         users::create_session(c, uid, ttl, now)
     })
@@ -392,7 +392,7 @@ pub(super) async fn logout(
 ) -> Result<Response, ApiError> {
     gate(&st, peer, &headers)?;
     if let Some(token) = session_cookie(&headers) {
-        store::with_conn(&st.pool, move |c| users::delete_session(c, &token)).await?;
+        store::with_conn(&st.db, move |c| users::delete_session(c, &token)).await?;
     }
     Ok(with_cookie(
         st.passkeys.clear_cookie(),
@@ -427,7 +427,7 @@ pub(super) async fn add_start(
     let user = session_user(&caller)?.clone();
     let req: AddStart = super::error::json_body_or_default(&body)?;
     let uid = user.id;
-    let existing = store::with_conn(&st.pool, move |c| users::passkey_json(c, uid)).await?;
+    let existing = store::with_conn(&st.db, move |c| users::passkey_json(c, uid)).await?;
     let exclude = existing
         .iter()
         .filter_map(|j| serde_json::from_str::<Passkey>(j).ok())
@@ -484,7 +484,7 @@ pub(super) async fn add_finish(
     let cred_id = cred_id_text(&passkey);
     let name = req.passkey_name.unwrap_or(name);
     let now = now_ms();
-    let id = store::with_conn(&st.pool, move |c| {
+    let id = store::with_conn(&st.db, move |c| {
         users::add_passkey(
             c,
             me,
@@ -509,6 +509,6 @@ pub(super) async fn remove_passkey(
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::bad_request("invalid_id", "must be an integer").field("id"))?;
-    store::with_conn(&st.pool, move |c| users::remove_passkey(c, me, id)).await?;
+    store::with_conn(&st.db, move |c| users::remove_passkey(c, me, id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

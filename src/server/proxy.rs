@@ -195,7 +195,7 @@ mod on {
         let started_at = now_ms();
         let (parts, body) = req.into_parts();
         let key = header(&parts.headers, "x-bloop-key");
-        let project = match st.keys.key_or_reload(&st.pool, key).await {
+        let project = match st.keys.key_or_reload(&st.db, key).await {
             Ok(p) => p,
             Err(e) => {
                 return unread(
@@ -413,7 +413,7 @@ mod on {
             Some(s) => s,
             None => {
                 let (book, p) = (queue.spend.clone(), project.to_string());
-                let read = crate::store::with_conn(&st.pool, move |c| {
+                let read = crate::store::with_conn(&st.db, move |c| {
                     book.read(c, &p, now).map_err(Into::into)
                 })
                 .await;

@@ -108,7 +108,7 @@ pub(super) async fn list_errors(
     let p = Params::new(raw, LIST_PARAMS)?;
     let q = issue_query(&p, &caller, now_ms())?;
     let qc = q.clone();
-    let (rows, total) = store::with_conn(&st.pool, move |c| issues::list(c, &qc)).await?;
+    let (rows, total) = store::with_conn(&st.db, move |c| issues::list(c, &qc)).await?;
     Ok(paged(rows, total, &q))
 }
 
@@ -120,7 +120,7 @@ pub(super) async fn find_issue(
     project: Option<&str>,
 ) -> Result<issues::IssueRow, ApiError> {
     let projects = caller.projects(project)?;
-    Ok(store::with_conn(&st.pool, move |c| issues::find(c, projects.as_deref(), &fp)).await?)
+    Ok(store::with_conn(&st.db, move |c| issues::find(c, projects.as_deref(), &fp)).await?)
 }
 
 pub(super) async fn error_detail(
@@ -133,7 +133,7 @@ pub(super) async fn error_detail(
     let p = Params::new(raw, &["project"])?;
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| issues::detail(c, issue)).await?,
+        store::with_conn(&st.db, move |c| issues::detail(c, issue)).await?,
     ))
 }
 
@@ -150,7 +150,7 @@ pub(super) async fn occurrences(
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
     let rows =
-        store::with_conn(&st.pool, move |c| issues::occurrences(c, id, limit, offset)).await?;
+        store::with_conn(&st.db, move |c| issues::occurrences(c, id, limit, offset)).await?;
     let mut headers = HeaderMap::new();
     if rows.len() == limit as usize {
         headers.insert("x-next-offset", HeaderValue::from(offset + limit));
@@ -170,7 +170,7 @@ pub(super) async fn error_trend(
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| issues::trend(c, id, hours, now_ms())).await?,
+        store::with_conn(&st.db, move |c| issues::trend(c, id, hours, now_ms())).await?,
     ))
 }
 
@@ -185,7 +185,7 @@ pub(super) async fn error_history(
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| triage::timeline(c, id)).await?,
+        store::with_conn(&st.db, move |c| triage::timeline(c, id)).await?,
     ))
 }
 
@@ -228,7 +228,7 @@ pub(super) async fn assign(
     let issue = find_issue(&st, &caller, fp, project.as_deref()).await?;
     let (id, actor, user) = (issue.id, caller.actor.clone(), parsed.user);
     Ok(Json(
-        store::with_conn(&st.pool, move |c| {
+        store::with_conn(&st.db, move |c| {
             triage::assign(c, id, user.as_deref(), &actor)
         })
         .await?,
@@ -247,7 +247,7 @@ pub(super) async fn list_notes(
     let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
-    let rows = store::with_conn(&st.pool, move |c| triage::notes(c, id, limit, offset)).await?;
+    let rows = store::with_conn(&st.db, move |c| triage::notes(c, id, limit, offset)).await?;
     let mut headers = HeaderMap::new();
     if rows.len() == limit as usize {
         headers.insert("x-next-offset", HeaderValue::from(offset + limit));
@@ -289,7 +289,7 @@ pub(super) async fn add_note(
         .or_else(|| p.str("project").map(String::from));
     let issue = find_issue(&st, &caller, fp, project.as_deref()).await?;
     let (id, actor, text) = (issue.id, caller.actor.clone(), parsed.text);
-    let note = store::with_conn(&st.pool, move |c| triage::add_note(c, id, &text, &actor)).await?;
+    let note = store::with_conn(&st.db, move |c| triage::add_note(c, id, &text, &actor)).await?;
     Ok((axum::http::StatusCode::CREATED, Json(note)))
 }
 
@@ -337,7 +337,7 @@ pub(super) async fn change_status<const S: usize>(
     let issue = find_issue(&st, &caller, fp, project.as_deref()).await?;
     let actor = caller.actor.clone();
     let id = issue.id;
-    let row = store::with_conn(&st.pool, move |c| {
+    let row = store::with_conn(&st.db, move |c| {
         issues::set_status(c, id, status, release.as_deref(), &actor)
     })
     .await?;
@@ -416,7 +416,7 @@ pub(super) async fn bulk_status(
     }
     let actor = caller.actor.clone();
     // The outer error is the database's; the inner one names the item that was not found.
-    let found = store::with_conn(&st.pool, move |c| {
+    let found = store::with_conn(&st.db, move |c| {
         let mut ids = Vec::with_capacity(wanted.len());
         for (n, (projects, fp, status, release)) in wanted.into_iter().enumerate() {
             match issues::find(c, projects.as_deref(), &fp) {
@@ -455,7 +455,7 @@ pub(super) async fn list_releases(
     let limit = p.u32_in("limit", 1, 1000, 100)?;
     let projects = caller.projects(p.str("project"))?;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| {
+        store::with_conn(&st.db, move |c| {
             issues::releases(c, projects.as_deref(), limit)
         })
         .await?,
@@ -473,7 +473,7 @@ pub(super) async fn release_errors(
     let mut q = issue_query(&p, &caller, now_ms())?;
     q.terms.push(Term::new(Field::Release, release));
     let qc = q.clone();
-    let (rows, total) = store::with_conn(&st.pool, move |c| issues::list(c, &qc)).await?;
+    let (rows, total) = store::with_conn(&st.db, move |c| issues::list(c, &qc)).await?;
     Ok(paged(rows, total, &q))
 }
 
@@ -489,7 +489,7 @@ pub(super) async fn trends(
     let hours = p.u32_in("hours", 1, MAX_TREND_HOURS, 24)?;
     let q = issue_query(&p, &caller, now_ms())?;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| issues::trends(c, &q, hours, now_ms())).await?,
+        store::with_conn(&st.db, move |c| issues::trends(c, &q, hours, now_ms())).await?,
     ))
 }
 
@@ -501,7 +501,7 @@ pub(super) async fn stats(
     caller.require(Scope::ErrorsRead)?;
     let p = Params::new(raw, &["project"])?;
     let projects = caller.projects(p.str("project"))?;
-    let s = store::with_conn(&st.pool, move |c| {
+    let s = store::with_conn(&st.db, move |c| {
         issues::stats(c, projects.as_deref(), now_ms())
     })
     .await?;

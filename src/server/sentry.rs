@@ -51,7 +51,7 @@ const DSN_TTL: Duration = Duration::from_secs(1);
 impl DsnCache {
     async fn project(
         &self,
-        pool: &deadpool_sqlite::Pool,
+        pool: &crate::store::Db,
         key: &str,
     ) -> Result<Option<(Arc<str>, i64)>, Response> {
         if let Ok(map) = self.map.read() {
@@ -238,7 +238,7 @@ async fn handle(
             "missing authorization information: send the DSN's key (X-Sentry-Auth or sentry_key)",
         );
     };
-    let (project_id, dsn_id) = match st.sentry_dsns.project(&st.pool, &key).await {
+    let (project_id, dsn_id) = match st.sentry_dsns.project(&st.db, &key).await {
         Ok(Some(p)) => p,
         Ok(None) => return detail(StatusCode::UNAUTHORIZED, "unknown or revoked DSN key"),
         Err(r) => return r,
@@ -307,7 +307,7 @@ async fn handle(
     // page use the original file, function and line.
     let resolved = st
         .sourcemaps
-        .resolve(&st.pool, &project_id, &mut events, caps.max_stack_bytes)
+        .resolve(&st.db, &project_id, &mut events, caps.max_stack_bytes)
         .await;
     st.sentry_stats
         .frames_resolved

@@ -143,7 +143,7 @@ pub(super) async fn upload(
         }
     }
     let (p2, r2) = (project.clone(), release.clone());
-    let out = store::with_conn(&st.pool, move |c| {
+    let out = store::with_conn(&st.db, move |c| {
         // Pairing parses every map: on the blocking thread.
         let stored = (|| {
             let paired = upload::pair(files, &prefix)?;
@@ -177,7 +177,7 @@ pub(super) async fn list(
     let project = project(&caller, &p)?;
     let release = p.str("release").map(str::to_string);
     Ok(Json(
-        store::with_conn(&st.pool, move |c| sm::list(c, &project, release.as_deref())).await?,
+        store::with_conn(&st.db, move |c| sm::list(c, &project, release.as_deref())).await?,
     ))
 }
 
@@ -220,7 +220,7 @@ async fn delete(
     release: Option<String>,
 ) -> Result<Json<Deleted>, ApiError> {
     let p2 = project.clone();
-    let deleted = store::with_conn(&st.pool, move |c| {
+    let deleted = store::with_conn(&st.db, move |c| {
         sm::delete(c, &p2, id, release.as_deref())
     })
     .await?;

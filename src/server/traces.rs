@@ -150,7 +150,7 @@ mod on {
         let project = st
             .keys
             .authenticate_or_reload(
-                &st.pool,
+                &st.db,
                 &bytes,
                 header(headers, "x-signature"),
                 header(headers, "x-project-key"),
@@ -262,7 +262,7 @@ mod on {
         // Queued first, then stored: a trace leaves the queue only once it is committed.
         let known = queue.is_pending(&project, &id) || {
             let (p, i) = (project.to_string(), id.clone());
-            store::with_conn(&st.pool, move |c| {
+            store::with_conn(&st.db, move |c| {
                 store::traces::exists(c, &p, &i).map_err(store::StoreError::from)
             })
             .await?
@@ -338,7 +338,7 @@ mod on {
             )
             .into_response();
         };
-        let project = match st.keys.key_or_reload(&st.pool, bare_key(headers)).await {
+        let project = match st.keys.key_or_reload(&st.db, bare_key(headers)).await {
             Ok(p) => p,
             Err(e) => return otlp_error(enc, StatusCode::UNAUTHORIZED, &e.to_string()),
         };

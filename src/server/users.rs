@@ -24,7 +24,7 @@ pub(super) async fn list_users(
     caller: Caller,
 ) -> Result<Json<Vec<User>>, ApiError> {
     caller.require(Scope::Admin)?;
-    Ok(Json(store::with_conn(&st.pool, |c| users::list(c)).await?))
+    Ok(Json(store::with_conn(&st.db, |c| users::list(c)).await?))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -43,7 +43,7 @@ pub(super) async fn set_role(
     let id = int_id(&id)?;
     let req: RoleChange = json_body(&body)?;
     Ok(Json(
-        store::with_conn(&st.pool, move |c| users::set_role(c, id, req.role)).await?,
+        store::with_conn(&st.db, move |c| users::set_role(c, id, req.role)).await?,
     ))
 }
 
@@ -54,7 +54,7 @@ pub(super) async fn remove_user(
 ) -> Result<Json<User>, ApiError> {
     caller.require(Scope::Admin)?;
     let id = int_id(&id)?;
-    let user = store::with_conn(&st.pool, move |c| users::remove(c, id)).await?;
+    let user = store::with_conn(&st.db, move |c| users::remove(c, id)).await?;
     tracing::info!(user = %user.name, by = %caller.actor, "user removed");
     Ok(Json(user))
 }
@@ -66,7 +66,7 @@ pub(super) async fn list_invites(
     caller.require(Scope::Admin)?;
     let now = now_ms();
     Ok(Json(
-        store::with_conn(&st.pool, move |c| users::pending_invites(c, now)).await?,
+        store::with_conn(&st.db, move |c| users::pending_invites(c, now)).await?,
     ))
 }
 
@@ -92,7 +92,7 @@ pub(super) async fn create_invite(
     let hours = i64::from(req.expires_in_hours.unwrap_or(72));
     let by = caller.actor.clone();
     let now = now_ms();
-    let invite = store::with_conn(&st.pool, move |c| {
+    let invite = store::with_conn(&st.db, move |c| {
         users::create_invite(c, role, &by, hours * 3_600_000, now)
     })
     .await
@@ -115,7 +115,7 @@ pub(super) async fn revoke_invite(
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Admin)?;
     let id = int_id(&id)?;
-    store::with_conn(&st.pool, move |c| users::revoke_invite(c, id)).await?;
+    store::with_conn(&st.db, move |c| users::revoke_invite(c, id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -134,6 +134,6 @@ pub(super) async fn me(State(st): State<AppState>, caller: Caller) -> Result<Jso
         ));
     };
     let id = user.id;
-    let passkeys = store::with_conn(&st.pool, move |c| users::passkeys(c, id)).await?;
+    let passkeys = store::with_conn(&st.db, move |c| users::passkeys(c, id)).await?;
     Ok(Json(Me { user, passkeys }))
 }

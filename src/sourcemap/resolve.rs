@@ -191,7 +191,7 @@ impl Resolver {
     /// that changed. Database trouble leaves the frames as sent (logged), never fails ingest.
     pub async fn resolve(
         &self,
-        pool: &deadpool_sqlite::Pool,
+        pool: &crate::store::Db,
         project: &Arc<str>,
         events: &mut [Mapped],
         max_stack_bytes: usize,

@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use crate::event::Accepted;
 use crate::release;
 
-const HOUR_MS: i64 = 3_600_000;
+pub const HOUR_MS: i64 = 3_600_000;
 
 /// What [`write_group`] learned about the issue.
 pub struct GroupSummary {
@@ -197,15 +197,16 @@ pub fn index_events(tx: &Transaction<'_>) -> rusqlite::Result<usize> {
     Ok(n)
 }
 
-/// Per-key count with first and last server time.
-#[derive(Default)]
-struct Tally {
-    count: i64,
-    first: i64,
-    last: i64,
+/// Per-key count with first and last event time.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct Tally {
+    pub count: i64,
+    pub first: i64,
+    pub last: i64,
 }
 
-fn tally<'a>(
+/// The group's events counted per `key`, in order of first appearance.
+pub fn tally<'a>(
     group: &[&'a Accepted],
     key: impl Fn(&'a Accepted) -> &'a str,
 ) -> Vec<(&'a str, Tally)> {
@@ -349,7 +350,7 @@ fn lookup(
 }
 
 /// project → release → issues new to the release, events, first, last, issues new in it.
-type ReleaseTotals = HashMap<Arc<str>, HashMap<String, [i64; 5]>>;
+pub type ReleaseTotals = HashMap<Arc<str>, HashMap<String, [i64; 5]>>;
 
 /// The value under `project` and `key`, inserted as `init` when missing (no key is allocated
 /// when it is there).
@@ -369,21 +370,34 @@ fn slot<'m, V>(
 }
 
 /// project → release → (hour, events).
-type ReleaseHours = HashMap<Arc<str>, HashMap<String, Vec<(i64, i64)>>>;
+pub type ReleaseHours = HashMap<Arc<str>, HashMap<String, Vec<(i64, i64)>>>;
 
 /// Per-release, per-environment and hourly counts gathered over a flush, written by
 /// [`write_pending`] in a few multi-row upserts instead of one statement per issue.
 #[derive(Default)]
 pub struct Pending {
-    releases: Vec<(i64, String, i64, i64, i64)>,
+    pub releases: Vec<(i64, String, i64, i64, i64)>,
     /// (issue, release, environment, count, first, last); per-environment counts are sums.
-    slices: Vec<(i64, String, String, i64, i64, i64)>,
-    hours: Vec<(i64, i64, i64)>,
-    release_totals: ReleaseTotals,
+    pub slices: Vec<(i64, String, String, i64, i64, i64)>,
+    pub hours: Vec<(i64, i64, i64)>,
+    pub release_totals: ReleaseTotals,
     /// project → release → (hour, events).
-    release_hours: ReleaseHours,
+    pub release_hours: ReleaseHours,
     /// project → environment → events.
-    environment_totals: HashMap<Arc<str>, HashMap<String, i64>>,
+    pub environment_totals: HashMap<Arc<str>, HashMap<String, i64>>,
+}
+
+impl Pending {
+    /// Counts an issue as new to `release` in the project's release totals (for a backend that
+    /// learns it from the write itself).
+    pub fn count_new_release(&mut self, project: &Arc<str>, release: &str) {
+        slot(
+            &mut self.release_totals,
+            project,
+            release,
+            [0, 0, i64::MAX, i64::MIN, 0],
+        )[0] += 1;
+    }
 }
 
 fn upsert_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
@@ -646,6 +660,74 @@ pub fn write_group(
     let previous_count = (issue.total - n) as u64;
 
     let releases = tally(group, |a| a.event.release.as_str());
+    let new_releases = gather(
+        pending,
+        project,
+        issue_id,
+        group,
+        &releases,
+        is_new,
+        credited.as_deref(),
+        Some(&issue.releases),
+    );
+    if !new_releases.is_empty() {
+        issue.releases = issue
+            .releases
+            .iter()
+            .cloned()
+            .chain(new_releases.iter().map(|r| Box::from(*r)))
+            .collect();
+    }
+    let mut regressed = false;
+    if issue.resolved {
+        for (rel, _) in &releases {
+            if regresses(tx, project, issue.resolved_in.as_deref(), rel)? {
+                tx.prepare_cached(
+                    "UPDATE issues SET status = 'unresolved', resolved_in_release = NULL WHERE id = ?1",
+                )?
+                .execute([issue_id])?;
+                tx.prepare_cached(
+                    "INSERT INTO status_history (issue_id, old_status, new_status, actor, reason, release, changed_at)
+                     VALUES (?1, 'resolved', 'unresolved', 'system', 'regression', ?2, ?3)",
+                )?
+                .execute(params![issue_id, rel, last_seen])?;
+                issue.resolved = false;
+                issue.resolved_in = None;
+                regressed = true;
+                break;
+            }
+        }
+    }
+    let issue_values = issue.values.clone();
+    cache.put(project, &first.fingerprint, issue);
+
+    Ok(Some(GroupSummary {
+        issue_id,
+        is_new,
+        regressed,
+        previous_count,
+        issue_values,
+    }))
+}
+
+/// Gathers one group's counts into `pending`, the same for every backend: per release (and the
+/// project's release totals, crediting the release an issue is new in), per release and
+/// environment, per hour, per release and hour, per environment. `releases` is the group's
+/// tally by release; `credited` the release that had the credit for the issue when a late
+/// event moves it; `known` the releases the issue had events in before (None: not known here,
+/// the caller adds issues new to a release with [`Pending::count_new_release`]). Returns the
+/// releases new to the issue.
+#[allow(clippy::too_many_arguments)]
+pub fn gather<'a>(
+    pending: &mut Pending,
+    project: &Arc<str>,
+    issue_id: i64,
+    group: &[&Accepted],
+    releases: &[(&'a str, Tally)],
+    is_new: bool,
+    credited: Option<&str>,
+    known: Option<&[Box<str>]>,
+) -> Vec<&'a str> {
     // An issue is new in the release of its earliest event: a new issue's earliest event is in
     // this group; an event older than the issue moves the credit from the release that had it.
     let earliest = releases
@@ -655,7 +737,7 @@ pub fn write_group(
     let first_release = if is_new {
         earliest
     } else {
-        match (&credited, earliest) {
+        match (credited, earliest) {
             (Some(old), Some(new)) if old != new => {
                 slot(
                     &mut pending.release_totals,
@@ -668,18 +750,15 @@ pub fn write_group(
             _ => None,
         }
     };
-    for (rel, t) in &releases {
+    let mut fresh = Vec::new();
+    for (rel, t) in releases {
         pending
             .releases
             .push((issue_id, rel.to_string(), t.count, t.first, t.last));
-        let seen_in = issue.releases.iter().any(|r| &**r == *rel);
-        if !seen_in {
-            issue.releases = issue
-                .releases
-                .iter()
-                .cloned()
-                .chain([Box::from(*rel)])
-                .collect();
+        // Unknown (None): the caller counts the issues new to a release itself.
+        let new_to_issue = known.is_some_and(|k| !k.iter().any(|r| &**r == *rel));
+        if new_to_issue {
+            fresh.push(*rel);
         }
         let v = slot(
             &mut pending.release_totals,
@@ -687,7 +766,7 @@ pub fn write_group(
             rel,
             [0, 0, i64::MAX, i64::MIN, 0],
         );
-        v[0] += i64::from(!seen_in);
+        v[0] += i64::from(new_to_issue);
         v[1] += t.count;
         v[2] = v[2].min(t.first);
         v[3] = v[3].max(t.last);
@@ -695,7 +774,7 @@ pub fn write_group(
     }
     // Most groups have one release and one environment: then the slice is the whole group.
     let slices_start = pending.slices.len();
-    let env = &first.event.environment;
+    let env = &group[0].event.environment;
     if releases.len() == 1 && group.iter().all(|a| &a.event.environment == env) {
         let t = &releases[0].1;
         pending.slices.push((
@@ -755,36 +834,7 @@ pub fn write_group(
             None => pending.hours.push((issue_id, h, 1)),
         }
     }
-    let mut regressed = false;
-    if issue.resolved {
-        for (rel, _) in &releases {
-            if regresses(tx, project, issue.resolved_in.as_deref(), rel)? {
-                tx.prepare_cached(
-                    "UPDATE issues SET status = 'unresolved', resolved_in_release = NULL WHERE id = ?1",
-                )?
-                .execute([issue_id])?;
-                tx.prepare_cached(
-                    "INSERT INTO status_history (issue_id, old_status, new_status, actor, reason, release, changed_at)
-                     VALUES (?1, 'resolved', 'unresolved', 'system', 'regression', ?2, ?3)",
-                )?
-                .execute(params![issue_id, rel, last_seen])?;
-                issue.resolved = false;
-                issue.resolved_in = None;
-                regressed = true;
-                break;
-            }
-        }
-    }
-    let issue_values = issue.values.clone();
-    cache.put(project, &first.fingerprint, issue);
-
-    Ok(Some(GroupSummary {
-        issue_id,
-        is_new,
-        regressed,
-        previous_count,
-        issue_values,
-    }))
+    fresh
 }
 
 /// Whether an event from `event_release` reopens an issue resolved in `resolved_in`.

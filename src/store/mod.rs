@@ -5,6 +5,7 @@
 //! writer owns one, the server borrows readers from the pool, CLI commands open their own).
 
 pub mod alerts;
+pub mod db;
 pub mod ingest;
 pub mod issue_traces;
 pub mod issues;
@@ -16,6 +17,7 @@ pub mod llm_pages;
 pub mod llm_query;
 pub mod llm_rollups;
 pub mod llm_usage;
+pub mod pg;
 pub mod projects;
 pub mod releases;
 pub mod tokens;
@@ -53,6 +55,15 @@ pub enum StoreError {
     Conflict(String),
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// A PostgreSQL error: its SQLSTATE (when the server sent one) and message.
+    #[error("database: {message}")]
+    Postgres {
+        code: Option<String>,
+        message: String,
+    },
+    /// What this backend cannot do (yet): the message names it.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 impl From<deadpool_sqlite::InteractError> for StoreError {
@@ -294,15 +305,7 @@ pub fn pool(path: &Path, size: usize) -> Result<Pool, StoreError> {
         .map_err(|e| StoreError::Pool(e.to_string()))
 }
 
-/// Runs `f` on a pooled connection off the async runtime.
-pub async fn with_conn<T, F>(pool: &Pool, f: F) -> Result<T, StoreError>
-where
-    F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    T: Send + 'static,
-{
-    let obj = pool.get().await?;
-    obj.interact(f).await?
-}
+pub use db::{with_conn, Db};
 
 /// Whether the database accepts a write right now (takes and releases the write lock, waiting
 /// at most a second for it).
