@@ -971,7 +971,8 @@ impl Target {
                     })?;
                 let outcomes = rt.block_on(async move {
                     let pool = store::pool(&path, 1)?;
-                    let sender = crate::alert::deliver::Sender::new(&cfg, crate::store::Db::Sqlite(pool));
+                    let sender =
+                        crate::alert::deliver::Sender::new(&cfg, crate::store::Db::Sqlite(pool));
                     let alert = crate::alert::eval::test_alert(&rule, &cfg);
                     let mut out = Vec::new();
                     for channel in channels {

@@ -14,7 +14,6 @@ pub mod sentry;
 
 use std::time::Duration;
 
-
 use crate::config::IngestConfig;
 use crate::event::EventError;
 use crate::pipeline::Pipeline;

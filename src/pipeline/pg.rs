@@ -206,3 +206,201 @@ pub async fn write_batch(
     };
     Ok((written.events, changes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::IngestConfig;
+    use crate::store::{self, pg::scratch};
+    use rusqlite::Connection;
+
+    const H: i64 = 3_600_000;
+
+    fn event(project: &str, fp: &str, release: &str, env: &str, ago_h: i64) -> Arc<Accepted> {
+        let now = now_ms();
+        let body = serde_json::json!({
+            "timestamp": now - ago_h * H, "source": "api", "environment": env,
+            "release": release, "error_type": "Boom", "message": format!("{fp} broke"),
+        });
+        Arc::new(Accepted {
+            project_id: Arc::from(project),
+            fingerprint: fp.to_string(),
+            received_at: now,
+            max_age_ms: Accepted::DEFAULT_MAX_AGE_MS,
+            event: crate::event::parse_event(body.to_string().as_bytes(), &IngestConfig::default())
+                .expect("valid"),
+        })
+    }
+
+    /// The batches both backends get: two projects, overlapping fingerprints, releases and
+    /// environments in two spellings, events over several hours, a late event that moves the
+    /// "new in release" credit, and (second batch) a regression of a resolved issue.
+    fn batches() -> Vec<Vec<Arc<Accepted>>> {
+        let mut first = Vec::new();
+        for i in 0..60i64 {
+            let p = if i % 3 == 0 { "p2" } else { "default" };
+            let fp = format!("f{}", i % 7);
+            let rel = ["1.0.0", "1.1.0", ""][(i % 3) as usize];
+            let env = ["production", "Production", "staging"][(i % 4 % 3) as usize];
+            first.push(event(p, &fp, rel, env, 2 + i % 5));
+        }
+        first.push(event("gone", "f1", "1.0.0", "production", 1));
+        let second = vec![
+            // Older than f0's first event, from another release: the credit moves to it.
+            event("default", "f1", "0.9.0", "production", 30),
+            // f2 is resolved in 1.1.0 before this batch: 1.2.0 reopens it.
+            event("default", "f2", "1.2.0", "staging", 0),
+            event("default", "f9", "2.0.0", "PRODUCTION", 0),
+            event("p2", "f0", "1.0.0", "production", 0),
+        ];
+        vec![first, second]
+    }
+
+    const VIEWS: &[&str] = &[
+        "SELECT i.project_id || '|' || i.fingerprint || '|' || i.total_count || '|' || i.first_seen
+             || '|' || i.last_seen || '|' || i.status || '|' || i.release || '|'
+             || lower(i.environment) || '|' || i.last_seen_minute FROM issues i",
+        "SELECT i.project_id || '|' || i.fingerprint || '|' || r.release || '|' || r.count || '|'
+             || r.first_seen || '|' || r.last_seen FROM issue_releases r JOIN issues i ON i.id = r.issue_id",
+        "SELECT i.project_id || '|' || i.fingerprint || '|' || s.release || '|' || lower(s.environment)
+             || '|' || s.count || '|' || s.first_seen || '|' || s.last_seen
+         FROM issue_slices s JOIN issues i ON i.id = s.issue_id",
+        "SELECT i.project_id || '|' || i.fingerprint || '|' || h.hour || '|' || h.count
+         FROM hourly_counts h JOIN issues i ON i.id = h.issue_id",
+        "SELECT project_id || '|' || hour || '|' || count FROM project_hourly",
+        "SELECT project_id || '|' || release || '|' || issues || '|' || events || '|' || first_seen
+             || '|' || last_seen || '|' || new_issues FROM release_totals",
+        "SELECT project_id || '|' || release || '|' || hour || '|' || count FROM release_hours",
+        "SELECT project_id || '|' || lower(environment) || '|' || events FROM environment_totals",
+        "SELECT i.project_id || '|' || i.fingerprint || '|' || count(*) || '|' || sum(length(e.message))
+         FROM events e JOIN issues i ON i.id = e.issue_id GROUP BY i.project_id, i.fingerprint",
+        "SELECT i.project_id || '|' || i.fingerprint || '|' || count(*) FROM samples s
+         JOIN issues i ON i.id = s.issue_id GROUP BY i.project_id, i.fingerprint",
+        "SELECT i.fingerprint || '|' || h.old_status || '|' || h.new_status || '|' || h.actor || '|'
+             || h.release FROM status_history h JOIN issues i ON i.id = h.issue_id",
+    ];
+
+    fn sqlite_views(conn: &Connection) -> Vec<Vec<String>> {
+        VIEWS
+            .iter()
+            .map(|sql| {
+                let mut rows: Vec<String> = conn
+                    .prepare(sql)
+                    .expect(sql)
+                    .query_map([], |r| r.get::<_, String>(0))
+                    .expect(sql)
+                    .map(|r| r.expect("row"))
+                    .collect();
+                rows.sort();
+                rows
+            })
+            .collect()
+    }
+
+    async fn pg_views(pg: &Pg) -> Vec<Vec<String>> {
+        let c = pg.client().await.expect("client");
+        let mut out = Vec::new();
+        for sql in VIEWS {
+            let mut rows: Vec<String> = c
+                .query(*sql, &[])
+                .await
+                .expect(sql)
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            rows.sort();
+            out.push(rows);
+        }
+        out
+    }
+
+    #[test]
+    fn a_flush_writes_the_same_rows_on_both_backends() {
+        let url = scratch::shared().database().expect("database");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let pg = rt.block_on(Pg::open(&url, 2)).expect("open");
+        rt.block_on(async {
+            let c = pg.client().await.expect("client");
+            c.batch_execute(
+                "INSERT INTO projects (id, name, created_at, dsn_id) VALUES ('p2', 'P2', 0, 2)",
+            )
+            .await
+            .expect("p2");
+            pg::ingest::prepare_all(&c)
+                .await
+                .expect("every statement prepares");
+        });
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = store::open(&dir.path().join("b.db")).expect("open");
+        store::tune_writer(&conn).expect("tune");
+        store::projects::create(&conn, "P2", Some("p2")).expect("p2");
+        let mut cache = Default::default();
+        let mut day = None;
+        for (i, batch) in batches().into_iter().enumerate() {
+            if i == 1 {
+                let resolve = "UPDATE issues SET status = 'resolved', resolved_in_release = '1.1.0'
+                               WHERE fingerprint = 'f2' AND project_id = 'default'";
+                // Another connection, as the API's would be (the writer notices its commits).
+                store::open(&dir.path().join("b.db"))
+                    .expect("open")
+                    .execute(resolve, [])
+                    .expect("resolve");
+                rt.block_on(async {
+                    pg.client()
+                        .await
+                        .expect("c")
+                        .execute(resolve, &[])
+                        .await
+                        .expect("resolve")
+                });
+            }
+            let lite = super::super::write_batch(&mut conn, &mut cache, &batch, 3, true)
+                .expect("sqlite flush");
+            let (written, changes) = rt
+                .block_on(write_batch(&pg, &mut day, &batch, 3, true))
+                .expect("postgres flush");
+            assert_eq!(written, lite.written);
+            let summary = |c: &[IssueChange]| {
+                let mut v: Vec<_> = c
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.project_id.to_string(),
+                            c.fingerprint.clone(),
+                            c.count,
+                            c.is_new,
+                            c.regressed,
+                            c.breakdown.len(),
+                        )
+                    })
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(summary(&changes), summary(&lite.changes), "batch {i}");
+        }
+        crate::pipeline::writer::index_events(&mut conn).expect("index");
+        let (lite, post) = (sqlite_views(&conn), rt.block_on(pg_views(&pg)));
+        for ((sql, l), p) in VIEWS.iter().zip(&lite).zip(&post) {
+            assert!(
+                !l.is_empty() || sql.contains("status_history"),
+                "{sql}: no rows"
+            );
+            assert_eq!(l, p, "{sql}");
+        }
+        // The regression and the moved credit happened (not merely the same on both).
+        assert_eq!(lite[10], ["f2|resolved|unresolved|system|1.2.0"]);
+        assert!(
+            lite[5].iter().any(|r| r.starts_with("default|0.9.0|1|1|")),
+            "{:?}",
+            lite[5]
+        );
+        let c = rt.block_on(pg.client()).expect("client");
+        let client: &tokio_postgres::Client = &c;
+        let days = rt.block_on(pg::partitions::days(client)).expect("days");
+        assert_eq!(days.len(), 5, "yesterday, today and 3 ahead: {days:?}");
+    }
+}

@@ -129,10 +129,9 @@ impl FromRequestParts<AppState> for Caller {
                     check_same_origin(&parts.headers, &st.config.auth.rp_origin)?;
                 }
                 let now = now_ms();
-                let user =
-                    store::with_conn(&st.db, move |c| users::session_user(c, &cookie, now))
-                        .await?
-                        .ok_or_else(|| unauthorized("the session has expired; sign in again"))?;
+                let user = store::with_conn(&st.db, move |c| users::session_user(c, &cookie, now))
+                    .await?
+                    .ok_or_else(|| unauthorized("the session has expired; sign in again"))?;
                 return Ok(Caller::from_user(user));
             }
             return Err(unauthorized(

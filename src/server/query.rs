@@ -149,8 +149,7 @@ pub(super) async fn occurrences(
     let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
-    let rows =
-        store::with_conn(&st.db, move |c| issues::occurrences(c, id, limit, offset)).await?;
+    let rows = store::with_conn(&st.db, move |c| issues::occurrences(c, id, limit, offset)).await?;
     let mut headers = HeaderMap::new();
     if rows.len() == limit as usize {
         headers.insert("x-next-offset", HeaderValue::from(offset + limit));

@@ -220,10 +220,8 @@ async fn delete(
     release: Option<String>,
 ) -> Result<Json<Deleted>, ApiError> {
     let p2 = project.clone();
-    let deleted = store::with_conn(&st.db, move |c| {
-        sm::delete(c, &p2, id, release.as_deref())
-    })
-    .await?;
+    let deleted =
+        store::with_conn(&st.db, move |c| sm::delete(c, &p2, id, release.as_deref())).await?;
     st.sourcemaps.invalidate(&project);
     Ok(Json(Deleted { deleted }))
 }

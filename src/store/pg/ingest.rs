@@ -13,10 +13,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use deadpool_postgres::Transaction;
 use rand::Rng;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
-use deadpool_postgres::Transaction;
 
 use crate::event::Accepted;
 use crate::release;
@@ -214,7 +214,10 @@ pub async fn write_groups(
     reservoir: usize,
     rng: &mut impl Rng,
 ) -> Result<Written, StoreError> {
-    let now: i64 = tx.query_one(&prepared(tx, NOW_MS).await?, &[]).await?.get(0);
+    let now: i64 = tx
+        .query_one(&prepared(tx, NOW_MS).await?, &[])
+        .await?
+        .get(0);
     let day = now.div_euclid(super::partitions::DAY_MS);
 
     let upserted = upsert_issues(tx, groups).await?;
@@ -401,9 +404,8 @@ pub async fn write_groups(
         .release_hours
         .iter()
         .flat_map(|(p, m)| {
-            m.iter().flat_map(move |(r, hs)| {
-                hs.iter().map(move |(h, n)| ((&**p, r.as_str(), *h), *n))
-            })
+            m.iter()
+                .flat_map(move |(r, hs)| hs.iter().map(move |(h, n)| ((&**p, r.as_str(), *h), *n)))
         })
         .collect();
     release_hours.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -567,7 +569,9 @@ async fn regresses(
         let rel = rel.to_string();
         async move {
             Ok::<Option<i64>, StoreError>(
-                tx.query_one(st, &[&project_id, &rel]).await?.get::<_, Option<i64>>(0),
+                tx.query_one(st, &[&project_id, &rel])
+                    .await?
+                    .get::<_, Option<i64>>(0),
             )
         }
     };

@@ -13,11 +13,7 @@ ORDER BY id";
 pub async fn usable(pg: &Pg, now: i64) -> Result<Vec<KeyRow>, StoreError> {
     let c = pg.client().await?;
     let st = c.prepare_cached(USABLE).await?;
-    Ok(c.query(&st, &[&now])
-        .await?
-        .iter()
-        .map(row)
-        .collect())
+    Ok(c.query(&st, &[&now]).await?.iter().map(row).collect())
 }
 
 const IS_USABLE: &str = "

@@ -288,9 +288,7 @@ pub mod partitions {
     }
 
     /// The days of the existing partitions, oldest first.
-    pub async fn days(
-        client: &impl tokio_postgres::GenericClient,
-    ) -> Result<Vec<i64>, StoreError> {
+    pub async fn days(client: &impl tokio_postgres::GenericClient) -> Result<Vec<i64>, StoreError> {
         let rows = client
             .query(
                 "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i

@@ -18,13 +18,22 @@ pub struct Scratch {
     next: AtomicUsize,
 }
 
-/// The directory with `initdb`, `pg_ctl` and `createdb`: on `PATH`, else Debian's
-/// `/usr/lib/postgresql/<version>/bin` (the newest).
+/// The directory with the server's programs (`initdb`, `pg_ctl`, `createdb`, `psql`): where
+/// the `initdb` on `PATH` really lives, else Debian's `/usr/lib/postgresql/<version>/bin` (the
+/// newest).
 pub fn bin_dir() -> Option<PathBuf> {
+    let complete = |d: &Path| {
+        ["initdb", "pg_ctl", "createdb", "psql"]
+            .iter()
+            .all(|p| d.join(p).is_file())
+    };
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {
-            if dir.join("initdb").is_file() && dir.join("pg_ctl").is_file() {
-                return Some(dir);
+            let Ok(real) = std::fs::canonicalize(dir.join("initdb")) else {
+                continue;
+            };
+            if let Some(d) = real.parent().filter(|d| complete(d)) {
+                return Some(d.to_path_buf());
             }
         }
     }
@@ -34,7 +43,7 @@ pub fn bin_dir() -> Option<PathBuf> {
             let e = e.ok()?;
             let v: u32 = e.file_name().to_str()?.parse().ok()?;
             let bin = e.path().join("bin");
-            bin.join("initdb").is_file().then_some((v, bin))
+            complete(&bin).then_some((v, bin))
         })
         .collect();
     versions.sort();
@@ -87,9 +96,11 @@ impl Scratch {
                 .map(|st| st.success())
                 .unwrap_or(false);
             if !ok {
-                return Err("running as root, but the `postgres` user cannot own the scratch \
+                return Err(
+                    "running as root, but the `postgres` user cannot own the scratch \
                             directory (is the postgresql package installed?)"
-                    .into());
+                        .into(),
+                );
             }
         }
         s.run(
