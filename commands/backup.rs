@@ -18,6 +18,14 @@ pub struct Args {
 }
 
 pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::Result<()> {
+    if let Some(url) = config.database.postgres_url() {
+        anyhow::bail!(
+            "the database is PostgreSQL ({}): back it up with PostgreSQL's own tools, e.g. \
+             `pg_dump --format=custom --file=bloop.dump '<database.url>'` (restore with \
+             pg_restore); `bloop backup` copies SQLite files",
+            bloop::store::pg::redact(url)
+        );
+    }
     let conn = bloop::store::open_existing_migrated(&config.database.path)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new_spinner();

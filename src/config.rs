@@ -133,6 +133,9 @@ impl Default for ServerConfig {
 pub struct DatabaseConfig {
     pub path: PathBuf,
     pub pool_size: usize,
+    /// `postgres://user:password@host/db`: PostgreSQL instead of the SQLite file at `path`
+    /// (several `bloop serve` nodes may share it). Unset: SQLite.
+    pub url: Option<Secret>,
 }
 
 impl Default for DatabaseConfig {
@@ -140,7 +143,18 @@ impl Default for DatabaseConfig {
         Self {
             path: PathBuf::from("bloop.db"),
             pool_size: 4,
+            url: None,
         }
+    }
+}
+
+impl DatabaseConfig {
+    /// The PostgreSQL URL when one is set (an empty value means unset).
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.url
+            .as_ref()
+            .map(|u| u.expose().trim())
+            .filter(|u| !u.is_empty())
     }
 }
 
@@ -588,6 +602,11 @@ impl Config {
         }
         if self.database.path.as_os_str().is_empty() {
             return bad("database.path", "must not be empty");
+        }
+        if let Some(url) = self.database.postgres_url() {
+            if let Err(e) = crate::store::pg::parse_url(url) {
+                return bad("database.url", e);
+            }
         }
         let i = &self.ingest;
         if i.max_payload_bytes < 256 {

@@ -141,7 +141,10 @@ pub fn run(
     out.push(passkey_check(config));
     out.push(proxy_check(config));
 
-    out.extend(database_checks(&config.database.path));
+    match config.database.postgres_url() {
+        Some(url) => out.extend(postgres_checks(url)),
+        None => out.extend(database_checks(&config.database.path)),
+    }
 
     let probe = url.unwrap_or(local_url);
     match server_date(probe) {
@@ -173,6 +176,130 @@ pub fn run(
         }
     }
     out
+}
+
+/// PostgreSQL (`database.url`): reachable, version 14 or newer, allowed to create tables (the
+/// migrations and the daily event partitions need it), the schema's version, today's partition.
+fn postgres_checks(url: &str) -> Vec<Check> {
+    let shown = store::pg::redact(url);
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return vec![check("database", Level::Fail, e.to_string())],
+    };
+    rt.block_on(async {
+        let mut out = Vec::new();
+        let pg = match store::pg::Pg::new(url, 1) {
+            Ok(pg) => pg,
+            Err(e) => return vec![check("database", Level::Fail, e.to_string())],
+        };
+        let client = match tokio::time::timeout(Duration::from_secs(10), pg.client()).await {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => {
+                return vec![check(
+                    "database",
+                    Level::Fail,
+                    format!("cannot connect to {shown}: {e}"),
+                )]
+            }
+            Err(_) => {
+                return vec![check(
+                    "database",
+                    Level::Fail,
+                    format!("{shown} did not answer within 10 s"),
+                )]
+            }
+        };
+        out.push(check(
+            "database",
+            Level::Ok,
+            format!("PostgreSQL at {shown}"),
+        ));
+        match store::pg::server_version(&client).await {
+            Ok(v) if v >= store::pg::MIN_SERVER_VERSION => out.push(check(
+                "server version",
+                Level::Ok,
+                format!("PostgreSQL {}", store::pg::version_name(v)),
+            )),
+            Ok(v) => out.push(check(
+                "server version",
+                Level::Fail,
+                format!(
+                    "PostgreSQL {} is too old: bloop needs 14 or newer",
+                    store::pg::version_name(v)
+                ),
+            )),
+            Err(e) => out.push(check("server version", Level::Fail, e.to_string())),
+        }
+        let can_create = client
+            .query_one(
+                "SELECT has_schema_privilege(current_schema(), 'CREATE'), current_user,
+                        current_schema()",
+                &[],
+            )
+            .await;
+        match can_create {
+            Ok(r) => {
+                let (ok, user, schema): (bool, String, Option<String>) =
+                    (r.get(0), r.get(1), r.get(2));
+                let schema = schema.unwrap_or_else(|| "(none)".into());
+                out.push(if ok {
+                    check(
+                        "permissions",
+                        Level::Ok,
+                        format!("{user} may create tables in schema {schema}"),
+                    )
+                } else {
+                    check(
+                        "permissions",
+                        Level::Fail,
+                        format!(
+                            "{user} may not create tables in schema {schema} (migrations and \
+                             the daily event partitions need it): GRANT CREATE ON SCHEMA \
+                             {schema} TO {user}"
+                        ),
+                    )
+                });
+            }
+            Err(e) => out.push(check("permissions", Level::Fail, e.to_string())),
+        }
+        let latest = store::pg::latest_schema_version();
+        match store::pg::schema_version(&client).await {
+            Ok(v) if v == latest => {
+                out.push(check("schema", Level::Ok, format!("version {v} (current)")))
+            }
+            Ok(v) if v < latest => out.push(check(
+                "schema",
+                Level::Warn,
+                format!("version {v}; this bloop migrates it to {latest} when it starts"),
+            )),
+            Ok(v) => out.push(check(
+                "schema",
+                Level::Fail,
+                format!("version {v} is newer than this bloop knows ({latest}): upgrade bloop"),
+            )),
+            Err(e) => out.push(check("schema", Level::Fail, e.to_string())),
+        }
+        if store::pg::schema_version(&client).await.unwrap_or(0) > 0 {
+            let today = store::now_ms().div_euclid(store::pg::partitions::DAY_MS);
+            match store::pg::partitions::days(&**client).await {
+                Ok(days) if days.contains(&today) => out.push(check(
+                    "event partitions",
+                    Level::Ok,
+                    format!("{} daily partitions, today's included", days.len()),
+                )),
+                Ok(_) => out.push(check(
+                    "event partitions",
+                    Level::Warn,
+                    "today's partition does not exist yet (`bloop serve` makes it)",
+                )),
+                Err(e) => out.push(check("event partitions", Level::Fail, e.to_string())),
+            }
+        }
+        out
+    })
 }
 
 fn database_checks(path: &Path) -> Vec<Check> {

@@ -188,6 +188,13 @@ pub enum Target {
         conn: Connection,
         config: Box<Config>,
     },
+    /// The shared PostgreSQL database (`database.url`), reached on a runtime of the command's
+    /// own.
+    Shared {
+        rt: Box<tokio::runtime::Runtime>,
+        db: store::Db,
+        config: Box<Config>,
+    },
     Remote(Api),
 }
 
@@ -228,6 +235,7 @@ impl Target {
     {
         match self {
             Target::Local { conn, .. } => Ok(local(conn, &llm_params(params))?),
+            Target::Shared { .. } => Err(shared_unsupported("llm_page")),
             Target::Remote(api) => {
                 let (rows, headers): (Vec<T>, _) = api.call(id, path, params, None)?;
                 let total = headers
@@ -270,6 +278,7 @@ impl Target {
     {
         match self {
             Target::Local { conn, .. } => Ok(local(conn, &llm_params(params))?),
+            Target::Shared { .. } => Err(shared_unsupported("llm_call")),
             Target::Remote(api) => Ok(api.call(id, path, params, body)?.0),
         }
     }
@@ -288,6 +297,21 @@ impl Target {
     /// The local database named by `config`; a missing file is an error naming the path (only
     /// `serve` creates the database).
     pub fn local(config: &Config) -> Result<Self, OpsError> {
+        if let Some(url) = config.database.postgres_url() {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| OpsError::Invalid {
+                    field: "runtime".into(),
+                    message: e.to_string(),
+                })?;
+            let pg = rt.block_on(store::pg::Pg::open(url, 2))?;
+            return Ok(Target::Shared {
+                rt: Box::new(rt),
+                db: store::Db::Postgres(pg),
+                config: Box::new(config.clone()),
+            });
+        }
         let conn = store::open_existing_migrated(&config.database.path)?;
         Ok(Target::Local {
             conn,
@@ -311,6 +335,12 @@ impl Target {
                 // A local command has no dashboard user: `assigned:me` is refused.
                 issues::check_me(&mut q, None)?;
                 Ok(issues::list(conn, &q)?)
+            }
+            Target::Shared { rt, db, .. } => {
+                let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+                let mut q = issues::query_from_params(get, now_ms())?;
+                issues::check_me(&mut q, None)?;
+                Ok(rt.block_on(db.list_issues(q))?)
             }
             Target::Remote(api) => {
                 let (rows, headers): (Vec<IssueRow>, _) =
@@ -341,6 +371,10 @@ impl Target {
                 let issue = local_issue(conn, project, fp)?;
                 Ok(issues::detail(conn, issue)?)
             }
+            Target::Shared { rt, db, .. } => rt.block_on(async {
+                let issue = db.find_issue(project_list(project), fp.to_string()).await?;
+                Ok(db.issue_detail(issue).await?)
+            }),
             Target::Remote(api) => {
                 api.get(RouteId::ErrorDetail, &[fp], &Self::project_query(project))
             }
@@ -358,6 +392,10 @@ impl Target {
                 let issue = local_issue(conn, project, fp)?;
                 Ok(issues::trend(conn, issue.id, hours, now_ms())?)
             }
+            Target::Shared { rt, db, .. } => rt.block_on(async {
+                let issue = db.find_issue(project_list(project), fp.to_string()).await?;
+                Ok(db.trend(issue.id, hours, now_ms()).await?)
+            }),
             Target::Remote(api) => {
                 let mut q = Self::project_query(project);
                 q.push(("hours".into(), hours.to_string()));
@@ -384,6 +422,14 @@ impl Target {
                     LOCAL_ACTOR,
                 )?)
             }
+            Target::Shared { rt, db, .. } => rt.block_on(async {
+                let issue = db.find_issue(project_list(project), fp.to_string()).await?;
+                let change = (issue.id, status, release.map(str::to_string));
+                let mut done = db.set_statuses(vec![change], LOCAL_ACTOR.into()).await?;
+                done.pop()
+                    .map(|c| c.issue)
+                    .ok_or_else(|| StoreError::NotFound("issue not found".into()).into())
+            }),
             Target::Remote(api) => {
                 let route = match status {
                     Status::Resolved => RouteId::Resolve,
@@ -412,6 +458,12 @@ impl Target {
                 let issue = local_issue(conn, project, fp)?;
                 Ok(triage::assign(conn, issue.id, user, LOCAL_ACTOR)?)
             }
+            Target::Shared { rt, db, .. } => rt.block_on(async {
+                let issue = db.find_issue(project_list(project), fp.to_string()).await?;
+                Ok(db
+                    .assign(issue.id, user.map(str::to_string), LOCAL_ACTOR.into())
+                    .await?)
+            }),
             Target::Remote(api) => api.send(
                 RouteId::Assign,
                 &[fp],
@@ -433,6 +485,12 @@ impl Target {
                 let issue = local_issue(conn, project, fp)?;
                 Ok(triage::add_note(conn, issue.id, text, LOCAL_ACTOR)?)
             }
+            Target::Shared { rt, db, .. } => rt.block_on(async {
+                let issue = db.find_issue(project_list(project), fp.to_string()).await?;
+                Ok(db
+                    .add_note(issue.id, text.to_string(), LOCAL_ACTOR.into())
+                    .await?)
+            }),
             Target::Remote(api) => api.send(
                 RouteId::AddNote,
                 &[fp],
@@ -452,6 +510,10 @@ impl Target {
                 let issue = local_issue(conn, project, fp)?;
                 Ok(triage::timeline(conn, issue.id)?)
             }
+            Target::Shared { rt, db, .. } => rt.block_on(async {
+                let issue = db.find_issue(project_list(project), fp.to_string()).await?;
+                Ok(db.timeline(issue.id).await?)
+            }),
             Target::Remote(api) => {
                 api.get(RouteId::ErrorHistory, &[fp], &Self::project_query(project))
             }
@@ -464,6 +526,9 @@ impl Target {
                 let ps = project.map(|p| vec![p.to_string()]);
                 Ok(issues::stats(conn, ps.as_deref(), now_ms())?)
             }
+            Target::Shared { rt, db, .. } => {
+                Ok(rt.block_on(db.stats(project_list(project), now_ms()))?)
+            }
             Target::Remote(api) => api.get(RouteId::Stats, &[], &Self::project_query(project)),
         }
     }
@@ -473,6 +538,9 @@ impl Target {
             Target::Local { conn, .. } => {
                 let ps = project.map(|p| vec![p.to_string()]);
                 Ok(issues::releases(conn, ps.as_deref(), 100)?)
+            }
+            Target::Shared { rt, db, .. } => {
+                Ok(rt.block_on(db.releases(project_list(project), 100))?)
             }
             Target::Remote(api) => {
                 api.get(RouteId::ListReleases, &[], &Self::project_query(project))
@@ -511,6 +579,7 @@ impl Target {
                     crate::analytics::Error::Failed(m) => OpsError::Store(StoreError::Pool(m)),
                 })
             }
+            Target::Shared { .. } => Err(shared_unsupported("analytics")),
             Target::Remote(api) => {
                 let id = match which {
                     I::Spikes => RouteId::AnalyticsSpikes,
@@ -527,6 +596,7 @@ impl Target {
     pub fn projects(&mut self) -> Result<Vec<Project>, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::list(conn, None)?),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.list_projects(None))?),
             Target::Remote(api) => api.get(RouteId::ListProjects, &[], &[]),
         }
     }
@@ -534,6 +604,7 @@ impl Target {
     pub fn project(&mut self, id: &str) -> Result<Project, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::get(conn, id)?),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.project(id.to_string()))?),
             Target::Remote(api) => api.get(RouteId::ShowProject, &[id], &[]),
         }
     }
@@ -545,6 +616,9 @@ impl Target {
     ) -> Result<CreatedProject, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::create_with_key(conn, name, slug)?),
+            Target::Shared { rt, db, .. } => {
+                Ok(rt.block_on(db.create_project(name.to_string(), slug.map(str::to_string)))?)
+            }
             Target::Remote(api) => api.send(
                 RouteId::CreateProject,
                 &[],
@@ -556,6 +630,9 @@ impl Target {
     pub fn rename_project(&mut self, id: &str, name: &str) -> Result<Project, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::rename(conn, id, name)?),
+            Target::Shared { rt, db, .. } => {
+                Ok(rt.block_on(db.update_project(id.to_string(), Some(name.to_string()), None))?)
+            }
             Target::Remote(api) => {
                 api.send(RouteId::UpdateProject, &[id], Some(json!({ "name": name })))
             }
@@ -565,6 +642,7 @@ impl Target {
     pub fn delete_project(&mut self, id: &str) -> Result<Deleted, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(projects::delete(conn, id)?),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.delete_project(id.to_string()))?),
             Target::Remote(api) => api.send(RouteId::DeleteProject, &[id], None),
         }
     }
@@ -589,6 +667,7 @@ impl Target {
                     without_map: paired.without_map,
                 })
             }
+            Target::Shared { .. } => Err(shared_unsupported("sourcemaps_upload")),
             Target::Remote(api) => {
                 let (ct, body) = upload::build_multipart(&files);
                 let q = [
@@ -612,6 +691,7 @@ impl Target {
                 projects::get(conn, project)?;
                 Ok(crate::sourcemap::store::list(conn, project, release)?)
             }
+            Target::Shared { .. } => Err(shared_unsupported("sourcemaps_list")),
             Target::Remote(api) => {
                 let mut q = vec![("project".to_string(), project.to_string())];
                 if let Some(r) = release {
@@ -636,6 +716,7 @@ impl Target {
                     deleted: crate::sourcemap::store::delete(conn, project, id, release)?,
                 })
             }
+            Target::Shared { .. } => Err(shared_unsupported("sourcemaps_delete")),
             Target::Remote(api) => {
                 let mut q = vec![("project".to_string(), project.to_string())];
                 match (id, release) {
@@ -665,6 +746,18 @@ impl Target {
                 }
                 Ok(rows)
             }
+            Target::Shared { rt, db, .. } => rt.block_on(async {
+                if let Some(p) = project {
+                    db.project(p.to_string()).await?;
+                }
+                let mut rows = db.keys(project.map(str::to_string)).await?;
+                if !reveal {
+                    for k in &mut rows {
+                        k.key = keys::mask(&k.key);
+                    }
+                }
+                Ok(rows)
+            }),
             Target::Remote(api) => {
                 let ids: Vec<String> = match project {
                     Some(p) => vec![p.to_string()],
@@ -701,6 +794,12 @@ impl Target {
                 keys::fill_dsn(conn, &mut k, &crate::alert::eval::public_url(config))?;
                 Ok(k)
             }
+            Target::Shared { rt, db, config } => Ok(rt.block_on(db.create_key(
+                project.to_string(),
+                name.to_string(),
+                kind.to_string(),
+                crate::alert::eval::public_url(config),
+            ))?),
             Target::Remote(api) => api.send(
                 RouteId::CreateKey,
                 &[project],
@@ -712,6 +811,7 @@ impl Target {
     pub fn rotate_key(&mut self, id: i64, grace_ms: i64) -> Result<keys::Rotated, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(keys::rotate(conn, id, grace_ms, None)?),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.rotate_key(id, grace_ms, None))?),
             Target::Remote(api) => api.send(
                 RouteId::RotateKey,
                 &[&id.to_string()],
@@ -723,6 +823,7 @@ impl Target {
     pub fn revoke_key(&mut self, id: i64) -> Result<KeyRow, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(keys::revoke_at(conn, id, now_ms())?),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.revoke_key(id, now_ms()))?),
             Target::Remote(api) => api.send(RouteId::RevokeKey, &[&id.to_string()], None),
         }
     }
@@ -730,6 +831,7 @@ impl Target {
     pub fn users(&mut self) -> Result<Vec<users::User>, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(users::list(conn)?),
+            Target::Shared { .. } => Err(shared_unsupported("users")),
             Target::Remote(api) => api.get(RouteId::ListUsers, &[], &[]),
         }
     }
@@ -738,6 +840,7 @@ impl Target {
     pub fn user(&mut self, who: &str) -> Result<users::User, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(users::find(conn, who)?),
+            Target::Shared { .. } => Err(shared_unsupported("user")),
             Target::Remote(_) => {
                 let all = self.users()?;
                 let by_id = who.parse::<i64>().ok();
@@ -761,6 +864,7 @@ impl Target {
                 let link = users::invite_link(&config.auth.rp_origin, &invite.token, false);
                 Ok(users::InviteLink { link, invite })
             }
+            Target::Shared { .. } => Err(shared_unsupported("invite")),
             Target::Remote(api) => api.send(
                 RouteId::CreateInvite,
                 &[],
@@ -773,6 +877,7 @@ impl Target {
         let id = self.user(who)?.id;
         match self {
             Target::Local { conn, .. } => Ok(users::set_role(conn, id, role)?),
+            Target::Shared { .. } => Err(shared_unsupported("set_user_role")),
             Target::Remote(api) => api.send(
                 RouteId::SetUserRole,
                 &[&id.to_string()],
@@ -785,6 +890,7 @@ impl Target {
         let id = self.user(who)?.id;
         match self {
             Target::Local { conn, .. } => Ok(users::remove(conn, id)?),
+            Target::Shared { .. } => Err(shared_unsupported("remove_user")),
             Target::Remote(api) => api.send(RouteId::RemoveUser, &[&id.to_string()], None),
         }
     }
@@ -792,6 +898,7 @@ impl Target {
     pub fn tokens(&mut self) -> Result<Vec<Token>, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(tokens::list(conn, None)?),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.tokens(None))?),
             Target::Remote(api) => api.get(RouteId::ListTokens, &[], &[]),
         }
     }
@@ -811,6 +918,12 @@ impl Target {
                 project,
                 expires_in_ms.map(|d| now_ms() + d),
             )?),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.create_token(
+                name.to_string(),
+                scopes.to_vec(),
+                project.map(str::to_string),
+                expires_in_ms.map(|d| now_ms() + d),
+            ))?),
             Target::Remote(api) => api.send(
                 RouteId::CreateToken,
                 &[],
@@ -827,6 +940,7 @@ impl Target {
     pub fn revoke_token(&mut self, id: i64) -> Result<Token, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(tokens::revoke(conn, id)?),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.revoke_token(id))?),
             Target::Remote(api) => api.send(RouteId::RevokeToken, &[&id.to_string()], None),
         }
     }
@@ -849,6 +963,7 @@ impl Target {
                 },
                 progress,
             )?),
+            Target::Shared { .. } => Err(shared_unsupported("prune")),
             Target::Remote(api) => api.send(
                 RouteId::Purge,
                 &[],
@@ -864,6 +979,19 @@ fn check_rule(rule: &crate::alert::NewRule, config: &Config) -> Result<(), OpsEr
     rule.validate()?;
     block_on(crate::alert::check_deliverable(rule, config))??;
     Ok(())
+}
+
+/// `project` as the list of projects a store query takes (None: every project).
+fn project_list(project: Option<&str>) -> Option<Vec<String>> {
+    project.map(|p| vec![p.to_string()])
+}
+
+/// The refusal of a data command not yet written for PostgreSQL.
+fn shared_unsupported(what: &str) -> OpsError {
+    OpsError::Store(StoreError::Unsupported(format!(
+        "`{what}` is not available on PostgreSQL yet: run it with --url against a server, or \
+         on a SQLite database"
+    )))
 }
 
 /// Runs `f` to completion on a runtime of its own (local commands are synchronous).
@@ -886,6 +1014,7 @@ impl Target {
                 .iter()
                 .map(crate::alert::Rule::masked)
                 .collect()),
+            Target::Shared { .. } => Err(shared_unsupported("alerts")),
             Target::Remote(api) => api.get(RouteId::ListAlerts, &[], &[]),
         }
     }
@@ -899,6 +1028,7 @@ impl Target {
                 check_rule(rule, config)?;
                 Ok(crate::alert::create(conn, rule)?.masked())
             }
+            Target::Shared { .. } => Err(shared_unsupported("create_alert")),
             Target::Remote(api) => {
                 api.send(RouteId::CreateAlert, &[], serde_json::to_value(rule).ok())
             }
@@ -918,6 +1048,7 @@ impl Target {
                 check_rule(&rule, config)?;
                 Ok(crate::alert::update(conn, id, &rule)?.masked())
             }
+            Target::Shared { .. } => Err(shared_unsupported("update_alert")),
             Target::Remote(api) => api.send(
                 RouteId::UpdateAlert,
                 &[&id.to_string()],
@@ -929,6 +1060,7 @@ impl Target {
     pub fn set_alert_enabled(&mut self, id: i64, on: bool) -> Result<crate::alert::Rule, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(crate::alert::set_enabled(conn, id, on)?.masked()),
+            Target::Shared { .. } => Err(shared_unsupported("set_alert_enabled")),
             Target::Remote(api) => api.send(
                 if on {
                     RouteId::EnableAlert
@@ -944,6 +1076,7 @@ impl Target {
     pub fn delete_alert(&mut self, id: i64) -> Result<crate::alert::Rule, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(crate::alert::delete(conn, id)?.masked()),
+            Target::Shared { .. } => Err(shared_unsupported("delete_alert")),
             Target::Remote(api) => api.send(RouteId::DeleteAlert, &[&id.to_string()], None),
         }
     }
@@ -989,6 +1122,7 @@ impl Target {
                     json!({"rule_id": id, "ok": outcomes.iter().all(|o| o.ok), "outcomes": outcomes}),
                 )
             }
+            Target::Shared { .. } => Err(shared_unsupported("test_alert")),
             Target::Remote(api) => api.send(RouteId::TestAlert, &[&id.to_string()], None),
         }
     }

@@ -1182,7 +1182,18 @@ impl Scrubbing {
 
     /// Reads the per-project switches from the database again.
     pub fn reload(&self, conn: &Connection) -> Result<(), StoreError> {
-        let off: HashSet<String> = store::settings_with_prefix(conn, PROJECT_OFF_PREFIX)?
+        self.apply(store::settings_with_prefix(conn, PROJECT_OFF_PREFIX)?);
+        Ok(())
+    }
+
+    /// [`Self::reload`] through the server's store handle (either backend).
+    pub async fn reload_from(&self, db: &store::Db) -> Result<(), StoreError> {
+        self.apply(db.settings_with_prefix(PROJECT_OFF_PREFIX).await?);
+        Ok(())
+    }
+
+    fn apply(&self, settings: Vec<(String, String)>) {
+        let off: HashSet<String> = settings
             .into_iter()
             .filter(|(_, v)| v == "1")
             .map(|(k, _)| k[PROJECT_OFF_PREFIX.len()..].to_string())
@@ -1193,7 +1204,6 @@ impl Scrubbing {
                 *o = off;
             }
         }
-        Ok(())
     }
 }
 
@@ -1214,6 +1224,25 @@ pub fn ip_key(conn: &Connection) -> Result<Vec<u8>, StoreError> {
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut k);
     store::set_setting(conn, IP_KEY_SETTING, Some(&hex::encode(k)))?;
     Ok(k.to_vec())
+}
+
+/// [`ip_key`] through the server's store handle: on a shared database the first node to start
+/// makes the key and every node uses it.
+pub async fn ip_key_from(db: &store::Db) -> Result<Vec<u8>, StoreError> {
+    let mut k = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut k);
+    let stored = db
+        .setting_or_insert(IP_KEY_SETTING, &hex::encode(k))
+        .await?;
+    match hex::decode(&stored) {
+        Ok(k) if k.len() == 32 => Ok(k),
+        _ => {
+            // A damaged value: replace it (hashes made with it no longer match, as on SQLite).
+            db.set_setting(IP_KEY_SETTING, Some(&hex::encode(k)))
+                .await?;
+            Ok(k.to_vec())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -216,6 +216,12 @@ impl Analytics {
                 "analytics is turned off: set `analytics.enabled = true`".into(),
             ));
         }
+        if config.database.postgres_url().is_some() {
+            return Analytics(Inner(
+                None,
+                "insights are not available on PostgreSQL yet".into(),
+            ));
+        }
         match on::On::open(config, feed.clone()) {
             Ok(on) => {
                 feed.want();

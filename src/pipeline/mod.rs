@@ -365,38 +365,63 @@ pub fn start(
     )
 }
 
-/// Starts the writer thread on PostgreSQL (`database.url`): its own runtime and connection.
-/// LLM traces are not written on PostgreSQL yet (the server refuses them there).
-pub fn start_pg(
+/// Starts the writer thread on PostgreSQL (`database.url`): its own runtime and connection,
+/// made on the thread, with every statement of a flush prepared before this returns (a
+/// database that refuses them fails the start). LLM traces are not written on PostgreSQL yet.
+pub async fn start_pg(
     url: &str,
     channel_capacity: usize,
     cfg: &PipelineConfig,
     reports: Option<Reports>,
 ) -> Result<(Pipeline, Writer), crate::store::StoreError> {
+    use crate::store::StoreError;
     let (tx, rx) = mpsc::channel(channel_capacity);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| crate::store::StoreError::Pool(format!("the writer's runtime: {e}")))?;
-    let pg = crate::store::pg::Pg::new(url, 1)?;
-    // Connect and prepare every statement now: a database that refuses them fails the start.
-    rt.block_on(async {
-        let client = pg.client().await?;
-        crate::store::pg::ingest::prepare_all(&client).await
-    })?;
     let stats = Arc::new(Stats::default());
     let feed = Arc::new(feed::Feed::default());
-    let worker = pg::PgWriterLoop {
-        rt,
-        pg,
-        rx,
-        batch_size: cfg.flush_batch_size,
-        reservoir: cfg.sample_reservoir_size,
-        stats: stats.clone(),
-        reports,
-        partitions_day: None,
-    };
-    let (handle, failed) = spawn_writer(move || worker.run());
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<Result<(), StoreError>>();
+    let url = url.to_string();
+    let (batch_size, reservoir) = (cfg.flush_batch_size, cfg.sample_reservoir_size);
+    let worker_stats = stats.clone();
+    let (handle, failed) = spawn_writer(move || {
+        let connected = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Pool(format!("the writer's runtime: {e}")))
+            .and_then(|rt| {
+                let pg = crate::store::pg::Pg::new(&url, 1)?;
+                rt.block_on(async {
+                    let client = pg.client().await?;
+                    crate::store::pg::ingest::prepare_all(&client).await
+                })?;
+                Ok((rt, pg))
+            });
+        let (rt, pg) = match connected {
+            Ok(c) => {
+                let _ = ready_tx.send(Ok(()));
+                c
+            }
+            Err(e) => {
+                let _ = ready_tx.send(Err(e));
+                return;
+            }
+        };
+        pg::PgWriterLoop {
+            rt,
+            pg,
+            rx,
+            batch_size,
+            reservoir,
+            stats: worker_stats,
+            reports,
+            partitions_day: None,
+        }
+        .run()
+    });
+    match ready_rx.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(e),
+        Err(_) => return Err(StoreError::Pool("the writer thread ended at start".into())),
+    }
     Ok((
         Pipeline {
             tx: tx.clone(),

@@ -26,9 +26,7 @@ pub(super) async fn list_projects(
 ) -> Result<Json<Vec<Project>>, ApiError> {
     caller.require(Scope::ProjectsRead)?;
     let pin = caller.pinned().map(String::from);
-    Ok(Json(
-        store::with_conn(&st.db, move |c| projects::list(c, pin.as_deref())).await?,
-    ))
+    Ok(Json(st.db.list_projects(pin).await?))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -52,10 +50,7 @@ pub(super) async fn create_project(
         ));
     }
     let req: NewProject = json_body(&body)?;
-    let created = store::with_conn(&st.db, move |c| {
-        projects::create_with_key(c, &req.name, req.slug.as_deref())
-    })
-    .await?;
+    let created = st.db.create_project(req.name, req.slug).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -66,9 +61,7 @@ pub(super) async fn show_project(
 ) -> Result<Json<Project>, ApiError> {
     caller.require(Scope::ProjectsRead)?;
     caller.check_project(&id)?;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| projects::get(c, &id)).await?,
-    ))
+    Ok(Json(st.db.project(id).await?))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -98,17 +91,9 @@ pub(super) async fn update_project(
     caller.check_project(&id)?;
     let req: ProjectUpdate = json_body(&body)?;
     Ok(Json(
-        store::with_conn(&st.db, move |c| {
-            let mut p = projects::get(c, &id)?;
-            if let Some(name) = &req.name {
-                p = projects::rename(c, &id, name)?;
-            }
-            if let Some(days) = req.retention_days {
-                p = projects::set_retention(c, &id, days)?;
-            }
-            Ok(p)
-        })
-        .await?,
+        st.db
+            .update_project(id, req.name, req.retention_days)
+            .await?,
     ))
 }
 
@@ -119,9 +104,7 @@ pub(super) async fn delete_project(
 ) -> Result<Json<projects::Deleted>, ApiError> {
     caller.require(Scope::ProjectsWrite)?;
     caller.check_project(&id)?;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| projects::delete(c, &id)).await?,
-    ))
+    Ok(Json(st.db.delete_project(id).await?))
 }
 
 /// A key as listed: masked unless `reveal` was asked for (and allowed).
@@ -174,15 +157,7 @@ pub(super) async fn list_keys(
         caller.require(Scope::KeysWrite)?;
     }
     let public_url = crate::alert::eval::public_url(&st.config);
-    let rows = store::with_conn(&st.db, move |c| {
-        projects::get(c, &id)?;
-        let mut rows = keys::list(c, Some(&id))?;
-        for k in &mut rows {
-            keys::fill_dsn(c, k, &public_url)?;
-        }
-        Ok(rows)
-    })
-    .await?;
+    let rows = st.db.project_keys(id, public_url).await?;
     let now = now_ms();
     Ok(Json(
         rows.into_iter().map(|k| key_view(k, reveal, now)).collect(),
@@ -209,18 +184,13 @@ pub(super) async fn create_key(
     let name = req.name.unwrap_or_default();
     let kind = req.kind.unwrap_or_else(|| keys::KIND_INGEST.into());
     let public_url = crate::alert::eval::public_url(&st.config);
-    let key = store::with_conn(&st.db, move |c| {
-        let mut k = keys::create_kind(c, &id, &name, &kind)?;
-        keys::fill_dsn(c, &mut k, &public_url)?;
-        Ok(k)
-    })
-    .await?;
+    let key = st.db.create_key(id, name, kind, public_url).await?;
     Ok((StatusCode::CREATED, Json(key)))
 }
 
 /// Loads key `id`, failing as "not found" when the caller may not see its project.
 pub(super) async fn owned_key(st: &AppState, caller: &Caller, id: i64) -> Result<KeyRow, ApiError> {
-    let k = store::with_conn(&st.db, move |c| keys::get(c, id)).await?;
+    let k = st.db.key(id).await?;
     caller.check_project(&k.project_id)?;
     Ok(k)
 }
@@ -249,12 +219,7 @@ pub(super) async fn rotate_key(
                 .field("grace")
         })?,
     };
-    Ok(Json(
-        store::with_conn(&st.db, move |c| {
-            keys::rotate(c, id, grace, req.name.as_deref())
-        })
-        .await?,
-    ))
+    Ok(Json(st.db.rotate_key(id, grace, req.name).await?))
 }
 
 pub(super) async fn revoke_key(
@@ -264,9 +229,7 @@ pub(super) async fn revoke_key(
 ) -> Result<Json<KeyRow>, ApiError> {
     caller.require(Scope::KeysWrite)?;
     owned_key(&st, &caller, id).await?;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| keys::revoke_at(c, id, now_ms())).await?,
-    ))
+    Ok(Json(st.db.revoke_key(id, now_ms()).await?))
 }
 
 pub(super) async fn list_tokens(
@@ -275,9 +238,7 @@ pub(super) async fn list_tokens(
 ) -> Result<Json<Vec<Token>>, ApiError> {
     caller.require(Scope::Admin)?;
     let pin = caller.pinned().map(String::from);
-    Ok(Json(
-        store::with_conn(&st.db, move |c| tokens::list(c, pin.as_deref())).await?,
-    ))
+    Ok(Json(st.db.tokens(pin).await?))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -319,10 +280,10 @@ pub(super) async fn create_token(
                 })?,
         ),
     };
-    let created = store::with_conn(&st.db, move |c| {
-        tokens::create(c, &req.name, &scopes, project.as_deref(), expires_at)
-    })
-    .await?;
+    let created = st
+        .db
+        .create_token(req.name, scopes, project, expires_at)
+        .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -332,7 +293,7 @@ pub(super) async fn revoke_token(
     Path(id): Path<i64>,
 ) -> Result<Json<Token>, ApiError> {
     caller.require(Scope::Admin)?;
-    let t = store::with_conn(&st.db, move |c| tokens::get(c, id)).await?;
+    let t = st.db.token(id).await?;
     if let (Some(pin), theirs) = (caller.pinned(), t.project_id.as_deref()) {
         if theirs != Some(pin) {
             return Err(ApiError::new(
@@ -342,9 +303,7 @@ pub(super) async fn revoke_token(
             ));
         }
     }
-    Ok(Json(
-        store::with_conn(&st.db, move |c| tokens::revoke(c, id)).await?,
-    ))
+    Ok(Json(st.db.revoke_token(id).await?))
 }
 
 #[derive(Deserialize, Default, schemars::JsonSchema)]

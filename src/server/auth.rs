@@ -145,7 +145,9 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(|| unauthorized("Authorization must be `Bearer <token>`"))?
             .to_string();
         let now = now_ms();
-        let token = store::with_conn(&st.db, move |c| tokens::authenticate(c, &bearer, now))
+        let token = st
+            .db
+            .authenticate_token(bearer, now)
             .await?
             .ok_or_else(|| unauthorized("unknown, revoked or expired token"))?;
         let due = {
@@ -160,7 +162,7 @@ impl FromRequestParts<AppState> for Caller {
         };
         if due {
             let id = token.id;
-            if let Err(e) = store::with_conn(&st.db, move |c| tokens::touch(c, id, now)).await {
+            if let Err(e) = st.db.touch_token(id, now).await {
                 tracing::warn!(error = %e, "could not record token use");
             }
         }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::AppState;
 use crate::pipeline::DropReason;
-use crate::store::{self, now_ms};
+use crate::store::now_ms;
 
 /// A flush this recent counts as proof that the database is writable.
 const RECENT_FLUSH_MS: i64 = 5_000;
@@ -24,12 +24,7 @@ pub(super) async fn health(State(st): State<AppState>) -> (StatusCode, Json<Valu
     let db_error = if flush_error.is_some() || recently_written {
         None
     } else {
-        store::with_conn(&st.db, |c| {
-            store::check_writable(c).map_err(store::StoreError::from)
-        })
-        .await
-        .err()
-        .map(|e| e.to_string())
+        st.db.check_writable().await.err().map(|e| e.to_string())
     };
     let db_ok = db_error.is_none() && flush_error.is_none();
     let stats = &st.pipeline.stats;
@@ -46,6 +41,13 @@ pub(super) async fn health(State(st): State<AppState>) -> (StatusCode, Json<Valu
             "rate_limited": stats.dropped(DropReason::RateLimited),
         },
         "events_written": stats.written.load(Ordering::Relaxed),
+        "database": {"backend": st.db.backend()},
+        "flushes": {
+            "count": stats.flush_times.count(),
+            "p50_ms_under": stats.flush_times.quantile_ms(0.5),
+            "p99_ms_under": stats.flush_times.quantile_ms(0.99),
+            "conflicts_retried": stats.conflicts.load(Ordering::Relaxed),
+        },
         "last_flush_age_ms": (last_flush > 0).then(|| now_ms() - last_flush),
         "uptime_secs": st.started.elapsed().as_secs(),
         "connections": st.connections.stats(),

@@ -144,31 +144,57 @@ pub async fn run(
 ) -> Result<(), ServeError> {
     let db_path = config.database.path.clone();
     let passkeys = passkeys::PasskeyAuth::new(&config.auth).map_err(ServeError::Config)?;
-    let mut writer_conn = store::open(&db_path)?;
-    store::tune_writer(&writer_conn).map_err(StoreError::from)?;
-    let db = store::Db::Sqlite(store::pool(&db_path, config.database.pool_size)?);
+    let pg_url = config.database.postgres_url().map(str::to_string);
+    // SQLite: the writer's own connection, and a pool of readers. PostgreSQL: a pool; the
+    // writer makes its own connection.
+    let (db, mut writer_conn) = match &pg_url {
+        Some(url) => (
+            store::Db::Postgres(store::pg::Pg::open(url, config.database.pool_size).await?),
+            None,
+        ),
+        None => {
+            let conn = store::open(&db_path)?;
+            store::tune_writer(&conn).map_err(StoreError::from)?;
+            let pool = store::pool(&db_path, config.database.pool_size)?;
+            (store::Db::Sqlite(pool), Some(conn))
+        }
+    };
     let keys = KeyCache::new(config.auth.hmac_secret.expose());
-    keys.refresh(&writer_conn)?;
+    keys.load(db.usable_keys(store::now_ms()).await?);
     let scrub = {
         // The IP hash key lives in the database; it is only made when hashing is asked for.
         let key = match config.scrubbing.ip_addresses {
-            crate::config::IpAddresses::Hash => crate::scrub::ip_key(&writer_conn)?,
+            crate::config::IpAddresses::Hash => crate::scrub::ip_key_from(&db).await?,
             _ => Vec::new(),
         };
         let s = crate::scrub::Scrubbing::new(&config.scrubbing, &key);
-        s.reload(&writer_conn)?;
+        s.reload_from(&db).await?;
         Arc::new(s)
     };
-    if let Some(setup) = store::users::setup_invite(&mut writer_conn, store::now_ms())? {
-        let link = store::users::invite_link(&config.auth.rp_origin, &setup.token, true);
-        tracing::info!(
-            "no dashboard users yet: open {link} to register the first admin's passkey \
-             (single use, valid 24 h; a restart makes a new link)"
+    if let Some(conn) = writer_conn.as_mut() {
+        if let Some(setup) = store::users::setup_invite(conn, store::now_ms())? {
+            let link = store::users::invite_link(&config.auth.rp_origin, &setup.token, true);
+            tracing::info!(
+                "no dashboard users yet: open {link} to register the first admin's passkey \
+                 (single use, valid 24 h; a restart makes a new link)"
+            );
+        }
+    }
+    let database = match &db {
+        store::Db::Postgres(pg) => pg.url().to_string(),
+        store::Db::Sqlite(_) => db_path.display().to_string(),
+    };
+    if pg_url.is_some() {
+        tracing::warn!(
+            "PostgreSQL support is partial in this build: error ingest, issue lists and keys \
+             work; alerts, LLM tracing, Sentry ingest, the dashboard and triage answer 501 \
+             (use SQLite for them)"
         );
     }
     // Logged once the database is open, migrated and written to: "listening" means ready.
     tracing::info!(
-        database = %db_path.display(),
+        database = %database,
+        backend = db.backend(),
         "bloop {} listening on http://{}",
         env!("CARGO_PKG_VERSION"),
         listener.local_addr()?
@@ -179,36 +205,50 @@ pub async fn run(
     let alert_tasks = TaskTracker::new();
     let alert_sender = crate::alert::deliver::Sender::new(&config, db.clone());
     let queue = crate::alert::deliver::start(alert_sender.clone(), &alert_tasks);
-    let (reports_tx, reports_rx) = std::sync::mpsc::sync_channel(1024);
     let rules = Arc::new(crate::alert::RulesSignal::default());
-    let evaluator = crate::alert::eval::Evaluator::new(
-        store::open(&db_path)?,
-        &config,
-        queue.tx,
-        rules.clone(),
-    );
-    let evaluator = std::thread::Builder::new()
-        .name("bloop-alerts".into())
-        .spawn(move || evaluator.run(reports_rx))?;
-
-    let (pipeline, writer) = pipeline::start(
-        writer_conn,
-        config.ingest.channel_capacity,
-        &config.pipeline,
-        Some(pipeline::Reports {
-            tx: reports_tx,
-            wanted: rules.active_flag(),
-        }),
-        #[cfg(feature = "llm-tracing")]
-        config.llm_tracing.enabled.then_some(pipeline::LlmOptions {
-            capacity: config.llm_tracing.channel_capacity,
-            batch_spans: config.llm_tracing.flush_batch_size,
-            default_policy: config.llm_tracing.default_content_storage,
-            settings_ttl: std::time::Duration::from_secs(config.llm_tracing.cache_ttl_secs),
-            error_delay: std::time::Duration::from_secs(config.llm_tracing.error_issue_delay_secs),
-            scrub: scrub.clone(),
-        }),
-    );
+    let (pipeline, writer, evaluator) = match (writer_conn, &pg_url) {
+        (Some(writer_conn), _) => {
+            let (reports_tx, reports_rx) = std::sync::mpsc::sync_channel(1024);
+            let evaluator = crate::alert::eval::Evaluator::new(
+                store::open(&db_path)?,
+                &config,
+                queue.tx,
+                rules.clone(),
+            );
+            let evaluator = std::thread::Builder::new()
+                .name("bloop-alerts".into())
+                .spawn(move || evaluator.run(reports_rx))?;
+            let (pipeline, writer) = pipeline::start(
+                writer_conn,
+                config.ingest.channel_capacity,
+                &config.pipeline,
+                Some(pipeline::Reports {
+                    tx: reports_tx,
+                    wanted: rules.active_flag(),
+                }),
+                #[cfg(feature = "llm-tracing")]
+                config.llm_tracing.enabled.then_some(pipeline::LlmOptions {
+                    capacity: config.llm_tracing.channel_capacity,
+                    batch_spans: config.llm_tracing.flush_batch_size,
+                    default_policy: config.llm_tracing.default_content_storage,
+                    settings_ttl: std::time::Duration::from_secs(config.llm_tracing.cache_ttl_secs),
+                    error_delay: std::time::Duration::from_secs(
+                        config.llm_tracing.error_issue_delay_secs,
+                    ),
+                    scrub: scrub.clone(),
+                }),
+            );
+            (pipeline, writer, Some(evaluator))
+        }
+        (None, Some(url)) => {
+            drop(queue);
+            let (pipeline, writer) =
+                pipeline::start_pg(url, config.ingest.channel_capacity, &config.pipeline, None)
+                    .await?;
+            (pipeline, writer, None)
+        }
+        (None, None) => unreachable!("SQLite always has its writer connection"),
+    };
     let config_cap = config.server.connection_cap();
     #[cfg(feature = "llm-tracing")]
     let proxy_state = proxy::ProxyState::new(&config.llm_tracing.proxy);
@@ -243,8 +283,19 @@ pub async fn run(
     let tasks = TaskTracker::new();
     let background = CancellationToken::new();
     tasks.spawn(refresh_keys(state.clone(), background.clone()));
-    tasks.spawn(prune_loop(state.clone(), background.clone()));
-    tasks.spawn(checkpoint_loop(state.clone(), background.clone()));
+    match &state.db {
+        store::Db::Sqlite(_) => {
+            tasks.spawn(prune_loop(state.clone(), background.clone()));
+            tasks.spawn(checkpoint_loop(state.clone(), background.clone()));
+        }
+        store::Db::Postgres(pg) => {
+            tasks.spawn(pg_upkeep_loop(
+                pg.clone(),
+                state.config.retention.clone(),
+                background.clone(),
+            ));
+        }
+    }
     tasks.spawn(state.analytics.clone().run(background.clone()));
 
     let grace = Duration::from_secs(state.config.server.shutdown_timeout_secs);
@@ -283,7 +334,9 @@ pub async fn run(
     let written = writer.shutdown().await;
     // The writer is gone, so the evaluator sees its channel close and ends; then the delivery
     // worker finishes what is queued, within a bound (a hanging receiver must not hold the exit).
-    let _ = tokio::task::spawn_blocking(move || evaluator.join()).await;
+    if let Some(evaluator) = evaluator {
+        let _ = tokio::task::spawn_blocking(move || evaluator.join()).await;
+    }
     alert_tasks.close();
     if tokio::time::timeout(Duration::from_secs(5), alert_tasks.wait())
         .await
@@ -315,12 +368,13 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
             () = stop.cancelled() => return,
             _ = tick.tick() => {}
         }
-        let st = state.clone();
-        let r = store::with_conn(&state.db, move |c| {
-            st.keys.refresh(c)?;
-            st.scrub.reload(c)
-        })
-        .await;
+        let r = match state.db.usable_keys(store::now_ms()).await {
+            Ok(rows) => {
+                state.keys.load(rows);
+                state.scrub.reload_from(&state.db).await
+            }
+            Err(e) => Err(e),
+        };
         if let Err(e) = r {
             tracing::warn!(error = %e, "could not reload ingest keys or scrubbing switches");
         }
@@ -359,6 +413,37 @@ async fn prune_loop(state: AppState, stop: CancellationToken) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "prune failed; will retry at the next interval"),
+        }
+    }
+}
+
+/// PostgreSQL upkeep, every minute: the event partitions of the coming days are made, and
+/// those wholly past `retention.raw_events_days` dropped (each under an advisory lock, so
+/// nodes doing it at once do it once).
+async fn pg_upkeep_loop(
+    pg: store::pg::Pg,
+    retention: crate::config::RetentionConfig,
+    stop: CancellationToken,
+) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let r = async {
+            let mut c = pg.client().await?;
+            let now = store::now_ms();
+            store::pg::partitions::ensure(&mut c, now).await?;
+            let keep = i64::from(retention.raw_events_days) * store::pg::partitions::DAY_MS;
+            store::pg::partitions::drop_before(&mut c, now - keep).await
+        }
+        .await;
+        match r {
+            Ok(n) if n > 0 => tracing::info!(events = n, "dropped event partitions past retention"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "partition upkeep failed; will retry in a minute"),
         }
     }
 }

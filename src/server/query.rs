@@ -108,7 +108,7 @@ pub(super) async fn list_errors(
     let p = Params::new(raw, LIST_PARAMS)?;
     let q = issue_query(&p, &caller, now_ms())?;
     let qc = q.clone();
-    let (rows, total) = store::with_conn(&st.db, move |c| issues::list(c, &qc)).await?;
+    let (rows, total) = st.db.list_issues(qc).await?;
     Ok(paged(rows, total, &q))
 }
 
@@ -120,7 +120,7 @@ pub(super) async fn find_issue(
     project: Option<&str>,
 ) -> Result<issues::IssueRow, ApiError> {
     let projects = caller.projects(project)?;
-    Ok(store::with_conn(&st.db, move |c| issues::find(c, projects.as_deref(), &fp)).await?)
+    Ok(st.db.find_issue(projects, fp).await?)
 }
 
 pub(super) async fn error_detail(
@@ -132,9 +132,7 @@ pub(super) async fn error_detail(
     caller.require(Scope::ErrorsRead)?;
     let p = Params::new(raw, &["project"])?;
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| issues::detail(c, issue)).await?,
-    ))
+    Ok(Json(st.db.issue_detail(issue).await?))
 }
 
 pub(super) async fn occurrences(
@@ -149,7 +147,7 @@ pub(super) async fn occurrences(
     let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
-    let rows = store::with_conn(&st.db, move |c| issues::occurrences(c, id, limit, offset)).await?;
+    let rows = st.db.occurrences(id, limit, offset).await?;
     let mut headers = HeaderMap::new();
     if rows.len() == limit as usize {
         headers.insert("x-next-offset", HeaderValue::from(offset + limit));
@@ -168,9 +166,7 @@ pub(super) async fn error_trend(
     let hours = p.u32_in("hours", 1, MAX_TREND_HOURS, 24)?;
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| issues::trend(c, id, hours, now_ms())).await?,
-    ))
+    Ok(Json(st.db.trend(id, hours, now_ms()).await?))
 }
 
 pub(super) async fn error_history(
@@ -183,9 +179,7 @@ pub(super) async fn error_history(
     let p = Params::new(raw, &["project"])?;
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| triage::timeline(c, id)).await?,
-    ))
+    Ok(Json(st.db.timeline(id).await?))
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -226,12 +220,7 @@ pub(super) async fn assign(
         .or_else(|| p.str("project").map(String::from));
     let issue = find_issue(&st, &caller, fp, project.as_deref()).await?;
     let (id, actor, user) = (issue.id, caller.actor.clone(), parsed.user);
-    Ok(Json(
-        store::with_conn(&st.db, move |c| {
-            triage::assign(c, id, user.as_deref(), &actor)
-        })
-        .await?,
-    ))
+    Ok(Json(st.db.assign(id, user, actor).await?))
 }
 
 pub(super) async fn list_notes(
@@ -246,7 +235,7 @@ pub(super) async fn list_notes(
     let offset = p.u32_in("offset", 0, u32::MAX, 0)?;
     let issue = find_issue(&st, &caller, fp, p.str("project")).await?;
     let id = issue.id;
-    let rows = store::with_conn(&st.db, move |c| triage::notes(c, id, limit, offset)).await?;
+    let rows = st.db.notes(id, limit, offset).await?;
     let mut headers = HeaderMap::new();
     if rows.len() == limit as usize {
         headers.insert("x-next-offset", HeaderValue::from(offset + limit));
@@ -288,7 +277,7 @@ pub(super) async fn add_note(
         .or_else(|| p.str("project").map(String::from));
     let issue = find_issue(&st, &caller, fp, project.as_deref()).await?;
     let (id, actor, text) = (issue.id, caller.actor.clone(), parsed.text);
-    let note = store::with_conn(&st.db, move |c| triage::add_note(c, id, &text, &actor)).await?;
+    let note = st.db.add_note(id, text, actor).await?;
     Ok((axum::http::StatusCode::CREATED, Json(note)))
 }
 
@@ -336,10 +325,14 @@ pub(super) async fn change_status<const S: usize>(
     let issue = find_issue(&st, &caller, fp, project.as_deref()).await?;
     let actor = caller.actor.clone();
     let id = issue.id;
-    let row = store::with_conn(&st.db, move |c| {
-        issues::set_status(c, id, status, release.as_deref(), &actor)
-    })
-    .await?;
+    let mut changed = st
+        .db
+        .set_statuses(vec![(id, status, release)], actor)
+        .await?;
+    let row = changed
+        .pop()
+        .map(|c| c.issue)
+        .ok_or_else(ApiError::internal)?;
     Ok(Json(row))
 }
 
@@ -415,29 +408,23 @@ pub(super) async fn bulk_status(
     }
     let actor = caller.actor.clone();
     // The outer error is the database's; the inner one names the item that was not found.
-    let found = store::with_conn(&st.db, move |c| {
-        let mut ids = Vec::with_capacity(wanted.len());
-        for (n, (projects, fp, status, release)) in wanted.into_iter().enumerate() {
-            match issues::find(c, projects.as_deref(), &fp) {
-                Ok(issue) => ids.push((issue.id, status, release)),
-                Err(e @ (store::StoreError::NotFound(_) | store::StoreError::Invalid { .. })) => {
-                    return Ok(Err((n, e)))
-                }
-                Err(e) => return Err(e),
+    let mut ids = Vec::with_capacity(wanted.len());
+    for (n, (projects, fp, status, release)) in wanted.into_iter().enumerate() {
+        match st.db.find_issue(projects, fp).await {
+            Ok(issue) => ids.push((issue.id, status, release)),
+            Err(e @ (store::StoreError::NotFound(_) | store::StoreError::Invalid { .. })) => {
+                let err = ApiError::from(e);
+                let field = if err.field.as_deref() == Some("project") {
+                    "project"
+                } else {
+                    "fingerprint"
+                };
+                return Err(err.field(format!("issues[{n}].{field}")));
             }
+            Err(e) => return Err(e.into()),
         }
-        issues::set_statuses(c, &ids, &actor).map(Ok)
-    })
-    .await?;
-    let changes = found.map_err(|(n, e)| {
-        let err = ApiError::from(e);
-        let field = if err.field.as_deref() == Some("project") {
-            "project"
-        } else {
-            "fingerprint"
-        };
-        err.field(format!("issues[{n}].{field}"))
-    })?;
+    }
+    let changes = st.db.set_statuses(ids, actor).await?;
     Ok(Json(BulkResult {
         changed: changes.iter().filter(|c| c.changed).count(),
         issues: changes,
@@ -453,12 +440,7 @@ pub(super) async fn list_releases(
     let p = Params::new(raw, &["project", "limit"])?;
     let limit = p.u32_in("limit", 1, 1000, 100)?;
     let projects = caller.projects(p.str("project"))?;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| {
-            issues::releases(c, projects.as_deref(), limit)
-        })
-        .await?,
-    ))
+    Ok(Json(st.db.releases(projects, limit).await?))
 }
 
 pub(super) async fn release_errors(
@@ -472,7 +454,7 @@ pub(super) async fn release_errors(
     let mut q = issue_query(&p, &caller, now_ms())?;
     q.terms.push(Term::new(Field::Release, release));
     let qc = q.clone();
-    let (rows, total) = store::with_conn(&st.db, move |c| issues::list(c, &qc)).await?;
+    let (rows, total) = st.db.list_issues(qc).await?;
     Ok(paged(rows, total, &q))
 }
 
@@ -487,9 +469,7 @@ pub(super) async fn trends(
     let p = Params::new(raw, &allowed)?;
     let hours = p.u32_in("hours", 1, MAX_TREND_HOURS, 24)?;
     let q = issue_query(&p, &caller, now_ms())?;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| issues::trends(c, &q, hours, now_ms())).await?,
-    ))
+    Ok(Json(st.db.trends(q, hours, now_ms()).await?))
 }
 
 pub(super) async fn stats(
@@ -500,10 +480,7 @@ pub(super) async fn stats(
     caller.require(Scope::ErrorsRead)?;
     let p = Params::new(raw, &["project"])?;
     let projects = caller.projects(p.str("project"))?;
-    let s = store::with_conn(&st.db, move |c| {
-        issues::stats(c, projects.as_deref(), now_ms())
-    })
-    .await?;
+    let s = st.db.stats(projects, now_ms()).await?;
     let stats = &st.pipeline.stats;
     let mut v = serde_json::to_value(s).unwrap_or_default();
     v["queue"] = json!({

@@ -61,8 +61,8 @@ impl DsnCache {
                 }
             }
         }
-        let k = key.to_string();
-        let found = store::with_conn(pool, move |c| keys::dsn_project(c, &k, store::now_ms()))
+        let found = pool
+            .dsn_project(key.to_string(), store::now_ms())
             .await
             .map_err(|e| {
                 tracing::warn!(error = %e, "sentry: DSN lookup failed");

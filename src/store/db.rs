@@ -8,9 +8,16 @@
 use deadpool_sqlite::Pool;
 use rusqlite::Connection;
 
-use super::keys::KeyRow;
+use super::issues::{
+    self, HourCount, IssueDetail, IssueQuery, IssueRow, Occurrence, ReleaseSummary, Stats,
+    StatusChangeResult,
+};
+use super::keys::{self, KeyRow, Rotated};
 use super::pg::{self, Pg};
+use super::projects::{self, CreatedProject, Deleted, Project};
+use super::tokens::{self, CreatedToken, Scope, Token};
 use super::StoreError;
+use crate::search::Status;
 
 /// The database behind a server. Cheap to clone.
 #[derive(Clone)]
@@ -53,6 +60,510 @@ impl Db {
                 run(pool, move |c| super::keys::is_usable(c, &key, now)).await
             }
             Db::Postgres(pg) => pg::keys::is_usable(pg, key, now).await,
+        }
+    }
+}
+
+impl Db {
+    /// Whether the database takes a write now (SQLite: the write lock can be had within a
+    /// second; PostgreSQL: the server answers and is not a read-only standby).
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, |c| Ok(super::check_writable(c)?)).await,
+            Db::Postgres(pg) => {
+                let c = pg.client().await?;
+                let st = c.prepare_cached("SELECT pg_is_in_recovery()").await?;
+                let standby: bool = c.query_one(&st, &[]).await?.get(0);
+                if standby {
+                    return Err(StoreError::Postgres {
+                        code: None,
+                        message: "the server is a read-only standby".into(),
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A runtime setting, if set.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                let key = key.to_string();
+                run(pool, move |c| super::setting(c, &key)).await
+            }
+            Db::Postgres(pg) => pg::settings::get(pg, key).await,
+        }
+    }
+
+    /// The runtime settings whose key starts with `prefix`.
+    pub async fn settings_with_prefix(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                let prefix = prefix.to_string();
+                run(pool, move |c| super::settings_with_prefix(c, &prefix)).await
+            }
+            Db::Postgres(pg) => pg::settings::with_prefix(pg, prefix).await,
+        }
+    }
+
+    /// Sets (`Some`) or clears (`None`) a runtime setting.
+    pub async fn set_setting(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                let (key, value) = (key.to_string(), value.map(str::to_string));
+                run(pool, move |c| super::set_setting(c, &key, value.as_deref())).await
+            }
+            Db::Postgres(pg) => pg::settings::set(pg, key, value).await,
+        }
+    }
+
+    /// The setting's value, storing `value` first when there is none.
+    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                let (key, value) = (key.to_string(), value.to_string());
+                run(pool, move |c| {
+                    c.execute(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                         ON CONFLICT (key) DO NOTHING",
+                        [&key, &value],
+                    )?;
+                    Ok(super::setting(c, &key)?.unwrap_or(value))
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::settings::get_or_insert(pg, key, value).await,
+        }
+    }
+}
+
+/// Issues.
+impl Db {
+    /// One page of issues matching `q`, and how many match.
+    pub async fn list_issues(&self, q: IssueQuery) -> Result<(Vec<IssueRow>, i64), StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| issues::list(c, &q)).await,
+            Db::Postgres(pg) => pg::issues::list(pg, &q).await,
+        }
+    }
+
+    /// The issue `fp` among `projects` (None: any).
+    pub async fn find_issue(
+        &self,
+        projects: Option<Vec<String>>,
+        fp: String,
+    ) -> Result<IssueRow, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| issues::find(c, projects.as_deref(), &fp)).await,
+            Db::Postgres(pg) => pg::issues::find(pg, projects.as_deref(), &fp).await,
+        }
+    }
+
+    pub async fn issue_detail(&self, issue: IssueRow) -> Result<IssueDetail, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| issues::detail(c, issue)).await,
+            Db::Postgres(pg) => pg::issues::detail(pg, issue).await,
+        }
+    }
+
+    pub async fn occurrences(
+        &self,
+        issue_id: i64,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Occurrence>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    issues::occurrences(c, issue_id, limit, offset)
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::issues::occurrences(pg, issue_id, limit, offset).await,
+        }
+    }
+
+    pub async fn trend(
+        &self,
+        issue_id: i64,
+        hours: u32,
+        now: i64,
+    ) -> Result<Vec<HourCount>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| issues::trend(c, issue_id, hours, now)).await,
+            Db::Postgres(pg) => pg::issues::trend(pg, issue_id, hours, now).await,
+        }
+    }
+
+    pub async fn trends(
+        &self,
+        q: IssueQuery,
+        hours: u32,
+        now: i64,
+    ) -> Result<Vec<HourCount>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| issues::trends(c, &q, hours, now)).await,
+            Db::Postgres(pg) => pg::issues::trends(pg, &q, hours, now).await,
+        }
+    }
+
+    /// Changes statuses, all or none, recorded under `actor`.
+    pub async fn set_statuses(
+        &self,
+        changes: Vec<(i64, Status, Option<String>)>,
+        actor: String,
+    ) -> Result<Vec<StatusChangeResult>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| issues::set_statuses(c, &changes, &actor)).await,
+            Db::Postgres(pg) => pg::issues::set_statuses(pg, &changes, &actor).await,
+        }
+    }
+
+    pub async fn releases(
+        &self,
+        projects: Option<Vec<String>>,
+        limit: u32,
+    ) -> Result<Vec<ReleaseSummary>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    issues::releases(c, projects.as_deref(), limit)
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::issues::releases(pg, projects.as_deref(), limit).await,
+        }
+    }
+
+    pub async fn environments(
+        &self,
+        projects: Option<Vec<String>>,
+    ) -> Result<Vec<String>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| issues::environments(c, projects.as_deref())).await
+            }
+            Db::Postgres(pg) => pg::issues::environments(pg, projects.as_deref()).await,
+        }
+    }
+
+    pub async fn stats(
+        &self,
+        projects: Option<Vec<String>>,
+        now: i64,
+    ) -> Result<Stats, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| issues::stats(c, projects.as_deref(), now)).await
+            }
+            Db::Postgres(pg) => pg::issues::stats(pg, projects.as_deref(), now).await,
+        }
+    }
+}
+
+/// Projects, keys and tokens.
+impl Db {
+    pub async fn list_projects(&self, only: Option<String>) -> Result<Vec<Project>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| projects::list(c, only.as_deref())).await,
+            Db::Postgres(pg) => pg::projects::list(pg, only.as_deref()).await,
+        }
+    }
+
+    pub async fn project(&self, id: String) -> Result<Project, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| projects::get(c, &id)).await,
+            Db::Postgres(pg) => pg::projects::get(pg, &id).await,
+        }
+    }
+
+    /// Creates a project with its first ingest key.
+    pub async fn create_project(
+        &self,
+        name: String,
+        slug: Option<String>,
+    ) -> Result<CreatedProject, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    projects::create_with_key(c, &name, slug.as_deref())
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::projects::create_with_key(pg, &name, slug.as_deref()).await,
+        }
+    }
+
+    /// Renames a project and/or sets its retention (`Some(None)` clears it).
+    pub async fn update_project(
+        &self,
+        id: String,
+        name: Option<String>,
+        retention_days: Option<Option<u32>>,
+    ) -> Result<Project, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    let mut p = projects::get(c, &id)?;
+                    if let Some(name) = &name {
+                        p = projects::rename(c, &id, name)?;
+                    }
+                    if let Some(days) = retention_days {
+                        p = projects::set_retention(c, &id, days)?;
+                    }
+                    Ok(p)
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                let mut p = pg::projects::get(pg, &id).await?;
+                if let Some(name) = &name {
+                    p = pg::projects::rename(pg, &id, name).await?;
+                }
+                if let Some(days) = retention_days {
+                    p = pg::projects::set_retention(pg, &id, days).await?;
+                }
+                Ok(p)
+            }
+        }
+    }
+
+    pub async fn delete_project(&self, id: String) -> Result<Deleted, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| projects::delete(c, &id)).await,
+            Db::Postgres(pg) => pg::projects::delete(pg, &id).await,
+        }
+    }
+
+    /// A project's keys (the project must exist), DSN keys with their DSN.
+    pub async fn project_keys(
+        &self,
+        id: String,
+        public_url: String,
+    ) -> Result<Vec<KeyRow>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    projects::get(c, &id)?;
+                    let mut rows = keys::list(c, Some(&id))?;
+                    for k in &mut rows {
+                        keys::fill_dsn(c, k, &public_url)?;
+                    }
+                    Ok(rows)
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                pg::projects::get(pg, &id).await?;
+                let mut rows = pg::keys::list(pg, Some(&id)).await?;
+                for k in &mut rows {
+                    pg::keys::fill_dsn(pg, k, &public_url).await?;
+                }
+                Ok(rows)
+            }
+        }
+    }
+
+    /// Every key (of one project, when given), revoked ones included.
+    pub async fn keys(&self, project: Option<String>) -> Result<Vec<KeyRow>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| keys::list(c, project.as_deref())).await,
+            Db::Postgres(pg) => pg::keys::list(pg, project.as_deref()).await,
+        }
+    }
+
+    pub async fn create_key(
+        &self,
+        project: String,
+        name: String,
+        kind: String,
+        public_url: String,
+    ) -> Result<KeyRow, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    let mut k = keys::create_kind(c, &project, &name, &kind)?;
+                    keys::fill_dsn(c, &mut k, &public_url)?;
+                    Ok(k)
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                let mut k = pg::keys::create(pg, &project, &name, &kind).await?;
+                pg::keys::fill_dsn(pg, &mut k, &public_url).await?;
+                Ok(k)
+            }
+        }
+    }
+
+    pub async fn key(&self, id: i64) -> Result<KeyRow, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| keys::get(c, id)).await,
+            Db::Postgres(pg) => pg::keys::get(pg, id).await,
+        }
+    }
+
+    pub async fn rotate_key(
+        &self,
+        id: i64,
+        grace_ms: i64,
+        name: Option<String>,
+    ) -> Result<Rotated, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    keys::rotate(c, id, grace_ms, name.as_deref())
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::keys::rotate(pg, id, grace_ms, name.as_deref()).await,
+        }
+    }
+
+    pub async fn revoke_key(&self, id: i64, at: i64) -> Result<KeyRow, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| keys::revoke_at(c, id, at)).await,
+            Db::Postgres(pg) => pg::keys::revoke_at(pg, id, at).await,
+        }
+    }
+
+    pub async fn tokens(&self, project: Option<String>) -> Result<Vec<Token>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| tokens::list(c, project.as_deref())).await,
+            Db::Postgres(pg) => pg::tokens::list(pg, project.as_deref()).await,
+        }
+    }
+
+    pub async fn create_token(
+        &self,
+        name: String,
+        scopes: Vec<Scope>,
+        project: Option<String>,
+        expires_at: Option<i64>,
+    ) -> Result<CreatedToken, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    tokens::create(c, &name, &scopes, project.as_deref(), expires_at)
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                pg::tokens::create(pg, &name, &scopes, project.as_deref(), expires_at).await
+            }
+        }
+    }
+
+    pub async fn token(&self, id: i64) -> Result<Token, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| tokens::get(c, id)).await,
+            Db::Postgres(pg) => pg::tokens::get(pg, id).await,
+        }
+    }
+
+    pub async fn revoke_token(&self, id: i64) -> Result<Token, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| tokens::revoke(c, id)).await,
+            Db::Postgres(pg) => pg::tokens::revoke(pg, id).await,
+        }
+    }
+
+    /// The usable token a bearer string names.
+    pub async fn authenticate_token(
+        &self,
+        bearer: String,
+        now: i64,
+    ) -> Result<Option<Token>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| tokens::authenticate(c, &bearer, now)).await,
+            Db::Postgres(pg) => pg::tokens::authenticate(pg, &bearer, now).await,
+        }
+    }
+
+    pub async fn touch_token(&self, id: i64, now: i64) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| tokens::touch(c, id, now)).await,
+            Db::Postgres(pg) => pg::tokens::touch(pg, id, now).await,
+        }
+    }
+
+    /// The project of a usable DSN key, with its DSN number.
+    pub async fn dsn_project(
+        &self,
+        key: String,
+        now: i64,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| keys::dsn_project(c, &key, now)).await,
+            Db::Postgres(pg) => pg::keys::dsn_project(pg, &key, now).await,
+        }
+    }
+}
+
+/// Triage: assignees, notes, the timeline.
+impl Db {
+    pub async fn assign(
+        &self,
+        issue_id: i64,
+        user: Option<String>,
+        actor: String,
+    ) -> Result<IssueRow, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    super::triage::assign(c, issue_id, user.as_deref(), &actor)
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::triage::assign(pg, issue_id, user.as_deref(), &actor).await,
+        }
+    }
+
+    pub async fn add_note(
+        &self,
+        issue_id: i64,
+        text: String,
+        author: String,
+    ) -> Result<super::triage::Note, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    super::triage::add_note(c, issue_id, &text, &author)
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::triage::add_note(pg, issue_id, &text, &author).await,
+        }
+    }
+
+    pub async fn notes(
+        &self,
+        issue_id: i64,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<super::triage::Note>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    super::triage::notes(c, issue_id, limit, offset)
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::triage::notes(pg, issue_id, limit, offset).await,
+        }
+    }
+
+    pub async fn timeline(
+        &self,
+        issue_id: i64,
+    ) -> Result<Vec<super::triage::HistoryEntry>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| super::triage::timeline(c, issue_id)).await,
+            Db::Postgres(pg) => pg::triage::timeline(pg, issue_id).await,
         }
     }
 }

@@ -36,7 +36,7 @@ impl Sort {
         }
     }
 
-    fn order_by(self) -> &'static str {
+    pub(crate) fn order_by(self) -> &'static str {
         // `id` breaks ties so pages are stable. The minute comes first so the recency indexes
         // (keyed on it, see migration 0009) give the order; within a minute rows are sorted.
         match self {
@@ -279,8 +279,40 @@ fn like_pattern(s: &str) -> String {
     p
 }
 
+/// The SQL dialect a shared query is written in (the list's filters are the same on both
+/// backends; only spellings differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The placeholder of the `n`th argument.
+    pub(crate) fn ph(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Postgres => format!("${n}"),
+        }
+    }
+
+    pub(crate) fn bool(self, b: bool) -> &'static str {
+        match (self, b) {
+            (Dialect::Sqlite, false) => "0",
+            (Dialect::Sqlite, true) => "1",
+            (Dialect::Postgres, false) => "false",
+            (Dialect::Postgres, true) => "true",
+        }
+    }
+}
+
 /// Builds the WHERE clause (over `issues i`) for `q`, pushing its arguments.
 fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
+    where_clause_in(q, args, Dialect::Sqlite)
+}
+
+/// [`where_clause`] in `d`.
+pub(crate) fn where_clause_in(q: &IssueQuery, args: &mut Vec<SqlValue>, d: Dialect) -> String {
     let mut parts: Vec<String> = Vec::new();
     // A filter on a column only the rows hold (search, source, route, type) reads every
     // candidate row anyway, and no index gives the order of the other sorts: one pass over the
@@ -294,25 +326,30 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
         .terms
         .iter()
         .any(|t| t.field == Field::Assigned && !t.negate && !t.value.eq_ignore_ascii_case("none"));
-    let scan = if by_assignee
+    let scan = if d == Dialect::Postgres {
+        // PostgreSQL plans from statistics; there is no unary plus on text either.
+        ""
+    } else if by_assignee
         || q.sort != Sort::LastSeen
         || q.terms.iter().any(|t| {
             matches!(
                 t.field,
                 Field::Text | Field::Source | Field::Route | Field::Type
             )
-        }) {
+        })
+    {
         "+"
     } else {
         ""
     };
     let arg = |args: &mut Vec<SqlValue>, v: SqlValue| {
         args.push(v);
-        format!("?{}", args.len())
+        d.ph(args.len())
     };
+    let (no, yes) = (d.bool(false), d.bool(true));
     if let Some(projects) = &q.projects {
         if projects.is_empty() {
-            parts.push("0".into());
+            parts.push(no.into());
         } else {
             let ph: Vec<String> = projects
                 .iter()
@@ -342,13 +379,13 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
             (Field::Assigned, "none") => Some("i.assignee_id IS NULL".to_string()),
             (Field::Assigned, "me") => Some(match q.me {
                 Some(id) => format!("i.assignee_id = {id}"),
-                None => "0".into(),
+                None => no.into(),
             }),
             _ => None,
         };
         if let Some(cond) = assigned {
             parts.push(if t.negate {
-                format!("NOT coalesce({cond}, 0)")
+                format!("NOT coalesce({cond}, {no})")
             } else {
                 cond
             });
@@ -376,8 +413,16 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
             Field::Source => format!("i.source = {v} COLLATE NOCASE"),
             Field::Route => format!("coalesce(i.route_or_procedure, '') = {v} COLLATE NOCASE"),
             Field::Type => format!("i.error_type = {v} COLLATE NOCASE"),
+            // SQLite's LIKE ignores ASCII case.
+            Field::Text if d == Dialect::Postgres => format!(
+                "(i.message ILIKE {v} ESCAPE '\\' OR i.error_type ILIKE {v} ESCAPE '\\')"
+            ),
             Field::Text => format!(
                 "(i.message LIKE {v} ESCAPE '\\' OR i.error_type LIKE {v} ESCAPE '\\')"
+            ),
+            // Names are unique without case (NOCASE on SQLite, an index on lower() here).
+            Field::Assigned if d == Dialect::Postgres => format!(
+                "i.assignee_id = (SELECT u.id FROM users u WHERE lower(u.name) = lower({v}))"
             ),
             Field::Assigned => {
                 format!("i.assignee_id = (SELECT u.id FROM users u WHERE u.name = {v})")
@@ -385,7 +430,7 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
         };
         parts.push(match (t.negate, t.field) {
             // An unassigned issue is not assigned to anyone named: NULL is no match.
-            (true, Field::Assigned) => format!("NOT coalesce({cond}, 0)"),
+            (true, Field::Assigned) => format!("NOT coalesce({cond}, {no})"),
             (true, _) => format!("NOT ({cond})"),
             (false, _) => cond,
         });
@@ -427,7 +472,7 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
         parts.push(format!("i.first_seen <= {v}"));
     }
     if parts.is_empty() {
-        "1".into()
+        yes.into()
     } else {
         parts.join(" AND ")
     }
@@ -437,13 +482,22 @@ fn where_clause(q: &IssueQuery, args: &mut Vec<SqlValue>) -> String {
 /// (non-negated) release and environment terms, from the per-slice counts. `None` without such
 /// terms (`count` is then the total).
 fn count_within(q: &IssueQuery, args: &mut Vec<SqlValue>) -> Option<String> {
+    count_within_in(q, args, Dialect::Sqlite)
+}
+
+/// [`count_within`] in `d`.
+pub(crate) fn count_within_in(
+    q: &IssueQuery,
+    args: &mut Vec<SqlValue>,
+    d: Dialect,
+) -> Option<String> {
     let values = |field: Field, args: &mut Vec<SqlValue>| -> Vec<String> {
         q.terms
             .iter()
             .filter(|t| t.field == field && !t.negate)
             .map(|t| {
                 args.push(SqlValue::Text(t.value.clone()));
-                format!("?{}", args.len())
+                d.ph(args.len())
             })
             .collect()
     };
@@ -462,8 +516,9 @@ fn count_within(q: &IssueQuery, args: &mut Vec<SqlValue>) -> Option<String> {
             environments.join(", ")
         ));
     }
+    let cast = if d == Dialect::Postgres { "::int8" } else { "" };
     Some(format!(
-        "(SELECT coalesce(sum(s.count), 0) FROM issue_slices s WHERE {cond})"
+        "(SELECT coalesce(sum(s.count), 0){cast} FROM issue_slices s WHERE {cond})"
     ))
 }
 
@@ -523,6 +578,38 @@ pub fn list(conn: &Connection, q: &IssueQuery) -> Result<(Vec<IssueRow>, i64), S
     Ok((rows, total))
 }
 
+/// Issues matched by a short fingerprint: several of one project are ambiguous.
+pub(crate) fn short_match(fp: &str, found: Vec<IssueRow>) -> Result<Vec<IssueRow>, StoreError> {
+    if found.len() > 1 && found.iter().all(|i| i.project_id == found[0].project_id) {
+        return Err(StoreError::Invalid {
+            field: "fingerprint".into(),
+            message: format!("`{fp}` matches several issues; give more digits"),
+        });
+    }
+    Ok(found)
+}
+
+/// The one issue `fp` found, or why not.
+pub(crate) fn pick_found(fp: &str, mut found: Vec<IssueRow>) -> Result<IssueRow, StoreError> {
+    match found.len() {
+        0 => Err(StoreError::NotFound(format!(
+            "no issue with fingerprint `{fp}`"
+        ))),
+        1 => Ok(found.remove(0)),
+        _ => Err(StoreError::Invalid {
+            field: "project".into(),
+            message: format!(
+                "fingerprint `{fp}` exists in several projects ({}); pass project",
+                found
+                    .iter()
+                    .map(|i| i.project_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+    }
+}
+
 /// Finds the issue with fingerprint `fp` among `projects` (None = all). A fingerprint present in
 /// several of them needs a project to pick one.
 pub fn find(
@@ -554,30 +641,9 @@ pub fn find(
             "i.fingerprint >= ?1 AND i.fingerprint < ?1 || 'g'",
             &fp.to_ascii_lowercase(),
         )?;
-        if found.len() > 1 && found.iter().all(|i| i.project_id == found[0].project_id) {
-            return Err(StoreError::Invalid {
-                field: "fingerprint".into(),
-                message: format!("`{fp}` matches several issues; give more digits"),
-            });
-        }
+        found = short_match(fp, found)?;
     }
-    match found.len() {
-        0 => Err(StoreError::NotFound(format!(
-            "no issue with fingerprint `{fp}`"
-        ))),
-        1 => Ok(found.remove(0)),
-        _ => Err(StoreError::Invalid {
-            field: "project".into(),
-            message: format!(
-                "fingerprint `{fp}` exists in several projects ({}); pass project",
-                found
-                    .iter()
-                    .map(|i| i.project_id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }),
-    }
+    pick_found(fp, found)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -674,7 +740,7 @@ fn breakdown(
     Ok(rows)
 }
 
-const OCC_COLS: &str =
+pub(crate) const OCC_COLS: &str =
     "e.id, e.received_at, e.timestamp, coalesce(e.error_type, i.error_type), e.message,
     coalesce(e.source, i.source), e.environment, e.release, e.app_version, e.build_number,
     coalesce(e.route_or_procedure, i.route_or_procedure), coalesce(e.screen, i.screen), e.stack,
@@ -1063,39 +1129,64 @@ pub fn tags(
     ))?;
     // One more than counted tells whether there are more.
     let mut rows = st.query(params![issue_id, i64::from(limit) + 1])?;
+    let text = |r: &rusqlite::Row<'_>, k: usize| -> rusqlite::Result<Option<String>> {
+        Ok(match r.get_ref(k)? {
+            rusqlite::types::ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+            _ => None,
+        })
+    };
+    let mut events = Vec::new();
+    while let Some(r) = rows.next()? {
+        events.push(TagEvent {
+            columns: [text(r, 0)?, text(r, 1)?, text(r, 2)?, text(r, 3)?],
+            metadata: text(r, 4)?,
+        });
+    }
+    Ok(tally_tags(events, limit, max_bytes))
+}
+
+/// One stored event as the tags breakdown reads it: its release, environment, source and route,
+/// and its metadata text.
+pub(crate) struct TagEvent {
+    pub columns: [Option<String>; 4],
+    pub metadata: Option<String>,
+}
+
+/// The tags breakdown of `events` (newest first, one more than `limit` when there are more),
+/// stopping after the event whose metadata brings the text read to `max_bytes`.
+pub(crate) fn tally_tags(
+    events: impl IntoIterator<Item = TagEvent>,
+    limit: u32,
+    max_bytes: usize,
+) -> TagBreakdown {
     let mut tally = TagTally::new();
-    let mut events = 0i64;
+    let mut counted = 0i64;
     let mut bytes = 0usize;
     let mut capped = false;
-    while let Some(r) = rows.next()? {
-        if events == i64::from(limit) || bytes >= max_bytes {
+    for e in events {
+        if counted == i64::from(limit) || bytes >= max_bytes {
             capped = true;
             break;
         }
-        events += 1;
+        counted += 1;
         for (k, key) in COLUMN_TAGS.iter().enumerate() {
-            if let rusqlite::types::ValueRef::Text(t) = r.get_ref(k)? {
-                let v = String::from_utf8_lossy(t);
-                if !v.is_empty() {
-                    tally.add(key, &v);
-                }
+            if let Some(v) = e.columns[k].as_deref().filter(|v| !v.is_empty()) {
+                tally.add(key, v);
             }
         }
-        if let rusqlite::types::ValueRef::Text(m) = r.get_ref(4)? {
+        if let Some(m) = &e.metadata {
             bytes += m.len();
-            if let Ok(m) = std::str::from_utf8(m) {
-                tally_metadata(&mut tally, m);
-            }
+            tally_metadata(&mut tally, m);
         }
     }
     let mut tags = tally.finish();
     // A column no counted event filled (no route, say) says nothing.
     tags.retain(|t| t.events > 0);
-    Ok(TagBreakdown {
-        events,
+    TagBreakdown {
+        events: counted,
         capped,
         tags,
-    })
+    }
 }
 
 pub fn detail(conn: &Connection, issue: IssueRow) -> Result<IssueDetail, StoreError> {

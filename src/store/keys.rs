@@ -118,7 +118,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRow> {
     })
 }
 
-const COLS: &str = "id, project_id, name, key, created_at, revoked_at, kind";
+pub const COLS: &str = "id, project_id, name, key, created_at, revoked_at, kind";
 
 /// Every key that is active now or will stop working later (grace period), oldest first.
 pub fn usable(conn: &Connection, now: i64) -> Result<Vec<KeyRow>, StoreError> {
@@ -166,6 +166,18 @@ pub fn create(conn: &Connection, project_id: &str, name: &str) -> Result<KeyRow,
     create_kind(conn, project_id, name, KIND_INGEST)
 }
 
+/// A fresh key of `kind` (`ingest` or `dsn`).
+pub fn new_key(kind: &str) -> Result<String, StoreError> {
+    match kind {
+        KIND_DSN => Ok(generate_dsn_key()),
+        KIND_INGEST => Ok(generate_key()),
+        other => Err(StoreError::Invalid {
+            field: "kind".into(),
+            message: format!("`{other}` is not a key kind (ingest, dsn)"),
+        }),
+    }
+}
+
 /// Creates a key of `kind` (`ingest` or `dsn`) for `project_id` (which must exist).
 pub fn create_kind(
     conn: &Connection,
@@ -181,16 +193,7 @@ pub fn create_kind(
     if !exists {
         return Err(StoreError::NotFound(format!("no project `{project_id}`")));
     }
-    let key = match kind {
-        KIND_DSN => generate_dsn_key(),
-        KIND_INGEST => generate_key(),
-        other => {
-            return Err(StoreError::Invalid {
-                field: "kind".into(),
-                message: format!("`{other}` is not a key kind (ingest, dsn)"),
-            })
-        }
-    };
+    let key = new_key(kind)?;
     let now = now_ms();
     conn.execute(
         "INSERT INTO project_keys (project_id, name, key, created_at, kind)

@@ -112,8 +112,8 @@ pub fn exists(conn: &Connection, id: &str) -> Result<bool, StoreError> {
     )?)
 }
 
-/// Creates a project; the slug defaults to one derived from the name.
-pub fn create(conn: &Connection, name: &str, slug: Option<&str>) -> Result<Project, StoreError> {
+/// A project name, trimmed, or why it is refused.
+pub fn check_name(name: &str) -> Result<&str, StoreError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 200 {
         return Err(StoreError::Invalid {
@@ -121,11 +121,26 @@ pub fn create(conn: &Connection, name: &str, slug: Option<&str>) -> Result<Proje
             message: "must be 1-200 characters".into(),
         });
     }
+    Ok(name)
+}
+
+/// The (trimmed) name and the slug of a new project: given, or derived from the name.
+pub fn name_and_slug<'a>(
+    name: &'a str,
+    slug: Option<&str>,
+) -> Result<(&'a str, String), StoreError> {
+    let name = check_name(name)?;
     let slug = match slug {
         Some(s) => s.to_string(),
         None => slugify(name),
     };
     validate_slug(&slug)?;
+    Ok((name, slug))
+}
+
+/// Creates a project; the slug defaults to one derived from the name.
+pub fn create(conn: &Connection, name: &str, slug: Option<&str>) -> Result<Project, StoreError> {
+    let (name, slug) = name_and_slug(name, slug)?;
     if exists(conn, &slug)? {
         return Err(StoreError::Conflict(format!(
             "a project with slug `{slug}` already exists"
@@ -165,13 +180,7 @@ pub fn create_with_key(
 }
 
 pub fn rename(conn: &Connection, id: &str, name: &str) -> Result<Project, StoreError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 200 {
-        return Err(StoreError::Invalid {
-            field: "name".into(),
-            message: "must be 1-200 characters".into(),
-        });
-    }
+    let name = check_name(name)?;
     if conn.execute(
         "UPDATE projects SET name = ?2 WHERE id = ?1",
         params![id, name],
@@ -182,18 +191,24 @@ pub fn rename(conn: &Connection, id: &str, name: &str) -> Result<Project, StoreE
     get(conn, id)
 }
 
-/// Sets (or clears) the project's raw-event retention in days.
-pub fn set_retention(
-    conn: &Connection,
-    id: &str,
-    days: Option<u32>,
-) -> Result<Project, StoreError> {
+/// Refuses a retention of 0 days.
+pub fn check_retention(days: Option<u32>) -> Result<(), StoreError> {
     if days == Some(0) {
         return Err(StoreError::Invalid {
             field: "retention_days".into(),
             message: "must be at least 1".into(),
         });
     }
+    Ok(())
+}
+
+/// Sets (or clears) the project's raw-event retention in days.
+pub fn set_retention(
+    conn: &Connection,
+    id: &str,
+    days: Option<u32>,
+) -> Result<Project, StoreError> {
+    check_retention(days)?;
     if conn.execute(
         "UPDATE projects SET retention_days = ?2 WHERE id = ?1",
         params![id, days],
@@ -242,13 +257,19 @@ impl Drop for ForeignKeysOff<'_> {
 }
 
 /// Deletes a project and everything in it, in one transaction.
-pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
+/// Refuses to delete the default project.
+pub fn check_deletable(id: &str) -> Result<(), StoreError> {
     if id == DEFAULT_PROJECT {
         return Err(StoreError::Invalid {
             field: "project".into(),
             message: "the default project cannot be deleted".into(),
         });
     }
+    Ok(())
+}
+
+pub fn delete(conn: &mut Connection, id: &str) -> Result<Deleted, StoreError> {
+    check_deletable(id)?;
     // Every child row is deleted explicitly below, so foreign-key actions have nothing to do;
     // left on, SQLite would look for each deleted issue's events through `events.issue_id`,
     // which has no index (see migration 0008): a full scan per issue.

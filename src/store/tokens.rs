@@ -163,7 +163,7 @@ pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-const COLS: &str =
+pub const COLS: &str =
     "id, name, prefix, scopes, project_id, created_at, expires_at, last_used_at, revoked_at";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Token> {
@@ -172,7 +172,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Token> {
         id: r.get(0)?,
         name: r.get(1)?,
         prefix: r.get(2)?,
-        scopes: scopes.split(',').filter_map(|s| s.parse().ok()).collect(),
+        scopes: stored_scopes(&scopes),
         project_id: r.get(4)?,
         created_at: r.get(5)?,
         expires_at: r.get(6)?,
@@ -181,13 +181,21 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Token> {
     })
 }
 
-pub fn create(
-    conn: &Connection,
+/// A token about to be stored: checked, generated, hashed (the same on every backend).
+pub struct NewToken {
+    pub token: String,
+    pub hash: String,
+    pub prefix: String,
+    pub name: String,
+    pub scopes: String,
+}
+
+/// Checks what a new token is given and makes its secret. The project is checked by the caller.
+pub fn new_token(
     name: &str,
     scopes: &[Scope],
-    project_id: Option<&str>,
     expires_at: Option<i64>,
-) -> Result<CreatedToken, StoreError> {
+) -> Result<NewToken, StoreError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 200 {
         return Err(StoreError::Invalid {
@@ -207,11 +215,6 @@ pub fn create(
             message: "must be a time in the future (a duration like 90d, more than 0)".into(),
         });
     }
-    if let Some(p) = project_id {
-        if !super::projects::exists(conn, p)? {
-            return Err(StoreError::NotFound(format!("no project `{p}`")));
-        }
-    }
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = format!(
@@ -219,18 +222,48 @@ pub fn create(
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     );
     let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    let scopes_text = scopes
+    let scopes = scopes
         .iter()
         .map(|s| s.as_str())
         .collect::<Vec<_>>()
         .join(",");
+    Ok(NewToken {
+        hash: hash(&token),
+        token,
+        prefix,
+        name: name.to_string(),
+        scopes,
+    })
+}
+
+/// Scopes as stored (comma-separated), parsed; unknown ones are skipped.
+pub fn stored_scopes(s: &str) -> Vec<Scope> {
+    s.split(',').filter_map(|s| s.parse().ok()).collect()
+}
+
+pub fn create(
+    conn: &Connection,
+    name: &str,
+    scopes: &[Scope],
+    project_id: Option<&str>,
+    expires_at: Option<i64>,
+) -> Result<CreatedToken, StoreError> {
+    let new = new_token(name, scopes, expires_at)?;
+    if let Some(p) = project_id {
+        if !super::projects::exists(conn, p)? {
+            return Err(StoreError::NotFound(format!("no project `{p}`")));
+        }
+    }
     conn.execute(
         "INSERT INTO api_tokens (name, token_hash, prefix, scopes, project_id, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![name, hash(&token), prefix, scopes_text, project_id, now_ms(), expires_at],
+        params![new.name, new.hash, new.prefix, new.scopes, project_id, now_ms(), expires_at],
     )?;
     let info = get(conn, conn.last_insert_rowid())?;
-    Ok(CreatedToken { token, info })
+    Ok(CreatedToken {
+        token: new.token,
+        info,
+    })
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Token, StoreError> {
@@ -276,7 +309,12 @@ pub fn authenticate(
         ))?
         .query_row([hash(bearer)], row)
         .optional()?;
-    Ok(t.filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now)))
+    Ok(t.filter(|t| usable(t, now)))
+}
+
+/// Neither revoked nor expired at `now`.
+pub fn usable(t: &Token, now: i64) -> bool {
+    t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now)
 }
 
 /// Records use of a token (callers throttle this to once a minute per token).

@@ -211,24 +211,29 @@ fn assignments(conn: &Connection, issue_id: i64) -> Result<Vec<AssignmentChange>
 /// An issue's timeline, newest first: status changes, assignment changes and notes (at most
 /// [`TIMELINE_LIMIT`] of each kind, the newest).
 pub fn timeline(conn: &Connection, issue_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
-    let mut out: Vec<HistoryEntry> = issues::history(conn, issue_id)?
+    Ok(merge_timeline(
+        issues::history(conn, issue_id)?,
+        assignments(conn, issue_id)?,
+        notes(conn, issue_id, TIMELINE_LIMIT, 0)?,
+    ))
+}
+
+/// The timeline from each kind's newest-first rows.
+pub fn merge_timeline(
+    status: Vec<StatusChange>,
+    assignments: Vec<AssignmentChange>,
+    notes: Vec<Note>,
+) -> Vec<HistoryEntry> {
+    let mut out: Vec<HistoryEntry> = status
         .into_iter()
         .take(TIMELINE_LIMIT as usize)
         .map(HistoryEntry::Status)
         .collect();
-    out.extend(
-        assignments(conn, issue_id)?
-            .into_iter()
-            .map(HistoryEntry::Assignment),
-    );
-    out.extend(
-        notes(conn, issue_id, TIMELINE_LIMIT, 0)?
-            .into_iter()
-            .map(HistoryEntry::Note),
-    );
+    out.extend(assignments.into_iter().map(HistoryEntry::Assignment));
+    out.extend(notes.into_iter().map(HistoryEntry::Note));
     // Stable: within one millisecond each kind keeps its own newest-first order.
     out.sort_by_key(|e| std::cmp::Reverse(e.at()));
-    Ok(out)
+    out
 }
 
 #[cfg(test)]

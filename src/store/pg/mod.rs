@@ -9,7 +9,11 @@
 pub mod ingest;
 pub mod issues;
 pub mod keys;
+pub mod projects;
 pub mod scratch;
+pub mod settings;
+pub mod tokens;
+pub mod triage;
 
 use std::str::FromStr;
 
