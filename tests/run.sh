@@ -24,6 +24,11 @@ apt_install() {
 have openssl || apt_install openssl
 # sqlite3: the stock shell is run on the live database while serve writes (lock safety).
 have sqlite3 || apt_install sqlite3
+# PostgreSQL's server programs: the conformance suite runs every behaviour on SQLite and on a
+# throw-away PostgreSQL server it starts itself (initdb + pg_ctl in a temp dir).
+if ! have initdb && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt_install postgresql
+fi
 # python3 + the pinned packages the tests drive (tests/requirements.txt): aiosmtpd (a real SMTP
 # server for alert emails), openapi-spec-validator, bloop-sdk (the Python client users have).
 have python3 || apt_install python3

@@ -8,6 +8,7 @@ mod cli;
 mod cli_ops;
 mod clients;
 mod common;
+mod conformance;
 mod dashboard;
 mod event_time;
 mod hardening;

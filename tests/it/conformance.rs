@@ -1,0 +1,562 @@
+//! One behaviour suite, run on both backends: every test here is a function of the backend,
+//! generated once for SQLite (a temp file) and once for PostgreSQL (a fresh database on the
+//! suite's throw-away server, `bloop::store::pg::scratch`). They assert only what a user sees:
+//! HTTP answers and the CLI's output.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::common::{bloop_cli_env, cli_ok, wait_until, Http, Resp, TestServer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A server on `backend`, with an admin token made by the CLI on the same database.
+pub struct Node {
+    pub server: TestServer,
+    pub pg_url: Option<String>,
+    pub token: String,
+    pub http: Http,
+}
+
+impl Node {
+    pub fn start(backend: Backend) -> Node {
+        Self::start_with(backend, |_| {})
+    }
+
+    pub fn start_with(backend: Backend, tweak: impl FnOnce(&mut bloop::Config)) -> Node {
+        let pg_url = (backend == Backend::Postgres).then(|| {
+            bloop::store::pg::scratch::shared()
+                .database()
+                .expect("a scratch database")
+        });
+        let url = pg_url.clone();
+        let server = TestServer::start_with(move |c| {
+            c.database.url = url.map(bloop::config::Secret::new);
+            tweak(c);
+        });
+        let mut node = Node {
+            server,
+            pg_url,
+            token: String::new(),
+            http: Http::new(),
+        };
+        let out = node.cli(&[
+            "tokens", "create", "--name", "suite", "--scopes", "admin", "--json",
+        ]);
+        let created: Value = serde_json::from_str(&cli_ok(&out)).expect("token JSON");
+        node.token = created["token"].as_str().expect("token").to_string();
+        node
+    }
+
+    /// The environment that points the CLI at this node's database.
+    fn env(&self) -> Vec<(&str, &str)> {
+        match &self.pg_url {
+            Some(u) => vec![("BLOOP__DATABASE__URL", u.as_str())],
+            None => vec![],
+        }
+    }
+
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        bloop_cli_env(&self.server.db_path, args, &self.env())
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.http.send(
+            self.http
+                .client()
+                .get(format!("{}{path}", self.server.url))
+                .bearer_auth(&self.token),
+        )
+    }
+
+    pub fn post(&self, path: &str, body: Value) -> Resp {
+        self.http.send(
+            self.http
+                .client()
+                .post(format!("{}{path}", self.server.url))
+                .bearer_auth(&self.token)
+                .json(&body),
+        )
+    }
+
+    pub fn delete(&self, path: &str) -> Resp {
+        self.http.send(
+            self.http
+                .client()
+                .delete(format!("{}{path}", self.server.url))
+                .bearer_auth(&self.token),
+        )
+    }
+
+    /// Sends events signed with the legacy secret (the default project), as one batch.
+    pub fn ingest(&self, events: &[Value]) {
+        let body = json!({ "events": events }).to_string();
+        let r = self
+            .http
+            .post_signed(&format!("{}/v1/ingest/batch", self.server.url), &body);
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+
+    /// Waits until the server has stored `n` events in all (its stats say so).
+    pub fn wait_events(&self, n: i64) {
+        let mut seen = 0;
+        let ok = wait_until(Duration::from_secs(10), || {
+            seen = self.get("/v1/stats").body["total_events"]
+                .as_i64()
+                .unwrap_or(-1);
+            seen == n
+        });
+        assert!(ok, "expected {n} events stored, the stats say {seen}");
+    }
+}
+
+fn ev(message: &str, release: &str, environment: &str, extra: Value) -> Value {
+    let mut e = json!({
+        "timestamp": bloop::store::now_ms(),
+        "source": "api",
+        "environment": environment,
+        "release": release,
+        "error_type": "TestError",
+        "message": message,
+    });
+    if let (Some(o), Some(x)) = (e.as_object_mut(), extra.as_object()) {
+        for (k, v) in x {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    e
+}
+
+fn rows(r: &Resp) -> &Vec<Value> {
+    r.body
+        .as_array()
+        .unwrap_or_else(|| panic!("a list: {:?}", r.body))
+}
+
+/// Messages that differ only in an address group together; a different error is its own issue;
+/// counts, first/last seen and the list's total agree.
+fn ingest_groups_and_counts(b: Backend) {
+    let n = Node::start(b);
+    let mut events: Vec<Value> = (1..=5)
+        .map(|i| {
+            ev(
+                &format!("Connection refused at 10.0.0.{i}:5432"),
+                "1.0.0",
+                "production",
+                json!({}),
+            )
+        })
+        .collect();
+    events.push(ev("KeyError: 'user'", "1.0.0", "production", json!({})));
+    n.ingest(&events);
+    n.wait_events(6);
+    let list = n.get("/v1/errors");
+    assert_eq!(list.status, 200);
+    assert_eq!(list.headers["x-total-count"], "2");
+    let issues = rows(&list);
+    let refused = issues
+        .iter()
+        .find(|i| {
+            i["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("Connection refused")
+        })
+        .expect("the grouped issue");
+    assert_eq!(refused["total_count"], 5);
+    assert_eq!(refused["count"], 5);
+    assert_eq!(refused["status"], "unresolved");
+    assert_eq!(refused["release"], "1.0.0");
+    assert!(refused["first_seen"].as_i64() <= refused["last_seen"].as_i64());
+    let stats = n.get("/v1/stats").body;
+    assert_eq!(stats["total_errors"], 2);
+    assert_eq!(stats["unresolved_errors"], 2);
+    assert_eq!(stats["total_events_24h"], 6);
+}
+
+/// Release, environment (any case), text and status filters, the per-filter `count`, releases.
+fn list_filters(b: Backend) {
+    let n = Node::start(b);
+    let mut events = Vec::new();
+    for (msg, rel, env, k) in [
+        ("alpha failed", "1.0.0", "production", 3),
+        ("alpha failed", "1.1.0", "staging", 2),
+        ("beta timed out", "1.1.0", "Production", 4),
+        ("gamma crashed", "2.0.0", "staging", 1),
+    ] {
+        for _ in 0..k {
+            events.push(ev(msg, rel, env, json!({})));
+        }
+    }
+    n.ingest(&events);
+    n.wait_events(10);
+    let total = |q: &str| -> (String, Vec<(String, i64)>) {
+        let r = n.get(&format!("/v1/errors?{q}"));
+        assert_eq!(r.status, 200, "{q}: {:?}", r.body);
+        let mut found: Vec<(String, i64)> = rows(&r)
+            .iter()
+            .map(|i| {
+                (
+                    i["message"].as_str().unwrap_or("").to_string(),
+                    i["count"].as_i64().unwrap_or(-1),
+                )
+            })
+            .collect();
+        found.sort();
+        (
+            r.headers["x-total-count"]
+                .to_str()
+                .unwrap_or("")
+                .to_string(),
+            found,
+        )
+    };
+    assert_eq!(
+        total("release=1.1.0"),
+        (
+            "2".into(),
+            vec![("alpha failed".into(), 2), ("beta timed out".into(), 4)]
+        )
+    );
+    // Environments compare without case on both backends.
+    assert_eq!(
+        total("environment=production"),
+        (
+            "2".into(),
+            vec![("alpha failed".into(), 3), ("beta timed out".into(), 4)]
+        )
+    );
+    assert_eq!(
+        total("environment=staging&release=1.1.0"),
+        ("1".into(), vec![("alpha failed".into(), 2)])
+    );
+    assert_eq!(
+        total("q=TIMED"),
+        ("1".into(), vec![("beta timed out".into(), 4)])
+    );
+    let releases = n.get("/v1/releases").body;
+    let names: Vec<&str> = releases
+        .as_array()
+        .expect("releases")
+        .iter()
+        .map(|r| r["release"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["2.0.0", "1.1.0", "1.0.0"], "newest version first");
+    let r110 = &releases[1];
+    assert_eq!(
+        (r110["issues"].as_i64(), r110["events"].as_i64()),
+        (Some(2), Some(6))
+    );
+    assert_eq!(
+        r110["new_issues"], 1,
+        "beta is new in 1.1.0; alpha came in 1.0.0"
+    );
+}
+
+/// One issue: breakdowns, samples, the latest event, paging through events, the trend.
+fn issue_detail_events_and_trend(b: Backend) {
+    let n = Node::start_with(b, |c| c.pipeline.sample_reservoir_size = 3);
+    let events: Vec<Value> = (0..7)
+        .map(|i| {
+            ev(
+                "detail me",
+                if i < 4 { "1.0.0" } else { "1.1.0" },
+                if i % 2 == 0 { "production" } else { "staging" },
+                json!({"user_id_hash": format!("u{}", i % 3), "metadata": {"tier": "gold"}}),
+            )
+        })
+        .collect();
+    n.ingest(&events);
+    n.wait_events(7);
+    let fp = rows(&n.get("/v1/errors"))[0]["fingerprint"]
+        .as_str()
+        .expect("fp")
+        .to_string();
+    let d = n.get(&format!("/v1/errors/{fp}"));
+    assert_eq!(d.status, 200, "{:?}", d.body);
+    let d = d.body;
+    assert_eq!(d["issue"]["total_count"], 7);
+    let counts = |k: &str| -> Vec<(String, i64)> {
+        let mut v: Vec<(String, i64)> = d[k]
+            .as_array()
+            .expect(k)
+            .iter()
+            .map(|x| {
+                (
+                    x["name"].as_str().unwrap_or("").into(),
+                    x["count"].as_i64().unwrap_or(0),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        counts("releases"),
+        [("1.0.0".into(), 4), ("1.1.0".into(), 3)]
+    );
+    assert_eq!(
+        counts("environments"),
+        [("production".into(), 4), ("staging".into(), 3)]
+    );
+    assert_eq!(d["samples"].as_array().map(Vec::len), Some(3));
+    assert_eq!(d["users"], 3);
+    assert_eq!(d["latest"]["message"], "detail me");
+    let tier = d["tags"]["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .find(|t| t["key"] == "tier")
+        .expect("the metadata tag");
+    assert_eq!(tier["values"][0], json!({"value": "gold", "count": 7}));
+    let page = n.get(&format!("/v1/errors/{fp}/occurrences?limit=5"));
+    assert_eq!(rows(&page).len(), 5);
+    assert_eq!(page.headers["x-next-offset"], "5");
+    let ids: Vec<i64> = rows(&page)
+        .iter()
+        .filter_map(|e| e["id"].as_i64())
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+    let rest = n.get(&format!("/v1/errors/{fp}/occurrences?limit=5&offset=5"));
+    assert_eq!(rows(&rest).len(), 2);
+    let trend = n.get(&format!("/v1/errors/{fp}/trend?hours=3")).body;
+    let hours = trend.as_array().expect("trend");
+    assert_eq!(hours.len(), 3);
+    assert_eq!(hours[2]["count"], 7, "{trend}");
+    let all = n.get("/v1/trends?hours=2").body;
+    assert_eq!(
+        all.as_array()
+            .and_then(|h| h.last())
+            .map(|h| h["count"].clone()),
+        Some(json!(7))
+    );
+}
+
+/// Resolve in a release: an older release does not reopen it, a newer one does, and the
+/// timeline says who did what.
+fn status_changes_and_regression(b: Backend) {
+    let n = Node::start(b);
+    n.ingest(&[ev("flaky thing", "1.0.0", "production", json!({}))]);
+    n.wait_events(1);
+    let fp = rows(&n.get("/v1/errors"))[0]["fingerprint"]
+        .as_str()
+        .expect("fp")
+        .to_string();
+    let r = n.post(
+        &format!("/v1/errors/{fp}/resolve"),
+        json!({"release": "1.1.0"}),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "resolved");
+    assert_eq!(r.body["resolved_in_release"], "1.1.0");
+    n.ingest(&[ev("flaky thing", "1.0.0", "production", json!({}))]);
+    n.wait_events(2);
+    assert_eq!(
+        n.get(&format!("/v1/errors/{fp}")).body["issue"]["status"],
+        "resolved"
+    );
+    n.ingest(&[ev("flaky thing", "1.2.0", "production", json!({}))]);
+    n.wait_events(3);
+    assert_eq!(
+        n.get(&format!("/v1/errors/{fp}")).body["issue"]["status"],
+        "unresolved"
+    );
+    let note = n.post(
+        &format!("/v1/errors/{fp}/notes"),
+        json!({"text": "seen on <b>iOS</b>"}),
+    );
+    assert_eq!(note.status, 201, "{:?}", note.body);
+    let history = n.get(&format!("/v1/errors/{fp}/history")).body;
+    let kinds: Vec<String> = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| {
+            format!(
+                "{}:{}",
+                h["kind"].as_str().unwrap_or(""),
+                h["new_status"]
+                    .as_str()
+                    .or(h["text"].as_str())
+                    .unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "note:seen on <b>iOS</b>",
+            "status:unresolved",
+            "status:resolved"
+        ]
+    );
+    assert_eq!(history[1]["changed_by"], "system");
+    assert_eq!(history[2]["changed_by"], "token:suite");
+    // Bulk: all or none; an unknown fingerprint names the item.
+    let bulk = n.http.send(
+        n.http
+            .client()
+            .patch(format!("{}/v1/errors", n.server.url))
+            .bearer_auth(&n.token)
+            .json(&json!({"status": "ignored", "issues": [{"fingerprint": fp}, {"fingerprint": "0000000000000000"}]})),
+    );
+    assert_eq!(bulk.status, 404, "{:?}", bulk.body);
+    assert_eq!(bulk.body["field"], "issues[1].fingerprint");
+    assert_eq!(
+        n.get(&format!("/v1/errors/{fp}")).body["issue"]["status"],
+        "unresolved"
+    );
+    let assign = n.post(
+        &format!("/v1/errors/{fp}/assign"),
+        json!({"user": "nobody-here"}),
+    );
+    assert_eq!(assign.status, 400, "{:?}", assign.body);
+}
+
+/// Projects and keys through the API: a new project's key files events there; a revoked key
+/// is refused within a second; a project-pinned token sees only its project.
+fn projects_keys_and_tokens(b: Backend) {
+    let n = Node::start(b);
+    let created = n.post("/v1/projects", json!({"name": "Mobile App"}));
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    assert_eq!(created.body["id"], "mobile-app");
+    let key = created.body["key"]["key"]
+        .as_str()
+        .expect("key")
+        .to_string();
+    let key_id = created.body["key"]["id"].as_i64().expect("key id");
+    let dup = n.post("/v1/projects", json!({"name": "Mobile App"}));
+    assert_eq!(dup.status, 409);
+    let body = ev("only in mobile", "1.0.0", "production", json!({})).to_string();
+    let url = format!("{}/v1/ingest", n.server.url);
+    let r = n.http.post_with_key(&url, &body, &key);
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    n.wait_events(1);
+    let mobile = n.get("/v1/errors?project=mobile-app");
+    assert_eq!(rows(&mobile).len(), 1);
+    assert_eq!(rows(&n.get("/v1/errors?project=default")).len(), 0);
+    let projects = n.get("/v1/projects").body;
+    let p = projects
+        .as_array()
+        .expect("projects")
+        .iter()
+        .find(|p| p["id"] == "mobile-app")
+        .expect("listed");
+    assert_eq!(
+        (
+            p["issues"].as_i64(),
+            p["events"].as_i64(),
+            p["keys"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    let revoked = n.delete(&format!("/v1/keys/{key_id}"));
+    assert_eq!(revoked.status, 200, "{:?}", revoked.body);
+    // Until every cache has dropped the key it still works (at most a second): count those.
+    let mut accepted = 1;
+    let refused = wait_until(Duration::from_secs(2), || {
+        match n.http.post_with_key(&url, &body, &key).status {
+            401 => true,
+            200 => {
+                accepted += 1;
+                false
+            }
+            other => panic!("{other}"),
+        }
+    });
+    assert!(refused, "a revoked key still works");
+    n.wait_events(accepted);
+    // A token pinned to the project.
+    let t = n.post(
+        "/v1/tokens",
+        json!({"name": "mobile-ci", "scopes": ["errors:read"], "project": "mobile-app"}),
+    );
+    assert_eq!(t.status, 201, "{:?}", t.body);
+    let pinned = t.body["token"].as_str().expect("token").to_string();
+    let as_pinned = |path: &str| {
+        n.http.send(
+            n.http
+                .client()
+                .get(format!("{}{path}", n.server.url))
+                .bearer_auth(&pinned),
+        )
+    };
+    assert_eq!(rows(&as_pinned("/v1/errors")).len(), 1);
+    assert_eq!(as_pinned("/v1/errors?project=default").status, 403);
+    let gone = n.delete("/v1/projects/mobile-app");
+    assert_eq!(gone.status, 200, "{:?}", gone.body);
+    assert_eq!(gone.body["issues"], 1);
+    assert_eq!(
+        gone.body["events"], accepted,
+        "every accepted event was stored"
+    );
+    assert_eq!(
+        as_pinned("/v1/errors").status,
+        401,
+        "its token went with it"
+    );
+}
+
+/// The CLI reads and changes the same data on either backend.
+fn cli_on_the_database(b: Backend) {
+    let n = Node::start(b);
+    n.ingest(&[
+        ev("cli sees this", "3.1.0", "production", json!({})),
+        ev("cli sees this", "3.1.0", "production", json!({})),
+    ]);
+    n.wait_events(2);
+    let list: Value =
+        serde_json::from_str(&cli_ok(&n.cli(&["query", "errors", "--json"]))).expect("json");
+    let fp = list[0]["fingerprint"].as_str().expect("fp").to_string();
+    assert_eq!(list[0]["total_count"], 2);
+    let out = cli_ok(&n.cli(&["query", "error", &fp[..8]]));
+    assert!(
+        out.contains("cli sees this") && out.contains("3.1.0"),
+        "{out}"
+    );
+    cli_ok(&n.cli(&["query", "resolve", &fp]));
+    assert_eq!(
+        n.get(&format!("/v1/errors/{fp}")).body["issue"]["status"],
+        "resolved"
+    );
+    let made: Value = serde_json::from_str(&cli_ok(
+        &n.cli(&["projects", "create", "Backend", "--json"]),
+    ))
+    .expect("json");
+    assert_eq!(made["id"], "backend");
+    let keys = cli_ok(&n.cli(&["keys", "list", "--project", "backend"]));
+    assert!(
+        keys.contains("backend") && !keys.contains(made["key"]["key"].as_str().unwrap_or("-")),
+        "masked: {keys}"
+    );
+    let projects = cli_ok(&n.cli(&["projects", "list"]));
+    assert!(
+        projects.contains("backend") && projects.contains("default"),
+        "{projects}"
+    );
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(super::Backend::Sqlite) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::$name(super::Backend::Postgres) })*
+        }
+    };
+}
+
+on_both!(
+    ingest_groups_and_counts,
+    list_filters,
+    issue_detail_events_and_trend,
+    status_changes_and_regression,
+    projects_keys_and_tokens,
+    cli_on_the_database,
+);
