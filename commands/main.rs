@@ -16,6 +16,7 @@ mod llm;
 mod llm_browse;
 #[cfg(feature = "llm-tracing")]
 mod llm_usage;
+mod migrate_to_postgres;
 mod projects;
 mod prune;
 mod query;
@@ -89,6 +90,8 @@ enum Command {
     Doctor(doctor::Args),
     /// Write a consistent copy of the database (safe while serve runs).
     Backup(backup::Args),
+    /// Move a SQLite database into an empty PostgreSQL one (resumable; verified by counts)
+    MigrateToPostgres(migrate_to_postgres::Args),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Write man pages (bloop.1 and one per subcommand) into a directory.
@@ -234,6 +237,7 @@ fn main() -> ExitCode {
         Command::Health(args) => health::run(&config, args, &mut out),
         Command::Doctor(_) => Ok(()),
         Command::Backup(args) => backup::run(&config, args, &mut out),
+        Command::MigrateToPostgres(args) => migrate_to_postgres::run(&config, args, &mut out),
         Command::Completions(args) => completions::completions(args, &mut out),
         Command::Man(args) => completions::man(args, &mut out),
     };

@@ -49,6 +49,9 @@ _bloop() {
             bloop,man)
                 cmd="bloop__subcmd__man"
                 ;;
+            bloop,migrate-to-postgres)
+                cmd="bloop__subcmd__migrate__subcmd__to__subcmd__postgres"
+                ;;
             bloop,projects)
                 cmd="bloop__subcmd__projects"
                 ;;
@@ -198,6 +201,9 @@ _bloop() {
                 ;;
             bloop__subcmd__help,man)
                 cmd="bloop__subcmd__help__subcmd__man"
+                ;;
+            bloop__subcmd__help,migrate-to-postgres)
+                cmd="bloop__subcmd__help__subcmd__migrate__subcmd__to__subcmd__postgres"
                 ;;
             bloop__subcmd__help,projects)
                 cmd="bloop__subcmd__help__subcmd__projects"
@@ -803,7 +809,7 @@ _bloop() {
 
     case "${cmd}" in
         bloop)
-            opts="-v -q -h -V --config --verbose --quiet --wide --help --version serve sign fingerprint send query projects keys tokens sourcemaps users prune llm analytics alerts health doctor backup completions man help"
+            opts="-v -q -h -V --config --verbose --quiet --wide --help --version serve sign fingerprint send query projects keys tokens sourcemaps users prune llm analytics alerts health doctor backup migrate-to-postgres completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1819,7 +1825,7 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help)
-            opts="serve sign fingerprint send query projects keys tokens sourcemaps users prune llm analytics alerts health doctor backup completions man help"
+            opts="serve sign fingerprint send query projects keys tokens sourcemaps users prune llm analytics alerts health doctor backup migrate-to-postgres completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2519,6 +2525,20 @@ _bloop() {
             return 0
             ;;
         bloop__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__help__subcmd__migrate__subcmd__to__subcmd__postgres)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4643,6 +4663,36 @@ _bloop() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bloop__subcmd__migrate__subcmd__to__subcmd__postgres)
+            opts="-v -q -h -V --from --to --json --chunk --config --verbose --quiet --wide --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

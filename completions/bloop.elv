@@ -45,6 +45,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
             cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
             cand backup 'Write a consistent copy of the database (safe while serve runs)'
+            cand migrate-to-postgres 'Move a SQLite database into an empty PostgreSQL one (resumable; verified by counts)'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
             cand man 'Write man pages (bloop.1 and one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1813,6 +1814,22 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'bloop;migrate-to-postgres'= {
+            cand --from 'The SQLite database to move (default: database.path)'
+            cand --to 'The PostgreSQL database to move it into (default: database.url)'
+            cand --chunk 'Raw events per transaction (tests use small ones to see a move continue)'
+            cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
+            cand --json 'Print JSON (for scripts) instead of text'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only warnings and errors'
+            cand --quiet 'Only warnings and errors'
+            cand --wide 'Tables as wide as their content (by default they fit the terminal, or COLUMNS)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'bloop;completions'= {
             cand --config 'Configuration file (default: ./config.toml when present, else built-in defaults)'
             cand -v 'More log output (-v debug, -vv trace)'
@@ -1855,6 +1872,7 @@ set edit:completion:arg-completer[bloop] = {|@words|
             cand health 'Check a server''s /health; exit 0 when healthy, 1 otherwise'
             cand doctor 'Check configuration, database, server and clock; exit 1 if anything is wrong'
             cand backup 'Write a consistent copy of the database (safe while serve runs)'
+            cand migrate-to-postgres 'Move a SQLite database into an empty PostgreSQL one (resumable; verified by counts)'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
             cand man 'Write man pages (bloop.1 and one per subcommand) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -2084,6 +2102,8 @@ set edit:completion:arg-completer[bloop] = {|@words|
         &'bloop;help;doctor'= {
         }
         &'bloop;help;backup'= {
+        }
+        &'bloop;help;migrate-to-postgres'= {
         }
         &'bloop;help;completions'= {
         }

@@ -41,7 +41,7 @@ pub(super) async fn health(State(st): State<AppState>) -> (StatusCode, Json<Valu
             "rate_limited": stats.dropped(DropReason::RateLimited),
         },
         "events_written": stats.written.load(Ordering::Relaxed),
-        "database": {"backend": st.db.backend()},
+        "database": {"backend": st.db.backend(), "role": st.role.as_str()},
         "flushes": {
             "count": stats.flush_times.count(),
             "p50_ms_under": stats.flush_times.quantile_ms(0.5),

@@ -8,6 +8,7 @@ mod admin;
 mod alerts;
 pub mod analytics;
 pub mod auth;
+pub mod cluster;
 pub mod error;
 pub mod filters;
 mod headers;
@@ -83,6 +84,9 @@ pub struct Inner {
     pub scrub: Arc<crate::scrub::Scrubbing>,
     /// Insights (DuckDB, `--features analytics`).
     pub analytics: crate::analytics::Analytics,
+    /// Whether this node runs the jobs that must run once (PostgreSQL: the advisory-lock
+    /// holder; SQLite: always).
+    pub role: Arc<cluster::Role>,
 }
 
 impl Deref for AppState {
@@ -278,6 +282,10 @@ pub async fn run(
         proxy: proxy_state,
         scrub,
         analytics,
+        role: Arc::new(match pg_url {
+            Some(_) => cluster::Role::follower(),
+            None => cluster::Role::single(),
+        }),
     });
 
     let tasks = TaskTracker::new();
@@ -289,8 +297,19 @@ pub async fn run(
             tasks.spawn(checkpoint_loop(state.clone(), background.clone()));
         }
         store::Db::Postgres(pg) => {
+            let (changed_tx, changed_rx) = tokio::sync::mpsc::unbounded_channel();
+            if let Some(url) = state.config.database.postgres_url() {
+                tasks.spawn(cluster::run(
+                    url.to_string(),
+                    state.role.clone(),
+                    changed_tx,
+                    background.clone(),
+                ));
+            }
+            tasks.spawn(apply_changes(state.clone(), changed_rx, background.clone()));
             tasks.spawn(pg_upkeep_loop(
                 pg.clone(),
+                state.role.clone(),
                 state.config.retention.clone(),
                 background.clone(),
             ));
@@ -417,11 +436,50 @@ async fn prune_loop(state: AppState, stop: CancellationToken) {
     }
 }
 
-/// PostgreSQL upkeep, every minute: the event partitions of the coming days are made, and
-/// those wholly past `retention.raw_events_days` dropped (each under an advisory lock, so
-/// nodes doing it at once do it once).
+/// Reloads what another node changed as soon as it says so (`server::cluster`).
+async fn apply_changes(
+    state: AppState,
+    mut changed: tokio::sync::mpsc::UnboundedReceiver<String>,
+    stop: CancellationToken,
+) {
+    loop {
+        let what = tokio::select! {
+            () = stop.cancelled() => return,
+            w = changed.recv() => match w {
+                Some(w) => w,
+                None => return,
+            },
+        };
+        let r = match what.as_str() {
+            "keys" => match state.db.usable_keys(store::now_ms()).await {
+                Ok(rows) => {
+                    state.keys.load(rows);
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
+            "settings" => state.scrub.reload_from(&state.db).await,
+            _ => match state.db.usable_keys(store::now_ms()).await {
+                Ok(rows) => {
+                    state.keys.load(rows);
+                    state.scrub.reload_from(&state.db).await
+                }
+                Err(e) => Err(e),
+            },
+        };
+        if let Err(e) = r {
+            tracing::warn!(error = %e, what = %what, "could not reload after another node's change");
+        }
+    }
+}
+
+/// PostgreSQL upkeep, every minute, on the node that runs the cluster's jobs: the event
+/// partitions of the coming days are made, and those wholly past `retention.raw_events_days`
+/// dropped (each under an advisory lock as well, so it is done once even if two nodes believe
+/// they lead for a moment).
 async fn pg_upkeep_loop(
     pg: store::pg::Pg,
+    role: Arc<cluster::Role>,
     retention: crate::config::RetentionConfig,
     stop: CancellationToken,
 ) {
@@ -431,6 +489,9 @@ async fn pg_upkeep_loop(
         tokio::select! {
             () = stop.cancelled() => return,
             _ = tick.tick() => {}
+        }
+        if !role.runs_jobs() {
+            continue;
         }
         let r = async {
             let mut c = pg.client().await?;

@@ -7,6 +7,7 @@ mod api;
 mod cli;
 mod cli_ops;
 mod clients;
+mod cluster;
 mod common;
 mod conformance;
 mod dashboard;
@@ -33,6 +34,7 @@ mod llm_pages;
 #[cfg(feature = "llm-tracing")]
 mod llm_usage;
 mod matrix;
+mod migrate_pg;
 mod openapi;
 mod ops_tools;
 #[cfg(feature = "llm-tracing")]

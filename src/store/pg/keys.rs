@@ -108,13 +108,18 @@ pub async fn create(
     name: &str,
     kind: &str,
 ) -> Result<KeyRow, StoreError> {
-    create_on(&pg.client().await?, project_id, name, kind).await
+    let c = pg.client().await?;
+    let k = create_on(&c, project_id, name, kind).await?;
+    super::notify(&c, "keys").await?;
+    Ok(k)
 }
 
 /// Makes key `id` stop working at `at` (an earlier revocation time is kept).
 pub async fn revoke_at(pg: &Pg, id: i64, at: i64) -> Result<KeyRow, StoreError> {
     let c = pg.client().await?;
-    revoke_on(&c, id, at).await
+    let k = revoke_on(&c, id, at).await?;
+    super::notify(&c, "keys").await?;
+    Ok(k)
 }
 
 async fn revoke_on(c: &impl GenericClient, id: i64, at: i64) -> Result<KeyRow, StoreError> {
@@ -145,6 +150,7 @@ pub async fn rotate(
     }
     let new_key = create_on(&tx, &old.project_id, name.unwrap_or(&old.name), &old.kind).await?;
     let old_key = revoke_on(&tx, id, now_ms() + grace_ms).await?;
+    super::notify(&tx, "keys").await?;
     tx.commit().await?;
     Ok(Rotated { new_key, old_key })
 }

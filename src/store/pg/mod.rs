@@ -9,6 +9,7 @@
 pub mod ingest;
 pub mod issues;
 pub mod keys;
+pub mod migrate;
 pub mod projects;
 pub mod scratch;
 pub mod settings;
@@ -31,6 +32,19 @@ pub mod locks {
     pub const MIGRATE: i64 = 0x626c_6f70_0000_0001;
     /// Held while event partitions are created.
     pub const PARTITIONS: i64 = 0x626c_6f70_0000_0002;
+    /// Held (for its session) by the node that runs the cluster's jobs.
+    pub const LEADER: i64 = 0x626c_6f70_0000_0003;
+}
+
+/// What changed, for the other nodes (`server::cluster` listens): `keys` (ingest keys and
+/// projects), `settings` (runtime settings such as scrubbing switches).
+pub async fn notify(
+    c: &impl deadpool_postgres::GenericClient,
+    what: &str,
+) -> Result<(), StoreError> {
+    c.execute("SELECT pg_notify('bloop_changes', $1)", &[&what])
+        .await?;
+    Ok(())
 }
 
 /// The numbered migrations, in order. Never edit one that has landed; append.
@@ -323,7 +337,17 @@ pub mod partitions {
         now_ms: i64,
     ) -> Result<usize, StoreError> {
         let today = now_ms.div_euclid(DAY_MS);
-        let want: Vec<i64> = (today - 1..=today + AHEAD).collect();
+        ensure_days(client, today - 1, today + AHEAD).await
+    }
+
+    /// Creates the missing partitions of days `from..=to` (under an advisory lock, so nodes
+    /// doing it at once make each once). Returns how many it created.
+    pub async fn ensure_days(
+        client: &mut tokio_postgres::Client,
+        from: i64,
+        to: i64,
+    ) -> Result<usize, StoreError> {
+        let want: Vec<i64> = (from..=to).collect();
         let have = days(client).await?;
         if want.iter().all(|d| have.contains(d)) {
             return Ok(0);

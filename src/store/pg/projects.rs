@@ -80,6 +80,7 @@ pub async fn create_with_key(
     let key =
         super::keys::create_on(&tx, &slug, "default", crate::store::keys::KIND_INGEST).await?;
     let project = get_on(&tx, &slug).await?;
+    super::notify(&tx, "keys").await?;
     tx.commit().await?;
     Ok(CreatedProject { project, key })
 }
@@ -144,6 +145,7 @@ pub async fn delete(pg: &Pg, id: &str) -> Result<Deleted, StoreError> {
         .await?;
     tx.execute("DELETE FROM projects WHERE id = $1", &[&id])
         .await?;
+    super::notify(&tx, "keys").await?;
     tx.commit().await?;
     Ok(deleted)
 }

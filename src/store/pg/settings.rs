@@ -48,6 +48,7 @@ pub async fn set(pg: &Pg, key: &str, value: Option<&str>) -> Result<(), StoreErr
             c.execute(&st, &[&key]).await?;
         }
     }
+    super::notify(&c, "settings").await?;
     Ok(())
 }
 
