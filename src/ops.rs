@@ -16,7 +16,7 @@ use crate::store::issues::{self, HourCount, IssueDetail, IssueRow, ReleaseSummar
 use crate::store::keys::{self, KeyRow};
 use crate::store::projects::{self, Deleted, Project};
 use crate::store::tokens::{self, CreatedToken, Scope, Token};
-use crate::store::{self, now_ms, StoreError};
+use crate::store::{self, now_ms, Db, StoreError};
 use crate::store::{triage, users};
 
 /// Who local commands act as in status history.
@@ -963,7 +963,22 @@ impl Target {
                 },
                 progress,
             )?),
-            Target::Shared { .. } => Err(shared_unsupported("prune")),
+            Target::Shared { rt, db, config } => {
+                let Db::Postgres(pg) = db else {
+                    return Err(shared_unsupported("prune"));
+                };
+                let opts = retention::PruneOptions {
+                    days,
+                    project,
+                    dry_run,
+                };
+                Ok(rt.block_on(crate::store::pg::retention::prune(
+                    pg,
+                    &config.retention,
+                    &opts,
+                    progress,
+                ))?)
+            }
             Target::Remote(api) => api.send(
                 RouteId::Purge,
                 &[],

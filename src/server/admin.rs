@@ -330,19 +330,7 @@ pub(super) async fn prune(
     }
     let cfg = st.config.retention.clone();
     Ok(Json(
-        store::with_conn(&st.db, move |c| {
-            crate::retention::prune(
-                c,
-                &cfg,
-                &crate::retention::PruneOptions {
-                    days: req.days,
-                    project: req.project.as_deref(),
-                    dry_run: req.dry_run,
-                },
-                |_| {},
-            )
-        })
-        .await?,
+        st.db.prune(cfg, req.days, req.project, req.dry_run).await?,
     ))
 }
 

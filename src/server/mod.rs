@@ -473,10 +473,10 @@ async fn apply_changes(
     }
 }
 
-/// PostgreSQL upkeep, every minute, on the node that runs the cluster's jobs: the event
-/// partitions of the coming days are made, and those wholly past `retention.raw_events_days`
-/// dropped (each under an advisory lock as well, so it is done once even if two nodes believe
-/// they lead for a moment).
+/// PostgreSQL upkeep on the node that runs the cluster's jobs: every minute the event
+/// partitions of the coming days are made (under an advisory lock as well, so it is done once
+/// even if two nodes believe they lead for a moment), and every `retention.prune_interval_secs`
+/// what is past retention goes (whole days by dropping their partition).
 async fn pg_upkeep_loop(
     pg: store::pg::Pg,
     role: Arc<cluster::Role>,
@@ -485,6 +485,8 @@ async fn pg_upkeep_loop(
 ) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let every = Duration::from_secs(retention.prune_interval_secs.max(1));
+    let mut next_prune = tokio::time::Instant::now() + every.min(Duration::from_secs(60));
     loop {
         tokio::select! {
             () = stop.cancelled() => return,
@@ -495,16 +497,22 @@ async fn pg_upkeep_loop(
         }
         let r = async {
             let mut c = pg.client().await?;
-            let now = store::now_ms();
-            store::pg::partitions::ensure(&mut c, now).await?;
-            let keep = i64::from(retention.raw_events_days) * store::pg::partitions::DAY_MS;
-            store::pg::partitions::drop_before(&mut c, now - keep).await
+            store::pg::partitions::ensure(&mut c, store::now_ms()).await
         }
         .await;
-        match r {
-            Ok(n) if n > 0 => tracing::info!(events = n, "dropped event partitions past retention"),
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "partition upkeep failed; will retry in a minute");
+        }
+        if tokio::time::Instant::now() < next_prune {
+            continue;
+        }
+        next_prune = tokio::time::Instant::now() + every;
+        match store::pg::retention::prune(&pg, &retention, &Default::default(), |_| {}).await {
+            Ok(r) if r.events > 0 => {
+                tracing::info!(events = r.events, "pruned raw events past retention")
+            }
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "partition upkeep failed; will retry in a minute"),
+            Err(e) => tracing::warn!(error = %e, "prune failed; will retry at the next interval"),
         }
     }
 }

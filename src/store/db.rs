@@ -568,6 +568,45 @@ impl Db {
     }
 }
 
+/// Retention.
+impl Db {
+    /// Removes raw events past retention (`days` overrides every project's), within `project`
+    /// when given; `dry_run` counts instead.
+    pub async fn prune(
+        &self,
+        cfg: crate::config::RetentionConfig,
+        days: Option<u32>,
+        project: Option<String>,
+        dry_run: bool,
+    ) -> Result<crate::retention::PruneReport, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    crate::retention::prune(
+                        c,
+                        &cfg,
+                        &crate::retention::PruneOptions {
+                            days,
+                            project: project.as_deref(),
+                            dry_run,
+                        },
+                        |_| {},
+                    )
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                let opts = crate::retention::PruneOptions {
+                    days,
+                    project: project.as_deref(),
+                    dry_run,
+                };
+                pg::retention::prune(pg, &cfg, &opts, |_| {}).await
+            }
+        }
+    }
+}
+
 /// Runs `f` on a pooled SQLite connection off the async runtime.
 async fn run<T, F>(pool: &Pool, f: F) -> Result<T, StoreError>
 where

@@ -262,3 +262,80 @@ fn a_million_events_move_with_matching_counts() {
         .expect("psql");
     assert_eq!(sums.trim(), "1000000 1000000 1000000");
 }
+
+/// `bloop prune` on a database and on its move to PostgreSQL: the same events go (whole days
+/// past every project's retention by dropping their partitions; a project with a shorter
+/// retention loses its older events row by row), the reports agree.
+#[test]
+fn prune_removes_the_same_events_on_both_backends() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("bloop.db");
+    let conn = bloop::store::open(&db).expect("open");
+    bloop::store::projects::create(&conn, "Short", Some("short")).expect("project");
+    bloop::store::projects::set_retention(&conn, "short", Some(2)).expect("retention");
+    let now = bloop::store::now_ms();
+    let d = 86_400_000i64;
+    conn.execute_batch(&format!(
+        "INSERT INTO issues (id, project_id, fingerprint, error_type, message, source, total_count,
+             first_seen, last_seen, last_seen_minute)
+         VALUES (1, 'default', 'a', 'E', 'm', 'api', 12, {now}, {now}, {now} / 60000),
+                (2, 'short', 'b', 'E', 'm', 'api', 12, {now}, {now}, {now} / 60000);
+         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 11)
+         INSERT INTO events (issue_id, received_at, timestamp, message, environment, release)
+         SELECT 1 + (i % 2), {now} - i * {d} - 1000, {now}, 'm', 'production', '' FROM n
+         UNION ALL
+         SELECT 2 - (i % 2), {now} - i * {d} - 1000, {now}, 'm', 'production', '' FROM n;"
+    ))
+    .expect("fill");
+    drop(conn);
+    let url = bloop::store::pg::scratch::shared()
+        .database()
+        .expect("database");
+    cli_ok(&move_db(&db, &url, &[], &[]));
+    let pg_env = [("BLOOP__DATABASE__URL", url.as_str())];
+    let report = |env: &[(&str, &str)], args: &[&str]| -> Value {
+        let mut a = vec!["prune", "--json"];
+        a.extend_from_slice(args);
+        serde_json::from_str(&cli_ok(&bloop_cli_env(&db, &a, env))).expect("json")
+    };
+    let dry_lite = report(&[], &["--dry-run"]);
+    let dry_pg = report(&pg_env, &["--dry-run"]);
+    assert_eq!(dry_lite["projects"], dry_pg["projects"]);
+    // Each issue has one event a day for 12 days. default keeps 7 days: its events 7 to 11
+    // days old go (5); short keeps 2: those 2 to 11 days old (10).
+    let lite = report(&[], &[]);
+    let post = report(&pg_env, &[]);
+    assert_eq!(lite["projects"], post["projects"], "{lite} {post}");
+    assert_eq!(lite["events"], post["events"]);
+    let per: Vec<(String, i64)> = post["projects"]
+        .as_array()
+        .expect("projects")
+        .iter()
+        .map(|p| {
+            (
+                p["project"].as_str().unwrap_or("").to_string(),
+                p["events"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    assert_eq!(per, [("default".to_string(), 5), ("short".to_string(), 10)]);
+    let left = bloop::store::pg::scratch::shared()
+        .psql(&url, "SELECT count(*) FROM events")
+        .expect("psql");
+    assert_eq!(left.trim(), "9");
+    // The days every project is done with (older than 7 days) have no partition any more.
+    let old = bloop::store::pg::scratch::shared()
+        .psql(
+            &url,
+            &format!(
+                "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = 'events'::regclass AND c.relname < 'events_{}'",
+                {
+                    let (y, m, dd) = bloop::timefmt::civil_from_days((now - 8 * d).div_euclid(d));
+                    format!("{y:04}{m:02}{dd:02}")
+                }
+            ),
+        )
+        .expect("psql");
+    assert_eq!(old.trim(), "0", "partitions of days past every retention");
+}

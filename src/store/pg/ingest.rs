@@ -75,9 +75,11 @@ ON CONFLICT (project_id, fingerprint) DO UPDATE SET
 RETURNING id, project_id, fingerprint, (xmax = 0), total_count, first_seen, status,
     resolved_in_release, error_type, source, route_or_procedure, screen";
 
+// The release with each issue's earliest event, as the rows say before this flush adds to them
+// (the issue rows are locked by this transaction, so no other flush is changing them).
 const CREDITED: &str = "
-SELECT release, first_seen FROM issue_releases WHERE issue_id = $1
-ORDER BY first_seen, release LIMIT 1";
+SELECT DISTINCT ON (issue_id) issue_id, release, first_seen FROM issue_releases
+WHERE issue_id = ANY($1) ORDER BY issue_id, first_seen, release";
 
 const RELEASE_FIRST_SEEN: &str = "
 SELECT min(r.first_seen) FROM issue_releases r JOIN issues i ON i.id = r.issue_id
@@ -226,6 +228,25 @@ pub async fn write_groups(
     // (issue, slot) → (received_at, event), the last pick of a slot winning.
     let mut samples: Vec<(i64, i64, i64, String)> = Vec::new();
     let mut rows: Vec<(i64, Arc<IssueValues>, &Accepted)> = Vec::new();
+    // A late event (older than the issue) moves the "new in release" credit: for the issues
+    // whose first seen this flush may have lowered, the release that had it, in one query.
+    let maybe_late: Vec<i64> = groups
+        .iter()
+        .filter_map(|g| {
+            let issue = upserted.get(&(&*g[0].project_id, g[0].fingerprint.as_str()))?;
+            let first = g.iter().map(|a| a.at()).min()?;
+            (!issue.inserted && issue.first_seen == first).then_some(issue.id)
+        })
+        .collect();
+    let mut earliest: HashMap<i64, (String, i64)> = HashMap::new();
+    if !maybe_late.is_empty() {
+        for r in tx
+            .query(&prepared(tx, CREDITED).await?, &[&maybe_late])
+            .await?
+        {
+            earliest.insert(r.get(0), (r.get(1), r.get(2)));
+        }
+    }
     for (gi, group) in groups.iter().enumerate() {
         let first = group[0];
         let key = (&*first.project_id, first.fingerprint.as_str());
@@ -240,20 +261,11 @@ pub async fn write_groups(
         let events: Vec<&Accepted> = group.iter().map(|a| &***a).collect();
         let n = events.len() as i64;
         let group_first = events.iter().map(|a| a.at()).min().unwrap_or(first.at());
-        // A late event (older than the issue) moves the "new in release" credit; the rows
-        // say which release had it before this flush adds to them.
-        let mut credited = None;
-        if !issue.inserted && issue.first_seen == group_first {
-            if let Some(r) = tx
-                .query_opt(&prepared(tx, CREDITED).await?, &[&issue.id])
-                .await?
-            {
-                let (release, first_seen): (String, i64) = (r.get(0), r.get(1));
-                if group_first < first_seen {
-                    credited = Some(release);
-                }
-            }
-        }
+        // Moved only when this group is strictly older than the issue was (as on SQLite).
+        let credited = earliest
+            .get(&issue.id)
+            .filter(|(_, first_seen)| !issue.inserted && group_first < *first_seen)
+            .map(|(release, _)| release.clone());
         let releases = tally(&events, |a| a.event.release.as_str());
         gather(
             &mut pending,

@@ -11,6 +11,7 @@ pub mod issues;
 pub mod keys;
 pub mod migrate;
 pub mod projects;
+pub mod retention;
 pub mod scratch;
 pub mod settings;
 pub mod tokens;
