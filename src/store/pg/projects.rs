@@ -137,6 +137,12 @@ pub async fn delete(pg: &Pg, id: &str) -> Result<Deleted, StoreError> {
         .await?,
         keys: count("SELECT count(*) FROM project_keys WHERE project_id = $1").await?,
     };
+    // Events have no foreign key to their issue (migration 0002): they go first, by hand.
+    tx.execute(
+        "DELETE FROM events WHERE issue_id IN (SELECT id FROM issues WHERE project_id = $1)",
+        &[&id],
+    )
+    .await?;
     tx.execute("DELETE FROM sourcemaps WHERE project_id = $1", &[&id])
         .await?;
     // A project made later under the same slug starts scrubbed, like any new project.
