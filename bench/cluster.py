@@ -18,6 +18,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (the shared wrk driver, bodies and server wrapper)
 
 RUNS = int(os.environ.get("RUNS", "3"))
+# STORM=1: every event is the same issue (one row every flush of every node updates).
+if os.environ.get("STORM") == "1":
+    bench.KINDS = 1
 SECS = int(os.environ.get("SECS", "30"))
 CONNS = int(os.environ.get("CONNS", "8"))
 BATCH = 50
@@ -163,8 +166,11 @@ def compare():
     bodies = bench.bodies_file(BATCH)
     rows = []
     try:
+        only = os.environ.get("ONLY", "")
         for kind, label in [("sqlite", "1 node, SQLite"), ("pg1", "1 node, PostgreSQL"),
                             ("pg2", "2 nodes, one PostgreSQL")]:
+            if only and only != kind:
+                continue
             runs = []
             for i in range(RUNS):
                 r = run_once(kind, pg, bodies)
@@ -194,8 +200,10 @@ def compare():
             "%.1f" % r["pg_cpu_us"] if r["pg_cpu_us"] else "–",
             " + ".join("%.2f" % c for c in r["node_cores"]), "%.2f" % r["pg_cores"] if r["pg_cores"] else "–",
             r["p99_flush_ms"], r["conflicts"], " + ".join("%.0f" % m for m in r["peak_rss_mb"])))
-    print("\nBatches of %d events, %d connections in all, %d s per run. Build %s. Machine: %d cores (bloop, "
-          "PostgreSQL and wrk share them)." % (BATCH, CONNS, SECS, commit or "?", os.cpu_count()))
+    print("\nBatches of %d events%s, %d connections in all, %d s per run. Build %s. Machine: %d cores (bloop, "
+          "PostgreSQL and wrk share them)." % (BATCH, " all of one issue" if bench.KINDS == 1 else
+                                               " over %d issues" % bench.KINDS, CONNS, SECS, commit or "?",
+                                               os.cpu_count()))
 
 
 def soak():

@@ -298,13 +298,7 @@ impl Target {
     /// `serve` creates the database).
     pub fn local(config: &Config) -> Result<Self, OpsError> {
         if let Some(url) = config.database.postgres_url() {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| OpsError::Invalid {
-                    field: "runtime".into(),
-                    message: e.to_string(),
-                })?;
+            let rt = runtime()?;
             let pg = rt.block_on(store::pg::Pg::open(url, 2))?;
             return Ok(Target::Shared {
                 rt: Box::new(rt),
@@ -1009,16 +1003,20 @@ fn shared_unsupported(what: &str) -> OpsError {
     )))
 }
 
-/// Runs `f` to completion on a runtime of its own (local commands are synchronous).
-fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, OpsError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
+/// A runtime for a command's own use (local commands are synchronous).
+fn runtime() -> Result<tokio::runtime::Runtime, OpsError> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| OpsError::Invalid {
             field: "runtime".into(),
             message: e.to_string(),
-        })?;
-    Ok(rt.block_on(f))
+        })
+}
+
+/// Runs `f` to completion on a runtime of its own.
+fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, OpsError> {
+    Ok(runtime()?.block_on(f))
 }
 
 /// Alert rules, for `bloop alerts`.

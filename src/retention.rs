@@ -141,18 +141,24 @@ fn prune_links(conn: &Connection, project: &str, cutoff: i64) -> rusqlite::Resul
     }
 }
 
-pub fn prune(
-    conn: &Connection,
-    cfg: &crate::config::RetentionConfig,
-    opts: &PruneOptions<'_>,
-    mut progress: impl FnMut(i64),
-) -> Result<PruneReport, StoreError> {
+/// Refuses a prune that would keep 0 days.
+pub fn check_options(opts: &PruneOptions<'_>) -> Result<(), StoreError> {
     if opts.days == Some(0) {
         return Err(StoreError::Invalid {
             field: "days".into(),
             message: "must be at least 1".into(),
         });
     }
+    Ok(())
+}
+
+pub fn prune(
+    conn: &Connection,
+    cfg: &crate::config::RetentionConfig,
+    opts: &PruneOptions<'_>,
+    mut progress: impl FnMut(i64),
+) -> Result<PruneReport, StoreError> {
+    check_options(opts)?;
     let fallback = default_days(conn, cfg.raw_events_days)?;
     let projects: Vec<(String, Option<u32>)> = {
         let mut st = conn.prepare(

@@ -61,18 +61,7 @@ impl PgWriterLoop {
     }
 
     fn drain(&mut self, batch: &mut Vec<Arc<Accepted>>) -> bool {
-        let mut closing = false;
-        while batch.len() < self.batch_size {
-            match self.rx.try_recv() {
-                Ok(Msg::Record(Record::Error(a))) => batch.push(a),
-                Ok(Msg::Shutdown) => {
-                    closing = true;
-                    self.rx.close();
-                }
-                Err(_) => break,
-            }
-        }
-        closing
+        super::writer::drain(&mut self.rx, batch, self.batch_size)
     }
 
     /// Writes `batch` and clears it, retrying until it is committed.

@@ -236,18 +236,7 @@ impl WriterLoop {
 
     /// Takes what is queued, up to the batch size. True when asked to shut down.
     fn drain(&mut self, batch: &mut Vec<Arc<Accepted>>) -> bool {
-        let mut closing = false;
-        while batch.len() < self.batch_size {
-            match self.rx.try_recv() {
-                Ok(Msg::Record(Record::Error(a))) => batch.push(a),
-                Ok(Msg::Shutdown) => {
-                    closing = true;
-                    self.rx.close();
-                }
-                Err(_) => break,
-            }
-        }
-        closing
+        drain(&mut self.rx, batch, self.batch_size)
     }
 
     /// Keeps the WAL from growing without bound under sustained load. The checkpoint thread copies
@@ -358,6 +347,27 @@ impl WriterLoop {
             }
         }
     }
+}
+
+/// Takes what `rx` has queued into `batch`, up to `batch_size`. True when asked to shut down
+/// (the queue is then closed: what is in it is still delivered).
+pub(super) fn drain(
+    rx: &mut mpsc::Receiver<Msg>,
+    batch: &mut Vec<Arc<Accepted>>,
+    batch_size: usize,
+) -> bool {
+    let mut closing = false;
+    while batch.len() < batch_size {
+        match rx.try_recv() {
+            Ok(Msg::Record(Record::Error(a))) => batch.push(a),
+            Ok(Msg::Shutdown) => {
+                closing = true;
+                rx.close();
+            }
+            Err(_) => break,
+        }
+    }
+    closing
 }
 
 /// A group's events counted by environment, source and release (for alert filters).

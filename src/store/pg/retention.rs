@@ -17,12 +17,7 @@ pub async fn prune(
     opts: &PruneOptions<'_>,
     mut progress: impl FnMut(i64),
 ) -> Result<PruneReport, StoreError> {
-    if opts.days == Some(0) {
-        return Err(StoreError::Invalid {
-            field: "days".into(),
-            message: "must be at least 1".into(),
-        });
-    }
+    crate::retention::check_options(opts)?;
     let fallback = super::settings::get(pg, RAW_DAYS_SETTING)
         .await?
         .and_then(|v| v.parse::<u32>().ok())
