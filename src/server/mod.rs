@@ -190,9 +190,9 @@ pub async fn run(
     };
     if pg_url.is_some() {
         tracing::warn!(
-            "PostgreSQL support is partial in this build: error ingest, issue lists and keys \
-             work; alerts, LLM tracing, Sentry ingest, the dashboard and triage answer 501 \
-             (use SQLite for them)"
+            "PostgreSQL support is partial in this build: error ingest (bloop and Sentry), the \
+             issue API, projects, keys, tokens and retention work; alerts, LLM tracing, the \
+             dashboard, source maps and insights answer 501 (use SQLite for them)"
         );
     }
     // Logged once the database is open, migrated and written to: "listening" means ready.
