@@ -1180,13 +1180,7 @@ impl Scrubbing {
         }
     }
 
-    /// Reads the per-project switches from the database again.
-    pub fn reload(&self, conn: &Connection) -> Result<(), StoreError> {
-        self.apply(store::settings_with_prefix(conn, PROJECT_OFF_PREFIX)?);
-        Ok(())
-    }
-
-    /// [`Self::reload`] through the server's store handle (either backend).
+    /// Reloads the projects' switches (from whichever backend `db` is).
     pub async fn reload_from(&self, db: &store::Db) -> Result<(), StoreError> {
         self.apply(db.settings_with_prefix(PROJECT_OFF_PREFIX).await?);
         Ok(())
@@ -1213,21 +1207,8 @@ pub fn set_project(conn: &Connection, project: &str, enabled: bool) -> Result<()
     store::set_setting(conn, &key, (!enabled).then_some("1"))
 }
 
-/// The key of the IP hash: read from the settings, made (32 random bytes) on first use.
-pub fn ip_key(conn: &Connection) -> Result<Vec<u8>, StoreError> {
-    if let Some(k) = store::setting(conn, IP_KEY_SETTING)?.and_then(|h| hex::decode(h).ok()) {
-        if k.len() == 32 {
-            return Ok(k);
-        }
-    }
-    let mut k = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut k);
-    store::set_setting(conn, IP_KEY_SETTING, Some(&hex::encode(k)))?;
-    Ok(k.to_vec())
-}
-
-/// [`ip_key`] through the server's store handle: on a shared database the first node to start
-/// makes the key and every node uses it.
+/// The key of the IP hash: read from the settings, made (32 random bytes) on first use; on a
+/// shared database the first node to start makes it and every node uses it.
 pub async fn ip_key_from(db: &store::Db) -> Result<Vec<u8>, StoreError> {
     let mut k = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut k);
@@ -1643,12 +1624,17 @@ mod tests {
         let conn = crate::store::open(&dir.path().join("s.db")).unwrap();
         let sc = Scrubbing::new(&ScrubbingConfig::default(), b"k");
         assert!(sc.for_project("a").is_some());
+        let path = dir.path().join("s.db");
+        let db = crate::store::Db::Sqlite(crate::store::pool(&path, 1).unwrap());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         set_project(&conn, "a", false).unwrap();
-        sc.reload(&conn).unwrap();
+        rt.block_on(sc.reload_from(&db)).unwrap();
         assert!(sc.for_project("a").is_none());
         assert!(sc.for_project("b").is_some());
         set_project(&conn, "a", true).unwrap();
-        sc.reload(&conn).unwrap();
+        rt.block_on(sc.reload_from(&db)).unwrap();
         assert!(sc.for_project("a").is_some());
         sc.set_project("b", false);
         assert!(sc.for_project("b").is_none());
@@ -1661,8 +1647,8 @@ mod tests {
         );
         assert!(off.for_project("a").is_none());
         // The IP key is made once and kept.
-        let k1 = ip_key(&conn).unwrap();
-        assert_eq!(k1, ip_key(&conn).unwrap());
+        let k1 = rt.block_on(ip_key_from(&db)).unwrap();
+        assert_eq!(k1, rt.block_on(ip_key_from(&db)).unwrap());
         assert_eq!(k1.len(), 32);
     }
 }

@@ -16,10 +16,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
-
 use crate::signing::{self, keyed, HmacSha256};
-use crate::store::{self, keys::KeyRow, StoreError};
+use crate::store::{self, keys::KeyRow};
 
 /// Most project keys tried for a request without `X-Project-Key` (each try hashes the body).
 pub const MAX_FALLBACK_KEYS: usize = 32;
@@ -226,12 +224,6 @@ impl KeyCache {
                 false
             }
         }
-    }
-
-    /// Reloads usable keys from the database.
-    pub fn refresh(&self, conn: &Connection) -> Result<(), StoreError> {
-        self.load(store::keys::usable(conn, store::now_ms())?);
-        Ok(())
     }
 
     /// [`Self::authenticate`], and on a refusal by key or signature one more try after

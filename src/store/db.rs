@@ -85,17 +85,6 @@ impl Db {
         }
     }
 
-    /// A runtime setting, if set.
-    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        match self {
-            Db::Sqlite(pool) => {
-                let key = key.to_string();
-                run(pool, move |c| super::setting(c, &key)).await
-            }
-            Db::Postgres(pg) => pg::settings::get(pg, key).await,
-        }
-    }
-
     /// The runtime settings whose key starts with `prefix`.
     pub async fn settings_with_prefix(
         &self,
@@ -236,18 +225,6 @@ impl Db {
                 .await
             }
             Db::Postgres(pg) => pg::issues::releases(pg, projects.as_deref(), limit).await,
-        }
-    }
-
-    pub async fn environments(
-        &self,
-        projects: Option<Vec<String>>,
-    ) -> Result<Vec<String>, StoreError> {
-        match self {
-            Db::Sqlite(pool) => {
-                run(pool, move |c| issues::environments(c, projects.as_deref())).await
-            }
-            Db::Postgres(pg) => pg::issues::environments(pg, projects.as_deref()).await,
         }
     }
 

@@ -496,21 +496,6 @@ pub async fn releases(
     Ok(rows)
 }
 
-/// The environments seen in `projects`, most events first.
-pub async fn environments(pg: &Pg, projects: Option<&[String]>) -> Result<Vec<String>, StoreError> {
-    let c = pg.client().await?;
-    let (scope, p) = project_scope(projects, 1);
-    let sql = format!(
-        "SELECT min(environment) FROM environment_totals WHERE {scope} AND environment <> ''
-         GROUP BY environment ORDER BY sum(events) DESC LIMIT 50"
-    );
-    Ok(c.query(&sql, &refs(&p))
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect())
-}
-
 /// Totals for the stats view (see [`lite::stats`]).
 pub async fn stats(pg: &Pg, projects: Option<&[String]>, now: i64) -> Result<Stats, StoreError> {
     let c = pg.client().await?;

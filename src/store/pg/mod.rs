@@ -94,19 +94,6 @@ impl StoreError {
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Postgres { code: Some(c), .. } if c == "40P01" || c == "40001")
     }
-
-    /// Whether retrying the whole transaction may succeed: a deadlock or a serialization
-    /// failure, or a lost connection.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            StoreError::Postgres { code, .. } => match code.as_deref() {
-                Some(c) => c == "40P01" || c == "40001" || c.starts_with("08"),
-                None => true,
-            },
-            StoreError::Pool(_) => true,
-            _ => false,
-        }
-    }
 }
 
 /// `url` with any password replaced by `***`, for logs and `doctor`.

@@ -146,11 +146,6 @@ impl Scratch {
         self.dir.join("data")
     }
 
-    /// The directory holding the server's unix socket.
-    pub fn socket_dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Runs one of the server's programs (as `postgres` when we are root).
     fn run(&self, program: &str, args: &[&str]) -> Result<(), String> {
         let path = self.bin.join(program);
