@@ -1624,11 +1624,13 @@ mod tests {
         let conn = crate::store::open(&dir.path().join("s.db")).unwrap();
         let sc = Scrubbing::new(&ScrubbingConfig::default(), b"k");
         assert!(sc.for_project("a").is_some());
-        let path = dir.path().join("s.db");
-        let db = crate::store::Db::Sqlite(crate::store::pool(&path, 1).unwrap());
         let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
             .build()
             .unwrap();
+        // The pool returns its connections on the runtime, also when dropped.
+        let _in_runtime = rt.enter();
+        let db = crate::store::Db::Sqlite(crate::store::pool(&dir.path().join("s.db"), 1).unwrap());
         set_project(&conn, "a", false).unwrap();
         rt.block_on(sc.reload_from(&db)).unwrap();
         assert!(sc.for_project("a").is_none());
