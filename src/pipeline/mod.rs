@@ -180,9 +180,36 @@ impl Stats {
         }
     }
 
-    /// Counts a committed flush that took `d`.
-    pub fn record_flush(&self, d: Duration) {
-        self.flush_times.record(d);
+    /// Counts a committed flush of `written` events that took `took`, after `attempt` failed
+    /// tries. Returns the commit time.
+    fn committed(&self, written: usize, took: Duration, attempt: u32) -> i64 {
+        let now = now_ms();
+        self.flush_times.record(took);
+        self.written.fetch_add(written as u64, Ordering::Relaxed);
+        self.last_flush_ms.store(now, Ordering::Relaxed);
+        if attempt > 0 {
+            tracing::info!(attempts = attempt + 1, "flush succeeded after retrying");
+            if let Ok(mut e) = self.flush_error.lock() {
+                *e = None;
+            }
+        }
+        now
+    }
+
+    /// Notes a failed flush of `events` (logged, kept for `/health` until one succeeds) and
+    /// answers how long to wait before attempt `attempt + 1`.
+    fn failed(&self, e: &impl std::fmt::Display, events: usize, attempt: u32) -> Duration {
+        let wait = backoff(attempt);
+        tracing::error!(
+            error = %e,
+            events,
+            retry_in_ms = wait.as_millis() as u64,
+            "flush failed; keeping the batch and retrying"
+        );
+        if let Ok(mut slot) = self.flush_error.lock() {
+            *slot = Some(e.to_string());
+        }
+        wait
     }
 
     pub fn flush_error(&self) -> Option<String> {
@@ -298,6 +325,21 @@ pub struct Reports {
     pub wanted: Arc<std::sync::atomic::AtomicBool>,
 }
 
+impl Reports {
+    /// Sends what a flush committed at `now` changed. Alerting must never slow ingest: if the
+    /// evaluator is behind, this flush is not evaluated (and that is logged).
+    fn send(&self, changes: Vec<IssueChange>, now: i64) {
+        let report = FlushReport {
+            committed_at: now,
+            first_committed_at: now,
+            changes,
+        };
+        if self.tx.try_send(report).is_err() {
+            tracing::warn!("alert evaluator is behind; a flush was not evaluated");
+        }
+    }
+}
+
 /// Starts the writer thread on `conn` and returns the handlers' handle and the writer's.
 pub fn start(
     conn: Connection,
@@ -347,22 +389,16 @@ pub fn start(
         #[cfg(feature = "llm-tracing")]
         filer,
     };
-    let (handle, failed) = spawn_writer(move || worker.run());
-    (
-        Pipeline {
-            tx: tx.clone(),
-            capacity: channel_capacity,
-            stats,
-            feed,
-            #[cfg(feature = "llm-tracing")]
-            llm: llm_queue,
-        },
-        Writer {
-            tx,
-            handle: Some(handle),
-            failed,
-        },
-    )
+    let writer = spawn_writer(tx.clone(), move || worker.run());
+    let pipeline = Pipeline {
+        tx,
+        capacity: channel_capacity,
+        stats,
+        feed,
+        #[cfg(feature = "llm-tracing")]
+        llm: llm_queue,
+    };
+    (pipeline, writer)
 }
 
 /// Starts the writer thread on PostgreSQL (`database.url`): its own runtime and connection,
@@ -382,7 +418,7 @@ pub async fn start_pg(
     let url = url.to_string();
     let (batch_size, reservoir) = (cfg.flush_batch_size, cfg.sample_reservoir_size);
     let worker_stats = stats.clone();
-    let (handle, failed) = spawn_writer(move || {
+    let writer = spawn_writer(tx.clone(), move || {
         let connected = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -422,30 +458,20 @@ pub async fn start_pg(
         Ok(Err(e)) => return Err(e),
         Err(_) => return Err(StoreError::Pool("the writer thread ended at start".into())),
     }
-    Ok((
-        Pipeline {
-            tx: tx.clone(),
-            capacity: channel_capacity,
-            stats,
-            feed,
-            #[cfg(feature = "llm-tracing")]
-            llm: None,
-        },
-        Writer {
-            tx,
-            handle: Some(handle),
-            failed,
-        },
-    ))
+    let pipeline = Pipeline {
+        tx,
+        capacity: channel_capacity,
+        stats,
+        feed,
+        #[cfg(feature = "llm-tracing")]
+        llm: None,
+    };
+    Ok((pipeline, writer))
 }
 
-/// Runs `run` on the writer thread; a panic there is logged and cancels the returned token.
-fn spawn_writer(
-    run: impl FnOnce() + Send + 'static,
-) -> (
-    JoinHandle<Result<(), String>>,
-    tokio_util::sync::CancellationToken,
-) {
+/// Runs `run` on the writer thread (which takes `tx`'s queue); a panic there is logged and
+/// cancels [`Writer::failed`].
+fn spawn_writer(tx: mpsc::Sender<Msg>, run: impl FnOnce() + Send + 'static) -> Writer {
     let failed = tokio_util::sync::CancellationToken::new();
     let on_failure = failed.clone();
     let handle = std::thread::Builder::new()
@@ -464,7 +490,11 @@ fn spawn_writer(
             })
         })
         .expect("spawning the writer thread (only fails when the OS is out of threads)");
-    (handle, failed)
+    Writer {
+        tx,
+        handle: Some(handle),
+        failed,
+    }
 }
 
 /// Backoff between retries of a failed flush: 100 ms doubling to 5 s.

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::writer::{breakdown, FlushReport, IssueChange, LINGER};
-use super::{backoff, Accepted, Msg, Record, Stats};
+use super::writer::{breakdown, IssueChange, LINGER};
+use super::{Accepted, Msg, Record, Stats};
 use crate::store::pg::{self, Pg};
 use crate::store::{now_ms, StoreError};
 
@@ -89,26 +89,9 @@ impl PgWriterLoop {
             ));
             match r {
                 Ok((written, changes)) => {
-                    let now = now_ms();
-                    self.stats.record_flush(started.elapsed());
-                    self.stats
-                        .written
-                        .fetch_add(written as u64, Ordering::Relaxed);
-                    self.stats.last_flush_ms.store(now, Ordering::Relaxed);
-                    if attempt > 0 {
-                        if let Ok(mut e) = self.stats.flush_error.lock() {
-                            *e = None;
-                        }
-                    }
+                    let now = self.stats.committed(written, started.elapsed(), attempt);
                     if let Some(r) = self.reports.as_ref().filter(|_| report) {
-                        let sent = r.tx.try_send(FlushReport {
-                            committed_at: now,
-                            first_committed_at: now,
-                            changes,
-                        });
-                        if sent.is_err() {
-                            tracing::warn!("alert evaluator is behind; a flush was not evaluated");
-                        }
+                        r.send(changes, now);
                     }
                     batch.clear();
                     return;
@@ -122,17 +105,7 @@ impl PgWriterLoop {
                     std::thread::sleep(Duration::from_millis(rand::random_range(1..20)));
                 }
                 Err(e) => {
-                    let wait = backoff(attempt);
-                    tracing::error!(
-                        error = %e,
-                        events = batch.len(),
-                        retry_in_ms = wait.as_millis() as u64,
-                        "flush failed; keeping the batch and retrying"
-                    );
-                    if let Ok(mut slot) = self.stats.flush_error.lock() {
-                        *slot = Some(e.to_string());
-                    }
-                    std::thread::sleep(wait);
+                    std::thread::sleep(self.stats.failed(&e, batch.len(), attempt));
                     attempt += 1;
                 }
             }

@@ -9,7 +9,7 @@ use rand::Rng;
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::mpsc;
 
-use super::{backoff, Accepted, Msg, Record, Stats};
+use super::{Accepted, Msg, Record, Stats};
 use crate::store::ingest::{self, GroupSummary};
 use crate::store::now_ms;
 
@@ -301,47 +301,15 @@ impl WriterLoop {
                 extra,
             ) {
                 Ok(Flushed { written, changes }) => {
-                    let now = now_ms();
-                    self.stats.record_flush(started.elapsed());
-                    self.stats
-                        .written
-                        .fetch_add(written as u64, Ordering::Relaxed);
-                    self.stats.last_flush_ms.store(now, Ordering::Relaxed);
-                    if attempt > 0 {
-                        tracing::info!(attempts = attempt + 1, "flush succeeded after retrying");
-                        if let Ok(mut e) = self.stats.flush_error.lock() {
-                            *e = None;
-                        }
-                    }
+                    let now = self.stats.committed(written, started.elapsed(), attempt);
                     if let Some(r) = report {
-                        // Alerting must never slow ingest: if the evaluator is behind, this
-                        // flush is not evaluated (and that is logged).
-                        if r.tx
-                            .try_send(FlushReport {
-                                committed_at: now,
-                                first_committed_at: now,
-                                changes,
-                            })
-                            .is_err()
-                        {
-                            tracing::warn!("alert evaluator is behind; a flush was not evaluated");
-                        }
+                        r.send(changes, now);
                     }
                     batch.clear();
                     return;
                 }
                 Err(e) => {
-                    let wait = backoff(attempt);
-                    tracing::error!(
-                        error = %e,
-                        events = batch.len(),
-                        retry_in_ms = wait.as_millis() as u64,
-                        "flush failed; keeping the batch and retrying"
-                    );
-                    if let Ok(mut slot) = self.stats.flush_error.lock() {
-                        *slot = Some(e.to_string());
-                    }
-                    std::thread::sleep(wait);
+                    std::thread::sleep(self.stats.failed(&e, batch.len(), attempt));
                     attempt += 1;
                 }
             }
@@ -502,17 +470,9 @@ fn write_batch_in(
             continue;
         };
         values.push((gi, issue_id, issue_values));
-        // Uniform reservoir sampling: the k-th event of the issue (1-based) takes slot k-1 while
-        // the reservoir fills, then replaces a random slot with probability reservoir / k.
         for (i, a) in group.iter().enumerate() {
             let k = previous_count + i as u64 + 1;
-            let slot = if k <= reservoir as u64 {
-                Some(k - 1)
-            } else {
-                let r = rng.random_range(0..k);
-                (r < reservoir as u64).then_some(r)
-            };
-            if let Some(slot) = slot {
+            if let Some(slot) = ingest::reservoir_slot(k, reservoir, rng) {
                 ingest::put_sample(&tx, issue_id, slot as i64, a)?;
             }
         }

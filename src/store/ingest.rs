@@ -884,11 +884,8 @@ pub fn put_sample(
     Ok(())
 }
 
-/// Adds the batch to the per-project hourly totals (one upsert per project and hour).
-pub fn add_project_hours<'a>(
-    tx: &Transaction<'_>,
-    events: impl Iterator<Item = &'a Accepted>,
-) -> rusqlite::Result<()> {
+/// `events` counted per (project, hour of their own time).
+pub fn project_hours<'a>(events: impl Iterator<Item = &'a Accepted>) -> Vec<(&'a str, i64, i64)> {
     let mut hours: Vec<(&str, i64, i64)> = Vec::new();
     for a in events {
         let h = a.at() - a.at().rem_euclid(HOUR_MS);
@@ -900,6 +897,27 @@ pub fn add_project_hours<'a>(
             None => hours.push((&a.project_id, h, 1)),
         }
     }
+    hours
+}
+
+/// Uniform reservoir sampling: the `k`-th event of an issue (1-based) takes slot `k - 1` while
+/// the reservoir of `size` fills, then replaces a random slot with probability `size / k`.
+/// The slot it takes, if any.
+pub fn reservoir_slot(k: u64, size: usize, rng: &mut impl rand::Rng) -> Option<u64> {
+    if k <= size as u64 {
+        Some(k - 1)
+    } else {
+        let r = rng.random_range(0..k);
+        (r < size as u64).then_some(r)
+    }
+}
+
+/// Adds the batch to the per-project hourly totals (one upsert per project and hour).
+pub fn add_project_hours<'a>(
+    tx: &Transaction<'_>,
+    events: impl Iterator<Item = &'a Accepted>,
+) -> rusqlite::Result<()> {
+    let hours = project_hours(events);
     let mut st = tx.prepare_cached(
         "INSERT INTO project_hourly (project_id, hour, count) VALUES (?1, ?2, ?3)
          ON CONFLICT (project_id, hour) DO UPDATE SET count = count + excluded.count",

@@ -20,7 +20,9 @@ use tokio_postgres::types::{ToSql, Type};
 
 use crate::event::Accepted;
 use crate::release;
-use crate::store::ingest::{gather, minute, tally, IssueValues, Pending, HOUR_MS};
+use crate::store::ingest::{
+    gather, minute, project_hours, reservoir_slot, tally, IssueValues, Pending,
+};
 use crate::store::StoreError;
 
 /// What one group (project + fingerprint) of a committed flush did.
@@ -294,17 +296,10 @@ pub async fn write_groups(
                 }
             }
         }
-        // Uniform reservoir sampling, as on SQLite (see `pipeline::writer`).
         let previous = (issue.total - n) as u64;
         for (i, a) in events.iter().enumerate() {
             let k = previous + i as u64 + 1;
-            let slot = if k <= reservoir as u64 {
-                Some(k - 1)
-            } else {
-                let r = rng.random_range(0..k);
-                (r < reservoir as u64).then_some(r)
-            };
-            if let Some(slot) = slot {
+            if let Some(slot) = reservoir_slot(k, reservoir, rng) {
                 samples.push((issue.id, slot as i64, a.received_at, a.event.to_json()));
             }
         }
@@ -444,17 +439,7 @@ pub async fn write_groups(
         tx.execute(&prepared(tx, UPSERT_ENVIRONMENTS).await?, &[&ps, &es, &ns])
             .await?;
     }
-    let mut project_hours: Vec<(&str, i64, i64)> = Vec::new();
-    for (_, _, a) in &rows {
-        let h = a.at() - a.at().rem_euclid(HOUR_MS);
-        match project_hours
-            .iter_mut()
-            .find(|(p, hh, _)| *hh == h && *p == &*a.project_id)
-        {
-            Some((_, _, c)) => *c += 1,
-            None => project_hours.push((&a.project_id, h, 1)),
-        }
-    }
+    let mut project_hours = project_hours(rows.iter().map(|r| r.2));
     project_hours.sort_unstable();
     if !project_hours.is_empty() {
         let ps: Vec<&str> = project_hours.iter().map(|t| t.0).collect();
