@@ -291,9 +291,9 @@ pub async fn run(
     let tasks = TaskTracker::new();
     let background = CancellationToken::new();
     tasks.spawn(refresh_keys(state.clone(), background.clone()));
+    tasks.spawn(prune_loop(state.clone(), background.clone()));
     match &state.db {
         store::Db::Sqlite(_) => {
-            tasks.spawn(prune_loop(state.clone(), background.clone()));
             tasks.spawn(checkpoint_loop(state.clone(), background.clone()));
         }
         store::Db::Postgres(pg) => {
@@ -307,10 +307,9 @@ pub async fn run(
                 ));
             }
             tasks.spawn(apply_changes(state.clone(), changed_rx, background.clone()));
-            tasks.spawn(pg_upkeep_loop(
+            tasks.spawn(partition_loop(
                 pg.clone(),
                 state.role.clone(),
-                state.config.retention.clone(),
                 background.clone(),
             ));
         }
@@ -387,14 +386,7 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
             () = stop.cancelled() => return,
             _ = tick.tick() => {}
         }
-        let r = match state.db.usable_keys(store::now_ms()).await {
-            Ok(rows) => {
-                state.keys.load(rows);
-                state.scrub.reload_from(&state.db).await
-            }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = r {
+        if let Err(e) = reload(&state, true, true).await {
             tracing::warn!(error = %e, "could not reload ingest keys or scrubbing switches");
         }
         n += 1;
@@ -405,7 +397,8 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
     }
 }
 
-/// Prunes raw events past their retention every `retention.prune_interval_secs`.
+/// Prunes raw events past their retention every `retention.prune_interval_secs` (on
+/// PostgreSQL whole days go by dropping their partition).
 async fn prune_loop(state: AppState, stop: CancellationToken) {
     let every = Duration::from_secs(state.config.retention.prune_interval_secs.max(1));
     // Not at the very start: a restart under load should first catch up on ingest.
@@ -417,12 +410,12 @@ async fn prune_loop(state: AppState, stop: CancellationToken) {
             () = stop.cancelled() => return,
             _ = tick.tick() => {}
         }
+        // On PostgreSQL only the node that runs the cluster's jobs prunes.
+        if !state.role.runs_jobs() {
+            continue;
+        }
         let cfg = state.config.retention.clone();
-        match store::with_conn(&state.db, move |c| {
-            crate::retention::prune(c, &cfg, &Default::default(), |_| {})
-        })
-        .await
-        {
+        match state.db.prune(cfg, None, None, false).await {
             Ok(r) if r.events > 0 || r.traces > 0 => {
                 tracing::info!(
                     events = r.events,
@@ -434,6 +427,19 @@ async fn prune_loop(state: AppState, stop: CancellationToken) {
             Err(e) => tracing::warn!(error = %e, "prune failed; will retry at the next interval"),
         }
     }
+}
+
+/// Reads the ingest keys and/or the per-project scrubbing switches from the database again.
+async fn reload(state: &AppState, keys: bool, settings: bool) -> Result<(), StoreError> {
+    if keys {
+        state
+            .keys
+            .load(state.db.usable_keys(store::now_ms()).await?);
+    }
+    if settings {
+        state.scrub.reload_from(&state.db).await?;
+    }
+    Ok(())
 }
 
 /// Reloads what another node changed as soon as it says so (`server::cluster`).
@@ -451,21 +457,9 @@ async fn apply_changes(
             },
         };
         let r = match what.as_str() {
-            "keys" => match state.db.usable_keys(store::now_ms()).await {
-                Ok(rows) => {
-                    state.keys.load(rows);
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            },
-            "settings" => state.scrub.reload_from(&state.db).await,
-            _ => match state.db.usable_keys(store::now_ms()).await {
-                Ok(rows) => {
-                    state.keys.load(rows);
-                    state.scrub.reload_from(&state.db).await
-                }
-                Err(e) => Err(e),
-            },
+            "keys" => reload(&state, true, false).await,
+            "settings" => reload(&state, false, true).await,
+            _ => reload(&state, true, true).await,
         };
         if let Err(e) = r {
             tracing::warn!(error = %e, what = %what, "could not reload after another node's change");
@@ -473,20 +467,12 @@ async fn apply_changes(
     }
 }
 
-/// PostgreSQL upkeep on the node that runs the cluster's jobs: every minute the event
-/// partitions of the coming days are made (under an advisory lock as well, so it is done once
-/// even if two nodes believe they lead for a moment), and every `retention.prune_interval_secs`
-/// what is past retention goes (whole days by dropping their partition).
-async fn pg_upkeep_loop(
-    pg: store::pg::Pg,
-    role: Arc<cluster::Role>,
-    retention: crate::config::RetentionConfig,
-    stop: CancellationToken,
-) {
+/// Makes the event partitions of the coming days every minute, on the node that runs the
+/// cluster's jobs (under an advisory lock as well, so it is done once even if two nodes believe
+/// they lead for a moment).
+async fn partition_loop(pg: store::pg::Pg, role: Arc<cluster::Role>, stop: CancellationToken) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let every = Duration::from_secs(retention.prune_interval_secs.max(1));
-    let mut next_prune = tokio::time::Instant::now() + every.min(Duration::from_secs(60));
     loop {
         tokio::select! {
             () = stop.cancelled() => return,
@@ -502,17 +488,6 @@ async fn pg_upkeep_loop(
         .await;
         if let Err(e) = r {
             tracing::warn!(error = %e, "partition upkeep failed; will retry in a minute");
-        }
-        if tokio::time::Instant::now() < next_prune {
-            continue;
-        }
-        next_prune = tokio::time::Instant::now() + every;
-        match store::pg::retention::prune(&pg, &retention, &Default::default(), |_| {}).await {
-            Ok(r) if r.events > 0 => {
-                tracing::info!(events = r.events, "pruned raw events past retention")
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "prune failed; will retry at the next interval"),
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::common::*;
 
 /// Runs the SDK: `n` events captured with a buffer of `buffer` (`None`: the SDK's default, 100),
 /// then `close()` (which flushes what is left).
-fn python_sdk(url: &str, key: &str, n: usize, buffer: Option<usize>) {
+pub(crate) fn python_sdk(url: &str, key: &str, n: usize, buffer: Option<usize>) {
     let script = r#"
 import os
 from bloop import BloopClient

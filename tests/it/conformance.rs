@@ -541,6 +541,82 @@ fn cli_on_the_database(b: Backend) {
     );
 }
 
+/// The clients users have, unmodified: the Python `bloop-sdk` (signs with a project key made a
+/// moment ago through the API, batches) and the PyPI `sentry-sdk` (a DSN key, a compressed
+/// envelope) land the same on either backend.
+fn real_clients_report(b: Backend) {
+    let n = Node::start(b);
+    let made = n.post("/v1/projects", json!({"name": "App"}));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let key = made.body["key"]["key"].as_str().expect("key").to_string();
+    crate::clients::python_sdk(&n.server.url, &key, 30, Some(10));
+    let dsn_key = n.post(
+        "/v1/projects/default/keys",
+        json!({"name": "sdk", "kind": "dsn"}),
+    );
+    assert_eq!(dsn_key.status, 201, "{:?}", dsn_key.body);
+    // The DSN names this test server (not the configured public URL).
+    let number = dsn_key.body["dsn"]
+        .as_str()
+        .and_then(|d| d.rsplit('/').next())
+        .expect("dsn")
+        .to_string();
+    let host = n.server.url.trim_start_matches("http://");
+    let dsn = format!(
+        "http://{}@{host}/{number}",
+        dsn_key.body["key"].as_str().expect("key")
+    );
+    crate::sentry::sdk(&dsn, "exceptions", true);
+    n.wait_events(32);
+    let app = n.get("/v1/errors?project=app").body;
+    let app = app.as_array().expect("issues");
+    assert_eq!(app.len(), 1);
+    assert_eq!(
+        (
+            app[0]["error_type"].as_str(),
+            app[0]["total_count"].as_i64()
+        ),
+        (Some("SdkError"), Some(30))
+    );
+    assert_eq!(app[0]["release"], "2.0");
+    let fp = app[0]["fingerprint"].as_str().expect("fp");
+    let latest = n.get(&format!("/v1/errors/{fp}?project=app")).body;
+    assert_eq!(
+        latest["latest"]["metadata"]["nested"],
+        json!({"deep": [1, 2]}),
+        "{latest}"
+    );
+    let sentry = n.get("/v1/errors?project=default").body;
+    let value_error = sentry
+        .as_array()
+        .expect("issues")
+        .iter()
+        .find(|i| i["error_type"] == "ValueError")
+        .expect("the SDK's exceptions")
+        .clone();
+    assert_eq!(value_error["total_count"], 2, "one issue for both amounts");
+    assert_eq!(value_error["message"], "bad amount 17 for order");
+    assert_eq!(value_error["source"], "python");
+    assert_eq!(value_error["release"], "shop@2.0.1");
+    assert_eq!(value_error["environment"], "staging");
+    let detail = n
+        .get(&format!(
+            "/v1/errors/{}",
+            value_error["fingerprint"].as_str().expect("fp")
+        ))
+        .body;
+    let region = detail["tags"]["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .find(|t| t["key"] == "region")
+        .cloned();
+    assert_eq!(
+        region.map(|r| r["values"][0].clone()),
+        Some(json!({"value": "eu-west", "count": 2}))
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -559,4 +635,5 @@ on_both!(
     status_changes_and_regression,
     projects_keys_and_tokens,
     cli_on_the_database,
+    real_clients_report,
 );

@@ -21,7 +21,7 @@ pub(crate) fn dsn(s: &TestServer, project: &str) -> (String, String) {
     (k.key, k.dsn.unwrap())
 }
 
-fn sdk(dsn: &str, mode: &str, brotli: bool) {
+pub(crate) fn sdk(dsn: &str, mode: &str, brotli: bool) {
     sdk_keeping(dsn, mode, brotli, None);
 }
 
