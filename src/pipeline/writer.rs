@@ -11,7 +11,6 @@ use tokio::sync::mpsc;
 
 use super::{Accepted, Msg, Record, Stats};
 use crate::store::ingest::{self, GroupSummary};
-use crate::store::now_ms;
 
 /// What changed in one committed flush, for the alert evaluator.
 #[derive(Debug, Clone)]
@@ -177,7 +176,10 @@ impl WriterLoop {
         #[cfg(feature = "llm-tracing")]
         if let (Some(llm), Some(rt)) = (&mut self.llm, &self.rt) {
             let errors = &mut self.rx;
-            let due = self.filer.as_ref().and_then(|f| f.wait(now_ms()));
+            let due = self
+                .filer
+                .as_ref()
+                .and_then(|f| f.wait(crate::store::now_ms()));
             return rt.block_on(async {
                 tokio::select! {
                     biased;
@@ -198,7 +200,7 @@ impl WriterLoop {
     fn file_llm_errors(&mut self) -> bool {
         let mut wrote = false;
         loop {
-            let now = now_ms();
+            let now = crate::store::now_ms();
             let Some(filer) = self.filer.as_mut().filter(|f| f.is_due(now)) else {
                 return wrote;
             };
@@ -518,7 +520,7 @@ fn write_batch_in(
 mod tests {
     use super::*;
     use crate::config::IngestConfig;
-    use crate::store::{self, projects};
+    use crate::store::{self, now_ms, projects};
 
     fn accepted(project: &str, fingerprint: &str) -> Arc<Accepted> {
         let body = br#"{"timestamp":1700000000000,"source":"api","environment":"production",
