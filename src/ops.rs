@@ -995,6 +995,36 @@ fn project_list(project: Option<&str>) -> Option<Vec<String>> {
     project.map(|p| vec![p.to_string()])
 }
 
+/// Sends a test alert through each of `rule`'s channels (logged in `db`'s delivery log) and
+/// reports each outcome.
+async fn send_test_alert(
+    rule: crate::alert::Rule,
+    config: &Config,
+    db: store::Db,
+) -> Result<serde_json::Value, OpsError> {
+    let channels = crate::alert::eval::channels_for(&rule, config);
+    if channels.is_empty() {
+        return Err(OpsError::Invalid {
+            field: "channels".into(),
+            message: "this rule has no channels, and BLOOP_SLACK_WEBHOOK_URL / \
+                      BLOOP_WEBHOOK_URL are unset"
+                .into(),
+        });
+    }
+    let sender = crate::alert::deliver::Sender::new(config, db);
+    let alert = crate::alert::eval::test_alert(&rule, config);
+    let mut outcomes = Vec::new();
+    for channel in channels {
+        let o = crate::alert::deliver::Outgoing {
+            rule_id: Some(rule.id),
+            channel,
+            alerts: vec![alert.clone()],
+        };
+        outcomes.push(sender.deliver(&o).await);
+    }
+    Ok(json!({"rule_id": rule.id, "ok": outcomes.iter().all(|o| o.ok), "outcomes": outcomes}))
+}
+
 /// The refusal of a data command not yet written for PostgreSQL.
 fn shared_unsupported(what: &str) -> OpsError {
     OpsError::Store(StoreError::Unsupported(format!(
@@ -1027,7 +1057,11 @@ impl Target {
                 .iter()
                 .map(crate::alert::Rule::masked)
                 .collect()),
-            Target::Shared { .. } => Err(shared_unsupported("alerts")),
+            Target::Shared { rt, db, .. } => Ok(rt
+                .block_on(db.alert_rules(None))?
+                .iter()
+                .map(crate::alert::Rule::masked)
+                .collect()),
             Target::Remote(api) => api.get(RouteId::ListAlerts, &[], &[]),
         }
     }
@@ -1041,7 +1075,11 @@ impl Target {
                 check_rule(rule, config)?;
                 Ok(crate::alert::create(conn, rule)?.masked())
             }
-            Target::Shared { .. } => Err(shared_unsupported("create_alert")),
+            Target::Shared { rt, db, config } => rt.block_on(async {
+                rule.validate()?;
+                crate::alert::check_deliverable(rule, config).await?;
+                Ok(db.create_alert_rule(rule.clone()).await?.masked())
+            }),
             Target::Remote(api) => {
                 api.send(RouteId::CreateAlert, &[], serde_json::to_value(rule).ok())
             }
@@ -1061,7 +1099,12 @@ impl Target {
                 check_rule(&rule, config)?;
                 Ok(crate::alert::update(conn, id, &rule)?.masked())
             }
-            Target::Shared { .. } => Err(shared_unsupported("update_alert")),
+            Target::Shared { rt, db, config } => rt.block_on(async {
+                let rule = db.alert_rule(id).await?.patched(patch)?;
+                rule.validate()?;
+                crate::alert::check_deliverable(&rule, config).await?;
+                Ok(db.update_alert_rule(id, rule).await?.masked())
+            }),
             Target::Remote(api) => api.send(
                 RouteId::UpdateAlert,
                 &[&id.to_string()],
@@ -1073,7 +1116,9 @@ impl Target {
     pub fn set_alert_enabled(&mut self, id: i64, on: bool) -> Result<crate::alert::Rule, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(crate::alert::set_enabled(conn, id, on)?.masked()),
-            Target::Shared { .. } => Err(shared_unsupported("set_alert_enabled")),
+            Target::Shared { rt, db, .. } => {
+                Ok(rt.block_on(db.set_alert_rule_enabled(id, on))?.masked())
+            }
             Target::Remote(api) => api.send(
                 if on {
                     RouteId::EnableAlert
@@ -1089,7 +1134,7 @@ impl Target {
     pub fn delete_alert(&mut self, id: i64) -> Result<crate::alert::Rule, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(crate::alert::delete(conn, id)?.masked()),
-            Target::Shared { .. } => Err(shared_unsupported("delete_alert")),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.delete_alert_rule(id))?.masked()),
             Target::Remote(api) => api.send(RouteId::DeleteAlert, &[&id.to_string()], None),
         }
     }
@@ -1099,43 +1144,17 @@ impl Target {
         match self {
             Target::Local { conn, config } => {
                 let rule = crate::alert::get(conn, id)?;
-                let channels = crate::alert::eval::channels_for(&rule, config);
-                if channels.is_empty() {
-                    return Err(OpsError::Invalid {
-                        field: "channels".into(),
-                        message: "this rule has no channels, and BLOOP_SLACK_WEBHOOK_URL / BLOOP_WEBHOOK_URL are unset".into(),
-                    });
-                }
                 let path = config.database.path.clone();
-                let cfg = (**config).clone();
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| OpsError::Invalid {
-                        field: "runtime".into(),
-                        message: e.to_string(),
-                    })?;
-                let outcomes = rt.block_on(async move {
-                    let pool = store::pool(&path, 1)?;
-                    let sender =
-                        crate::alert::deliver::Sender::new(&cfg, crate::store::Db::Sqlite(pool));
-                    let alert = crate::alert::eval::test_alert(&rule, &cfg);
-                    let mut out = Vec::new();
-                    for channel in channels {
-                        let o = crate::alert::deliver::Outgoing {
-                            rule_id: Some(rule.id),
-                            channel,
-                            alerts: vec![alert.clone()],
-                        };
-                        out.push(sender.deliver(&o).await);
-                    }
-                    Ok::<_, StoreError>(out)
-                })?;
-                Ok(
-                    json!({"rule_id": id, "ok": outcomes.iter().all(|o| o.ok), "outcomes": outcomes}),
-                )
+                let config = config.clone();
+                runtime()?.block_on(async move {
+                    let db = store::Db::Sqlite(store::pool(&path, 1)?);
+                    send_test_alert(rule, &config, db).await
+                })
             }
-            Target::Shared { .. } => Err(shared_unsupported("test_alert")),
+            Target::Shared { rt, db, config } => rt.block_on(async {
+                let rule = db.alert_rule(id).await?;
+                send_test_alert(rule, config, db.clone()).await
+            }),
             Target::Remote(api) => api.send(RouteId::TestAlert, &[&id.to_string()], None),
         }
     }

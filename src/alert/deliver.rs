@@ -473,19 +473,19 @@ impl Sender {
             outcome.attempts,
             outcome.error.clone(),
         );
-        let r = store::with_conn(&self.inner.pool, move |c| {
-            super::record_delivery(
-                c,
-                rule,
-                &ch,
-                &target,
-                &title,
+        let r = self
+            .inner
+            .pool
+            .record_delivery(store::db::DeliveryRecord {
+                rule_id: rule,
+                channel: ch,
+                target,
+                title,
                 status,
                 attempts,
-                err.as_deref(),
-            )
-        })
-        .await;
+                error: err,
+            })
+            .await;
         if let Err(e) = r {
             tracing::warn!(error = %e, "could not write the alert delivery log");
         }

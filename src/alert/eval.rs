@@ -1,8 +1,13 @@
 //! The evaluator: a thread that receives a summary of every committed flush and decides which
 //! rules fire. `new_issue` and `regression` come from the database's own answer during the flush
 //! (so a restart never makes an old issue new again); thresholds and spikes use sliding windows
-//! in memory; cooldowns live in the database. Fired alerts of one rule in one flush become one
-//! digest per channel, handed to the bounded delivery queue.
+//! (in memory on SQLite; on PostgreSQL in the database, shared by every node, so a threshold
+//! counts the whole cluster's events); cooldowns live in the database. Fired alerts of one rule
+//! in one flush become one digest per channel, handed to the bounded delivery queue.
+//!
+//! On PostgreSQL every node runs an evaluator over its own flushes: a new issue or a regression
+//! is reported by the one flush that made it, and a cooldown is taken by one statement, so an
+//! alert fires once whichever node stored the events.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +21,7 @@ use super::deliver::{Alert, Outgoing};
 use super::{Channel, Rule, RuleConfig, RulesSignal, ThresholdScope};
 use crate::config::Config;
 use crate::pipeline::{FlushReport, IssueChange};
+use crate::store::pg::{self, Pg};
 use crate::store::{self, now_ms};
 
 /// How often rules are re-read from the database when the API did not signal a change.
@@ -30,9 +36,99 @@ const SPIKE_MIN_EVENTS: u64 = 10;
 /// LLM rules are judged at most this often (they read their windows from the database).
 #[cfg(feature = "llm-tracing")]
 const LLM_EVERY_MS: i64 = 2_000;
+/// How often expired buckets of the shared windows are removed (PostgreSQL).
+const EXPIRE_EVERY_MS: i64 = 60_000;
+
+/// Where the evaluator reads rules and records what fired.
+pub enum Backend {
+    /// Its own connection to the SQLite file.
+    Sqlite(Connection),
+    /// The server's pool; the evaluator's thread blocks on the server's runtime for each query.
+    Postgres { pg: Pg, rt: tokio::runtime::Handle },
+}
+
+impl Backend {
+    fn enabled(&self) -> Result<Vec<Rule>, store::StoreError> {
+        match self {
+            Backend::Sqlite(conn) => super::enabled(conn),
+            Backend::Postgres { pg, rt } => {
+                rt.block_on(async { pg::alerts::enabled(&pg.client().await?).await })
+            }
+        }
+    }
+
+    fn try_fire(
+        &self,
+        rule: i64,
+        key: &str,
+        now: i64,
+        cooldown_ms: i64,
+    ) -> Result<bool, store::StoreError> {
+        match self {
+            Backend::Sqlite(conn) => super::try_fire(conn, rule, key, now, cooldown_ms),
+            Backend::Postgres { pg, rt } => rt.block_on(async {
+                pg::alerts::try_fire(&pg.client().await?, rule, key, now, cooldown_ms).await
+            }),
+        }
+    }
+
+    fn issue_silenced(&self, issue_id: i64) -> Result<bool, store::StoreError> {
+        match self {
+            Backend::Sqlite(conn) => {
+                let status: Option<String> = rusqlite::OptionalExtension::optional(
+                    conn.prepare_cached("SELECT status FROM issues WHERE id = ?1")?
+                        .query_row([issue_id], |r| r.get(0)),
+                )?;
+                Ok(matches!(status.as_deref(), Some("ignored" | "muted")))
+            }
+            Backend::Postgres { pg, rt } => rt.block_on(async {
+                pg::alerts::issue_silenced(&pg.client().await?, issue_id).await
+            }),
+        }
+    }
+
+    /// A project's hourly counts in `[start, end)`.
+    fn project_hours(
+        &self,
+        project: &str,
+        start: i64,
+        end: i64,
+    ) -> Result<Vec<(i64, i64)>, store::StoreError> {
+        match self {
+            Backend::Sqlite(conn) => {
+                let mut st = conn.prepare_cached(
+                    "SELECT hour, count FROM project_hourly
+                     WHERE project_id = ?1 AND hour >= ?2 AND hour < ?3",
+                )?;
+                let rows = st.query_map(rusqlite::params![project, start, end], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                })?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            }
+            Backend::Postgres { pg, rt } => rt.block_on(async {
+                pg::alerts::project_hours(&pg.client().await?, project, start, end).await
+            }),
+        }
+    }
+
+    fn record_dropped(&self, o: &Outgoing) -> Result<(), store::StoreError> {
+        let (kind, target, title) = (o.channel.kind(), o.channel.target(), o.title());
+        let why = Some("delivery queue full");
+        match self {
+            Backend::Sqlite(conn) => {
+                super::record_delivery(conn, o.rule_id, kind, &target, &title, "dropped", 0, why)
+            }
+            Backend::Postgres { pg, rt } => rt.block_on(async {
+                let c = pg.client().await?;
+                pg::alerts::record_delivery(&c, o.rule_id, kind, &target, &title, "dropped", 0, why)
+                    .await
+            }),
+        }
+    }
+}
 
 pub struct Evaluator {
-    conn: Connection,
+    backend: Backend,
     rules: Vec<Rule>,
     rules_loaded: i64,
     signal: Arc<RulesSignal>,
@@ -50,17 +146,19 @@ pub struct Evaluator {
     /// When the LLM rules were last judged.
     #[cfg(feature = "llm-tracing")]
     llm_checked: i64,
+    /// When expired shared-window buckets were last removed.
+    expired: i64,
 }
 
 impl Evaluator {
     pub fn new(
-        conn: Connection,
+        backend: Backend,
         config: &Config,
         queue: mpsc::Sender<Outgoing>,
         signal: Arc<RulesSignal>,
     ) -> Self {
         Self {
-            conn,
+            backend,
             rules: Vec::new(),
             rules_loaded: 0,
             signal,
@@ -76,6 +174,7 @@ impl Evaluator {
             warned_no_channel: Default::default(),
             #[cfg(feature = "llm-tracing")]
             llm_checked: 0,
+            expired: 0,
         }
     }
 
@@ -129,7 +228,7 @@ impl Evaluator {
     fn reload(&mut self, now: i64) -> Result<(), store::StoreError> {
         let version = self.signal.version();
         if version != self.seen_version || now - self.rules_loaded >= RULES_TTL_MS {
-            self.rules = super::enabled(&self.conn)?;
+            self.rules = self.backend.enabled()?;
             self.rules_loaded = now;
             self.seen_version = version;
             self.signal.loaded(version, !self.rules.is_empty());
@@ -153,19 +252,28 @@ impl Evaluator {
                 continue;
             }
             let mut alerts = Vec::new();
-            for ch in &report.changes {
-                if rule
-                    .project_id
+            let in_scope = |ch: &&IssueChange| {
+                rule.project_id
                     .as_deref()
-                    .is_some_and(|p| p != &*ch.project_id)
-                {
-                    continue;
-                }
+                    .is_none_or(|p| p == &*ch.project_id)
+            };
+            // Windowed rules first add this flush's events to their windows, then judge.
+            let spike = matches!(rule.config, RuleConfig::Spike { .. });
+            let adds: Vec<(String, u64)> = report
+                .changes
+                .iter()
+                .filter(in_scope)
+                .filter_map(|ch| Some((window_key(rule, ch)?, matching_events(rule, ch))))
+                // A spike reads its window even when nothing of this flush matches.
+                .filter(|(_, n)| spike || *n > 0)
+                .collect();
+            let windows = self.windows_add(rule, now, adds)?;
+            for ch in report.changes.iter().filter(in_scope) {
                 let matching = matching_events(rule, ch);
                 if matching == 0 {
                     continue;
                 }
-                if let Some(a) = self.judge(rule, ch, matching, now)? {
+                if let Some(a) = self.judge(rule, ch, matching, &windows, now)? {
                     alerts.push(a);
                 }
             }
@@ -183,7 +291,8 @@ impl Evaluator {
                 projects.sort();
                 projects.dedup();
                 for p in projects {
-                    if let Some(a) = self.judge_spike(rule, p, now)? {
+                    let in_window = windows.get(&spike_key(p)).copied().unwrap_or(0);
+                    if let Some(a) = self.judge_spike(rule, p, in_window, now)? {
                         alerts.push(a);
                     }
                 }
@@ -193,7 +302,64 @@ impl Evaluator {
             }
         }
         self.deliver(fired);
+        self.expire_windows(now);
         Ok(())
+    }
+
+    /// Adds each `(key, n)` to rule `rule`'s window at `now` and returns every key's count
+    /// inside the window: in memory on SQLite, in the shared table on PostgreSQL.
+    fn windows_add(
+        &mut self,
+        rule: &Rule,
+        now: i64,
+        adds: Vec<(String, u64)>,
+    ) -> Result<HashMap<String, u64>, store::StoreError> {
+        let Some(window_ms) = window_ms(rule) else {
+            return Ok(HashMap::new());
+        };
+        if adds.is_empty() {
+            return Ok(HashMap::new());
+        }
+        match &self.backend {
+            Backend::Sqlite(_) => {
+                let mut out = HashMap::new();
+                for (key, n) in adds {
+                    let total = self.window_add(rule.id, &key, window_ms, now, n);
+                    out.insert(key, total);
+                }
+                Ok(out)
+            }
+            Backend::Postgres { pg, rt } => {
+                let adds: Vec<(String, i64)> = adds
+                    .into_iter()
+                    .map(|(k, n)| (k, i64::try_from(n).unwrap_or(i64::MAX)))
+                    .collect();
+                let totals = rt.block_on(async {
+                    let c = pg.client().await?;
+                    pg::alerts::window_add(&c, rule.id, window_ms, now, &adds).await
+                })?;
+                Ok(totals
+                    .into_iter()
+                    .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
+                    .collect())
+            }
+        }
+    }
+
+    /// Removes shared-window buckets no window reaches any more (PostgreSQL; at most once a
+    /// minute per node).
+    fn expire_windows(&mut self, now: i64) {
+        let Backend::Postgres { pg, rt } = &self.backend else {
+            return;
+        };
+        if now - self.expired < EXPIRE_EVERY_MS {
+            return;
+        }
+        self.expired = now;
+        let r = rt.block_on(async { pg::alerts::expire_windows(&pg.client().await?, now).await });
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "could not remove expired alert windows");
+        }
     }
 
     /// Judges the LLM rules (at most every [`LLM_EVERY_MS`]) and queues what fires.
@@ -204,6 +370,10 @@ impl Evaluator {
         }
         self.llm_checked = now;
         self.reload(now)?;
+        // LLM rules read the LLM tables, which only SQLite has (PostgreSQL refuses such rules).
+        let Backend::Sqlite(conn) = &self.backend else {
+            return Ok(());
+        };
         let rules: Vec<Rule> = self
             .rules
             .iter()
@@ -213,10 +383,9 @@ impl Evaluator {
         let mut fired: Vec<(Rule, Vec<Alert>)> = Vec::new();
         for rule in rules {
             let mut alerts = Vec::new();
-            for c in super::llm_rules::judge(&self.conn, &rule, now, self.zscore, &self.public_url)?
-            {
+            for c in super::llm_rules::judge(conn, &rule, now, self.zscore, &self.public_url)? {
                 let cooldown = c.cooldown_ms.unwrap_or(self.cooldown_ms);
-                if super::try_fire(&self.conn, rule.id, &c.key, now, cooldown)? {
+                if super::try_fire(conn, rule.id, &c.key, now, cooldown)? {
                     alerts.push(c.alert);
                 }
             }
@@ -255,16 +424,9 @@ impl Evaluator {
                         rule = rule.id,
                         "alert delivery queue is full; dropping a delivery"
                     );
-                    let _ = super::record_delivery(
-                        &self.conn,
-                        o.rule_id,
-                        o.channel.kind(),
-                        &o.channel.target(),
-                        &o.title(),
-                        "dropped",
-                        0,
-                        Some("delivery queue full"),
-                    );
+                    if let Err(e) = self.backend.record_dropped(&o) {
+                        tracing::warn!(error = %e, "could not write the alert delivery log");
+                    }
                 }
             }
         }
@@ -285,20 +447,12 @@ impl Evaluator {
         w.iter().map(|(_, c)| c).sum()
     }
 
-    fn issue_silenced(&self, issue_id: i64) -> Result<bool, store::StoreError> {
-        let status: Option<String> = rusqlite::OptionalExtension::optional(
-            self.conn
-                .prepare_cached("SELECT status FROM issues WHERE id = ?1")?
-                .query_row([issue_id], |r| r.get(0)),
-        )?;
-        Ok(matches!(status.as_deref(), Some("ignored" | "muted")))
-    }
-
     fn judge(
         &mut self,
         rule: &Rule,
         ch: &IssueChange,
         matching: u64,
+        windows: &HashMap<String, u64>,
         now: i64,
     ) -> Result<Option<Alert>, store::StoreError> {
         let (kind, key, count, reason) = match &rule.config {
@@ -319,17 +473,8 @@ impl Evaluator {
                 window_secs,
                 per,
             } => {
-                let key = match per {
-                    ThresholdScope::Issue => format!("issue:{}", ch.issue_id),
-                    ThresholdScope::Route => format!(
-                        "route:{}:{}",
-                        ch.project_id,
-                        ch.sample.event.route_or_procedure.as_deref().unwrap_or("")
-                    ),
-                    ThresholdScope::Project => format!("project:{}", ch.project_id),
-                };
-                let in_window =
-                    self.window_add(rule.id, &key, *window_secs as i64 * 1000, now, matching);
+                let key = threshold_key(*per, ch);
+                let in_window = windows.get(&key).copied().unwrap_or(0);
                 if in_window < *threshold {
                     return Ok(None);
                 }
@@ -339,11 +484,6 @@ impl Evaluator {
                     in_window,
                     format!("{in_window} events in {window_secs}s (threshold {threshold})"),
                 )
-            }
-            RuleConfig::Spike { window_secs, .. } => {
-                let key = format!("spike:{}", ch.project_id);
-                self.window_add(rule.id, &key, *window_secs as i64 * 1000, now, matching);
-                return Ok(None);
             }
             _ => return Ok(None),
         };
@@ -355,10 +495,13 @@ impl Evaluator {
                 ..
             }
         );
-        if per_issue && self.issue_silenced(ch.issue_id)? {
+        if per_issue && self.backend.issue_silenced(ch.issue_id)? {
             return Ok(None);
         }
-        if !super::try_fire(&self.conn, rule.id, &key, now, self.cooldown_ms)? {
+        if !self
+            .backend
+            .try_fire(rule.id, &key, now, self.cooldown_ms)?
+        {
             return Ok(None);
         }
         let e = &ch.sample.event;
@@ -388,6 +531,7 @@ impl Evaluator {
         &mut self,
         rule: &Rule,
         project: &str,
+        window_count: u64,
         now: i64,
     ) -> Result<Option<Alert>, store::StoreError> {
         let RuleConfig::Spike {
@@ -398,8 +542,7 @@ impl Evaluator {
         else {
             return Ok(None);
         };
-        let key = format!("spike:{project}");
-        let window_count = self.window_add(rule.id, &key, window_secs as i64 * 1000, now, 0);
+        let key = spike_key(project);
         if window_count < SPIKE_MIN_EVENTS {
             return Ok(None);
         }
@@ -414,14 +557,7 @@ impl Evaluator {
         let hour = now - now.rem_euclid(3_600_000);
         let start = hour - baseline_hours as i64 * 3_600_000;
         let mut counts = vec![0f64; baseline_hours as usize];
-        let mut st = self.conn.prepare_cached(
-            "SELECT hour, count FROM project_hourly WHERE project_id = ?1 AND hour >= ?2 AND hour < ?3",
-        )?;
-        let rows = st.query_map(rusqlite::params![project, start, hour], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        for row in rows {
-            let (h, c) = row?;
+        for (h, c) in self.backend.project_hours(project, start, hour)? {
             let i = ((h - start) / 3_600_000) as usize;
             if i < counts.len() {
                 counts[i] = c as f64;
@@ -441,7 +577,10 @@ impl Evaluator {
         if rate < multiplier * mean || z < self.zscore {
             return Ok(None);
         }
-        if !super::try_fire(&self.conn, rule.id, &key, now, self.cooldown_ms)? {
+        if !self
+            .backend
+            .try_fire(rule.id, &key, now, self.cooldown_ms)?
+        {
             return Ok(None);
         }
         Ok(Some(Alert {
@@ -465,6 +604,42 @@ impl Evaluator {
             fired_at: now,
         }))
     }
+}
+
+/// The window a threshold or spike rule counts in, in ms.
+fn window_ms(rule: &Rule) -> Option<i64> {
+    match rule.config {
+        RuleConfig::Threshold { window_secs, .. } | RuleConfig::Spike { window_secs, .. } => {
+            Some(window_secs as i64 * 1000)
+        }
+        _ => None,
+    }
+}
+
+/// For a windowed rule, the window key `ch`'s events count towards.
+fn window_key(rule: &Rule, ch: &IssueChange) -> Option<String> {
+    match rule.config {
+        RuleConfig::Threshold { per, .. } => Some(threshold_key(per, ch)),
+        RuleConfig::Spike { .. } => Some(spike_key(&ch.project_id)),
+        _ => None,
+    }
+}
+
+/// The window (and cooldown) key of a threshold rule counting `per` issue, route or project.
+fn threshold_key(per: ThresholdScope, ch: &IssueChange) -> String {
+    match per {
+        ThresholdScope::Issue => format!("issue:{}", ch.issue_id),
+        ThresholdScope::Route => format!(
+            "route:{}:{}",
+            ch.project_id,
+            ch.sample.event.route_or_procedure.as_deref().unwrap_or("")
+        ),
+        ThresholdScope::Project => format!("project:{}", ch.project_id),
+    }
+}
+
+fn spike_key(project: &str) -> String {
+    format!("spike:{project}")
 }
 
 /// Events of `ch` that pass the rule's environment / source / release filters.

@@ -14,7 +14,7 @@ use super::auth::Caller;
 use super::error::{json_body, ApiError};
 use super::AppState;
 use crate::alert::{self, deliver, Delivery, NewRule, Rule};
-use crate::store::{self, tokens::Scope};
+use crate::store::tokens::Scope;
 
 fn changed(st: &AppState) {
     st.rules.changed();
@@ -28,7 +28,7 @@ pub(super) async fn visible(
     id: i64,
     write: bool,
 ) -> Result<Rule, ApiError> {
-    let r = store::with_conn(&st.db, move |c| alert::get(c, id)).await?;
+    let r = st.db.alert_rule(id).await?;
     match (&r.project_id, caller.pinned()) {
         (Some(p), _) => caller.check_project(p)?,
         (None, Some(_)) if write => {
@@ -67,7 +67,7 @@ pub(super) async fn list(
 ) -> Result<Json<Vec<Rule>>, ApiError> {
     caller.require(Scope::AlertsRead)?;
     let pin = caller.pinned().map(String::from);
-    let rules = store::with_conn(&st.db, move |c| alert::list(c, pin.as_deref())).await?;
+    let rules = st.db.alert_rules(pin).await?;
     Ok(Json(rules.iter().map(Rule::masked).collect()))
 }
 
@@ -80,7 +80,7 @@ pub(super) async fn create(
     let mut rule: NewRule = json_body(&body)?;
     pin_rule(&caller, &mut rule)?;
     check(&st, &rule).await?;
-    let r = store::with_conn(&st.db, move |c| alert::create(c, &rule)).await?;
+    let r = st.db.create_alert_rule(rule).await?;
     changed(&st);
     Ok((StatusCode::CREATED, Json(r.masked())))
 }
@@ -105,7 +105,7 @@ pub(super) async fn replace(
     let mut rule: NewRule = json_body(&body)?;
     pin_rule(&caller, &mut rule)?;
     check(&st, &rule).await?;
-    let r = store::with_conn(&st.db, move |c| alert::update(c, id, &rule)).await?;
+    let r = st.db.update_alert_rule(id, rule).await?;
     changed(&st);
     Ok(Json(r.masked()))
 }
@@ -123,7 +123,7 @@ pub(super) async fn update(
     let mut rule = current.patched(&patch)?;
     pin_rule(&caller, &mut rule)?;
     check(&st, &rule).await?;
-    let r = store::with_conn(&st.db, move |c| alert::update(c, id, &rule)).await?;
+    let r = st.db.update_alert_rule(id, rule).await?;
     changed(&st);
     Ok(Json(r.masked()))
 }
@@ -135,7 +135,7 @@ pub(super) async fn remove(
 ) -> Result<Json<Rule>, ApiError> {
     caller.require(Scope::AlertsWrite)?;
     visible(&st, &caller, id, true).await?;
-    let r = store::with_conn(&st.db, move |c| alert::delete(c, id)).await?;
+    let r = st.db.delete_alert_rule(id).await?;
     changed(&st);
     Ok(Json(r.masked()))
 }
@@ -148,7 +148,7 @@ pub(super) async fn set_enabled(
 ) -> Result<Json<Rule>, ApiError> {
     caller.require(Scope::AlertsWrite)?;
     visible(&st, &caller, id, true).await?;
-    let r = store::with_conn(&st.db, move |c| alert::set_enabled(c, id, on)).await?;
+    let r = st.db.set_alert_rule_enabled(id, on).await?;
     changed(&st);
     Ok(Json(r.masked()))
 }
@@ -215,7 +215,5 @@ pub(super) async fn deliveries(
 ) -> Result<Json<Vec<Delivery>>, ApiError> {
     caller.require(Scope::AlertsRead)?;
     visible(&st, &caller, id, false).await?;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| alert::deliveries(c, id)).await?,
-    ))
+    Ok(Json(st.db.alert_deliveries(id).await?))
 }

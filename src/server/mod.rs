@@ -191,7 +191,7 @@ pub async fn run(
     if pg_url.is_some() {
         tracing::warn!(
             "PostgreSQL support is partial in this build: error ingest (bloop and Sentry), the \
-             issue API, projects, keys, tokens and retention work; alerts, LLM tracing, the \
+             issue API, projects, keys, tokens, alerts and retention work; LLM tracing, the \
              dashboard, source maps and insights answer 501 (use SQLite for them)"
         );
     }
@@ -214,7 +214,7 @@ pub async fn run(
         (Some(writer_conn), _) => {
             let (reports_tx, reports_rx) = std::sync::mpsc::sync_channel(1024);
             let evaluator = crate::alert::eval::Evaluator::new(
-                store::open(&db_path)?,
+                crate::alert::eval::Backend::Sqlite(store::open(&db_path)?),
                 &config,
                 queue.tx,
                 rules.clone(),
@@ -245,11 +245,33 @@ pub async fn run(
             (pipeline, writer, Some(evaluator))
         }
         (None, Some(url)) => {
-            drop(queue);
-            let (pipeline, writer) =
-                pipeline::start_pg(url, config.ingest.channel_capacity, &config.pipeline, None)
-                    .await?;
-            (pipeline, writer, None)
+            let store::Db::Postgres(pg) = &db else {
+                unreachable!("a database.url opens PostgreSQL");
+            };
+            let (reports_tx, reports_rx) = std::sync::mpsc::sync_channel(1024);
+            let evaluator = crate::alert::eval::Evaluator::new(
+                crate::alert::eval::Backend::Postgres {
+                    pg: pg.clone(),
+                    rt: tokio::runtime::Handle::current(),
+                },
+                &config,
+                queue.tx,
+                rules.clone(),
+            );
+            let evaluator = std::thread::Builder::new()
+                .name("bloop-alerts".into())
+                .spawn(move || evaluator.run(reports_rx))?;
+            let (pipeline, writer) = pipeline::start_pg(
+                url,
+                config.ingest.channel_capacity,
+                &config.pipeline,
+                Some(pipeline::Reports {
+                    tx: reports_tx,
+                    wanted: rules.active_flag(),
+                }),
+            )
+            .await?;
+            (pipeline, writer, Some(evaluator))
         }
         (None, None) => unreachable!("SQLite always has its writer connection"),
     };
@@ -458,6 +480,10 @@ async fn apply_changes(
         };
         let r = match what.as_str() {
             "keys" => reload(&state, true, false).await,
+            "rules" => {
+                state.rules.changed();
+                Ok(())
+            }
             "settings" => reload(&state, false, true).await,
             _ => reload(&state, true, true).await,
         };

@@ -609,26 +609,55 @@ fn llm_model(model: &Option<String>) -> Result<(), StoreError> {
     Ok(())
 }
 
-const COLS: &str = "id, name, project_id, config, channels, environment_filter, source_filter,
+pub(crate) const COLS: &str =
+    "id, name, project_id, config, channels, environment_filter, source_filter,
     release_filter, enabled, created_at";
+
+/// A rule from its stored columns (`config` and `channels` are JSON text).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn stored_rule(
+    id: i64,
+    name: String,
+    project_id: Option<String>,
+    config: &str,
+    channels: &str,
+    environment_filter: Option<String>,
+    source_filter: Option<String>,
+    release_filter: Option<String>,
+    enabled: bool,
+    created_at: i64,
+) -> Result<Rule, serde_json::Error> {
+    Ok(Rule {
+        id,
+        name,
+        project_id,
+        config: serde_json::from_str(config)?,
+        channels: serde_json::from_str(channels)?,
+        environment_filter,
+        source_filter,
+        release_filter,
+        enabled,
+        created_at,
+    })
+}
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rule> {
     let config: String = r.get(3)?;
     let channels: String = r.get(4)?;
-    let bad = |e: serde_json::Error| {
+    stored_rule(
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        &config,
+        &channels,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+    )
+    .map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
-    };
-    Ok(Rule {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        project_id: r.get(2)?,
-        config: serde_json::from_str(&config).map_err(bad)?,
-        channels: serde_json::from_str(&channels).map_err(bad)?,
-        environment_filter: r.get(5)?,
-        source_filter: r.get(6)?,
-        release_filter: r.get(7)?,
-        enabled: r.get(8)?,
-        created_at: r.get(9)?,
     })
 }
 
@@ -662,7 +691,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Rule, StoreError> {
     .ok_or_else(|| StoreError::NotFound(format!("no alert rule with id {id}")))
 }
 
-fn to_json<T: Serialize>(v: &T) -> String {
+pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
@@ -739,6 +768,9 @@ pub fn delete(conn: &Connection, id: i64) -> Result<Rule, StoreError> {
     Ok(r)
 }
 
+/// How many deliveries the log keeps per rule.
+pub(crate) const DELIVERIES_KEPT: u32 = 100;
+
 /// One attempt to deliver an alert, as the delivery log shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Delivery {
@@ -755,7 +787,7 @@ pub struct Delivery {
 
 /// The last 100 deliveries of a rule, newest first.
 pub fn deliveries(conn: &Connection, rule_id: i64) -> Result<Vec<Delivery>, StoreError> {
-    delivery_rows(conn, Some(rule_id), 100)
+    delivery_rows(conn, Some(rule_id), DELIVERIES_KEPT)
 }
 
 /// The last `limit` deliveries of every rule, newest first.
@@ -828,8 +860,8 @@ pub fn record_delivery(
     if let Some(id) = rule_id {
         conn.execute(
             "DELETE FROM alert_deliveries WHERE rule_id = ?1 AND id NOT IN (
-                 SELECT id FROM alert_deliveries WHERE rule_id = ?1 ORDER BY id DESC LIMIT 100)",
-            [id],
+                 SELECT id FROM alert_deliveries WHERE rule_id = ?1 ORDER BY id DESC LIMIT ?2)",
+            params![id, DELIVERIES_KEPT],
         )?;
     }
     Ok(())

@@ -8,6 +8,7 @@
 use deadpool_sqlite::Pool;
 use rusqlite::Connection;
 
+use super::alerts::{self, Delivery, NewRule, Rule};
 use super::issues::{
     self, HourCount, IssueDetail, IssueQuery, IssueRow, Occurrence, ReleaseSummary, Stats,
     StatusChangeResult,
@@ -543,6 +544,125 @@ impl Db {
             Db::Postgres(pg) => pg::triage::timeline(pg, issue_id).await,
         }
     }
+}
+
+/// Alert rules and their delivery log.
+impl Db {
+    pub async fn alert_rules(&self, project: Option<String>) -> Result<Vec<Rule>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| alerts::list(c, project.as_deref())).await,
+            Db::Postgres(pg) => pg::alerts::list(pg, project.as_deref()).await,
+        }
+    }
+
+    pub async fn alert_rule(&self, id: i64) -> Result<Rule, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| alerts::get(c, id)).await,
+            Db::Postgres(pg) => pg::alerts::get(pg, id).await,
+        }
+    }
+
+    pub async fn create_alert_rule(&self, rule: NewRule) -> Result<Rule, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| alerts::create(c, &rule)).await,
+            Db::Postgres(pg) => {
+                refuse_llm_rule(&rule)?;
+                pg::alerts::create(pg, &rule).await
+            }
+        }
+    }
+
+    /// Replaces rule `id` (its cooldowns are kept).
+    pub async fn update_alert_rule(&self, id: i64, rule: NewRule) -> Result<Rule, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| alerts::update(c, id, &rule)).await,
+            Db::Postgres(pg) => {
+                refuse_llm_rule(&rule)?;
+                pg::alerts::update(pg, id, &rule).await
+            }
+        }
+    }
+
+    pub async fn set_alert_rule_enabled(&self, id: i64, on: bool) -> Result<Rule, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| alerts::set_enabled(c, id, on)).await,
+            Db::Postgres(pg) => pg::alerts::set_enabled(pg, id, on).await,
+        }
+    }
+
+    pub async fn delete_alert_rule(&self, id: i64) -> Result<Rule, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| alerts::delete(c, id)).await,
+            Db::Postgres(pg) => pg::alerts::delete(pg, id).await,
+        }
+    }
+
+    /// The last deliveries of rule `id`, newest first.
+    pub async fn alert_deliveries(&self, id: i64) -> Result<Vec<Delivery>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| alerts::deliveries(c, id)).await,
+            Db::Postgres(pg) => pg::alerts::deliveries(pg, id).await,
+        }
+    }
+
+    /// Appends one delivery attempt to the log.
+    pub async fn record_delivery(&self, d: DeliveryRecord) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    alerts::record_delivery(
+                        c,
+                        d.rule_id,
+                        &d.channel,
+                        &d.target,
+                        &d.title,
+                        d.status,
+                        d.attempts,
+                        d.error.as_deref(),
+                    )
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                let c = pg.client().await?;
+                pg::alerts::record_delivery(
+                    &c,
+                    d.rule_id,
+                    &d.channel,
+                    &d.target,
+                    &d.title,
+                    d.status,
+                    d.attempts,
+                    d.error.as_deref(),
+                )
+                .await
+            }
+        }
+    }
+}
+
+/// One delivery attempt, as [`Db::record_delivery`] logs it.
+#[derive(Debug, Clone)]
+pub struct DeliveryRecord {
+    pub rule_id: Option<i64>,
+    pub channel: String,
+    pub target: String,
+    pub title: String,
+    pub status: &'static str,
+    pub attempts: u32,
+    pub error: Option<String>,
+}
+
+/// LLM rules read the LLM tables, which are not on PostgreSQL yet.
+fn refuse_llm_rule(rule: &NewRule) -> Result<(), StoreError> {
+    if rule.config.is_llm() {
+        return Err(StoreError::Unsupported(
+            "LLM alert rules are not available on PostgreSQL yet (LLM tracing is not); use a \
+             SQLite database (database.path) for them"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Retention.

@@ -318,3 +318,126 @@ fn two_nodes_share_one_database_without_losing_or_double_counting() {
     assert_eq!(health(&http, &other)["status"], "ok");
     assert_consistent(&c);
 }
+
+/// The webhook alerts `rx` received, as (kind, message) in arrival order.
+fn alerts(rx: &crate::common::receiver::Receiver) -> Vec<(String, String)> {
+    rx.received()
+        .iter()
+        .flat_map(|r| r.json()["alerts"].as_array().cloned().unwrap_or_default())
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap_or("").to_string(),
+                a["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Sends new fingerprints to `node` until the new-issue rule (to `rx`) alerts for one of them:
+/// from then on this node's evaluator has the rules and has judged everything sent before.
+fn fence(http: &Http, node: &ServeProcess, rx: &crate::common::receiver::Receiver, tag: &str) {
+    let mut i = 0;
+    let reached = wait_until(Duration::from_secs(15), || {
+        i += 1;
+        let fp = format!("fence-{tag}-{i}");
+        assert_eq!(post_batch(http, &node.url, &batch(&[fp], 0)), 200);
+        std::thread::sleep(Duration::from_millis(200));
+        alerts(rx)
+            .iter()
+            .any(|(_, m)| m.starts_with(&format!("error fence-{tag}-")))
+    });
+    assert!(reached, "node {} never alerted for fence {tag}", node.url);
+}
+
+#[test]
+fn alerts_fire_once_across_nodes_and_thresholds_count_both() {
+    use crate::common::receiver::Receiver;
+    let c = Cluster::new();
+    let env = [
+        ("BLOOP__DATABASE__URL", c.url.as_str()),
+        ("BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true"),
+    ];
+    let a = ServeProcess::start(&c.db_path(), &env);
+    let b = ServeProcess::start(&c.db_path(), &env);
+    let http = Http::new();
+    let news = Receiver::start();
+    let hot = Receiver::start();
+    let cli = |args: &[&str]| cli_ok(&bloop_cli_env(&c.db_path(), args, &env));
+    cli(&[
+        "alerts",
+        "create",
+        "--name",
+        "new",
+        "--type",
+        "new_issue",
+        "--webhook",
+        &news.url,
+    ]);
+    // 30 events of one issue within a minute: each node alone sees 20 of them.
+    cli(&[
+        "alerts",
+        "create",
+        "--name",
+        "hot",
+        "--type",
+        "threshold",
+        "--threshold",
+        "30",
+        "--window",
+        "1m",
+        "--webhook",
+        &hot.url,
+    ]);
+    fence(&http, &a, &news, "a1");
+    fence(&http, &b, &news, "b1");
+
+    // The same 40 new issues reach both nodes, in different orders, concurrently; "hot" gets
+    // 20 events on each node.
+    let fingerprints: Vec<String> = (0..40).map(|i| format!("shared-{i:02}")).collect();
+    let send = |node: &str, reversed: bool| {
+        let http = Http::new();
+        let mut fps = fingerprints.clone();
+        if reversed {
+            fps.reverse();
+        }
+        for round in 0..4 {
+            fps.rotate_left(7);
+            let mut batch_fps = fps.clone();
+            batch_fps.extend(std::iter::repeat_n("hot".to_string(), 5));
+            assert_eq!(post_batch(&http, node, &batch(&batch_fps, round)), 200);
+        }
+    };
+    std::thread::scope(|s| {
+        s.spawn(|| send(&a.url, false));
+        s.spawn(|| send(&b.url, true));
+    });
+    fence(&http, &a, &news, "a2");
+    fence(&http, &b, &news, "b2");
+
+    let shared: Vec<String> = alerts(&news)
+        .into_iter()
+        .filter(|(_, m)| !m.starts_with("error fence-"))
+        .map(|(kind, m)| format!("{kind} {m}"))
+        .collect();
+    let mut unique = shared.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        shared.len(),
+        41,
+        "one new-issue alert per issue: {shared:?}"
+    );
+    assert_eq!(unique.len(), 41, "no issue alerted twice: {shared:?}");
+    assert!(unique.iter().all(|a| a.starts_with("new_issue error ")));
+    assert_eq!(
+        alerts(&hot),
+        vec![("threshold".to_string(), "error hot".to_string())],
+        "the threshold counts both nodes' events and fires once"
+    );
+    let count = hot.received()[0].json()["alerts"][0]["count"].as_u64();
+    assert!(count.is_some_and(|n| (30..=40).contains(&n)), "{count:?}");
+    assert_eq!(
+        c.sql("SELECT count(*) FROM alert_cooldowns c JOIN alert_rules r ON r.id = c.rule_id WHERE r.name = 'hot'"),
+        "1"
+    );
+}

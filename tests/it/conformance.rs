@@ -617,6 +617,137 @@ fn real_clients_report(b: Backend) {
     );
 }
 
+/// The webhook alerts `rx` received, as (kind, fingerprint) in arrival order.
+fn fired(rx: &crate::common::receiver::Receiver) -> Vec<(String, String)> {
+    rx.received()
+        .iter()
+        .flat_map(|r| r.json()["alerts"].as_array().cloned().unwrap_or_default())
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap_or("").to_string(),
+                a["fingerprint"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Alert rules through the API and the CLI; a new issue alerts once, a threshold fires when
+/// it is reached and its cooldown holds it; deliveries are logged.
+fn alerts_fire_and_are_managed(b: Backend) {
+    use crate::common::receiver::Receiver;
+    let n = Node::start_with(b, |c| c.alerting.allow_private_targets = true);
+    let news = Receiver::start();
+    let hot = Receiver::start();
+    let created = n.post(
+        "/v1/alerts",
+        json!({"name": "new", "config": {"type": "new_issue"},
+               "channels": [{"type": "webhook", "url": news.url}]}),
+    );
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let new_rule = created.body["id"].as_i64().expect("id");
+    let created = n.post(
+        "/v1/alerts",
+        json!({"name": "hot", "config": {"type": "threshold", "threshold": 5, "window_secs": 60},
+               "channels": [{"type": "webhook", "url": hot.url}]}),
+    );
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let hot_rule = created.body["id"].as_i64().expect("id");
+
+    let alpha = || ev("alpha broke", "1.0.0", "production", json!({}));
+    n.ingest(&[alpha(), alpha(), alpha()]);
+    n.ingest(&[ev("beta broke", "1.0.0", "production", json!({})), alpha()]);
+    n.wait_events(5);
+    let fp = |msg: &str| -> String {
+        let list = n
+            .get(&format!("/v1/errors?q={}", msg.replace(' ', "+")))
+            .body;
+        list[0]["fingerprint"]
+            .as_str()
+            .expect("fingerprint")
+            .to_string()
+    };
+    let (alpha_fp, beta_fp) = (fp("alpha"), fp("beta"));
+    assert!(wait_until(Duration::from_secs(10), || fired(&news).len() >= 2));
+    let mut got = fired(&news);
+    got.sort();
+    let mut want = vec![
+        ("new_issue".to_string(), alpha_fp.clone()),
+        ("new_issue".to_string(), beta_fp),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+
+    // The fifth alpha event reaches the threshold.
+    n.ingest(&[alpha()]);
+    assert!(
+        wait_until(Duration::from_secs(10), || !fired(&hot).is_empty()),
+        "the threshold never fired"
+    );
+    assert_eq!(
+        fired(&hot),
+        vec![("threshold".to_string(), alpha_fp.clone())]
+    );
+    let alert = &hot.received()[0].json()["alerts"][0];
+    assert_eq!(alert["count"], 5, "{alert}");
+    // More of the same within the cooldown: nothing. A fence (a new issue, judged after them)
+    // shows the evaluator has seen them.
+    n.ingest(&[alpha(), alpha(), alpha()]);
+    n.ingest(&[ev("fence", "1.0.0", "production", json!({}))]);
+    assert!(wait_until(Duration::from_secs(10), || fired(&news).len() >= 3));
+    assert_eq!(fired(&hot).len(), 1, "the cooldown holds the threshold");
+    assert_eq!(fired(&news).len(), 3, "each issue is new once");
+
+    let log = n.get(&format!("/v1/alerts/{hot_rule}/deliveries"));
+    assert_eq!(log.status, 200);
+    assert_eq!(rows(&log).len(), 1, "{:?}", log.body);
+    assert_eq!(rows(&log)[0]["status"], "sent");
+    assert_eq!(rows(&log)[0]["channel"], "webhook");
+
+    // The CLI on the same database sees and changes the same rules.
+    let mut env = n.env();
+    env.push(("BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true"));
+    let cli = |args: &[&str]| bloop_cli_env(&n.server.db_path, args, &env);
+    let listed = cli_ok(&cli(&["alerts", "list", "--json"]));
+    let listed: Value = serde_json::from_str(&listed).expect("JSON");
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names, ["new", "hot"]);
+    let out = cli(&["alerts", "disable", &new_rule.to_string(), "--json"]);
+    let disabled: Value = serde_json::from_str(&cli_ok(&out)).expect("JSON");
+    assert_eq!(disabled["enabled"], false);
+    assert_eq!(
+        n.get(&format!("/v1/alerts/{new_rule}")).body["enabled"],
+        false
+    );
+    let out = cli(&[
+        "alerts",
+        "create",
+        "--name",
+        "later",
+        "--type",
+        "regression",
+        "--webhook",
+        &news.url,
+        "--json",
+    ]);
+    let later: Value = serde_json::from_str(&cli_ok(&out)).expect("JSON");
+    assert_eq!(later["config"]["type"], "regression");
+    let gone = n.delete(&format!("/v1/alerts/{}", later["id"]));
+    assert_eq!(gone.status, 200);
+    assert_eq!(n.get(&format!("/v1/alerts/{}", later["id"])).status, 404);
+    // A rule that names no channel the server could use is refused, naming the field.
+    let bad = n.post(
+        "/v1/alerts",
+        json!({"name": "mute", "config": {"type": "new_issue"}, "channels": []}),
+    );
+    assert_eq!(bad.status, 400, "{:?}", bad.body);
+    assert_eq!(bad.body["field"], "channels");
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -636,4 +767,5 @@ on_both!(
     projects_keys_and_tokens,
     cli_on_the_database,
     real_clients_report,
+    alerts_fire_and_are_managed,
 );

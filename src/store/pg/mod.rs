@@ -6,6 +6,7 @@
 //! advisory locks, and every write a flush makes is keyed and ordered so that two nodes' flushes
 //! cannot deadlock (see `ingest`).
 
+pub mod alerts;
 pub mod ingest;
 pub mod issues;
 pub mod keys;
@@ -52,6 +53,7 @@ pub async fn notify(
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_core.sql"),
     include_str!("migrations/0002_events_without_fk.sql"),
+    include_str!("migrations/0003_alert_windows.sql"),
 ];
 
 /// The number of the newest Postgres migration this build knows.
@@ -183,7 +185,10 @@ impl Pg {
     /// event partitions around today: what `serve` and the data commands do first.
     pub async fn open(url: &str, size: usize) -> Result<Pg, StoreError> {
         let pg = Pg::new(url, size)?;
-        let mut client = pg.pool.get().await?;
+        let mut client = pg.pool.get().await.map_err(|e| StoreError::Postgres {
+            code: None,
+            message: format!("cannot connect to {}: {e}", pg.url),
+        })?;
         let version = server_version(&client).await?;
         if version < MIN_SERVER_VERSION {
             return Err(StoreError::Invalid {
