@@ -102,11 +102,11 @@ async fn session(
     changed: &mpsc::UnboundedSender<String>,
     stop: &CancellationToken,
 ) -> Result<(), crate::store::StoreError> {
-    let cfg = pg::parse_url(url).map_err(|message| crate::store::StoreError::Invalid {
+    let (cfg, tls) = pg::parse_url(url).map_err(|message| crate::store::StoreError::Invalid {
         field: "database.url".into(),
         message,
     })?;
-    let (client, mut connection) = cfg.connect(tokio_postgres::NoTls).await?;
+    let (client, mut connection) = cfg.connect(tls).await?;
     // The connection's messages: notifications go to `changed`; its end ends the session.
     let (ended_tx, mut ended) = tokio::sync::oneshot::channel::<Option<tokio_postgres::Error>>();
     let forward = changed.clone();

@@ -39,6 +39,7 @@ mod openapi;
 mod ops_tools;
 #[cfg(feature = "llm-tracing")]
 mod otel;
+mod pg_tls;
 #[cfg(feature = "llm-tracing")]
 mod proxy;
 mod release_page;

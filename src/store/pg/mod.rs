@@ -15,13 +15,13 @@ pub mod projects;
 pub mod retention;
 pub mod scratch;
 pub mod settings;
+pub mod tls;
 pub mod tokens;
 pub mod triage;
 
 use std::str::FromStr;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::NoTls;
 
 use super::StoreError;
 
@@ -132,12 +132,16 @@ pub fn redact(url: &str) -> String {
     out
 }
 
-/// Checks that `url` is a PostgreSQL connection URL the driver accepts.
-pub fn parse_url(url: &str) -> Result<tokio_postgres::Config, String> {
+/// Checks that `url` is a PostgreSQL connection URL the driver accepts, and makes the TLS
+/// connector its `sslmode` / `sslrootcert` ask for (see [`tls`]).
+pub fn parse_url(url: &str) -> Result<(tokio_postgres::Config, tls::Connector), String> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Err("must start with postgres:// or postgresql://".into());
     }
-    tokio_postgres::Config::from_str(url).map_err(|e| e.to_string())
+    let split = tls::split_url(url)?;
+    let cfg = tokio_postgres::Config::from_str(&split.url).map_err(|e| e.to_string())?;
+    let connector = tls::Connector::new(split.check, split.root_cert.as_deref())?;
+    Ok((cfg, connector))
 }
 
 /// The shared database: a pool of connections (each statement is prepared once per connection
@@ -157,13 +161,13 @@ impl std::fmt::Debug for Pg {
 impl Pg {
     /// A pool of at most `size` connections to `url`; nothing is connected yet.
     pub fn new(url: &str, size: usize) -> Result<Pg, StoreError> {
-        let cfg = parse_url(url).map_err(|message| StoreError::Invalid {
+        let (cfg, tls) = parse_url(url).map_err(|message| StoreError::Invalid {
             field: "database.url".into(),
             message,
         })?;
         let mgr = Manager::from_config(
             cfg,
-            NoTls,
+            tls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -185,9 +189,25 @@ impl Pg {
     /// event partitions around today: what `serve` and the data commands do first.
     pub async fn open(url: &str, size: usize) -> Result<Pg, StoreError> {
         let pg = Pg::new(url, size)?;
-        let mut client = pg.pool.get().await.map_err(|e| StoreError::Postgres {
-            code: None,
-            message: format!("cannot connect to {}: {e}", pg.url),
+        let mut client = pg.pool.get().await.map_err(|e| {
+            let e = match &e {
+                deadpool_postgres::PoolError::Backend(e) => error_chain(e),
+                e => error_chain(e),
+            };
+            let hint = if e.contains("not valid for name") {
+                " (the certificate does not name this host: connect by a name it lists, or use \
+                 sslmode=verify-ca to check only its chain)"
+            } else if e.contains("certificate") {
+                // A server whose certificate is not trusted: say how to trust it.
+                " (name the server's CA with sslrootcert=/path/ca.pem in database.url, or use \
+                 sslmode=require to encrypt without checking the certificate)"
+            } else {
+                ""
+            };
+            StoreError::Postgres {
+                code: None,
+                message: format!("cannot connect to {}: {e}{hint}", pg.url),
+            }
         })?;
         let version = server_version(&client).await?;
         if version < MIN_SERVER_VERSION {
@@ -212,6 +232,22 @@ impl Pg {
     pub async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         Ok(self.pool.get().await?)
     }
+}
+
+/// An error and its causes, each once ("error performing TLS handshake: invalid peer
+/// certificate: UnknownIssuer").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let c = cause.to_string();
+        if !out.contains(&c) {
+            out.push_str(": ");
+            out.push_str(&c);
+        }
+        next = cause.source();
+    }
+    out
 }
 
 /// `server_version_num`, e.g. 150018.

@@ -16,6 +16,8 @@ pub struct Scratch {
     bin: PathBuf,
     as_postgres: bool,
     next: AtomicUsize,
+    /// The port, which also names the unix socket (`.s.PGSQL.<port>`).
+    port: String,
 }
 
 /// The directory with the server's programs (`initdb`, `pg_ctl`, `createdb`, `psql`): where
@@ -71,6 +73,67 @@ impl Scratch {
 
     /// Starts a server with `settings` (name, value) on top of a test-sized configuration.
     pub fn start_with(settings: &[(&str, &str)]) -> Result<Scratch, String> {
+        Scratch::start_prepared(settings, |_| Ok(()))
+    }
+
+    /// A server that also listens on 127.0.0.1:`port` and takes only TLS connections there,
+    /// with the certificate and key in the PEM files `cert` and `key` (unix-socket connections
+    /// stay plain, for `database()` and `psql`).
+    pub fn start_tls(cert: &Path, key: &Path, port: u16) -> Result<Scratch, String> {
+        let port = port.to_string();
+        Scratch::start_prepared(
+            &[
+                ("fsync", "off"),
+                ("synchronous_commit", "off"),
+                ("listen_addresses", "'127.0.0.1'"),
+                ("port", &port),
+                ("ssl", "on"),
+                ("ssl_cert_file", "'server.crt'"),
+                ("ssl_key_file", "'server.key'"),
+            ],
+            |s| {
+                let data = s.data();
+                let put = |from: &Path, name: &str, contents: Option<&str>| {
+                    let to = data.join(name);
+                    match contents {
+                        Some(c) => std::fs::write(&to, c),
+                        None => std::fs::copy(from, &to).map(|_| ()),
+                    }
+                    .map_err(|e| format!("{}: {e}", to.display()))?;
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600))
+                        .map_err(|e| format!("{}: {e}", to.display()))?;
+                    if s.as_postgres {
+                        let ok = Command::new("chown")
+                            .arg("postgres:postgres")
+                            .arg(&to)
+                            .status()
+                            .is_ok_and(|st| st.success());
+                        if !ok {
+                            return Err(format!("chown postgres {}", to.display()));
+                        }
+                    }
+                    Ok(())
+                };
+                put(cert, "server.crt", None)?;
+                put(key, "server.key", None)?;
+                put(
+                    Path::new(""),
+                    "pg_hba.conf",
+                    Some(
+                        "local all all trust\n\
+                         hostssl all all 127.0.0.1/32 trust\n\
+                         hostnossl all all 127.0.0.1/32 reject\n",
+                    ),
+                )
+            },
+        )
+    }
+
+    fn start_prepared(
+        settings: &[(&str, &str)],
+        prepare: impl FnOnce(&Scratch) -> Result<(), String>,
+    ) -> Result<Scratch, String> {
         let bin = bin_dir().ok_or(
             "PostgreSQL's server programs (initdb, pg_ctl) were not found: install Debian's \
              `postgresql` package (tests/run.sh does)",
@@ -87,6 +150,10 @@ impl Scratch {
             bin,
             as_postgres,
             next: AtomicUsize::new(0),
+            port: settings
+                .iter()
+                .find(|(k, _)| *k == "port")
+                .map_or("5432".to_string(), |(_, v)| v.to_string()),
         };
         if as_postgres {
             let ok = Command::new("chown")
@@ -116,6 +183,7 @@ impl Scratch {
                 "-N",
             ],
         )?;
+        prepare(&s)?;
         let mut opts = format!(
             "-k {} -c listen_addresses='' -c max_connections=400 -c shared_buffers=64MB",
             s.dir.display()
@@ -202,7 +270,11 @@ impl Scratch {
 
     /// A connection URL for database `db` as the server's superuser `bloop`.
     pub fn url(&self, db: &str) -> String {
-        format!("postgres://bloop@/{db}?host={}", self.dir.display())
+        format!(
+            "postgres://bloop@/{db}?host={}&port={}",
+            self.dir.display(),
+            self.port
+        )
     }
 
     /// Creates a new empty database and returns its URL.
@@ -210,7 +282,8 @@ impl Scratch {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let name = format!("t{}_{n}", std::process::id());
         let out = Command::new(self.bin.join("createdb"))
-            .args(["-h", &self.dir.to_string_lossy(), "-U", "bloop", &name])
+            .args(["-h", &self.dir.to_string_lossy(), "-p", &self.port])
+            .args(["-U", "bloop", &name])
             .stdin(Stdio::null())
             .output()
             .map_err(|e| format!("createdb: {e}"))?;
@@ -229,6 +302,8 @@ impl Scratch {
             .args([
                 "-h",
                 &self.dir.to_string_lossy(),
+                "-p",
+                &self.port,
                 "-U",
                 "bloop",
                 "-d",
