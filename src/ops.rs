@@ -825,7 +825,7 @@ impl Target {
     pub fn users(&mut self) -> Result<Vec<users::User>, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(users::list(conn)?),
-            Target::Shared { .. } => Err(shared_unsupported("users")),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.users())?),
             Target::Remote(api) => api.get(RouteId::ListUsers, &[], &[]),
         }
     }
@@ -834,7 +834,7 @@ impl Target {
     pub fn user(&mut self, who: &str) -> Result<users::User, OpsError> {
         match self {
             Target::Local { conn, .. } => Ok(users::find(conn, who)?),
-            Target::Shared { .. } => Err(shared_unsupported("user")),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.find_user(who.to_string()))?),
             Target::Remote(_) => {
                 let all = self.users()?;
                 let by_id = who.parse::<i64>().ok();
@@ -858,7 +858,16 @@ impl Target {
                 let link = users::invite_link(&config.auth.rp_origin, &invite.token, false);
                 Ok(users::InviteLink { link, invite })
             }
-            Target::Shared { .. } => Err(shared_unsupported("invite")),
+            Target::Shared { rt, db, config } => {
+                let invite = rt.block_on(db.create_invite(
+                    role,
+                    "cli".into(),
+                    i64::from(hours) * 3_600_000,
+                    now_ms(),
+                ))?;
+                let link = users::invite_link(&config.auth.rp_origin, &invite.token, false);
+                Ok(users::InviteLink { link, invite })
+            }
             Target::Remote(api) => api.send(
                 RouteId::CreateInvite,
                 &[],
@@ -871,7 +880,7 @@ impl Target {
         let id = self.user(who)?.id;
         match self {
             Target::Local { conn, .. } => Ok(users::set_role(conn, id, role)?),
-            Target::Shared { .. } => Err(shared_unsupported("set_user_role")),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.set_user_role(id, role))?),
             Target::Remote(api) => api.send(
                 RouteId::SetUserRole,
                 &[&id.to_string()],
@@ -884,7 +893,7 @@ impl Target {
         let id = self.user(who)?.id;
         match self {
             Target::Local { conn, .. } => Ok(users::remove(conn, id)?),
-            Target::Shared { .. } => Err(shared_unsupported("remove_user")),
+            Target::Shared { rt, db, .. } => Ok(rt.block_on(db.remove_user(id))?),
             Target::Remote(api) => api.send(RouteId::RemoveUser, &[&id.to_string()], None),
         }
     }

@@ -26,8 +26,8 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::server::auth::session_cookie;
 use crate::server::AppState;
-use crate::store::users::{self, Role, User};
-use crate::store::{self, now_ms};
+use crate::store::now_ms;
+use crate::store::users::{Role, User};
 
 const CSS: &str = include_str!("assets/app.css");
 const JS: &str = include_str!("assets/app.js");
@@ -129,7 +129,7 @@ impl FromRequestParts<AppState> for Session {
             return Err(to_login());
         };
         let now = now_ms();
-        match store::with_conn(&st.db, move |c| users::session_user(c, &cookie, now)).await {
+        match st.db.session_user(cookie, now).await {
             Ok(Some(user)) => Ok(Session {
                 user,
                 path: parts.uri.path().to_string(),

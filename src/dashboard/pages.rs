@@ -57,10 +57,7 @@ pub(super) fn issue_href(i: &IssueRow) -> String {
 // ---- sign-in and registration ----------------------------------------------------------------
 
 pub async fn login(State(st): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    let no_users = store::with_conn(&st.db, |c| users::count(c))
-        .await
-        .map(|n| n == 0)
-        .unwrap_or(false);
+    let no_users = st.db.user_count().await.map(|n| n == 0).unwrap_or(false);
     let signed_in = session_cookie(&headers).is_some();
     html_response(
         StatusCode::OK,
@@ -111,10 +108,7 @@ pub async fn join(State(st): State<AppState>, Query(q): Q) -> Response {
     let notice = origin_notice(&st);
     let token = q.get("token").cloned().unwrap_or_default();
     let t2 = token.clone();
-    let invite = store::with_conn(&st.db, move |c| users::check_invite(c, &t2, now_ms()))
-        .await
-        .ok()
-        .flatten();
+    let invite = st.db.check_invite(t2, now_ms()).await.ok().flatten();
     let body = match invite {
         None => html! {
             section.panel.narrow {

@@ -12,9 +12,9 @@ use axum::http::{HeaderMap, StatusCode};
 
 use super::error::ApiError;
 use super::AppState;
+use crate::store::now_ms;
 use crate::store::tokens::{self, Scope, Token};
-use crate::store::users::{self, User};
-use crate::store::{self, now_ms};
+use crate::store::users::User;
 
 /// The dashboard's session cookie.
 pub const SESSION_COOKIE: &str = "bloop_session";
@@ -129,7 +129,9 @@ impl FromRequestParts<AppState> for Caller {
                     check_same_origin(&parts.headers, &st.config.auth.rp_origin)?;
                 }
                 let now = now_ms();
-                let user = store::with_conn(&st.db, move |c| users::session_user(c, &cookie, now))
+                let user = st
+                    .db
+                    .session_user(cookie, now)
                     .await?
                     .ok_or_else(|| unauthorized("the session has expired; sign in again"))?;
                 return Ok(Caller::from_user(user));

@@ -151,7 +151,7 @@ pub async fn run(
     let pg_url = config.database.postgres_url().map(str::to_string);
     // SQLite: the writer's own connection, and a pool of readers. PostgreSQL: a pool; the
     // writer makes its own connection.
-    let (db, mut writer_conn) = match &pg_url {
+    let (db, writer_conn) = match &pg_url {
         Some(url) => (
             store::Db::Postgres(store::pg::Pg::open(url, config.database.pool_size).await?),
             None,
@@ -175,14 +175,12 @@ pub async fn run(
         s.reload_from(&db).await?;
         Arc::new(s)
     };
-    if let Some(conn) = writer_conn.as_mut() {
-        if let Some(setup) = store::users::setup_invite(conn, store::now_ms())? {
-            let link = store::users::invite_link(&config.auth.rp_origin, &setup.token, true);
-            tracing::info!(
-                "no dashboard users yet: open {link} to register the first admin's passkey \
-                 (single use, valid 24 h; a restart makes a new link)"
-            );
-        }
+    if let Some(setup) = db.setup_invite(store::now_ms()).await? {
+        let link = store::users::invite_link(&config.auth.rp_origin, &setup.token, true);
+        tracing::info!(
+            "no dashboard users yet: open {link} to register the first admin's passkey \
+             (single use, valid 24 h; a restart, or another node starting, makes a new link)"
+        );
     }
     let database = match &db {
         store::Db::Postgres(pg) => pg.url().to_string(),

@@ -28,8 +28,8 @@ use super::auth::{check_same_origin, session_cookie, Caller, SESSION_COOKIE};
 use super::error::{json_body, ApiError};
 use super::AppState;
 use crate::config::AuthConfig;
-use crate::store::users::{self, NewPasskey};
-use crate::store::{self, now_ms, StoreError};
+use crate::store::now_ms;
+use crate::store::users::{self, OwnedPasskey};
 
 /// How long a started ceremony may take.
 const CEREMONY_TTL: Duration = Duration::from_secs(300);
@@ -213,20 +213,9 @@ pub(super) async fn register_start(
     gate(&st, peer, &headers)?;
     let req: RegisterStart = json_body(&body)?;
     let name = users::validate_name(&req.name)?;
-    let (invite, n2) = (req.invite.clone(), name.clone());
-    let now = now_ms();
-    store::with_conn(&st.db, move |c| {
-        if users::check_invite(c, &invite, now)?.is_none() {
-            return Err(StoreError::Invalid {
-                field: "invite".into(),
-                message:
-                    "this link is invalid, expired or already used; ask an admin for a new one"
-                        .into(),
-            });
-        }
-        users::ensure_name_free(c, &n2)
-    })
-    .await?;
+    st.db
+        .check_registration(req.invite.clone(), name.clone(), now_ms())
+        .await?;
     let handle = Uuid::from_bytes(users::new_handle());
     let (ccr, state) = st
         .passkeys
@@ -281,23 +270,15 @@ pub(super) async fn register_finish(
     let label = req.passkey_name.unwrap_or_else(|| "first passkey".into());
     let ttl = st.passkeys.session_ttl_ms;
     let now = now_ms();
-    let (user, token) = store::with_conn(&st.db, move |c| {
-        let user = users::register(
-            c,
-            &invite,
-            &name,
-            &handle.to_string(),
-            &NewPasskey {
-                cred_id: &cred_id,
-                name: &label,
-                json: &json,
-            },
-            now,
-        )?;
-        let token = users::create_session(c, user.id, ttl, now)?;
-        Ok((user, token))
-    })
-    .await?;
+    let passkey = OwnedPasskey {
+        cred_id,
+        name: label,
+        json,
+    };
+    let (user, token) = st
+        .db
+        .register(invite, name, handle.to_string(), passkey, ttl, now)
+        .await?;
     tracing::info!(user = %user.name, role = %user.role, "user registered");
     Ok(with_cookie(
         st.passkeys.session_cookie(&token),
@@ -351,11 +332,11 @@ pub(super) async fn login_finish(
         .map_err(|_| sign_in_failed())?;
     let handle = handle.to_string();
     let cred_id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(cred_id);
-    let found = store::with_conn(&st.db, move |c| {
-        users::login_credential(c, &handle, &cred_id)
-    })
-    .await?
-    .ok_or_else(sign_in_failed)?;
+    let found = st
+        .db
+        .login_credential(handle, cred_id)
+        .await?
+        .ok_or_else(sign_in_failed)?;
     let (user, passkey_id, json) = found;
     let mut passkey: Passkey = serde_json::from_str(&json).map_err(internal)?;
     let result = st
@@ -374,11 +355,10 @@ pub(super) async fn login_finish(
     let ttl = st.passkeys.session_ttl_ms;
     let now = now_ms();
     let uid = user.id;
-    let token = store::with_conn(&st.db, move |c| {
-        users::record_login(c, uid, passkey_id, updated.as_deref(), now)?;
-        users::create_session(c, uid, ttl, now)
-    })
-    .await?;
+    let token = st
+        .db
+        .record_login(uid, passkey_id, updated, ttl, now)
+        .await?;
     Ok(with_cookie(
         st.passkeys.session_cookie(&token),
         json!({"user": user}),
@@ -392,7 +372,7 @@ pub(super) async fn logout(
 ) -> Result<Response, ApiError> {
     gate(&st, peer, &headers)?;
     if let Some(token) = session_cookie(&headers) {
-        store::with_conn(&st.db, move |c| users::delete_session(c, &token)).await?;
+        st.db.delete_session(token).await?;
     }
     Ok(with_cookie(
         st.passkeys.clear_cookie(),
@@ -427,7 +407,7 @@ pub(super) async fn add_start(
     let user = session_user(&caller)?.clone();
     let req: AddStart = super::error::json_body_or_default(&body)?;
     let uid = user.id;
-    let existing = store::with_conn(&st.db, move |c| users::passkey_json(c, uid)).await?;
+    let existing = st.db.passkey_json(uid).await?;
     let exclude = existing
         .iter()
         .filter_map(|j| serde_json::from_str::<Passkey>(j).ok())
@@ -484,19 +464,18 @@ pub(super) async fn add_finish(
     let cred_id = cred_id_text(&passkey);
     let name = req.passkey_name.unwrap_or(name);
     let now = now_ms();
-    let id = store::with_conn(&st.db, move |c| {
-        users::add_passkey(
-            c,
+    let id = st
+        .db
+        .add_passkey(
             me,
-            &NewPasskey {
-                cred_id: &cred_id,
-                name: &name,
-                json: &json,
+            OwnedPasskey {
+                cred_id,
+                name,
+                json,
             },
             now,
         )
-    })
-    .await?;
+        .await?;
     Ok(Json(json!({"id": id})))
 }
 
@@ -509,6 +488,6 @@ pub(super) async fn remove_passkey(
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::bad_request("invalid_id", "must be an integer").field("id"))?;
-    store::with_conn(&st.db, move |c| users::remove_passkey(c, me, id)).await?;
+    st.db.remove_passkey(me, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

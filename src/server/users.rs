@@ -11,7 +11,7 @@ use super::auth::Caller;
 use super::error::{json_body, json_body_or_default, ApiError};
 use super::AppState;
 use crate::store::tokens::Scope;
-use crate::store::users::{self, invite_link, Invite, InviteLink, PasskeyInfo, Role, User};
+use crate::store::users::{invite_link, Invite, InviteLink, PasskeyInfo, Role, User};
 use crate::store::{self, now_ms};
 
 fn int_id(id: &str) -> Result<i64, ApiError> {
@@ -24,7 +24,7 @@ pub(super) async fn list_users(
     caller: Caller,
 ) -> Result<Json<Vec<User>>, ApiError> {
     caller.require(Scope::Admin)?;
-    Ok(Json(store::with_conn(&st.db, |c| users::list(c)).await?))
+    Ok(Json(st.db.users().await?))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -42,9 +42,7 @@ pub(super) async fn set_role(
     caller.require(Scope::Admin)?;
     let id = int_id(&id)?;
     let req: RoleChange = json_body(&body)?;
-    Ok(Json(
-        store::with_conn(&st.db, move |c| users::set_role(c, id, req.role)).await?,
-    ))
+    Ok(Json(st.db.set_user_role(id, req.role).await?))
 }
 
 pub(super) async fn remove_user(
@@ -54,7 +52,7 @@ pub(super) async fn remove_user(
 ) -> Result<Json<User>, ApiError> {
     caller.require(Scope::Admin)?;
     let id = int_id(&id)?;
-    let user = store::with_conn(&st.db, move |c| users::remove(c, id)).await?;
+    let user = st.db.remove_user(id).await?;
     tracing::info!(user = %user.name, by = %caller.actor, "user removed");
     Ok(Json(user))
 }
@@ -65,9 +63,7 @@ pub(super) async fn list_invites(
 ) -> Result<Json<Vec<Invite>>, ApiError> {
     caller.require(Scope::Admin)?;
     let now = now_ms();
-    Ok(Json(
-        store::with_conn(&st.db, move |c| users::pending_invites(c, now)).await?,
-    ))
+    Ok(Json(st.db.pending_invites(now).await?))
 }
 
 #[derive(Deserialize, Default, schemars::JsonSchema)]
@@ -92,18 +88,18 @@ pub(super) async fn create_invite(
     let hours = i64::from(req.expires_in_hours.unwrap_or(72));
     let by = caller.actor.clone();
     let now = now_ms();
-    let invite = store::with_conn(&st.db, move |c| {
-        users::create_invite(c, role, &by, hours * 3_600_000, now)
-    })
-    .await
-    .map_err(|e| match e {
-        store::StoreError::Invalid { .. } => ApiError::bad_request(
-            "invalid_value",
-            "expires_in_hours must be between 1 and 720",
-        )
-        .field("expires_in_hours"),
-        e => e.into(),
-    })?;
+    let invite = st
+        .db
+        .create_invite(role, by, hours * 3_600_000, now)
+        .await
+        .map_err(|e| match e {
+            store::StoreError::Invalid { .. } => ApiError::bad_request(
+                "invalid_value",
+                "expires_in_hours must be between 1 and 720",
+            )
+            .field("expires_in_hours"),
+            e => e.into(),
+        })?;
     let link = invite_link(&st.config.auth.rp_origin, &invite.token, false);
     Ok((StatusCode::CREATED, Json(InviteLink { link, invite })))
 }
@@ -115,7 +111,7 @@ pub(super) async fn revoke_invite(
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Admin)?;
     let id = int_id(&id)?;
-    store::with_conn(&st.db, move |c| users::revoke_invite(c, id)).await?;
+    st.db.revoke_invite(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -134,6 +130,6 @@ pub(super) async fn me(State(st): State<AppState>, caller: Caller) -> Result<Jso
         ));
     };
     let id = user.id;
-    let passkeys = store::with_conn(&st.db, move |c| users::passkeys(c, id)).await?;
+    let passkeys = st.db.passkeys(id).await?;
     Ok(Json(Me { user, passkeys }))
 }

@@ -17,6 +17,7 @@ use super::keys::{self, KeyRow, Rotated};
 use super::pg::{self, Pg};
 use super::projects::{self, CreatedProject, Deleted, Project};
 use super::tokens::{self, CreatedToken, Scope, Token};
+use super::users::{self, CreatedInvite, Invite, OwnedPasskey, PasskeyInfo, Role, User};
 use super::StoreError;
 use crate::search::Status;
 
@@ -542,6 +543,253 @@ impl Db {
         match self {
             Db::Sqlite(pool) => run(pool, move |c| super::triage::timeline(c, issue_id)).await,
             Db::Postgres(pg) => pg::triage::timeline(pg, issue_id).await,
+        }
+    }
+}
+
+/// Dashboard users, invites, passkeys and sessions.
+impl Db {
+    pub async fn user_count(&self) -> Result<i64, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, |c| users::count(c)).await,
+            Db::Postgres(pg) => pg::users::count(&pg.client().await?).await,
+        }
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, |c| users::list(c)).await,
+            Db::Postgres(pg) => pg::users::list(pg).await,
+        }
+    }
+
+    /// A user by numeric id or by name (case-insensitive).
+    pub async fn find_user(&self, who: String) -> Result<User, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::find(c, &who)).await,
+            Db::Postgres(pg) => pg::users::find(pg, &who).await,
+        }
+    }
+
+    /// Changes a user's role; the last admin cannot be demoted.
+    pub async fn set_user_role(&self, id: i64, role: Role) -> Result<User, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::set_role(c, id, role)).await,
+            Db::Postgres(pg) => pg::users::set_role(pg, id, role).await,
+        }
+    }
+
+    /// Removes a user (their passkeys and sessions go too); the last admin stays.
+    pub async fn remove_user(&self, id: i64) -> Result<User, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::remove(c, id)).await,
+            Db::Postgres(pg) => pg::users::remove(pg, id).await,
+        }
+    }
+
+    pub async fn create_invite(
+        &self,
+        role: Role,
+        created_by: String,
+        ttl_ms: i64,
+        now: i64,
+    ) -> Result<CreatedInvite, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    users::create_invite(c, role, &created_by, ttl_ms, now)
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::users::create_invite(pg, role, &created_by, ttl_ms, now).await,
+        }
+    }
+
+    /// On a database without users, a new first-admin setup link (replacing an unused one).
+    pub async fn setup_invite(&self, now: i64) -> Result<Option<CreatedInvite>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::setup_invite(c, now)).await,
+            Db::Postgres(pg) => pg::users::setup_invite(pg, now).await,
+        }
+    }
+
+    pub async fn pending_invites(&self, now: i64) -> Result<Vec<Invite>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::pending_invites(c, now)).await,
+            Db::Postgres(pg) => pg::users::pending_invites(pg, now).await,
+        }
+    }
+
+    pub async fn revoke_invite(&self, id: i64) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::revoke_invite(c, id)).await,
+            Db::Postgres(pg) => pg::users::revoke_invite(pg, id).await,
+        }
+    }
+
+    /// The invite a token names, if it is unused and unexpired.
+    pub async fn check_invite(
+        &self,
+        token: String,
+        now: i64,
+    ) -> Result<Option<Invite>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::check_invite(c, &token, now)).await,
+            Db::Postgres(pg) => pg::users::check_invite(&pg.client().await?, &token, now).await,
+        }
+    }
+
+    /// For the start of a registration: the invite is usable and the name free.
+    pub async fn check_registration(
+        &self,
+        invite: String,
+        name: String,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    users::check_registration(c, &invite, &name, now)
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::users::check_registration(pg, &invite, &name, now).await,
+        }
+    }
+
+    /// Consumes the invite, creates the user with their first passkey and starts a session;
+    /// returns the user and the session cookie value.
+    pub async fn register(
+        &self,
+        invite: String,
+        name: String,
+        handle: String,
+        passkey: OwnedPasskey,
+        session_ttl_ms: i64,
+        now: i64,
+    ) -> Result<(User, String), StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    let user = users::register(c, &invite, &name, &handle, &passkey.as_new(), now)?;
+                    let token = users::create_session(c, user.id, session_ttl_ms, now)?;
+                    Ok((user, token))
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                pg::users::register(
+                    pg,
+                    &invite,
+                    &name,
+                    &handle,
+                    &passkey.as_new(),
+                    session_ttl_ms,
+                    now,
+                )
+                .await
+            }
+        }
+    }
+
+    pub async fn add_passkey(
+        &self,
+        user_id: i64,
+        passkey: OwnedPasskey,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    users::add_passkey(c, user_id, &passkey.as_new(), now)
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::users::add_passkey(pg, user_id, &passkey.as_new(), now).await,
+        }
+    }
+
+    pub async fn passkeys(&self, user_id: i64) -> Result<Vec<PasskeyInfo>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::passkeys(c, user_id)).await,
+            Db::Postgres(pg) => pg::users::passkeys(pg, user_id).await,
+        }
+    }
+
+    /// The stored credential JSON of every passkey of a user.
+    pub async fn passkey_json(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::passkey_json(c, user_id)).await,
+            Db::Postgres(pg) => pg::users::passkey_json(pg, user_id).await,
+        }
+    }
+
+    /// Removes one of a user's passkeys; the last one stays.
+    pub async fn remove_passkey(&self, user_id: i64, id: i64) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::remove_passkey(c, user_id, id)).await,
+            Db::Postgres(pg) => pg::users::remove_passkey(pg, user_id, id).await,
+        }
+    }
+
+    /// For sign-in: the user a handle names and their stored passkey with this credential id.
+    pub async fn login_credential(
+        &self,
+        handle: String,
+        cred_id: String,
+    ) -> Result<Option<(User, i64, String)>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| users::login_credential(c, &handle, &cred_id)).await
+            }
+            Db::Postgres(pg) => pg::users::login_credential(pg, &handle, &cred_id).await,
+        }
+    }
+
+    /// After a sign-in: records it (the passkey's new state when `json`) and starts a session;
+    /// returns the session cookie value.
+    pub async fn record_login(
+        &self,
+        user_id: i64,
+        passkey_id: i64,
+        json: Option<String>,
+        session_ttl_ms: i64,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    users::record_login(c, user_id, passkey_id, json.as_deref(), now)?;
+                    users::create_session(c, user_id, session_ttl_ms, now)
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                pg::users::record_login(
+                    pg,
+                    user_id,
+                    passkey_id,
+                    json.as_deref(),
+                    session_ttl_ms,
+                    now,
+                )
+                .await
+            }
+        }
+    }
+
+    /// The user a session cookie belongs to, if the session is live.
+    pub async fn session_user(&self, token: String, now: i64) -> Result<Option<User>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::session_user(c, &token, now)).await,
+            Db::Postgres(pg) => pg::users::session_user(pg, &token, now).await,
+        }
+    }
+
+    pub async fn delete_session(&self, token: String) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| users::delete_session(c, &token)).await,
+            Db::Postgres(pg) => pg::users::delete_session(pg, &token).await,
         }
     }
 }

@@ -215,7 +215,7 @@ pub fn remove(conn: &mut Connection, id: i64) -> Result<User, StoreError> {
     Ok(user)
 }
 
-fn random_secret(prefix: &str) -> String {
+pub(crate) fn random_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     format!(
@@ -294,13 +294,40 @@ pub fn create_invite(
     ttl_ms: i64,
     now: i64,
 ) -> Result<CreatedInvite, StoreError> {
+    validate_invite_ttl(ttl_ms)?;
+    insert_invite(conn, role, false, created_by, now + ttl_ms, now)
+}
+
+/// An invite lives from 1 second to [`MAX_INVITE_TTL_MS`].
+pub(crate) fn validate_invite_ttl(ttl_ms: i64) -> Result<(), StoreError> {
     if ttl_ms <= 0 || ttl_ms > MAX_INVITE_TTL_MS {
         return Err(invalid(
             "expires_in",
             "must be between 1 second and 30 days",
         ));
     }
-    insert_invite(conn, role, false, created_by, now + ttl_ms, now)
+    Ok(())
+}
+
+/// The refusal of an invite link that cannot be used.
+pub(crate) fn invalid_invite() -> StoreError {
+    invalid(
+        "invite",
+        "this link is invalid, expired or already used; ask an admin for a new one",
+    )
+}
+
+/// For the start of a registration: the invite is usable and the name free.
+pub fn check_registration(
+    conn: &Connection,
+    invite: &str,
+    name: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    if check_invite(conn, invite, now)?.is_none() {
+        return Err(invalid_invite());
+    }
+    ensure_name_free(conn, name)
 }
 
 fn insert_invite(
@@ -422,6 +449,24 @@ pub struct NewPasskey<'a> {
     pub json: &'a str,
 }
 
+/// A verified passkey, owned (to move into a store call).
+#[derive(Debug, Clone)]
+pub struct OwnedPasskey {
+    pub cred_id: String,
+    pub name: String,
+    pub json: String,
+}
+
+impl OwnedPasskey {
+    pub fn as_new(&self) -> NewPasskey<'_> {
+        NewPasskey {
+            cred_id: &self.cred_id,
+            name: &self.name,
+            json: &self.json,
+        }
+    }
+}
+
 /// Consumes the invite and creates the user with their first passkey, all or nothing.
 pub fn register(
     conn: &mut Connection,
@@ -448,6 +493,12 @@ pub fn register(
     if n != 1 {
         return Err(invalid("invite", "this link was used meanwhile"));
     }
+    // The first admin's setup link is for a database without users: once anyone registers,
+    // an unused one (printed in the server's log) stops working.
+    tx.execute(
+        "DELETE FROM invites WHERE setup = 1 AND used_at IS NULL",
+        [],
+    )?;
     insert_passkey(&tx, user_id, passkey, now)?;
     let user = get(&tx, user_id)?;
     tx.commit()?;
@@ -460,9 +511,7 @@ fn insert_passkey(
     p: &NewPasskey<'_>,
     now: i64,
 ) -> Result<i64, StoreError> {
-    let name = p.name.trim();
-    let name = if name.is_empty() { "passkey" } else { name };
-    let name: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
+    let name = passkey_label(p.name);
     let exists: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM passkeys WHERE cred_id = ?1)",
         [p.cred_id],
@@ -478,6 +527,14 @@ fn insert_passkey(
         params![user_id, p.cred_id, name, p.json, now],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// A passkey's label as stored: trimmed, without control characters, at most 64 characters,
+/// `passkey` when empty.
+pub(crate) fn passkey_label(name: &str) -> String {
+    let name = name.trim();
+    let name = if name.is_empty() { "passkey" } else { name };
+    name.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 pub fn add_passkey(

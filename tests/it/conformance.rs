@@ -748,6 +748,169 @@ fn alerts_fire_and_are_managed(b: Backend) {
     assert_eq!(bad.body["field"], "channels");
 }
 
+impl Node {
+    /// The node's database as the server's own store handle (for what only a browser's
+    /// passkey could do over HTTP: registering a user).
+    fn db(&self, rt: &tokio::runtime::Runtime) -> bloop::store::Db {
+        let _inside = rt.enter();
+        match &self.pg_url {
+            Some(u) => bloop::store::Db::Postgres(
+                rt.block_on(bloop::store::pg::Pg::open(u, 1)).expect("open"),
+            ),
+            None => {
+                bloop::store::Db::Sqlite(bloop::store::pool(&self.server.db_path, 1).expect("pool"))
+            }
+        }
+    }
+
+    /// Registers `name` with the invite `token` (as a finished passkey ceremony does) and
+    /// returns their session cookie.
+    fn register(&self, rt: &tokio::runtime::Runtime, token: &str, name: &str) -> String {
+        // The pool is made and dropped inside the runtime.
+        let _inside = rt.enter();
+        let db = self.db(rt);
+        let passkey = bloop::store::users::OwnedPasskey {
+            cred_id: format!("cred-{name}"),
+            name: "laptop".into(),
+            json: "{}".into(),
+        };
+        let id = name.bytes().fold(0u64, |h, b| h * 31 + u64::from(b)) & 0xffff_ffff_ffff;
+        let handle = format!("00000000-0000-4000-8000-{id:012x}");
+        let (_, session) = rt
+            .block_on(db.register(
+                token.into(),
+                name.into(),
+                handle,
+                passkey,
+                3_600_000,
+                bloop::store::now_ms(),
+            ))
+            .expect("register");
+        format!("bloop_session={session}")
+    }
+
+    fn with_cookie(&self, method: reqwest::Method, path: &str, cookie: &str) -> Resp {
+        self.http.send(
+            self.http
+                .client()
+                .request(method, format!("{}{path}", self.server.url))
+                .header("cookie", cookie)
+                // The test configuration's auth.rp_origin.
+                .header("origin", "http://localhost:5332"),
+        )
+    }
+}
+
+/// Invites (CLI and API), single-use registration, sessions in the API with their role, the
+/// last admin guarded, sign-out and removal end sessions.
+fn users_invites_and_sessions(b: Backend) {
+    let n = Node::start(b);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let login = n.http.get(&format!("{}/login", n.server.url));
+    assert_eq!(login.status, 200);
+    assert!(login
+        .body
+        .as_str()
+        .unwrap_or("")
+        .contains("No one has an account here yet"));
+
+    let out = cli_ok(&n.cli(&["users", "invite", "--admin"]));
+    let token = out.trim().rsplit('=').next().expect("token").to_string();
+    assert!(token.starts_with("bloop_inv_"), "{out}");
+    let ada = n.register(&rt, &token, "ada");
+    // The link is single use.
+    let inside = rt.enter();
+    let again = rt.block_on(n.db(&rt).register(
+        token.clone(),
+        "eve".into(),
+        "00000000-0000-4000-8000-000000000099".into(),
+        bloop::store::users::OwnedPasskey {
+            cred_id: "cred-eve".into(),
+            name: "k".into(),
+            json: "{}".into(),
+        },
+        60_000,
+        bloop::store::now_ms(),
+    ));
+    drop(inside);
+    assert!(again.is_err(), "{again:?}");
+    let me = n.with_cookie(reqwest::Method::GET, "/v1/me", &ada);
+    assert_eq!(me.status, 200, "{:?}", me.body);
+    assert_eq!(me.body["user"]["name"], "ada");
+    assert_eq!(me.body["user"]["role"], "admin");
+    assert_eq!(me.body["passkeys"][0]["name"], "laptop");
+    let login = n.http.get(&format!("{}/login", n.server.url));
+    assert!(!login
+        .body
+        .as_str()
+        .unwrap_or("")
+        .contains("No one has an account here yet"));
+
+    // An invite made over the API, for a viewer.
+    let inv = n.post(
+        "/v1/invites",
+        json!({"role": "viewer", "expires_in_hours": 1}),
+    );
+    assert_eq!(inv.status, 201, "{:?}", inv.body);
+    let pending = n.get("/v1/invites");
+    assert_eq!(rows(&pending).len(), 1);
+    let vic = n.register(&rt, inv.body["token"].as_str().expect("token"), "vic");
+    assert!(
+        rows(&n.get("/v1/invites")).is_empty(),
+        "a used invite is not pending"
+    );
+    assert_eq!(
+        n.with_cookie(reqwest::Method::GET, "/v1/errors", &vic)
+            .status,
+        200
+    );
+    let denied = n.with_cookie(reqwest::Method::GET, "/v1/users", &vic);
+    assert_eq!(denied.status, 403, "{:?}", denied.body);
+    let users = n.with_cookie(reqwest::Method::GET, "/v1/users", &ada);
+    let names: Vec<&str> = rows(&users)
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .collect();
+    assert_eq!(names, ["ada", "vic"]);
+
+    // The last admin stays; a second admin makes the change possible.
+    let out = n.cli(&["users", "role", "ada", "viewer"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("last admin"));
+    cli_ok(&n.cli(&["users", "role", "VIC", "admin"]));
+    assert_eq!(
+        n.with_cookie(reqwest::Method::GET, "/v1/users", &vic)
+            .status,
+        200,
+        "the role applies to the live session"
+    );
+    let listed: Value =
+        serde_json::from_str(&cli_ok(&n.cli(&["users", "list", "--json"]))).expect("JSON");
+    assert_eq!(listed[1]["role"], "admin");
+
+    // Signing out ends that session; removing a user ends theirs.
+    let out = n.with_cookie(reqwest::Method::POST, "/auth/logout", &ada);
+    assert_eq!(out.status, 200, "{:?}", out.body);
+    assert_eq!(
+        n.with_cookie(reqwest::Method::GET, "/v1/me", &ada).status,
+        401
+    );
+    cli_ok(&n.cli(&["users", "remove", "ada"]));
+    assert_eq!(
+        n.with_cookie(reqwest::Method::GET, "/v1/me", &vic).status,
+        200
+    );
+    let out = n.cli(&["users", "remove", "vic"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the last admin cannot be removed"
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -768,4 +931,5 @@ on_both!(
     cli_on_the_database,
     real_clients_report,
     alerts_fire_and_are_managed,
+    users_invites_and_sessions,
 );

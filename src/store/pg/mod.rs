@@ -18,6 +18,7 @@ pub mod settings;
 pub mod tls;
 pub mod tokens;
 pub mod triage;
+pub mod users;
 
 use std::str::FromStr;
 
@@ -36,6 +37,8 @@ pub mod locks {
     pub const PARTITIONS: i64 = 0x626c_6f70_0000_0002;
     /// Held (for its session) by the node that runs the cluster's jobs.
     pub const LEADER: i64 = 0x626c_6f70_0000_0003;
+    /// Writes that check the set of dashboard users (transaction-scoped).
+    pub const USERS: i64 = 0x626c_6f70_0000_0004;
 }
 
 /// What changed, for the other nodes (`server::cluster` listens): `keys` (ingest keys and
