@@ -14,7 +14,7 @@ use maud::{html, Markup};
 use serde::de::DeserializeOwned;
 
 use super::charts::sparkline_counts;
-use super::pages::{filter_choices, load};
+use super::pages::filter_choices;
 use super::{not_found_page, page, pct, Session};
 use crate::analytics::insights::{
     Cluster, Correlations, EnvironmentInsight, Environments, IssueRef, Mover, Movers,
@@ -23,7 +23,7 @@ use crate::analytics::insights::{
 use crate::analytics::{self, Ask, Error, Insight};
 use crate::server::AppState;
 use crate::store::llm_usage::thousands;
-use crate::store::{now_ms, projects};
+use crate::store::now_ms;
 
 type Q = Query<HashMap<String, String>>;
 
@@ -188,21 +188,20 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
     let project = q.get("project").cloned().filter(|p| !p.is_empty());
     let cached = st.filters.get(&project);
     let p2 = project.clone();
-    let (names, filters) = match load(&st, Some(&s), move |c| {
-        let names = projects::names(c)?;
+    let loaded = async {
+        let names = st.db.project_names().await?;
         let filters = match cached {
             Some(f) => (f, false),
             None => {
                 let only = p2.map(|p| vec![p]);
-                (Arc::new(filter_choices(c, only.as_deref())?), true)
+                (Arc::new(filter_choices(&st.db, only).await?), true)
             }
         };
-        Ok((names, filters))
-    })
-    .await
-    {
+        Ok::<_, crate::store::StoreError>((names, filters))
+    };
+    let (names, filters) = match loaded.await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(e) => return super::error_page(Some(&s), &e.to_string()),
     };
     if let Some(p) = &project {
         if !names.iter().any(|(id, _)| id == p) {

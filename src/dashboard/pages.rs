@@ -23,7 +23,7 @@ use crate::store::issues::{self, IssueDetail, IssueRow};
 use crate::store::keys::{self, KeyRow};
 use crate::store::llm_usage::{thousands, usd};
 use crate::store::projects::{self, Project};
-use crate::store::tokens::{self, Scope, Token};
+use crate::store::tokens::{Scope, Token};
 use crate::store::triage;
 use crate::store::users::{self, Invite, PasskeyInfo, Role, User};
 use crate::store::{self, now_ms, StoreError};
@@ -261,21 +261,22 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(q): Q) -> Resp
     let partial = q.get("partial").map(String::as_str) == Some("rows");
     let filter_key = query.projects.as_ref().and_then(|p| p.first().cloned());
     let cached = st.filters.get(&filter_key);
-    let data = match load(&st, Some(&s), move |c| {
-        let projects = projects::names(c)?;
+    let load_list = async {
+        let projects = st.db.project_names().await?;
         let mut qc = qc;
         if qc.projects.is_none() && projects.len() == 1 {
             // One project (the usual case): the per-project indexes serve the sort directly.
             qc.projects = Some(vec![projects[0].0.clone()]);
         }
+        let only = qc.projects.clone();
         let (rows, total) = if show_rows {
-            issues::list(c, &qc)?
+            st.db.list_issues(qc).await?
         } else {
             (Vec::new(), 0)
         };
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let sparks = issues::trends_by_issue(c, &ids, 24, now)?;
-        let users = issues::users_by_issue(c, &ids, issues::LIST_USER_EVENTS)?;
+        let sparks = st.db.trends_by_issue(ids.clone(), 24, now).await?;
+        let users = st.db.users_by_issue(ids, issues::LIST_USER_EVENTS).await?;
         let mut data = ListData {
             projects,
             rows,
@@ -288,32 +289,33 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(q): Q) -> Resp
             default_key: None,
         };
         if partial {
-            return Ok(data);
+            return Ok::<_, StoreError>(data);
         }
-        let only = qc.projects.clone();
         data.filters = match cached {
             Some(f) => Some(f),
             None => {
                 data.fresh = true;
-                Some(Arc::new(filter_choices(c, only.as_deref())?))
+                Some(Arc::new(filter_choices(&st.db, only.clone()).await?))
             }
         };
-        data.any_events = data.total > 0 || issues::any(c)?;
+        data.any_events = data.total > 0 || st.db.any_issue().await?;
         if !data.any_events {
             let p = only
                 .as_ref()
                 .and_then(|v| v.first().cloned())
                 .unwrap_or_else(|| "default".into());
-            data.default_key = keys::list(c, Some(&p))?
+            data.default_key = st
+                .db
+                .keys(Some(p))
+                .await?
                 .into_iter()
                 .find(|k| k.revoked_at.is_none() && k.kind == keys::KIND_INGEST);
         }
         Ok(data)
-    })
-    .await
-    {
+    };
+    let data = match load_list.await {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(e) => return error_page(Some(&s), &e.to_string()),
     };
     if data.fresh {
         if let Some(f) = &data.filters {
@@ -490,16 +492,18 @@ pub async fn issues(State(st): State<AppState>, s: Session, Query(q): Q) -> Resp
 
 /// The choices of the release and environment filters for a project selection (what
 /// [`crate::server::filters::FilterCache`] keeps).
-pub(super) fn filter_choices(
-    c: &rusqlite::Connection,
-    only: Option<&[String]>,
+pub(super) async fn filter_choices(
+    db: &store::Db,
+    only: Option<Vec<String>>,
 ) -> Result<Filters, StoreError> {
-    let releases = issues::releases(c, only, 50)?
+    let releases = db
+        .releases(only.clone(), 50)
+        .await?
         .into_iter()
         .map(|r| r.release)
         .filter(|r| !r.is_empty())
         .collect();
-    let environments = issues::environments(c, only)?;
+    let environments = db.environments(only).await?;
     Ok(Filters {
         releases,
         environments,
@@ -996,17 +1000,17 @@ pub async fn releases(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
 pub async fn projects(State(st): State<AppState>, s: Session) -> Response {
     let now = now_ms();
     let public_url = crate::alert::eval::public_url(&st.config);
-    let (projects, all_keys) = match load(&st, Some(&s), move |c| {
-        let mut all = keys::list(c, None)?;
-        for k in &mut all {
-            keys::fill_dsn(c, k, &public_url)?;
+    let loaded = async {
+        let projects = st.db.list_projects(None).await?;
+        let mut all = Vec::new();
+        for p in &projects {
+            all.extend(st.db.project_keys(p.id.clone(), public_url.clone()).await?);
         }
-        Ok((projects::list(c, None)?, all))
-    })
-    .await
-    {
+        Ok::<_, StoreError>((projects, all))
+    };
+    let (projects, all_keys) = match loaded.await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(e) => return error_page(Some(&s), &e.to_string()),
     };
     let admin = s.can(Role::Admin);
     let origin = st.config.auth.rp_origin.trim_end_matches('/').to_string();
@@ -1127,13 +1131,12 @@ pub async fn tokens(State(st): State<AppState>, s: Session) -> Response {
         return r;
     }
     let now = now_ms();
-    let (list, projects): (Vec<Token>, Vec<Project>) = match load(&st, Some(&s), |c| {
-        Ok((tokens::list(c, None)?, projects::list(c, None)?))
-    })
-    .await
-    {
+    let loaded = async {
+        Ok::<_, StoreError>((st.db.tokens(None).await?, st.db.list_projects(None).await?))
+    };
+    let (list, projects): (Vec<Token>, Vec<Project>) = match loaded.await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(e) => return error_page(Some(&s), &e.to_string()),
     };
     page(
         "API tokens",
@@ -1187,16 +1190,15 @@ pub async fn retention(State(st): State<AppState>, s: Session) -> Response {
     }
     let cfg = st.config.retention.clone();
     let cfg_days = cfg.raw_events_days;
-    let (days, projects) = match load(&st, Some(&s), move |c| {
-        Ok((
-            crate::retention::default_days(c, cfg_days)?,
-            projects::list(c, None)?,
+    let loaded = async {
+        Ok::<_, StoreError>((
+            st.db.retention_days(cfg_days).await?,
+            st.db.list_projects(None).await?,
         ))
-    })
-    .await
-    {
+    };
+    let (days, projects) = match loaded.await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(e) => return error_page(Some(&s), &e.to_string()),
     };
     page(
         "Retention",
@@ -1246,13 +1248,11 @@ pub async fn users(State(st): State<AppState>, s: Session) -> Response {
         return r;
     }
     let now = now_ms();
-    let (list, invites): (Vec<User>, Vec<Invite>) = match load(&st, Some(&s), move |c| {
-        Ok((users::list(c)?, users::pending_invites(c, now)?))
-    })
-    .await
-    {
+    let loaded =
+        async { Ok::<_, StoreError>((st.db.users().await?, st.db.pending_invites(now).await?)) };
+    let (list, invites): (Vec<User>, Vec<Invite>) = match loaded.await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(e) => return error_page(Some(&s), &e.to_string()),
     };
     let admins = list.iter().filter(|u| u.role == Role::Admin).count();
     page(
@@ -1659,9 +1659,9 @@ fn alert_form(
 pub async fn account(State(st): State<AppState>, s: Session) -> Response {
     let now = now_ms();
     let uid = s.user.id;
-    let keys: Vec<PasskeyInfo> = match load(&st, Some(&s), move |c| users::passkeys(c, uid)).await {
+    let keys: Vec<PasskeyInfo> = match st.db.passkeys(uid).await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(e) => return error_page(Some(&s), &e.to_string()),
     };
     page(
         "Account",

@@ -365,25 +365,25 @@ pub(super) async fn retention_view(
 ) -> Result<RetentionView, ApiError> {
     let cfg = st.config.retention.clone();
     let pin = caller.pinned().map(String::from);
-    Ok(store::with_conn(&st.db, move |c| {
-        let days = crate::retention::default_days(c, cfg.raw_events_days)?;
-        let projects = projects::list(c, pin.as_deref())?
-            .into_iter()
-            .map(|p| ProjectRetention {
-                effective_days: p.retention_days.unwrap_or(days),
-                retention_days: p.retention_days,
-                project: p.id,
-            })
-            .collect();
-        Ok(RetentionView {
-            raw_events_days: days,
-            configured_raw_events_days: cfg.raw_events_days,
-            hourly_counts_days: cfg.hourly_counts_days,
-            prune_interval_secs: cfg.prune_interval_secs,
-            projects,
+    let days = st.db.retention_days(cfg.raw_events_days).await?;
+    let projects = st
+        .db
+        .list_projects(pin)
+        .await?
+        .into_iter()
+        .map(|p| ProjectRetention {
+            effective_days: p.retention_days.unwrap_or(days),
+            retention_days: p.retention_days,
+            project: p.id,
         })
+        .collect();
+    Ok(RetentionView {
+        raw_events_days: days,
+        configured_raw_events_days: cfg.raw_events_days,
+        hourly_counts_days: cfg.hourly_counts_days,
+        prune_interval_secs: cfg.prune_interval_secs,
+        projects,
     })
-    .await?)
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -428,21 +428,17 @@ pub(super) async fn put_retention(
         }
         (None, None) => {}
     }
-    let project = req.project.clone();
-    store::with_conn(&st.db, move |c| {
-        match project {
-            Some(p) => {
-                projects::set_retention(c, &p, days)?;
-            }
-            None => store::set_setting(
-                c,
-                crate::retention::RAW_DAYS_SETTING,
-                days.map(|d| d.to_string()).as_deref(),
-            )?,
+    match req.project.clone() {
+        Some(p) => {
+            st.db.update_project(p, None, Some(days)).await?;
         }
-        Ok(())
-    })
-    .await?;
+        None => {
+            let value = days.map(|d| d.to_string());
+            st.db
+                .set_setting(crate::retention::RAW_DAYS_SETTING, value.as_deref())
+                .await?;
+        }
+    }
     retention_view(&st, &caller).await.map(Json)
 }
 

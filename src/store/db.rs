@@ -5,6 +5,8 @@
 //! Use cases not yet written for PostgreSQL go through [`with_conn`], which refuses on
 //! PostgreSQL with [`StoreError::Unsupported`] (HTTP 501) naming what was asked for.
 
+use std::collections::HashMap;
+
 use deadpool_sqlite::Pool;
 use rusqlite::Connection;
 
@@ -547,6 +549,65 @@ impl Db {
     }
 }
 
+/// What the dashboard's issue list shows beside the rows.
+impl Db {
+    /// Every project as (id, name), oldest first.
+    pub async fn project_names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, |c| projects::names(c)).await,
+            Db::Postgres(pg) => pg::issues::project_names(pg).await,
+        }
+    }
+
+    /// Hourly counts of each issue of a page for the last `hours` hours, zero-filled.
+    pub async fn trends_by_issue(
+        &self,
+        ids: Vec<i64>,
+        hours: u32,
+        now: i64,
+    ) -> Result<HashMap<i64, Vec<HourCount>>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| issues::trends_by_issue(c, &ids, hours, now)).await
+            }
+            Db::Postgres(pg) => pg::issues::trends_by_issue(pg, &ids, hours, now).await,
+        }
+    }
+
+    /// Affected users of each issue of a page: (count, whether only the newest were read).
+    pub async fn users_by_issue(
+        &self,
+        ids: Vec<i64>,
+        limit: u32,
+    ) -> Result<HashMap<i64, (i64, bool)>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| issues::users_by_issue(c, &ids, limit)).await,
+            Db::Postgres(pg) => pg::issues::users_by_issue(pg, &ids, limit).await,
+        }
+    }
+
+    /// The environments seen in `projects` (None = all), most events first.
+    pub async fn environments(
+        &self,
+        projects: Option<Vec<String>>,
+    ) -> Result<Vec<String>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| issues::environments(c, projects.as_deref())).await
+            }
+            Db::Postgres(pg) => pg::issues::environments(pg, projects.as_deref()).await,
+        }
+    }
+
+    /// Whether any issue exists at all.
+    pub async fn any_issue(&self) -> Result<bool, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, |c| issues::any(c)).await,
+            Db::Postgres(pg) => pg::issues::any(pg).await,
+        }
+    }
+}
+
 /// Dashboard users, invites, passkeys and sessions.
 impl Db {
     pub async fn user_count(&self) -> Result<i64, StoreError> {
@@ -915,6 +976,16 @@ fn refuse_llm_rule(rule: &NewRule) -> Result<(), StoreError> {
 
 /// Retention.
 impl Db {
+    /// Days raw events are kept by default: the runtime setting, else `configured`.
+    pub async fn retention_days(&self, configured: u32) -> Result<u32, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| crate::retention::default_days(c, configured)).await
+            }
+            Db::Postgres(pg) => pg::retention::default_days(pg, configured).await,
+        }
+    }
+
     /// Removes raw events past retention (`days` overrides every project's), within `project`
     /// when given; `dry_run` counts instead.
     pub async fn prune(

@@ -911,6 +911,72 @@ fn users_invites_and_sessions(b: Backend) {
     );
 }
 
+/// The dashboard's pages that read the store render the same data on both backends.
+fn dashboard_pages(b: Backend) {
+    let n = Node::start(b);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let token = cli_ok(&n.cli(&["users", "invite", "--admin"]));
+    let ada = n.register(&rt, token.trim().rsplit('=').next().expect("token"), "ada");
+    let page = |path: &str| -> String {
+        let r = n.with_cookie(reqwest::Method::GET, path, &ada);
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+        r.body.as_str().unwrap_or("").to_string()
+    };
+    // No events yet: the list says how to send one, with the project's key.
+    assert!(page("/issues").contains("has no ingest key yet"));
+    let made = n.post("/v1/projects/default/keys", json!({"name": "first"}));
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    let key = made.body["key"].as_str().expect("key").to_string();
+    let empty = page("/issues");
+    assert!(empty.contains(&key), "the empty list shows the ingest key");
+
+    n.ingest(&[
+        ev(
+            "checkout exploded",
+            "2.4.0",
+            "production",
+            json!({"user_id_hash": "u1"}),
+        ),
+        ev(
+            "checkout exploded",
+            "2.4.0",
+            "staging",
+            json!({"user_id_hash": "u2"}),
+        ),
+        ev("login slow", "2.3.9", "production", json!({})),
+    ]);
+    n.wait_events(3);
+    let list = page("/issues");
+    assert!(list.contains("checkout exploded") && list.contains("login slow"));
+    assert!(
+        list.contains("2.4.0") && list.contains("staging"),
+        "filter choices"
+    );
+    let rows = page("/issues?partial=rows&q=checkout");
+    assert!(rows.contains("checkout exploded") && !rows.contains("login slow"));
+    assert!(
+        rows.contains(r#"<td class="num hide-sm">2</td>"#),
+        "two affected users: {rows}"
+    );
+    assert!(page("/users").contains("ada"));
+    assert!(page("/tokens").contains("suite"));
+    assert!(page("/projects").contains(&key));
+    assert!(page("/account").contains("laptop"));
+    let r = n.http.send(
+        n.http
+            .client()
+            .put(format!("{}/v1/admin/retention", n.server.url))
+            .bearer_auth(&n.token)
+            .json(&json!({"raw_events_days": 9})),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["raw_events_days"], 9);
+    assert!(page("/retention").contains("9 days"));
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -932,4 +998,5 @@ on_both!(
     real_clients_report,
     alerts_fire_and_are_managed,
     users_invites_and_sessions,
+    dashboard_pages,
 );

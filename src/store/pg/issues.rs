@@ -2,6 +2,8 @@
 //! [`crate::store::issues::where_clause_in`]), one issue, its events, trends, status changes,
 //! releases and stats. Rows and their meaning are those of `store::issues`.
 
+use std::collections::HashMap;
+
 use rusqlite::types::Value as SqlValue;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
@@ -543,4 +545,111 @@ pub async fn stats(pg: &Pg, projects: Option<&[String]>, now: i64) -> Result<Sta
         total_events: events,
         top_routes,
     })
+}
+
+/// Every project as (id, name), oldest first.
+pub async fn project_names(pg: &Pg) -> Result<Vec<(String, String)>, StoreError> {
+    let c = pg.client().await?;
+    let st = c
+        .prepare_cached("SELECT id, name FROM projects ORDER BY created_at, id")
+        .await?;
+    Ok(c.query(&st, &[])
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}
+
+/// Sparkline data for a page of issues (see [`lite::trends_by_issue`]), one query.
+pub async fn trends_by_issue(
+    pg: &Pg,
+    ids: &[i64],
+    hours: u32,
+    now: i64,
+) -> Result<HashMap<i64, Vec<HourCount>>, StoreError> {
+    let start = now - now.rem_euclid(HOUR_MS) - (i64::from(hours) - 1) * HOUR_MS;
+    let mut by_issue: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+    if !ids.is_empty() {
+        let c = pg.client().await?;
+        let st = c
+            .prepare_cached(
+                "SELECT issue_id, hour, count FROM hourly_counts
+                 WHERE hour >= $1 AND issue_id = ANY($2)",
+            )
+            .await?;
+        for r in c.query(&st, &[&start, &ids]).await? {
+            by_issue
+                .entry(r.get(0))
+                .or_default()
+                .push((r.get(1), r.get(2)));
+        }
+    }
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let rows = by_issue.remove(id).unwrap_or_default();
+            (*id, zero_fill(rows, hours, now))
+        })
+        .collect())
+}
+
+/// Affected users of a page of issues, each counted among its newest `limit` events (see
+/// [`lite::users_by_issue`]); issues without a user are left out. One query.
+pub async fn users_by_issue(
+    pg: &Pg,
+    ids: &[i64],
+    limit: u32,
+) -> Result<HashMap<i64, (i64, bool)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let c = pg.client().await?;
+    let st = c
+        .prepare_cached(
+            "SELECT i.id, count(DISTINCT n.u) FILTER (WHERE n.k <= $2::int8),
+                    count(*) > $2::int8
+             FROM unnest($1::int8[]) AS i(id)
+             CROSS JOIN LATERAL (
+                 SELECT user_id_hash AS u, row_number() OVER (ORDER BY id DESC) AS k
+                 FROM (SELECT id, user_id_hash FROM events WHERE issue_id = i.id
+                       ORDER BY id DESC LIMIT $2::int8 + 1) newest) n
+             GROUP BY i.id",
+        )
+        .await?;
+    Ok(c.query(&st, &[&ids, &i64::from(limit)])
+        .await?
+        .iter()
+        .map(|r| {
+            (
+                r.get::<_, i64>(0),
+                (r.get::<_, i64>(1), r.get::<_, bool>(2)),
+            )
+        })
+        .filter(|(_, (n, _))| *n > 0)
+        .collect())
+}
+
+/// The environments seen in `projects` (None = all), most events first (see
+/// [`lite::environments`]).
+pub async fn environments(pg: &Pg, projects: Option<&[String]>) -> Result<Vec<String>, StoreError> {
+    let (scope, args) = project_scope(projects, 1);
+    let c = pg.client().await?;
+    let sql = format!(
+        "SELECT min(environment) FROM environment_totals WHERE {scope} AND environment <> ''
+         GROUP BY environment ORDER BY sum(events) DESC LIMIT 50"
+    );
+    let st = c.prepare_cached(&sql).await?;
+    Ok(c.query(&st, &refs(&args))
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+/// Whether any issue exists at all.
+pub async fn any(pg: &Pg) -> Result<bool, StoreError> {
+    let c = pg.client().await?;
+    Ok(c.query_one("SELECT EXISTS (SELECT 1 FROM issues)", &[])
+        .await?
+        .get(0))
 }

@@ -11,6 +11,15 @@ use crate::store::{now_ms, StoreError};
 /// Rows deleted per transaction.
 const CHUNK: i64 = 5_000;
 
+/// Days raw events are kept by default: the runtime setting, else `configured`.
+pub async fn default_days(pg: &Pg, configured: u32) -> Result<u32, StoreError> {
+    Ok(super::settings::get(pg, RAW_DAYS_SETTING)
+        .await?
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|d| *d > 0)
+        .unwrap_or(configured))
+}
+
 pub async fn prune(
     pg: &Pg,
     cfg: &crate::config::RetentionConfig,
@@ -18,11 +27,7 @@ pub async fn prune(
     mut progress: impl FnMut(i64),
 ) -> Result<PruneReport, StoreError> {
     crate::retention::check_options(opts)?;
-    let fallback = super::settings::get(pg, RAW_DAYS_SETTING)
-        .await?
-        .and_then(|v| v.parse::<u32>().ok())
-        .filter(|d| *d > 0)
-        .unwrap_or(cfg.raw_events_days);
+    let fallback = default_days(pg, cfg.raw_events_days).await?;
     let mut c = pg.client().await?;
     let all: Vec<(String, Option<i64>)> = c
         .query("SELECT id, retention_days FROM projects ORDER BY id", &[])
