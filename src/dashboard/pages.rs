@@ -22,10 +22,10 @@ use crate::store::issue_traces::IssueCost;
 use crate::store::issues::{self, IssueDetail, IssueRow};
 use crate::store::keys::{self, KeyRow};
 use crate::store::llm_usage::{thousands, usd};
-use crate::store::projects::{self, Project};
+use crate::store::projects::Project;
 use crate::store::tokens::{Scope, Token};
 use crate::store::triage;
-use crate::store::users::{self, Invite, PasskeyInfo, Role, User};
+use crate::store::users::{Invite, PasskeyInfo, Role, User};
 use crate::store::{self, now_ms, StoreError};
 use crate::timefmt::ago;
 
@@ -651,37 +651,42 @@ pub async fn issue(
         Vec<User>,
         (Option<issues::EventWalk>, bool, Vec<issues::Occurrence>),
     );
-    let found: Result<Option<Loaded>, Response> = load(&st, Some(&s), move |c| {
-        let row = match issues::find(c, Some(&[p2]), &f2) {
+    let db = &st.db;
+    let found = async {
+        let row = match db.find_issue(Some(vec![p2]), f2).await {
             Ok(r) => r,
             Err(StoreError::NotFound(_) | StoreError::Invalid { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
         let id = row.id;
-        let detail = issues::detail(c, row)?;
-        let trend = issues::trend(c, id, hours, now)?;
-        let history = triage::timeline(c, id)?;
-        let people = users::list(c)?;
+        let detail = db.issue_detail(row).await?;
+        let trend = db.trend(id, hours, now).await?;
+        let history = db.timeline(id).await?;
+        let people = db.users().await?;
         // The event asked for; one that is not this issue's (or pruned) falls back to the latest.
-        let mut walk = issues::walk(c, id, pick)?;
+        let mut walk = db.walk(id, pick).await?;
         let missing = walk.is_none() && matches!(pick, issues::Pick::Id(_));
         if missing {
-            walk = issues::walk(c, id, issues::Pick::Latest)?;
+            walk = db.walk(id, issues::Pick::Latest).await?;
         }
         let per = issue_events::EVENTS_PER_PAGE;
         let list = match &walk {
-            Some(_) => issues::occurrences(c, id, per, list_page.saturating_mul(per))?,
+            Some(_) => {
+                db.occurrences(id, per, list_page.saturating_mul(per))
+                    .await?
+            }
             None => Vec::new(),
         };
-        Ok(Some((
+        Ok::<Option<Loaded>, StoreError>(Some((
             detail,
             trend,
             history,
             people,
             (walk, missing, list),
         )))
-    })
-    .await;
+    }
+    .await
+    .map_err(|e| error_page(Some(&s), &e.to_string()));
     let (d, trend, history, people, (walk, missing_event, event_list)) = match found {
         Ok(Some(x)) => x,
         Ok(None) => {
@@ -948,18 +953,16 @@ pub async fn releases(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
     let now = now_ms();
     let project = q.get("project").cloned().filter(|p| !p.is_empty());
     let p2 = project.clone();
-    let (projects, rels) = match load(&st, Some(&s), move |c| {
-        let only = p2.map(|p| vec![p]);
-        Ok((
+    let loaded = async {
+        Ok::<_, StoreError>((
             // Names only: the picker needs no per-project counts (a sum over every issue).
-            projects::names(c)?,
-            issues::releases(c, only.as_deref(), 200)?,
+            st.db.project_names().await?,
+            st.db.releases(p2.map(|p| vec![p]), 200).await?,
         ))
-    })
-    .await
-    {
+    };
+    let (projects, rels) = match loaded.await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(e) => return error_page(Some(&s), &e.to_string()),
     };
     page(
         "Releases",
@@ -1348,15 +1351,16 @@ pub async fn alerts(State(st): State<AppState>, s: Session, Query(q): Q) -> Resp
         Vec<alert::Delivery>,
         Vec<alert::Delivery>,
     );
-    let loaded: Result<Loaded, Response> = load(&st, Some(&s), |c| {
-        Ok((
-            alert::list(c, None)?,
-            projects::list(c, None)?,
-            alert::recent_deliveries(c, 20)?,
-            alert::last_deliveries(c)?,
+    let loaded: Result<Loaded, Response> = async {
+        Ok::<_, StoreError>((
+            st.db.alert_rules(None).await?,
+            st.db.list_projects(None).await?,
+            st.db.recent_deliveries(20).await?,
+            st.db.last_deliveries().await?,
         ))
-    })
-    .await;
+    }
+    .await
+    .map_err(|e| error_page(Some(&s), &e.to_string()));
     let (rules, projects, deliveries, last) = match loaded {
         Ok(x) => x,
         Err(r) => return r,

@@ -599,6 +599,18 @@ impl Db {
         }
     }
 
+    /// One stored event of an issue (latest, oldest or by id) with its neighbours.
+    pub async fn walk(
+        &self,
+        issue_id: i64,
+        pick: issues::Pick,
+    ) -> Result<Option<issues::EventWalk>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| issues::walk(c, issue_id, pick)).await,
+            Db::Postgres(pg) => pg::issues::walk(pg, issue_id, pick).await,
+        }
+    }
+
     /// Whether any issue exists at all.
     pub async fn any_issue(&self) -> Result<bool, StoreError> {
         match self {
@@ -910,7 +922,23 @@ impl Db {
     pub async fn alert_deliveries(&self, id: i64) -> Result<Vec<Delivery>, StoreError> {
         match self {
             Db::Sqlite(pool) => run(pool, move |c| alerts::deliveries(c, id)).await,
-            Db::Postgres(pg) => pg::alerts::deliveries(pg, id).await,
+            Db::Postgres(pg) => pg::alerts::deliveries(pg, Some(id), alerts::DELIVERIES_KEPT).await,
+        }
+    }
+
+    /// The last `limit` deliveries of every rule, newest first.
+    pub async fn recent_deliveries(&self, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| alerts::recent_deliveries(c, limit)).await,
+            Db::Postgres(pg) => pg::alerts::deliveries(pg, None, limit).await,
+        }
+    }
+
+    /// The last delivery of each rule to each of its channels, newest first.
+    pub async fn last_deliveries(&self) -> Result<Vec<Delivery>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => run(pool, |c| alerts::last_deliveries(c)).await,
+            Db::Postgres(pg) => pg::alerts::last_deliveries(pg).await,
         }
     }
 

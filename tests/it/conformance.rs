@@ -961,6 +961,36 @@ fn dashboard_pages(b: Backend) {
         rows.contains(r#"<td class="num hide-sm">2</td>"#),
         "two affected users: {rows}"
     );
+    // The issue page: its breakdowns, and a walk through its two events.
+    let listed = n.get("/v1/errors?q=checkout").body;
+    let fp = listed[0]["fingerprint"]
+        .as_str()
+        .expect("fingerprint")
+        .to_string();
+    let issue = page(&format!("/issues/default/{fp}"));
+    assert!(issue.contains("checkout exploded") && issue.contains("staging"));
+    assert!(
+        issue.contains(r#"<span class="muted" id="event-position">1 of 2</span>"#),
+        "the newest of two events"
+    );
+    let events = n.get(&format!("/v1/errors/{fp}/occurrences")).body;
+    let oldest = events[1]["id"].as_i64().expect("event id");
+    let older = page(&format!("/issues/default/{fp}?event={oldest}"));
+    assert!(older.contains(r#"<span class="muted" id="event-position">2 of 2</span>"#));
+    let gone = n.with_cookie(
+        reqwest::Method::GET,
+        "/issues/default/0000000000000000",
+        &ada,
+    );
+    assert_eq!(gone.status, 404);
+    assert!(page("/releases").contains("2.3.9"));
+    let rule = n.post(
+        "/v1/alerts",
+        json!({"name": "pager duty", "config": {"type": "regression"},
+               "channels": [{"type": "webhook", "url": "https://hooks.example.com/bloop"}]}),
+    );
+    assert_eq!(rule.status, 201, "{:?}", rule.body);
+    assert!(page("/alerts").contains("pager duty"));
     assert!(page("/users").contains("ada"));
     assert!(page("/tokens").contains("suite"));
     assert!(page("/projects").contains(&key));

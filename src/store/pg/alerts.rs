@@ -179,32 +179,51 @@ pub async fn delete(pg: &Pg, id: i64) -> Result<Rule, StoreError> {
     Ok(rule)
 }
 
-/// The last deliveries of a rule, newest first.
-pub async fn deliveries(pg: &Pg, rule_id: i64) -> Result<Vec<Delivery>, StoreError> {
+/// The last deliveries of a rule (every rule when `None`), newest first.
+pub async fn deliveries(
+    pg: &Pg,
+    rule_id: Option<i64>,
+    limit: u32,
+) -> Result<Vec<Delivery>, StoreError> {
     let c = pg.client().await?;
     let st = c
         .prepare_cached(
             "SELECT id, rule_id, channel, target, title, status, attempts, error, created_at
-             FROM alert_deliveries WHERE rule_id = $1 ORDER BY id DESC LIMIT $2",
+             FROM alert_deliveries WHERE $1::int8 IS NULL OR rule_id = $1
+             ORDER BY id DESC LIMIT $2",
         )
         .await?;
-    let rows = c
-        .query(&st, &[&rule_id, &i64::from(DELIVERIES_KEPT)])
+    let rows = c.query(&st, &[&rule_id, &i64::from(limit)]).await?;
+    Ok(rows.iter().map(delivery).collect())
+}
+
+/// The last delivery of each rule to each of its channels, newest first.
+pub async fn last_deliveries(pg: &Pg) -> Result<Vec<Delivery>, StoreError> {
+    let c = pg.client().await?;
+    let st = c
+        .prepare_cached(
+            "SELECT id, rule_id, channel, target, title, status, attempts, error, created_at
+             FROM alert_deliveries WHERE id IN (
+                 SELECT max(id) FROM alert_deliveries WHERE rule_id IS NOT NULL
+                 GROUP BY rule_id, channel, target)
+             ORDER BY id DESC",
+        )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Delivery {
-            id: r.get(0),
-            rule_id: r.get(1),
-            channel: r.get(2),
-            target: r.get(3),
-            title: r.get(4),
-            status: r.get(5),
-            attempts: r.get(6),
-            error: r.get(7),
-            created_at: r.get(8),
-        })
-        .collect())
+    Ok(c.query(&st, &[]).await?.iter().map(delivery).collect())
+}
+
+fn delivery(r: &tokio_postgres::Row) -> Delivery {
+    Delivery {
+        id: r.get(0),
+        rule_id: r.get(1),
+        channel: r.get(2),
+        target: r.get(3),
+        title: r.get(4),
+        status: r.get(5),
+        attempts: r.get(6),
+        error: r.get(7),
+        created_at: r.get(8),
+    }
 }
 
 /// Appends to the delivery log, keeping the last [`DELIVERIES_KEPT`] entries per rule.

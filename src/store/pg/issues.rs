@@ -653,3 +653,52 @@ pub async fn any(pg: &Pg) -> Result<bool, StoreError> {
         .await?
         .get(0))
 }
+
+/// One stored event of an issue with its neighbours and position (see [`lite::walk`]).
+pub async fn walk(
+    pg: &Pg,
+    issue_id: i64,
+    pick: lite::Pick,
+) -> Result<Option<lite::EventWalk>, StoreError> {
+    let c = pg.client().await?;
+    let bound = |agg: &'static str, cond: &'static str| {
+        format!("SELECT {agg}(id) FROM events WHERE issue_id = $1 AND {cond}")
+    };
+    let id: Option<i64> = match pick {
+        lite::Pick::Latest => c
+            .query_one(&bound("max", "true"), &[&issue_id])
+            .await?
+            .get(0),
+        lite::Pick::Oldest => c
+            .query_one(&bound("min", "true"), &[&issue_id])
+            .await?
+            .get(0),
+        lite::Pick::Id(id) => Some(id),
+    };
+    let Some(id) = id else { return Ok(None) };
+    let st = c
+        .prepare_cached(&format!(
+            "SELECT {OCC_COLS} FROM events e JOIN issues i ON i.id = e.issue_id
+             WHERE e.id = $1 AND e.issue_id = $2"
+        ))
+        .await?;
+    let Some(event) = c.query_opt(&st, &[&id, &issue_id]).await? else {
+        return Ok(None);
+    };
+    let st = c
+        .prepare_cached(
+            "SELECT (SELECT max(id) FROM events WHERE issue_id = $1 AND id < $2),
+                    (SELECT min(id) FROM events WHERE issue_id = $1 AND id > $2),
+                    (SELECT count(*) FROM events WHERE issue_id = $1 AND id > $2),
+                    (SELECT count(*) FROM events WHERE issue_id = $1)",
+        )
+        .await?;
+    let r = c.query_one(&st, &[&issue_id, &id]).await?;
+    Ok(Some(lite::EventWalk {
+        event: occurrence(&event),
+        older: r.get(0),
+        newer: r.get(1),
+        position: r.get::<_, i64>(2) + 1,
+        total: r.get(3),
+    }))
+}
