@@ -1203,8 +1203,23 @@ impl Scrubbing {
 
 /// Stores a project's switch (`enabled = false` turns scrubbing off for it).
 pub fn set_project(conn: &Connection, project: &str, enabled: bool) -> Result<(), StoreError> {
-    let key = format!("{PROJECT_OFF_PREFIX}{project}");
-    store::set_setting(conn, &key, (!enabled).then_some("1"))
+    store::set_setting(conn, &off_key(project), (!enabled).then_some("1"))
+}
+
+/// The setting that turns scrubbing off for `project`.
+fn off_key(project: &str) -> String {
+    format!("{PROJECT_OFF_PREFIX}{project}")
+}
+
+/// [`set_project`] on whichever backend `db` is (the other nodes reload it on the change
+/// notice, or within the reload interval).
+pub async fn set_project_in(
+    db: &store::Db,
+    project: &str,
+    enabled: bool,
+) -> Result<(), StoreError> {
+    db.set_setting(&off_key(project), (!enabled).then_some("1"))
+        .await
 }
 
 /// The key of the IP hash: read from the settings, made (32 random bytes) on first use; on a

@@ -15,9 +15,9 @@ use super::error::{json_body, json_body_or_default, ApiError};
 use super::query::Params;
 use super::AppState;
 use crate::store::keys::{self, KeyRow};
+use crate::store::now_ms;
 use crate::store::projects::{self, Project};
 use crate::store::tokens::{self, CreatedToken, Scope, Token};
-use crate::store::{self, now_ms};
 use crate::timefmt;
 
 pub(super) async fn list_projects(
@@ -474,7 +474,7 @@ pub(super) async fn get_scrubbing(
 
 async fn scrubbing_view(st: &AppState, caller: &Caller) -> Result<ScrubbingView, ApiError> {
     let pin = caller.pinned().map(String::from);
-    let list = store::with_conn(&st.db, move |c| projects::list(c, pin.as_deref())).await?;
+    let list = st.db.list_projects(pin).await?;
     let cfg = &st.config.scrubbing;
     Ok(ScrubbingView {
         enabled: cfg.enabled,
@@ -512,12 +512,9 @@ pub(super) async fn put_scrubbing(
     let req: ScrubbingUpdate = json_body(&body)?;
     caller.check_project(&req.project)?;
     let (project, enabled) = (req.project.clone(), req.enabled);
-    store::with_conn(&st.db, move |c| {
-        // 404 for a project that does not exist, before anything is stored.
-        projects::get(c, &project)?;
-        crate::scrub::set_project(c, &project, enabled)
-    })
-    .await?;
+    // 404 for a project that does not exist, before anything is stored.
+    st.db.project(project.clone()).await?;
+    crate::scrub::set_project_in(&st.db, &project, enabled).await?;
     // Applied at once here; other servers on the database read it within a second.
     st.scrub.set_project(&req.project, req.enabled);
     tracing::info!(project = %req.project, enabled = req.enabled, "scrubbing switched");

@@ -189,8 +189,9 @@ pub async fn run(
     if pg_url.is_some() {
         tracing::warn!(
             "PostgreSQL support is partial in this build: error ingest (bloop and Sentry), the \
-             issue API, projects, keys, tokens, alerts and retention work; LLM tracing, the \
-             dashboard, source maps and insights answer 501 (use SQLite for them)"
+             issue API, projects, keys, tokens, alerts, users, retention and the dashboard's \
+             error pages work; LLM tracing, source maps, the release detail page and insights \
+             answer 501 (use SQLite for them)"
         );
     }
     // Logged once the database is open, migrated and written to: "listening" means ready.

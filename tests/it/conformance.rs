@@ -1005,6 +1005,34 @@ fn dashboard_pages(b: Backend) {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["raw_events_days"], 9);
     assert!(page("/retention").contains("9 days"));
+    // The scrubbing switch of a project, and a project that is not there.
+    let put = |body: Value| {
+        n.http.send(
+            n.http
+                .client()
+                .put(format!("{}/v1/admin/scrubbing", n.server.url))
+                .bearer_auth(&n.token)
+                .json(&body),
+        )
+    };
+    let off = put(json!({"project": "default", "enabled": false}));
+    assert_eq!(off.status, 200, "{:?}", off.body);
+    let default = off.body["projects"]
+        .as_array()
+        .expect("projects")
+        .iter()
+        .find(|p| p["project"] == "default")
+        .cloned()
+        .expect("default");
+    assert_eq!(default["enabled"], false);
+    assert_eq!(
+        n.get("/v1/admin/scrubbing").body["projects"][0]["enabled"],
+        false
+    );
+    assert_eq!(
+        put(json!({"project": "nope", "enabled": false})).status,
+        404
+    );
 }
 
 macro_rules! on_both {
