@@ -661,7 +661,21 @@ impl Target {
                     without_map: paired.without_map,
                 })
             }
-            Target::Shared { .. } => Err(shared_unsupported("sourcemaps_upload")),
+            Target::Shared { rt, db, config } => {
+                let paired = upload::pair(files, url_prefix)?;
+                let limits = sm::Limits::from_config(&config.sourcemaps);
+                let stored = rt.block_on(db.put_sourcemaps(
+                    project.to_string(),
+                    release.to_string(),
+                    paired.uploads,
+                    limits,
+                    now_ms(),
+                ))?;
+                Ok(crate::server::sourcemaps::Uploaded {
+                    stored,
+                    without_map: paired.without_map,
+                })
+            }
             Target::Remote(api) => {
                 let (ct, body) = upload::build_multipart(&files);
                 let q = [
@@ -685,7 +699,12 @@ impl Target {
                 projects::get(conn, project)?;
                 Ok(crate::sourcemap::store::list(conn, project, release)?)
             }
-            Target::Shared { .. } => Err(shared_unsupported("sourcemaps_list")),
+            Target::Shared { rt, db, .. } => rt.block_on(async {
+                db.project(project.to_string()).await?;
+                Ok(db
+                    .sourcemaps(project.to_string(), release.map(str::to_string))
+                    .await?)
+            }),
             Target::Remote(api) => {
                 let mut q = vec![("project".to_string(), project.to_string())];
                 if let Some(r) = release {
@@ -710,7 +729,14 @@ impl Target {
                     deleted: crate::sourcemap::store::delete(conn, project, id, release)?,
                 })
             }
-            Target::Shared { .. } => Err(shared_unsupported("sourcemaps_delete")),
+            Target::Shared { rt, db, .. } => rt.block_on(async {
+                db.project(project.to_string()).await?;
+                Ok(crate::server::sourcemaps::Deleted {
+                    deleted: db
+                        .delete_sourcemaps(project.to_string(), id, release.map(str::to_string))
+                        .await?,
+                })
+            }),
             Target::Remote(api) => {
                 let mut q = vec![("project".to_string(), project.to_string())];
                 match (id, release) {

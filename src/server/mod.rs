@@ -189,8 +189,8 @@ pub async fn run(
     if pg_url.is_some() {
         tracing::warn!(
             "PostgreSQL support is partial in this build: error ingest (bloop and Sentry), the \
-             issue API, projects, keys, tokens, alerts, users, retention and the dashboard's \
-             error pages work; LLM tracing, source maps, the release detail page and insights \
+             issue API, projects, keys, tokens, alerts, users, retention, source maps and the \
+             dashboard's error pages work; LLM tracing, the release detail page and insights \
              answer 501 (use SQLite for them)"
         );
     }

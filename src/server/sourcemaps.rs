@@ -14,11 +14,11 @@ use super::auth::Caller;
 use super::error::ApiError;
 use super::query::Params;
 use super::AppState;
-use crate::sourcemap::store::{self as sm, Limits, Stored};
+use crate::sourcemap::store::{Limits, Stored};
 use crate::sourcemap::upload::{self, File};
 use crate::sourcemap::SourcemapError;
+use crate::store::now_ms;
 use crate::store::tokens::Scope;
-use crate::store::{self, now_ms};
 
 /// What an upload stored.
 #[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
@@ -142,20 +142,27 @@ pub(super) async fn upload(
             .into());
         }
     }
-    let (p2, r2) = (project.clone(), release.clone());
-    let out = store::with_conn(&st.db, move |c| {
-        // Pairing parses every map: on the blocking thread.
-        let stored = (|| {
-            let paired = upload::pair(files, &prefix)?;
-            let stored = sm::put(c, &p2, &r2, &paired.uploads, limits, now_ms())?;
-            Ok::<_, SourcemapError>(Uploaded {
-                stored,
-                without_map: paired.without_map,
-            })
-        })();
-        Ok(stored)
-    })
-    .await??;
+    // Pairing parses every map: on a blocking thread.
+    let paired = tokio::task::spawn_blocking(move || upload::pair(files, &prefix))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "source map pairing failed");
+            ApiError::internal()
+        })??;
+    let stored = st
+        .db
+        .put_sourcemaps(
+            project.clone(),
+            release.clone(),
+            paired.uploads,
+            limits,
+            now_ms(),
+        )
+        .await?;
+    let out = Uploaded {
+        stored,
+        without_map: paired.without_map,
+    };
     st.sourcemaps.invalidate(&project);
     tracing::info!(
         project = %project,
@@ -176,9 +183,7 @@ pub(super) async fn list(
     let p = Params::new(raw, &["project", "release"])?;
     let project = project(&caller, &p)?;
     let release = p.str("release").map(str::to_string);
-    Ok(Json(
-        store::with_conn(&st.db, move |c| sm::list(c, &project, release.as_deref())).await?,
-    ))
+    Ok(Json(st.db.sourcemaps(project, release).await?))
 }
 
 /// `DELETE /v1/sourcemaps/{id}?project=P`.
@@ -219,9 +224,10 @@ async fn delete(
     id: Option<i64>,
     release: Option<String>,
 ) -> Result<Json<Deleted>, ApiError> {
-    let p2 = project.clone();
-    let deleted =
-        store::with_conn(&st.db, move |c| sm::delete(c, &p2, id, release.as_deref())).await?;
+    let deleted = st
+        .db
+        .delete_sourcemaps(project.clone(), id, release)
+        .await?;
     st.sourcemaps.invalidate(&project);
     Ok(Json(Deleted { deleted }))
 }

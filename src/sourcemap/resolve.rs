@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use super::map::SourceMap;
-use super::store;
 use crate::ingest::sentry::Mapped;
 
 /// How long the list of a project's maps, and a debug-ID lookup, are trusted: maps uploaded by
@@ -249,22 +248,9 @@ impl Resolver {
             Err(_) => return Resolved::default(),
         };
         if !need_rel.is_empty() || !need_dbg.is_empty() {
-            let p = project.to_string();
-            type Fetched = (Vec<(String, Catalog)>, Vec<(String, Option<i64>)>);
-            let fetched: Result<Fetched, _> = crate::store::with_conn(pool, move |c| {
-                let mut cats = Vec::new();
-                for r in need_rel {
-                    let rows = store::catalog(c, &p, &r)?;
-                    cats.push((r, Catalog::new(rows)));
-                }
-                let mut dbg = Vec::new();
-                for d in need_dbg {
-                    let id = store::by_debug_id(c, &p, &d)?;
-                    dbg.push((d, id));
-                }
-                Ok((cats, dbg))
-            })
-            .await;
+            let fetched = pool
+                .sourcemap_lookup(project.to_string(), need_rel, need_dbg)
+                .await;
             match fetched {
                 Ok((cats, dbg)) => {
                     if let Ok(mut g) = self.inner.lock() {
@@ -275,7 +261,8 @@ impl Resolver {
                             g.debug_ids.clear();
                         }
                         let at = Instant::now();
-                        for (r, c) in cats {
+                        for (r, rows) in cats {
+                            let c = Catalog::new(rows);
                             g.catalogs.insert((project.clone(), r), (Arc::new(c), at));
                         }
                         for (d, id) in dbg {
@@ -348,19 +335,24 @@ impl Resolver {
             Some(guard)
         };
         if !wanted.is_empty() {
-            let loaded = crate::store::with_conn(pool, move |c| {
-                let mut maps = Vec::new();
-                for id in wanted {
-                    let parsed = match store::load(c, id) {
-                        Ok(Some(bytes)) => SourceMap::parse(&bytes).map_err(|e| e.to_string()),
-                        Ok(None) => Err("deleted".to_string()),
-                        Err(e) => Err(e.to_string()),
-                    };
-                    maps.push((id, parsed));
-                }
-                Ok(maps)
-            })
-            .await;
+            let loaded = match pool.sourcemap_data(wanted).await {
+                // Parsing is CPU work: on a blocking thread.
+                Ok(data) => tokio::task::spawn_blocking(move || {
+                    data.into_iter()
+                        .map(|(id, bytes)| {
+                            let parsed = match bytes {
+                                Ok(Some(b)) => SourceMap::parse(&b).map_err(|e| e.to_string()),
+                                Ok(None) => Err("deleted".to_string()),
+                                Err(e) => Err(e.to_string()),
+                            };
+                            (id, parsed)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .await
+                .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
             match loaded {
                 Ok(maps) => {
                     if let Ok(mut g) = self.inner.lock() {

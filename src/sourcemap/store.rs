@@ -29,7 +29,7 @@ pub struct Stored {
     pub created_at: i64,
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, project_id, release, name, debug_id, size, stored_size, sha256, mappings, created_at";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
@@ -63,11 +63,70 @@ impl Limits {
     }
 }
 
-fn compress(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn compress(bytes: &[u8]) -> Vec<u8> {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     // Writing into a Vec cannot fail.
     let _ = z.write_all(bytes);
     z.finish().unwrap_or_default()
+}
+
+/// Refuses a map over the file limit.
+pub(crate) fn check_file(u: &Upload, limits: Limits) -> Result<(), SourcemapError> {
+    if u.map.len() as u64 > limits.max_file_bytes {
+        return Err(SourcemapError::TooLarge {
+            field: u.map_path.clone(),
+            message: format!(
+                "{} bytes is over sourcemaps.max_file_mb ({} bytes)",
+                u.map.len(),
+                limits.max_file_bytes
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses `u` when the project would keep `total` bytes, over its limit.
+pub(crate) fn check_project(
+    u: &Upload,
+    project: &str,
+    total: i64,
+    limits: Limits,
+) -> Result<(), SourcemapError> {
+    if total as u64 > limits.max_project_bytes {
+        return Err(SourcemapError::TooLarge {
+            field: u.map_path.clone(),
+            message: format!(
+                "project `{project}` would keep {total} bytes of source maps, over \
+                 sourcemaps.max_project_mb ({} bytes); delete old releases' maps first",
+                limits.max_project_bytes
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The stored row of an upload.
+pub(crate) fn stored(
+    id: i64,
+    project: &str,
+    release: &str,
+    u: &Upload,
+    stored_size: usize,
+    sha256: String,
+    now: i64,
+) -> Stored {
+    Stored {
+        id,
+        project: project.to_string(),
+        release: release.to_string(),
+        name: u.name.clone(),
+        debug_id: u.debug_id.clone(),
+        size: u.map.len() as i64,
+        stored_size: stored_size as i64,
+        sha256,
+        mappings: u.mappings as i64,
+        created_at: now,
+    }
 }
 
 /// Stores `uploads` for `project` and `release` in one transaction, replacing maps of the same
@@ -99,16 +158,7 @@ pub fn put(
     )?;
     let mut out = Vec::new();
     for u in uploads {
-        if u.map.len() as u64 > limits.max_file_bytes {
-            return Err(SourcemapError::TooLarge {
-                field: u.map_path.clone(),
-                message: format!(
-                    "{} bytes is over sourcemaps.max_file_mb ({} bytes)",
-                    u.map.len(),
-                    limits.max_file_bytes
-                ),
-            });
-        }
+        check_file(u, limits)?;
         let data = compress(&u.map);
         let replaced: i64 = tx
             .query_row(
@@ -120,16 +170,7 @@ pub fn put(
             .optional()?
             .unwrap_or(0);
         total = total - replaced + data.len() as i64;
-        if total as u64 > limits.max_project_bytes {
-            return Err(SourcemapError::TooLarge {
-                field: u.map_path.clone(),
-                message: format!(
-                    "project `{project}` would keep {total} bytes of source maps, over \
-                     sourcemaps.max_project_mb ({} bytes); delete old releases' maps first",
-                    limits.max_project_bytes
-                ),
-            });
-        }
+        check_project(u, project, total, limits)?;
         tx.execute(
             "DELETE FROM sourcemaps WHERE project_id = ?1 AND release = ?2 AND name = ?3",
             params![project, release, u.name],
@@ -153,18 +194,7 @@ pub fn put(
             ],
             |r| r.get(0),
         )?;
-        out.push(Stored {
-            id,
-            project: project.to_string(),
-            release: release.to_string(),
-            name: u.name.clone(),
-            debug_id: u.debug_id.clone(),
-            size: u.map.len() as i64,
-            stored_size: data.len() as i64,
-            sha256: sha,
-            mappings: u.mappings as i64,
-            created_at: now,
-        });
+        out.push(stored(id, project, release, u, data.len(), sha, now));
     }
     tx.commit()?;
     Ok(out)
@@ -205,17 +235,26 @@ pub fn delete(
         rows
     };
     if gone.is_empty() {
-        return Err(StoreError::NotFound(match (id, release) {
-            (Some(id), _) => format!("no source map {id} in project `{project}`"),
-            (None, Some(r)) => format!("no source maps for release `{r}` in project `{project}`"),
-            (None, None) => format!("no source maps in project `{project}`"),
-        }));
+        return Err(nothing_to_delete(project, id, release));
     }
     for s in &gone {
         tx.execute("DELETE FROM sourcemaps WHERE id = ?1", [s.id])?;
     }
     tx.commit()?;
     Ok(gone)
+}
+
+/// The refusal of a delete that matched no map.
+pub(crate) fn nothing_to_delete(
+    project: &str,
+    id: Option<i64>,
+    release: Option<&str>,
+) -> StoreError {
+    StoreError::NotFound(match (id, release) {
+        (Some(id), _) => format!("no source map {id} in project `{project}`"),
+        (None, Some(r)) => format!("no source maps for release `{r}` in project `{project}`"),
+        (None, None) => format!("no source maps in project `{project}`"),
+    })
 }
 
 /// A project's maps usable for `release` (its own and the release-less ones): (id, name).
@@ -257,13 +296,17 @@ pub fn load(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
         .prepare_cached("SELECT data FROM sourcemaps WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?;
-    let Some(data) = data else { return Ok(None) };
+    data.map(|d| expand(id, &d)).transpose()
+}
+
+/// A stored map's compressed bytes, expanded.
+pub(crate) fn expand(id: i64, data: &[u8]) -> Result<Vec<u8>, StoreError> {
     let mut out = Vec::new();
-    flate2::read::ZlibDecoder::new(&data[..])
+    flate2::read::ZlibDecoder::new(data)
         .read_to_end(&mut out)
         .map_err(|e| StoreError::Invalid {
             field: "sourcemaps.data".into(),
             message: format!("source map {id} does not expand: {e}"),
         })?;
-    Ok(Some(out))
+    Ok(out)
 }

@@ -1002,6 +1002,119 @@ fn refuse_llm_rule(rule: &NewRule) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Source maps.
+impl Db {
+    /// Stores uploaded maps of `project` and `release` (see `sourcemap::store::put`).
+    pub async fn put_sourcemaps(
+        &self,
+        project: String,
+        release: String,
+        uploads: Vec<crate::sourcemap::upload::Upload>,
+        limits: crate::sourcemap::store::Limits,
+        now: i64,
+    ) -> Result<Vec<crate::sourcemap::store::Stored>, crate::sourcemap::SourcemapError> {
+        use crate::sourcemap::store as sm;
+        match self {
+            Db::Sqlite(pool) => {
+                let obj = pool.get().await.map_err(StoreError::from)?;
+                obj.interact(move |c| sm::put(c, &project, &release, &uploads, limits, now))
+                    .await
+                    .map_err(StoreError::from)?
+            }
+            Db::Postgres(pg) => {
+                pg::sourcemaps::put(pg, &project, &release, &uploads, limits, now).await
+            }
+        }
+    }
+
+    pub async fn sourcemaps(
+        &self,
+        project: String,
+        release: Option<String>,
+    ) -> Result<Vec<crate::sourcemap::store::Stored>, StoreError> {
+        use crate::sourcemap::store as sm;
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| sm::list(c, &project, release.as_deref())).await,
+            Db::Postgres(pg) => pg::sourcemaps::list(pg, &project, release.as_deref()).await,
+        }
+    }
+
+    /// Deletes one map by id, or every map of a release.
+    pub async fn delete_sourcemaps(
+        &self,
+        project: String,
+        id: Option<i64>,
+        release: Option<String>,
+    ) -> Result<Vec<crate::sourcemap::store::Stored>, StoreError> {
+        use crate::sourcemap::store as sm;
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    sm::delete(c, &project, id, release.as_deref())
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::sourcemaps::delete(pg, &project, id, release.as_deref()).await,
+        }
+    }
+
+    /// For each release the project's usable maps (id, name, release); for each debug ID the
+    /// newest map with it. One trip to the database.
+    #[allow(clippy::type_complexity)]
+    pub async fn sourcemap_lookup(
+        &self,
+        project: String,
+        releases: Vec<String>,
+        debug_ids: Vec<String>,
+    ) -> Result<
+        (
+            Vec<(String, Vec<(i64, String, String)>)>,
+            Vec<(String, Option<i64>)>,
+        ),
+        StoreError,
+    > {
+        use crate::sourcemap::store as sm;
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    let mut cats = Vec::new();
+                    for r in releases {
+                        let rows = sm::catalog(c, &project, &r)?;
+                        cats.push((r, rows));
+                    }
+                    let mut dbg = Vec::new();
+                    for d in debug_ids {
+                        let id = sm::by_debug_id(c, &project, &d)?;
+                        dbg.push((d, id));
+                    }
+                    Ok((cats, dbg))
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::sourcemaps::lookup(pg, &project, &releases, &debug_ids).await,
+        }
+    }
+
+    /// Stored maps' bytes, expanded (`None` for one deleted meanwhile), each with its own
+    /// outcome.
+    #[allow(clippy::type_complexity)]
+    pub async fn sourcemap_data(
+        &self,
+        ids: Vec<i64>,
+    ) -> Result<Vec<(i64, Result<Option<Vec<u8>>, StoreError>)>, StoreError> {
+        use crate::sourcemap::store as sm;
+        match self {
+            Db::Sqlite(pool) => {
+                run(pool, move |c| {
+                    Ok(ids.into_iter().map(|id| (id, sm::load(c, id))).collect())
+                })
+                .await
+            }
+            Db::Postgres(pg) => pg::sourcemaps::load(&pg.client().await?, &ids).await,
+        }
+    }
+}
+
 /// Retention.
 impl Db {
     /// Days raw events are kept by default: the runtime setting, else `configured`.

@@ -1035,6 +1035,93 @@ fn dashboard_pages(b: Backend) {
     );
 }
 
+/// Source maps: uploaded over the API, listed, used to resolve a minified Sentry frame at
+/// ingest, deleted.
+fn sourcemaps_resolve_minified_frames(b: Backend) {
+    let n = Node::start(b);
+    let files = [
+        bloop::sourcemap::upload::File {
+            path: "app.min.js".into(),
+            bytes: b"function a(){throw new TypeError('boom')}a();\n".to_vec(),
+        },
+        bloop::sourcemap::upload::File {
+            path: "app.min.js.map".into(),
+            bytes: br#"{"version":3,"file":"app.min.js","sources":["src/checkout.ts"],"names":["handleCheckout"],"mappings":"AAAAA"}"#.to_vec(),
+        },
+    ];
+    let (ct, body) = bloop::sourcemap::upload::build_multipart(&files);
+    let up = n.http.send(
+        n.http
+            .client()
+            .post(format!(
+                "{}/v1/sourcemaps?project=default&release=1.0",
+                n.server.url
+            ))
+            .bearer_auth(&n.token)
+            .header("content-type", ct)
+            .body(body),
+    );
+    assert_eq!(up.status, 201, "{:?}", up.body);
+    assert_eq!(up.body["stored"][0]["name"], "~/app.min.js");
+    let listed = n.get("/v1/sourcemaps?project=default");
+    assert_eq!(rows(&listed).len(), 1);
+    let cli = cli_ok(&n.cli(&["sourcemaps", "list", "--project", "default", "--json"]));
+    assert!(cli.contains("~/app.min.js"), "{cli}");
+
+    let dsn = n.post(
+        "/v1/projects/default/keys",
+        json!({"name": "sdk", "kind": "dsn"}),
+    );
+    assert_eq!(dsn.status, 201, "{:?}", dsn.body);
+    let key = dsn.body["key"].as_str().expect("key");
+    let number = dsn.body["dsn"]
+        .as_str()
+        .and_then(|d| d.rsplit('/').next())
+        .expect("dsn");
+    let event = json!({
+        "event_id": "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+        "platform": "javascript",
+        "release": "1.0",
+        "exception": {"values": [{"type": "TypeError", "value": "boom", "stacktrace": {"frames": [
+            {"filename": "https://cdn.example.com/app.min.js",
+             "abs_path": "https://cdn.example.com/app.min.js",
+             "lineno": 1, "colno": 1, "function": "a", "in_app": true}
+        ]}}]}
+    });
+    let r = n.http.send(
+        n.http
+            .client()
+            .post(format!("{}/api/{number}/store/", n.server.url))
+            .header(
+                "x-sentry-auth",
+                format!("Sentry sentry_version=7, sentry_key={key}"),
+            )
+            .json(&event),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    n.wait_events(1);
+    let fp = n.get("/v1/errors").body[0]["fingerprint"]
+        .as_str()
+        .expect("fingerprint")
+        .to_string();
+    let detail = n.get(&format!("/v1/errors/{fp}")).body.to_string();
+    assert!(
+        detail.contains(r#""stack":"at a (src/checkout.ts:1:1)""#)
+            && detail.contains(r#""minified":{"abs_path":"https://cdn.example.com/app.min.js""#),
+        "the frame reads as source: {detail}"
+    );
+
+    let gone = n.delete("/v1/sourcemaps?project=default&release=1.0");
+    assert_eq!(gone.status, 200, "{:?}", gone.body);
+    assert_eq!(gone.body["deleted"][0]["name"], "~/app.min.js");
+    assert!(rows(&n.get("/v1/sourcemaps?project=default")).is_empty());
+    assert_eq!(
+        n.delete("/v1/sourcemaps?project=default&release=1.0")
+            .status,
+        404
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1057,4 +1144,5 @@ on_both!(
     alerts_fire_and_are_managed,
     users_invites_and_sessions,
     dashboard_pages,
+    sourcemaps_resolve_minified_frames,
 );

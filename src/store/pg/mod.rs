@@ -15,6 +15,7 @@ pub mod projects;
 pub mod retention;
 pub mod scratch;
 pub mod settings;
+pub mod sourcemaps;
 pub mod tls;
 pub mod tokens;
 pub mod triage;
