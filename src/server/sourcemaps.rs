@@ -130,17 +130,7 @@ pub(super) async fn upload(
         return Err(ApiError::bad_request("missing_field", "no files in the body").field("file"));
     }
     for f in &files {
-        if f.bytes.len() as u64 > limits.max_file_bytes {
-            return Err(SourcemapError::TooLarge {
-                field: f.path.clone(),
-                message: format!(
-                    "{} bytes is over sourcemaps.max_file_mb ({} bytes)",
-                    f.bytes.len(),
-                    limits.max_file_bytes
-                ),
-            }
-            .into());
-        }
+        crate::sourcemap::store::check_size(&f.path, f.bytes.len(), limits)?;
     }
     // Pairing parses every map: on a blocking thread.
     let paired = tokio::task::spawn_blocking(move || upload::pair(files, &prefix))

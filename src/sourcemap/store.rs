@@ -72,12 +72,16 @@ pub(crate) fn compress(bytes: &[u8]) -> Vec<u8> {
 
 /// Refuses a map over the file limit.
 pub(crate) fn check_file(u: &Upload, limits: Limits) -> Result<(), SourcemapError> {
-    if u.map.len() as u64 > limits.max_file_bytes {
+    check_size(&u.map_path, u.map.len(), limits)
+}
+
+/// Refuses a file (`path`, `len` bytes) over the file limit.
+pub fn check_size(path: &str, len: usize, limits: Limits) -> Result<(), SourcemapError> {
+    if len as u64 > limits.max_file_bytes {
         return Err(SourcemapError::TooLarge {
-            field: u.map_path.clone(),
+            field: path.to_string(),
             message: format!(
-                "{} bytes is over sourcemaps.max_file_mb ({} bytes)",
-                u.map.len(),
+                "{len} bytes is over sourcemaps.max_file_mb ({} bytes)",
                 limits.max_file_bytes
             ),
         });
