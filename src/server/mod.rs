@@ -209,68 +209,50 @@ pub async fn run(
     let alert_sender = crate::alert::deliver::Sender::new(&config, db.clone());
     let queue = crate::alert::deliver::start(alert_sender.clone(), &alert_tasks);
     let rules = Arc::new(crate::alert::RulesSignal::default());
-    let (pipeline, writer, evaluator) = match (writer_conn, &pg_url) {
-        (Some(writer_conn), _) => {
-            let (reports_tx, reports_rx) = std::sync::mpsc::sync_channel(1024);
-            let evaluator = crate::alert::eval::Evaluator::new(
-                crate::alert::eval::Backend::Sqlite(store::open(&db_path)?),
-                &config,
-                queue.tx,
-                rules.clone(),
-            );
-            let evaluator = std::thread::Builder::new()
-                .name("bloop-alerts".into())
-                .spawn(move || evaluator.run(reports_rx))?;
-            let (pipeline, writer) = pipeline::start(
-                writer_conn,
-                config.ingest.channel_capacity,
-                &config.pipeline,
-                Some(pipeline::Reports {
-                    tx: reports_tx,
-                    wanted: rules.active_flag(),
-                }),
-                #[cfg(feature = "llm-tracing")]
-                config.llm_tracing.enabled.then_some(pipeline::LlmOptions {
-                    capacity: config.llm_tracing.channel_capacity,
-                    batch_spans: config.llm_tracing.flush_batch_size,
-                    default_policy: config.llm_tracing.default_content_storage,
-                    settings_ttl: std::time::Duration::from_secs(config.llm_tracing.cache_ttl_secs),
-                    error_delay: std::time::Duration::from_secs(
-                        config.llm_tracing.error_issue_delay_secs,
-                    ),
-                    scrub: scrub.clone(),
-                }),
-            );
-            (pipeline, writer, Some(evaluator))
-        }
+    // The evaluator reads rules and records firings where the data is: its own SQLite
+    // connection, or the PostgreSQL pool on this runtime.
+    let backend = match &db {
+        store::Db::Sqlite(_) => crate::alert::eval::Backend::Sqlite(store::open(&db_path)?),
+        store::Db::Postgres(pg) => crate::alert::eval::Backend::Postgres {
+            pg: pg.clone(),
+            rt: tokio::runtime::Handle::current(),
+        },
+    };
+    let (reports_tx, reports_rx) = std::sync::mpsc::sync_channel(1024);
+    let evaluator = crate::alert::eval::Evaluator::new(backend, &config, queue.tx, rules.clone());
+    let evaluator = std::thread::Builder::new()
+        .name("bloop-alerts".into())
+        .spawn(move || evaluator.run(reports_rx))?;
+    let reports = pipeline::Reports {
+        tx: reports_tx,
+        wanted: rules.active_flag(),
+    };
+    let (pipeline, writer) = match (writer_conn, &pg_url) {
+        (Some(writer_conn), _) => pipeline::start(
+            writer_conn,
+            config.ingest.channel_capacity,
+            &config.pipeline,
+            Some(reports),
+            #[cfg(feature = "llm-tracing")]
+            config.llm_tracing.enabled.then_some(pipeline::LlmOptions {
+                capacity: config.llm_tracing.channel_capacity,
+                batch_spans: config.llm_tracing.flush_batch_size,
+                default_policy: config.llm_tracing.default_content_storage,
+                settings_ttl: std::time::Duration::from_secs(config.llm_tracing.cache_ttl_secs),
+                error_delay: std::time::Duration::from_secs(
+                    config.llm_tracing.error_issue_delay_secs,
+                ),
+                scrub: scrub.clone(),
+            }),
+        ),
         (None, Some(url)) => {
-            let store::Db::Postgres(pg) = &db else {
-                unreachable!("a database.url opens PostgreSQL");
-            };
-            let (reports_tx, reports_rx) = std::sync::mpsc::sync_channel(1024);
-            let evaluator = crate::alert::eval::Evaluator::new(
-                crate::alert::eval::Backend::Postgres {
-                    pg: pg.clone(),
-                    rt: tokio::runtime::Handle::current(),
-                },
-                &config,
-                queue.tx,
-                rules.clone(),
-            );
-            let evaluator = std::thread::Builder::new()
-                .name("bloop-alerts".into())
-                .spawn(move || evaluator.run(reports_rx))?;
-            let (pipeline, writer) = pipeline::start_pg(
+            pipeline::start_pg(
                 url,
                 config.ingest.channel_capacity,
                 &config.pipeline,
-                Some(pipeline::Reports {
-                    tx: reports_tx,
-                    wanted: rules.active_flag(),
-                }),
+                Some(reports),
             )
-            .await?;
-            (pipeline, writer, Some(evaluator))
+            .await?
         }
         (None, None) => unreachable!("SQLite always has its writer connection"),
     };
@@ -373,9 +355,7 @@ pub async fn run(
     let written = writer.shutdown().await;
     // The writer is gone, so the evaluator sees its channel close and ends; then the delivery
     // worker finishes what is queued, within a bound (a hanging receiver must not hold the exit).
-    if let Some(evaluator) = evaluator {
-        let _ = tokio::task::spawn_blocking(move || evaluator.join()).await;
-    }
+    let _ = tokio::task::spawn_blocking(move || evaluator.join()).await;
     alert_tasks.close();
     if tokio::time::timeout(Duration::from_secs(5), alert_tasks.wait())
         .await
