@@ -235,7 +235,12 @@ impl Target {
     {
         match self {
             Target::Local { conn, .. } => Ok(local(conn, &llm_params(params))?),
-            Target::Shared { .. } => Err(shared_unsupported("llm_page")),
+            Target::Shared { .. } => {
+                let (v, total) = self.llm_shared(id, path, params, None)?;
+                let rows: Vec<T> = from_answer(v)?;
+                let total = total.unwrap_or(rows.len() as i64);
+                Ok((rows, total))
+            }
             Target::Remote(api) => {
                 let (rows, headers): (Vec<T>, _) = api.call(id, path, params, None)?;
                 let total = headers
@@ -278,10 +283,54 @@ impl Target {
     {
         match self {
             Target::Local { conn, .. } => Ok(local(conn, &llm_params(params))?),
-            Target::Shared { .. } => Err(shared_unsupported("llm_call")),
+            Target::Shared { .. } => from_answer(self.llm_shared(id, path, params, body)?.0),
             Target::Remote(api) => Ok(api.call(id, path, params, body)?.0),
         }
     }
+
+    /// Route `id` answered on the shared PostgreSQL database, as the server would answer it.
+    #[cfg(feature = "llm-tracing")]
+    fn llm_shared(
+        &mut self,
+        id: RouteId,
+        path: &[&str],
+        params: &[(String, String)],
+        body: Option<Value>,
+    ) -> Result<(Value, Option<i64>), OpsError> {
+        let Target::Shared { rt, db, config } = self else {
+            unreachable!("only for a shared database");
+        };
+        let store::Db::Postgres(pg) = db else {
+            unreachable!("a shared database is PostgreSQL");
+        };
+        let call = store::pg::llm::Call {
+            id,
+            path: path.iter().map(|s| s.to_string()).collect(),
+            params: llm_params(params),
+            body,
+            default_policy: config.llm_tracing.default_content_storage,
+        };
+        Ok(rt.block_on(store::pg::llm::call(pg, call))?)
+    }
+
+    #[cfg(not(feature = "llm-tracing"))]
+    fn llm_shared(
+        &mut self,
+        _: RouteId,
+        _: &[&str],
+        _: &[(String, String)],
+        _: Option<Value>,
+    ) -> Result<(Value, Option<i64>), OpsError> {
+        Err(shared_unsupported("llm"))
+    }
+}
+
+/// A route's JSON answer as the type the command renders.
+fn from_answer<T: DeserializeOwned>(v: Value) -> Result<T, OpsError> {
+    serde_json::from_value(v).map_err(|e| OpsError::Invalid {
+        field: "answer".into(),
+        message: format!("unexpected answer from the database query: {e}"),
+    })
 }
 
 /// The CLI's parameters as a local query sees them: every project, or the one named.

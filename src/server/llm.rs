@@ -25,13 +25,16 @@ mod on {
     use axum::response::{IntoResponse, Response};
     use axum::Json;
     use rusqlite::Connection;
+    use std::future::Future;
+
+    use crate::store::pg::Pg;
 
     use crate::server::auth::Caller;
     use crate::server::error::ApiError;
     use crate::server::traces::disabled;
     use crate::store::llm_query::LlmParams;
     use crate::store::tokens::Scope;
-    use crate::store::{self, now_ms, StoreError};
+    use crate::store::{now_ms, StoreError};
 
     /// A JSON answer with a status (201 for a created score).
     pub struct WithStatus<T>(pub StatusCode, pub T);
@@ -80,37 +83,44 @@ mod on {
         Ok(raw)
     }
 
-    /// Runs a read query for `caller` (scope `llm:read`) with the request's parameters.
-    pub async fn read<T, F>(
+    /// Runs a read query for `caller` (scope `llm:read`) with the request's parameters: `lite`
+    /// on SQLite, `pg` on PostgreSQL.
+    pub async fn read<T, F, G, Fut>(
         st: &AppState,
         caller: &Caller,
         raw: HashMap<String, String>,
-        f: F,
+        lite: F,
+        pg: G,
     ) -> Result<Json<T>, ApiError>
     where
         F: FnOnce(&Connection, &LlmParams) -> Result<T, StoreError> + Send + 'static,
+        G: FnOnce(Pg, LlmParams) -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
         T: Send + 'static,
     {
         let p = params(st, caller, Scope::LlmRead, raw)?;
-        Ok(Json(store::with_conn(&st.db, move |c| f(c, &p)).await?))
+        Ok(Json(st.db.llm(p, move |c, p| lite(c, p), pg).await?))
     }
 
     /// A paged list: the rows, with `X-Total-Count` and (when more follow) `X-Next-Offset`;
-    /// `f` answers (rows, total) for the request's `offset`.
-    pub async fn read_paged<T, F>(
+    /// the query answers (rows, total) for the request's `offset`.
+    pub async fn read_paged<T, F, G, Fut>(
         st: &AppState,
         caller: &Caller,
         raw: HashMap<String, String>,
-        f: F,
+        lite: F,
+        pg: G,
     ) -> Result<(axum::http::HeaderMap, Json<Vec<T>>), ApiError>
     where
         F: FnOnce(&Connection, &LlmParams) -> Result<(Vec<T>, i64), StoreError> + Send + 'static,
+        G: FnOnce(Pg, LlmParams) -> Fut,
+        Fut: Future<Output = Result<(Vec<T>, i64), StoreError>>,
         T: Send + 'static,
     {
         use axum::http::{HeaderMap, HeaderValue};
         let p = params(st, caller, Scope::LlmRead, raw)?;
         let offset = p.u32_in("offset", 0, u32::MAX, 0)? as i64;
-        let (rows, total) = store::with_conn(&st.db, move |c| f(c, &p)).await?;
+        let (rows, total) = st.db.llm(p, move |c, p| lite(c, p), pg).await?;
         let mut headers = HeaderMap::new();
         headers.insert("x-total-count", HeaderValue::from(total));
         let next = offset + rows.len() as i64;
@@ -120,20 +130,23 @@ mod on {
         Ok((headers, Json(rows)))
     }
 
-    /// Runs a write (scope `llm:write`) with the request's parameters; the closure gets a
-    /// mutable connection for its transaction.
-    pub async fn write<T, F>(
+    /// Runs a write (scope `llm:write`) with the request's parameters; `lite` gets a mutable
+    /// connection for its transaction.
+    pub async fn write<T, F, G, Fut>(
         st: &AppState,
         caller: &Caller,
         raw: HashMap<String, String>,
-        f: F,
+        lite: F,
+        pg: G,
     ) -> Result<T, ApiError>
     where
         F: FnOnce(&mut Connection, &LlmParams) -> Result<T, StoreError> + Send + 'static,
+        G: FnOnce(Pg, LlmParams) -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
         T: Send + 'static,
     {
         let p = params(st, caller, Scope::LlmWrite, raw)?;
-        Ok(store::with_conn(&st.db, move |c| f(c, &p)).await?)
+        Ok(st.db.llm(p, lite, pg).await?)
     }
 }
 

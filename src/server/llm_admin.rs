@@ -28,6 +28,7 @@ mod on {
     use crate::server::error::{json_body, ApiError};
     use crate::server::llm::{read, with_body_project, write};
     use crate::server::AppState;
+    use crate::store::db::pg_todo;
     use crate::store::llm_admin as admin;
 
     pub async fn settings(
@@ -36,9 +37,13 @@ mod on {
         Query(raw): Query<HashMap<String, String>>,
     ) -> Result<Json<Vec<ProjectSettings>>, ApiError> {
         let default = st.config.llm_tracing.default_content_storage;
-        read(&st, &caller, raw, move |c, p| {
-            admin::settings(c, p, default)
-        })
+        read(
+            &st,
+            &caller,
+            raw,
+            move |c, p| admin::settings(c, p, default),
+            |_, _| pg_todo("settings"),
+        )
         .await
     }
 
@@ -51,9 +56,13 @@ mod on {
         let update: SettingsUpdate = json_body(&bytes)?;
         let raw = with_body_project(raw, update.project.as_deref())?;
         let default = st.config.llm_tracing.default_content_storage;
-        let out = write(&st, &caller, raw, move |c, p| {
-            admin::put_settings(c, p, &update, default)
-        })
+        let out = write(
+            &st,
+            &caller,
+            raw,
+            move |c, p| admin::put_settings(c, p, &update, default),
+            |_, _| pg_todo("put_settings"),
+        )
         .await?;
         Ok(Json(out))
     }
@@ -63,7 +72,7 @@ mod on {
         caller: Caller,
         Query(raw): Query<HashMap<String, String>>,
     ) -> Result<Json<Prices>, ApiError> {
-        read(&st, &caller, raw, admin::prices).await
+        read(&st, &caller, raw, admin::prices, |_, _| pg_todo("prices")).await
     }
 
     /// Without a project (and not pinned) the override is global: admins only.
@@ -90,9 +99,13 @@ mod on {
         let raw = with_body_project(raw, update.project.as_deref())?;
         check_global(&caller, raw.get("project").map(String::as_str))?;
         Ok(Json(
-            write(&st, &caller, raw, move |c, p| {
-                admin::set_price(c, p, &update)
-            })
+            write(
+                &st,
+                &caller,
+                raw,
+                move |c, p| admin::set_price(c, p, &update),
+                |_, _| pg_todo("set_price"),
+            )
             .await?,
         ))
     }
@@ -109,7 +122,14 @@ mod on {
                 .filter(|p| !p.is_empty()),
         )?;
         Ok(Json(
-            write(&st, &caller, raw, |c, p| admin::delete_price(c, p)).await?,
+            write(
+                &st,
+                &caller,
+                raw,
+                |c, p| admin::delete_price(c, p),
+                |_, _| pg_todo("delete_price"),
+            )
+            .await?,
         ))
     }
 }

@@ -24,6 +24,7 @@ mod on {
     use crate::server::error::{json_body, ApiError};
     use crate::server::llm::{read, read_paged, write, WithStatus};
     use crate::server::AppState;
+    use crate::store::db::pg_todo;
     use crate::store::llm_browse::{
         self as q, Feedback, FeedbackSummary, Score, ScoreSummary, SessionDetail, SessionRow,
         TraceDetail, TraceRow,
@@ -43,7 +44,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Paged<TraceRow> {
-        read_paged(&st, &caller, raw, q::traces).await
+        read_paged(&st, &caller, raw, q::traces, |_, _| pg_todo("traces")).await
     }
 
     pub async fn search(
@@ -51,7 +52,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Paged<TraceRow> {
-        read_paged(&st, &caller, raw, q::search).await
+        read_paged(&st, &caller, raw, q::search, |_, _| pg_todo("search")).await
     }
 
     pub async fn trace(
@@ -60,7 +61,14 @@ mod on {
         Path(id): Path<String>,
         Query(raw): Raw,
     ) -> Result<Json<TraceDetail>, ApiError> {
-        read(&st, &caller, raw, move |c, p| q::trace(c, p, &id)).await
+        read(
+            &st,
+            &caller,
+            raw,
+            move |c, p| q::trace(c, p, &id),
+            |_, _| pg_todo("trace"),
+        )
+        .await
     }
 
     pub async fn sessions(
@@ -68,7 +76,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Paged<SessionRow> {
-        read_paged(&st, &caller, raw, q::sessions).await
+        read_paged(&st, &caller, raw, q::sessions, |_, _| pg_todo("sessions")).await
     }
 
     pub async fn session(
@@ -77,7 +85,14 @@ mod on {
         Path(id): Path<String>,
         Query(raw): Raw,
     ) -> Result<Json<SessionDetail>, ApiError> {
-        read(&st, &caller, raw, move |c, p| q::session(c, p, &id)).await
+        read(
+            &st,
+            &caller,
+            raw,
+            move |c, p| q::session(c, p, &id),
+            |_, _| pg_todo("session"),
+        )
+        .await
     }
 
     pub async fn scores(
@@ -86,7 +101,14 @@ mod on {
         Path(id): Path<String>,
         Query(raw): Raw,
     ) -> Result<Json<Vec<Score>>, ApiError> {
-        read(&st, &caller, raw, move |c, p| q::scores(c, p, &id)).await
+        read(
+            &st,
+            &caller,
+            raw,
+            move |c, p| q::scores(c, p, &id),
+            |_, _| pg_todo("scores"),
+        )
+        .await
     }
 
     pub async fn add_score(
@@ -97,9 +119,13 @@ mod on {
         body: Bytes,
     ) -> Result<WithStatus<Score>, ApiError> {
         let body = any_json(&body)?;
-        let s = write(&st, &caller, raw, move |c, p| {
-            q::add_score(c, p, &id, &body)
-        })
+        let s = write(
+            &st,
+            &caller,
+            raw,
+            move |c, p| q::add_score(c, p, &id, &body),
+            |_, _| pg_todo("add_score"),
+        )
         .await?;
         Ok(WithStatus(StatusCode::CREATED, s))
     }
@@ -109,7 +135,10 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<ScoreSummary>>, ApiError> {
-        read(&st, &caller, raw, q::score_summary).await
+        read(&st, &caller, raw, q::score_summary, |_, _| {
+            pg_todo("score_summary")
+        })
+        .await
     }
 
     pub async fn add_feedback(
@@ -120,9 +149,13 @@ mod on {
         body: Bytes,
     ) -> Result<WithStatus<Feedback>, ApiError> {
         let body = any_json(&body)?;
-        let f = write(&st, &caller, raw, move |c, p| {
-            q::add_feedback(c, p, &id, &body)
-        })
+        let f = write(
+            &st,
+            &caller,
+            raw,
+            move |c, p| q::add_feedback(c, p, &id, &body),
+            |_, _| pg_todo("add_feedback"),
+        )
         .await?;
         Ok(WithStatus(StatusCode::CREATED, f))
     }
@@ -132,7 +165,10 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<FeedbackSummary>, ApiError> {
-        read(&st, &caller, raw, q::feedback_summary).await
+        read(&st, &caller, raw, q::feedback_summary, |_, _| {
+            pg_todo("feedback_summary")
+        })
+        .await
     }
 
     pub async fn export(
@@ -140,7 +176,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Value>, ApiError> {
-        read(&st, &caller, raw, q::export).await
+        read(&st, &caller, raw, q::export, |_, _| pg_todo("export")).await
     }
 }
 

@@ -28,6 +28,7 @@ mod on {
     use crate::server::error::{json_body, ApiError};
     use crate::server::llm::{read, with_body_project, write};
     use crate::server::AppState;
+    use crate::store::db::pg_todo;
     use crate::store::llm_usage::{self as q, *};
 
     type Raw = Query<HashMap<String, String>>;
@@ -37,7 +38,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Overview>, ApiError> {
-        read(&st, &caller, raw, q::overview).await
+        read(&st, &caller, raw, q::overview, |_, _| pg_todo("overview")).await
     }
 
     pub async fn usage(
@@ -45,7 +46,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Usage>, ApiError> {
-        read(&st, &caller, raw, q::usage).await
+        read(&st, &caller, raw, q::usage, |_, _| pg_todo("usage")).await
     }
 
     pub async fn latency(
@@ -53,7 +54,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<ModelLatency>>, ApiError> {
-        read(&st, &caller, raw, q::latency).await
+        read(&st, &caller, raw, q::latency, |_, _| pg_todo("latency")).await
     }
 
     pub async fn models(
@@ -61,7 +62,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<ModelRow>>, ApiError> {
-        read(&st, &caller, raw, q::models).await
+        read(&st, &caller, raw, q::models, |_, _| pg_todo("models")).await
     }
 
     pub async fn tools(
@@ -69,7 +70,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<ToolRow>>, ApiError> {
-        read(&st, &caller, raw, q::tools).await
+        read(&st, &caller, raw, q::tools, |_, _| pg_todo("tools")).await
     }
 
     pub async fn prompts(
@@ -77,7 +78,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<PromptRow>>, ApiError> {
-        read(&st, &caller, raw, q::prompts).await
+        read(&st, &caller, raw, q::prompts, |_, _| pg_todo("prompts")).await
     }
 
     pub async fn compare(
@@ -86,7 +87,14 @@ mod on {
         Path(name): Path<String>,
         Query(raw): Raw,
     ) -> Result<Json<Comparison>, ApiError> {
-        read(&st, &caller, raw, move |c, p| q::compare(c, p, &name)).await
+        read(
+            &st,
+            &caller,
+            raw,
+            move |c, p| q::compare(c, p, &name),
+            |_, _| pg_todo("compare"),
+        )
+        .await
     }
 
     pub async fn budget(
@@ -94,7 +102,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<Budget>>, ApiError> {
-        read(&st, &caller, raw, q::budgets).await
+        read(&st, &caller, raw, q::budgets, |_, _| pg_todo("budgets")).await
     }
 
     /// The body's project joins `project=` ([`with_body_project`]), so a pinned token is held
@@ -115,9 +123,13 @@ mod on {
         };
         let raw = with_body_project(raw, b.project.as_deref())?;
         let enforce = b.enforce;
-        let budget = write(&st, &caller, raw, move |c, p| {
-            q::set_budget(c, p, monthly_usd, enforce)
-        })
+        let budget = write(
+            &st,
+            &caller,
+            raw,
+            move |c, p| q::set_budget(c, p, monthly_usd, enforce),
+            |_, _| pg_todo("set_budget"),
+        )
         .await?;
         // The proxy checks the new budget from its next call on.
         if let Some(q) = &st.pipeline.llm {

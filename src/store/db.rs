@@ -1199,3 +1199,34 @@ pub fn unsupported<F>() -> StoreError {
         "not available on PostgreSQL yet ({what}); use a SQLite database (database.path) for it"
     ))
 }
+
+impl Db {
+    /// An LLM query or change: `lite` on a pooled SQLite connection, or `pg` on PostgreSQL,
+    /// with the same parameters (the handlers, pages and CLI all come through here).
+    pub async fn llm<T, F, G, Fut>(
+        &self,
+        p: super::llm_query::LlmParams,
+        lite: F,
+        pg: G,
+    ) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut Connection, &super::llm_query::LlmParams) -> Result<T, StoreError>
+            + Send
+            + 'static,
+        G: FnOnce(Pg, super::llm_query::LlmParams) -> Fut,
+        Fut: std::future::Future<Output = Result<T, StoreError>>,
+        T: Send + 'static,
+    {
+        match self {
+            Db::Sqlite(pool) => run(pool, move |c| lite(c, &p)).await,
+            Db::Postgres(db) => pg(db.clone(), p).await,
+        }
+    }
+}
+
+/// The PostgreSQL side of an LLM query that is not written yet: 501 naming it.
+pub async fn pg_todo<T>(what: &str) -> Result<T, StoreError> {
+    Err(StoreError::Unsupported(format!(
+        "not available on PostgreSQL yet ({what}); use a SQLite database (database.path) for it"
+    )))
+}

@@ -7,9 +7,20 @@
 //! cannot deadlock (see `ingest`).
 
 pub mod alerts;
+pub mod args;
 pub mod ingest;
 pub mod issues;
 pub mod keys;
+#[cfg(feature = "llm-tracing")]
+pub mod llm;
+#[cfg(feature = "llm-tracing")]
+pub mod llm_admin;
+#[cfg(feature = "llm-tracing")]
+pub mod llm_browse;
+#[cfg(feature = "llm-tracing")]
+pub mod llm_usage;
+#[cfg(feature = "llm-tracing")]
+pub mod llm_write;
 pub mod migrate;
 pub mod projects;
 pub mod retention;
@@ -58,6 +69,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_core.sql"),
     include_str!("migrations/0002_events_without_fk.sql"),
     include_str!("migrations/0003_alert_windows.sql"),
+    include_str!("migrations/0004_llm.sql"),
 ];
 
 /// The number of the newest Postgres migration this build knows.

@@ -50,8 +50,20 @@ impl TestServer {
         Self::start_in(dir, cfg)
     }
 
-    pub fn start_in(dir: tempfile::TempDir, cfg: Config) -> Self {
+    pub fn start_in(dir: tempfile::TempDir, mut cfg: Config) -> Self {
         let db_path = cfg.database.path.clone();
+        // A test run by `both!` on PostgreSQL: a fresh scratch database, which the CLI helpers
+        // then use for this server's `db_path` too.
+        if on_postgres() && cfg.database.url.is_none() {
+            let url = bloop::store::pg::scratch::shared()
+                .database()
+                .expect("a scratch database");
+            PG_URLS
+                .lock()
+                .expect("pg urls")
+                .insert(db_path.clone(), url.clone());
+            cfg.database.url = Some(bloop::config::Secret::new(url));
+        }
         let token = CancellationToken::new();
         let (tx, rx) = std::sync::mpsc::channel();
         let t = token.clone();
@@ -268,6 +280,32 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
     }
 }
 
+thread_local! {
+    static POSTGRES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Servers started on PostgreSQL by `both!` tests, by their SQLite path (what the CLI helpers
+/// are given): the database URL the CLI gets instead.
+static PG_URLS: std::sync::Mutex<std::collections::BTreeMap<PathBuf, String>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Whether this test runs on PostgreSQL (see [`both!`]).
+pub fn on_postgres() -> bool {
+    POSTGRES.with(|p| p.get())
+}
+
+/// Runs `f` with every [`TestServer`] it starts on a fresh PostgreSQL database (the suite's
+/// throw-away server) instead of a SQLite file.
+pub fn with_postgres(f: impl FnOnce()) {
+    POSTGRES.with(|p| p.set(true));
+    f();
+}
+
+/// The database URL of the server whose SQLite path is `db`, when it runs on PostgreSQL.
+pub fn pg_url_of(db: &Path) -> Option<String> {
+    PG_URLS.lock().expect("pg urls").get(db).cloned()
+}
+
 /// Runs the `bloop` binary on the database `db` (working directory: its folder; no remote
 /// settings from the environment; 160 columns).
 pub fn bloop_cli(db: &Path, args: &[&str]) -> std::process::Output {
@@ -276,8 +314,11 @@ pub fn bloop_cli(db: &Path, args: &[&str]) -> std::process::Output {
 
 /// [`bloop_cli`] with more environment variables (configuration: `BLOOP__…`).
 pub fn bloop_cli_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    Command::new(bloop_bin())
-        .args(args)
+    let mut cmd = Command::new(bloop_bin());
+    if let Some(url) = pg_url_of(db) {
+        cmd.env("BLOOP__DATABASE__URL", url);
+    }
+    cmd.args(args)
         .env("BLOOP__DATABASE__PATH", db)
         .env_remove("BLOOP_URL")
         .env_remove("BLOOP_TOKEN")
@@ -511,4 +552,28 @@ pub fn browser_result(out: &std::process::Output) -> serde_json::Value {
         .find_map(|l| l.strip_prefix("RESULT "))
         .map(|r| serde_json::from_str(r).expect("RESULT is JSON"))
         .unwrap_or(serde_json::Value::Null)
+}
+
+/// Test functions run on both backends: each `fn name()` in the block is the test `name`
+/// (SQLite) and the test `pg::name` (every server it starts on a fresh PostgreSQL database, the
+/// CLI helpers pointed at it). One block per file (it makes the module `pg`).
+#[macro_export]
+macro_rules! both {
+    ($($(#[$m:meta])* fn $name:ident() $body:block)*) => {
+        $(
+            $(#[$m])*
+            #[test]
+            fn $name() $body
+        )*
+
+        mod pg {
+            $(
+                $(#[$m])*
+                #[test]
+                fn $name() {
+                    $crate::common::with_postgres(super::$name)
+                }
+            )*
+        }
+    };
 }

@@ -1,0 +1,1 @@
+//! LLM traces written on PostgreSQL (the writer side).
