@@ -1172,3 +1172,99 @@ pub async fn note_traces(
     }
     Ok(())
 }
+
+/// Traces pruned per transaction.
+const PRUNE_CHUNK: i64 = 2_000;
+
+/// Removes `project`'s LLM traces received before `cutoff`, a chunk per transaction (spans,
+/// scores, feedback and search rows follow by foreign key), taking them out of their sessions
+/// first; then what filing errors remembered of them and the issue links whose trace is gone.
+/// The hourly rollups stay (they follow `retention.hourly_counts_days`). Answers the traces
+/// removed, or with `dry_run` those that would be.
+pub async fn prune_traces(
+    pg: &super::Pg,
+    project: &str,
+    cutoff: i64,
+    dry_run: bool,
+) -> Result<i64, StoreError> {
+    let mut c = pg.client().await?;
+    if dry_run {
+        let st = c
+            .prepare_cached(
+                "SELECT count(*) FROM llm_traces WHERE project_id = $1 AND received_at < $2",
+            )
+            .await?;
+        return Ok(c.query_one(&st, &[&project, &cutoff]).await?.get(0));
+    }
+    let mut total = 0;
+    loop {
+        let tx = c.transaction().await?;
+        let st = tx
+            .prepare_cached(
+                "SELECT pk FROM llm_traces WHERE project_id = $1 AND received_at < $2
+                 ORDER BY received_at LIMIT $3 FOR UPDATE SKIP LOCKED",
+            )
+            .await?;
+        let pks: Vec<i64> = tx
+            .query(&st, &[&project, &cutoff, &PRUNE_CHUNK])
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut rollups = Rollups::default();
+        for pk in &pks {
+            rollups.prune(project, &sums(&tx, *pk).await?);
+        }
+        let st = tx
+            .prepare_cached("DELETE FROM llm_traces WHERE pk = ANY($1)")
+            .await?;
+        let n = tx.execute(&st, &[&pks]).await? as i64;
+        write_rollups(&tx, &mut rollups).await?;
+        tx.commit().await?;
+        total += n;
+        if (pks.len() as i64) < PRUNE_CHUNK {
+            break;
+        }
+    }
+    c.execute(
+        "DELETE FROM llm_error_spans WHERE project_id = $1 AND done AND due_at < $2",
+        &[&project, &cutoff],
+    )
+    .await?;
+    c.execute(
+        "DELETE FROM llm_reported_traces WHERE project_id = $1 AND reported_at < $2",
+        &[&project, &cutoff],
+    )
+    .await?;
+    c.execute(
+        "DELETE FROM issue_traces l WHERE l.project_id = $1 AND l.first_seen < $2
+           AND NOT EXISTS (SELECT 1 FROM llm_traces t
+                           WHERE t.project_id = l.project_id AND t.id = l.trace_id)",
+        &[&project, &cutoff],
+    )
+    .await?;
+    Ok(total)
+}
+
+/// Removes the LLM rollup rows older than `horizon` (hours; a day when all of it is past).
+pub async fn prune_rollups(pg: &super::Pg, horizon: i64) -> Result<(), StoreError> {
+    let c = pg.client().await?;
+    for table in [
+        "llm_usage_hourly",
+        "llm_latency_hourly",
+        "llm_prompt_hourly",
+        "llm_tool_hourly",
+        "llm_tool_latency_hourly",
+    ] {
+        c.execute(&format!("DELETE FROM {table} WHERE hour < $1"), &[&horizon])
+            .await?;
+    }
+    for table in ["llm_latency_daily", "llm_user_daily"] {
+        c.execute(
+            &format!("DELETE FROM {table} WHERE day + 86400000 <= $1"),
+            &[&horizon],
+        )
+        .await?;
+    }
+    Ok(())
+}

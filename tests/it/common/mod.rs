@@ -131,6 +131,22 @@ impl TestServer {
         open_db(&self.db_path)
     }
 
+    /// Runs a change on whichever database the server runs (a test's time travel).
+    pub fn exec(&self, sql: &str) {
+        match pg_url_of(&self.db_path) {
+            Some(url) => {
+                bloop::store::pg::scratch::shared()
+                    .psql(&url, sql)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+            None => {
+                self.db()
+                    .execute(sql, [])
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+        }
+    }
+
     /// The one integer `sql` answers, on whichever database the server runs (keep `sql` to
     /// what both SQLite and PostgreSQL read alike).
     pub fn count(&self, sql: &str) -> i64 {
