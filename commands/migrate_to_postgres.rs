@@ -79,12 +79,6 @@ pub fn run(config: &bloop::Config, args: Args, out: &mut impl Write) -> anyhow::
             ]);
         }
         writeln!(out, "{t}")?;
-        for (table, n) in &moved.left_behind {
-            writeln!(
-                out,
-                "left behind: {n} rows of {table} (LLM tracing is not stored on PostgreSQL yet)"
-            )?;
-        }
         writeln!(
             out,
             "moved into {}; point database.url at it",

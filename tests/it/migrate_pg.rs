@@ -68,9 +68,29 @@ fn a_sqlite_database_moves_and_the_postgres_server_answers_the_same() {
             .status,
         200
     );
+    // An LLM trace: two spans, one failed (queued to be filed as an error event).
+    let trace = json!({
+        "id": "moved-trace", "name": "checkout assistant", "session_id": "s-1",
+        "spans": [
+            {"id": "a", "model": "gpt-4o", "provider": "openai", "input_tokens": 1000,
+             "output_tokens": 200, "latency_ms": 800},
+            {"id": "b", "span_type": "tool", "name": "lookup_order", "status": "error",
+             "error_message": "order service timed out", "latency_ms": 40}
+        ]
+    });
+    assert_eq!(
+        http.post_signed(&format!("{}/v1/traces", server.url), &trace.to_string())
+            .status,
+        200
+    );
     server.wait_count(
         "SELECT count(*) FROM events",
         41,
+        std::time::Duration::from_secs(10),
+    );
+    server.wait_count(
+        "SELECT count(*) FROM llm_traces",
+        1,
         std::time::Duration::from_secs(10),
     );
     let list = get(&http, &server.url, &token, "/v1/errors?limit=200");
@@ -108,6 +128,24 @@ fn a_sqlite_database_moves_and_the_postgres_server_answers_the_same() {
         .find(|t| t["table"] == "events")
         .expect("events");
     assert_eq!(events["postgres"], 41);
+    for (table, rows) in [("llm_traces", 1), ("llm_spans", 2), ("llm_usage_hourly", 2)] {
+        let t = tables.iter().find(|t| t["table"] == table).expect(table);
+        assert_eq!(t["postgres"], rows, "{table}");
+    }
+    // The search index is built anew on PostgreSQL: the tool's name and its error are found.
+    for word in ["lookup_order", "timed"] {
+        assert_eq!(
+            crate::common::pg_count(
+                &url,
+                &format!(
+                    "SELECT count(*) FROM llm_search
+                     WHERE body @@ phraseto_tsquery('simple', '{word}')"
+                )
+            ),
+            1,
+            "{word}"
+        );
+    }
     // Run again, the finished move has nothing left to do.
     let again: Value = serde_json::from_str(&cli_ok(&move_db(&db, &url, &[], &[]))).expect("json");
     assert_eq!(again["resumed"], true);

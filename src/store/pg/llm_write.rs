@@ -18,11 +18,6 @@ use crate::store::StoreError;
 
 type Tx<'a> = Transaction<'a>;
 
-/// The longest search text indexed per trace: `to_tsvector` refuses a result over 1 MB, and a
-/// trace over this is still found by its first quarter megabyte (names, errors, the start of
-/// its content).
-const MAX_SEARCH_TEXT: i32 = 256 * 1024;
-
 /// Whether project `id` exists (its traces are dropped when it was deleted while queued).
 pub async fn project_exists(c: &impl GenericClient, id: &str) -> Result<bool, StoreError> {
     let st = c
@@ -356,21 +351,15 @@ async fn finish(tx: &Tx<'_>, pk: i64, derive_status: bool) -> Result<(), StoreEr
             .await?;
         tx.execute(&st, &[&pk]).await?;
     }
-    // The search text: the trace's name, session, user, prompt and content, and its spans'
-    // names, models, error messages and content (what the policy let through).
     let st = tx
-        .prepare_cached(
+        .prepare_cached(&format!(
             "INSERT INTO llm_search (trace_pk, body)
-             SELECT t.pk, to_tsvector('simple', left(concat_ws(' ', t.name, t.session_id,
-                        t.user_id, t.prompt_name, t.input, t.output,
-                        (SELECT string_agg(concat_ws(' ', s.name, s.model, s.error_message,
-                                                     s.input, s.output), ' ')
-                         FROM llm_spans s WHERE s.trace_pk = t.pk)), $2))
-             FROM llm_traces t WHERE t.pk = $1
+             SELECT t.pk, {} FROM llm_traces t WHERE t.pk = $1
              ON CONFLICT (trace_pk) DO UPDATE SET body = excluded.body",
-        )
+            super::TRACE_SEARCH_TEXT
+        ))
         .await?;
-    tx.execute(&st, &[&pk, &MAX_SEARCH_TEXT]).await?;
+    tx.execute(&st, &[&pk]).await?;
     Ok(())
 }
 

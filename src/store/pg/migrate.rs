@@ -4,8 +4,9 @@
 //! chunk's transaction recording how far it got; a rerun continues where the last one stopped.
 //! At the end the rows of every table are counted on both sides.
 //!
-//! The error-tracking tables move; LLM traces and their rollups are not stored on PostgreSQL
-//! yet, so they are counted and reported as left behind.
+//! Everything moves: the error-tracking tables, and LLM traces with their spans, scores,
+//! feedback, rollups and settings; the trace search index (FTS5 on SQLite, `tsvector` on
+//! PostgreSQL) is built anew from the moved traces.
 
 use std::collections::HashMap;
 
@@ -43,6 +44,24 @@ pub const TABLES: &[&str] = &[
     "alert_cooldowns",
     "alert_deliveries",
     "sourcemaps",
+    "issue_traces",
+    "llm_settings",
+    "llm_prices",
+    "llm_traces",
+    "llm_spans",
+    "llm_scores",
+    "llm_feedback",
+    "llm_usage_hourly",
+    "llm_latency_hourly",
+    "llm_latency_daily",
+    "llm_prompt_hourly",
+    "llm_sessions",
+    "llm_session_users",
+    "llm_tool_hourly",
+    "llm_tool_latency_hourly",
+    "llm_user_daily",
+    "llm_error_spans",
+    "llm_reported_traces",
 ];
 
 /// Tables whose identity sequence must continue after the copied ids.
@@ -59,10 +78,9 @@ const IDENTITIES: &[&str] = &[
     "alert_rules",
     "alert_deliveries",
     "sourcemaps",
+    "llm_scores",
+    "llm_feedback",
 ];
-
-/// SQLite tables that are not moved (LLM tracing is not on PostgreSQL yet).
-pub const LEFT_BEHIND: &[&str] = &["llm_traces", "llm_spans", "llm_scores", "llm_feedback"];
 
 /// Raw events per transaction.
 pub const CHUNK: i64 = 20_000;
@@ -79,8 +97,6 @@ pub struct Counted {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Moved {
     pub tables: Vec<Counted>,
-    /// Rows of tables that were not moved, by table.
-    pub left_behind: Vec<(String, i64)>,
     /// Whether this run continued an earlier one.
     pub resumed: bool,
 }
@@ -362,6 +378,33 @@ pub async fn run(
         &[],
     )
     .await?;
+    c.execute(
+        "SELECT setval(pg_get_serial_sequence('llm_traces', 'pk'),
+                       greatest((SELECT max(pk) FROM llm_traces), 1))",
+        &[],
+    )
+    .await?;
+    // The search text of every moved trace, as the writer builds it (see `llm_write`).
+    if !done.get("llm_search").is_some_and(|d| d.0) {
+        let tx = c.transaction().await?;
+        tx.execute(
+            &format!(
+                "INSERT INTO llm_search (trace_pk, body)
+                 SELECT t.pk, {} FROM llm_traces t
+                 ON CONFLICT (trace_pk) DO NOTHING",
+                super::TRACE_SEARCH_TEXT
+            ),
+            &[],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO bloop_moved (name, done) VALUES ('llm_search', true)
+             ON CONFLICT (name) DO UPDATE SET done = true",
+            &[],
+        )
+        .await?;
+        tx.commit().await?;
+    }
 
     // Counted on both sides.
     let mut tables = Vec::new();
@@ -378,18 +421,5 @@ pub async fn run(
             postgres: post,
         });
     }
-    let mut left_behind = Vec::new();
-    for table in LEFT_BEHIND {
-        let n: i64 = sqlite
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap_or(0);
-        if n > 0 {
-            left_behind.push((table.to_string(), n));
-        }
-    }
-    Ok(Moved {
-        tables,
-        left_behind,
-        resumed,
-    })
+    Ok(Moved { tables, resumed })
 }

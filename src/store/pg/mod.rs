@@ -72,6 +72,16 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_llm.sql"),
 ];
 
+/// The search text of LLM trace `t` (an `llm_traces` row) as indexed in `llm_search`: its
+/// name, session, user, prompt and content, and its spans' names, models, error messages and
+/// content (what the content policy let through), in the 'simple' configuration (words as
+/// written, case folded, no stemming). Only the first quarter megabyte is indexed:
+/// `to_tsvector` refuses a result over 1 MB.
+pub const TRACE_SEARCH_TEXT: &str = "to_tsvector('simple', left(concat_ws(' ', t.name,
+    t.session_id, t.user_id, t.prompt_name, t.input, t.output,
+    (SELECT string_agg(concat_ws(' ', s.name, s.model, s.error_message, s.input, s.output), ' ')
+     FROM llm_spans s WHERE s.trace_pk = t.pk)), 262144))";
+
 /// The number of the newest Postgres migration this build knows.
 pub fn latest_schema_version() -> usize {
     MIGRATIONS.len()
