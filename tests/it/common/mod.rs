@@ -131,6 +131,15 @@ impl TestServer {
         open_db(&self.db_path)
     }
 
+    /// The one integer `sql` answers, on whichever database the server runs (keep `sql` to
+    /// what both SQLite and PostgreSQL read alike).
+    pub fn count(&self, sql: &str) -> i64 {
+        match pg_url_of(&self.db_path) {
+            Some(url) => pg_count(&url, sql),
+            None => count(&self.db(), sql),
+        }
+    }
+
     /// Waits until `sql` (a single count) returns at least `n`, up to `timeout`.
     pub fn wait_count(&self, sql: &str, n: i64, timeout: Duration) -> i64 {
         wait_count(&self.db_path, sql, n, timeout)
@@ -156,6 +165,15 @@ pub fn count(conn: &Connection, sql: &str) -> i64 {
 
 pub fn wait_count(path: &Path, sql: &str, n: i64, timeout: Duration) -> i64 {
     let start = Instant::now();
+    if let Some(url) = pg_url_of(path) {
+        loop {
+            let c = pg_count(&url, sql);
+            if c >= n || start.elapsed() > timeout {
+                return c;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
     let conn = open_db(path);
     loop {
         let c = count(&conn, sql);
@@ -301,6 +319,19 @@ pub fn with_postgres(f: impl FnOnce()) {
     f();
 }
 
+/// The one integer `sql` answers on PostgreSQL database `url` (NULL reads as 0).
+pub fn pg_count(url: &str, sql: &str) -> i64 {
+    let out = bloop::store::pg::scratch::shared()
+        .psql(url, sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let v = out.trim();
+    if v.is_empty() {
+        return 0;
+    }
+    v.parse()
+        .unwrap_or_else(|e| panic!("{sql} answered {v:?}: {e}"))
+}
+
 /// The database URL of the server whose SQLite path is `db`, when it runs on PostgreSQL.
 pub fn pg_url_of(db: &Path) -> Option<String> {
     PG_URLS.lock().expect("pg urls").get(db).cloned()
@@ -344,9 +375,44 @@ pub fn cli_ok(o: &std::process::Output) -> String {
 /// browser test). Returns the session cookie.
 /// A new API token with `scopes`, for every project.
 pub fn api_token(db: &Path, scopes: &[bloop::store::tokens::Scope]) -> String {
+    if pg_url_of(db).is_some() {
+        // On PostgreSQL through the CLI, which `bloop_cli` points at the server's database.
+        let list: Vec<String> = scopes
+            .iter()
+            .map(|s| {
+                serde_json::to_value(s)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .expect("a scope's name")
+            })
+            .collect();
+        let out = bloop_cli(
+            db,
+            &[
+                "tokens",
+                "create",
+                "--name",
+                "test",
+                "--scopes",
+                &list.join(","),
+                "--json",
+            ],
+        );
+        let v: serde_json::Value = serde_json::from_str(&cli_ok(&out)).expect("token JSON");
+        return v["token"].as_str().expect("token").to_string();
+    }
     bloop::store::tokens::create(&open_db(db), "test", scopes, None, None)
         .expect("token")
         .token
+}
+
+/// The one integer `sql` answers on the database at `db` (or the PostgreSQL database a
+/// `both!` test's server there uses).
+pub fn count_in(db: &Path, sql: &str) -> i64 {
+    match pg_url_of(db) {
+        Some(url) => pg_count(&url, sql),
+        None => count(&open_db(db), sql),
+    }
 }
 
 /// A user handle (a UUID, as registration makes) derived from the name.
