@@ -3,9 +3,10 @@
 //! budget with this month's spend for the proxy. Checks and answers are `store::llm_admin`'s;
 //! only the SQL is here.
 //!
-//! A change is announced to every node (`NOTIFY … 'llm_settings'`, see [`super::notify`]): each
-//! node's trace writer keeps the content policies and price overrides it read, and the
-//! notification lets it read them again at its next flush instead of after its cache TTL.
+//! A change is not announced to the other nodes (no `NOTIFY`): no node keeps these settings.
+//! Every writer reads the content policies and price overrides at the start of each flush, and
+//! `errors_as_issues` is read by the statement that files error spans, so a change on any node
+//! applies to every node's next flush.
 
 use std::collections::HashMap;
 
@@ -13,7 +14,7 @@ use deadpool_postgres::GenericClient;
 use serde::de::DeserializeOwned;
 
 use super::llm::{Answer, Call};
-use super::{notify, Pg};
+use super::Pg;
 use crate::config::ContentStorage;
 use crate::llm::pricing::PriceOverride;
 use crate::server::routes::RouteId;
@@ -23,9 +24,6 @@ use crate::store::llm_admin::{
 };
 use crate::store::llm_query::LlmParams;
 use crate::store::{now_ms, StoreError};
-
-/// What a settings or price change announces (`server::cluster`).
-pub const CHANGED: &str = "llm_settings";
 
 /// Settings of every project the caller reads (`project=`: that one; unknown → 404).
 pub async fn settings(
@@ -94,7 +92,6 @@ pub async fn put_settings(
         ],
     )
     .await?;
-    notify(&c, CHANGED).await?;
     Ok(settings_of(&c, &admin::params_for(&p, project), default)
         .await?
         .remove(0))
@@ -181,7 +178,6 @@ pub async fn set_price(
         ],
     )
     .await?;
-    notify(&c, CHANGED).await?;
     Ok(row)
 }
 
@@ -193,9 +189,6 @@ pub async fn delete_price(pg: Pg, p: LlmParams) -> Result<PriceRemoved, StoreErr
         .prepare_cached("DELETE FROM llm_prices WHERE project_id = $1 AND model = $2")
         .await?;
     let n = c.execute(&st, &[&project.unwrap_or(""), &model]).await?;
-    if n > 0 {
-        notify(&c, CHANGED).await?;
-    }
     admin::removed(project, model, n)
 }
 
