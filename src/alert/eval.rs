@@ -7,7 +7,9 @@
 //!
 //! On PostgreSQL every node runs an evaluator over its own flushes: a new issue or a regression
 //! is reported by the one flush that made it, and a cooldown is taken by one statement, so an
-//! alert fires once whichever node stored the events.
+//! alert fires once whichever node stored the events. LLM rules are judged on a clock from the
+//! stored spans (`llm_rules`): on PostgreSQL every node judges them over what all nodes stored,
+//! and the same one-statement cooldown lets one node send each alert.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
