@@ -7,7 +7,9 @@
 //!
 //! On PostgreSQL every node runs an evaluator over its own flushes: a new issue or a regression
 //! is reported by the one flush that made it, and a cooldown is taken by one statement, so an
-//! alert fires once whichever node stored the events.
+//! alert fires once whichever node stored the events. LLM rules are judged on a clock from the
+//! stored spans (`llm_rules`): on PostgreSQL every node judges them over what all nodes stored,
+//! and the same one-statement cooldown lets one node send each alert.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -370,22 +372,32 @@ impl Evaluator {
         }
         self.llm_checked = now;
         self.reload(now)?;
-        // LLM rules read the LLM tables, which only SQLite has (PostgreSQL refuses such rules).
-        let Backend::Sqlite(conn) = &self.backend else {
-            return Ok(());
-        };
         let rules: Vec<Rule> = self
             .rules
             .iter()
             .filter(|r| r.config.is_llm())
             .cloned()
             .collect();
+        if rules.is_empty() {
+            return Ok(());
+        }
+        // Every rule judged first (on PostgreSQL over one connection, given back before the
+        // cooldowns are taken), then each candidate fires if its cooldown lets it: on
+        // PostgreSQL every node judges, and the shared cooldown lets one of them send it.
+        let (zscore, url) = (self.zscore, self.public_url.as_str());
+        let judged = match &self.backend {
+            Backend::Sqlite(conn) => super::llm_rules::judge_all(conn, &rules, now, zscore, url)?,
+            Backend::Postgres { pg, rt } => {
+                let src = super::llm_rules::PgSource::connect(pg, rt)?;
+                super::llm_rules::judge_all(&src, &rules, now, zscore, url)?
+            }
+        };
         let mut fired: Vec<(Rule, Vec<Alert>)> = Vec::new();
-        for rule in rules {
+        for (rule, candidates) in rules.into_iter().zip(judged) {
             let mut alerts = Vec::new();
-            for c in super::llm_rules::judge(conn, &rule, now, self.zscore, &self.public_url)? {
+            for c in candidates {
                 let cooldown = c.cooldown_ms.unwrap_or(self.cooldown_ms);
-                if super::try_fire(conn, rule.id, &c.key, now, cooldown)? {
+                if self.backend.try_fire(rule.id, &c.key, now, cooldown)? {
                     alerts.push(c.alert);
                 }
             }

@@ -8,8 +8,15 @@
 //! writer holds [`SpendBook::commit_order`] across its commit and that addition, and a read
 //! holds it across its query and the entry's update, so a flush is counted exactly once: either
 //! the read saw it, or the entry was there (or put there) before the writer added it.
+//!
+//! On PostgreSQL the spend is the rollup every node's writer adds to, so a read counts the
+//! whole cluster's calls; between reads a node adds only its own flushes, so another node's
+//! calls count from the next read (at most `cache_ttl_secs` later). Such a read is an async
+//! query, which cannot hold the commit order: it takes a [`Ticket`] before its query and keeps
+//! what it read only if no flush was added since ([`SpendBook::keep`]), else reads again.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -33,6 +40,19 @@ pub struct Spend {
 }
 
 impl Spend {
+    /// A project's budget and its spend of the month holding `now`.
+    pub fn new(budget_micros: Option<i64>, enforced: bool, spent_micros: i64, now_ms: i64) -> Self {
+        let (month, month_start, month_end) = month_of(now_ms);
+        Spend {
+            budget_micros,
+            enforced,
+            month,
+            month_start,
+            month_end,
+            spent_micros,
+        }
+    }
+
     /// The budget is enforced and this month's spend has reached it.
     pub fn exceeded(&self) -> bool {
         self.enforced && self.budget_micros.is_some_and(|b| self.spent_micros >= b)
@@ -49,7 +69,13 @@ pub struct SpendBook {
     ttl: Duration,
     order: Mutex<()>,
     entries: Mutex<HashMap<String, Entry>>,
+    /// Flushes added so far (changed only under `order`).
+    added: AtomicU64,
 }
+
+/// The flushes a read's query may have seen (see [`SpendBook::ticket`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
 
 impl SpendBook {
     pub fn new(ttl: Duration) -> Self {
@@ -57,6 +83,7 @@ impl SpendBook {
             ttl,
             order: Mutex::new(()),
             entries: Mutex::new(HashMap::new()),
+            added: AtomicU64::new(0),
         }
     }
 
@@ -78,7 +105,7 @@ impl SpendBook {
     /// Reads the project's budget and this month's spend from the database and keeps them.
     pub fn read(&self, conn: &Connection, project: &str, now_ms: i64) -> rusqlite::Result<Spend> {
         let _order = self.commit_order();
-        let (month, start, end) = month_of(now_ms);
+        let (_, start, end) = month_of(now_ms);
         let (budget_micros, enforced): (Option<i64>, bool) = conn
             .query_row(
                 "SELECT budget_micros, enforce_budget FROM llm_settings WHERE project_id = ?1",
@@ -93,14 +120,12 @@ impl SpendBook {
             rusqlite::params![project, start, end],
             |r| r.get(0),
         )?;
-        let spend = Spend {
-            budget_micros,
-            enforced,
-            month,
-            month_start: start,
-            month_end: end,
-            spent_micros,
-        };
+        let spend = Spend::new(budget_micros, enforced, spent_micros, now_ms);
+        self.put(project, &spend);
+        Ok(spend)
+    }
+
+    fn put(&self, project: &str, spend: &Spend) {
         self.entries().insert(
             project.to_string(),
             Entry {
@@ -108,7 +133,25 @@ impl SpendBook {
                 read_at: Instant::now(),
             },
         );
-        Ok(spend)
+    }
+
+    /// Taken before a read's query that does not hold the commit order (an async one).
+    pub fn ticket(&self) -> Ticket {
+        let _order = self.commit_order();
+        Ticket(self.added.load(Ordering::Acquire))
+    }
+
+    /// Keeps what a query begun after `ticket` read, when no flush was added since: then the
+    /// query saw exactly the flushes added before, and every later one is added to the entry.
+    /// `false`: a flush was added meanwhile (the query may or may not have seen it), nothing
+    /// is kept; read again.
+    pub fn keep(&self, ticket: Ticket, project: &str, spend: &Spend) -> bool {
+        let _order = self.commit_order();
+        if self.added.load(Ordering::Acquire) != ticket.0 {
+            return false;
+        }
+        self.put(project, spend);
+        true
     }
 
     /// Drops what is known of a project (its budget changed): the next check reads it again.
@@ -123,11 +166,12 @@ impl SpendBook {
     }
 
     /// A committed flush's cost per (project, hour start, µ$): added to the projects known here,
-    /// for the hours of the month each entry counts.
+    /// for the hours of the month each entry counts. Called under [`commit_order`](Self::commit_order).
     pub fn add(&self, deltas: &[(String, i64, i64)]) {
         if deltas.is_empty() {
             return;
         }
+        self.added.fetch_add(1, Ordering::AcqRel);
         let mut entries = self.entries();
         for (project, hour, cost) in deltas {
             if let Some(e) = entries.get_mut(project.as_str()) {
@@ -219,5 +263,23 @@ mod tests {
             (s.budget_micros, s.enforced, s.spent_micros),
             (None, false, 0)
         );
+    }
+
+    #[test]
+    fn a_read_without_the_commit_order_keeps_nothing_a_flush_raced() {
+        let book = SpendBook::new(Duration::from_secs(60));
+        let now = 1_796_040_000_000;
+        let (_, start, _) = month_of(now);
+        let read = Spend::new(Some(100), true, 40, now);
+        // A flush was committed and added while the query ran: it may or may not be in `read`.
+        let t = book.ticket();
+        book.add(&[("p".into(), start, 5)]);
+        assert!(!book.keep(t, "p", &read));
+        assert_eq!(book.cached("p", now), None);
+        // Nothing in between: kept, and later flushes move it.
+        let t = book.ticket();
+        assert!(book.keep(t, "p", &read));
+        book.add(&[("p".into(), start, 5)]);
+        assert_eq!(book.cached("p", now).map(|s| s.spent_micros), Some(45));
     }
 }

@@ -28,8 +28,8 @@ mod on {
     use crate::server::error::{json_body, ApiError};
     use crate::server::llm::{read, with_body_project, write};
     use crate::server::AppState;
-    use crate::store::db::pg_todo;
     use crate::store::llm_admin as admin;
+    use crate::store::pg::llm_admin as pg;
 
     pub async fn settings(
         State(st): State<AppState>,
@@ -42,7 +42,7 @@ mod on {
             &caller,
             raw,
             move |c, p| admin::settings(c, p, default),
-            |_, _| pg_todo("settings"),
+            move |db, p| pg::settings(db, p, default),
         )
         .await
     }
@@ -56,12 +56,13 @@ mod on {
         let update: SettingsUpdate = json_body(&bytes)?;
         let raw = with_body_project(raw, update.project.as_deref())?;
         let default = st.config.llm_tracing.default_content_storage;
+        let for_pg = update.clone();
         let out = write(
             &st,
             &caller,
             raw,
             move |c, p| admin::put_settings(c, p, &update, default),
-            |_, _| pg_todo("put_settings"),
+            move |db, p| pg::put_settings(db, p, for_pg, default),
         )
         .await?;
         Ok(Json(out))
@@ -72,7 +73,7 @@ mod on {
         caller: Caller,
         Query(raw): Query<HashMap<String, String>>,
     ) -> Result<Json<Prices>, ApiError> {
-        read(&st, &caller, raw, admin::prices, |_, _| pg_todo("prices")).await
+        read(&st, &caller, raw, admin::prices, pg::prices).await
     }
 
     /// Without a project (and not pinned) the override is global: admins only.
@@ -98,13 +99,14 @@ mod on {
         let update: PriceUpdate = json_body(&bytes)?;
         let raw = with_body_project(raw, update.project.as_deref())?;
         check_global(&caller, raw.get("project").map(String::as_str))?;
+        let for_pg = update.clone();
         Ok(Json(
             write(
                 &st,
                 &caller,
                 raw,
                 move |c, p| admin::set_price(c, p, &update),
-                |_, _| pg_todo("set_price"),
+                move |db, p| pg::set_price(db, p, for_pg),
             )
             .await?,
         ))
@@ -127,7 +129,7 @@ mod on {
                 &caller,
                 raw,
                 |c, p| admin::delete_price(c, p),
-                |_, _| pg_todo("delete_price"),
+                pg::delete_price,
             )
             .await?,
         ))

@@ -412,11 +412,10 @@ mod on {
         let spend = match queue.spend.cached(project, now) {
             Some(s) => s,
             None => {
-                let (book, p) = (queue.spend.clone(), project.to_string());
-                let read = crate::store::with_conn(&st.db, move |c| {
-                    book.read(c, &p, now).map_err(Into::into)
-                })
-                .await;
+                let read = st
+                    .db
+                    .read_spend(queue.spend.clone(), project.to_string(), now)
+                    .await;
                 match read {
                     Ok(s) => s,
                     Err(e) => {

@@ -886,10 +886,7 @@ impl Db {
     pub async fn create_alert_rule(&self, rule: NewRule) -> Result<Rule, StoreError> {
         match self {
             Db::Sqlite(pool) => run(pool, move |c| alerts::create(c, &rule)).await,
-            Db::Postgres(pg) => {
-                refuse_llm_rule(&rule)?;
-                pg::alerts::create(pg, &rule).await
-            }
+            Db::Postgres(pg) => pg::alerts::create(pg, &rule).await,
         }
     }
 
@@ -897,10 +894,7 @@ impl Db {
     pub async fn update_alert_rule(&self, id: i64, rule: NewRule) -> Result<Rule, StoreError> {
         match self {
             Db::Sqlite(pool) => run(pool, move |c| alerts::update(c, id, &rule)).await,
-            Db::Postgres(pg) => {
-                refuse_llm_rule(&rule)?;
-                pg::alerts::update(pg, id, &rule).await
-            }
+            Db::Postgres(pg) => pg::alerts::update(pg, id, &rule).await,
         }
     }
 
@@ -988,18 +982,6 @@ pub struct DeliveryRecord {
     pub status: &'static str,
     pub attempts: u32,
     pub error: Option<String>,
-}
-
-/// LLM rules read the LLM tables, which are not on PostgreSQL yet.
-fn refuse_llm_rule(rule: &NewRule) -> Result<(), StoreError> {
-    if rule.config.is_llm() {
-        return Err(StoreError::Unsupported(
-            "LLM alert rules are not available on PostgreSQL yet (LLM tracing is not); use a \
-             SQLite database (database.path) for them"
-                .into(),
-        ));
-    }
-    Ok(())
 }
 
 /// Source maps.

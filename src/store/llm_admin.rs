@@ -87,29 +87,52 @@ pub fn settings(
     );
     let mut st = conn.prepare(&sql)?;
     let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
-        let content: Option<String> = r.get(1)?;
-        let budget: Option<i64> = r.get(2)?;
-        let own = content.as_deref().and_then(parse_policy);
-        Ok(ProjectSettings {
-            project: r.get(0)?,
-            content_storage_source: if own.is_some() { "project" } else { "default" }.into(),
-            content_storage: policy_name(own.unwrap_or(default)).to_string(),
-            budget_micros: budget,
-            budget_usd: budget.map(super::llm_usage::micros_to_usd),
-            errors_as_issues: r.get(4)?,
-            updated_at: r.get(3)?,
-        })
+        Ok(project_settings(
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(4)?,
+            r.get(3)?,
+            default,
+        ))
     })?;
     let out = rows.collect::<Result<Vec<_>, _>>()?;
+    all_found(p, &out)?;
+    Ok(out)
+}
+
+/// One project's settings as they apply, from its stored row (all `None` without one).
+pub(crate) fn project_settings(
+    project: String,
+    content: Option<String>,
+    budget: Option<i64>,
+    errors_as_issues: bool,
+    updated_at: Option<i64>,
+    default: ContentStorage,
+) -> ProjectSettings {
+    let own = content.as_deref().and_then(parse_policy);
+    ProjectSettings {
+        project,
+        content_storage_source: if own.is_some() { "project" } else { "default" }.into(),
+        content_storage: policy_name(own.unwrap_or(default)).to_string(),
+        budget_micros: budget,
+        budget_usd: budget.map(super::llm_usage::micros_to_usd),
+        errors_as_issues,
+        updated_at,
+    }
+}
+
+/// 404 naming the first project asked for (`project=`) that is not among `found`.
+pub(crate) fn all_found(p: &LlmParams, found: &[ProjectSettings]) -> Result<(), StoreError> {
     if let Some(wanted) = &p.projects {
         if let Some(missing) = wanted
             .iter()
-            .find(|w| !out.iter().any(|s| &s.project == *w))
+            .find(|w| !found.iter().any(|s| &s.project == *w))
         {
             return Err(StoreError::NotFound(format!("no project `{missing}`")));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Sets (or resets to the default) one project's content policy.
@@ -119,6 +142,39 @@ pub fn put_settings(
     update: &SettingsUpdate,
     default: ContentStorage,
 ) -> Result<ProjectSettings, StoreError> {
+    let (project, change) = settings_change(p, update)?;
+    ensure_project(conn, project)?;
+    conn.execute(
+        "INSERT INTO llm_settings (project_id, content, errors_as_issues, updated_at)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (project_id) DO UPDATE SET
+             content = CASE WHEN ?5 THEN excluded.content ELSE content END,
+             errors_as_issues = COALESCE(?3, errors_as_issues),
+             updated_at = excluded.updated_at",
+        params![
+            project,
+            change.content,
+            change.errors_as_issues,
+            now_ms(),
+            change.set_content
+        ],
+    )?;
+    Ok(settings(conn, &params_for(p, project), default)?.remove(0))
+}
+
+/// A checked settings change.
+pub(crate) struct SettingsChange<'a> {
+    /// Whether the content policy changes (to `content`; `None`: the server's default).
+    pub set_content: bool,
+    pub content: Option<&'a str>,
+    pub errors_as_issues: Option<bool>,
+}
+
+/// The project a settings change is for and the change, checked.
+pub(crate) fn settings_change<'a>(
+    p: &'a LlmParams,
+    update: &'a SettingsUpdate,
+) -> Result<(&'a str, SettingsChange<'a>), StoreError> {
     let project = p.one_project()?;
     let set_content = update.content_storage.is_some();
     let content = match update
@@ -141,24 +197,23 @@ pub fn put_settings(
             "nothing to change: give content_storage and/or errors_as_issues",
         ));
     }
-    ensure_project(conn, project)?;
-    conn.execute(
-        "INSERT INTO llm_settings (project_id, content, errors_as_issues, updated_at)
-         VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (project_id) DO UPDATE SET
-             content = CASE WHEN ?5 THEN excluded.content ELSE content END,
-             errors_as_issues = COALESCE(?3, errors_as_issues),
-             updated_at = excluded.updated_at",
-        params![
-            project,
+    Ok((
+        project,
+        SettingsChange {
+            set_content,
             content,
-            update.errors_as_issues,
-            now_ms(),
-            set_content
-        ],
-    )?;
-    let one = LlmParams::new([], Some(vec![project.to_string()]), p.now);
-    Ok(settings(conn, &one, default)?.remove(0))
+            errors_as_issues: update.errors_as_issues,
+        },
+    ))
+}
+
+/// The parameters that read back one project's settings after a change.
+pub(crate) fn params_for(p: &LlmParams, project: &str) -> LlmParams {
+    LlmParams::new([], Some(vec![project.to_string()]), p.now)
+}
+
+pub(crate) fn no_project(project: &str) -> StoreError {
+    StoreError::NotFound(format!("no project `{project}`"))
 }
 
 fn ensure_project(conn: &Connection, project: &str) -> Result<(), StoreError> {
@@ -169,7 +224,7 @@ fn ensure_project(conn: &Connection, project: &str) -> Result<(), StoreError> {
             |_| Ok(()),
         )
         .optional()?;
-    found.ok_or_else(|| StoreError::NotFound(format!("no project `{project}`")))
+    found.ok_or_else(|| no_project(project))
 }
 
 /// A price override, USD per million tokens.
@@ -263,9 +318,8 @@ pub fn override_rows(
          FROM llm_prices WHERE project_id = '' OR (1 = 1{theirs}) ORDER BY project_id, model"
     ))?;
     let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
-        let project: String = r.get(0)?;
         Ok(PriceOverrideRow {
-            project: (!project.is_empty()).then_some(project),
+            project: override_scope(r.get(0)?),
             model: r.get(1)?,
             input_mtok: r.get(2)?,
             output_mtok: r.get(3)?,
@@ -298,9 +352,15 @@ impl PriceOverrideRow {
 /// project; otherwise global overrides and the table).
 #[cfg(feature = "llm-tracing")]
 pub fn prices(conn: &Connection, p: &LlmParams) -> Result<Prices, StoreError> {
-    use crate::llm::pricing;
     p.only(&["model", "provider"])?;
     let overrides = overrides(conn, p)?;
+    Ok(prices_answer(p, overrides))
+}
+
+/// The answer of `GET /v1/llm/prices` from the overrides the caller sees.
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn prices_answer(p: &LlmParams, overrides: Vec<PriceOverrideRow>) -> Prices {
+    use crate::llm::pricing;
     let table = pricing::table();
     let model = match p.str("model") {
         None => None,
@@ -339,12 +399,12 @@ pub fn prices(conn: &Connection, p: &LlmParams) -> Result<Prices, StoreError> {
             })
         }
     };
-    Ok(Prices {
+    Prices {
         table_version: table.version().to_string(),
         table_models: table.len().1,
         overrides,
         model,
-    })
+    }
 }
 
 /// Most a price may be, USD per million tokens (the dearest listed models cost a few hundred).
@@ -375,6 +435,35 @@ pub fn set_price(
     p: &LlmParams,
     u: &PriceUpdate,
 ) -> Result<PriceOverrideRow, StoreError> {
+    let row = checked_price(p, u)?;
+    if let Some(pr) = &row.project {
+        ensure_project(conn, pr)?;
+    }
+    conn.execute(
+        "INSERT INTO llm_prices (project_id, model, input_mtok, output_mtok, cache_read_mtok,
+             cache_write_mtok, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (project_id, model) DO UPDATE SET model = excluded.model,
+             input_mtok = excluded.input_mtok, output_mtok = excluded.output_mtok,
+             cache_read_mtok = excluded.cache_read_mtok,
+             cache_write_mtok = excluded.cache_write_mtok, updated_at = excluded.updated_at",
+        params![
+            row.project.as_deref().unwrap_or(""),
+            row.model,
+            row.input_mtok,
+            row.output_mtok,
+            row.cache_read_mtok,
+            row.cache_write_mtok,
+            row.updated_at
+        ],
+    )?;
+    Ok(row)
+}
+
+/// The override an update asks for, checked, as it is stored (`updated_at`: now).
+pub(crate) fn checked_price(
+    p: &LlmParams,
+    u: &PriceUpdate,
+) -> Result<PriceOverrideRow, StoreError> {
     let model = u.model.trim();
     if model.is_empty() || model.chars().count() > 200 {
         return Err(invalid("model", "must be 1 to 200 characters"));
@@ -384,27 +473,6 @@ pub fn set_price(
     let cache_read = price_field("cache_read", u.cache_read)?;
     let cache_write = price_field("cache_write", u.cache_write)?;
     let project = override_project(p)?;
-    if let Some(pr) = project {
-        ensure_project(conn, pr)?;
-    }
-    let now = now_ms();
-    conn.execute(
-        "INSERT INTO llm_prices (project_id, model, input_mtok, output_mtok, cache_read_mtok,
-             cache_write_mtok, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (project_id, model) DO UPDATE SET model = excluded.model,
-             input_mtok = excluded.input_mtok, output_mtok = excluded.output_mtok,
-             cache_read_mtok = excluded.cache_read_mtok,
-             cache_write_mtok = excluded.cache_write_mtok, updated_at = excluded.updated_at",
-        params![
-            project.unwrap_or(""),
-            model,
-            input,
-            output,
-            cache_read,
-            cache_write,
-            now
-        ],
-    )?;
     Ok(PriceOverrideRow {
         project: project.map(String::from),
         model: model.to_string(),
@@ -412,8 +480,13 @@ pub fn set_price(
         output_mtok: output,
         cache_read_mtok: cache_read,
         cache_write_mtok: cache_write,
-        updated_at: now,
+        updated_at: now_ms(),
     })
+}
+
+/// A stored `project_id` as the API shows it (`''`, a global override: `None`).
+pub(crate) fn override_scope(project_id: String) -> Option<String> {
+    (!project_id.is_empty()).then_some(project_id)
 }
 
 /// What a removal removed.
@@ -426,13 +499,27 @@ pub struct PriceRemoved {
 
 /// Removes an override (`model=`, for `project=` or the global one); 404 when there is none.
 pub fn delete_price(conn: &Connection, p: &LlmParams) -> Result<PriceRemoved, StoreError> {
-    p.only(&["model"])?;
-    let model = p.required("model")?.trim().to_string();
-    let project = override_project(p)?;
+    let (project, model) = price_removal(p)?;
     let n = conn.execute(
         "DELETE FROM llm_prices WHERE project_id = ?1 AND model = ?2",
         params![project.unwrap_or(""), model],
     )?;
+    removed(project, model, n as u64)
+}
+
+/// The override a removal names: (project, `None` for the global one; model).
+pub(crate) fn price_removal(p: &LlmParams) -> Result<(Option<&str>, String), StoreError> {
+    p.only(&["model"])?;
+    let model = p.required("model")?.trim().to_string();
+    Ok((override_project(p)?, model))
+}
+
+/// The answer of a removal that deleted `n` rows (none: 404).
+pub(crate) fn removed(
+    project: Option<&str>,
+    model: String,
+    n: u64,
+) -> Result<PriceRemoved, StoreError> {
     if n == 0 {
         return Err(StoreError::NotFound(format!(
             "no price override for `{model}` {}",

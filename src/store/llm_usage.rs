@@ -1335,7 +1335,7 @@ pub fn month_of(now: i64) -> (String, i64, i64) {
 }
 
 /// A budget figure from what was spent this month so far.
-fn budget_figures(
+pub(crate) fn budget_figures(
     project: String,
     budget: Option<i64>,
     enforced: bool,

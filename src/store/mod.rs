@@ -6,6 +6,8 @@
 
 pub mod alerts;
 pub mod db;
+#[cfg(feature = "llm-tracing")]
+pub mod db_llm;
 pub mod ingest;
 pub mod issue_traces;
 pub mod issues;

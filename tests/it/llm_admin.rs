@@ -1,19 +1,43 @@
 //! The LLM settings and price API and CLI: a project's content policy set through
 //! `PUT /v1/llm/settings` holds on every ingest path (bloop JSON, its PUT updates, OTLP), full-text
 //! search included; price overrides set through the API and `bloop llm prices set` price the next
-//! traces, by the figures computed here by hand; global overrides are for admins only.
+//! traces, by the figures computed here by hand; global overrides are for admins only. On both
+//! backends: everything is checked through the API and the CLI.
 
 use std::time::Duration;
 
-use bloop::store::tokens::{self, Scope};
 use serde_json::{json, Value};
 
 use crate::common::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-fn one<T: rusqlite::types::FromSql>(s: &TestServer, sql: &str) -> T {
-    s.db().query_row(sql, [], |r| r.get(0)).unwrap()
+/// The stdout of a CLI command on the server's database (either backend) that must succeed.
+fn cli(s: &TestServer, args: &[&str]) -> String {
+    cli_ok(&bloop_cli(&s.db_path, args))
+}
+
+/// A new API token with `scopes` (comma-separated), for every project or pinned to `project`,
+/// made by the CLI on the server's database.
+pub(crate) fn token(s: &TestServer, scopes: &str, project: Option<&str>) -> String {
+    let mut args = vec![
+        "tokens", "create", "--name", "test", "--scopes", scopes, "--json",
+    ];
+    if let Some(p) = project {
+        args.extend(["--project", p]);
+    }
+    let created: Value = serde_json::from_str(&cli(s, &args)).unwrap();
+    created["token"].as_str().unwrap().to_string()
+}
+
+/// A new project `slug` made by the CLI: its first ingest key.
+pub(crate) fn project(s: &TestServer, slug: &str) -> String {
+    let created: Value = serde_json::from_str(&cli(
+        s,
+        &["projects", "create", slug, "--slug", slug, "--json"],
+    ))
+    .unwrap();
+    created["key"]["key"].as_str().unwrap().to_string()
 }
 
 /// The API of one test server, called with a token.
@@ -32,6 +56,34 @@ impl Api<'_> {
         }
         self.1.send(req)
     }
+
+    /// Trace `id` of project `default` once it is stored and `ready` holds for it.
+    fn trace_when(&self, token: &str, id: &str, ready: impl Fn(&Value) -> bool) -> Value {
+        let path = format!("/v1/llm/traces/{id}?project=default");
+        let mut last = Value::Null;
+        let ok = wait_until(WAIT, || {
+            let r = self.call("GET", &path, token, None);
+            last = r.body;
+            r.status == 200 && ready(&last)
+        });
+        assert!(ok, "trace {id} never stored as expected: {last:?}");
+        last
+    }
+
+    fn trace(&self, token: &str, id: &str) -> Value {
+        self.trace_when(token, id, |_| true)
+    }
+
+    /// How many traces `GET /v1/llm/search` finds for `query` (with its window, when given).
+    fn found(&self, token: &str, query: &str) -> i64 {
+        let r = self.call("GET", &format!("/v1/llm/search?{query}"), token, None);
+        assert_eq!(r.status, 200, "{query}: {:?}", r.body);
+        r.headers["x-total-count"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
 }
 
 fn put_signed(http: &Http, url: &str, body: &str) -> Resp {
@@ -45,37 +97,49 @@ fn put_signed(http: &Http, url: &str, body: &str) -> Resp {
     )
 }
 
-fn wait_traces(s: &TestServer, n: i64) {
-    assert_eq!(
-        s.wait_count("SELECT count(*) FROM llm_traces", n, WAIT),
-        n,
-        "traces written"
-    );
+/// A trace's spans, depth first.
+fn spans(trace: &Value) -> Vec<Value> {
+    fn walk(nodes: &Value, out: &mut Vec<Value>) {
+        for n in nodes.as_array().unwrap() {
+            out.push(n.clone());
+            walk(&n["children"], out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&trace["spans"], &mut out);
+    out
 }
 
-/// Counts of stored prompt/completion text anywhere: trace rows, span rows, the search index.
-fn stored_text(s: &TestServer, word: &str) -> (i64, i64, i64) {
+/// Prompt/completion text and metadata a trace shows: (on the trace, on its spans).
+fn stored_text(trace: &Value) -> (usize, usize) {
+    let has = |v: &Value| {
+        ["input", "output", "metadata"]
+            .iter()
+            .any(|k| !v[k].is_null())
+    };
     (
-        one(s, "SELECT count(*) FROM llm_traces WHERE input IS NOT NULL OR output IS NOT NULL OR metadata IS NOT NULL"),
-        one(s, "SELECT count(*) FROM llm_spans WHERE input IS NOT NULL OR output IS NOT NULL OR metadata IS NOT NULL"),
-        one(
-            s,
-            &format!("SELECT count(*) FROM llm_search WHERE llm_search MATCH '{word}'"),
-        ),
+        usize::from(has(trace)),
+        spans(trace).iter().filter(|sp| has(sp)).count(),
     )
 }
 
-#[test]
+/// The window (`since`/`until`) around the OTLP fixture's calls (November 2023).
+const FIXTURE_WINDOW: &str = "since=1699990000000&until=1700010000000";
+
+crate::both! {
 fn the_content_policy_set_through_the_api_holds_on_every_ingest_path() {
     let s = TestServer::start_with(|c| {
         c.llm_tracing.default_content_storage = bloop::config::ContentStorage::Full
     });
     let http = Http::new();
     let api = Api(&s, &http);
-    let token = api_token(&s.db_path, &[Scope::LlmRead, Scope::LlmWrite]);
-    let key = bloop::store::keys::create(&s.db(), "default", "otel")
-        .unwrap()
-        .key;
+    let token = token(&s, "llm:read,llm:write", None);
+    let key: Value = serde_json::from_str(&cli(
+        &s,
+        &["keys", "create", "--project", "default", "--name", "otel", "--json"],
+    ))
+    .unwrap();
+    let key = key["key"].as_str().unwrap();
 
     // The server default applies until the project has its own.
     let r = api.call("GET", "/v1/llm/settings?project=default", &token, None);
@@ -141,42 +205,25 @@ fn the_content_policy_set_through_the_api_holds_on_every_ingest_path() {
     let r = http.post(
         &format!("{}/otlp/v1/traces", s.url),
         otlp.as_str(),
-        &[
-            ("content-type", "application/json"),
-            ("x-bloop-key", key.as_str()),
-        ],
+        &[("content-type", "application/json"), ("x-bloop-key", key)],
     );
     assert_eq!(r.status, 200, "{:?}", r.body);
-    wait_traces(&s, 2);
-    assert!(wait_until(WAIT, || one::<String>(
-        &s,
-        "SELECT status FROM llm_traces WHERE id = 'json-1'"
-    ) == "completed"));
+    let json1 = api.trace_when(&token, "json-1", |t| t["status"] == "completed");
+    let otel = api.trace(&token, "c0ffee00c0ffee00c0ffee00c0ffee00");
 
-    assert_eq!(
-        stored_text(&s, "zebrafinch"),
-        (0, 0, 0),
-        "no text under none"
-    );
-    assert_eq!(
-        one::<i64>(
-            &s,
-            "SELECT count(*) FROM llm_search WHERE llm_search MATCH 'paris OR terse'"
-        ),
-        0
-    );
+    assert_eq!(stored_text(&json1), (0, 0), "no text under none: {json1}");
+    assert_eq!(stored_text(&otel), (0, 0), "no text under none: {otel}");
+    assert_eq!(api.found(&token, "q=zebrafinch"), 0);
+    for word in ["paris", "terse"] {
+        assert_eq!(api.found(&token, &format!("q={word}&{FIXTURE_WINDOW}")), 0);
+    }
     // Numbers, model, names and error messages stay.
-    assert_eq!(
-        one::<i64>(&s, "SELECT count(*) FROM llm_spans WHERE model = 'gpt-4o'"),
-        2
-    );
-    assert_eq!(
-        one::<i64>(
-            &s,
-            "SELECT count(*) FROM llm_search WHERE llm_search MATCH 'overloaded'"
-        ),
-        1
-    );
+    for t in [&json1, &otel] {
+        assert_eq!(spans(t)[0]["model"], "gpt-4o", "{t}");
+    }
+    assert_eq!(spans(&json1)[0]["input_tokens"], 10);
+    assert_eq!(spans(&json1)[0]["error_message"], "provider overloaded");
+    assert_eq!(api.found(&token, "q=overloaded"), 1);
 
     // Back to the default (full): the next trace keeps its text, searchable.
     let r = api.call(
@@ -194,45 +241,30 @@ fn the_content_policy_set_through_the_api_holds_on_every_ingest_path() {
             .status,
         200
     );
-    wait_traces(&s, 3);
-    assert_eq!(
-        one::<Option<String>>(&s, "SELECT input FROM llm_traces WHERE id = 'json-2'").as_deref(),
-        Some("zebrafinch again")
-    );
-    assert_eq!(
-        one::<i64>(
-            &s,
-            "SELECT count(*) FROM llm_search WHERE llm_search MATCH 'zebrafinch'"
-        ),
-        1
-    );
+    let json2 = api.trace(&token, "json-2");
+    assert_eq!(json2["input"], "zebrafinch again");
+    assert_eq!(api.found(&token, "q=zebrafinch"), 1);
 }
 
-/// Sends trace `id` with one `house-model-7` span of 1,000 input tokens (200 of them cached)
-/// and 500 output; answers the span's cost and its source once written.
-fn send_house_model(s: &TestServer, http: &Http, id: &str, written: i64) -> (i64, String) {
-    let t = json!({"id": id, "spans": [{"id": "g", "model": "house-model-7",
-        "input_tokens": 1000, "cache_read_tokens": 200, "output_tokens": 500}]});
-    let r = http.post_signed(&format!("{}/v1/traces", s.url), &t.to_string());
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    wait_traces(s, written);
-    s.db()
-        .query_row(
-            "SELECT sp.cost_micros, sp.cost_source FROM llm_spans sp
-             JOIN llm_traces t ON t.pk = sp.trace_pk WHERE t.id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap()
-}
-
-#[test]
 fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     let s = TestServer::start();
     let http = Http::new();
     let api = Api(&s, &http);
-    let writer = api_token(&s.db_path, &[Scope::LlmRead, Scope::LlmWrite]);
-    let admin = api_token(&s.db_path, &[Scope::Admin]);
+    let writer = token(&s, "llm:read,llm:write", None);
+    let admin = token(&s, "admin", None);
+    // Sends trace `id` with one `house-model-7` span of 1,000 input tokens (200 of them
+    // cached) and 500 output; answers the span's cost and its source once written.
+    let send_house_model = |id: &str| -> (i64, String) {
+        let t = json!({"id": id, "spans": [{"id": "g", "model": "house-model-7",
+            "input_tokens": 1000, "cache_read_tokens": 200, "output_tokens": 500}]});
+        let r = http.post_signed(&format!("{}/v1/traces", s.url), &t.to_string());
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        let span = spans(&api.trace(&writer, id))[0].clone();
+        (
+            span["cost_micros"].as_i64().unwrap(),
+            span["cost_source"].as_str().unwrap().to_string(),
+        )
+    };
 
     // The table's answer for a known model, with the rule that matched.
     let r = api.call(
@@ -249,6 +281,8 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     assert!(r.body["table_models"].as_u64().unwrap() > 1000);
     let r = api.call("GET", "/v1/llm/prices?model=house-model-7", &writer, None);
     assert_eq!(r.body["model"]["priced"], false);
+    let r = api.call("GET", "/v1/llm/prices?modle=gpt-4o", &writer, None);
+    assert_eq!(r.status, 400, "{:?}", r.body);
 
     // Bad input is named.
     for (body, field) in [
@@ -276,6 +310,13 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
         Some(json!({"model": "m", "input": 1})),
     );
     assert_eq!(r.status, 400, "a missing output: {:?}", r.body);
+    let r = api.call(
+        "PUT",
+        "/v1/llm/prices",
+        &writer,
+        Some(json!({"project": "nope", "model": "m", "input": 1, "output": 1})),
+    );
+    assert_eq!(r.status, 404, "no such project: {:?}", r.body);
 
     // A global override needs admin.
     let global = json!({"model": "house-model-7", "input": 4, "output": 8});
@@ -297,14 +338,15 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     // 1,000 input (200 of them cached) + 500 output under the project override:
     // 800 × $1 + 200 × $0.50 + 500 × $2 per million = 800 + 100 + 1,000 = 1,900 µ$.
     assert_eq!(
-        send_house_model(&s, &http, "p-1", 1),
+        send_house_model("p-1"),
         (1900, "project_override".to_string())
     );
 
     // Without the project override, the global one: 800 × $4 + 200 × $4 + 500 × $8 = 8,000 µ$.
+    // The model is matched without case.
     let r = api.call(
         "DELETE",
-        "/v1/llm/prices?project=default&model=house-model-7",
+        "/v1/llm/prices?project=default&model=HOUSE-model-7",
         &writer,
         None,
     );
@@ -317,7 +359,7 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     );
     assert_eq!(r.status, 404, "already gone: {:?}", r.body);
     assert_eq!(
-        send_house_model(&s, &http, "p-2", 2),
+        send_house_model("p-2"),
         (8000, "global_override".to_string())
     );
 
@@ -331,16 +373,8 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     assert_eq!(r.body["overrides"].as_array().unwrap().len(), 1);
 
     // A token pinned to another project sees only global overrides and cannot write here.
-    bloop::store::projects::create(&s.db(), "Other", Some("other")).unwrap();
-    let pinned = tokens::create(
-        &s.db(),
-        "p",
-        &[Scope::LlmRead, Scope::LlmWrite],
-        Some("other"),
-        None,
-    )
-    .unwrap()
-    .token;
+    project(&s, "other");
+    let pinned = token(&s, "llm:read,llm:write", Some("other"));
     let r = api.call(
         "PUT",
         "/v1/llm/prices",
@@ -374,25 +408,35 @@ fn price_overrides_price_the_next_traces_and_global_ones_are_for_admins() {
     );
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["project"], "other");
+    // Everything, as an admin sees it: global first, then by project, models in order.
+    let r = api.call("GET", "/v1/llm/prices", &admin, None);
+    let all: Vec<(Value, Value)> = r.body["overrides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["project"].clone(), o["model"].clone()))
+        .collect();
     assert_eq!(
-        one::<i64>(
-            &s,
-            "SELECT count(*) FROM llm_prices WHERE project_id = '' AND model = 'mine'"
-        ),
-        0
+        all,
+        [
+            (Value::Null, json!("house-model-7")),
+            (json!("default"), json!("house-model-7")),
+            (json!("other"), json!("mine")),
+        ],
+        "{:?}",
+        r.body
     );
 }
 
-#[test]
 fn bloop_llm_prices_and_settings_work_locally_and_against_a_server() {
     let s = TestServer::start();
-    let token = api_token(&s.db_path, &[Scope::Admin]);
-    let local = |args: &[&str]| cli_ok(&bloop_cli(&s.db_path, args));
+    let token = token(&s, "admin", None);
+    let local = |args: &[&str]| cli(&s, args);
     let remote = |args: &[&str]| {
         // `--url`/`--token` belong to `bloop llm` and everything under it.
         let mut all = vec![args[0], "--url", s.url.as_str(), "--token", token.as_str()];
         all.extend_from_slice(&args[1..]);
-        cli_ok(&bloop_cli(&s.db_path, &all))
+        cli(&s, &all)
     };
 
     let out = local(&["llm", "prices", "gpt-4o"]);
@@ -430,6 +474,12 @@ fn bloop_llm_prices_and_settings_work_locally_and_against_a_server() {
     );
     let json: Value = serde_json::from_str(&remote(&["llm", "prices", "--json"])).unwrap();
     assert_eq!(json["overrides"][0]["model"], "house-model-7");
+    let o = bloop_cli(
+        &s.db_path,
+        &["llm", "prices", "set", "m", "--input", "1", "--output", "1", "--project", "nope"],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no project `nope`"));
     let out = remote(&[
         "llm",
         "prices",
@@ -471,6 +521,22 @@ fn bloop_llm_prices_and_settings_work_locally_and_against_a_server() {
     let json: Value = serde_json::from_str(&local(&["llm", "settings", "--json"])).unwrap();
     assert_eq!(json[0]["content_storage"], "full");
     assert_eq!(json[0]["content_storage_source"], "project");
+    let json: Value = serde_json::from_str(&local(&[
+        "llm",
+        "settings",
+        "set",
+        "--project",
+        "default",
+        "--errors-as-issues",
+        "off",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        (&json["content_storage"], &json["errors_as_issues"]),
+        (&json!("full"), &json!(false)),
+        "only what was given changed: {json}"
+    );
     let o = bloop_cli(
         &s.db_path,
         &[
@@ -487,11 +553,13 @@ fn bloop_llm_prices_and_settings_work_locally_and_against_a_server() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("content_storage"));
 }
 
-#[test]
 fn bloop_send_trace_sends_a_generation_with_a_tool_call_under_it() {
     let s = TestServer::start();
-    let out = cli_ok(&bloop_cli(
-        &s.db_path,
+    let http = Http::new();
+    let api = Api(&s, &http);
+    let token = token(&s, "llm:read", None);
+    let out = cli(
+        &s,
         &[
             "send",
             "--trace",
@@ -500,21 +568,21 @@ fn bloop_send_trace_sends_a_generation_with_a_tool_call_under_it() {
             "--secret",
             SECRET,
         ],
-    ));
+    );
     assert!(out.contains("sent 1 test trace(s)"), "{out}");
-    wait_traces(&s, 1);
-    let (model, cost, tool_parent): (String, Option<i64>, String) = s
-        .db()
-        .query_row(
-            "SELECT g.model, g.cost_micros, t.parent_span_id FROM llm_spans g
-             JOIN llm_spans t ON t.trace_pk = g.trace_pk AND t.span_type = 'tool'
-             WHERE g.span_type = 'generation'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
-    assert_eq!(model, "gpt-4o-mini");
-    assert_eq!(tool_parent, "generation");
+    let id = out
+        .split("bloop llm trace ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the trace's id in {out}"));
+    let trace = api.trace(&token, id);
+    let all = spans(&trace);
+    let generation = all.iter().find(|sp| sp["span_type"] == "generation").unwrap();
+    let tool = all.iter().find(|sp| sp["span_type"] == "tool").unwrap();
+    assert_eq!(generation["model"], "gpt-4o-mini");
+    assert_eq!(tool["parent_span_id"], "generation");
+    assert_eq!(generation["children"][0]["span_type"], "tool", "{trace}");
     // 1,000 uncached × $0.15 + 200 cached × $0.075 + 300 × $0.60 per million = 150 + 15 + 180.
-    assert_eq!(cost, Some(345));
+    assert_eq!(generation["cost_micros"], 345);
+}
 }

@@ -716,125 +716,6 @@ fn headers_group_calls_into_traces_and_the_content_policy_holds() {
 }
 
 #[test]
-fn an_enforced_budget_refuses_calls_once_the_month_spend_reaches_it() {
-    let mock = Mock::start();
-    let s = TestServer::start_with(|c| {
-        mock.point(c);
-        c.llm_tracing.cache_ttl_secs = 1;
-    });
-    let key = new_key(&s, "app");
-    let other = new_key(&s, "other");
-    let http = Http::new();
-    let token = api_token(
-        &s.db_path,
-        &[
-            bloop::store::tokens::Scope::LlmRead,
-            bloop::store::tokens::Scope::LlmWrite,
-        ],
-    );
-    // $0.01 a month, enforced; each Anthropic call costs 9,225 µ$.
-    let r = http.send(
-        http.client()
-            .put(format!("{}/v1/llm/budget", s.url))
-            .bearer_auth(&token)
-            .json(&serde_json::json!({"project": "app", "monthly_usd": 0.01, "enforce": true})),
-    );
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(
-        (r.body["enforced"].clone(), r.body["budget_micros"].clone()),
-        (true.into(), 10_000.into())
-    );
-
-    let proxied = Bases::proxied(&s, &key);
-    for n in 1..=2 {
-        // Under the budget (0, then 9,225 µ$ spent): through.
-        sdk(&proxied, "messages", &[]);
-        assert_eq!(s.wait_count("SELECT count(*) FROM llm_traces", n, WAIT), n);
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    // 18,450 µ$ ≥ 10,000: refused without calling the provider, in bloop's words.
-    let messages = format!("{}/v1/proxy/anthropic/v1/messages", s.url);
-    let body = r#"{"model":"claude-3-5-sonnet-20241022","max_tokens":10,"messages":[]}"#;
-    // Each on a new connection: a POST on a keep-alive connection the server is closing for
-    // idleness at that moment fails in any client (reqwest does not resend a POST).
-    let call = || {
-        let fresh = reqwest::Client::builder()
-            .pool_max_idle_per_host(0)
-            .build()
-            .unwrap();
-        http.send(
-            fresh
-                .post(&messages)
-                .header("x-bloop-key", &key)
-                .header("x-api-key", ANTHROPIC_SECRET)
-                .body(body),
-        )
-    };
-    let r = call();
-    assert_eq!(r.status, 429, "{:?}", r.body);
-    assert_eq!(r.body["code"], "bloop_budget_exceeded");
-    assert_eq!(r.body["project"], "app");
-    assert_eq!(r.body["spent_usd"], 0.01845);
-    assert_eq!(r.body["budget_usd"], 0.01);
-    let month = r.body["month"].as_str().unwrap().to_string();
-    let resets = r.body["resets_at"].as_str().unwrap();
-    assert!(
-        resets.ends_with("-01T00:00:00Z") && resets > month.as_str(),
-        "{resets}"
-    );
-    let retry: i64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
-    assert!(retry > 0 && retry <= 31 * 86_400, "{retry}");
-    assert_eq!(mock.requests().len(), 2, "the provider was not called");
-    assert_eq!(
-        s.wait_count("SELECT count(*) FROM llm_traces", 2, WAIT),
-        2,
-        "nothing recorded"
-    );
-    // Another project is not held to it.
-    sdk(&Bases::proxied(&s, &other), "messages", &[]);
-    // The budget report says so (on a new connection too: the PUT's has been idle since).
-    let r = http.send(
-        reqwest::Client::builder()
-            .pool_max_idle_per_host(0)
-            .build()
-            .unwrap()
-            .get(format!("{}/v1/llm/budget?project=app", s.url))
-            .bearer_auth(&token),
-    );
-    assert_eq!(
-        (
-            r.body[0]["enforced"].clone(),
-            r.body[0]["over_budget"].clone()
-        ),
-        (true.into(), true.into())
-    );
-
-    // Lifted from the CLI (the database directly): the proxy reads it within cache_ttl_secs.
-    let out = bloop_cli(
-        &s.db_path,
-        &[
-            "llm",
-            "budget",
-            "set",
-            "0.01",
-            "--project",
-            "app",
-            "--no-enforce",
-        ],
-    );
-    let said = cli_ok(&out);
-    assert!(said.contains("budget of app: $0.01"), "{said}");
-    assert!(!said.contains("enforced"), "{said}");
-    let passed = wait_until(WAIT, || call().status == 200);
-    assert!(passed, "calls pass again once enforcement is off");
-    let table = cli_ok(&bloop_cli(
-        &s.db_path,
-        &["llm", "budget", "--project", "app"],
-    ));
-    assert!(table.contains("OVER BUDGET"), "{table}");
-}
-
-#[test]
 fn provider_keys_never_reach_the_log_even_at_trace_level() {
     let mock = Mock::start();
     let dir = tempfile::tempdir().unwrap();
@@ -889,4 +770,126 @@ fn provider_keys_never_reach_the_log_even_at_trace_level() {
     for secret in [OPENAI_SECRET, ANTHROPIC_SECRET] {
         assert!(!log.contains(secret), "{secret} logged");
     }
+}
+
+// On both backends: on PostgreSQL the spend is the rollup every node adds to.
+crate::both! {
+fn an_enforced_budget_refuses_calls_once_the_month_spend_reaches_it() {
+    let mock = Mock::start();
+    let s = TestServer::start_with(|c| {
+        mock.point(c);
+        c.llm_tracing.cache_ttl_secs = 1;
+    });
+    let key = crate::llm_admin::project(&s, "app");
+    let other = crate::llm_admin::project(&s, "other");
+    let http = Http::new();
+    let token = crate::llm_admin::token(&s, "llm:read,llm:write", None);
+    // The calls recorded for `app`, as the trace list counts them.
+    let recorded = || -> i64 {
+        let r = http.send(
+            http.client()
+                .get(format!("{}/v1/llm/traces?project=app", s.url))
+                .bearer_auth(&token),
+        );
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.headers["x-total-count"].to_str().unwrap().parse().unwrap()
+    };
+    // $0.01 a month, enforced; each Anthropic call costs 9,225 µ$.
+    let r = http.send(
+        http.client()
+            .put(format!("{}/v1/llm/budget", s.url))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"project": "app", "monthly_usd": 0.01, "enforce": true})),
+    );
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        (r.body["enforced"].clone(), r.body["budget_micros"].clone()),
+        (true.into(), 10_000.into())
+    );
+
+    let proxied = Bases::proxied(&s, &key);
+    for n in 1..=2 {
+        // Under the budget (0, then 9,225 µ$ spent): through.
+        sdk(&proxied, "messages", &[]);
+        assert!(wait_until(WAIT, || recorded() == n), "call {n} recorded");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // 18,450 µ$ ≥ 10,000: refused without calling the provider, in bloop's words.
+    let messages = format!("{}/v1/proxy/anthropic/v1/messages", s.url);
+    let body = r#"{"model":"claude-3-5-sonnet-20241022","max_tokens":10,"messages":[]}"#;
+    // Each on a new connection: a POST on a keep-alive connection the server is closing for
+    // idleness at that moment fails in any client (reqwest does not resend a POST).
+    let call = || {
+        let fresh = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap();
+        http.send(
+            fresh
+                .post(&messages)
+                .header("x-bloop-key", &key)
+                .header("x-api-key", ANTHROPIC_SECRET)
+                .body(body),
+        )
+    };
+    let r = call();
+    assert_eq!(r.status, 429, "{:?}", r.body);
+    assert_eq!(r.body["code"], "bloop_budget_exceeded");
+    assert_eq!(r.body["project"], "app");
+    assert_eq!(r.body["spent_usd"], 0.01845);
+    assert_eq!(r.body["budget_usd"], 0.01);
+    let month = r.body["month"].as_str().unwrap().to_string();
+    let resets = r.body["resets_at"].as_str().unwrap();
+    assert!(
+        resets.ends_with("-01T00:00:00Z") && resets > month.as_str(),
+        "{resets}"
+    );
+    let retry: i64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 31 * 86_400, "{retry}");
+    assert_eq!(mock.requests().len(), 2, "the provider was not called");
+    assert_eq!(recorded(), 2, "nothing recorded");
+    // Another project is not held to it.
+    sdk(&Bases::proxied(&s, &other), "messages", &[]);
+    // The budget report says so (on a new connection too: the PUT's has been idle since).
+    let r = http.send(
+        reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap()
+            .get(format!("{}/v1/llm/budget?project=app", s.url))
+            .bearer_auth(&token),
+    );
+    assert_eq!(
+        (
+            r.body[0]["enforced"].clone(),
+            r.body[0]["over_budget"].clone()
+        ),
+        (true.into(), true.into())
+    );
+
+    // Lifted from the CLI (the database directly): the proxy reads it within cache_ttl_secs.
+    let out = bloop_cli(
+        &s.db_path,
+        &[
+            "llm",
+            "budget",
+            "set",
+            "0.01",
+            "--project",
+            "app",
+            "--no-enforce",
+        ],
+    );
+    let said = cli_ok(&out);
+    assert!(said.contains("budget of app: $0.01"), "{said}");
+    assert!(!said.contains("enforced"), "{said}");
+    let passed = wait_until(WAIT, || call().status == 200);
+    assert!(passed, "calls pass again once enforcement is off");
+    let table = cli_ok(&bloop_cli(
+        &s.db_path,
+        &["llm", "budget", "--project", "app"],
+    ));
+    assert!(table.contains("OVER BUDGET"), "{table}");
+}
+
 }
