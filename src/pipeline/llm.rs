@@ -544,6 +544,7 @@ fn write(
 /// (records of one trace keep their queue order), so two nodes never wait on each other in a
 /// cycle; settings read at the start of each flush. A conflict with another node's flush fails
 /// the whole flush, which is retried.
+#[allow(clippy::await_holding_lock)] // the spend book's commit order: see the end
 async fn write_pg(
     pg: &crate::store::pg::Pg,
     batch: &[LlmRecord],
@@ -552,12 +553,15 @@ async fn write_pg(
 ) -> Result<(u64, u64, u64), crate::store::StoreError> {
     use crate::store::pg::llm_write as w;
     let mut client = pg.client().await?;
-    let (policies, overrides) = w::flush_settings(&client).await?;
+    // Read at the start of every flush (two small tables): a change on any node applies to
+    // the next one.
+    let policies = crate::store::pg::llm_admin::content_policies(&client).await?;
+    let overrides = crate::store::pg::llm_admin::price_overrides(&client).await?;
     let mut pricer = FlushPricer {
         overrides: &overrides,
     };
     let mut order: Vec<&LlmRecord> = batch.iter().collect();
-    order.sort_by(|a, b| a.key().cmp(&b.key()));
+    order.sort_by_key(|r| r.key());
     let tx = client.transaction().await?;
     let mut projects: HashMap<Arc<str>, bool> = HashMap::new();
     let mut rollups = Rollups::default();
@@ -611,6 +615,8 @@ async fn write_pg(
     }
     let cost = rollups.cost_deltas();
     w::write_rollups(&tx, &mut rollups).await?;
+    // Held over the commit, as on SQLite: the writer's runtime runs nothing else meanwhile,
+    // and readers of the spend never wait on this lock (see `SpendBook`).
     let _order = ctx.spend.commit_order();
     tx.commit().await?;
     ctx.spend.add(&cost);

@@ -50,7 +50,7 @@ enum Next {
     Record(Msg),
     Closed,
     #[cfg(feature = "llm-tracing")]
-    Trace(super::llm::LlmRecord),
+    Trace(Box<super::llm::LlmRecord>),
     #[cfg(feature = "llm-tracing")]
     Tick,
 }
@@ -67,7 +67,7 @@ impl PgWriterLoop {
                 match self.next() {
                     Next::Record(Msg::Record(Record::Error(a))) => batch.push(a),
                     #[cfg(feature = "llm-tracing")]
-                    Next::Trace(r) => traces.push(r),
+                    Next::Trace(r) => traces.push(*r),
                     #[cfg(feature = "llm-tracing")]
                     Next::Tick => {}
                     Next::Record(Msg::Shutdown) | Next::Closed => {
@@ -125,7 +125,7 @@ impl PgWriterLoop {
                 tokio::select! {
                     biased;
                     m = errors.recv() => m.map_or(Next::Closed, Next::Record),
-                    Some(r) = llm.side.rx.recv() => Next::Trace(r),
+                    Some(r) = llm.side.rx.recv() => Next::Trace(Box::new(r)),
                     _ = tokio::time::sleep_until(at) => Next::Tick,
                 }
             });
@@ -261,6 +261,10 @@ pub async fn write_batch(
 }
 
 /// [`write_batch`] of any [`Source`].
+#[cfg_attr(
+    not(feature = "llm-tracing"),
+    allow(clippy::infallible_destructuring_match)
+)]
 pub async fn write_from(
     pg: &Pg,
     partitions_day: &mut Option<i64>,
@@ -277,6 +281,7 @@ pub async fn write_from(
     let tx = client.transaction().await?;
     #[cfg(feature = "llm-tracing")]
     let mut due = Vec::new();
+    #[cfg(feature = "llm-tracing")]
     let filed: Vec<Arc<Accepted>>;
     let batch: &[Arc<Accepted>] = match source {
         Source::Batch(b) => b,

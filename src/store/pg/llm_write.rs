@@ -927,58 +927,6 @@ async fn write_users(tx: &Tx<'_>, r: &mut Rollups) -> Result<(), StoreError> {
     .await
 }
 
-/// Per-project content policies that differ from the configured default, and every price
-/// override (global ones have no project): what a flush prices and filters with. Read at the
-/// start of every flush (two small tables), so a change on any node applies to the next one.
-pub async fn flush_settings(
-    c: &impl GenericClient,
-) -> Result<
-    (
-        std::collections::HashMap<String, crate::config::ContentStorage>,
-        Vec<crate::llm::pricing::PriceOverride>,
-    ),
-    StoreError,
-> {
-    use crate::llm::pricing::{ModelPrice, PriceOverride};
-    let st = c
-        .prepare_cached("SELECT project_id, content FROM llm_settings WHERE content IS NOT NULL")
-        .await?;
-    let policies = c
-        .query(&st, &[])
-        .await?
-        .iter()
-        .filter_map(|r| {
-            crate::store::llm_admin::parse_policy(r.get(1)).map(|p| (r.get::<_, String>(0), p))
-        })
-        .collect();
-    let st = c
-        .prepare_cached(
-            "SELECT project_id, model, input_mtok, output_mtok, cache_read_mtok,
-                    cache_write_mtok
-             FROM llm_prices ORDER BY project_id, model",
-        )
-        .await?;
-    let overrides = c
-        .query(&st, &[])
-        .await?
-        .iter()
-        .map(|r| {
-            let project: String = r.get(0);
-            PriceOverride {
-                project_id: (!project.is_empty()).then_some(project),
-                model: r.get(1),
-                price: ModelPrice {
-                    input_mtok: r.get(2),
-                    output_mtok: r.get(3),
-                    cache_read_mtok: r.get(4),
-                    cache_write_mtok: r.get(5),
-                },
-            }
-        })
-        .collect();
-    Ok((policies, overrides))
-}
-
 /// An error span to be filed later as an error event (see `pipeline::llm_errors`).
 pub struct QueuedFailure<'a> {
     pub span_id: &'a str,
