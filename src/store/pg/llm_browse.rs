@@ -366,7 +366,7 @@ pub async fn session(pg: Pg, p: LlmParams, id: String) -> Result<SessionDetail, 
     let mut a = Args::new();
     let sql = format!(
         "SELECT s.project_id, {SESSION_COLS} FROM llm_sessions s WHERE s.session_id = {}{}
-         ORDER BY 1 COLLATE \"C\" LIMIT 5",
+         ORDER BY s.project_id COLLATE \"C\" LIMIT 5",
         a.push(id.clone()),
         scope(&p, "s.project_id", &mut a)
     );
