@@ -168,7 +168,14 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<FeedbackSummary>, ApiError> {
-        read(&st, &caller, raw, q::feedback_summary, pgq::feedback_summary).await
+        read(
+            &st,
+            &caller,
+            raw,
+            q::feedback_summary,
+            pgq::feedback_summary,
+        )
+        .await
     }
 
     pub async fn export(

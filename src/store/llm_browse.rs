@@ -249,7 +249,8 @@ pub struct ExportTrace {
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
-pub(crate) const TRACE_COLS: &str = "t.id, t.project_id, t.name, t.status, t.session_id, t.user_id, t.model,
+pub(crate) const TRACE_COLS: &str =
+    "t.id, t.project_id, t.name, t.status, t.session_id, t.user_id, t.model,
     t.prompt_name, t.prompt_version, t.started_at, t.ended_at, t.span_count, t.error_spans,
     t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens, t.cost_micros,
     t.unpriced_spans";
@@ -371,7 +372,11 @@ fn find_trace(conn: &Connection, p: &LlmParams, id: &str) -> Result<i64, StoreEr
 
 /// The one `(value, project)` row an id lookup found: none → 404, several → 409 asking for
 /// `project`.
-pub(crate) fn the_one<T>(found: Vec<(T, String)>, what: &str, id: &str) -> Result<(T, String), StoreError> {
+pub(crate) fn the_one<T>(
+    found: Vec<(T, String)>,
+    what: &str,
+    id: &str,
+) -> Result<(T, String), StoreError> {
     if found.len() > 1 {
         let projects: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
         return Err(StoreError::Conflict(format!(
@@ -538,8 +543,7 @@ fn list_traces(
     // Indexed: a session, user or prompt, failed traces (`llm_traces_errors`, migration 0012);
     // or a plain page in time order (see `scope`).
     let failed_only = tq.has_error == Some(true);
-    let selective =
-        failed_only || tq.session.is_some() || tq.user.is_some() || tq.prompt.is_some();
+    let selective = failed_only || tq.session.is_some() || tq.user.is_some() || tq.prompt.is_some();
     let residual = fts.is_some()
         || tq.status.is_some()
         || tq.model.is_some()

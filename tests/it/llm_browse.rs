@@ -342,6 +342,8 @@ both! {
             ("timed%20OR", vec![]),
             ("AND%20AND", vec![]),
             ("a%22b", vec![]),
+            // A word with no token PostgreSQL's parser keeps (`½`) still has to match.
+            ("%C2%BD%20timed", vec![]),
         ] {
             assert_eq!(f.ids(&format!("{s}{q}")), want, "{q}");
         }
