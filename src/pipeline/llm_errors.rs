@@ -22,7 +22,7 @@ use crate::scrub::{Scrubber, Scrubbing};
 pub const SOURCE: &str = "llm";
 
 /// Due spans read per transaction.
-const CHUNK: usize = 500;
+pub(super) const CHUNK: usize = 500;
 
 /// Longest message filed (the ingest default for `message`).
 const MAX_MESSAGE: usize = 2048;
@@ -37,13 +37,7 @@ pub(super) fn note_traces<'a>(
     events: impl Iterator<Item = (i64, &'a Accepted)>,
 ) -> rusqlite::Result<()> {
     for (issue_id, a) in events {
-        let Some(id) = a
-            .event
-            .metadata
-            .as_deref()
-            .filter(|m| m.contains("trace_id"))
-            .and_then(trace_id_of)
-        else {
+        let Some(id) = trace_of(&a.event) else {
             continue;
         };
         crate::store::issue_traces::link(tx, issue_id, &a.project_id, &id, a.received_at)?;
@@ -57,6 +51,15 @@ pub(super) fn note_traces<'a>(
         .execute(params![&*a.project_id, id, a.received_at])?;
     }
     Ok(())
+}
+
+/// The trace an event names, if any (only metadata that contains `trace_id` is parsed).
+pub(super) fn trace_of(event: &Event) -> Option<String> {
+    event
+        .metadata
+        .as_deref()
+        .filter(|m| m.contains("trace_id"))
+        .and_then(trace_id_of)
 }
 
 /// The trace an event's metadata names: `trace_id` (a string or a number), else Sentry's trace
@@ -305,6 +308,32 @@ impl Filer {
         }
         Ok((!keys.is_empty()).then_some(Due { events, keys }))
     }
+}
+
+/// The error event a due span is filed as (PostgreSQL: taken by `pg::llm_write::take_due`).
+pub(super) fn filed_event(
+    d: &crate::store::pg::llm_write::DueSpan,
+    now: i64,
+    scrub: &Scrubbing,
+) -> Accepted {
+    let row = Filed {
+        name: d.name.clone(),
+        model: d.model.clone(),
+        provider: d.provider.clone(),
+        error: d.error.clone(),
+        started_at: d.started_at,
+        error_type: d.error_type.clone(),
+        http_status: d.http_status,
+        environment: d.environment.clone(),
+        release: d.release.clone(),
+    };
+    row.event(
+        &d.project,
+        &d.trace,
+        &d.span,
+        now,
+        scrub.for_project(&d.project),
+    )
 }
 
 /// A due error span, as stored.

@@ -421,9 +421,15 @@ pub async fn start_pg(
                 o.batch_spans,
                 o.default_policy,
                 o.settings_ttl,
-                o.scrub,
+                o.scrub.clone(),
             );
-            (Some(q), Some((side, o.error_delay)))
+            let llm = pg::PgLlm {
+                side,
+                error_delay: o.error_delay,
+                scrub: o.scrub,
+                next_filing: std::time::Instant::now(),
+            };
+            (Some(q), Some(llm))
         }
         None => (None, None),
     };

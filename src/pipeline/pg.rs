@@ -28,14 +28,31 @@ pub(super) struct PgWriterLoop {
     pub partitions_day: Option<i64>,
     /// LLM traces, when tracing is on: their own queue, written by this thread too.
     #[cfg(feature = "llm-tracing")]
-    pub llm: Option<(super::llm::LlmSide, Duration)>,
+    pub llm: Option<PgLlm>,
 }
+
+/// The LLM side of the PostgreSQL writer.
+#[cfg(feature = "llm-tracing")]
+pub(super) struct PgLlm {
+    pub side: super::llm::LlmSide,
+    /// How long an error span waits before it is filed as an error event.
+    pub error_delay: Duration,
+    pub scrub: Arc<crate::scrub::Scrubbing>,
+    /// When to look for due error spans next (every node looks; each span is taken by one).
+    pub next_filing: Instant,
+}
+
+/// How often a writer looks for LLM error spans due to be filed.
+#[cfg(feature = "llm-tracing")]
+const FILING_EVERY: Duration = Duration::from_secs(1);
 
 enum Next {
     Record(Msg),
     Closed,
     #[cfg(feature = "llm-tracing")]
     Trace(super::llm::LlmRecord),
+    #[cfg(feature = "llm-tracing")]
+    Tick,
 }
 
 impl PgWriterLoop {
@@ -51,6 +68,8 @@ impl PgWriterLoop {
                     Next::Record(Msg::Record(Record::Error(a))) => batch.push(a),
                     #[cfg(feature = "llm-tracing")]
                     Next::Trace(r) => traces.push(r),
+                    #[cfg(feature = "llm-tracing")]
+                    Next::Tick => {}
                     Next::Record(Msg::Shutdown) | Next::Closed => {
                         closing = true;
                         self.rx.close();
@@ -70,16 +89,21 @@ impl PgWriterLoop {
                 wrote = true;
             }
             #[cfg(feature = "llm-tracing")]
-            if let Some((llm, delay)) = &mut self.llm {
+            if let Some(llm) = &mut self.llm {
                 if closing {
-                    llm.rx.close();
+                    llm.side.rx.close();
                 }
-                llm.drain(&mut traces);
+                llm.side.drain(&mut traces);
                 if !traces.is_empty() {
-                    // Error spans wait in the database; the leader files them when due.
-                    llm.flush_pg(&self.rt, &self.pg, &mut traces, *delay);
+                    // Error spans wait in the database until due (see `file_llm_errors`).
+                    llm.side
+                        .flush_pg(&self.rt, &self.pg, &mut traces, llm.error_delay);
                     wrote = true;
                 }
+            }
+            #[cfg(feature = "llm-tracing")]
+            {
+                wrote |= self.file_llm_errors();
             }
             if wrote {
                 last_commit = Some(Instant::now());
@@ -90,20 +114,73 @@ impl PgWriterLoop {
         }
     }
 
-    /// Waits for the next record on either queue (errors first when both have one).
+    /// Waits for the next record on either queue (errors first when both have one), or until
+    /// it is time to look for due LLM error spans.
     fn next(&mut self) -> Next {
         #[cfg(feature = "llm-tracing")]
-        if let Some((llm, _)) = &mut self.llm {
+        if let Some(llm) = &mut self.llm {
             let errors = &mut self.rx;
+            let at = tokio::time::Instant::from_std(llm.next_filing);
             return self.rt.block_on(async {
                 tokio::select! {
                     biased;
                     m = errors.recv() => m.map_or(Next::Closed, Next::Record),
-                    Some(r) = llm.rx.recv() => Next::Trace(r),
+                    Some(r) = llm.side.rx.recv() => Next::Trace(r),
+                    _ = tokio::time::sleep_until(at) => Next::Tick,
                 }
             });
         }
         self.rx.blocking_recv().map_or(Next::Closed, Next::Record)
+    }
+
+    /// Files the LLM error spans that are due as error events, a chunk per transaction, when
+    /// it is time to look. True when it wrote. A failure is logged and tried again at the next
+    /// look (the spans stay queued).
+    #[cfg(feature = "llm-tracing")]
+    fn file_llm_errors(&mut self) -> bool {
+        let Some(llm) = self
+            .llm
+            .as_mut()
+            .filter(|l| Instant::now() >= l.next_filing)
+        else {
+            return false;
+        };
+        llm.next_filing = Instant::now() + FILING_EVERY;
+        let scrub = llm.scrub.clone();
+        let report = self
+            .reports
+            .as_ref()
+            .filter(|r| r.wanted.load(Ordering::Acquire))
+            .is_some();
+        let mut wrote = false;
+        loop {
+            let started = Instant::now();
+            let source = Source::DueLlmErrors {
+                now: now_ms(),
+                scrub: &scrub,
+            };
+            let r = self.rt.block_on(write_from(
+                &self.pg,
+                &mut self.partitions_day,
+                source,
+                self.reservoir,
+                report,
+            ));
+            match r {
+                Ok((0, changes)) if changes.is_empty() => return wrote,
+                Ok((written, changes)) => {
+                    let now = self.stats.committed(written, started.elapsed(), 0);
+                    if let Some(r) = self.reports.as_ref().filter(|_| report) {
+                        r.send(changes, now);
+                    }
+                    wrote = true;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "filing due LLM errors failed; trying again shortly");
+                    return wrote;
+                }
+            }
+        }
     }
 
     fn drain(&mut self, batch: &mut Vec<Arc<Accepted>>) -> bool {
@@ -159,6 +236,18 @@ impl PgWriterLoop {
     }
 }
 
+/// What a flush writes: queued events, or (LLM tracing) the error spans due to be filed.
+pub enum Source<'a> {
+    Batch(&'a [Arc<Accepted>]),
+    /// Error spans due at `now`, filed as error events of their projects and marked done in
+    /// the same transaction (see `llm_errors`).
+    #[cfg(feature = "llm-tracing")]
+    DueLlmErrors {
+        now: i64,
+        scrub: &'a crate::scrub::Scrubbing,
+    },
+}
+
 /// One flush: events grouped by (project, fingerprint), the groups in key order, one
 /// transaction. Returns the events written and, when `report`, what changed per issue.
 pub async fn write_batch(
@@ -168,12 +257,43 @@ pub async fn write_batch(
     reservoir: usize,
     report: bool,
 ) -> Result<(usize, Vec<IssueChange>), StoreError> {
+    write_from(pg, partitions_day, Source::Batch(batch), reservoir, report).await
+}
+
+/// [`write_batch`] of any [`Source`].
+pub async fn write_from(
+    pg: &Pg,
+    partitions_day: &mut Option<i64>,
+    source: Source<'_>,
+    reservoir: usize,
+    report: bool,
+) -> Result<(usize, Vec<IssueChange>), StoreError> {
     let mut client = pg.client().await?;
     let today = now_ms().div_euclid(pg::partitions::DAY_MS);
     if *partitions_day != Some(today) {
         pg::partitions::ensure(&mut client, now_ms()).await?;
         *partitions_day = Some(today);
     }
+    let tx = client.transaction().await?;
+    #[cfg(feature = "llm-tracing")]
+    let mut due = Vec::new();
+    let filed: Vec<Arc<Accepted>>;
+    let batch: &[Arc<Accepted>] = match source {
+        Source::Batch(b) => b,
+        #[cfg(feature = "llm-tracing")]
+        Source::DueLlmErrors { now, scrub } => {
+            due = pg::llm_write::take_due(&tx, now, super::llm_errors::CHUNK as i64).await?;
+            if due.is_empty() {
+                return Ok((0, Vec::new()));
+            }
+            filed = due
+                .iter()
+                .filter(|d| d.status.as_deref() == Some("error") && !d.reported && d.on)
+                .map(|d| Arc::new(super::llm_errors::filed_event(d, now, scrub)))
+                .collect();
+            &filed
+        }
+    };
     let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(batch.len());
     let mut groups: Vec<Vec<&Arc<Accepted>>> = Vec::new();
     for a in batch {
@@ -187,8 +307,22 @@ pub async fn write_batch(
     groups.sort_unstable_by(|a, b| {
         (&*a[0].project_id, &a[0].fingerprint).cmp(&(&*b[0].project_id, &b[0].fingerprint))
     });
-    let tx = client.transaction().await?;
     let written = pg::ingest::write_groups(&tx, &groups, reservoir, &mut rand::rng()).await?;
+    #[cfg(feature = "llm-tracing")]
+    {
+        let links: Vec<(i64, &str, String, i64, bool)> = written
+            .groups
+            .iter()
+            .flat_map(|g| groups[g.group].iter().map(move |a| (g.issue_id, a)))
+            .filter_map(|(issue, a)| {
+                let id = super::llm_errors::trace_of(&a.event)?;
+                let reported = a.event.source != super::llm_errors::SOURCE;
+                Some((issue, &*a.project_id, id, a.received_at, reported))
+            })
+            .collect();
+        pg::llm_write::note_traces(&tx, &links).await?;
+        pg::llm_write::mark_done(&tx, &due).await?;
+    }
     tx.commit().await?;
     let changes = if report {
         written

@@ -6,8 +6,9 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
+use crate::both;
 use crate::common::*;
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -37,7 +38,7 @@ fn send_trace(s: &TestServer, body: &str) {
 }
 
 fn events(s: &TestServer) -> i64 {
-    count(&s.db(), "SELECT count(*) FROM events")
+    s.count("SELECT count(*) FROM events")
 }
 
 /// Waits past the filing delay (and a flush or two), then counts events.
@@ -46,90 +47,11 @@ fn settled_events(s: &TestServer) -> i64 {
     events(s)
 }
 
-#[test]
-fn an_error_span_becomes_an_llm_issue_once() {
-    let s = start();
-    send_trace(&s, &failing_trace("t-1"));
-    assert_eq!(s.wait_count("SELECT count(*) FROM events", 1, WAIT), 1);
-    let (error_type, source, route, message, env, release, count): (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-    ) = s
-        .db()
-        .query_row(
-            "SELECT error_type, source, route_or_procedure, message, environment, release,
-                    total_count
-             FROM issues WHERE project_id = 'default'",
-            [],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        (error_type.as_str(), source.as_str(), route.as_str()),
-        ("openai.RateLimitError", "llm", "gpt-4o")
-    );
-    assert!(
-        message.starts_with("Rate limit reached for gpt-4o"),
-        "{message}"
-    );
-    // Read from the trace's metadata although the default content policy stored none of it.
-    assert_eq!(
-        (env.as_str(), release.as_str(), count),
-        ("staging", "2.1.0", 1)
-    );
-    let (status, meta): (Option<i64>, String) = s
-        .db()
-        .query_row("SELECT http_status, metadata FROM events", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    let meta: Value = serde_json::from_str(&meta).unwrap();
-    assert_eq!(status, Some(429));
-    assert_eq!(
-        (meta["trace_id"].as_str(), meta["span_id"].as_str()),
-        (Some("t-1"), Some("s2"))
-    );
-
-    // The same trace sent again: its failure is not filed twice.
-    send_trace(&s, &failing_trace("t-1"));
-    assert_eq!(settled_events(&s), 1);
-    // Another trace failing the same way: the same issue, counted twice.
-    send_trace(&s, &failing_trace("t-2"));
-    assert_eq!(s.wait_count("SELECT count(*) FROM events", 2, WAIT), 2);
-    assert_eq!(count_issues(&s), (1, 2));
-
-    // Through the query API like any issue.
-    let token = api_token(&s.db_path, &[bloop::store::tokens::Scope::ErrorsRead]);
-    let r = Http::new().send(
-        reqwest::Client::new()
-            .get(format!("{}/v1/errors?project=default&source=llm", s.url))
-            .bearer_auth(&token),
-    );
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(r.body.as_array().unwrap().len(), 1, "{:?}", r.body);
-}
-
 fn count_issues(s: &TestServer) -> (i64, i64) {
-    s.db()
-        .query_row("SELECT count(*), sum(total_count) FROM issues", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap()
+    (
+        s.count("SELECT count(*) FROM issues"),
+        s.count("SELECT sum(total_count) FROM issues"),
+    )
 }
 
 fn client_event(s: &TestServer, trace_id: &str) {
@@ -142,24 +64,96 @@ fn client_event(s: &TestServer, trace_id: &str) {
     assert_eq!(r.status, 200, "{:?}", r.body);
 }
 
-#[test]
-fn a_failure_the_client_reported_itself_is_one_event_in_either_order() {
-    let s = start();
-    // The client's error event first, then the trace.
-    client_event(&s, "t-a");
-    assert_eq!(s.wait_count("SELECT count(*) FROM events", 1, WAIT), 1);
-    send_trace(&s, &failing_trace("t-a"));
-    assert_eq!(s.wait_count("SELECT count(*) FROM llm_traces", 1, WAIT), 1);
-    assert_eq!(settled_events(&s), 1);
-    // The trace first, then the client's event within the delay.
-    send_trace(&s, &failing_trace("t-b"));
-    client_event(&s, "t-b");
-    assert_eq!(s.wait_count("SELECT count(*) FROM llm_traces", 2, WAIT), 2);
-    assert_eq!(settled_events(&s), 2);
-    let llm: i64 = count(&s.db(), "SELECT count(*) FROM events WHERE source = 'llm'");
-    assert_eq!(llm, 0, "both failures were the client's events");
+both! {
+    fn an_error_span_becomes_an_llm_issue_once() {
+        let s = start();
+        send_trace(&s, &failing_trace("t-1"));
+        assert_eq!(s.wait_count("SELECT count(*) FROM events", 1, WAIT), 1);
+        // Read from the trace's metadata although the default content policy stored none of it.
+        assert_eq!(
+            s.count(
+                "SELECT count(*) FROM issues WHERE project_id = 'default'
+                   AND error_type = 'openai.RateLimitError' AND source = 'llm'
+                   AND route_or_procedure = 'gpt-4o'
+                   AND message LIKE 'Rate limit reached for gpt-4o%'
+                   AND environment = 'staging' AND release = '2.1.0' AND total_count = 1"
+            ),
+            1,
+            "the issue's type, source, route, message, environment, release and count"
+        );
+        assert_eq!(
+            s.count(
+                "SELECT count(*) FROM events WHERE http_status = 429
+                   AND metadata LIKE '%\"trace_id\":\"t-1\"%'
+                   AND metadata LIKE '%\"span_id\":\"s2\"%'"
+            ),
+            1,
+            "the event's status and the trace and span it came from"
+        );
+
+        // The same trace sent again: its failure is not filed twice.
+        send_trace(&s, &failing_trace("t-1"));
+        assert_eq!(settled_events(&s), 1);
+        // Another trace failing the same way: the same issue, counted twice.
+        send_trace(&s, &failing_trace("t-2"));
+        assert_eq!(s.wait_count("SELECT count(*) FROM events", 2, WAIT), 2);
+        assert_eq!(count_issues(&s), (1, 2));
+
+        // Through the query API like any issue.
+        let token = api_token(&s.db_path, &[bloop::store::tokens::Scope::ErrorsRead]);
+        let r = Http::new().send(
+            reqwest::Client::new()
+                .get(format!("{}/v1/errors?project=default&source=llm", s.url))
+                .bearer_auth(&token),
+        );
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(r.body.as_array().unwrap().len(), 1, "{:?}", r.body);
+    }
+
+
+
+    fn a_failure_the_client_reported_itself_is_one_event_in_either_order() {
+        let s = start();
+        // The client's error event first, then the trace.
+        client_event(&s, "t-a");
+        assert_eq!(s.wait_count("SELECT count(*) FROM events", 1, WAIT), 1);
+        send_trace(&s, &failing_trace("t-a"));
+        assert_eq!(s.wait_count("SELECT count(*) FROM llm_traces", 1, WAIT), 1);
+        assert_eq!(settled_events(&s), 1);
+        // The trace first, then the client's event within the delay.
+        send_trace(&s, &failing_trace("t-b"));
+        client_event(&s, "t-b");
+        assert_eq!(s.wait_count("SELECT count(*) FROM llm_traces", 2, WAIT), 2);
+        assert_eq!(settled_events(&s), 2);
+        let llm = s.count("SELECT count(*) FROM events WHERE source = 'llm'");
+        assert_eq!(llm, 0, "both failures were the client's events");
+    }
+
+
+    fn failures_queued_at_shutdown_are_filed_after_a_restart() {
+        let s = TestServer::start_with(|c| c.llm_tracing.error_issue_delay_secs = 3);
+        send_trace(&s, &failing_trace("t-r"));
+        assert_eq!(
+            s.wait_count("SELECT count(*) FROM llm_error_spans", 1, WAIT),
+            1
+        );
+        let (dir, db) = s.stop();
+        assert_eq!(
+            count_in(&db, "SELECT count(*) FROM events"),
+            0,
+            "not due yet"
+        );
+        let mut cfg = test_config(dir.path());
+        cfg.llm_tracing.error_issue_delay_secs = 3;
+        // The same database again (on PostgreSQL, the first server's).
+        cfg.database.url = pg_url_of(&db).map(bloop::config::Secret::new);
+        let s = TestServer::start_in(dir, cfg);
+        assert_eq!(s.wait_count("SELECT count(*) FROM events", 1, WAIT), 1);
+        assert_eq!(settled_events(&s), 1);
+    }
 }
 
+// SQLite only until the LLM settings API is on PostgreSQL.
 #[test]
 fn a_project_can_turn_it_off() {
     let s = start();
@@ -202,25 +196,4 @@ fn a_project_can_turn_it_off() {
             .json(&json!({"project": "default"})),
     );
     assert_eq!(r.status, 400, "{:?}", r.body);
-}
-
-#[test]
-fn failures_queued_at_shutdown_are_filed_after_a_restart() {
-    let s = TestServer::start_with(|c| c.llm_tracing.error_issue_delay_secs = 3);
-    send_trace(&s, &failing_trace("t-r"));
-    assert_eq!(
-        s.wait_count("SELECT count(*) FROM llm_error_spans", 1, WAIT),
-        1
-    );
-    let (dir, db) = s.stop();
-    assert_eq!(
-        count(&open_db(&db), "SELECT count(*) FROM events"),
-        0,
-        "not due yet"
-    );
-    let mut cfg = test_config(dir.path());
-    cfg.llm_tracing.error_issue_delay_secs = 3;
-    let s = TestServer::start_in(dir, cfg);
-    assert_eq!(s.wait_count("SELECT count(*) FROM events", 1, WAIT), 1);
-    assert_eq!(settled_events(&s), 1);
 }

@@ -58,6 +58,17 @@ fn one<T: rusqlite::types::FromSql>(s: &TestServer, sql: &str) -> T {
     s.db().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+/// Traces whose search text holds `word`.
+fn search_count(s: &TestServer, word: &str) -> i64 {
+    s.count(&if on_postgres() {
+        format!(
+            "SELECT count(*) FROM llm_search WHERE body @@ phraseto_tsquery('simple', '{word}')"
+        )
+    } else {
+        format!("SELECT count(*) FROM llm_search WHERE llm_search MATCH '{word}'")
+    })
+}
+
 fn wait_traces(s: &TestServer, n: i64) {
     assert_eq!(
         s.wait_count("SELECT count(*) FROM llm_traces", n, WAIT),
@@ -67,6 +78,60 @@ fn wait_traces(s: &TestServer, n: i64) {
 }
 
 both! {
+    fn prune_and_project_deletion_remove_traces_with_their_spans_and_search_rows() {
+        let s = TestServer::start();
+        let http = Http::new();
+        let created: Value = serde_json::from_str(&cli_ok(&bloop_cli(
+            &s.db_path,
+            &["projects", "create", "Bot", "--json"],
+        )))
+        .unwrap();
+        let key = created["key"]["key"].as_str().unwrap();
+        for id in ["old", "new"] {
+            let r = http.post_signed(&traces_url(&s), &priced_trace(id).to_string());
+            assert_eq!(r.status, 200);
+        }
+        let r = http.post_with_key(&traces_url(&s), &priced_trace("bot-1").to_string(), key);
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        wait_traces(&s, 3);
+        // Deleting a project takes its traces, spans, rollups and search rows with it.
+        assert!(
+            s.count("SELECT count(*) FROM llm_usage_hourly WHERE project_id = 'bot'") > 0
+        );
+        cli_ok(&bloop_cli(
+            &s.db_path,
+            &["projects", "delete", "bot", "--yes"],
+        ));
+        for (sql, want) in [
+            ("SELECT count(*) FROM llm_traces", 2),
+            ("SELECT count(*) FROM llm_spans", 6),
+            (
+                "SELECT count(*) FROM llm_usage_hourly WHERE project_id = 'bot'",
+                0,
+            ),
+        ] {
+            assert_eq!(s.count(sql), want, "{sql}");
+        }
+        assert_eq!(search_count(&s, "lookup_order"), 2);
+        // `old` was received 30 days ago: past the default 7-day raw retention.
+        s.exec("UPDATE llm_traces SET received_at = received_at - 2592000000 WHERE id = 'old'");
+        let out = cli_ok(&bloop_cli(&s.db_path, &["prune"]));
+        assert!(
+            out.contains("default: removed 0 events and 1 LLM trace older than 7 days"),
+            "{out}"
+        );
+        assert_eq!(
+            s.count("SELECT count(*) FROM llm_traces WHERE id = 'new'"),
+            1
+        );
+        assert_eq!(s.count("SELECT count(*) FROM llm_traces"), 1);
+        assert_eq!(s.count("SELECT count(*) FROM llm_spans"), 3);
+        assert_eq!(search_count(&s, "lookup_order"), 1);
+        // The spans started in May 2026, past the 90-day horizon of hourly rollups: gone too.
+        assert_eq!(s.count("SELECT count(*) FROM llm_usage_hourly"), 0);
+        assert_eq!(s.count("SELECT count(*) FROM llm_latency_hourly"), 0);
+    }
+
     fn a_signed_trace_lands_with_hand_computed_costs_rollups_and_search() {
         let s = TestServer::start();
         let http = Http::new();
@@ -370,76 +435,4 @@ fn when_llm_tracing_is_off_the_routes_say_so() {
         assert_eq!(r.status, 404, "{url}");
         assert_eq!(r.body["code"], "llm_tracing_disabled", "{url}");
     }
-}
-
-#[test]
-fn prune_and_project_deletion_remove_traces_with_their_spans_and_search_rows() {
-    let s = TestServer::start();
-    let http = Http::new();
-    let created: Value = serde_json::from_str(&cli_ok(&bloop_cli(
-        &s.db_path,
-        &["projects", "create", "Bot", "--json"],
-    )))
-    .unwrap();
-    let key = created["key"]["key"].as_str().unwrap();
-    for id in ["old", "new"] {
-        let r = http.post_signed(&traces_url(&s), &priced_trace(id).to_string());
-        assert_eq!(r.status, 200);
-    }
-    let r = http.post_with_key(&traces_url(&s), &priced_trace("bot-1").to_string(), key);
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    wait_traces(&s, 3);
-    // Deleting a project takes its traces, spans, rollups and search rows with it.
-    assert!(
-        count(
-            &s.db(),
-            "SELECT count(*) FROM llm_usage_hourly WHERE project_id = 'bot'"
-        ) > 0
-    );
-    cli_ok(&bloop_cli(
-        &s.db_path,
-        &["projects", "delete", "bot", "--yes"],
-    ));
-    for (sql, want) in [
-        ("SELECT count(*) FROM llm_traces", 2),
-        ("SELECT count(*) FROM llm_spans", 6),
-        (
-            "SELECT count(*) FROM llm_usage_hourly WHERE project_id = 'bot'",
-            0,
-        ),
-        (
-            "SELECT count(*) FROM llm_search WHERE llm_search MATCH 'lookup_order'",
-            2,
-        ),
-    ] {
-        assert_eq!(count(&s.db(), sql), want, "{sql}");
-    }
-    // `old` was received 30 days ago: past the default 7-day raw retention.
-    s.db()
-        .execute(
-            "UPDATE llm_traces SET received_at = received_at - 30 * 86400000 WHERE id = 'old'",
-            [],
-        )
-        .unwrap();
-    let out = cli_ok(&bloop_cli(&s.db_path, &["prune"]));
-    assert!(
-        out.contains("default: removed 0 events and 1 LLM trace older than 7 days"),
-        "{out}"
-    );
-    assert_eq!(
-        count(&s.db(), "SELECT count(*) FROM llm_traces WHERE id = 'new'"),
-        1
-    );
-    assert_eq!(count(&s.db(), "SELECT count(*) FROM llm_traces"), 1);
-    assert_eq!(count(&s.db(), "SELECT count(*) FROM llm_spans"), 3);
-    assert_eq!(
-        count(
-            &s.db(),
-            "SELECT count(*) FROM llm_search WHERE llm_search MATCH 'lookup_order'"
-        ),
-        1
-    );
-    // The spans started in May 2026, past the 90-day horizon of hourly rollups: gone too.
-    assert_eq!(count(&s.db(), "SELECT count(*) FROM llm_usage_hourly"), 0);
-    assert_eq!(count(&s.db(), "SELECT count(*) FROM llm_latency_hourly"), 0);
 }

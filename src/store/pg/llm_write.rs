@@ -1046,3 +1046,225 @@ pub async fn trace_exists(pg: &super::Pg, project: &str, id: &str) -> Result<boo
         .await?;
     Ok(c.query_one(&st, &[&project, &id]).await?.get(0))
 }
+
+/// A due error span as stored, with what decides whether it is filed.
+pub struct DueSpan {
+    pub project: String,
+    pub trace: String,
+    pub span: String,
+    /// The span's status now (`None`: the trace or span is gone).
+    pub status: Option<String>,
+    pub name: Option<String>,
+    pub model: Option<String>,
+    pub provider: Option<String>,
+    pub error: Option<String>,
+    pub started_at: Option<i64>,
+    pub error_type: String,
+    pub http_status: Option<u16>,
+    pub environment: String,
+    pub release: String,
+    /// An error event named the trace (the client reported the failure itself).
+    pub reported: bool,
+    /// The project files LLM errors as issues (`llm_settings.errors_as_issues`, default on).
+    pub on: bool,
+}
+
+/// Takes up to `limit` error spans due at `now` for this transaction: rows another node's
+/// filer holds are skipped, so each span is filed by one node, once (the caller marks them
+/// done in the same transaction with [`mark_done`]).
+pub async fn take_due(tx: &Tx<'_>, now: i64, limit: i64) -> Result<Vec<DueSpan>, StoreError> {
+    let st = tx
+        .prepare_cached(
+            "WITH due AS (
+                 SELECT project_id, trace_id, span_id, due_at, error_type, http_status,
+                        environment, release
+                 FROM llm_error_spans WHERE NOT done AND due_at <= $1
+                 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+             SELECT e.project_id, e.trace_id, e.span_id, sp.status, sp.name, sp.model,
+                    sp.provider, sp.error_message, sp.started_at, e.error_type, e.http_status,
+                    e.environment, e.release,
+                    EXISTS (SELECT 1 FROM llm_reported_traces r
+                            WHERE r.project_id = e.project_id AND r.trace_id = e.trace_id),
+                    coalesce((SELECT errors_as_issues FROM llm_settings s
+                              WHERE s.project_id = e.project_id), true)
+             FROM due e
+             LEFT JOIN llm_traces t ON t.project_id = e.project_id AND t.id = e.trace_id
+             LEFT JOIN llm_spans sp ON sp.trace_pk = t.pk AND sp.id = e.span_id
+             ORDER BY e.due_at, e.project_id, e.trace_id, e.span_id",
+        )
+        .await?;
+    Ok(tx
+        .query(&st, &[&now, &limit])
+        .await?
+        .iter()
+        .map(|r| DueSpan {
+            project: r.get(0),
+            trace: r.get(1),
+            span: r.get(2),
+            status: r.get(3),
+            name: r.get(4),
+            model: r.get(5),
+            provider: r.get(6),
+            error: r.get(7),
+            started_at: r.get(8),
+            error_type: r.get(9),
+            http_status: r
+                .get::<_, Option<i64>>(10)
+                .and_then(|s| u16::try_from(s).ok()),
+            environment: r.get(11),
+            release: r.get(12),
+            reported: r.get(13),
+            on: r.get(14),
+        })
+        .collect())
+}
+
+/// Marks the spans taken by [`take_due`] handled.
+pub async fn mark_done(tx: &Tx<'_>, spans: &[DueSpan]) -> Result<(), StoreError> {
+    let mut cols = Cols::new(3, 0);
+    for d in spans {
+        cols.row(&[&d.project, &d.trace, &d.span], &[]);
+    }
+    if cols.is_empty() {
+        return Ok(());
+    }
+    let st = tx
+        .prepare_cached(&format!(
+            "UPDATE llm_error_spans SET done = true
+             WHERE (project_id, trace_id, span_id) IN (SELECT * FROM {})",
+            unnest(3, 0)
+        ))
+        .await?;
+    tx.execute(&st, &cols.params()).await?;
+    Ok(())
+}
+
+/// Error events that name a trace, by issue: each links its issue to the trace (counting the
+/// events), and `reported` ones (not filed by bloop itself) mark the trace's failures as
+/// already reported. `links` are (issue id, project, trace id, received at, reported).
+pub async fn note_traces(
+    tx: &Tx<'_>,
+    links: &[(i64, &str, String, i64, bool)],
+) -> Result<(), StoreError> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    let mut sorted: Vec<&(i64, &str, String, i64, bool)> = links.iter().collect();
+    sorted.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
+    let link = tx
+        .prepare_cached(
+            "INSERT INTO issue_traces AS l (issue_id, project_id, trace_id, first_seen, events)
+             VALUES ($1, $2, $3, $4, 1)
+             ON CONFLICT (issue_id, trace_id) DO UPDATE SET events = l.events + 1",
+        )
+        .await?;
+    let reported = tx
+        .prepare_cached(
+            "INSERT INTO llm_reported_traces (project_id, trace_id, reported_at)
+             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .await?;
+    for (issue, project, trace, at, was_reported) in sorted {
+        tx.execute(&link, &[issue, project, trace, at]).await?;
+        if *was_reported {
+            tx.execute(&reported, &[project, trace, at]).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Traces pruned per transaction.
+const PRUNE_CHUNK: i64 = 2_000;
+
+/// Removes `project`'s LLM traces received before `cutoff`, a chunk per transaction (spans,
+/// scores, feedback and search rows follow by foreign key), taking them out of their sessions
+/// first; then what filing errors remembered of them and the issue links whose trace is gone.
+/// The hourly rollups stay (they follow `retention.hourly_counts_days`). Answers the traces
+/// removed, or with `dry_run` those that would be.
+pub async fn prune_traces(
+    pg: &super::Pg,
+    project: &str,
+    cutoff: i64,
+    dry_run: bool,
+) -> Result<i64, StoreError> {
+    let mut c = pg.client().await?;
+    if dry_run {
+        let st = c
+            .prepare_cached(
+                "SELECT count(*) FROM llm_traces WHERE project_id = $1 AND received_at < $2",
+            )
+            .await?;
+        return Ok(c.query_one(&st, &[&project, &cutoff]).await?.get(0));
+    }
+    let mut total = 0;
+    loop {
+        let tx = c.transaction().await?;
+        let st = tx
+            .prepare_cached(
+                "SELECT pk FROM llm_traces WHERE project_id = $1 AND received_at < $2
+                 ORDER BY received_at LIMIT $3 FOR UPDATE SKIP LOCKED",
+            )
+            .await?;
+        let pks: Vec<i64> = tx
+            .query(&st, &[&project, &cutoff, &PRUNE_CHUNK])
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut rollups = Rollups::default();
+        for pk in &pks {
+            rollups.prune(project, &sums(&tx, *pk).await?);
+        }
+        let st = tx
+            .prepare_cached("DELETE FROM llm_traces WHERE pk = ANY($1)")
+            .await?;
+        let n = tx.execute(&st, &[&pks]).await? as i64;
+        write_rollups(&tx, &mut rollups).await?;
+        tx.commit().await?;
+        total += n;
+        if (pks.len() as i64) < PRUNE_CHUNK {
+            break;
+        }
+    }
+    c.execute(
+        "DELETE FROM llm_error_spans WHERE project_id = $1 AND done AND due_at < $2",
+        &[&project, &cutoff],
+    )
+    .await?;
+    c.execute(
+        "DELETE FROM llm_reported_traces WHERE project_id = $1 AND reported_at < $2",
+        &[&project, &cutoff],
+    )
+    .await?;
+    c.execute(
+        "DELETE FROM issue_traces l WHERE l.project_id = $1 AND l.first_seen < $2
+           AND NOT EXISTS (SELECT 1 FROM llm_traces t
+                           WHERE t.project_id = l.project_id AND t.id = l.trace_id)",
+        &[&project, &cutoff],
+    )
+    .await?;
+    Ok(total)
+}
+
+/// Removes the LLM rollup rows older than `horizon` (hours; a day when all of it is past).
+pub async fn prune_rollups(pg: &super::Pg, horizon: i64) -> Result<(), StoreError> {
+    let c = pg.client().await?;
+    for table in [
+        "llm_usage_hourly",
+        "llm_latency_hourly",
+        "llm_prompt_hourly",
+        "llm_tool_hourly",
+        "llm_tool_latency_hourly",
+    ] {
+        c.execute(&format!("DELETE FROM {table} WHERE hour < $1"), &[&horizon])
+            .await?;
+    }
+    for table in ["llm_latency_daily", "llm_user_daily"] {
+        c.execute(
+            &format!("DELETE FROM {table} WHERE day + 86400000 <= $1"),
+            &[&horizon],
+        )
+        .await?;
+    }
+    Ok(())
+}

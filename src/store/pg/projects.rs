@@ -143,6 +143,28 @@ pub async fn delete(pg: &Pg, id: &str) -> Result<Deleted, StoreError> {
         &[&id],
     )
     .await?;
+    // LLM rows no foreign key takes with the project (its traces, spans, scores, feedback,
+    // search rows and settings go by cascade).
+    for table in [
+        "llm_usage_hourly",
+        "llm_latency_hourly",
+        "llm_latency_daily",
+        "llm_prompt_hourly",
+        "llm_sessions",
+        "llm_session_users",
+        "llm_tool_hourly",
+        "llm_tool_latency_hourly",
+        "llm_user_daily",
+        "llm_error_spans",
+        "llm_reported_traces",
+        "llm_prices",
+    ] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE project_id = $1"),
+            &[&id],
+        )
+        .await?;
+    }
     tx.execute("DELETE FROM sourcemaps WHERE project_id = $1", &[&id])
         .await?;
     // A project made later under the same slug starts scrubbed, like any new project.

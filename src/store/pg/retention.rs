@@ -113,11 +113,16 @@ pub async fn prune(
             total + dropped.get(id).copied().unwrap_or(0)
         };
         report.events += n;
+        #[cfg(feature = "llm-tracing")]
+        let traces = super::llm_write::prune_traces(pg, id, cutoff, opts.dry_run).await?;
+        #[cfg(not(feature = "llm-tracing"))]
+        let traces = 0;
+        report.traces += traces;
         report.projects.push(ProjectPrune {
             project: id.clone(),
             retention_days: keep_days,
             events: n,
-            traces: 0,
+            traces,
         });
     }
     if opts.project.is_none() {
@@ -148,6 +153,8 @@ pub async fn prune(
                 .await?;
             c.execute("DELETE FROM release_hours WHERE hour < $1", &[&horizon])
                 .await?;
+            #[cfg(feature = "llm-tracing")]
+            super::llm_write::prune_rollups(pg, horizon).await?;
         }
         // Samples follow their issue by foreign key: none are ever orphaned here.
     }

@@ -131,6 +131,22 @@ impl TestServer {
         open_db(&self.db_path)
     }
 
+    /// Runs a change on whichever database the server runs (a test's time travel).
+    pub fn exec(&self, sql: &str) {
+        match pg_url_of(&self.db_path) {
+            Some(url) => {
+                bloop::store::pg::scratch::shared()
+                    .psql(&url, sql)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+            None => {
+                self.db()
+                    .execute(sql, [])
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+        }
+    }
+
     /// The one integer `sql` answers, on whichever database the server runs (keep `sql` to
     /// what both SQLite and PostgreSQL read alike).
     pub fn count(&self, sql: &str) -> i64 {
@@ -375,9 +391,44 @@ pub fn cli_ok(o: &std::process::Output) -> String {
 /// browser test). Returns the session cookie.
 /// A new API token with `scopes`, for every project.
 pub fn api_token(db: &Path, scopes: &[bloop::store::tokens::Scope]) -> String {
+    if pg_url_of(db).is_some() {
+        // On PostgreSQL through the CLI, which `bloop_cli` points at the server's database.
+        let list: Vec<String> = scopes
+            .iter()
+            .map(|s| {
+                serde_json::to_value(s)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .expect("a scope's name")
+            })
+            .collect();
+        let out = bloop_cli(
+            db,
+            &[
+                "tokens",
+                "create",
+                "--name",
+                "test",
+                "--scopes",
+                &list.join(","),
+                "--json",
+            ],
+        );
+        let v: serde_json::Value = serde_json::from_str(&cli_ok(&out)).expect("token JSON");
+        return v["token"].as_str().expect("token").to_string();
+    }
     bloop::store::tokens::create(&open_db(db), "test", scopes, None, None)
         .expect("token")
         .token
+}
+
+/// The one integer `sql` answers on the database at `db` (or the PostgreSQL database a
+/// `both!` test's server there uses).
+pub fn count_in(db: &Path, sql: &str) -> i64 {
+    match pg_url_of(db) {
+        Some(url) => pg_count(&url, sql),
+        None => count(&open_db(db), sql),
+    }
 }
 
 /// A user handle (a UUID, as registration makes) derived from the name.
