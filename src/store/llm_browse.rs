@@ -1,7 +1,9 @@
 //! LLM queries for browsing: traces (list with filters, sorts and paging; one trace with its span
 //! tree, scores and feedback; full-text search), sessions (list and one), scores and user
 //! feedback (record, list, summarise), and the traces an export covers. The same functions
-//! answer the API (`/v1/llm/…`) and `bloop llm` on the local database.
+//! answer the API (`/v1/llm/…`) and `bloop llm` on the local database; their PostgreSQL twins
+//! (`store::pg::llm_browse`) share every check, summary and answer built here (the `pub(crate)`
+//! pieces), only the SQL differs.
 //!
 //! Not here: usage, latency and prompt statistics (`llm_usage`), settings and prices
 //! (`llm_admin`), the export formats themselves (`crate::llm::export`), and writes of traces

@@ -470,17 +470,19 @@ pub async fn add_score(
     let c = pg.client().await?;
     let pk = find_trace(&c, &p, &trace_id).await?;
     let st = c
-        .prepare_cached(&format!(
-            "WITH s AS (INSERT INTO llm_scores (trace_pk, name, value, comment, created_at)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING *)
-             {}",
-            SCORE_SELECT.replacen("FROM llm_scores s", "FROM s", 1)
-        ))
+        .prepare_cached(
+            "INSERT INTO llm_scores (trace_pk, name, value, comment, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
         .await?;
-    let r = c
+    let id: i64 = c
         .query_one(&st, &[&pk, &name, &value, &comment, &now_ms()])
+        .await?
+        .try_get(0)?;
+    let st = c
+        .prepare_cached(&format!("{SCORE_SELECT} WHERE s.id = $1"))
         .await?;
-    score_row(&r)
+    score_row(&c.query_one(&st, &[&id]).await?)
 }
 
 /// `POST /v1/llm/traces/{id}/feedback` with a [`crate::store::llm_browse::NewFeedback`] body.
@@ -495,17 +497,21 @@ pub async fn add_feedback(
     let c = pg.client().await?;
     let pk = find_trace(&c, &p, &trace_id).await?;
     let st = c
+        .prepare_cached(
+            "INSERT INTO llm_feedback (trace_pk, rating, comment, user_id, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .await?;
+    let id: i64 = c
+        .query_one(&st, &[&pk, &rating, &comment, &user_id, &now_ms()])
+        .await?
+        .try_get(0)?;
+    let st = c
         .prepare_cached(&format!(
-            "WITH f AS (INSERT INTO llm_feedback (trace_pk, rating, comment, user_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING *)
-             SELECT {FEEDBACK_COLS} {}",
-            FEEDBACK_FROM.replacen("FROM llm_feedback f", "FROM f", 1)
+            "SELECT {FEEDBACK_COLS} {FEEDBACK_FROM} WHERE f.id = $1"
         ))
         .await?;
-    let r = c
-        .query_one(&st, &[&pk, &rating, &comment, &user_id, &now_ms()])
-        .await?;
-    feedback_row(&r)
+    feedback_row(&c.query_one(&st, &[&id]).await?)
 }
 
 /// `GET /v1/llm/scores` (see [`lite::score_summary`]).
