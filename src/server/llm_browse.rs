@@ -1,6 +1,7 @@
 //! LLM query API: traces (list, detail with the span tree, search), sessions, scores, feedback,
 //! export. Handlers with the `llm-tracing` feature (each one call on `store::llm_browse`, the
-//! query the CLI runs too); the OpenAPI schemas of these routes in every build.
+//! query the CLI runs too, or its PostgreSQL twin `store::pg::llm_browse`); the OpenAPI schemas
+//! of these routes in every build.
 
 use schemars::SchemaGenerator;
 use serde_json::{json, Value};
@@ -24,11 +25,11 @@ mod on {
     use crate::server::error::{json_body, ApiError};
     use crate::server::llm::{read, read_paged, write, WithStatus};
     use crate::server::AppState;
-    use crate::store::db::pg_todo;
     use crate::store::llm_browse::{
         self as q, Feedback, FeedbackSummary, Score, ScoreSummary, SessionDetail, SessionRow,
         TraceDetail, TraceRow,
     };
+    use crate::store::pg::llm_browse as pgq;
 
     type Raw = Query<HashMap<String, String>>;
     type Paged<T> = Result<(HeaderMap, Json<Vec<T>>), ApiError>;
@@ -44,7 +45,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Paged<TraceRow> {
-        read_paged(&st, &caller, raw, q::traces, |_, _| pg_todo("traces")).await
+        read_paged(&st, &caller, raw, q::traces, pgq::traces).await
     }
 
     pub async fn search(
@@ -52,7 +53,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Paged<TraceRow> {
-        read_paged(&st, &caller, raw, q::search, |_, _| pg_todo("search")).await
+        read_paged(&st, &caller, raw, q::search, pgq::search).await
     }
 
     pub async fn trace(
@@ -61,12 +62,13 @@ mod on {
         Path(id): Path<String>,
         Query(raw): Raw,
     ) -> Result<Json<TraceDetail>, ApiError> {
+        let id2 = id.clone();
         read(
             &st,
             &caller,
             raw,
             move |c, p| q::trace(c, p, &id),
-            |_, _| pg_todo("trace"),
+            move |pg, p| pgq::trace(pg, p, id2),
         )
         .await
     }
@@ -76,7 +78,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Paged<SessionRow> {
-        read_paged(&st, &caller, raw, q::sessions, |_, _| pg_todo("sessions")).await
+        read_paged(&st, &caller, raw, q::sessions, pgq::sessions).await
     }
 
     pub async fn session(
@@ -85,12 +87,13 @@ mod on {
         Path(id): Path<String>,
         Query(raw): Raw,
     ) -> Result<Json<SessionDetail>, ApiError> {
+        let id2 = id.clone();
         read(
             &st,
             &caller,
             raw,
             move |c, p| q::session(c, p, &id),
-            |_, _| pg_todo("session"),
+            move |pg, p| pgq::session(pg, p, id2),
         )
         .await
     }
@@ -101,12 +104,13 @@ mod on {
         Path(id): Path<String>,
         Query(raw): Raw,
     ) -> Result<Json<Vec<Score>>, ApiError> {
+        let id2 = id.clone();
         read(
             &st,
             &caller,
             raw,
             move |c, p| q::scores(c, p, &id),
-            |_, _| pg_todo("scores"),
+            move |pg, p| pgq::scores(pg, p, id2),
         )
         .await
     }
@@ -119,12 +123,13 @@ mod on {
         body: Bytes,
     ) -> Result<WithStatus<Score>, ApiError> {
         let body = any_json(&body)?;
+        let (id2, body2) = (id.clone(), body.clone());
         let s = write(
             &st,
             &caller,
             raw,
             move |c, p| q::add_score(c, p, &id, &body),
-            |_, _| pg_todo("add_score"),
+            move |pg, p| pgq::add_score(pg, p, id2, body2),
         )
         .await?;
         Ok(WithStatus(StatusCode::CREATED, s))
@@ -135,10 +140,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<ScoreSummary>>, ApiError> {
-        read(&st, &caller, raw, q::score_summary, |_, _| {
-            pg_todo("score_summary")
-        })
-        .await
+        read(&st, &caller, raw, q::score_summary, pgq::score_summary).await
     }
 
     pub async fn add_feedback(
@@ -149,12 +151,13 @@ mod on {
         body: Bytes,
     ) -> Result<WithStatus<Feedback>, ApiError> {
         let body = any_json(&body)?;
+        let (id2, body2) = (id.clone(), body.clone());
         let f = write(
             &st,
             &caller,
             raw,
             move |c, p| q::add_feedback(c, p, &id, &body),
-            |_, _| pg_todo("add_feedback"),
+            move |pg, p| pgq::add_feedback(pg, p, id2, body2),
         )
         .await?;
         Ok(WithStatus(StatusCode::CREATED, f))
@@ -165,9 +168,13 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<FeedbackSummary>, ApiError> {
-        read(&st, &caller, raw, q::feedback_summary, |_, _| {
-            pg_todo("feedback_summary")
-        })
+        read(
+            &st,
+            &caller,
+            raw,
+            q::feedback_summary,
+            pgq::feedback_summary,
+        )
         .await
     }
 
@@ -176,7 +183,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Value>, ApiError> {
-        read(&st, &caller, raw, q::export, |_, _| pg_todo("export")).await
+        read(&st, &caller, raw, q::export, pgq::export).await
     }
 }
 

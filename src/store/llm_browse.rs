@@ -1,7 +1,9 @@
 //! LLM queries for browsing: traces (list with filters, sorts and paging; one trace with its span
 //! tree, scores and feedback; full-text search), sessions (list and one), scores and user
 //! feedback (record, list, summarise), and the traces an export covers. The same functions
-//! answer the API (`/v1/llm/…`) and `bloop llm` on the local database.
+//! answer the API (`/v1/llm/…`) and `bloop llm` on the local database; their PostgreSQL twins
+//! (`store::pg::llm_browse`) share every check, summary and answer built here (the `pub(crate)`
+//! pieces), only the SQL differs.
 //!
 //! Not here: usage, latency and prompt statistics (`llm_usage`), settings and prices
 //! (`llm_admin`), the export formats themselves (`crate::llm::export`), and writes of traces
@@ -20,7 +22,7 @@ use rusqlite::{params_from_iter, Connection, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::llm_query::{invalid, LlmParams, DAY_MS, HOUR_MS};
+use super::llm_query::{invalid, LlmParams, Window, DAY_MS, HOUR_MS};
 use super::{now_ms, StoreError};
 
 /// How deep the span tree nests: a span deeper than this hangs under its ancestor at this depth
@@ -249,10 +251,16 @@ pub struct ExportTrace {
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
-const TRACE_COLS: &str = "t.id, t.project_id, t.name, t.status, t.session_id, t.user_id, t.model,
+pub(crate) const TRACE_COLS: &str =
+    "t.id, t.project_id, t.name, t.status, t.session_id, t.user_id, t.model,
     t.prompt_name, t.prompt_version, t.started_at, t.ended_at, t.span_count, t.error_spans,
     t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens, t.cost_micros,
     t.unpriced_spans";
+
+/// `ended_at - started_at` while a trace has ended (a row's `latency_ms`).
+pub(crate) fn latency(started_at: i64, ended_at: Option<i64>) -> Option<i64> {
+    ended_at.map(|e| e.saturating_sub(started_at))
+}
 
 fn trace_row(r: &Row<'_>) -> rusqlite::Result<TraceRow> {
     let started_at: i64 = r.get(9)?;
@@ -269,7 +277,7 @@ fn trace_row(r: &Row<'_>) -> rusqlite::Result<TraceRow> {
         prompt_version: r.get(8)?,
         started_at,
         ended_at,
-        latency_ms: ended_at.map(|e| e.saturating_sub(started_at)),
+        latency_ms: latency(started_at, ended_at),
         span_count: r.get(11)?,
         error_spans: r.get(12)?,
         input_tokens: r.get(13)?,
@@ -299,15 +307,25 @@ fn scope(p: &LlmParams, col: &str, args: &mut Vec<SqlValue>, via_index: bool) ->
 }
 
 /// Stored JSON text as a value (text that is not JSON, or too deep to parse, stays a string).
-fn parse_json(s: Option<String>) -> Option<Value> {
+pub(crate) fn parse_json(s: Option<String>) -> Option<Value> {
     s.map(|s| serde_json::from_str(&s).unwrap_or(Value::String(s)))
 }
 
-/// The user's words as an FTS5 query that can never be a syntax error: every word becomes a
-/// quoted string (inner quotes doubled), so operators (`AND`, `OR`, `NOT`, `NEAR`), `*`, `-`,
-/// `^`, `:` and parentheses are plain text; words are ANDed; a word with no letter or digit
-/// is dropped (it could not match a token anyway); control characters separate words. Nothing left is an error naming `field`.
+/// The user's words as an FTS5 query that can never be a syntax error: every word of
+/// [`search_words`] becomes a quoted string (inner quotes doubled), so operators (`AND`, `OR`,
+/// `NOT`, `NEAR`), `*`, `-`, `^`, `:` and parentheses are plain text; words are ANDed.
 pub fn fts_query(q: &str, field: &str) -> Result<String, StoreError> {
+    Ok(search_words(q, field)?
+        .iter()
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+/// The words of a search, each of which must match: split at white space and control
+/// characters; a word with no letter or digit is dropped (it could not match a token anyway).
+/// Too long, too many words, or nothing left is an error naming `field`.
+pub(crate) fn search_words(q: &str, field: &str) -> Result<Vec<String>, StoreError> {
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(invalid(
             field,
@@ -322,7 +340,7 @@ pub fn fts_query(q: &str, field: &str) -> Result<String, StoreError> {
     let words: Vec<String> = q
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .map(str::to_string)
         .collect();
     if words.is_empty() {
         return Err(invalid(
@@ -336,7 +354,7 @@ pub fn fts_query(q: &str, field: &str) -> Result<String, StoreError> {
             format!("`{field}` has at most {MAX_QUERY_WORDS} words"),
         ));
     }
-    Ok(words.join(" "))
+    Ok(words)
 }
 
 /// Finds trace `id` among the projects `p` reads: its pk. Several → 409 asking for
@@ -356,7 +374,11 @@ fn find_trace(conn: &Connection, p: &LlmParams, id: &str) -> Result<i64, StoreEr
 
 /// The one `(value, project)` row an id lookup found: none → 404, several → 409 asking for
 /// `project`.
-fn the_one<T>(found: Vec<(T, String)>, what: &str, id: &str) -> Result<(T, String), StoreError> {
+pub(crate) fn the_one<T>(
+    found: Vec<(T, String)>,
+    what: &str,
+    id: &str,
+) -> Result<(T, String), StoreError> {
     if found.len() > 1 {
         let projects: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
         return Err(StoreError::Conflict(format!(
@@ -371,7 +393,7 @@ fn the_one<T>(found: Vec<(T, String)>, what: &str, id: &str) -> Result<(T, Strin
 }
 
 /// `limit` (1..200, default 50) and `offset` of a paged list.
-fn page(p: &LlmParams) -> Result<(u32, u32), StoreError> {
+pub(crate) fn page(p: &LlmParams) -> Result<(u32, u32), StoreError> {
     Ok((
         p.u32_in("limit", 1, 200, 50)?,
         p.u32_in("offset", 0, u32::MAX, 0)?,
@@ -381,7 +403,7 @@ fn page(p: &LlmParams) -> Result<(u32, u32), StoreError> {
 // ---------------------------------------------------------------------------------------------
 // Traces
 
-const TRACE_FILTERS: &[&str] = &[
+pub(crate) const TRACE_FILTERS: &[&str] = &[
     "since",
     "until",
     "session",
@@ -414,10 +436,13 @@ pub fn traces(conn: &Connection, p: &LlmParams) -> Result<(Vec<TraceRow>, i64), 
     list_traces(conn, p, p.str("q").map(|q| fts_query(q, "q")).transpose()?)
 }
 
+/// The parameters `GET /v1/llm/search` takes.
+pub(crate) const SEARCH_PARAMS: &[&str] = &["since", "until", "q", "limit", "offset"];
+
 /// `GET /v1/llm/search`: traces whose names, error messages or stored content hold every word
 /// of `q` (required), newest first, paged.
 pub fn search(conn: &Connection, p: &LlmParams) -> Result<(Vec<TraceRow>, i64), StoreError> {
-    p.only(&["since", "until", "q", "limit", "offset"])?;
+    p.only(SEARCH_PARAMS)?;
     let q = fts_query(p.required("q")?, "q")?;
     list_traces(conn, p, Some(q))
 }
@@ -430,73 +455,134 @@ const MANY_OF_A_MODEL: i64 = 1_000;
 /// front of that index (see [`list_traces`]).
 const BY_VALUE_FROM_INDEX: i64 = 2_000;
 
+/// A trace list's window, filters, sort and page, checked (a bad one named, in this order).
+pub(crate) struct TraceQuery<'a> {
+    pub window: Window,
+    /// newest | oldest | cost | latency
+    pub sort: &'static str,
+    pub limit: u32,
+    pub offset: u32,
+    pub session: Option<&'a str>,
+    pub user: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub prompt: Option<&'a str>,
+    pub prompt_version: Option<&'a str>,
+    pub model: Option<&'a str>,
+    /// Micro-dollars.
+    pub min_cost: Option<i64>,
+    /// Milliseconds.
+    pub min_latency: Option<i64>,
+    pub has_error: Option<bool>,
+}
+
+impl<'a> TraceQuery<'a> {
+    pub(crate) fn of(p: &'a LlmParams) -> Result<Self, StoreError> {
+        let window = p.window(30 * DAY_MS)?;
+        let sort = p.choice("sort", &["newest", "oldest", "cost", "latency"], "newest")?;
+        let (limit, offset) = page(p)?;
+        let has_error = p.bool("has_error")?;
+        if p.str("prompt_version").is_some() && p.str("prompt").is_none() {
+            return Err(invalid(
+                "prompt_version",
+                "`prompt_version` needs `prompt` (the prompt's name)",
+            ));
+        }
+        let min_cost = p
+            .non_negative("min_cost")?
+            .map(|c| (c * 1e6).round().min(i64::MAX as f64) as i64);
+        let min_latency = p
+            .non_negative("min_latency")?
+            .map(|ms| ms.ceil().min(i64::MAX as f64) as i64);
+        Ok(TraceQuery {
+            window,
+            sort,
+            limit,
+            offset,
+            session: p.str("session"),
+            user: p.str("user"),
+            status: p.str("status"),
+            prompt: p.str("prompt"),
+            prompt_version: p.str("prompt_version"),
+            model: p.str("model"),
+            min_cost,
+            min_latency,
+            has_error,
+        })
+    }
+
+    /// The equality filters: (column, value).
+    pub(crate) fn equal(&self) -> [(&'static str, Option<&'a str>); 5] {
+        [
+            ("t.session_id", self.session),
+            ("t.user_id", self.user),
+            ("t.status", self.status),
+            ("t.prompt_name", self.prompt),
+            ("t.prompt_version", self.prompt_version),
+        ]
+    }
+
+    /// The condition of `has_error`, if given.
+    pub(crate) fn error_sql(&self) -> Option<&'static str> {
+        self.has_error.map(|e| {
+            if e {
+                " AND (t.error_spans > 0 OR t.status = 'error')"
+            } else {
+                " AND NOT (t.error_spans > 0 OR t.status = 'error')"
+            }
+        })
+    }
+}
+
 fn list_traces(
     conn: &Connection,
     p: &LlmParams,
     fts: Option<String>,
 ) -> Result<(Vec<TraceRow>, i64), StoreError> {
-    let w = p.window(30 * DAY_MS)?;
-    let sort = p.choice("sort", &["newest", "oldest", "cost", "latency"], "newest")?;
-    let (limit, offset) = page(p)?;
+    let tq = TraceQuery::of(p)?;
+    let (w, sort, limit, offset) = (tq.window, tq.sort, tq.limit, tq.offset);
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let mut sql = String::from("t.started_at >= ? AND t.started_at < ?");
     // Indexed: a session, user or prompt, failed traces (`llm_traces_errors`, migration 0012);
     // or a plain page in time order (see `scope`).
-    let failed_only = p.bool("has_error")? == Some(true);
-    let selective = failed_only
-        || ["session", "user", "prompt"]
-            .iter()
-            .any(|k| p.str(k).is_some());
+    let failed_only = tq.has_error == Some(true);
+    let selective = failed_only || tq.session.is_some() || tq.user.is_some() || tq.prompt.is_some();
     let residual = fts.is_some()
-        || ["status", "model", "min_cost", "min_latency", "has_error"]
-            .iter()
-            .any(|k| p.str(k).is_some());
+        || tq.status.is_some()
+        || tq.model.is_some()
+        || tq.min_cost.is_some()
+        || tq.min_latency.is_some()
+        || tq.has_error.is_some();
     let in_time_order = matches!(sort, "newest" | "oldest");
-    let by_model = p.str("model").is_some();
+    let by_model = tq.model.is_some();
     sql.push_str(&scope(
         p,
         "t.project_id",
         &mut args,
         selective || (in_time_order && (!residual || by_model)),
     ));
-    let eq = |col: &str, key: &str, sql: &mut String, args: &mut Vec<SqlValue>| {
-        if let Some(v) = p.str(key) {
+    for (col, v) in tq.equal() {
+        if let Some(v) = v {
             sql.push_str(&format!(" AND {col} = ?"));
             args.push(SqlValue::Text(v.to_string()));
         }
-    };
-    eq("t.session_id", "session", &mut sql, &mut args);
-    eq("t.user_id", "user", &mut sql, &mut args);
-    eq("t.status", "status", &mut sql, &mut args);
-    eq("t.prompt_name", "prompt", &mut sql, &mut args);
-    if p.str("prompt_version").is_some() && p.str("prompt").is_none() {
-        return Err(invalid(
-            "prompt_version",
-            "`prompt_version` needs `prompt` (the prompt's name)",
-        ));
     }
-    eq("t.prompt_version", "prompt_version", &mut sql, &mut args);
     // Any span of the trace used the model: counted from the `llm_spans_model` index
     // (model, trace_pk), which does not probe every trace of the window.
     const MODEL_IN: &str = " AND t.pk IN (SELECT s.trace_pk FROM llm_spans s WHERE s.model = ?)";
-    if let Some(m) = p.str("model") {
+    if let Some(m) = tq.model {
         sql.push_str(MODEL_IN);
         args.push(SqlValue::Text(m.to_string()));
     }
-    if let Some(c) = p.non_negative("min_cost")? {
+    if let Some(c) = tq.min_cost {
         sql.push_str(" AND t.cost_micros >= ?");
-        args.push(SqlValue::Integer(
-            (c * 1e6).round().min(i64::MAX as f64) as i64
-        ));
+        args.push(SqlValue::Integer(c));
     }
-    if let Some(ms) = p.non_negative("min_latency")? {
+    if let Some(ms) = tq.min_latency {
         sql.push_str(" AND t.ended_at IS NOT NULL AND t.ended_at - t.started_at >= ?");
-        args.push(SqlValue::Integer(ms.ceil().min(i64::MAX as f64) as i64));
+        args.push(SqlValue::Integer(ms));
     }
-    match p.bool("has_error")? {
-        Some(true) => sql.push_str(" AND (t.error_spans > 0 OR t.status = 'error')"),
-        Some(false) => sql.push_str(" AND NOT (t.error_spans > 0 OR t.status = 'error')"),
-        None => {}
+    if let Some(e) = tq.error_sql() {
+        sql.push_str(e);
     }
     if let Some(q) = fts {
         sql.push_str(" AND t.pk IN (SELECT rowid FROM llm_search WHERE llm_search MATCH ?)");
@@ -566,7 +652,7 @@ pub fn trace(conn: &Connection, p: &LlmParams, id: &str) -> Result<TraceDetail, 
     })
 }
 
-type TraceWithContent = (TraceRow, Option<String>, Option<String>, Option<Value>);
+pub(crate) type TraceWithContent = (TraceRow, Option<String>, Option<String>, Option<Value>);
 
 fn trace_by_pk(conn: &Connection, pk: i64) -> Result<TraceWithContent, StoreError> {
     Ok(conn
@@ -765,7 +851,7 @@ pub fn tree(spans: Vec<SpanRow>) -> Vec<SpanNode> {
 // Sessions
 
 /// [`SessionTotals`] columns of `llm_sessions s` (read by [`session_totals`]).
-const SESSION_COLS: &str = "s.traces, (SELECT count(*) FROM llm_session_users u
+pub(crate) const SESSION_COLS: &str = "s.traces, (SELECT count(*) FROM llm_session_users u
         WHERE u.project_id = s.project_id AND u.session_id = s.session_id),
     s.first_at, s.last_at, s.input_tokens, s.output_tokens,
     CASE WHEN s.cost_count > 0 THEN s.cost_micros END, s.unpriced_spans, s.error_traces";
@@ -864,13 +950,13 @@ pub fn session(conn: &Connection, p: &LlmParams, id: &str) -> Result<SessionDeta
 // Scores and feedback
 
 /// A [`Score`] row (read by [`score_row`]) with its trace.
-const SCORE_SELECT: &str = "SELECT s.id, t.id, t.project_id, s.name, s.value, s.comment,
+pub(crate) const SCORE_SELECT: &str = "SELECT s.id, t.id, t.project_id, s.name, s.value, s.comment,
     s.created_at FROM llm_scores s JOIN llm_traces t ON t.pk = s.trace_pk";
 
 /// [`Feedback`] columns (read by [`feedback_row`]) and where they come from.
-const FEEDBACK_COLS: &str =
+pub(crate) const FEEDBACK_COLS: &str =
     "f.id, t.id, t.project_id, f.rating, f.comment, f.user_id, f.created_at";
-const FEEDBACK_FROM: &str = "FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk";
+pub(crate) const FEEDBACK_FROM: &str = "FROM llm_feedback f JOIN llm_traces t ON t.pk = f.trace_pk";
 
 fn scores_by_pk(conn: &Connection, pk: i64) -> Result<Vec<Score>, StoreError> {
     Ok(conn
@@ -952,6 +1038,21 @@ pub fn add_score(
     body: &Value,
 ) -> Result<Score, StoreError> {
     p.only(&[])?;
+    let (name, value, comment) = new_score(body)?;
+    let pk = find_trace(conn, p, trace_id)?;
+    conn.prepare_cached(
+        "INSERT INTO llm_scores (trace_pk, name, value, comment, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(rusqlite::params![pk, name, value, comment, now_ms()])?;
+    let id = conn.last_insert_rowid();
+    Ok(conn
+        .prepare_cached(&format!("{SCORE_SELECT} WHERE s.id = ?"))?
+        .query_row([id], score_row)?)
+}
+
+/// A [`NewScore`] body, checked: (name, value, comment).
+pub(crate) fn new_score(body: &Value) -> Result<(String, f64, Option<String>), StoreError> {
     let o = object(body)?;
     let name = match o.get("name") {
         Some(Value::String(s)) => s.trim().to_string(),
@@ -972,16 +1073,7 @@ pub fn add_score(
         None => return Err(invalid("value", "`value` is required")),
     };
     let comment = opt_text(o, "comment", MAX_COMMENT)?;
-    let pk = find_trace(conn, p, trace_id)?;
-    conn.prepare_cached(
-        "INSERT INTO llm_scores (trace_pk, name, value, comment, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(rusqlite::params![pk, name, value, comment, now_ms()])?;
-    let id = conn.last_insert_rowid();
-    Ok(conn
-        .prepare_cached(&format!("{SCORE_SELECT} WHERE s.id = ?"))?
-        .query_row([id], score_row)?)
+    Ok((name, value, comment))
 }
 
 /// A rating: 1 / -1 (numbers or strings, `+1` too), `up` / `down`, true / false.
@@ -1009,6 +1101,17 @@ fn rating(v: Option<&Value>) -> Result<i64, StoreError> {
     }
 }
 
+/// A [`NewFeedback`] body, checked: (rating, comment, user_id).
+pub(crate) fn new_feedback(
+    body: &Value,
+) -> Result<(i64, Option<String>, Option<String>), StoreError> {
+    let o = object(body)?;
+    let rating = rating(o.get("rating"))?;
+    let comment = opt_text(o, "comment", MAX_COMMENT)?;
+    let user_id = opt_text(o, "user_id", MAX_FEEDBACK_USER)?;
+    Ok((rating, comment, user_id))
+}
+
 /// `POST /v1/llm/traces/{id}/feedback` with a [`NewFeedback`] body.
 pub fn add_feedback(
     conn: &Connection,
@@ -1017,10 +1120,7 @@ pub fn add_feedback(
     body: &Value,
 ) -> Result<Feedback, StoreError> {
     p.only(&[])?;
-    let o = object(body)?;
-    let rating = rating(o.get("rating"))?;
-    let comment = opt_text(o, "comment", MAX_COMMENT)?;
-    let user_id = opt_text(o, "user_id", MAX_FEEDBACK_USER)?;
+    let (rating, comment, user_id) = new_feedback(body)?;
     let pk = find_trace(conn, p, trace_id)?;
     conn.prepare_cached(
         "INSERT INTO llm_feedback (trace_pk, rating, comment, user_id, created_at)
@@ -1038,8 +1138,7 @@ pub fn add_feedback(
 /// `GET /v1/llm/scores`: scores given in the window (default 30 days) to traces of the
 /// readable projects, per name (or only `name`): count, mean, min, max and ten bins.
 pub fn score_summary(conn: &Connection, p: &LlmParams) -> Result<Vec<ScoreSummary>, StoreError> {
-    p.only(&["since", "until", "name"])?;
-    let w = p.window(30 * DAY_MS)?;
+    let w = score_window(p)?;
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let mut sql = String::from(
         "SELECT s.name, min(CAST(s.value * 10 AS INTEGER), 9), count(*), sum(s.value),
@@ -1055,14 +1154,44 @@ pub fn score_summary(conn: &Connection, p: &LlmParams) -> Result<Vec<ScoreSummar
         args.push(SqlValue::Text(n.to_string()));
     }
     sql.push_str(" GROUP BY s.name, 2 ORDER BY s.name, 2");
-    let mut out: Vec<(ScoreSummary, f64)> = Vec::new();
     let mut st = conn.prepare(&sql)?;
-    let mut rows = st.query(params_from_iter(args))?;
-    while let Some(r) = rows.next()? {
-        let name: String = r.get(0)?;
-        let bin: i64 = r.get(1)?;
-        let (count, sum, min, max): (i64, f64, f64, f64) =
-            (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+    let rows = st
+        .query_map(params_from_iter(args), |r| {
+            Ok(ScoreBin {
+                name: r.get(0)?,
+                bin: r.get(1)?,
+                count: r.get(2)?,
+                sum: r.get(3)?,
+                min: r.get(4)?,
+                max: r.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(summarise_scores(rows))
+}
+
+/// The scores of one name in one tenth of the range (`bin` 0..=9), as the summary reads them.
+pub(crate) struct ScoreBin {
+    pub name: String,
+    pub bin: i64,
+    pub count: i64,
+    pub sum: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Bins (ordered by name, a name's bins together) as one summary per name.
+pub(crate) fn summarise_scores(bins: Vec<ScoreBin>) -> Vec<ScoreSummary> {
+    let mut out: Vec<(ScoreSummary, f64)> = Vec::new();
+    for ScoreBin {
+        name,
+        bin,
+        count,
+        sum,
+        min,
+        max,
+    } in bins
+    {
         if out.last().is_none_or(|(s, _)| s.name != name) {
             out.push((
                 ScoreSummary {
@@ -1086,14 +1215,19 @@ pub fn score_summary(conn: &Connection, p: &LlmParams) -> Result<Vec<ScoreSummar
             }
         }
     }
-    Ok(out
-        .into_iter()
+    out.into_iter()
         .map(|(mut s, total)| {
             // Every name has at least one row, so `count` ≥ 1.
             s.mean = total / s.count as f64;
             s
         })
-        .collect())
+        .collect()
+}
+
+/// The window of a score summary, its parameters checked.
+pub(crate) fn score_window(p: &LlmParams) -> Result<Window, StoreError> {
+    p.only(&["since", "until", "name"])?;
+    p.window(30 * DAY_MS)
 }
 
 /// `GET /v1/llm/feedback`: feedback given in the window (default 30 days) on traces of the
@@ -1119,18 +1253,8 @@ pub fn feedback_series(
     until: i64,
     bucket_ms: i64,
 ) -> Result<Vec<FeedbackPoint>, StoreError> {
-    let bucket_ms = bucket_ms.max(HOUR_MS) / HOUR_MS * HOUR_MS;
-    let start = since.div_euclid(bucket_ms) * bucket_ms;
-    let n = ((until - start + bucket_ms - 1) / bucket_ms).clamp(0, 2000) as usize;
-    let mut out: Vec<FeedbackPoint> = (0..n)
-        .map(|i| FeedbackPoint {
-            start: start + i as i64 * bucket_ms,
-            up: 0,
-            down: 0,
-            traces: 0,
-        })
-        .collect();
-    let slot = |t: i64| ((t - start) / bucket_ms) as usize;
+    let mut series = FeedbackSeries::new(since, until, bucket_ms);
+    let start = series.start;
     let mut args: Vec<SqlValue> = vec![since.into(), until.into()];
     let sql = format!(
         "SELECT f.created_at, f.rating {FEEDBACK_FROM} WHERE f.created_at >= ? AND f.created_at < ?{}",
@@ -1139,14 +1263,7 @@ pub fn feedback_series(
     let mut st = conn.prepare(&sql)?;
     let mut rows = st.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
-        let (at, rating): (i64, i64) = (r.get(0)?, r.get(1)?);
-        if let Some(b) = out.get_mut(slot(at)) {
-            if rating > 0 {
-                b.up += 1;
-            } else {
-                b.down += 1;
-            }
-        }
+        series.feedback(r.get(0)?, r.get(1)?);
     }
     let mut args: Vec<SqlValue> = vec![start.into(), until.into()];
     let sql = format!(
@@ -1157,20 +1274,67 @@ pub fn feedback_series(
     let mut st = conn.prepare(&sql)?;
     let mut rows = st.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
-        let (hour, traces): (i64, i64) = (r.get(0)?, r.get(1)?);
-        if let Some(b) = out.get_mut(slot(hour)) {
+        series.traces(r.get(0)?, r.get(1)?);
+    }
+    Ok(series.points)
+}
+
+/// A feedback series being filled: zero-filled buckets of whole hours from `start`.
+pub(crate) struct FeedbackSeries {
+    /// The first bucket's start: `since` rounded down to a bucket.
+    pub start: i64,
+    bucket_ms: i64,
+    pub points: Vec<FeedbackPoint>,
+}
+
+impl FeedbackSeries {
+    /// Buckets of `bucket_ms` (at least an hour, whole hours) covering `[since, until)`, at
+    /// most 2,000.
+    pub(crate) fn new(since: i64, until: i64, bucket_ms: i64) -> Self {
+        let bucket_ms = bucket_ms.max(HOUR_MS) / HOUR_MS * HOUR_MS;
+        let start = since.div_euclid(bucket_ms) * bucket_ms;
+        let n = ((until - start + bucket_ms - 1) / bucket_ms).clamp(0, 2000) as usize;
+        let points = (0..n)
+            .map(|i| FeedbackPoint {
+                start: start + i as i64 * bucket_ms,
+                up: 0,
+                down: 0,
+                traces: 0,
+            })
+            .collect();
+        FeedbackSeries {
+            start,
+            bucket_ms,
+            points,
+        }
+    }
+
+    fn slot(&mut self, t: i64) -> Option<&mut FeedbackPoint> {
+        let i = ((t - self.start) / self.bucket_ms) as usize;
+        self.points.get_mut(i)
+    }
+
+    /// Feedback given at `at`.
+    pub(crate) fn feedback(&mut self, at: i64, rating: i64) {
+        if let Some(b) = self.slot(at) {
+            if rating > 0 {
+                b.up += 1;
+            } else {
+                b.down += 1;
+            }
+        }
+    }
+
+    /// `traces` started in the hour from `hour`.
+    pub(crate) fn traces(&mut self, hour: i64, traces: i64) {
+        if let Some(b) = self.slot(hour) {
             b.traces += traces;
         }
     }
-    Ok(out)
 }
 
 pub fn feedback_summary(conn: &Connection, p: &LlmParams) -> Result<FeedbackSummary, StoreError> {
-    p.only(&["since", "until", "name"])?;
-    if p.str("name").is_some() {
-        return Err(invalid("name", "`name` applies to scores, not feedback"));
-    }
-    let w = p.window(30 * DAY_MS)?;
+    let w = feedback_window(p)?;
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let filter = format!(
         "{FEEDBACK_FROM} WHERE f.created_at >= ? AND f.created_at < ?{}",
@@ -1189,14 +1353,27 @@ pub fn feedback_summary(conn: &Connection, p: &LlmParams) -> Result<FeedbackSumm
         ))?
         .query_map(params_from_iter(args.iter()), feedback_row)?
         .collect::<Result<_, _>>()?;
+    Ok(feedback_summary_of(up, down, recent))
+}
+
+/// The window of a feedback summary, its parameters checked.
+pub(crate) fn feedback_window(p: &LlmParams) -> Result<Window, StoreError> {
+    p.only(&["since", "until", "name"])?;
+    if p.str("name").is_some() {
+        return Err(invalid("name", "`name` applies to scores, not feedback"));
+    }
+    p.window(30 * DAY_MS)
+}
+
+pub(crate) fn feedback_summary_of(up: i64, down: i64, recent: Vec<Feedback>) -> FeedbackSummary {
     let total = up + down;
-    Ok(FeedbackSummary {
+    FeedbackSummary {
         up,
         down,
         total,
         positive_rate: (total > 0).then(|| up as f64 / total as f64),
         recent,
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1207,10 +1384,7 @@ pub fn feedback_summary(conn: &Connection, p: &LlmParams) -> Result<FeedbackSumm
 /// their spans. `format` is checked here too (langsmith | otlp), so a bad one is named before
 /// any work.
 pub fn export_traces(conn: &Connection, p: &LlmParams) -> Result<Vec<ExportTrace>, StoreError> {
-    p.only(&["since", "until", "format", "session", "limit"])?;
-    p.choice("format", &["langsmith", "otlp"], "langsmith")?;
-    let w = p.window(DAY_MS)?;
-    let limit = p.u32_in("limit", 1, 1000, 100)?;
+    let (w, limit) = export_params(p)?;
     let mut args: Vec<SqlValue> = vec![w.since.into(), w.until.into()];
     let mut sql = format!(
         "SELECT t.pk FROM llm_traces t WHERE t.started_at >= ? AND t.started_at < ?{}",
@@ -1241,15 +1415,30 @@ pub fn export_traces(conn: &Connection, p: &LlmParams) -> Result<Vec<ExportTrace
         .collect()
 }
 
+/// An export's window and `limit`, its parameters (`format` too) checked.
+pub(crate) fn export_params(p: &LlmParams) -> Result<(Window, u32), StoreError> {
+    p.only(&["since", "until", "format", "session", "limit"])?;
+    p.choice("format", &["langsmith", "otlp"], "langsmith")?;
+    let w = p.window(DAY_MS)?;
+    let limit = p.u32_in("limit", 1, 1000, 100)?;
+    Ok((w, limit))
+}
+
 /// `GET /v1/llm/export`: `format=langsmith` (default) → `{"runs": […]}`, `otlp` → an OTLP/JSON
 /// `ExportTraceServiceRequest` (see [`crate::llm::export`]).
 #[cfg(feature = "llm-tracing")]
 pub fn export(conn: &Connection, p: &LlmParams) -> Result<Value, StoreError> {
     let traces = export_traces(conn, p)?;
+    export_document(p, &traces)
+}
+
+/// The document of `format` over `traces`.
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn export_document(p: &LlmParams, traces: &[ExportTrace]) -> Result<Value, StoreError> {
     Ok(
         match p.choice("format", &["langsmith", "otlp"], "langsmith")? {
-            "otlp" => crate::llm::export::otlp(&traces),
-            _ => crate::llm::export::langsmith(&traces),
+            "otlp" => crate::llm::export::otlp(traces),
+            _ => crate::llm::export::langsmith(traces),
         },
     )
 }
