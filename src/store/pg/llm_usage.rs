@@ -776,3 +776,664 @@ async fn set_budget_call(pg: Pg, p: LlmParams, raw: Option<Value>) -> Result<Bud
     let p = with_body_project(p, b.project.as_deref())?;
     set_budget(pg, p, monthly_usd, b.enforce).await
 }
+
+#[cfg(test)]
+mod tests {
+    //! Every query answers the same on both backends over the same rows: rollups, raw traces
+    //! and spans at the windows' edges, settings, prices and issue links, written by hand
+    //! (the writers have their own tests).
+
+    use super::*;
+    use crate::store::llm_query::{DAY_MS, HOUR_MS};
+    use crate::store::llm_rollups::latency_bucket;
+    use crate::store::pg::scratch;
+    use rusqlite::Connection;
+
+    /// A UTC midnight at the start of a month (2024-10-01).
+    const T0: i64 = 20_000 * DAY_MS;
+    const H: i64 = HOUR_MS;
+    const M: i64 = 60_000;
+
+    /// The same rows for both backends (SQL both accept).
+    fn fixture() -> String {
+        let mut sql = String::new();
+        let usage: &[(&str, i64, &str, &str, [i64; 12])] = &[
+            (
+                "default",
+                T0 + H,
+                "gpt-4o",
+                "openai",
+                [3, 1, 300, 30, 10, 0, 900, 0, 1500, 3, 240, 2],
+            ),
+            (
+                "default",
+                T0 + H,
+                "claude",
+                "anthropic",
+                [2, 0, 200, 20, 0, 5, 2000, 0, 2400, 2, 0, 0],
+            ),
+            (
+                "default",
+                T0 + 2 * H,
+                "",
+                "",
+                [4, 2, 0, 0, 0, 0, 0, 1, 100, 4, 0, 0],
+            ),
+            (
+                "default",
+                T0 + 26 * H,
+                "gpt-4o",
+                "azure",
+                [1, 0, 100, 10, 0, 0, 300, 0, 700, 1, 50, 1],
+            ),
+            (
+                "default",
+                T0 + 50 * H,
+                "mystery",
+                "acme",
+                [2, 0, 50, 5, 0, 0, 0, 2, 600, 2, 0, 0],
+            ),
+            (
+                "default",
+                T0 + 3 * H,
+                "alpha",
+                "x",
+                [1, 0, 1, 1, 0, 0, 7, 0, 10, 1, 0, 0],
+            ),
+            (
+                "default",
+                T0 + 3 * H,
+                "Zeta",
+                "x",
+                [1, 0, 1, 1, 0, 0, 7, 0, 10, 1, 0, 0],
+            ),
+            (
+                "b",
+                T0 + H,
+                "gpt-4o",
+                "openai",
+                [5, 0, 500, 50, 0, 0, 1500, 0, 2500, 5, 500, 5],
+            ),
+            (
+                "b",
+                T0 + 30 * H,
+                "claude",
+                "anthropic",
+                [1, 1, 10, 1, 0, 0, 40, 0, 90, 1, 0, 0],
+            ),
+        ];
+        for (p, hour, model, provider, v) in usage {
+            let v: Vec<String> = v.iter().map(i64::to_string).collect();
+            sql += &format!(
+                "INSERT INTO llm_usage_hourly (project_id, hour, model, provider, spans, errors,
+                     input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+                     cost_micros, unpriced, latency_sum, latency_count, ttft_sum, ttft_count)
+                 VALUES ('{p}', {hour}, '{model}', '{provider}', {});\n",
+                v.join(", ")
+            );
+        }
+        // (project, table, time, model, kind, latency ms, count)
+        let hist: &[(&str, &str, i64, &str, i64, i64, i64)] = &[
+            ("default", "hourly", T0 + H, "gpt-4o", 0, 500, 3),
+            ("default", "hourly", T0 + H, "gpt-4o", 1, 120, 2),
+            ("default", "hourly", T0 + H, "claude", 0, 1200, 2),
+            ("default", "hourly", T0 + H, "", 0, 500, 3),
+            ("default", "hourly", T0 + H, "", 0, 1200, 2),
+            ("default", "hourly", T0 + 2 * H, "", 0, 25, 4),
+            ("default", "hourly", T0 + 26 * H, "gpt-4o", 0, 700, 1),
+            ("default", "daily", T0 + DAY_MS, "gpt-4o", 0, 700, 1),
+            ("default", "daily", T0 + DAY_MS, "gpt-4o", 1, 50, 1),
+            ("default", "daily", T0 + DAY_MS, "", 0, 700, 1),
+            ("default", "hourly", T0 + 50 * H, "mystery", 0, 300, 2),
+            ("default", "hourly", T0 + 50 * H, "", 0, 300, 2),
+            ("b", "hourly", T0 + H, "gpt-4o", 0, 500, 5),
+            ("b", "hourly", T0 + H, "", 0, 500, 5),
+            ("b", "daily", T0 + DAY_MS, "claude", 0, 90, 1),
+        ];
+        for (p, table, t, model, kind, ms, n) in hist {
+            let (col, b) = if *table == "daily" {
+                ("day", latency_bucket(*ms))
+            } else {
+                ("hour", latency_bucket(*ms))
+            };
+            sql += &format!(
+                "INSERT INTO llm_latency_{table} (project_id, {col}, model, kind, bucket, count)
+                 VALUES ('{p}', {t}, '{model}', {kind}, {b}, {n});\n"
+            );
+        }
+        // Prompt versions 9 and 10 of `greet`: latencies 1,000 + d and 1,004 + d for
+        // d in {-6, -2, 1, 1, 3, 3}, 3,500 µ$ each.
+        let prompt: &[(&str, i64, &str, &str, [i64; 12], [i64; 2], (i64, i64))] = &[
+            (
+                "default",
+                T0 + H,
+                "greet",
+                "9",
+                [6, 0, 6, 0, 6000, 600, 0, 0, 0, 6, 21000, 6],
+                [6000, 6_000_060],
+                (T0 + H + 5, T0 + H + 5000),
+            ),
+            (
+                "default",
+                T0 + H,
+                "greet",
+                "10",
+                [6, 3, 6, 3, 6000, 600, 0, 0, 1, 6, 21000, 6],
+                [6024, 6_048_156],
+                (T0 + H + 7, T0 + H + 9000),
+            ),
+            (
+                "default",
+                T0 + 2 * H,
+                "",
+                "",
+                [3, 1, 4, 2, 100, 10, 0, 0, 1, 2, 500, 3],
+                [900, 300_000],
+                (T0 + 2 * H, T0 + 2 * H + 10),
+            ),
+            (
+                "b",
+                T0 + H,
+                "greet",
+                "9",
+                [2, 0, 2, 0, 20, 2, 0, 0, 0, 2, 70, 2],
+                [20, 200],
+                (T0 + H, T0 + H + 1),
+            ),
+        ];
+        for (p, hour, name, version, v, lat, (first, last)) in prompt {
+            let cost_sq = v[10] * v[10] / v[9].max(1);
+            sql += &format!(
+                "INSERT INTO llm_prompt_hourly (project_id, hour, prompt_name, prompt_version,
+                     traces, error_traces, spans, error_spans, input_tokens, output_tokens,
+                     cache_read_tokens, cache_write_tokens, unpriced_spans, cost_count,
+                     cost_micros, cost_sq, latency_count, latency_sum, latency_sq, first_at,
+                     last_at)
+                 VALUES ('{p}', {hour}, '{name}', '{version}', {}, {}, {}, {}, {}, {}, {}, {},
+                     {}, {}, {}, {cost_sq}, {}, {}, {}, {first}, {last});\n",
+                v[0],
+                v[1],
+                v[2],
+                v[3],
+                v[4],
+                v[5],
+                v[6],
+                v[7],
+                v[8],
+                v[9],
+                v[10],
+                v[11],
+                lat[0],
+                lat[1]
+            );
+        }
+        let tools: &[(&str, i64, &str, &str, i64, i64, &str, &[(i64, i64)])] = &[
+            (
+                "default",
+                T0 + H,
+                "tool",
+                "search",
+                20,
+                1,
+                "200",
+                &[(10, 5), (100, 10), (200, 5)],
+            ),
+            (
+                "default",
+                T0 + 2 * H,
+                "tool",
+                "search",
+                2,
+                0,
+                "90",
+                &[(90, 2)],
+            ),
+            (
+                "default",
+                T0 + H,
+                "retrieval",
+                "vector",
+                3,
+                0,
+                "15",
+                &[(5, 1), (15, 1)],
+            ),
+            ("default", T0 + H, "agent", "planner", 1, 0, "NULL", &[]),
+            ("b", T0 + H, "tool", "search", 4, 4, "30", &[(30, 4)]),
+        ];
+        for (p, hour, ty, name, calls, errors, max, buckets) in tools {
+            sql += &format!(
+                "INSERT INTO llm_tool_hourly (project_id, hour, span_type, name, calls, errors,
+                     latency_max)
+                 VALUES ('{p}', {hour}, '{ty}', '{name}', {calls}, {errors}, {max});\n"
+            );
+            for (ms, n) in *buckets {
+                sql += &format!(
+                    "INSERT INTO llm_tool_latency_hourly (project_id, hour, span_type, name,
+                         bucket, count)
+                     VALUES ('{p}', {hour}, '{ty}', '{name}', {}, {n});\n",
+                    latency_bucket(*ms)
+                );
+            }
+        }
+        // Raw traces in the partial hours around T0 + 1 h .. T0 + 3 h, and one the day before.
+        let traces: &[(
+            i64,
+            &str,
+            &str,
+            Option<&str>,
+            Option<&str>,
+            Option<i64>,
+            i64,
+            i64,
+        )] = &[
+            (
+                1,
+                "default",
+                "u1",
+                Some("greet"),
+                Some("9"),
+                Some(3500),
+                T0 + 30 * M,
+                1_000,
+            ),
+            (
+                2,
+                "default",
+                "u2",
+                Some("greet"),
+                Some("10"),
+                Some(3500),
+                T0 + 40 * M,
+                1_010,
+            ),
+            (
+                3,
+                "default",
+                "u1",
+                Some("greet"),
+                None,
+                None,
+                T0 + 3 * H + 10 * M,
+                400,
+            ),
+            (
+                4,
+                "default",
+                "u3",
+                None,
+                None,
+                Some(99),
+                T0 + 3 * H + 15 * M,
+                10,
+            ),
+            (
+                5,
+                "b",
+                "u9",
+                Some("greet"),
+                Some("9"),
+                Some(7),
+                T0 + 20 * M,
+                100,
+            ),
+            (
+                6,
+                "default",
+                "old",
+                Some("greet"),
+                Some("9"),
+                Some(5),
+                T0 - 20 * H,
+                100,
+            ),
+        ];
+        for (pk, p, user, name, version, cost, at, ms) in traces {
+            let q = |v: &Option<&str>| v.map_or("NULL".to_string(), |s| format!("'{s}'"));
+            let cost = cost.map_or("NULL".to_string(), |c| c.to_string());
+            let errors = i64::from(*pk == 2);
+            sql += &format!(
+                "INSERT INTO llm_traces (pk, project_id, id, user_id, name, status, prompt_name,
+                     prompt_version, started_at, ended_at, received_at, span_count, error_spans,
+                     input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+                     cost_micros, unpriced_spans)
+                 VALUES ({pk}, '{p}', 't{pk}', '{user}', 'chat', 'ok', {}, {}, {at}, {}, {at},
+                     2, {errors}, 1000, 100, 0, 0, {cost}, 0);\n",
+                q(name),
+                q(version),
+                at + ms
+            );
+            for (id, ty, name, lat, status) in [
+                ("g", "generation", "say", *ms, "ok"),
+                (
+                    "s",
+                    "tool",
+                    "search",
+                    ms / 10,
+                    if errors > 0 { "error" } else { "ok" },
+                ),
+                ("r", "retrieval", "vector", ms / 100, "ok"),
+            ] {
+                sql += &format!(
+                    "INSERT INTO llm_spans (trace_pk, id, project_id, span_type, name,
+                         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+                         input_includes_cache, latency_ms, status, started_at)
+                     VALUES ({pk}, '{id}', '{p}', '{ty}', '{name}', 0, 0, 0, 0, false, {lat},
+                         '{status}', {at});\n"
+                );
+            }
+        }
+        for (p, day, user, traces, cc, cost, tokens) in [
+            ("default", T0, "u1", 3, 3, 300, 30),
+            ("default", T0, "u2", 1, 0, 0, 10),
+            ("default", T0 + DAY_MS, "u2", 2, 2, 900, 20),
+            ("b", T0, "u9", 5, 5, 5000, 50),
+        ] {
+            sql += &format!(
+                "INSERT INTO llm_user_daily (project_id, day, user_id, traces, cost_count,
+                     cost_micros, tokens)
+                 VALUES ('{p}', {day}, '{user}', {traces}, {cc}, {cost}, {tokens});\n"
+            );
+        }
+        sql += "INSERT INTO llm_settings (project_id, content, budget_micros, updated_at,
+                    enforce_budget)
+                VALUES ('default', 'full', 5000, 0, true);
+                INSERT INTO llm_prices (project_id, model, input_mtok, output_mtok,
+                    cache_read_mtok, cache_write_mtok, updated_at)
+                VALUES ('default', 'claude', 1.5, 7.5, NULL, NULL, 0),
+                       ('', 'GPT-4o', 2.0, 8.0, 1.0, NULL, 0);
+                INSERT INTO issues (id, project_id, fingerprint, error_type, message, source,
+                    first_seen, last_seen, total_count)
+                VALUES (1, 'default', 'f1', 'E1', 'm1', 'api', 0, 0, 1),
+                       (2, 'default', 'f2', 'E2', 'm2', 'api', 0, 0, 1),
+                       (3, 'b', 'f3', 'E3', 'm3', 'api', 0, 0, 1);\n";
+        for (issue, p, trace, seen, events) in [
+            (1, "default", "t1", T0 + 31 * M, 2),
+            (1, "default", "t2", T0 + 41 * M, 1),
+            (1, "default", "ghost", T0 + 41 * M, 1),
+            (2, "default", "t4", T0 + 3 * H + 16 * M, 3),
+            (2, "default", "t1", T0 + 32 * M, 1),
+            (3, "b", "t5", T0 + 21 * M, 1),
+        ] {
+            sql += &format!(
+                "INSERT INTO issue_traces (issue_id, project_id, trace_id, first_seen, events)
+                 VALUES ({issue}, '{p}', '{trace}', {seen}, {events});\n"
+            );
+        }
+        sql
+    }
+
+    /// An answer as JSON, or its error as text.
+    fn out<T: serde::Serialize>(r: Result<T, StoreError>) -> String {
+        match r {
+            Ok(v) => serde_json::to_string(&v).unwrap(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn every_query_answers_as_on_sqlite() {
+        let url = scratch::shared().database().expect("database");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let pg = rt.block_on(Pg::open(&url, 2)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn: Connection = crate::store::open(&dir.path().join("u.db")).unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO projects (id, name, created_at) VALUES ('b', 'B', 0); {}",
+            fixture()
+        ))
+        .unwrap();
+        rt.block_on(async {
+            pg.client()
+                .await
+                .unwrap()
+                .batch_execute(&format!(
+                    "INSERT INTO projects (id, name, created_at, dsn_id) VALUES ('b', 'B', 0, 2);
+                     {}",
+                    fixture()
+                ))
+                .await
+                .unwrap()
+        });
+
+        let now = T0 + 3 * H + 30 * M;
+        let windows = [
+            (T0 + 10 * M, T0 + 3 * H + 20 * M),
+            (T0, T0 + 3 * DAY_MS),
+            (T0 - DAY_MS + 5 * M, T0 + 2 * DAY_MS + 7 * M),
+            (T0 + 20 * M, T0 + 40 * M),
+            (T0 - 90 * DAY_MS, T0 - 80 * DAY_MS),
+        ];
+        let scopes: [Option<Vec<String>>; 4] = [
+            None,
+            Some(vec!["default".into()]),
+            Some(vec!["b".into(), "default".into()]),
+            Some(vec![]),
+        ];
+        let mut checked = 0;
+        for (since, until) in windows {
+            for scope in &scopes {
+                let w = [
+                    ("since".to_string(), since.to_string()),
+                    ("until".to_string(), until.to_string()),
+                ];
+                let params = |extra: &[(&str, &str)]| {
+                    let mut kv = w.to_vec();
+                    kv.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+                    LlmParams::new(kv, scope.clone(), now)
+                };
+                let same = |what: &str, a: String, b: String| {
+                    assert_eq!(a, b, "{what} over {since}..{until} for {scope:?}");
+                };
+                let p = params(&[]);
+                same(
+                    "overview",
+                    out(lite::overview(&conn, &p)),
+                    out(rt.block_on(overview(pg.clone(), p.clone()))),
+                );
+                for by in ["model", "provider", "project", "prompt", "none"] {
+                    for bucket in ["hour", "day"] {
+                        let p = params(&[("by", by), ("bucket", bucket)]);
+                        same(
+                            &format!("usage by {by} per {bucket}"),
+                            out(lite::usage(&conn, &p)),
+                            out(rt.block_on(usage(pg.clone(), p.clone()))),
+                        );
+                    }
+                }
+                for extra in [&[][..], &[("model", "gpt-4o")][..]] {
+                    let p = params(extra);
+                    same(
+                        "latency",
+                        out(lite::latency(&conn, &p)),
+                        out(rt.block_on(latency(pg.clone(), p.clone()))),
+                    );
+                }
+                same(
+                    "models",
+                    out(lite::models(&conn, &p)),
+                    out(rt.block_on(models(pg.clone(), p.clone()))),
+                );
+                for extra in [
+                    &[][..],
+                    &[("type", "all")][..],
+                    &[("type", "tool")][..],
+                    &[("type", "retrieval"), ("limit", "1")][..],
+                ] {
+                    let p = params(extra);
+                    same(
+                        "tools",
+                        out(lite::tools(&conn, &p)),
+                        out(rt.block_on(tools(pg.clone(), p.clone()))),
+                    );
+                }
+                for extra in [&[][..], &[("name", "greet")][..]] {
+                    let p = params(extra);
+                    same(
+                        "prompts",
+                        out(lite::prompts(&conn, &p)),
+                        out(rt.block_on(prompts(pg.clone(), p.clone()))),
+                    );
+                }
+                for (a, b) in [("9", "10"), ("10", "9"), ("9", "99")] {
+                    let p = params(&[("a", a), ("b", b)]);
+                    same(
+                        "compare",
+                        out(lite::compare(&conn, &p, "greet")),
+                        out(rt.block_on(compare(pg.clone(), p.clone(), "greet".into()))),
+                    );
+                }
+                let win = Window { since, until };
+                same(
+                    "top users",
+                    format!(
+                        "{:?}",
+                        crate::store::llm_pages::top_users(&conn, &p, &win, 3)
+                    ),
+                    format!("{:?}", rt.block_on(top_users(&pg, &p, &win, 3))),
+                );
+                same(
+                    "top issues",
+                    format!(
+                        "{:?}",
+                        crate::store::issue_traces::top_issues(&conn, &p, &win, 5)
+                    ),
+                    format!("{:?}", rt.block_on(top_issues(&pg, &p, &win, 5))),
+                );
+                let p = LlmParams::new([], scope.clone(), now);
+                same(
+                    "budgets",
+                    out(lite::budgets(&conn, &p)),
+                    out(rt.block_on(budgets(pg.clone(), p.clone()))),
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 20);
+        // The fixture is not empty where it matters.
+        let p = LlmParams::new([], None, now);
+        let o = lite::overview(&conn, &p).unwrap();
+        assert!(o.traces > 0 && o.latency_ms.p50.is_some() && o.cost_micros > 0);
+        let edges = |extra: &[(&str, &str)]| {
+            let mut kv = vec![
+                ("since".to_string(), (T0 + 10 * M).to_string()),
+                ("until".to_string(), (T0 + 3 * H + 20 * M).to_string()),
+            ];
+            kv.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            LlmParams::new(kv, None, now)
+        };
+        let c = lite::compare(&conn, &edges(&[("a", "9"), ("b", "10")]), "greet").unwrap();
+        assert_eq!((c.a.n, c.b.n), (10, 7), "rollup and edge traces");
+        assert!(c.latency.p_value.is_some());
+        let t = lite::tools(&conn, &edges(&[])).unwrap();
+        assert_eq!((t[0].name.as_str(), t[0].calls), ("search", 31), "{t:?}");
+        let m = lite::models(
+            &conn,
+            &LlmParams::new([], Some(vec!["default".into()]), now),
+        );
+        let sources: Vec<String> = m
+            .unwrap()
+            .into_iter()
+            .filter_map(|m| m.price.map(|p| p.source))
+            .collect();
+        assert!(
+            sources.contains(&"project_override".to_string())
+                && sources.contains(&"global_override".to_string()),
+            "{sources:?}"
+        );
+        let users = crate::store::llm_pages::top_users(
+            &conn,
+            &p,
+            &Window {
+                since: T0 - DAY_MS + 5 * M,
+                until: T0 + 2 * DAY_MS + 7 * M,
+            },
+            9,
+        )
+        .unwrap();
+        assert!(users.len() >= 4, "{users:?}");
+
+        for issue in [1, 2, 3, 4] {
+            assert_eq!(
+                format!("{:?}", crate::store::issue_traces::cost(&conn, issue)),
+                format!("{:?}", rt.block_on(issue_cost_of(&pg, issue))),
+                "issue {issue}"
+            );
+        }
+        for (project, trace) in [("default", "t1"), ("b", "t5"), ("b", "t1")] {
+            assert_eq!(
+                format!(
+                    "{:?}",
+                    crate::store::issue_traces::issues_of_trace(&conn, project, trace)
+                ),
+                format!("{:?}", rt.block_on(issues_of_trace(&pg, project, trace))),
+            );
+        }
+
+        // Bad parameters: the same error naming the same field.
+        for kv in [
+            &[("since", "yesterday")][..],
+            &[("sinse", "1h")][..],
+            &[("by", "week")][..],
+            &[("bucket", "hour"), ("since", "60d")][..],
+            &[("limit", "0")][..],
+        ] {
+            let p = LlmParams::new(
+                kv.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+                None,
+                now,
+            );
+            assert_eq!(
+                out(lite::usage(&conn, &p)),
+                out(rt.block_on(usage(pg.clone(), p.clone())))
+            );
+            assert_eq!(
+                out(lite::tools(&conn, &p)),
+                out(rt.block_on(tools(pg.clone(), p.clone())))
+            );
+        }
+
+        // Budgets: set, changed, cleared, an unknown project; then read back.
+        let one = |id: &str| LlmParams::new([], Some(vec![id.to_string()]), now);
+        for (project, usd, enforce) in [
+            ("b", Some(0.5), None),
+            ("b", Some(1.25), Some(true)),
+            ("default", None, Some(false)),
+            ("nope", Some(1.0), None),
+            ("b", Some(-1.0), None),
+        ] {
+            let p = one(project);
+            assert_eq!(
+                out(lite::set_budget(&mut conn, &p, usd, enforce)),
+                out(rt.block_on(set_budget(pg.clone(), p.clone(), usd, enforce))),
+                "{project} {usd:?} {enforce:?}"
+            );
+        }
+        let every = LlmParams::new([], None, now);
+        let read = out(lite::budgets(&conn, &every));
+        assert!(read.contains(r#""budget_micros":1250000"#), "{read}");
+        assert_eq!(read, out(rt.block_on(budgets(pg.clone(), every))));
+        assert_eq!(
+            out(lite::budgets(&conn, &one("nope"))),
+            out(rt.block_on(budgets(pg.clone(), one("nope"))))
+        );
+    }
+
+    #[test]
+    fn the_cli_reads_a_budget_body_as_the_api_does() {
+        let p = LlmParams::new([("project".into(), "a".into())], Some(vec!["a".into()]), 0);
+        let e = with_body_project(p.clone(), Some("b")).unwrap_err();
+        assert!(e.to_string().starts_with("project:"), "{e}");
+        let p = with_body_project(LlmParams::new([], None, 0), Some("b")).unwrap();
+        assert_eq!(p.projects, Some(vec!["b".to_string()]));
+        let e = body::<BudgetBody>(Some(serde_json::json!({"monthly_usd": "ten"}))).unwrap_err();
+        assert!(e.to_string().starts_with("monthly_usd:"), "{e}");
+        let e = body::<BudgetBody>(Some(serde_json::json!({"montly": 1}))).unwrap_err();
+        assert!(e.to_string().contains("`montly`"), "{e}");
+        let b: BudgetBody = body(Some(serde_json::json!({"project": "a"}))).unwrap();
+        assert_eq!(b.monthly_usd, None);
+    }
+}
