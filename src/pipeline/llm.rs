@@ -177,6 +177,11 @@ pub(super) struct LlmSide {
     pub batch_spans: usize,
     pending: Arc<Pending>,
     stats: Arc<LlmStats>,
+    ctx: WriteCtx,
+}
+
+/// What every flush writes with, whichever the database.
+struct WriteCtx {
     default_policy: ContentStorage,
     settings: SettingsCache,
     spend: Arc<SpendBook>,
@@ -206,10 +211,12 @@ pub(super) fn channel(
             batch_spans: batch_spans.max(1),
             pending,
             stats,
-            default_policy,
-            settings: SettingsCache::new(settings_ttl),
-            spend,
-            scrub,
+            ctx: WriteCtx {
+                default_policy,
+                settings: SettingsCache::new(settings_ttl),
+                spend,
+                scrub,
+            },
         },
     )
 }
@@ -238,18 +245,35 @@ impl LlmSide {
         batch: &mut Vec<LlmRecord>,
         error_delay: Duration,
     ) -> Option<i64> {
+        self.flush_with(batch, error_delay, |ctx, batch, due| {
+            write(conn, batch, ctx, due).map_err(|e| e.to_string())
+        })
+    }
+
+    /// [`Self::flush`] on PostgreSQL: the writer's runtime and connection pool.
+    pub fn flush_pg(
+        &mut self,
+        rt: &tokio::runtime::Runtime,
+        pg: &crate::store::pg::Pg,
+        batch: &mut Vec<LlmRecord>,
+        error_delay: Duration,
+    ) -> Option<i64> {
+        self.flush_with(batch, error_delay, |ctx, batch, due| {
+            rt.block_on(write_pg(pg, batch, ctx, due))
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn flush_with(
+        &mut self,
+        batch: &mut Vec<LlmRecord>,
+        error_delay: Duration,
+        mut write: impl FnMut(&mut WriteCtx, &[LlmRecord], i64) -> Result<(u64, u64, u64), String>,
+    ) -> Option<i64> {
         let mut attempt = 0;
         loop {
             let due = crate::store::now_ms() + error_delay.as_millis() as i64;
-            match write(
-                conn,
-                batch,
-                self.default_policy,
-                &mut self.settings,
-                &self.spend,
-                &self.scrub,
-                due,
-            ) {
+            match write(&mut self.ctx, batch, due) {
                 Ok((traces, spans, errors)) => {
                     self.stats
                         .traces_written
@@ -371,26 +395,92 @@ impl SettingsCache {
     }
 }
 
-/// One transaction: content policy and prices as they are in the database (see
-/// [`SettingsCache`]), then every record in queue order. Returns (traces, spans) written.
+/// A record as a flush writes it: the content policy and scrubbing applied, spans priced.
+enum Ready {
+    Trace {
+        trace: Trace,
+        spans: Vec<Priced>,
+        failed: Vec<super::llm_errors::Failure>,
+        mode: Mode,
+        received_at: i64,
+    },
+    Update(TraceUpdate),
+}
+
+/// Readies `record` of `project` under `policy`.
 ///
 /// Scrubbing happens here, after the content policy: every path (bloop JSON, OTLP, the proxy,
 /// updates) arrives through this queue, and only what the policy keeps is scanned (by default
 /// prompts and completions are not kept at all). Nothing reaches disk unscrubbed; error spans
 /// are read for filing (`failures`: types, environment, release) before, their messages after.
-// One argument per piece of writer state; a struct would only rename them.
-#[allow(clippy::too_many_arguments)]
+fn ready(
+    record: &LlmRecord,
+    project: &str,
+    policy: ContentStorage,
+    scrub: &Scrubbing,
+    pricer: &mut FlushPricer,
+) -> Ready {
+    match record {
+        LlmRecord::Trace {
+            trace,
+            mode,
+            received_at,
+            ..
+        } => {
+            let mut trace = trace.clone();
+            let failed = super::llm_errors::failures(&trace);
+            trace.apply_policy(policy);
+            if let Some(s) = scrub.for_project(project) {
+                trace.scrub(s);
+            }
+            let spans: Vec<Priced> = std::mem::take(&mut trace.spans)
+                .into_iter()
+                .map(|s| pricer.price(project, s))
+                .collect();
+            Ready::Trace {
+                trace,
+                spans,
+                failed,
+                mode: *mode,
+                received_at: *received_at,
+            }
+        }
+        LlmRecord::Update { update, .. } => {
+            let mut update = update.clone();
+            update.apply_policy(policy);
+            if let Some(s) = scrub.for_project(project) {
+                s.opt_content(&mut update.output);
+            }
+            Ready::Update(update)
+        }
+    }
+}
+
+fn project_of(record: &LlmRecord) -> &Arc<str> {
+    match record {
+        LlmRecord::Trace { project, .. } | LlmRecord::Update { project, .. } => project,
+    }
+}
+
+fn dropped(project: &str) {
+    tracing::warn!(project = %project, "project deleted while its traces were queued; dropping them");
+}
+
+fn unknown_update(project: &str, id: &str) {
+    tracing::warn!(project = %project, trace = %id, "update for a trace that is not stored; ignored");
+}
+
+/// One transaction: content policy and prices as they are in the database (see
+/// [`SettingsCache`]), then every record in queue order. Returns (traces, spans, error spans)
+/// written.
 fn write(
     conn: &mut Connection,
     batch: &[LlmRecord],
-    default_policy: ContentStorage,
-    cache: &mut SettingsCache,
-    spend: &SpendBook,
-    scrub: &Scrubbing,
+    ctx: &mut WriteCtx,
     error_due: i64,
 ) -> rusqlite::Result<(u64, u64, u64)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let settings = cache.get(&tx)?;
+    let settings = ctx.settings.get(&tx)?;
     let policies = &settings.policies;
     let mut pricer = FlushPricer {
         overrides: &settings.overrides,
@@ -399,9 +489,7 @@ fn write(
     let mut rollups = Rollups::default();
     let (mut n_traces, mut n_spans, mut n_errors) = (0u64, 0u64, 0u64);
     for record in batch {
-        let project = match record {
-            LlmRecord::Trace { project, .. } | LlmRecord::Update { project, .. } => project,
-        };
+        let project = project_of(record);
         let alive = match projects.get(project) {
             Some(a) => *a,
             None => {
@@ -412,51 +500,33 @@ fn write(
             }
         };
         if !alive {
-            tracing::warn!(project = %project, "project deleted while its traces were queued; dropping them");
+            dropped(project);
             continue;
         }
-        let policy = policies.get(&**project).copied().unwrap_or(default_policy);
-        match record {
-            LlmRecord::Trace {
+        let policy = policies
+            .get(&**project)
+            .copied()
+            .unwrap_or(ctx.default_policy);
+        match ready(record, project, policy, &ctx.scrub, &mut pricer) {
+            Ready::Trace {
                 trace,
+                spans,
+                failed,
                 mode,
                 received_at,
-                ..
             } => {
-                let mut trace = trace.clone();
-                let failed = super::llm_errors::failures(&trace);
-                trace.apply_policy(policy);
-                if let Some(s) = scrub.for_project(project) {
-                    trace.scrub(s);
-                }
-                let spans: Vec<Priced> = std::mem::take(&mut trace.spans)
-                    .into_iter()
-                    .map(|s| pricer.price(project, s))
-                    .collect();
                 n_spans += spans.len() as u64;
                 n_traces += 1;
                 if !failed.is_empty() {
                     super::llm_errors::queue(&tx, project, &trace.id, &failed, error_due)?;
                     n_errors += failed.len() as u64;
                 }
-                traces::write_trace(
-                    &tx,
-                    &mut rollups,
-                    project,
-                    &trace,
-                    spans,
-                    *mode,
-                    *received_at,
-                )?;
+                traces::write_trace(&tx, &mut rollups, project, &trace, spans, mode, received_at)?;
             }
-            LlmRecord::Update { id, update, .. } => {
-                let mut update = update.clone();
-                update.apply_policy(policy);
-                if let Some(s) = scrub.for_project(project) {
-                    s.opt_content(&mut update.output);
-                }
+            Ready::Update(update) => {
+                let id = &record.key().1;
                 if !traces::apply_update(&tx, &mut rollups, &mut pricer, project, id, &update)? {
-                    tracing::warn!(project = %project, trace = %id, "update for a trace that is not stored; ignored");
+                    unknown_update(project, id);
                 }
             }
         }
@@ -464,8 +534,85 @@ fn write(
     let cost = rollups.cost_deltas();
     rollups.write(&tx)?;
     // Counted in the spend book exactly once: see `SpendBook`.
-    let _order = spend.commit_order();
+    let _order = ctx.spend.commit_order();
     tx.commit()?;
-    spend.add(&cost);
+    ctx.spend.add(&cost);
+    Ok((n_traces, n_spans, n_errors))
+}
+
+/// [`write`] on PostgreSQL: one transaction over the batch with its traces taken in key order
+/// (records of one trace keep their queue order), so two nodes never wait on each other in a
+/// cycle; settings read at the start of each flush. A conflict with another node's flush fails
+/// the whole flush, which is retried.
+async fn write_pg(
+    pg: &crate::store::pg::Pg,
+    batch: &[LlmRecord],
+    ctx: &mut WriteCtx,
+    error_due: i64,
+) -> Result<(u64, u64, u64), crate::store::StoreError> {
+    use crate::store::pg::llm_write as w;
+    let mut client = pg.client().await?;
+    let (policies, overrides) = w::flush_settings(&client).await?;
+    let mut pricer = FlushPricer {
+        overrides: &overrides,
+    };
+    let mut order: Vec<&LlmRecord> = batch.iter().collect();
+    order.sort_by(|a, b| a.key().cmp(&b.key()));
+    let tx = client.transaction().await?;
+    let mut projects: HashMap<Arc<str>, bool> = HashMap::new();
+    let mut rollups = Rollups::default();
+    let (mut n_traces, mut n_spans, mut n_errors) = (0u64, 0u64, 0u64);
+    for record in order {
+        let project = project_of(record);
+        let alive = match projects.get(project) {
+            Some(a) => *a,
+            None => {
+                let a = w::project_exists(&tx, project).await?;
+                projects.insert(project.clone(), a);
+                a
+            }
+        };
+        if !alive {
+            dropped(project);
+            continue;
+        }
+        let policy = policies
+            .get(&**project)
+            .copied()
+            .unwrap_or(ctx.default_policy);
+        match ready(record, project, policy, &ctx.scrub, &mut pricer) {
+            Ready::Trace {
+                trace,
+                spans,
+                failed,
+                mode,
+                received_at,
+            } => {
+                n_spans += spans.len() as u64;
+                n_traces += 1;
+                if !failed.is_empty() {
+                    let queued: Vec<w::QueuedFailure> = failed
+                        .iter()
+                        .map(super::llm_errors::Failure::queued)
+                        .collect();
+                    w::queue_failures(&tx, project, &trace.id, &queued, error_due).await?;
+                    n_errors += failed.len() as u64;
+                }
+                w::write_trace(&tx, &mut rollups, project, &trace, spans, mode, received_at)
+                    .await?;
+            }
+            Ready::Update(update) => {
+                let id = &record.key().1;
+                if !w::apply_update(&tx, &mut rollups, &mut pricer, project, id, &update).await? {
+                    unknown_update(project, id);
+                }
+            }
+        }
+    }
+    let cost = rollups.cost_deltas();
+    w::write_rollups(&tx, &mut rollups).await?;
+    let _order = ctx.spend.commit_order();
+    tx.commit().await?;
+    ctx.spend.add(&cost);
     Ok((n_traces, n_spans, n_errors))
 }

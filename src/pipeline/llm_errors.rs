@@ -77,12 +77,25 @@ fn trace_id_of(metadata: &str) -> Option<String> {
 }
 
 /// What an error span will be filed as, read from the trace before its content policy applies.
-pub(super) struct Failure {
+pub(crate) struct Failure {
     span_id: String,
     error_type: String,
     http_status: Option<u16>,
     environment: String,
     release: String,
+}
+
+impl Failure {
+    /// As the PostgreSQL writer queues it.
+    pub fn queued(&self) -> crate::store::pg::llm_write::QueuedFailure<'_> {
+        crate::store::pg::llm_write::QueuedFailure {
+            span_id: &self.span_id,
+            error_type: &self.error_type,
+            http_status: self.http_status,
+            environment: &self.environment,
+            release: &self.release,
+        }
+    }
 }
 
 /// The error spans of a trace (as sent, metadata included).

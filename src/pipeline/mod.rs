@@ -403,15 +403,30 @@ pub fn start(
 
 /// Starts the writer thread on PostgreSQL (`database.url`): its own runtime and connection,
 /// made on the thread, with every statement of a flush prepared before this returns (a
-/// database that refuses them fails the start). LLM traces are not written on PostgreSQL yet.
+/// database that refuses them fails the start).
 pub async fn start_pg(
     url: &str,
     channel_capacity: usize,
     cfg: &PipelineConfig,
     reports: Option<Reports>,
+    #[cfg(feature = "llm-tracing")] llm: Option<LlmOptions>,
 ) -> Result<(Pipeline, Writer), crate::store::StoreError> {
     use crate::store::StoreError;
     let (tx, rx) = mpsc::channel(channel_capacity);
+    #[cfg(feature = "llm-tracing")]
+    let (llm_queue, llm_side) = match llm {
+        Some(o) => {
+            let (q, side) = llm::channel(
+                o.capacity,
+                o.batch_spans,
+                o.default_policy,
+                o.settings_ttl,
+                o.scrub,
+            );
+            (Some(q), Some((side, o.error_delay)))
+        }
+        None => (None, None),
+    };
     let stats = Arc::new(Stats::default());
     let feed = Arc::new(feed::Feed::default());
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<Result<(), StoreError>>();
@@ -450,6 +465,8 @@ pub async fn start_pg(
             stats: worker_stats,
             reports,
             partitions_day: None,
+            #[cfg(feature = "llm-tracing")]
+            llm: llm_side,
         }
         .run()
     });
@@ -464,7 +481,7 @@ pub async fn start_pg(
         stats,
         feed,
         #[cfg(feature = "llm-tracing")]
-        llm: None,
+        llm: llm_queue,
     };
     Ok((pipeline, writer))
 }

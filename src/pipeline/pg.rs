@@ -26,18 +26,32 @@ pub(super) struct PgWriterLoop {
     pub reports: Option<super::Reports>,
     /// The day whose partitions were last made sure of.
     pub partitions_day: Option<i64>,
+    /// LLM traces, when tracing is on: their own queue, written by this thread too.
+    #[cfg(feature = "llm-tracing")]
+    pub llm: Option<(super::llm::LlmSide, Duration)>,
+}
+
+enum Next {
+    Record(Msg),
+    Closed,
+    #[cfg(feature = "llm-tracing")]
+    Trace(super::llm::LlmRecord),
 }
 
 impl PgWriterLoop {
     pub fn run(mut self) {
         let mut batch: Vec<Arc<Accepted>> = Vec::with_capacity(self.batch_size);
+        #[cfg(feature = "llm-tracing")]
+        let mut traces: Vec<super::llm::LlmRecord> = Vec::new();
         let mut closing = false;
         let mut last_commit: Option<Instant> = None;
         loop {
             if !closing {
-                match self.rx.blocking_recv() {
-                    Some(Msg::Record(Record::Error(a))) => batch.push(a),
-                    Some(Msg::Shutdown) | None => {
+                match self.next() {
+                    Next::Record(Msg::Record(Record::Error(a))) => batch.push(a),
+                    #[cfg(feature = "llm-tracing")]
+                    Next::Trace(r) => traces.push(r),
+                    Next::Record(Msg::Shutdown) | Next::Closed => {
                         closing = true;
                         self.rx.close();
                     }
@@ -50,14 +64,46 @@ impl PgWriterLoop {
                     closing |= self.drain(&mut batch);
                 }
             }
+            let mut wrote = false;
             if !batch.is_empty() {
                 self.flush(&mut batch);
+                wrote = true;
+            }
+            #[cfg(feature = "llm-tracing")]
+            if let Some((llm, delay)) = &mut self.llm {
+                if closing {
+                    llm.rx.close();
+                }
+                llm.drain(&mut traces);
+                if !traces.is_empty() {
+                    // Error spans wait in the database; the leader files them when due.
+                    llm.flush_pg(&self.rt, &self.pg, &mut traces, *delay);
+                    wrote = true;
+                }
+            }
+            if wrote {
                 last_commit = Some(Instant::now());
             } else if closing {
                 tracing::debug!("writer drained; exiting");
                 return;
             }
         }
+    }
+
+    /// Waits for the next record on either queue (errors first when both have one).
+    fn next(&mut self) -> Next {
+        #[cfg(feature = "llm-tracing")]
+        if let Some((llm, _)) = &mut self.llm {
+            let errors = &mut self.rx;
+            return self.rt.block_on(async {
+                tokio::select! {
+                    biased;
+                    m = errors.recv() => m.map_or(Next::Closed, Next::Record),
+                    Some(r) = llm.rx.recv() => Next::Trace(r),
+                }
+            });
+        }
+        self.rx.blocking_recv().map_or(Next::Closed, Next::Record)
     }
 
     fn drain(&mut self, batch: &mut Vec<Arc<Accepted>>) -> bool {

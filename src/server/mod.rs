@@ -227,6 +227,15 @@ pub async fn run(
         tx: reports_tx,
         wanted: rules.active_flag(),
     };
+    #[cfg(feature = "llm-tracing")]
+    let llm_options = config.llm_tracing.enabled.then_some(pipeline::LlmOptions {
+        capacity: config.llm_tracing.channel_capacity,
+        batch_spans: config.llm_tracing.flush_batch_size,
+        default_policy: config.llm_tracing.default_content_storage,
+        settings_ttl: std::time::Duration::from_secs(config.llm_tracing.cache_ttl_secs),
+        error_delay: std::time::Duration::from_secs(config.llm_tracing.error_issue_delay_secs),
+        scrub: scrub.clone(),
+    });
     let (pipeline, writer) = match (writer_conn, &pg_url) {
         (Some(writer_conn), _) => pipeline::start(
             writer_conn,
@@ -234,16 +243,7 @@ pub async fn run(
             &config.pipeline,
             Some(reports),
             #[cfg(feature = "llm-tracing")]
-            config.llm_tracing.enabled.then_some(pipeline::LlmOptions {
-                capacity: config.llm_tracing.channel_capacity,
-                batch_spans: config.llm_tracing.flush_batch_size,
-                default_policy: config.llm_tracing.default_content_storage,
-                settings_ttl: std::time::Duration::from_secs(config.llm_tracing.cache_ttl_secs),
-                error_delay: std::time::Duration::from_secs(
-                    config.llm_tracing.error_issue_delay_secs,
-                ),
-                scrub: scrub.clone(),
-            }),
+            llm_options,
         ),
         (None, Some(url)) => {
             pipeline::start_pg(
@@ -251,6 +251,8 @@ pub async fn run(
                 config.ingest.channel_capacity,
                 &config.pipeline,
                 Some(reports),
+                #[cfg(feature = "llm-tracing")]
+                llm_options,
             )
             .await?
         }

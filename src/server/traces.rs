@@ -50,8 +50,8 @@ mod on {
     use crate::llm::trace::{self, Caps, Trace};
     use crate::pipeline::{LlmQueue, LlmRecord, Refused};
     use crate::server::AppState;
+    use crate::store::now_ms;
     use crate::store::traces::Mode;
-    use crate::store::{self, now_ms};
 
     /// Largest OTLP body, before and after decompression: exporters send up to 512 spans a
     /// request, so it is a few trace bodies' worth.
@@ -260,13 +260,8 @@ mod on {
         };
         let update = trace::parse_update(&bytes, &caps(&st), now_ms())?;
         // Queued first, then stored: a trace leaves the queue only once it is committed.
-        let known = queue.is_pending(&project, &id) || {
-            let (p, i) = (project.to_string(), id.clone());
-            store::with_conn(&st.db, move |c| {
-                store::traces::exists(c, &p, &i).map_err(store::StoreError::from)
-            })
-            .await?
-        };
+        let known =
+            queue.is_pending(&project, &id) || st.db.llm_trace_exists(&project, &id).await?;
         if !known {
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,

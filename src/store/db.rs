@@ -1230,3 +1230,17 @@ pub async fn pg_todo<T>(what: &str) -> Result<T, StoreError> {
         "not available on PostgreSQL yet ({what}); use a SQLite database (database.path) for it"
     )))
 }
+
+#[cfg(feature = "llm-tracing")]
+impl Db {
+    /// Whether LLM trace `id` of `project` is stored.
+    pub async fn llm_trace_exists(&self, project: &str, id: &str) -> Result<bool, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                let (p, i) = (project.to_string(), id.to_string());
+                run(pool, move |c| Ok(super::traces::exists(c, &p, &i)?)).await
+            }
+            Db::Postgres(pg) => pg::llm_write::trace_exists(pg, project, id).await,
+        }
+    }
+}

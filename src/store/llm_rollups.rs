@@ -36,7 +36,7 @@ pub fn bucket_value(bucket: i64) -> f64 {
     ((bucket as f64) / BUCKETS_PER_E).exp() - 1.0
 }
 
-fn hour_of(ms: i64) -> i64 {
+pub(crate) fn hour_of(ms: i64) -> i64 {
     ms.div_euclid(HOUR_MS) * HOUR_MS
 }
 
@@ -61,7 +61,8 @@ pub struct TraceSums {
 }
 
 impl TraceSums {
-    const COLUMNS: &'static str = "coalesce(prompt_name, ''), coalesce(prompt_version, ''),
+    pub(crate) const COLUMNS: &'static str =
+        "coalesce(prompt_name, ''), coalesce(prompt_version, ''),
         session_id, user_id, started_at, ended_at, error_spans > 0 OR status = 'error',
         span_count, error_spans, input_tokens, output_tokens, cache_read_tokens,
         cache_write_tokens, unpriced_spans, cost_micros";
@@ -113,22 +114,22 @@ impl TraceSums {
     }
 }
 
-type PromptKey = (String, i64, String, String);
-type SessionKey = (String, String);
+pub(crate) type PromptKey = (String, i64, String, String);
+pub(crate) type SessionKey = (String, String);
 /// (project, hour or day, model, kind, bucket).
-type LatencyKey = (String, i64, String, i64, i64);
+pub(crate) type LatencyKey = (String, i64, String, i64, i64);
 /// (project, hour, span type, name).
-type ToolKey = (String, i64, String, String);
+pub(crate) type ToolKey = (String, i64, String, String);
 
 /// Sums to add to one row, and the extremes of what is added.
 #[derive(Debug, Clone, Copy)]
-struct Delta<const N: usize> {
-    ints: [i64; N],
-    squares: [f64; 2],
-    first: i64,
-    last: i64,
+pub(crate) struct Delta<const N: usize> {
+    pub(crate) ints: [i64; N],
+    pub(crate) squares: [f64; 2],
+    pub(crate) first: i64,
+    pub(crate) last: i64,
     /// Something was taken out.
-    removed: bool,
+    pub(crate) removed: bool,
 }
 
 impl<const N: usize> Default for Delta<N> {
@@ -165,7 +166,7 @@ impl<const N: usize> Delta<N> {
 
     /// Nothing to write: no sums changed and nothing was added (whose extremes could widen
     /// the row's).
-    fn is_noop(&self) -> bool {
+    pub(crate) fn is_noop(&self) -> bool {
         self.is_zero() && self.first == i64::MAX
     }
 }
@@ -173,19 +174,19 @@ impl<const N: usize> Delta<N> {
 /// Rollup changes gathered over one flush (or one prune chunk) and written at its end.
 #[derive(Default)]
 pub struct Rollups {
-    usage: HashMap<(String, i64, String, String), Delta<12>>,
-    latency: HashMap<LatencyKey, i64>,
-    tools: HashMap<ToolKey, (i64, i64, Option<i64>, bool)>,
-    tool_latency: HashMap<(String, i64, String, String, i64), i64>,
-    prompts: HashMap<PromptKey, Delta<15>>,
+    pub(crate) usage: HashMap<(String, i64, String, String), Delta<12>>,
+    pub(crate) latency: HashMap<LatencyKey, i64>,
+    pub(crate) tools: HashMap<ToolKey, (i64, i64, Option<i64>, bool)>,
+    pub(crate) tool_latency: HashMap<(String, i64, String, String, i64), i64>,
+    pub(crate) prompts: HashMap<PromptKey, Delta<15>>,
     /// Prompt rows that may have lost their first or last start.
-    prompts_moved: HashSet<PromptKey>,
-    sessions: HashMap<SessionKey, Delta<7>>,
+    pub(crate) prompts_moved: HashSet<PromptKey>,
+    pub(crate) sessions: HashMap<SessionKey, Delta<7>>,
     /// Sessions that lost a trace: the earliest start and latest end taken out.
-    sessions_lost: HashMap<SessionKey, (i64, i64)>,
-    session_users: HashMap<(String, String, String), i64>,
+    pub(crate) sessions_lost: HashMap<SessionKey, (i64, i64)>,
+    pub(crate) session_users: HashMap<(String, String, String), i64>,
     /// (project, day, user) → traces, traces with a cost, cost, tokens.
-    users: HashMap<(String, i64, String), [i64; 4]>,
+    pub(crate) users: HashMap<(String, i64, String), [i64; 4]>,
 }
 
 impl Rollups {
@@ -487,13 +488,7 @@ impl Rollups {
 
     /// The hourly histograms and, summed per UTC day, the daily ones.
     fn write_latency(&mut self, tx: &Transaction) -> rusqlite::Result<()> {
-        let mut daily: HashMap<LatencyKey, i64> = HashMap::new();
-        for ((project, hour, model, kind, bucket), n) in &self.latency {
-            let day = hour.div_euclid(DAY_MS) * DAY_MS;
-            *daily
-                .entry((project.clone(), day, model.clone(), *kind, *bucket))
-                .or_default() += n;
-        }
+        let mut daily = self.daily_latency();
         for (table, col, rows) in [
             ("llm_latency_hourly", "hour", &mut self.latency),
             ("llm_latency_daily", "day", &mut daily),
@@ -518,6 +513,18 @@ impl Rollups {
             }
         }
         Ok(())
+    }
+
+    /// The hourly latency histogram changes summed per UTC day.
+    pub(crate) fn daily_latency(&self) -> HashMap<LatencyKey, i64> {
+        let mut daily: HashMap<LatencyKey, i64> = HashMap::new();
+        for ((project, hour, model, kind, bucket), n) in &self.latency {
+            let day = hour.div_euclid(DAY_MS) * DAY_MS;
+            *daily
+                .entry((project.clone(), day, model.clone(), *kind, *bucket))
+                .or_default() += n;
+        }
+        daily
     }
 
     fn write_tools(&mut self, tx: &Transaction) -> rusqlite::Result<()> {
@@ -725,7 +732,7 @@ impl Rollups {
 }
 
 /// Drains `map` in key order: rows are written in primary-key order.
-fn sorted<K: Ord, V>(map: &mut HashMap<K, V>) -> Vec<(K, V)> {
+pub(crate) fn sorted<K: Ord, V>(map: &mut HashMap<K, V>) -> Vec<(K, V)> {
     let mut v: Vec<(K, V)> = map.drain().collect();
     v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     v

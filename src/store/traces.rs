@@ -326,7 +326,7 @@ pub fn read_spans(tx: &rusqlite::Connection, pk: i64) -> rusqlite::Result<Vec<Pr
     rows.collect()
 }
 
-fn cost_source(s: &str) -> Option<&'static str> {
+pub(crate) fn cost_source(s: &str) -> Option<&'static str> {
     ["client", "table", "global_override", "project_override"]
         .into_iter()
         .find(|x| *x == s)
@@ -366,66 +366,10 @@ pub fn apply_update(
     .execute(params![pk, u.status, u.output, u.ended_at])?;
     if let Some(usage) = &u.usage {
         let spans = read_spans(tx, pk)?;
-        let generations: Vec<&Priced> = spans
-            .iter()
-            .filter(|p| p.span.span_type == "generation")
-            .collect();
-        let mut span = match generations.as_slice() {
-            [only] => only.span.clone(),
-            _ => match spans.iter().find(|p| p.span.id == USAGE_SPAN) {
-                Some(p) => p.span.clone(),
-                None => Span {
-                    id: USAGE_SPAN.into(),
-                    parent_span_id: None,
-                    span_type: "generation".into(),
-                    name: "usage".into(),
-                    model: trace_model.clone(),
-                    provider: None,
-                    input_tokens: 0,
-                    output_tokens: 0,
-                    cache_read_tokens: 0,
-                    cache_write_tokens: 0,
-                    cost_usd: None,
-                    latency_ms: None,
-                    time_to_first_token_ms: None,
-                    status: "ok".into(),
-                    error_message: None,
-                    input: None,
-                    output: None,
-                    metadata: None,
-                    started_at,
-                    ended_at: None,
-                    input_includes_cache: true,
-                },
-            },
-        };
-        if let Some(old) = spans.iter().find(|p| p.span.id == span.id) {
+        let (old, span) = usage_span(&spans, u, usage, started_at, trace_model);
+        if let Some(old) = old {
             remove_span(tx, rollups, project, pk, old)?;
         }
-        if usage.model.is_some() {
-            span.model = usage.model.clone();
-        }
-        if usage.provider.is_some() {
-            span.provider = usage.provider.clone();
-        }
-        span.input_tokens = usage.input_tokens.unwrap_or(span.input_tokens);
-        span.output_tokens = usage.output_tokens.unwrap_or(span.output_tokens);
-        span.cache_read_tokens = usage.cache_read_tokens.unwrap_or(span.cache_read_tokens);
-        span.cache_write_tokens = usage.cache_write_tokens.unwrap_or(span.cache_write_tokens);
-        span.cost_usd = usage.cost_usd.or(span.cost_usd);
-        if u.ended_at.is_some() && span.ended_at.is_none() {
-            span.ended_at = u.ended_at.filter(|e| *e >= span.started_at);
-            if span.latency_ms.is_none() {
-                span.latency_ms = span.ended_at.map(|e| e - span.started_at);
-            }
-        }
-        span.input_includes_cache = crate::llm::trace::Inclusive::decide(
-            span.provider.as_deref(),
-            span.model.as_deref(),
-            span.input_tokens,
-            span.cache_read_tokens,
-            span.cache_write_tokens,
-        );
         let priced = pricer.price(project, span);
         insert_spans(tx, rollups, project, pk, &[priced])?;
     }
@@ -438,6 +382,77 @@ pub fn apply_update(
 /// The id of the span that carries usage sent with a `PUT` when the trace does not have exactly
 /// one generation span.
 pub const USAGE_SPAN: &str = "usage";
+
+/// The span a `PUT`'s usage goes on, given the trace's stored spans: the one generation span,
+/// else the `usage` span (made when missing); answers the stored span it replaces, if any, and
+/// the span with the usage applied (to be priced and written). Both backends use it.
+pub(crate) fn usage_span<'a>(
+    spans: &'a [Priced],
+    u: &TraceUpdate,
+    usage: &crate::llm::trace::UsageUpdate,
+    started_at: i64,
+    trace_model: Option<String>,
+) -> (Option<&'a Priced>, Span) {
+    let generations: Vec<&Priced> = spans
+        .iter()
+        .filter(|p| p.span.span_type == "generation")
+        .collect();
+    let mut span = match generations.as_slice() {
+        [only] => only.span.clone(),
+        _ => match spans.iter().find(|p| p.span.id == USAGE_SPAN) {
+            Some(p) => p.span.clone(),
+            None => Span {
+                id: USAGE_SPAN.into(),
+                parent_span_id: None,
+                span_type: "generation".into(),
+                name: "usage".into(),
+                model: trace_model,
+                provider: None,
+                input_tokens: 0,
+                output_tokens: 0,
+                cache_read_tokens: 0,
+                cache_write_tokens: 0,
+                cost_usd: None,
+                latency_ms: None,
+                time_to_first_token_ms: None,
+                status: "ok".into(),
+                error_message: None,
+                input: None,
+                output: None,
+                metadata: None,
+                started_at,
+                ended_at: None,
+                input_includes_cache: true,
+            },
+        },
+    };
+    let old = spans.iter().find(|p| p.span.id == span.id);
+    if usage.model.is_some() {
+        span.model = usage.model.clone();
+    }
+    if usage.provider.is_some() {
+        span.provider = usage.provider.clone();
+    }
+    span.input_tokens = usage.input_tokens.unwrap_or(span.input_tokens);
+    span.output_tokens = usage.output_tokens.unwrap_or(span.output_tokens);
+    span.cache_read_tokens = usage.cache_read_tokens.unwrap_or(span.cache_read_tokens);
+    span.cache_write_tokens = usage.cache_write_tokens.unwrap_or(span.cache_write_tokens);
+    span.cost_usd = usage.cost_usd.or(span.cost_usd);
+    if u.ended_at.is_some() && span.ended_at.is_none() {
+        span.ended_at = u.ended_at.filter(|e| *e >= span.started_at);
+        if span.latency_ms.is_none() {
+            span.latency_ms = span.ended_at.map(|e| e - span.started_at);
+        }
+    }
+    span.input_includes_cache = crate::llm::trace::Inclusive::decide(
+        span.provider.as_deref(),
+        span.model.as_deref(),
+        span.input_tokens,
+        span.cache_read_tokens,
+        span.cache_write_tokens,
+    );
+    (old, span)
+}
 
 /// Whether a trace is stored.
 pub fn exists(conn: &rusqlite::Connection, project: &str, id: &str) -> rusqlite::Result<bool> {

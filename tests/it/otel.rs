@@ -5,6 +5,7 @@
 use std::process::Command;
 use std::time::Duration;
 
+use crate::both;
 use crate::common::*;
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -69,14 +70,13 @@ fn run_exporter(env: &[(&str, String)]) -> String {
 }
 
 fn new_key(s: &TestServer, slug: &str) -> String {
-    bloop::store::projects::create_with_key(&mut s.db(), slug, Some(slug))
-        .unwrap()
-        .key
-        .key
+    let out = bloop_cli(
+        &s.db_path,
+        &["projects", "create", slug, "--slug", slug, "--json"],
+    );
+    let created: serde_json::Value = serde_json::from_str(&cli_ok(&out)).expect("project JSON");
+    created["key"]["key"].as_str().expect("key").to_string()
 }
-
-/// name, type, model, input tokens, cost, is a root.
-type SpanRow = (String, String, Option<String>, i64, Option<i64>, bool);
 
 fn check_trace(s: &TestServer, project: &str, trace_id: &str) {
     let q = format!(
@@ -84,118 +84,68 @@ fn check_trace(s: &TestServer, project: &str, trace_id: &str) {
          WHERE t.id = '{trace_id}' AND t.project_id = '{project}'"
     );
     assert_eq!(s.wait_count(&q, 5, WAIT), 5, "all five spans of {trace_id}");
-    let db = s.db();
-    let (name, session, user, status, cost, errors): (
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<i64>,
-        i64,
-    ) = db
-        .query_row(
-            "SELECT name, session_id, user_id, status, cost_micros, error_spans FROM llm_traces
-             WHERE id = ?1",
-            [trace_id],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
-        .unwrap();
-    assert_eq!(name, "invoke_agent support");
-    assert_eq!(session.as_deref(), Some("conv-42"));
-    assert_eq!(user.as_deref(), Some("user-9"));
-    assert_eq!(status, "error", "a failed span makes the trace an error");
-    assert_eq!(errors, 1);
-    // gpt-4o: 600 × $2.50 + 400 × $1.25 + 200 × $10 = 4,000 µ$;
-    // gpt-4o-mini: 2,000 × $0.15 + 1,000 × $0.60 = 900 µ$.
-    assert_eq!(cost, Some(4_900));
-    let mut st = db
-        .prepare(
-            "SELECT sp.name, sp.span_type, sp.model, sp.input_tokens, sp.cost_micros,
-                    sp.parent_span_id IS NULL
-             FROM llm_spans sp JOIN llm_traces t ON t.pk = sp.trace_pk
-             WHERE t.id = ?1 ORDER BY sp.name",
-        )
-        .unwrap();
-    let rows: Vec<SpanRow> = st
-        .query_map([trace_id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let find = |n: &str| {
-        rows.iter()
-            .find(|r| r.0 == n)
-            .unwrap_or_else(|| panic!("{n} in {rows:?}"))
-    };
-    assert_eq!(find("invoke_agent support").1, "agent");
-    assert!(find("invoke_agent support").5, "the root has no parent");
-    assert_eq!(find("chat gpt-4o").1, "generation");
-    assert_eq!(find("chat gpt-4o").3, 1000);
-    assert_eq!(find("chat gpt-4o").4, Some(4_000));
-    assert_eq!(find("chat gpt-4o-mini").2.as_deref(), Some("gpt-4o-mini"));
+    // A failed span makes the trace an error. gpt-4o: 600 × $2.50 + 400 × $1.25 + 200 × $10
+    // = 4,000 µ$; gpt-4o-mini: 2,000 × $0.15 + 1,000 × $0.60 = 900 µ$.
     assert_eq!(
-        find("POST api.openai.com").1,
-        "custom",
-        "non-LLM spans are kept"
+        s.count(&format!(
+            "SELECT count(*) FROM llm_traces WHERE id = '{trace_id}'
+               AND name = 'invoke_agent support' AND session_id = 'conv-42'
+               AND user_id = 'user-9' AND status = 'error' AND error_spans = 1
+               AND cost_micros = 4900"
+        )),
+        1,
+        "the trace's name, session, user, status, errors and cost"
     );
-    assert_eq!(find("execute_tool lookup_order").1, "tool");
-    let err: Option<String> = db
-        .query_row(
-            "SELECT error_message FROM llm_spans WHERE name = 'execute_tool lookup_order' AND trace_pk = (SELECT pk FROM llm_traces WHERE id = ?1)",
-            [trace_id],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(err.as_deref(), Some("order service timed out"));
+    // (name, type, model, input tokens, cost, is a root, error message) of the spans expected.
+    let span = |cond: &str| {
+        s.count(&format!(
+            "SELECT count(*) FROM llm_spans sp JOIN llm_traces t ON t.pk = sp.trace_pk
+             WHERE t.id = '{trace_id}' AND {cond}"
+        ))
+    };
+    for cond in [
+        "sp.name = 'invoke_agent support' AND sp.span_type = 'agent' AND sp.parent_span_id IS NULL",
+        "sp.name = 'chat gpt-4o' AND sp.span_type = 'generation' AND sp.input_tokens = 1000
+             AND sp.cost_micros = 4000",
+        "sp.name = 'chat gpt-4o-mini' AND sp.model = 'gpt-4o-mini'",
+        // Non-LLM spans are kept.
+        "sp.name = 'POST api.openai.com' AND sp.span_type = 'custom'",
+        "sp.name = 'execute_tool lookup_order' AND sp.span_type = 'tool'
+             AND sp.error_message = 'order service timed out'",
+    ] {
+        assert_eq!(span(cond), 1, "{cond}");
+    }
 }
 
-#[test]
-fn the_otel_python_exporter_lands_spans_with_model_tokens_cost_and_session() {
-    let s = TestServer::start();
-    let key = new_key(&s, "otel");
-    // The documented setup: the /otlp base URL and the key in the exporter's headers.
-    let id = run_exporter(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("{}/otlp", s.url)),
-        (
-            "OTEL_EXPORTER_OTLP_HEADERS",
-            format!("Authorization=Bearer {key}"),
-        ),
-    ]);
-    check_trace(&s, "otel", &id);
-    // gzip, the X-Bloop-Key header, and the bare base URL (`/v1/traces` takes protobuf too).
-    let id = run_exporter(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", s.url.clone()),
-        ("OTEL_EXPORTER_OTLP_HEADERS", format!("X-Bloop-Key={key}")),
-        ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip".into()),
-    ]);
-    check_trace(&s, "otel", &id);
-    // Usage by model over both runs.
-    let tokens: i64 = s
-        .db()
-        .query_row(
-            "SELECT sum(input_tokens) FROM llm_usage_hourly WHERE project_id = 'otel' AND model LIKE 'gpt-4o%'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(tokens, 2 * (1000 + 2000));
+both! {
+    fn the_otel_python_exporter_lands_spans_with_model_tokens_cost_and_session() {
+        let s = TestServer::start();
+        let key = new_key(&s, "otel");
+        // The documented setup: the /otlp base URL and the key in the exporter's headers.
+        let id = run_exporter(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("{}/otlp", s.url)),
+            (
+                "OTEL_EXPORTER_OTLP_HEADERS",
+                format!("Authorization=Bearer {key}"),
+            ),
+        ]);
+        check_trace(&s, "otel", &id);
+        // gzip, the X-Bloop-Key header, and the bare base URL (`/v1/traces` takes protobuf too).
+        let id = run_exporter(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", s.url.clone()),
+            ("OTEL_EXPORTER_OTLP_HEADERS", format!("X-Bloop-Key={key}")),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip".into()),
+        ]);
+        check_trace(&s, "otel", &id);
+        // Usage by model over both runs.
+        assert_eq!(
+            s.count(
+                "SELECT sum(input_tokens) FROM llm_usage_hourly
+                 WHERE project_id = 'otel' AND model LIKE 'gpt-4o%'"
+            ),
+            2 * (1000 + 2000)
+        );
+    }
 }
 
 #[test]

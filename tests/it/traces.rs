@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::both;
 use crate::common::*;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -65,162 +66,142 @@ fn wait_traces(s: &TestServer, n: i64) {
     );
 }
 
-#[test]
-fn a_signed_trace_lands_with_hand_computed_costs_rollups_and_search() {
-    let s = TestServer::start();
-    let http = Http::new();
-    let r = http.post_signed(&traces_url(&s), &priced_trace("t-1").to_string());
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(r.body["id"], "t-1");
-    wait_traces(&s, 1);
-    let (cost, spans, unpriced, errors, input, status): (Option<i64>, i64, i64, i64, i64, String) =
-        s.db()
-            .query_row(
-                "SELECT cost_micros, span_count, unpriced_spans, error_spans, input_tokens, status
-             FROM llm_traces WHERE id = 't-1'",
-                [],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
-                },
-            )
-            .unwrap();
-    assert_eq!(cost, Some(25_000), "4,000 + 21,000 µ$");
-    assert_eq!((spans, unpriced, errors, input), (3, 0, 1, 2000));
-    assert_eq!(status, "completed", "the client's status is kept");
-    let span_costs: Vec<(String, Option<i64>, Option<String>)> = {
-        let db = s.db();
-        let mut st = db
-            .prepare("SELECT id, cost_micros, cost_source FROM llm_spans ORDER BY id")
-            .unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
-    assert_eq!(
-        span_costs,
-        vec![
-            ("s1".into(), Some(4_000), Some("table".into())),
-            ("s2".into(), Some(21_000), Some("table".into())),
-            ("s3".into(), None, None),
-        ]
-    );
-    // Hourly usage per model.
-    let gpt: (i64, i64, i64, i64) = s
-        .db()
-        .query_row(
-            "SELECT spans, input_tokens, cost_micros, latency_sum FROM llm_usage_hourly
-             WHERE model = 'gpt-4o'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap();
-    assert_eq!(gpt, (1, 1000, 4_000, 800));
-    // Search finds a word of a span name and of an error message.
-    for word in ["lookup_order", "timed"] {
-        let n: i64 = one(
-            &s,
-            &format!("SELECT count(*) FROM llm_search WHERE llm_search MATCH '{word}'"),
-        );
-        assert_eq!(n, 1, "search for {word}");
-    }
-}
-
-#[test]
-fn resending_a_trace_replaces_it_and_never_double_counts() {
-    let s = TestServer::start();
-    let http = Http::new();
-    for _ in 0..3 {
-        let r = http.post_signed(&traces_url(&s), &priced_trace("again").to_string());
+both! {
+    fn a_signed_trace_lands_with_hand_computed_costs_rollups_and_search() {
+        let s = TestServer::start();
+        let http = Http::new();
+        let r = http.post_signed(&traces_url(&s), &priced_trace("t-1").to_string());
         assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(r.body["id"], "t-1");
+        wait_traces(&s, 1);
+        let q = |sql: &str| s.count(sql);
+        let of_t1 = |col: &str| q(&format!("SELECT {col} FROM llm_traces WHERE id = 't-1'"));
+        assert_eq!(of_t1("cost_micros"), 25_000, "4,000 + 21,000 µ$");
+        assert_eq!(
+            ["span_count", "unpriced_spans", "error_spans", "input_tokens"].map(of_t1),
+            [3, 0, 1, 2000]
+        );
+        assert_eq!(
+            q("SELECT count(*) FROM llm_traces WHERE status = 'completed'"),
+            1,
+            "the client's status is kept"
+        );
+        for (span, cost, source) in [("s1", 4_000, "table"), ("s2", 21_000, "table")] {
+            assert_eq!(
+                q(&format!(
+                    "SELECT cost_micros FROM llm_spans WHERE id = '{span}' AND cost_source = '{source}'"
+                )),
+                cost,
+                "{span}"
+            );
+        }
+        assert_eq!(
+            q("SELECT count(*) FROM llm_spans WHERE id = 's3' AND cost_micros IS NULL AND cost_source IS NULL"),
+            1
+        );
+        // Hourly usage per model.
+        let gpt = |col: &str| q(&format!("SELECT {col} FROM llm_usage_hourly WHERE model = 'gpt-4o'"));
+        assert_eq!(
+            ["spans", "input_tokens", "cost_micros", "latency_sum"].map(gpt),
+            [1, 1000, 4_000, 800]
+        );
+        // Search finds a word of a span name and of an error message.
+        for word in ["lookup_order", "timed"] {
+            let sql = if on_postgres() {
+                format!("SELECT count(*) FROM llm_search WHERE body @@ phraseto_tsquery('simple', '{word}')")
+            } else {
+                format!("SELECT count(*) FROM llm_search WHERE llm_search MATCH '{word}'")
+            };
+            assert_eq!(q(&sql), 1, "search for {word}");
+        }
+        // The failed tool call waits to be filed as an error event.
+        assert_eq!(q("SELECT count(*) FROM llm_error_spans WHERE span_id = 's3'"), 1);
     }
-    // A changed version: only the gpt-4o call, half the output.
-    let mut t = priced_trace("again");
-    t["spans"] = json!([{"id": "s1", "model": "gpt-4o", "provider": "openai",
-        "input_tokens": 1000, "cache_read_tokens": 400, "output_tokens": 100,
-        "started_at": 1_780_000_000_000i64}]);
-    let r = http.post_signed(&traces_url(&s), &t.to_string());
-    assert_eq!(r.status, 200);
-    assert!(wait_until(WAIT, || count(
-        &s.db(),
-        "SELECT count(*) FROM llm_spans"
-    ) == 1));
-    // 600 × 2.5 + 400 × 1.25 + 100 × 10 = 3,000 µ$, everywhere.
-    assert_eq!(one::<i64>(&s, "SELECT count(*) FROM llm_traces"), 1);
-    assert_eq!(
-        one::<Option<i64>>(&s, "SELECT cost_micros FROM llm_traces"),
-        Some(3_000)
-    );
-    assert_eq!(
-        one::<i64>(&s, "SELECT sum(cost_micros) FROM llm_usage_hourly"),
-        3_000
-    );
-    assert_eq!(one::<i64>(&s, "SELECT sum(spans) FROM llm_usage_hourly"), 1);
-    assert_eq!(
-        one::<i64>(&s, "SELECT sum(output_tokens) FROM llm_usage_hourly"),
-        100
-    );
-    assert_eq!(
-        one::<i64>(&s, "SELECT coalesce(sum(count), 0) FROM llm_latency_hourly"),
-        0,
-        "the old spans' latencies were taken out"
-    );
-}
 
-#[test]
-fn a_put_that_overtakes_its_trace_is_applied_after_it_and_unknown_ids_get_404() {
-    let s = TestServer::start();
-    let http = Http::new();
-    let mut sent = 0;
-    for i in 0..20 {
-        let id = format!("stream-{i}");
-        let t = json!({"id": id, "status": "running", "spans": [{"id": "g", "model": "gpt-4o-mini",
-            "input_tokens": 10}]});
+    fn resending_a_trace_replaces_it_and_never_double_counts() {
+        let s = TestServer::start();
+        let http = Http::new();
+        for _ in 0..3 {
+            let r = http.post_signed(&traces_url(&s), &priced_trace("again").to_string());
+            assert_eq!(r.status, 200, "{:?}", r.body);
+        }
+        // A changed version: only the gpt-4o call, half the output.
+        let mut t = priced_trace("again");
+        t["spans"] = json!([{"id": "s1", "model": "gpt-4o", "provider": "openai",
+            "input_tokens": 1000, "cache_read_tokens": 400, "output_tokens": 100,
+            "started_at": 1_780_000_000_000i64}]);
         let r = http.post_signed(&traces_url(&s), &t.to_string());
         assert_eq!(r.status, 200);
-        // At once, most likely before the writer committed the trace.
-        let u = json!({"status": "completed", "output": "done", "ended_at": 1_780_000_005_000i64,
-            "output_tokens": 1000});
-        let r = put_signed(&http, &format!("{}/{id}", traces_url(&s)), &u.to_string());
-        assert_eq!(r.status, 200, "{:?}", r.body);
-        sent += 1;
+        assert!(wait_until(WAIT, || s.count(
+            "SELECT count(*) FROM llm_spans"
+        ) == 1));
+        // 600 × 2.5 + 400 × 1.25 + 100 × 10 = 3,000 µ$, everywhere.
+        assert_eq!(s.count("SELECT count(*) FROM llm_traces"), 1);
+        assert_eq!(
+            s.count("SELECT cost_micros FROM llm_traces"),
+            3_000
+        );
+        assert_eq!(
+            s.count("SELECT sum(cost_micros) FROM llm_usage_hourly"),
+            3_000
+        );
+        assert_eq!(s.count("SELECT sum(spans) FROM llm_usage_hourly"), 1);
+        assert_eq!(
+            s.count("SELECT sum(output_tokens) FROM llm_usage_hourly"),
+            100
+        );
+        assert_eq!(
+            s.count("SELECT coalesce(sum(count), 0) FROM llm_latency_hourly"),
+            0,
+            "the old spans' latencies were taken out"
+        );
     }
-    assert!(wait_until(WAIT, || count(
-        &s.db(),
-        "SELECT count(*) FROM llm_traces WHERE status = 'completed' AND output_tokens = 1000"
-    ) == sent));
-    // The only generation span took the usage: 10 × $0.15 + 1,000 × $0.60 per million = 601.5 µ$.
-    assert_eq!(
-        one::<i64>(&s, "SELECT count(*) FROM llm_spans"),
-        sent,
-        "no extra span"
-    );
-    assert_eq!(
-        one::<i64>(&s, "SELECT sum(output_tokens) FROM llm_usage_hourly"),
-        1000 * sent
-    );
-    // The default content policy (none) kept no output text.
-    assert_eq!(
-        one::<i64>(
-            &s,
-            "SELECT count(*) FROM llm_traces WHERE output IS NOT NULL"
-        ),
-        0
-    );
-    let r = put_signed(
-        &http,
-        &format!("{}/never-sent", traces_url(&s)),
-        r#"{"status":"completed"}"#,
-    );
-    assert_eq!(r.status, 404);
-    assert_eq!(r.body["code"], "trace_not_found");
+
+    fn a_put_that_overtakes_its_trace_is_applied_after_it_and_unknown_ids_get_404() {
+        let s = TestServer::start();
+        let http = Http::new();
+        let mut sent = 0;
+        for i in 0..20 {
+            let id = format!("stream-{i}");
+            let t = json!({"id": id, "status": "running", "spans": [{"id": "g", "model": "gpt-4o-mini",
+                "input_tokens": 10}]});
+            let r = http.post_signed(&traces_url(&s), &t.to_string());
+            assert_eq!(r.status, 200);
+            // At once, most likely before the writer committed the trace.
+            let u = json!({"status": "completed", "output": "done", "ended_at": 1_780_000_005_000i64,
+                "output_tokens": 1000});
+            let r = put_signed(&http, &format!("{}/{id}", traces_url(&s)), &u.to_string());
+            assert_eq!(r.status, 200, "{:?}", r.body);
+            sent += 1;
+        }
+        assert!(wait_until(WAIT, || s.count(
+            "SELECT count(*) FROM llm_traces WHERE status = 'completed' AND output_tokens = 1000"
+        ) == sent));
+        // The only generation span took the usage: 10 × $0.15 + 1,000 × $0.60 per million = 601.5 µ$.
+        assert_eq!(
+            s.count("SELECT count(*) FROM llm_spans"),
+            sent,
+            "no extra span"
+        );
+        assert_eq!(
+            s.count("SELECT sum(output_tokens) FROM llm_usage_hourly"),
+            1000 * sent
+        );
+        // The default content policy (none) kept no output text.
+        assert_eq!(
+            s.count(
+                "SELECT count(*) FROM llm_traces WHERE output IS NOT NULL"
+            ),
+            0
+        );
+        let r = put_signed(
+            &http,
+            &format!("{}/never-sent", traces_url(&s)),
+            r#"{"status":"completed"}"#,
+        );
+        assert_eq!(r.status, 404);
+        assert_eq!(r.body["code"], "trace_not_found");
+    }
 }
 
 #[test]

@@ -131,6 +131,15 @@ impl TestServer {
         open_db(&self.db_path)
     }
 
+    /// The one integer `sql` answers, on whichever database the server runs (keep `sql` to
+    /// what both SQLite and PostgreSQL read alike).
+    pub fn count(&self, sql: &str) -> i64 {
+        match pg_url_of(&self.db_path) {
+            Some(url) => pg_count(&url, sql),
+            None => count(&self.db(), sql),
+        }
+    }
+
     /// Waits until `sql` (a single count) returns at least `n`, up to `timeout`.
     pub fn wait_count(&self, sql: &str, n: i64, timeout: Duration) -> i64 {
         wait_count(&self.db_path, sql, n, timeout)
@@ -156,6 +165,15 @@ pub fn count(conn: &Connection, sql: &str) -> i64 {
 
 pub fn wait_count(path: &Path, sql: &str, n: i64, timeout: Duration) -> i64 {
     let start = Instant::now();
+    if let Some(url) = pg_url_of(path) {
+        loop {
+            let c = pg_count(&url, sql);
+            if c >= n || start.elapsed() > timeout {
+                return c;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
     let conn = open_db(path);
     loop {
         let c = count(&conn, sql);
@@ -299,6 +317,19 @@ pub fn on_postgres() -> bool {
 pub fn with_postgres(f: impl FnOnce()) {
     POSTGRES.with(|p| p.set(true));
     f();
+}
+
+/// The one integer `sql` answers on PostgreSQL database `url` (NULL reads as 0).
+pub fn pg_count(url: &str, sql: &str) -> i64 {
+    let out = bloop::store::pg::scratch::shared()
+        .psql(url, sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let v = out.trim();
+    if v.is_empty() {
+        return 0;
+    }
+    v.parse()
+        .unwrap_or_else(|e| panic!("{sql} answered {v:?}: {e}"))
 }
 
 /// The database URL of the server whose SQLite path is `db`, when it runs on PostgreSQL.
