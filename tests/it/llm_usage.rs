@@ -119,6 +119,19 @@ fn token_with(s: &TestServer, scopes: &str, project: Option<&str>) -> String {
     created["token"].as_str().unwrap().to_string()
 }
 
+/// Runs `sql`, a statement both databases read alike, on the server's database (setup that
+/// the queries under test only read).
+fn exec(s: &TestServer, sql: &str) {
+    match pg_url_of(&s.db_path) {
+        Some(url) => {
+            bloop::store::pg::scratch::shared().psql(&url, sql).unwrap();
+        }
+        None => {
+            s.db().execute(sql, []).unwrap();
+        }
+    }
+}
+
 fn token(s: &TestServer) -> String {
     token_with(s, "llm:read,llm:write", None)
 }
@@ -326,13 +339,11 @@ crate::both! {
         assert_eq!(m[2]["model"], "mystery-model-x");
         assert_eq!(m[2]["unpriced"], 1);
         assert_eq!(m[2]["price"], Value::Null, "unknown model: no price");
-        let r = put(
-            &http,
-            &tok,
-            &format!("{}/v1/llm/prices", s.url),
-            &json!({"project": "default", "model": "claude-3-5-sonnet", "input": 1.5, "output": 7.5}),
+        exec(
+            &s,
+            "INSERT INTO llm_prices (project_id, model, input_mtok, output_mtok, updated_at)
+             VALUES ('default', 'claude-3-5-sonnet', 1.5, 7.5, 0)",
         );
-        assert_eq!(r.status, 200, "{:?}", r.body);
         let m = get_ok(
             &http,
             &tok,
@@ -607,17 +618,15 @@ crate::both! {
         assert_eq!(r.status, 200, "{:?}", r.body);
         let bud = &r.body;
         assert_eq!(bud["budget_micros"], 20_000);
-        // The project's own content policy, if it has one.
-        let content = || -> Option<String> {
-            let r = get_ok(
-                &http,
-                &tok,
-                &format!("{}/v1/llm/settings?project=default", s.url),
-            );
-            (r[0]["content_storage_source"] == "project")
-                .then(|| r[0]["content_storage"].as_str().unwrap().to_string())
+        let content_is = |c: &str| {
+            s.count(&format!(
+                "SELECT count(*) FROM llm_settings WHERE project_id = 'default' AND {c}"
+            )) == 1
         };
-        assert_eq!(content(), None, "a new settings row sets no content policy");
+        assert!(
+            content_is("content IS NULL"),
+            "a new settings row sets no content policy"
+        );
         assert_eq!(bud["budget_usd"], 0.02);
         assert_eq!(bud["spent_micros"], 25_000);
         assert_eq!(bud["over_budget"], true);
@@ -656,13 +665,10 @@ crate::both! {
         assert_eq!(o["budget"]["budget_micros"], 1_000_000_000_i64);
 
         // null clears; the row keeps the content policy set meanwhile.
-        let r = put(
-            &http,
-            &tok,
-            &format!("{}/v1/llm/settings", s.url),
-            &json!({"project": "default", "content_storage": "full"}),
+        exec(
+            &s,
+            "UPDATE llm_settings SET content = 'full' WHERE project_id = 'default'",
         );
-        assert_eq!(r.status, 200, "{:?}", r.body);
         let r = put(
             &http,
             &tok,
@@ -671,7 +677,7 @@ crate::both! {
         );
         assert_eq!(r.status, 200);
         assert_eq!(r.body["budget_micros"], Value::Null);
-        assert_eq!(content().as_deref(), Some("full"));
+        assert!(content_is("content = 'full'"));
 
         // Bad bodies name the field; an unknown project is a 404.
         for (body, field) in [
