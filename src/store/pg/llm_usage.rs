@@ -794,6 +794,40 @@ mod tests {
     const H: i64 = HOUR_MS;
     const M: i64 = 60_000;
 
+    /// (project, hour, prompt, version, traces … latency count, [latency sum, square sum],
+    /// (first, last)).
+    type PromptFixture = (
+        &'static str,
+        i64,
+        &'static str,
+        &'static str,
+        [i64; 12],
+        [i64; 2],
+        (i64, i64),
+    );
+    /// (project, hour, type, name, calls, errors, max, [(ms, count)]).
+    type ToolFixture = (
+        &'static str,
+        i64,
+        &'static str,
+        &'static str,
+        i64,
+        i64,
+        &'static str,
+        &'static [(i64, i64)],
+    );
+    /// (pk, project, user, prompt, version, cost, started at, duration).
+    type TraceFixture = (
+        i64,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<i64>,
+        i64,
+        i64,
+    );
+
     /// The same rows for both backends (SQL both accept).
     fn fixture() -> String {
         let mut sql = String::new();
@@ -903,7 +937,7 @@ mod tests {
         }
         // Prompt versions 9 and 10 of `greet`: latencies 1,000 + d and 1,004 + d for
         // d in {-6, -2, 1, 1, 3, 3}, 3,500 µ$ each.
-        let prompt: &[(&str, i64, &str, &str, [i64; 12], [i64; 2], (i64, i64))] = &[
+        let prompt: &[PromptFixture] = &[
             (
                 "default",
                 T0 + H,
@@ -967,7 +1001,7 @@ mod tests {
                 lat[1]
             );
         }
-        let tools: &[(&str, i64, &str, &str, i64, i64, &str, &[(i64, i64)])] = &[
+        let tools: &[ToolFixture] = &[
             (
                 "default",
                 T0 + H,
@@ -1017,16 +1051,7 @@ mod tests {
             }
         }
         // Raw traces in the partial hours around T0 + 1 h .. T0 + 3 h, and one the day before.
-        let traces: &[(
-            i64,
-            &str,
-            &str,
-            Option<&str>,
-            Option<&str>,
-            Option<i64>,
-            i64,
-            i64,
-        )] = &[
+        let traces: &[TraceFixture] = &[
             (
                 1,
                 "default",
