@@ -28,8 +28,8 @@ mod on {
     use crate::server::error::{json_body, ApiError};
     use crate::server::llm::{read, with_body_project, write};
     use crate::server::AppState;
-    use crate::store::db::pg_todo;
     use crate::store::llm_usage::{self as q, *};
+    use crate::store::pg::llm_usage as pgq;
 
     type Raw = Query<HashMap<String, String>>;
 
@@ -38,7 +38,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Overview>, ApiError> {
-        read(&st, &caller, raw, q::overview, |_, _| pg_todo("overview")).await
+        read(&st, &caller, raw, q::overview, pgq::overview).await
     }
 
     pub async fn usage(
@@ -46,7 +46,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Usage>, ApiError> {
-        read(&st, &caller, raw, q::usage, |_, _| pg_todo("usage")).await
+        read(&st, &caller, raw, q::usage, pgq::usage).await
     }
 
     pub async fn latency(
@@ -54,7 +54,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<ModelLatency>>, ApiError> {
-        read(&st, &caller, raw, q::latency, |_, _| pg_todo("latency")).await
+        read(&st, &caller, raw, q::latency, pgq::latency).await
     }
 
     pub async fn models(
@@ -62,7 +62,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<ModelRow>>, ApiError> {
-        read(&st, &caller, raw, q::models, |_, _| pg_todo("models")).await
+        read(&st, &caller, raw, q::models, pgq::models).await
     }
 
     pub async fn tools(
@@ -70,7 +70,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<ToolRow>>, ApiError> {
-        read(&st, &caller, raw, q::tools, |_, _| pg_todo("tools")).await
+        read(&st, &caller, raw, q::tools, pgq::tools).await
     }
 
     pub async fn prompts(
@@ -78,7 +78,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<PromptRow>>, ApiError> {
-        read(&st, &caller, raw, q::prompts, |_, _| pg_todo("prompts")).await
+        read(&st, &caller, raw, q::prompts, pgq::prompts).await
     }
 
     pub async fn compare(
@@ -87,12 +87,13 @@ mod on {
         Path(name): Path<String>,
         Query(raw): Raw,
     ) -> Result<Json<Comparison>, ApiError> {
+        let name2 = name.clone();
         read(
             &st,
             &caller,
             raw,
             move |c, p| q::compare(c, p, &name),
-            |_, _| pg_todo("compare"),
+            move |pg, p| pgq::compare(pg, p, name2),
         )
         .await
     }
@@ -102,7 +103,7 @@ mod on {
         caller: Caller,
         Query(raw): Raw,
     ) -> Result<Json<Vec<Budget>>, ApiError> {
-        read(&st, &caller, raw, q::budgets, |_, _| pg_todo("budgets")).await
+        read(&st, &caller, raw, q::budgets, pgq::budgets).await
     }
 
     /// The body's project joins `project=` ([`with_body_project`]), so a pinned token is held
@@ -117,7 +118,7 @@ mod on {
         let Some(monthly_usd) = b.monthly_usd else {
             return Err(ApiError::bad_request(
                 "missing_field",
-                "monthly_usd: required (a number of USD ≥ 0, or null to clear)",
+                format!("monthly_usd: {MONTHLY_USD_REQUIRED}"),
             )
             .field("monthly_usd"));
         };
@@ -128,7 +129,7 @@ mod on {
             &caller,
             raw,
             move |c, p| q::set_budget(c, p, monthly_usd, enforce),
-            |_, _| pg_todo("set_budget"),
+            move |pg, p| pgq::set_budget(pg, p, monthly_usd, enforce),
         )
         .await?;
         // The proxy checks the new budget from its next call on.

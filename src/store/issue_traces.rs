@@ -28,7 +28,7 @@ pub const TOP_ISSUES_SCAN: i64 = 20_000;
 /// How long before a window's start a link may have been first seen and still count: a trace's
 /// `started_at` is the client's clock, a link's `first_seen` the server's, and the error usually
 /// comes after the call.
-const CLOCK_SLACK_MS: i64 = HOUR_MS;
+pub(crate) const CLOCK_SLACK_MS: i64 = HOUR_MS;
 
 /// Links an event's issue to the trace its metadata named (in the writer's transaction): the
 /// first event sets `first_seen`, each one counts.
@@ -115,19 +115,33 @@ impl IssueCost {
     }
 }
 
+/// An issue's sums over its links: links, stored traces, calls, input and output tokens, cost
+/// (`None` when none was priced), unpriced calls.
+pub(crate) type CostSums = (i64, i64, i64, i64, i64, Option<i64>, i64);
+
+/// The issue's spend from its sums and its newest traces.
+pub(crate) fn issue_cost(
+    (linked, traces, calls, input, output, cost, unpriced): CostSums,
+    recent: Vec<LinkedTrace>,
+) -> IssueCost {
+    IssueCost {
+        linked_traces: linked,
+        traces,
+        calls,
+        input_tokens: input,
+        output_tokens: output,
+        cost_micros: cost,
+        cost_usd: cost.map(|c| c as f64 / 1e6),
+        unpriced_calls: unpriced,
+        recent,
+    }
+}
+
 /// The LLM spend of issue `issue_id`, or `None` when none of its events named a trace. Index
 /// lookups only: the issue's links (primary key), each trace by `(project_id, id)`, each
 /// trace's generation spans by the spans' primary key.
 pub fn cost(conn: &Connection, issue_id: i64) -> Result<Option<IssueCost>, StoreError> {
-    let (linked, traces, calls, input, output, cost, unpriced): (
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-        Option<i64>,
-        i64,
-    ) = conn
+    let sums: CostSums = conn
         .prepare_cached(
             "SELECT count(*), count(t.pk),
                     coalesce(sum((SELECT count(*) FROM llm_spans s
@@ -149,7 +163,7 @@ pub fn cost(conn: &Connection, issue_id: i64) -> Result<Option<IssueCost>, Store
                 r.get(6)?,
             ))
         })?;
-    if linked == 0 {
+    if sums.0 == 0 {
         return Ok(None);
     }
     let recent = conn
@@ -170,17 +184,7 @@ pub fn cost(conn: &Connection, issue_id: i64) -> Result<Option<IssueCost>, Store
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(IssueCost {
-        linked_traces: linked,
-        traces,
-        calls,
-        input_tokens: input,
-        output_tokens: output,
-        cost_micros: cost,
-        cost_usd: cost.map(|c| c as f64 / 1e6),
-        unpriced_calls: unpriced,
-        recent,
-    }))
+    Ok(Some(issue_cost(sums, recent)))
 }
 
 /// An issue ranked by the spend of its linked traces in a window.

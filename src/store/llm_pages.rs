@@ -21,6 +21,19 @@ pub struct UserCost {
     pub tokens: i64,
 }
 
+/// The whole UTC days inside `w` (`(0, 0)` when there are none), and the partial days around
+/// them (not empty).
+pub(crate) fn day_split(w: &Window) -> ((i64, i64), Vec<(i64, i64)>) {
+    let d0 = (w.since + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS;
+    let d1 = w.until.div_euclid(DAY_MS) * DAY_MS;
+    let (days, edges) = if d0 < d1 {
+        ((d0, d1), vec![(w.since, d0), (d1, w.until)])
+    } else {
+        ((0, 0), vec![(w.since, w.until)])
+    };
+    (days, edges.into_iter().filter(|(a, b)| a < b).collect())
+}
+
 /// The top users by cost among the traces started in `w`, at most `limit` (then by traces, then
 /// by id).
 pub fn top_users(
@@ -29,18 +42,11 @@ pub fn top_users(
     w: &Window,
     limit: u32,
 ) -> Result<Vec<UserCost>, StoreError> {
-    // Whole days inside the window, and the partial days around them.
-    let d0 = (w.since + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS;
-    let d1 = w.until.div_euclid(DAY_MS) * DAY_MS;
-    let (days, edges) = if d0 < d1 {
-        ((d0, d1), vec![(w.since, d0), (d1, w.until)])
-    } else {
-        ((0, 0), vec![(w.since, w.until)])
-    };
+    let (days, edges) = day_split(w);
     let mut args: Vec<SqlValue> = vec![days.0.into(), days.1.into()];
     let daily_scope = p.project_sql("project_id", &mut args);
     let mut raw = Vec::new();
-    for (a, b) in edges.into_iter().filter(|(a, b)| a < b) {
+    for (a, b) in edges {
         args.push(a.into());
         args.push(b.into());
         let scope = match p.projects {

@@ -10,8 +10,9 @@
 //!   summed per bucket over the window's hours and walked in bucket order; a percentile is the
 //!   centre of the bucket holding its rank (within about 5 % of the exact value).
 //! - traces, prompts and prompt comparisons: `llm_traces` (per-trace sums kept by the writer).
-//! - tools: `llm_spans` through its partial index on non-generation spans, with exact
-//!   percentiles computed by window functions in SQL.
+//! - tools: `llm_tool_hourly` and `llm_tool_latency_hourly` for the window's whole hours,
+//!   `llm_spans` (through its partial index on non-generation spans) for the partial hours at
+//!   its edges; percentiles from the summed histograms, the max exact.
 //!
 //! It does not write traces (that is `store::traces`) nor price spans (`llm::pricing`); it only
 //! reads them, and writes one thing: a project's monthly budget.
@@ -114,16 +115,26 @@ fn sum(r: &rusqlite::Row, i: usize) -> rusqlite::Result<i64> {
 impl UsageFigures {
     /// The eight figures from columns `at..at + 8` of `r`, in field order (as [`FIGURE_SUMS`]).
     fn from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Self> {
-        Ok(Self {
-            spans: sum(r, at)?,
-            input_tokens: sum(r, at + 1)?,
-            output_tokens: sum(r, at + 2)?,
-            cache_read_tokens: sum(r, at + 3)?,
-            cache_write_tokens: sum(r, at + 4)?,
-            cost_micros: sum(r, at + 5)?,
-            unpriced: sum(r, at + 6)?,
-            errors: sum(r, at + 7)?,
-        })
+        let mut v = [0; 8];
+        for (i, x) in v.iter_mut().enumerate() {
+            *x = sum(r, at + i)?;
+        }
+        Ok(Self::from_sums(v))
+    }
+
+    /// The eight figures in field order (spans, input, output, cache read, cache write, cost,
+    /// unpriced, errors).
+    pub(crate) fn from_sums(v: [i64; 8]) -> Self {
+        Self {
+            spans: v[0],
+            input_tokens: v[1],
+            output_tokens: v[2],
+            cache_read_tokens: v[3],
+            cache_write_tokens: v[4],
+            cost_micros: v[5],
+            unpriced: v[6],
+            errors: v[7],
+        }
     }
 
     fn add(&mut self, o: &UsageFigures) {
@@ -335,6 +346,9 @@ pub struct Budget {
     pub enforced: bool,
 }
 
+/// What a `PUT /v1/llm/budget` without `monthly_usd` is told.
+pub const MONTHLY_USD_REQUIRED: &str = "required (a number of USD ≥ 0, or null to clear)";
+
 /// `PUT /v1/llm/budget` body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -462,22 +476,14 @@ fn percentiles(buckets: &[(i64, i64)], sum: i64, count: i64) -> Percentiles {
 
 /// (bucket, count) in bucket order, per (model or "", kind 0 latency / 1 TTFT).
 #[cfg(feature = "llm-tracing")]
-type Histograms = BTreeMap<(String, i64), Vec<(i64, i64)>>;
+pub(crate) type Histograms = BTreeMap<(String, i64), Vec<(i64, i64)>>;
 
-/// Histogram buckets per (model or "", kind) over the hours, ascending. The rows come in
-/// primary-key order and are summed here: the histogram rows of a window are few (about a
-/// hundred per model, kind and hour), and summing them as they stream costs a fraction of what
-/// SQLite's sorter takes for the same `GROUP BY` (measured: 26,000 rows of a day at 1,000,000
-/// spans, 5 ms streamed against 30 ms sorted).
+/// Where the histograms of the hours `[h0, h1)` come from: (table, its time column, from, to).
+/// Whole UTC days from the daily histograms, the hours around them from the hourly ones.
 #[cfg(feature = "llm-tracing")]
-fn histograms(
-    conn: &Connection,
-    p: &LlmParams,
+pub(crate) fn histogram_ranges(
     (h0, h1): (i64, i64),
-    per_model: bool,
-    model: Option<&str>,
-) -> Result<Histograms, StoreError> {
-    // Whole UTC days from the daily histograms, the hours around them from the hourly ones.
+) -> Vec<(&'static str, &'static str, i64, i64)> {
     let d0 = (h0 + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS;
     let d1 = h1.div_euclid(DAY_MS) * DAY_MS;
     let ranges = if d1 - d0 >= DAY_MS {
@@ -489,9 +495,51 @@ fn histograms(
     } else {
         vec![("llm_latency_hourly", "hour", h0, h1)]
     };
-    // (model, kind, bucket → count); models are few, so a linear find beats hashing a key.
-    let mut sums: Vec<(String, i64, BTreeMap<i64, i64>)> = Vec::new();
-    for (table, col, a, b) in ranges.into_iter().filter(|r| r.2 < r.3) {
+    ranges.into_iter().filter(|r| r.2 < r.3).collect()
+}
+
+/// Histogram rows summed per (model, kind, bucket) as they come; models are few, so a linear
+/// find beats hashing a key.
+#[cfg(feature = "llm-tracing")]
+#[derive(Default)]
+pub(crate) struct HistogramSums(Vec<(String, i64, BTreeMap<i64, i64>)>);
+
+#[cfg(feature = "llm-tracing")]
+impl HistogramSums {
+    pub(crate) fn add(&mut self, model: &str, kind: i64, bucket: i64, count: i64) {
+        let i = match self.0.iter().position(|(m, k, _)| *k == kind && m == model) {
+            Some(i) => i,
+            None => {
+                self.0.push((model.to_string(), kind, BTreeMap::new()));
+                self.0.len() - 1
+            }
+        };
+        *self.0[i].2.entry(bucket).or_default() += count;
+    }
+
+    pub(crate) fn finish(self) -> Histograms {
+        self.0
+            .into_iter()
+            .map(|(m, k, per)| ((m, k), per.into_iter().collect()))
+            .collect()
+    }
+}
+
+/// Histogram buckets per (model or "", kind) over the hours, ascending. The rows come in
+/// primary-key order and are summed here: the histogram rows of a window are few (about a
+/// hundred per model, kind and hour), and summing them as they stream costs a fraction of what
+/// SQLite's sorter takes for the same `GROUP BY` (measured: 26,000 rows of a day at 1,000,000
+/// spans, 5 ms streamed against 30 ms sorted).
+#[cfg(feature = "llm-tracing")]
+fn histograms(
+    conn: &Connection,
+    p: &LlmParams,
+    hours: (i64, i64),
+    per_model: bool,
+    model: Option<&str>,
+) -> Result<Histograms, StoreError> {
+    let mut sums = HistogramSums::default();
+    for (table, col, a, b) in histogram_ranges(hours) {
         let mut args: Vec<SqlValue> = vec![a.into(), b.into()];
         let mut sql = format!(
             "SELECT {}, kind, bucket, count FROM {table} WHERE {col} >= ? AND {col} < ?",
@@ -509,32 +557,86 @@ fn histograms(
         let mut rows = st.query(params_from_iter(args))?;
         while let Some(r) = rows.next()? {
             let model = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-            let kind: i64 = r.get(1)?;
-            let i = match sums.iter().position(|(m, k, _)| *k == kind && m == model) {
-                Some(i) => i,
-                None => {
-                    sums.push((model.to_string(), kind, BTreeMap::new()));
-                    sums.len() - 1
-                }
-            };
-            *sums[i].2.entry(r.get(2)?).or_default() += r.get::<_, i64>(3)?;
+            sums.add(model, r.get(1)?, r.get(2)?, r.get(3)?);
         }
     }
-    Ok(sums
-        .into_iter()
-        .map(|(m, k, per)| ((m, k), per.into_iter().collect()))
-        .collect())
+    Ok(sums.finish())
 }
 
 // ---------------------------------------------------------------------------------------------
 // Overview.
 
+/// What the overview reads besides the histograms and the budget.
+#[cfg(feature = "llm-tracing")]
+pub(crate) struct OverviewSums {
+    pub traces: i64,
+    pub error_traces: i64,
+    pub figures: UsageFigures,
+    /// Calls, latency sum and count, TTFT sum and count, distinct models.
+    pub more: [i64; 6],
+}
+
+/// The overview's window (default 24 h); no other parameter.
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn overview_window(p: &LlmParams) -> Result<Window, StoreError> {
+    p.only(&["since", "until"])?;
+    p.window(DAY_MS)
+}
+
+/// The project whose budget an answer shows: the one project read, if only one is.
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn one_project_read(p: &LlmParams) -> Option<&str> {
+    match p.projects.as_deref() {
+        Some([one]) => Some(one.as_str()),
+        _ => None,
+    }
+}
+
+/// The overview of `window` from its sums, histograms (model "") and the budget of the one
+/// project read (shown when it has one).
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn overview_answer(
+    window: Window,
+    s: OverviewSums,
+    hist: &Histograms,
+    budget: Option<Budget>,
+) -> Overview {
+    let (h0, h1) = window.hours();
+    let (f, v) = (s.figures, s.more);
+    let empty = Vec::new();
+    let lat = hist.get(&(String::new(), 0)).unwrap_or(&empty);
+    let ttft = hist.get(&(String::new(), 1)).unwrap_or(&empty);
+    Overview {
+        window,
+        covered: Window {
+            since: h0,
+            until: h1,
+        },
+        traces: s.traces,
+        error_traces: s.error_traces,
+        spans: f.spans,
+        calls: v[0],
+        input_tokens: f.input_tokens,
+        output_tokens: f.output_tokens,
+        cache_read_tokens: f.cache_read_tokens,
+        cache_write_tokens: f.cache_write_tokens,
+        cost_micros: f.cost_micros,
+        cost_usd: micros_to_usd(f.cost_micros),
+        unpriced_calls: f.unpriced,
+        errors: f.errors,
+        error_rate: ratio(f.errors, f.spans),
+        latency_ms: percentiles(lat, v[1], v[2]),
+        ttft_ms: percentiles(ttft, v[3], v[4]),
+        models: v[5],
+        budget: budget.filter(|b| b.budget_micros.is_some()),
+    }
+}
+
 /// Traces, spans, calls, tokens, cost, unpriced calls, errors, latency and TTFT percentiles,
 /// distinct models over the window (default 24 h), and the budget of the one project read.
 #[cfg(feature = "llm-tracing")]
 pub fn overview(conn: &Connection, p: &LlmParams) -> Result<Overview, StoreError> {
-    p.only(&["since", "until"])?;
-    let window = p.window(DAY_MS)?;
+    let window = overview_window(p)?;
     let (h0, h1) = window.hours();
 
     // Traces by their start, like the spans: the covered hours of the prompt rollup.
@@ -557,7 +659,7 @@ pub fn overview(conn: &Connection, p: &LlmParams) -> Result<Overview, StoreError
         projects_sql(p, "project_id", &mut args)
     );
     // The figures, then calls, latency sum and count, TTFT sum and count, models.
-    let (f, v) = conn.query_row(&sql, params_from_iter(args), |r| {
+    let (figures, more) = conn.query_row(&sql, params_from_iter(args), |r| {
         let mut v = [0i64; 6];
         for (i, x) in v.iter_mut().enumerate() {
             *x = sum(r, 8 + i)?;
@@ -566,47 +668,36 @@ pub fn overview(conn: &Connection, p: &LlmParams) -> Result<Overview, StoreError
     })?;
 
     let hist = histograms(conn, p, (h0, h1), false, None)?;
-    let empty = Vec::new();
-    let lat = hist.get(&(String::new(), 0)).unwrap_or(&empty);
-    let ttft = hist.get(&(String::new(), 1)).unwrap_or(&empty);
-
-    let budget = match p.projects.as_deref() {
-        Some([one]) => budget_of(conn, one, p.now)?.filter(|b| b.budget_micros.is_some()),
-        _ => None,
+    let budget = match one_project_read(p) {
+        Some(one) => budget_of(conn, one, p.now)?,
+        None => None,
     };
-    Ok(Overview {
-        window,
-        covered: Window {
-            since: h0,
-            until: h1,
-        },
+    let sums = OverviewSums {
         traces,
         error_traces,
-        spans: f.spans,
-        calls: v[0],
-        input_tokens: f.input_tokens,
-        output_tokens: f.output_tokens,
-        cache_read_tokens: f.cache_read_tokens,
-        cache_write_tokens: f.cache_write_tokens,
-        cost_micros: f.cost_micros,
-        cost_usd: micros_to_usd(f.cost_micros),
-        unpriced_calls: f.unpriced,
-        errors: f.errors,
-        error_rate: ratio(f.errors, f.spans),
-        latency_ms: percentiles(lat, v[1], v[2]),
-        ttft_ms: percentiles(ttft, v[3], v[4]),
-        models: v[5],
-        budget,
-    })
+        figures,
+        more,
+    };
+    Ok(overview_answer(window, sums, &hist, budget))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Usage over time.
 
-/// Usage per bucket (hour or UTC day) and per model, provider, project or prompt, every bucket
-/// of the window present (zero-filled), series by cost, highest first. Default window 7 days;
-/// default bucket `hour` up to 48 h, else `day`; hourly buckets up to 31 days.
-pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
+/// A usage query's parameters, checked.
+pub(crate) struct UsagePlan {
+    pub window: Window,
+    /// `hour` or `day`.
+    pub bucket: &'static str,
+    /// `model`, `provider`, `project`, `prompt` or `none`.
+    pub by: &'static str,
+    /// The bucket's length in ms.
+    pub step: i64,
+}
+
+/// Default window 7 days; default bucket `hour` up to 48 h, else `day`; hourly buckets up to
+/// 31 days.
+pub(crate) fn usage_plan(p: &LlmParams) -> Result<UsagePlan, StoreError> {
     p.only(&["since", "until", "bucket", "by"])?;
     let window = p.window(7 * DAY_MS)?;
     let default_bucket = if window.until - window.since <= 48 * HOUR_MS {
@@ -627,37 +718,38 @@ pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
         ));
     }
     let step = if bucket == "hour" { HOUR_MS } else { DAY_MS };
-    let (h0, h1) = window.hours();
+    Ok(UsagePlan {
+        window,
+        bucket,
+        by,
+        step,
+    })
+}
 
-    let mut args: Vec<SqlValue> = vec![step.into(), step.into(), h0.into(), h1.into()];
-    let sql = if by == "prompt" {
-        format!(
-            "SELECT CASE WHEN prompt_name = '' THEN '{NONE_KEY}' ELSE prompt_name
-                         || CASE WHEN prompt_version <> '' THEN '@' || prompt_version ELSE '' END
-                    END,
-                    (hour / ?) * ?, SUM(spans), SUM(input_tokens), SUM(output_tokens),
-                    SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros),
-                    SUM(unpriced_spans), SUM(error_spans)
-             FROM llm_prompt_hourly WHERE hour >= ? AND hour < ?{}
-             GROUP BY 1, 2",
-            projects_sql(p, "project_id", &mut args)
-        )
-    } else {
-        let key = match by {
-            "model" => format!("CASE WHEN model = '' THEN '{NONE_KEY}' ELSE model END"),
-            "provider" => format!("CASE WHEN provider = '' THEN '{NONE_KEY}' ELSE provider END"),
-            "project" => "project_id".to_string(),
-            _ => "'all'".to_string(),
-        };
-        format!(
-            "SELECT {key}, (hour / ?) * ?, {FIGURE_SUMS}
-             FROM llm_usage_hourly WHERE hour >= ? AND hour < ?{}
-             GROUP BY 1, 2",
-            projects_sql(p, "project_id", &mut args)
-        )
-    };
+/// The series key of a row for `by`: of `llm_prompt_hourly` for `prompt` (`name@version`,
+/// `name`, or `(none)`), else of `llm_usage_hourly`.
+pub(crate) fn usage_key(by: &str) -> String {
+    match by {
+        "prompt" => format!(
+            "CASE WHEN prompt_name = '' THEN '{NONE_KEY}' ELSE prompt_name
+                  || CASE WHEN prompt_version <> '' THEN '@' || prompt_version ELSE '' END
+             END"
+        ),
+        "model" => format!("CASE WHEN model = '' THEN '{NONE_KEY}' ELSE model END"),
+        "provider" => format!("CASE WHEN provider = '' THEN '{NONE_KEY}' ELSE provider END"),
+        "project" => "project_id".to_string(),
+        _ => "'all'".to_string(),
+    }
+}
 
-    // Every bucket from the one holding the first hour to the one holding the last.
+/// The answer from (series key, bucket start, figures) rows: every bucket from the one
+/// holding the first covered hour to the one holding the last, zero-filled; series by cost.
+pub(crate) fn usage_answer(
+    plan: &UsagePlan,
+    rows: impl IntoIterator<Item = (String, i64, UsageFigures)>,
+) -> Usage {
+    let step = plan.step;
+    let (h0, h1) = plan.window.hours();
     let first = h0.div_euclid(step) * step;
     let slots: Vec<i64> = (0..)
         .map(|i| first + i * step)
@@ -667,14 +759,8 @@ pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
         t,
         figures: UsageFigures::default(),
     };
-
-    let mut st = conn.prepare(&sql)?;
-    let mut rows = st.query(params_from_iter(args))?;
     let mut series: BTreeMap<String, Vec<UsagePoint>> = BTreeMap::new();
-    while let Some(r) = rows.next()? {
-        let key: String = r.get(0)?;
-        let t: i64 = r.get(1)?;
-        let f = UsageFigures::from_row(r, 2)?;
+    for (key, t, f) in rows {
         let points = series
             .entry(key)
             .or_insert_with(|| slots.iter().map(|t| zero(*t)).collect());
@@ -706,29 +792,92 @@ pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
             .then(b.totals.spans.cmp(&a.totals.spans))
             .then(a.key.cmp(&b.key))
     });
-    Ok(Usage {
-        window,
+    Usage {
+        window: plan.window,
         covered: Window {
             since: h0,
             until: h1,
         },
-        bucket: bucket.into(),
-        by: by.into(),
+        bucket: plan.bucket.into(),
+        by: plan.by.into(),
         series,
         totals,
-    })
+    }
+}
+
+/// Usage per bucket (hour or UTC day) and per model, provider, project or prompt, every bucket
+/// of the window present (zero-filled), series by cost, highest first. Default window 7 days;
+/// default bucket `hour` up to 48 h, else `day`; hourly buckets up to 31 days.
+pub fn usage(conn: &Connection, p: &LlmParams) -> Result<Usage, StoreError> {
+    let plan = usage_plan(p)?;
+    let step = plan.step;
+    let (h0, h1) = plan.window.hours();
+
+    let mut args: Vec<SqlValue> = vec![step.into(), step.into(), h0.into(), h1.into()];
+    let sql = if plan.by == "prompt" {
+        format!(
+            "SELECT {}, (hour / ?) * ?, SUM(spans), SUM(input_tokens), SUM(output_tokens),
+                    SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_micros),
+                    SUM(unpriced_spans), SUM(error_spans)
+             FROM llm_prompt_hourly WHERE hour >= ? AND hour < ?{}
+             GROUP BY 1, 2",
+            usage_key(plan.by),
+            projects_sql(p, "project_id", &mut args)
+        )
+    } else {
+        format!(
+            "SELECT {}, (hour / ?) * ?, {FIGURE_SUMS}
+             FROM llm_usage_hourly WHERE hour >= ? AND hour < ?{}
+             GROUP BY 1, 2",
+            usage_key(plan.by),
+            projects_sql(p, "project_id", &mut args)
+        )
+    };
+    let mut st = conn.prepare(&sql)?;
+    let rows = st
+        .query_map(params_from_iter(args), |r| {
+            Ok((r.get(0)?, r.get(1)?, UsageFigures::from_row(r, 2)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(usage_answer(&plan, rows))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Latency per model.
 
+/// The latency query's window (default 24 h) and model (`model=`, for one).
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn latency_params(p: &LlmParams) -> Result<(Window, Option<&str>), StoreError> {
+    p.only(&["since", "until", "model"])?;
+    Ok((p.window(DAY_MS)?, p.str("model")))
+}
+
+/// One model's row from its sums (calls, latency sum and count, TTFT sum and count) and the
+/// histograms per model.
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn model_latency(
+    model: String,
+    provider: Option<String>,
+    v: [i64; 5],
+    hist: &Histograms,
+) -> ModelLatency {
+    let empty = Vec::new();
+    let lat = hist.get(&(model.clone(), 0)).unwrap_or(&empty);
+    let ttft = hist.get(&(model.clone(), 1)).unwrap_or(&empty);
+    ModelLatency {
+        latency_ms: percentiles(lat, v[1], v[2]),
+        ttft_ms: percentiles(ttft, v[3], v[4]),
+        model,
+        provider,
+        calls: v[0],
+    }
+}
+
 /// Latency and TTFT percentiles per model (spans naming a model), most calls first; default
 /// window 24 h, `model=` for one.
 #[cfg(feature = "llm-tracing")]
 pub fn latency(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelLatency>, StoreError> {
-    p.only(&["since", "until", "model"])?;
-    let window = p.window(DAY_MS)?;
-    let model = p.str("model");
+    let (window, model) = latency_params(p)?;
     let (h0, h1) = window.hours();
     let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
     let mut sql = format!(
@@ -743,40 +892,69 @@ pub fn latency(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelLatency>, St
     }
     sql += " GROUP BY model ORDER BY SUM(spans) DESC, model";
     let hist = histograms(conn, p, (h0, h1), true, model)?;
-    let empty = Vec::new();
     let mut st = conn.prepare(&sql)?;
     let rows = st.query_map(params_from_iter(args), |r| {
         let model: String = r.get(0)?;
         let provider: Option<String> = r.get(1)?;
         let v: [i64; 5] = [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?];
-        Ok((model, provider, v))
+        Ok(model_latency(model, provider, v, &hist))
     })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (model, provider, v) = row?;
-        let lat = hist.get(&(model.clone(), 0)).unwrap_or(&empty);
-        let ttft = hist.get(&(model.clone(), 1)).unwrap_or(&empty);
-        out.push(ModelLatency {
-            latency_ms: percentiles(lat, v[1], v[2]),
-            ttft_ms: percentiles(ttft, v[3], v[4]),
-            model,
-            provider,
-            calls: v[0],
-        });
-    }
-    Ok(out)
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Models.
 
+/// The models query's window (default 30 days); no other parameter.
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn models_window(p: &LlmParams) -> Result<Window, StoreError> {
+    p.only(&["since", "until"])?;
+    p.window(30 * DAY_MS)
+}
+
+/// One (model, provider) row from its figures and latency (sum, count), with the price that
+/// applies to it now: project overrides when one project is read; otherwise global ones and
+/// the table.
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn model_row(
+    overrides: &[crate::llm::pricing::PriceOverride],
+    p: &LlmParams,
+    (model, provider): (String, String),
+    figures: UsageFigures,
+    (latency_sum, latency_count): (i64, i64),
+) -> ModelRow {
+    use crate::llm::pricing;
+    let provider = (!provider.is_empty()).then_some(provider);
+    let price = pricing::resolve(
+        overrides,
+        one_project_read(p).unwrap_or(""),
+        provider.as_deref(),
+        &model,
+        &pricing::Usage::default(),
+        p.now,
+    )
+    .map(|m| AppliedPrice {
+        source: m.source.as_str().into(),
+        input_mtok: m.price.input_mtok,
+        output_mtok: m.price.output_mtok,
+        cache_read_mtok: m.price.cache_read_mtok,
+        cache_write_mtok: m.price.cache_write_mtok,
+        matched: m.model_id,
+    });
+    ModelRow {
+        model,
+        provider,
+        figures,
+        avg_latency_ms: mean(latency_sum, latency_count),
+        price,
+    }
+}
+
 /// Models used (per model and provider), with usage, cost and the price that applies now and
 /// its source; highest cost first. Default window 30 days.
 #[cfg(feature = "llm-tracing")]
 pub fn models(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelRow>, StoreError> {
-    use crate::llm::pricing;
-    p.only(&["since", "until"])?;
-    let window = p.window(30 * DAY_MS)?;
+    let window = models_window(p)?;
     let (h0, h1) = window.hours();
     let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
     let sql = format!(
@@ -786,62 +964,136 @@ pub fn models(conn: &Connection, p: &LlmParams) -> Result<Vec<ModelRow>, StoreEr
         projects_sql(p, "project_id", &mut args)
     );
     let overrides = super::traces::price_overrides(conn)?;
-    // Project overrides apply when one project is read; otherwise global ones and the table.
-    let project = match p.projects.as_deref() {
-        Some([one]) => one.as_str(),
-        _ => "",
-    };
     let mut st = conn.prepare(&sql)?;
     let rows = st.query_map(params_from_iter(args), |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
+        Ok(model_row(
+            &overrides,
+            p,
+            (r.get(0)?, r.get(1)?),
             UsageFigures::from_row(r, 2)?,
-            mean(sum(r, 10)?, sum(r, 11)?),
+            (sum(r, 10)?, sum(r, 11)?),
         ))
     })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (model, provider, figures, avg_latency_ms) = row?;
-        let provider = (!provider.is_empty()).then_some(provider);
-        let price = pricing::resolve(
-            &overrides,
-            project,
-            provider.as_deref(),
-            &model,
-            &pricing::Usage::default(),
-            p.now,
-        )
-        .map(|m| AppliedPrice {
-            source: m.source.as_str().into(),
-            input_mtok: m.price.input_mtok,
-            output_mtok: m.price.output_mtok,
-            cache_read_mtok: m.price.cache_read_mtok,
-            cache_write_mtok: m.price.cache_write_mtok,
-            matched: m.model_id,
-        });
-        out.push(ModelRow {
-            model,
-            provider,
-            figures,
-            avg_latency_ms,
-            price,
-        });
-    }
-    Ok(out)
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Tools.
 
-/// Tool and retrieval spans per (type, name): calls, errors, exact latency p50 / p95 / max
-/// (computed by window functions in SQL); most calls first. `type=tool|retrieval|all` (all:
+/// A tools query's parameters, checked.
+pub(crate) struct ToolsPlan {
+    pub window: Window,
+    /// `tool`, `retrieval`, `all` (every span that is not a generation), or "" (tool and
+    /// retrieval).
+    pub kind: &'static str,
+    pub limit: u32,
+}
+
+pub(crate) fn tools_plan(p: &LlmParams) -> Result<ToolsPlan, StoreError> {
+    p.only(&["since", "until", "type", "limit"])?;
+    Ok(ToolsPlan {
+        window: p.window(DAY_MS)?,
+        kind: p.choice("type", &["tool", "retrieval", "all"], "")?,
+        limit: p.u32_in("limit", 1, 200, 50)?,
+    })
+}
+
+/// Calls, errors, max and latency histogram of one (span type, name).
+#[derive(Default)]
+struct ToolAcc {
+    calls: i64,
+    errors: i64,
+    max: Option<i64>,
+    buckets: BTreeMap<i64, i64>,
+}
+
+/// Tool figures summed per (span type, name) from rollup rows and raw spans.
+#[derive(Default)]
+pub(crate) struct ToolSums(std::collections::HashMap<(String, String), ToolAcc>);
+
+impl ToolSums {
+    /// A `llm_tool_hourly` row.
+    pub(crate) fn hour(
+        &mut self,
+        key: (String, String),
+        calls: i64,
+        errors: i64,
+        max: Option<i64>,
+    ) {
+        let a = self.0.entry(key).or_default();
+        a.calls += calls;
+        a.errors += errors;
+        a.max = a.max.max(max);
+    }
+
+    /// A `llm_tool_latency_hourly` row.
+    pub(crate) fn bucket(&mut self, key: (String, String), bucket: i64, count: i64) {
+        *self
+            .0
+            .entry(key)
+            .or_default()
+            .buckets
+            .entry(bucket)
+            .or_default() += count;
+    }
+
+    /// One span.
+    pub(crate) fn span(&mut self, key: (String, String), error: bool, latency_ms: Option<i64>) {
+        let a = self.0.entry(key).or_default();
+        a.calls += 1;
+        a.errors += i64::from(error);
+        a.max = a.max.max(latency_ms);
+        if let Some(ms) = latency_ms {
+            *a.buckets
+                .entry(super::llm_rollups::latency_bucket(ms))
+                .or_default() += 1;
+        }
+    }
+
+    /// The rows, most calls first, at most `limit`.
+    pub(crate) fn finish(self, limit: u32) -> Vec<ToolRow> {
+        let mut out: Vec<ToolRow> = self
+            .0
+            .into_iter()
+            .filter(|(_, a)| a.calls > 0)
+            .map(|((span_type, name), a)| {
+                let buckets: Vec<(i64, i64)> = a.buckets.into_iter().collect();
+                // A bucket's centre can lie a little above the largest value in it.
+                let at = |pct| {
+                    percentile(&buckets, pct)
+                        .map(|v| (v.round() as i64).min(a.max.unwrap_or(i64::MAX)))
+                };
+                ToolRow {
+                    span_type,
+                    name,
+                    calls: a.calls,
+                    errors: a.errors,
+                    error_rate: ratio(a.errors, a.calls),
+                    latency_ms: ToolLatency {
+                        p50: at(50),
+                        p95: at(95),
+                        max: a.max,
+                    },
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.calls
+                .cmp(&a.calls)
+                .then_with(|| a.span_type.cmp(&b.span_type))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        out.truncate(limit as usize);
+        out
+    }
+}
+
+/// Tool and retrieval spans per (type, name): calls, errors, latency p50 / p95 (histogram
+/// buckets) and exact max; most calls first. `type=tool|retrieval|all` (all:
 /// every span that is not a generation); default tool and retrieval; `limit` 1..200 (50).
 pub fn tools(conn: &Connection, p: &LlmParams) -> Result<Vec<ToolRow>, StoreError> {
-    p.only(&["since", "until", "type", "limit"])?;
-    let window = p.window(DAY_MS)?;
-    let kind = p.choice("type", &["tool", "retrieval", "all"], "")?;
-    let limit = p.u32_in("limit", 1, 200, 50)?;
+    let plan = tools_plan(p)?;
+    let kind = plan.kind;
     let filter = |args: &mut Vec<SqlValue>| {
         let mut sql = projects_sql(p, "project_id", args);
         match kind {
@@ -854,15 +1106,8 @@ pub fn tools(conn: &Connection, p: &LlmParams) -> Result<Vec<ToolRow>, StoreErro
         }
         sql
     };
-    #[derive(Default)]
-    struct Acc {
-        calls: i64,
-        errors: i64,
-        max: Option<i64>,
-        buckets: BTreeMap<i64, i64>,
-    }
-    let mut acc: std::collections::HashMap<(String, String), Acc> = Default::default();
-    let (hours, edges) = window.split();
+    let mut acc = ToolSums::default();
+    let (hours, edges) = plan.window.split();
     // Whole hours from the tool rollups; rows stream in key order and are summed here.
     if let Some((h0, h1)) = hours {
         let mut args: Vec<SqlValue> = vec![h0.into(), h1.into()];
@@ -874,10 +1119,7 @@ pub fn tools(conn: &Connection, p: &LlmParams) -> Result<Vec<ToolRow>, StoreErro
         let mut st = conn.prepare(&sql)?;
         let mut rows = st.query(params_from_iter(args.iter()))?;
         while let Some(r) = rows.next()? {
-            let a = acc.entry((r.get(0)?, r.get(1)?)).or_default();
-            a.calls += r.get::<_, i64>(2)?;
-            a.errors += r.get::<_, i64>(3)?;
-            a.max = a.max.max(r.get(4)?);
+            acc.hour((r.get(0)?, r.get(1)?), r.get(2)?, r.get(3)?, r.get(4)?);
         }
         let sql = format!(
             "SELECT span_type, name, bucket, count FROM llm_tool_latency_hourly
@@ -886,8 +1128,7 @@ pub fn tools(conn: &Connection, p: &LlmParams) -> Result<Vec<ToolRow>, StoreErro
         let mut st = conn.prepare(&sql)?;
         let mut rows = st.query(params_from_iter(args))?;
         while let Some(r) = rows.next()? {
-            let a = acc.entry((r.get(0)?, r.get(1)?)).or_default();
-            *a.buckets.entry(r.get(2)?).or_default() += r.get::<_, i64>(3)?;
+            acc.bucket((r.get(0)?, r.get(1)?), r.get(2)?, r.get(3)?);
         }
     }
     // The partial hours at the edges from the spans (`span_type <> 'generation'` as written
@@ -903,49 +1144,10 @@ pub fn tools(conn: &Connection, p: &LlmParams) -> Result<Vec<ToolRow>, StoreErro
         let mut st = conn.prepare(&sql)?;
         let mut rows = st.query(params_from_iter(args))?;
         while let Some(r) = rows.next()? {
-            let a = acc.entry((r.get(0)?, r.get(1)?)).or_default();
-            a.calls += 1;
-            a.errors += r.get::<_, i64>(2)?;
-            let ms: Option<i64> = r.get(3)?;
-            a.max = a.max.max(ms);
-            if let Some(ms) = ms {
-                *a.buckets
-                    .entry(super::llm_rollups::latency_bucket(ms))
-                    .or_default() += 1;
-            }
+            acc.span((r.get(0)?, r.get(1)?), r.get(2)?, r.get(3)?);
         }
     }
-    let mut out: Vec<ToolRow> = acc
-        .into_iter()
-        .filter(|(_, a)| a.calls > 0)
-        .map(|((span_type, name), a)| {
-            let buckets: Vec<(i64, i64)> = a.buckets.into_iter().collect();
-            // A bucket's centre can lie a little above the largest value in it.
-            let at = |pct| {
-                percentile(&buckets, pct).map(|v| (v.round() as i64).min(a.max.unwrap_or(i64::MAX)))
-            };
-            ToolRow {
-                span_type,
-                name,
-                calls: a.calls,
-                errors: a.errors,
-                error_rate: ratio(a.errors, a.calls),
-                latency_ms: ToolLatency {
-                    p50: at(50),
-                    p95: at(95),
-                    max: a.max,
-                },
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.calls
-            .cmp(&a.calls)
-            .then_with(|| a.span_type.cmp(&b.span_type))
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    out.truncate(limit as usize);
-    Ok(out)
+    Ok(acc.finish(plan.limit))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -976,21 +1178,21 @@ fn version_order(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
 /// Sums over the traces of one prompt version in a window.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(not(feature = "llm-tracing"), allow(dead_code))]
-struct PromptSums {
-    name: String,
-    version: String,
-    traces: i64,
-    errors: i64,
-    lat_n: i64,
-    lat_sum: i64,
-    lat_sq: f64,
-    cost_n: i64,
-    cost_sum: i64,
-    cost_sq: f64,
-    input_tokens: i64,
-    output_tokens: i64,
-    first: i64,
-    last: i64,
+pub(crate) struct PromptSums {
+    pub name: String,
+    pub version: String,
+    pub traces: i64,
+    pub errors: i64,
+    pub lat_n: i64,
+    pub lat_sum: i64,
+    pub lat_sq: f64,
+    pub cost_n: i64,
+    pub cost_sum: i64,
+    pub cost_sq: f64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub first: i64,
+    pub last: i64,
 }
 
 /// [`PromptSums`] per named prompt version over exactly the window: its whole hours from
@@ -1073,13 +1275,16 @@ fn prompt_sums(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Prompt versions with their traces, errors, averages, tokens and cost; by name, then version
-/// (numerically where versions are numbers). Default window 30 days; `name=` for one prompt.
-pub fn prompts(conn: &Connection, p: &LlmParams) -> Result<Vec<PromptRow>, StoreError> {
+/// The prompts query's window (default 30 days) and prompt (`name=`, for one).
+pub(crate) fn prompts_params(p: &LlmParams) -> Result<(Window, Option<&str>), StoreError> {
     p.only(&["since", "until", "name"])?;
-    let window = p.window(30 * DAY_MS)?;
+    Ok((p.window(30 * DAY_MS)?, p.str("name")))
+}
+
+/// The rows of the prompt versions summed: by name, then version.
+pub(crate) fn prompt_rows(sums: Vec<PromptSums>) -> Vec<PromptRow> {
     let avg = |sum: i64, n: i64| (n > 0).then(|| round2(sum as f64 / n as f64));
-    let mut out: Vec<PromptRow> = prompt_sums(conn, p, &window, p.str("name"), None)?
+    let mut out: Vec<PromptRow> = sums
         .into_iter()
         .map(|s| PromptRow {
             error_rate: ratio(s.errors, s.traces),
@@ -1101,7 +1306,14 @@ pub fn prompts(conn: &Connection, p: &LlmParams) -> Result<Vec<PromptRow>, Store
             .cmp(&b.prompt_name)
             .then_with(|| version_order(a.prompt_version.as_deref(), b.prompt_version.as_deref()))
     });
-    Ok(out)
+    out
+}
+
+/// Prompt versions with their traces, errors, averages, tokens and cost; by name, then version
+/// (numerically where versions are numbers). Default window 30 days; `name=` for one prompt.
+pub fn prompts(conn: &Connection, p: &LlmParams) -> Result<Vec<PromptRow>, StoreError> {
+    let (window, name) = prompts_params(p)?;
+    Ok(prompt_rows(prompt_sums(conn, p, &window, name, None)?))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1122,26 +1334,32 @@ struct ArmSums {
 }
 
 #[cfg(feature = "llm-tracing")]
+impl From<PromptSums> for ArmSums {
+    fn from(s: PromptSums) -> Self {
+        ArmSums {
+            n: s.traces,
+            errors: s.errors,
+            lat_n: s.lat_n,
+            lat_sum: s.lat_sum as f64,
+            lat_sq: s.lat_sq,
+            cost_n: s.cost_n,
+            cost_sum: s.cost_sum as f64,
+            cost_sq: s.cost_sq,
+        }
+    }
+}
+
+#[cfg(feature = "llm-tracing")]
 fn arm_sums(
     conn: &Connection,
     p: &LlmParams,
     name: &str,
     version: &str,
     w: &Window,
-) -> Result<ArmSums, StoreError> {
-    let s = prompt_sums(conn, p, w, Some(name), Some(version))?
+) -> Result<PromptSums, StoreError> {
+    Ok(prompt_sums(conn, p, w, Some(name), Some(version))?
         .pop()
-        .unwrap_or_default();
-    Ok(ArmSums {
-        n: s.traces,
-        errors: s.errors,
-        lat_n: s.lat_n,
-        lat_sum: s.lat_sum as f64,
-        lat_sq: s.lat_sq,
-        cost_n: s.cost_n,
-        cost_sum: s.cost_sum as f64,
-        cost_sq: s.cost_sq,
-    })
+        .unwrap_or_default())
 }
 
 #[cfg(feature = "llm-tracing")]
@@ -1205,7 +1423,15 @@ fn sentence(
 /// traces in the window is a 404 naming it.
 #[cfg(feature = "llm-tracing")]
 pub fn compare(conn: &Connection, p: &LlmParams, name: &str) -> Result<Comparison, StoreError> {
-    use crate::llm::stats::{two_proportions, welch, Summary};
+    let (window, va, vb) = compare_params(p)?;
+    let sa = arm_sums(conn, p, name, &va, &window)?;
+    let sb = arm_sums(conn, p, name, &vb, &window)?;
+    comparison(name, window, (va, sa), (vb, sb))
+}
+
+/// The comparison's window (default 30 days) and versions `a` and `b` (required, different).
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn compare_params(p: &LlmParams) -> Result<(Window, String, String), StoreError> {
     p.only(&["since", "until", "a", "b"])?;
     let window = p.window(30 * DAY_MS)?;
     let va = p.required("a")?.to_string();
@@ -1213,8 +1439,20 @@ pub fn compare(conn: &Connection, p: &LlmParams, name: &str) -> Result<Compariso
     if va == vb {
         return Err(invalid("b", "`a` and `b` must be two different versions"));
     }
-    let sa = arm_sums(conn, p, name, &va, &window)?;
-    let sb = arm_sums(conn, p, name, &vb, &window)?;
+    Ok((window, va, vb))
+}
+
+/// The comparison of two versions of prompt `name` from their sums over `window`; a version
+/// without traces is a 404 naming it.
+#[cfg(feature = "llm-tracing")]
+pub(crate) fn comparison(
+    name: &str,
+    window: Window,
+    (va, sa): (String, PromptSums),
+    (vb, sb): (String, PromptSums),
+) -> Result<Comparison, StoreError> {
+    use crate::llm::stats::{two_proportions, welch, Summary};
+    let (sa, sb) = (ArmSums::from(sa), ArmSums::from(sb));
     for (v, s) in [(&va, &sa), (&vb, &sb)] {
         if s.n == 0 {
             return Err(StoreError::NotFound(format!(
@@ -1397,27 +1635,31 @@ pub fn budgets(conn: &Connection, p: &LlmParams) -> Result<Vec<Budget>, StoreErr
             ids
         }
     };
-    let mut out = Vec::new();
-    for id in &ids {
-        match budget_of(conn, id, p.now)? {
-            Some(b) => out.push(b),
-            None if ids.len() == 1 => {
-                return Err(StoreError::NotFound(format!("no project `{id}`")));
-            }
-            None => {}
-        }
-    }
-    Ok(out)
+    let found = ids
+        .iter()
+        .map(|id| budget_of(conn, id, p.now))
+        .collect::<Result<_, _>>()?;
+    found_budgets(&ids, found)
 }
 
-/// Sets (or with `None` clears) the monthly budget of the one project the caller acts on, in
-/// USD, and (`Some`) whether it is enforced; answers that project's budget.
-pub fn set_budget(
-    conn: &mut Connection,
+/// The budgets of projects `ids` from what was found of each, in order (`None`: no such
+/// project, left out); one project asked for that does not exist is a 404.
+pub(crate) fn found_budgets(
+    ids: &[String],
+    found: Vec<Option<Budget>>,
+) -> Result<Vec<Budget>, StoreError> {
+    if let ([id], [None]) = (ids, found.as_slice()) {
+        return Err(StoreError::NotFound(format!("no project `{id}`")));
+    }
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// The project a budget is set for (the one the caller acts on) and the budget in micro-dollars
+/// (`None` clears it): at most a billion USD.
+pub(crate) fn budget_to_set(
     p: &LlmParams,
     monthly_usd: Option<f64>,
-    enforce: Option<bool>,
-) -> Result<Budget, StoreError> {
+) -> Result<(String, Option<i64>), StoreError> {
     p.only(&[])?;
     let project = p.one_project()?.to_string();
     let micros = match monthly_usd {
@@ -1432,6 +1674,18 @@ pub fn set_budget(
             ))
         }
     };
+    Ok((project, micros))
+}
+
+/// Sets (or with `None` clears) the monthly budget of the one project the caller acts on, in
+/// USD, and (`Some`) whether it is enforced; answers that project's budget.
+pub fn set_budget(
+    conn: &mut Connection,
+    p: &LlmParams,
+    monthly_usd: Option<f64>,
+    enforce: Option<bool>,
+) -> Result<Budget, StoreError> {
+    let (project, micros) = budget_to_set(p, monthly_usd)?;
     let tx = conn.transaction()?;
     let exists: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?1)",
