@@ -151,49 +151,47 @@ both! {
         assert_eq!(s.wait_count("SELECT count(*) FROM events", 1, WAIT), 1);
         assert_eq!(settled_events(&s), 1);
     }
-}
 
-// SQLite only until the LLM settings API is on PostgreSQL.
-#[test]
-fn a_project_can_turn_it_off() {
-    let s = start();
-    let token = api_token(&s.db_path, &[bloop::store::tokens::Scope::LlmWrite]);
-    let http = Http::new();
-    let r = http.send(
-        http.client()
-            .put(format!("{}/v1/llm/settings", s.url))
-            .bearer_auth(&token)
-            .json(&json!({"project": "default", "errors_as_issues": false})),
-    );
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(r.body["errors_as_issues"], false);
-    // Only that changed: the content policy still follows the default.
-    assert_eq!(r.body["content_storage_source"], "default");
-    send_trace(&s, &failing_trace("t-off"));
-    assert_eq!(s.wait_count("SELECT count(*) FROM llm_traces", 1, WAIT), 1);
-    assert_eq!(settled_events(&s), 0);
-    // Back on from the CLI: the next failure is filed.
-    let said = cli_ok(&bloop_cli(
-        &s.db_path,
-        &[
-            "llm",
-            "settings",
-            "set",
-            "--project",
-            "default",
-            "--errors-as-issues",
-            "on",
-        ],
-    ));
-    assert!(said.contains("on"), "{said}");
-    send_trace(&s, &failing_trace("t-on"));
-    assert_eq!(s.wait_count("SELECT count(*) FROM events", 1, WAIT), 1);
-    // Nothing to change is a clear 400.
-    let r = http.send(
-        http.client()
-            .put(format!("{}/v1/llm/settings", s.url))
-            .bearer_auth(&token)
-            .json(&json!({"project": "default"})),
-    );
-    assert_eq!(r.status, 400, "{:?}", r.body);
+    fn a_project_can_turn_it_off() {
+        let s = start();
+        let token = api_token(&s.db_path, &[bloop::store::tokens::Scope::LlmWrite]);
+        let http = Http::new();
+        let r = http.send(
+            http.client()
+                .put(format!("{}/v1/llm/settings", s.url))
+                .bearer_auth(&token)
+                .json(&json!({"project": "default", "errors_as_issues": false})),
+        );
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(r.body["errors_as_issues"], false);
+        // Only that changed: the content policy still follows the default.
+        assert_eq!(r.body["content_storage_source"], "default");
+        send_trace(&s, &failing_trace("t-off"));
+        assert_eq!(s.wait_count("SELECT count(*) FROM llm_traces", 1, WAIT), 1);
+        assert_eq!(settled_events(&s), 0);
+        // Back on from the CLI: the next failure is filed.
+        let said = cli_ok(&bloop_cli(
+            &s.db_path,
+            &[
+                "llm",
+                "settings",
+                "set",
+                "--project",
+                "default",
+                "--errors-as-issues",
+                "on",
+            ],
+        ));
+        assert!(said.contains("on"), "{said}");
+        send_trace(&s, &failing_trace("t-on"));
+        assert_eq!(s.wait_count("SELECT count(*) FROM events", 1, WAIT), 1);
+        // Nothing to change is a clear 400.
+        let r = http.send(
+            http.client()
+                .put(format!("{}/v1/llm/settings", s.url))
+                .bearer_auth(&token)
+                .json(&json!({"project": "default"})),
+        );
+        assert_eq!(r.status, 400, "{:?}", r.body);
+    }
 }

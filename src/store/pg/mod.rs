@@ -70,6 +70,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_events_without_fk.sql"),
     include_str!("migrations/0003_alert_windows.sql"),
     include_str!("migrations/0004_llm.sql"),
+    include_str!("migrations/0005_llm_sort_indexes.sql"),
 ];
 
 /// The search text of LLM trace `t` (an `llm_traces` row) as indexed in `llm_search`: its
