@@ -31,17 +31,6 @@ use crate::timefmt::ago;
 
 type Q = Query<HashMap<String, String>>;
 
-/// Runs a store closure; a failure becomes the error page.
-pub(super) async fn load<T, F>(st: &AppState, s: Option<&Session>, f: F) -> Result<T, Response>
-where
-    F: FnOnce(&mut rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
-    T: Send + 'static,
-{
-    store::with_conn(&st.db, f)
-        .await
-        .map_err(|e| error_page(s, &e.to_string()))
-}
-
 pub(super) fn when(t: i64, now: i64) -> Markup {
     html! { time title=(utc(t).unwrap_or_default()) { (ago(t, now)) } }
 }

@@ -8,7 +8,8 @@ use axum::response::Response;
 use maud::{html, Markup};
 
 use super::charts::trend_chart;
-use super::pages::{issue_href, load, when};
+use super::error_page;
+use super::pages::{issue_href, when};
 use super::{not_found_page, page, pct, seg, Session};
 use crate::server::AppState;
 use crate::store::issues::{IssueRow, ReleaseSummary};
@@ -129,16 +130,12 @@ pub async fn release(
         "30d" => (720, 24, "30 days"),
         _ => (168, 6, "7 days"),
     };
-    let (p2, r2) = (project.clone(), release.clone());
-    let found = load(&st, Some(&s), move |c| {
-        let only = p2.map(|p| vec![p]);
-        releases::detail(c, only.as_deref(), &r2, hours, now)
-    })
-    .await;
+    let only = project.clone().map(|p| vec![p]);
+    let found = st.db.release_detail(only, &release, hours, now).await;
     let d = match found {
         Ok(Some(d)) => d,
         Ok(None) => return not_found_page(&s, &format!("No events named release {release}.")),
-        Err(r) => return r,
+        Err(e) => return error_page(Some(&s), &e.to_string()),
     };
     let keep = |r: &str| {
         let mut u = format!("?range={r}");

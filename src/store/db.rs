@@ -1226,3 +1226,28 @@ impl Db {
         }
     }
 }
+
+impl Db {
+    /// Release `release` of `projects` (None = all) with its hourly events over `hours`;
+    /// `None` when no event named it.
+    pub async fn release_detail(
+        &self,
+        projects: Option<Vec<String>>,
+        release: &str,
+        hours: u32,
+        now: i64,
+    ) -> Result<Option<super::releases::ReleaseDetail>, StoreError> {
+        match self {
+            Db::Sqlite(pool) => {
+                let release = release.to_string();
+                run(pool, move |c| {
+                    super::releases::detail(c, projects.as_deref(), &release, hours, now)
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                pg::releases::detail(pg, projects.as_deref(), release, hours, now).await
+            }
+        }
+    }
+}

@@ -984,6 +984,14 @@ fn dashboard_pages(b: Backend) {
     );
     assert_eq!(gone.status, 404);
     assert!(page("/releases").contains("2.3.9"));
+    // One release next to the one before it, with the issue new in it.
+    let release = page("/releases/2.4.0");
+    assert!(
+        release.contains("checkout exploded") && release.contains("2.3.9"),
+        "the release page lists its new issue and the previous release"
+    );
+    let none = n.with_cookie(reqwest::Method::GET, "/releases/9.9.9", &ada);
+    assert_eq!(none.status, 404);
     let rule = n.post(
         "/v1/alerts",
         json!({"name": "pager duty", "config": {"type": "regression"},

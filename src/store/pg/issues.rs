@@ -19,7 +19,7 @@ use crate::store::issues::{
 };
 use crate::store::{now_ms, StoreError};
 
-type Params = Vec<Box<dyn ToSql + Sync + Send>>;
+pub(crate) type Params = Vec<Box<dyn ToSql + Sync + Send>>;
 
 /// The shared query builder's arguments as PostgreSQL parameters.
 fn params(args: Vec<SqlValue>) -> Params {
@@ -36,16 +36,16 @@ fn params(args: Vec<SqlValue>) -> Params {
         .collect()
 }
 
-fn refs(p: &Params) -> Vec<&(dyn ToSql + Sync)> {
+pub(crate) fn refs(p: &Params) -> Vec<&(dyn ToSql + Sync)> {
     p.iter().map(|b| &**b as &(dyn ToSql + Sync)).collect()
 }
 
 /// [`ISSUE_COLS`], `count` and the assignee's name.
-fn cols(count: &str) -> String {
+pub(crate) fn cols(count: &str) -> String {
     format!("{ISSUE_COLS}, {count}, (SELECT u.name FROM users u WHERE u.id = i.assignee_id)")
 }
 
-fn issue_row(r: &Row) -> IssueRow {
+pub(crate) fn issue_row(r: &Row) -> IssueRow {
     let status: String = r.get(7);
     IssueRow {
         project_id: r.get(0),
@@ -292,6 +292,9 @@ pub async fn detail(pg: &Pg, issue: IssueRow) -> Result<IssueDetail, StoreError>
         users,
         users_capped,
         tags,
+        #[cfg(feature = "llm-tracing")]
+        llm: super::llm_usage::issue_cost_of(pg, id).await?,
+        #[cfg(not(feature = "llm-tracing"))]
         llm: None,
         issue,
     })
@@ -446,7 +449,7 @@ pub async fn set_statuses(
 }
 
 /// `project_id IN (…)` for `projects` from parameter `$first` on, and its arguments.
-fn project_scope(projects: Option<&[String]>, first: usize) -> (String, Params) {
+pub(crate) fn project_scope(projects: Option<&[String]>, first: usize) -> (String, Params) {
     match projects {
         None => ("true".into(), Vec::new()),
         Some([]) => ("false".into(), Vec::new()),

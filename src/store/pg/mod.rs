@@ -23,6 +23,7 @@ pub mod llm_usage;
 pub mod llm_write;
 pub mod migrate;
 pub mod projects;
+pub mod releases;
 pub mod retention;
 pub mod scratch;
 pub mod settings;
