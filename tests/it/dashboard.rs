@@ -10,8 +10,10 @@ use bloop::store::users::{self, NewPasskey, Role};
 use serde_json::{json, Value};
 use sha2::Digest;
 
+use crate::both;
 use crate::common::{
-    bloop_bin, browser_result, open_db, user_session, Http, Resp, ServeProcess, TestServer, SECRET,
+    bloop_bin, bloop_cli, browser_result, count_in, open_db, text_in, user_session, Http, Resp,
+    ServeProcess, TestServer, SECRET,
 };
 
 const ORIGIN: &str = "http://localhost:5332"; // the default auth.rp_origin the test server uses
@@ -483,94 +485,78 @@ fn list_page_stays_light() {
         .contains("max-age=86400"));
 }
 
-/// Picks a free port for a child server that must know its origin before it starts.
-#[test]
-fn passkey_ceremony_xss_and_triage_in_chromium() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("bloop.db");
-    let (mut serve, origin, setup) = ServeProcess::for_browser(&db, &[]);
-    let shots = tempfile::tempdir().unwrap();
-    let out = Command::new("node")
-        .arg("tests/browser/dashboard.mjs")
-        .env("BLOOP_URL", &origin)
-        .env("SETUP_URL", &setup)
-        .env("XSS_MESSAGE", XSS)
-        .env("INGEST_SECRET", SECRET)
-        .env("SHOTS_DIR", shots.path())
-        .env(
-            "LLM_RULES",
-            if cfg!(feature = "llm-tracing") {
-                "1"
-            } else {
-                ""
-            },
-        )
-        .output()
-        .expect("node runs (tests/run.sh installs it with Chromium and playwright-core)");
-    let result = browser_result(&out);
-    assert!(result.is_object(), "no RESULT line");
-    let fp = result["fingerprint"].as_str().unwrap();
-
-    // What the browser did is what the CLI sees.
-    let cli = Command::new(bloop_bin())
-        .args(["query", "errors", "--status", "resolved", "--json"])
-        .env("BLOOP__DATABASE__PATH", &db)
-        .env("BLOOP__AUTH__HMAC_SECRET", SECRET)
-        .env_remove("BLOOP_CONFIG")
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(cli.status.success());
-    let resolved: Value = serde_json::from_slice(&cli.stdout).unwrap();
-    let resolved = resolved.as_array().unwrap();
-    assert_eq!(resolved.len(), 1, "{resolved:?}");
-    assert_eq!(resolved[0]["fingerprint"], fp);
-    assert_eq!(resolved[0]["error_type"], "XssProbe");
-    assert_eq!(resolved[0]["assignee"], "ada", "assigned in the browser");
-
-    // Two users with passkeys, the setup link used up.
-    let conn = open_db(&db);
-    let users: i64 = conn
-        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(users, 2);
-    // The note the browser wrote, as written, by its user.
-    let (author, text): (String, String) = conn
-        .query_row("SELECT author, text FROM issue_notes", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    assert_eq!(author, "user:ada");
-    assert_eq!(text, format!("Looked at it: {XSS}\nthe second line"));
-    // The LLM rule the form made holds only its type's fields.
-    if cfg!(feature = "llm-tracing") {
-        let config: String = conn
-            .query_row(
-                "SELECT config FROM alert_rules WHERE name = 'LLM failures'",
-                [],
-                |r| r.get(0),
+both! {
+    fn passkey_ceremony_xss_and_triage_in_chromium() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("bloop.db");
+        let (mut serve, origin, setup) = ServeProcess::for_browser(&db, &[]);
+        let shots = tempfile::tempdir().unwrap();
+        let out = Command::new("node")
+            .arg("tests/browser/dashboard.mjs")
+            .env("BLOOP_URL", &origin)
+            .env("SETUP_URL", &setup)
+            .env("XSS_MESSAGE", XSS)
+            .env("INGEST_SECRET", SECRET)
+            .env("SHOTS_DIR", shots.path())
+            .env(
+                "LLM_RULES",
+                if cfg!(feature = "llm-tracing") {
+                    "1"
+                } else {
+                    ""
+                },
             )
-            .unwrap();
-        let config: Value = serde_json::from_str(&config).unwrap();
+            .output()
+            .expect("node runs (tests/run.sh installs it with Chromium and playwright-core)");
+        let result = browser_result(&out);
+        assert!(result.is_object(), "no RESULT line");
+        let fp = result["fingerprint"].as_str().unwrap();
+
+        // What the browser did is what the CLI sees.
+        let cli = bloop_cli(&db, &["query", "errors", "--status", "resolved", "--json"]);
+        assert!(cli.status.success());
+        let resolved: Value = serde_json::from_slice(&cli.stdout).unwrap();
+        let resolved = resolved.as_array().unwrap();
+        assert_eq!(resolved.len(), 1, "{resolved:?}");
+        assert_eq!(resolved[0]["fingerprint"], fp);
+        assert_eq!(resolved[0]["error_type"], "XssProbe");
+        assert_eq!(resolved[0]["assignee"], "ada", "assigned in the browser");
+
+        // Two users with passkeys, the setup link used up.
+        assert_eq!(count_in(&db, "SELECT count(*) FROM users"), 2);
+        // The note the browser wrote, as written, by its user.
         assert_eq!(
-            config,
-            json!({"type": "llm_error_rate", "percent": 25.0, "window_secs": 600,
-                   "min_calls": 5, "model": "gpt-4o"})
+            text_in(&db, "SELECT author FROM issue_notes"),
+            "user:ada"
         );
-    }
-    for f in ["issues.png", "issue.png"] {
-        let len = std::fs::metadata(shots.path().join(f)).unwrap().len();
-        assert!(len > 10_000, "{f} is {len} bytes");
-    }
-    if std::env::var_os("BLOOP_BLESS").is_some() {
-        let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/images");
-        std::fs::create_dir_all(&images).unwrap();
-        for f in ["issues.png", "issue.png"] {
-            std::fs::copy(shots.path().join(f), images.join(f)).unwrap();
+        assert_eq!(
+            text_in(&db, "SELECT text FROM issue_notes"),
+            format!("Looked at it: {XSS}\nthe second line")
+        );
+        // The LLM rule the form made holds only its type's fields.
+        if cfg!(feature = "llm-tracing") {
+            let config = text_in(&db, "SELECT config FROM alert_rules WHERE name = 'LLM failures'");
+            let config: Value = serde_json::from_str(&config).unwrap();
+            assert_eq!(
+                config,
+                json!({"type": "llm_error_rate", "percent": 25.0, "window_secs": 600,
+                       "min_calls": 5, "model": "gpt-4o"})
+            );
         }
+        for f in ["issues.png", "issue.png"] {
+            let len = std::fs::metadata(shots.path().join(f)).unwrap().len();
+            assert!(len > 10_000, "{f} is {len} bytes");
+        }
+        if std::env::var_os("BLOOP_BLESS").is_some() {
+            let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/images");
+            std::fs::create_dir_all(&images).unwrap();
+            for f in ["issues.png", "issue.png"] {
+                std::fs::copy(shots.path().join(f), images.join(f)).unwrap();
+            }
+        }
+        serve.signal("TERM");
+        let _ = serve.child.wait();
     }
-    serve.signal("TERM");
-    let _ = serve.child.wait();
 }
 
 #[test]

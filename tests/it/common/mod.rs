@@ -348,6 +348,21 @@ pub fn pg_count(url: &str, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql} answered {v:?}: {e}"))
 }
 
+/// The one text value `sql` answers on the database at `db` (or the PostgreSQL database a
+/// `both!` test's server there uses).
+pub fn text_in(db: &Path, sql: &str) -> String {
+    match pg_url_of(db) {
+        Some(url) => bloop::store::pg::scratch::shared()
+            .psql(&url, sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .trim_end_matches('\n')
+            .to_string(),
+        None => open_db(db)
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}")),
+    }
+}
+
 /// The database URL of the server whose SQLite path is `db`, when it runs on PostgreSQL.
 pub fn pg_url_of(db: &Path) -> Option<String> {
     PG_URLS.lock().expect("pg urls").get(db).cloned()
@@ -519,6 +534,21 @@ impl ServeProcess {
             .stderr(Stdio::piped());
         for (k, v) in extra_env {
             cmd.env(k, v);
+        }
+        // A `both!` test on PostgreSQL: a fresh scratch database for this path (the CLI
+        // helpers then use it too).
+        if on_postgres() && !extra_env.iter().any(|(k, _)| *k == "BLOOP__DATABASE__URL") {
+            let url = pg_url_of(db).unwrap_or_else(|| {
+                let url = bloop::store::pg::scratch::shared()
+                    .database()
+                    .expect("a scratch database");
+                PG_URLS
+                    .lock()
+                    .expect("pg urls")
+                    .insert(db.to_path_buf(), url.clone());
+                url
+            });
+            cmd.env("BLOOP__DATABASE__URL", url);
         }
         let mut child = cmd.spawn().expect("spawn bloop serve");
         let stderr = child.stderr.take().expect("stderr");
