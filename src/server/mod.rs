@@ -186,12 +186,10 @@ pub async fn run(
         store::Db::Postgres(pg) => pg.url().to_string(),
         store::Db::Sqlite(_) => db_path.display().to_string(),
     };
-    if pg_url.is_some() {
+    if pg_url.is_some() && cfg!(feature = "analytics") && config.analytics.enabled {
         tracing::warn!(
-            "PostgreSQL support is partial in this build: error ingest (bloop and Sentry), the \
-             issue API, projects, keys, tokens, alerts, users, retention, source maps and the \
-             dashboard's error pages work; LLM tracing, the release detail page and insights \
-             answer 501 (use SQLite for them)"
+            "insights (the analytics feature) are not available on PostgreSQL yet; everything \
+             else works on it"
         );
     }
     // Logged once the database is open, migrated and written to: "listening" means ready.
