@@ -441,3 +441,153 @@ fn alerts_fire_once_across_nodes_and_thresholds_count_both() {
         "1"
     );
 }
+
+/// The same LLM traces sent to both nodes at once (a client retrying through the load
+/// balancer): each trace is stored once, whole, and the rollups count it once; re-sent with
+/// one span fewer, the rollups follow. Spans of one trace sent in parts to both nodes through
+/// OTLP/JSON are merged into one trace.
+#[test]
+fn llm_traces_sent_to_both_nodes_are_stored_and_counted_once() {
+    let c = Cluster::new();
+    let (node_a, node_b) = (c.node(), c.node());
+    let (a, b) = (node_a.url.clone(), node_b.url.clone());
+    let trace = |id: usize, spans: usize| {
+        let spans: Vec<Value> = (0..spans)
+            .map(|s| {
+                json!({"id": format!("s{s}"), "model": "gpt-4o-mini", "provider": "openai",
+                       "input_tokens": 100, "output_tokens": 10, "latency_ms": 50 + s,
+                       "started_at": 1_780_000_000_000i64 + s as i64})
+            })
+            .collect();
+        json!({"id": format!("t{id}"), "session_id": format!("sess{}", id % 5),
+               "started_at": 1_780_000_000_000i64, "spans": spans})
+        .to_string()
+    };
+    let send = |node: &str, body: String| {
+        let http = Http::new();
+        let sig = sign(SECRET, body.as_bytes());
+        http.post(
+            &format!("{node}/v1/traces"),
+            body,
+            &[("x-signature", &sig), ("content-type", "application/json")],
+        )
+        .status
+    };
+    const TRACES: usize = 60;
+    std::thread::scope(|s| {
+        for node in [a.as_str(), b.as_str()] {
+            s.spawn(move || {
+                for id in 0..TRACES {
+                    assert_eq!(send(node, trace(id, 3)), 200);
+                }
+            });
+        }
+    });
+    let settled = |spans: i64| {
+        wait_until(Duration::from_secs(20), || {
+            c.sql("SELECT count(*) FROM llm_spans") == spans.to_string()
+                && c.sql("SELECT coalesce(sum(spans), 0) FROM llm_usage_hourly")
+                    == spans.to_string()
+        })
+    };
+    assert!(
+        settled(3 * TRACES as i64),
+        "{}",
+        c.sql("SELECT count(*) FROM llm_spans")
+    );
+    assert_eq!(c.sql("SELECT count(*) FROM llm_traces"), TRACES.to_string());
+    assert_eq!(
+        c.sql("SELECT sum(input_tokens) FROM llm_usage_hourly"),
+        (300 * TRACES).to_string(),
+        "every trace's tokens counted once"
+    );
+    assert_eq!(
+        c.sql("SELECT sum(traces) FROM llm_sessions"),
+        TRACES.to_string()
+    );
+    // Sent again, with two spans, through the other node each: the rollups follow.
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for id in (0..TRACES).step_by(2) {
+                assert_eq!(send(&a, trace(id, 2)), 200);
+            }
+        });
+        s.spawn(|| {
+            for id in (1..TRACES).step_by(2) {
+                assert_eq!(send(&b, trace(id, 2)), 200);
+            }
+        });
+    });
+    assert!(
+        settled(2 * TRACES as i64),
+        "{}",
+        c.sql("SELECT count(*) FROM llm_spans")
+    );
+    assert_eq!(
+        c.sql("SELECT sum(input_tokens) FROM llm_usage_hourly"),
+        (200 * TRACES).to_string()
+    );
+    assert_eq!(c.sql("SELECT count(*) FROM llm_traces"), TRACES.to_string());
+
+    // OTLP/JSON: one trace's spans in two requests, one to each node, at the same time.
+    let made: Value = serde_json::from_str(&cli_ok(
+        &c.cli(&["projects", "create", "agents", "--slug", "agents", "--json"]),
+    ))
+    .expect("project JSON");
+    let key = made["key"]["key"].as_str().expect("key").to_string();
+    // Both nodes know the new key (announced, and re-read every half second).
+    std::thread::sleep(Duration::from_secs(1));
+    let otlp = |span: &str, parent: Option<&str>| {
+        let mut sp = json!({
+            "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": span,
+            "name": "chat gpt-4o-mini", "kind": 3,
+            "startTimeUnixNano": "1780000000000000000", "endTimeUnixNano": "1780000001000000000",
+            "attributes": [
+                {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o-mini"}},
+                {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "1000"}},
+                {"key": "gen_ai.usage.output_tokens", "value": {"intValue": "100"}}
+            ]
+        });
+        if let Some(p) = parent {
+            sp["parentSpanId"] = json!(p);
+        }
+        json!({"resourceSpans": [{"resource": {"attributes": []},
+               "scopeSpans": [{"scope": {"name": "test"}, "spans": [sp]}]}]})
+        .to_string()
+    };
+    std::thread::scope(|s| {
+        for (node, span, parent) in [
+            (a.as_str(), "00f067aa0ba902b7", None),
+            (b.as_str(), "00f067aa0ba902b8", Some("00f067aa0ba902b7")),
+        ] {
+            let body = otlp(span, parent);
+            let key = key.clone();
+            s.spawn(move || {
+                let r = Http::new().post(
+                    &format!("{node}/otlp/v1/traces"),
+                    body,
+                    &[
+                        ("authorization", &format!("Bearer {key}")),
+                        ("content-type", "application/json"),
+                    ],
+                );
+                assert_eq!(r.status, 200, "{:?}", r.body);
+            });
+        }
+    });
+    assert!(wait_until(Duration::from_secs(20), || {
+        c.sql(
+            "SELECT count(*) FROM llm_spans s JOIN llm_traces t ON t.pk = s.trace_pk
+             WHERE t.id = '0af7651916cd43dd8448eb211c80319c'",
+        ) == "2"
+    }));
+    assert_eq!(
+        c.sql(
+            "SELECT span_count || ' ' || input_tokens FROM llm_traces
+             WHERE id = '0af7651916cd43dd8448eb211c80319c'"
+        ),
+        "2 2000",
+        "one trace holding both nodes' spans"
+    );
+}
