@@ -1,8 +1,9 @@
 //! The LLM pages of the dashboard (feature `llm-tracing`): the overview, traces (a filtered list,
 //! and one trace as a waterfall of its span tree), sessions, prompt versions with the comparison
 //! of two, models with the price each uses, and the content policy. Each page reads the same
-//! store queries the `/v1/llm/…` API answers with (so both show the same figures), in one pooled
-//! connection call; every change is a `fetch` from app.js to that API, which checks the role.
+//! store queries the `/v1/llm/…` API answers with (so both show the same figures), on SQLite or
+//! PostgreSQL alike (each query through [`Db::llm`]); every change is a `fetch` from app.js to
+//! that API, which checks the role.
 //!
 //! Everything a trace carries (names, prompts, completions, metadata, error messages, user and
 //! session ids) is attacker-controlled: it only ever reaches the page through maud's escaping,
@@ -10,6 +11,7 @@
 //! (the CSP forbids them). Not here: the queries themselves (`store::llm_*`), the API handlers.
 
 use std::collections::HashMap;
+use std::future::Future;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -21,7 +23,7 @@ use super::charts::{share_bar, span_bar, stacked_bars, Stack, SERIES_COLOURS};
 use super::pages::{channel_summary, when};
 use super::{error_page, html_response, layout, not_found_page, page, seg, Session};
 use crate::server::AppState;
-use crate::store::alerts::{self as alert_rules, Rule, RuleConfig};
+use crate::store::alerts::{Rule, RuleConfig};
 use crate::store::issue_traces::{self, IssueSpend, TOP_ISSUES_SCAN};
 use crate::store::llm_admin::{self as admin, PriceOverrideRow, ProjectSettings};
 use crate::store::llm_browse::{
@@ -34,9 +36,9 @@ use crate::store::llm_usage::{
     self as usage, thousands, usd, Budget, Comparison, ModelRow, Overview, PromptRow,
     SignificanceTest, Usage, UsageFigures, NONE_KEY,
 };
-use crate::store::projects;
+use crate::store::pg::{llm_admin as pg_admin, llm_browse as pg_browse, llm_usage as pg_usage, Pg};
 use crate::store::users::Role;
-use crate::store::{self, now_ms, StoreError};
+use crate::store::{now_ms, Db, StoreError};
 
 type Q = Query<HashMap<String, String>>;
 
@@ -70,14 +72,13 @@ fn session_href(id: &str, project: &str) -> String {
     )
 }
 
-/// Runs the page's store work on a pooled connection. A bad parameter is a 400 notice naming
-/// it, an unknown id a 404, an ambiguous one a 409 notice; anything else the error page.
-async fn run<T, F>(st: &AppState, s: &Session, f: F) -> Result<T, Response>
-where
-    F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    T: Send + 'static,
-{
-    match store::with_conn(&st.db, f).await {
+/// Awaits the page's store work. A bad parameter is a 400 notice naming it, an unknown id a 404,
+/// an ambiguous one a 409 notice; anything else the error page.
+async fn run<T>(
+    s: &Session,
+    work: impl Future<Output = Result<T, StoreError>>,
+) -> Result<T, Response> {
+    match work.await {
         Ok(x) => Ok(x),
         Err(StoreError::NotFound(m)) => Err(not_found_page(s, &m)),
         Err(StoreError::Invalid { message, .. }) => {
@@ -86,6 +87,18 @@ where
         Err(StoreError::Conflict(m)) => Err(problem(s, StatusCode::CONFLICT, &m)),
         Err(e) => Err(error_page(Some(s), &e.to_string())),
     }
+}
+
+/// One LLM store query on the server's backend: `lite` on SQLite (a pooled connection), `pg` on
+/// PostgreSQL, both given the page's parameters.
+async fn read<T, F, G, Fut>(db: &Db, p: LlmParams, lite: F, pg: G) -> Result<T, StoreError>
+where
+    F: FnOnce(&Connection, &LlmParams) -> Result<T, StoreError> + Send + 'static,
+    G: FnOnce(Pg, LlmParams) -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+    T: Send + 'static,
+{
+    db.llm(p, move |c, p| lite(c, p), pg).await
 }
 
 fn problem(s: &Session, status: StatusCode, message: &str) -> Response {
@@ -129,8 +142,8 @@ struct Scope {
 }
 
 impl Scope {
-    fn load(c: &Connection, asked: Option<String>) -> Result<Self, StoreError> {
-        let projects = projects::names(c)?;
+    async fn load(db: &Db, asked: Option<String>) -> Result<Self, StoreError> {
+        let projects = db.project_names().await?;
         if let Some(a) = &asked {
             if !projects.iter().any(|(id, _)| id == a) {
                 return Err(StoreError::NotFound(format!("no project `{a}`")));
@@ -396,18 +409,26 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
     let now = now_ms();
     let (win, win_label, win_ms) = window_of(&q, "24h");
     let asked = asked(&q);
-    let loaded = run(&st, &s, move |c| {
-        let sc = Scope::load(c, asked)?;
+    let db = &st.db;
+    let loaded = run(&s, async move {
+        let sc = Scope::load(db, asked).await?;
         let since = (now - win_ms).to_string();
         let w = [("since", since.as_str())];
-        let ov = usage::overview(c, &sc.params(&w, now))?;
+        let ov = read(db, sc.params(&w, now), usage::overview, pg_usage::overview).await?;
         // The UTC day so far (the rollups' hours of today).
         let day = (now.div_euclid(DAY_MS) * DAY_MS).min(now - 1).to_string();
-        let today = usage::overview(c, &sc.params(&[("since", day.as_str())], now))?.cost_micros;
+        let today = read(
+            db,
+            sc.params(&[("since", day.as_str())], now),
+            usage::overview,
+            pg_usage::overview,
+        )
+        .await?
+        .cost_micros;
         let bucket = if win_ms > 7 * DAY_MS { "day" } else { "hour" };
-        let usage = usage::usage(
-            c,
-            &sc.params(
+        let usage = read(
+            db,
+            sc.params(
                 &[
                     ("since", since.as_str()),
                     ("bucket", bucket),
@@ -415,10 +436,13 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                 ],
                 now,
             ),
-        )?;
-        let mut models = usage::models(c, &sc.params(&w, now))?;
+            usage::usage,
+            pg_usage::usage,
+        )
+        .await?;
+        let mut models = read(db, sc.params(&w, now), usage::models, pg_usage::models).await?;
         models.truncate(5);
-        let mut prompts = usage::prompts(c, &sc.params(&w, now))?;
+        let mut prompts = read(db, sc.params(&w, now), usage::prompts, pg_usage::prompts).await?;
         prompts.sort_by(|a, b| {
             b.cost_micros
                 .unwrap_or(-1)
@@ -426,22 +450,46 @@ pub async fn overview(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
                 .then(b.traces.cmp(&a.traces))
         });
         prompts.truncate(5);
-        let users = llm_pages::top_users(c, &sc.params(&[], now), &ov.window, 5)?;
-        let (issues, issues_capped) =
-            issue_traces::top_issues(c, &sc.params(&[], now), &ov.window, 5)?;
-        let budgets = usage::budgets(c, &sc.params(&[], now))?;
-        let budget_rules = alert_rules::list(c, None)?
+        let window = ov.window;
+        let users = read(
+            db,
+            sc.params(&[], now),
+            move |c, p| llm_pages::top_users(c, p, &window, 5),
+            move |pg, p| async move { pg_usage::top_users(&pg, &p, &window, 5).await },
+        )
+        .await?;
+        let (issues, issues_capped) = read(
+            db,
+            sc.params(&[], now),
+            move |c, p| issue_traces::top_issues(c, p, &window, 5),
+            move |pg, p| async move { pg_usage::top_issues(&pg, &p, &window, 5).await },
+        )
+        .await?;
+        let budgets = read(db, sc.params(&[], now), usage::budgets, pg_usage::budgets).await?;
+        let budget_rules = db
+            .alert_rules(None)
+            .await?
             .into_iter()
             .filter(|r| matches!(r.config, RuleConfig::LlmBudget { .. }))
             .collect();
-        let scores = browse::score_summary(c, &sc.params(&w, now))?;
-        let feedback = browse::feedback_series(
-            c,
-            &sc.params(&[], now),
+        let scores = read(
+            db,
+            sc.params(&w, now),
+            browse::score_summary,
+            pg_browse::score_summary,
+        )
+        .await?;
+        let (since_ms, bucket_ms) = (
             now - win_ms,
-            now,
             if bucket == "day" { DAY_MS } else { 3_600_000 },
-        )?;
+        );
+        let feedback = read(
+            db,
+            sc.params(&[], now),
+            move |c, p| browse::feedback_series(c, p, since_ms, now, bucket_ms),
+            move |pg, p| pg_browse::feedback_series(pg, p, since_ms, now, bucket_ms),
+        )
+        .await?;
         Ok(OverviewData {
             sc,
             ov,
@@ -813,12 +861,14 @@ pub async fn traces(State(st): State<AppState>, s: Session, Query(q): Q) -> Resp
         .filter(|(_, v)| !v.is_empty())
         .collect();
     let p2 = pairs.clone();
-    let loaded = run(&st, &s, move |c| {
-        let sc = Scope::load(c, asked)?;
+    let db = &st.db;
+    let loaded = run(&s, async move {
+        let sc = Scope::load(db, asked).await?;
         let limit = PAGE.to_string();
         let mut kv: Vec<(&str, &str)> = p2.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         kv.push(("limit", limit.as_str()));
-        let (rows, total) = browse::traces(c, &sc.params(&kv, now))?;
+        let (rows, total) =
+            read(db, sc.params(&kv, now), browse::traces, pg_browse::traces).await?;
         Ok((sc, rows, total))
     })
     .await;
@@ -1007,10 +1057,26 @@ pub async fn trace(
     }
     let now = now_ms();
     let asked = asked(&q);
-    let loaded = run(&st, &s, move |c| {
-        let sc = Scope::load(c, asked)?;
-        let d = browse::trace(c, &sc.params(&[], now), &id)?;
-        let issues = issue_traces::issues_of_trace(c, &d.trace.project_id, &d.trace.id)?;
+    let db = &st.db;
+    let loaded = run(&s, async move {
+        let sc = Scope::load(db, asked).await?;
+        let id2 = id.clone();
+        let d = read(
+            db,
+            sc.params(&[], now),
+            move |c, p| browse::trace(c, p, &id),
+            move |pg, p| pg_browse::trace(pg, p, id2),
+        )
+        .await?;
+        let (project, trace) = (d.trace.project_id.clone(), d.trace.id.clone());
+        let (project2, trace2) = (project.clone(), trace.clone());
+        let issues = read(
+            db,
+            sc.params(&[], now),
+            move |c, _| issue_traces::issues_of_trace(c, &project, &trace),
+            move |pg, _| async move { pg_usage::issues_of_trace(&pg, &project2, &trace2).await },
+        )
+        .await?;
         Ok((sc, d, issues))
     })
     .await;
@@ -1136,8 +1202,9 @@ pub async fn sessions(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
         .unwrap_or_default();
     let offset: u32 = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
     let u2 = user.clone();
-    let loaded = run(&st, &s, move |c| {
-        let sc = Scope::load(c, asked)?;
+    let db = &st.db;
+    let loaded = run(&s, async move {
+        let sc = Scope::load(db, asked).await?;
         let (limit, off) = (PAGE.to_string(), offset.to_string());
         let p = sc.params(
             &[
@@ -1148,7 +1215,7 @@ pub async fn sessions(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
             ],
             now,
         );
-        let (rows, total) = browse::sessions(c, &p)?;
+        let (rows, total) = read(db, p, browse::sessions, pg_browse::sessions).await?;
         Ok((sc, rows, total))
     })
     .await;
@@ -1225,9 +1292,17 @@ pub async fn session(
     }
     let now = now_ms();
     let asked = asked(&q);
-    let loaded = run(&st, &s, move |c| {
-        let sc = Scope::load(c, asked)?;
-        let d = browse::session(c, &sc.params(&[], now), &id)?;
+    let db = &st.db;
+    let loaded = run(&s, async move {
+        let sc = Scope::load(db, asked).await?;
+        let id2 = id.clone();
+        let d = read(
+            db,
+            sc.params(&[], now),
+            move |c, p| browse::session(c, p, &id),
+            move |pg, p| pg_browse::session(pg, p, id2),
+        )
+        .await?;
         Ok((sc, d))
     })
     .await;
@@ -1311,9 +1386,16 @@ pub async fn prompts(State(st): State<AppState>, s: Session, Query(q): Q) -> Res
     let (name, a, b) = (get("name"), get("a"), get("b"));
     let (n2, a2, b2) = (name.clone(), a.clone(), b.clone());
     type Loaded = (Scope, Vec<PromptRow>, Option<Result<Comparison, String>>);
-    let loaded: Result<Loaded, Response> = run(&st, &s, move |c| {
-        let sc = Scope::load(c, asked)?;
-        let rows = usage::prompts(c, &sc.params(&[("since", win)], now))?;
+    let db = &st.db;
+    let loaded: Result<Loaded, Response> = run(&s, async move {
+        let sc = Scope::load(db, asked).await?;
+        let rows = read(
+            db,
+            sc.params(&[("since", win)], now),
+            usage::prompts,
+            pg_usage::prompts,
+        )
+        .await?;
         let cmp = if n2.is_empty() || a2.is_empty() || b2.is_empty() {
             None
         } else {
@@ -1321,7 +1403,15 @@ pub async fn prompts(State(st): State<AppState>, s: Session, Query(q): Q) -> Res
                 &[("since", win), ("a", a2.as_str()), ("b", b2.as_str())],
                 now,
             );
-            Some(match usage::compare(c, &p, &n2) {
+            let n3 = n2.clone();
+            let compared = read(
+                db,
+                p,
+                move |c, p| usage::compare(c, p, &n2),
+                move |pg, p| pg_usage::compare(pg, p, n3),
+            )
+            .await;
+            Some(match compared {
                 Ok(x) => Ok(x),
                 Err(StoreError::NotFound(m) | StoreError::Conflict(m)) => Err(m),
                 Err(StoreError::Invalid { message, .. }) => Err(message),
@@ -1423,10 +1513,23 @@ pub async fn models(State(st): State<AppState>, s: Session, Query(q): Q) -> Resp
     let (win, win_label, _) = window_of(&q, "30d");
     let asked = asked(&q);
     type Loaded = (Scope, Vec<ModelRow>, Vec<PriceOverrideRow>);
-    let loaded: Result<Loaded, Response> = run(&st, &s, move |c| {
-        let sc = Scope::load(c, asked)?;
-        let rows = usage::models(c, &sc.params(&[("since", win)], now))?;
-        let overrides = admin::overrides(c, &sc.params(&[], now))?;
+    let db = &st.db;
+    let loaded: Result<Loaded, Response> = run(&s, async move {
+        let sc = Scope::load(db, asked).await?;
+        let rows = read(
+            db,
+            sc.params(&[("since", win)], now),
+            usage::models,
+            pg_usage::models,
+        )
+        .await?;
+        let overrides = read(
+            db,
+            sc.params(&[], now),
+            admin::overrides,
+            pg_admin::overrides,
+        )
+        .await?;
         Ok((sc, rows, overrides))
     })
     .await;
@@ -1535,9 +1638,16 @@ pub async fn settings(State(st): State<AppState>, s: Session, Query(q): Q) -> Re
     let now = now_ms();
     let asked = asked(&q);
     let default = st.config.llm_tracing.default_content_storage;
-    let loaded = run(&st, &s, move |c| {
-        let sc = Scope::load(c, asked)?;
-        let rows = admin::settings(c, &sc.params(&[], now), default)?;
+    let db = &st.db;
+    let loaded = run(&s, async move {
+        let sc = Scope::load(db, asked).await?;
+        let rows = read(
+            db,
+            sc.params(&[], now),
+            move |c, p| admin::settings(c, p, default),
+            move |pg, p| pg_admin::settings(pg, p, default),
+        )
+        .await?;
         Ok((sc, rows))
     })
     .await;

@@ -136,6 +136,13 @@ async fn override_rows(
         .collect())
 }
 
+/// Overrides visible to the caller: global ones and those of the projects it reads (see
+/// [`admin::overrides`]; the dashboard's models page).
+pub async fn overrides(pg: Pg, p: LlmParams) -> Result<Vec<PriceOverrideRow>, StoreError> {
+    let c = pg.client().await?;
+    override_rows(&c, p.projects.as_deref()).await
+}
+
 /// The overrides the caller sees, and with `model=` what that model costs.
 pub async fn prices(pg: Pg, p: LlmParams) -> Result<Prices, StoreError> {
     p.only(&["model", "provider"])?;

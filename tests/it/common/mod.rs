@@ -457,7 +457,12 @@ fn handle_for(name: &str) -> String {
     )
 }
 
+/// A user `name` with `role` and a session, made directly in the database of the server at
+/// `db` (SQLite, or its PostgreSQL database in a `both!` test); returns the session cookie.
 pub fn user_session(db: &Path, name: &str, role: bloop::store::users::Role) -> String {
+    if let Some(url) = pg_url_of(db) {
+        return pg_user_session(&url, name, role);
+    }
     let mut conn = open_db(db);
     let now = bloop::store::now_ms();
     let inv = bloop::store::users::create_invite(&conn, role, "test", 60_000, now).unwrap();
@@ -477,6 +482,59 @@ pub fn user_session(db: &Path, name: &str, role: bloop::store::users::Role) -> S
     .unwrap();
     let token = bloop::store::users::create_session(&conn, user.id, 3_600_000, now).unwrap();
     format!("bloop_session={token}")
+}
+
+/// [`user_session`] on PostgreSQL database `url` (a `both!` test's): the invite and the
+/// registration through the server's own store, as a finished passkey ceremony makes them.
+fn pg_user_session(url: &str, name: &str, role: bloop::store::users::Role) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // The pool is made and dropped inside the runtime.
+    rt.block_on(async {
+        let pg = bloop::store::pg::Pg::open(url, 1).await.expect("open");
+        let db = bloop::store::Db::Postgres(pg);
+        let now = bloop::store::now_ms();
+        let inv = db
+            .create_invite(role, "test".into(), 60_000, now)
+            .await
+            .expect("invite");
+        let passkey = bloop::store::users::OwnedPasskey {
+            cred_id: format!("cred-{name}"),
+            name: "test".into(),
+            json: "{}".into(),
+        };
+        let (_, token) = db
+            .register(
+                inv.token,
+                name.into(),
+                handle_for(name),
+                passkey,
+                3_600_000,
+                now,
+            )
+            .await
+            .expect("register");
+        format!("bloop_session={token}")
+    })
+}
+
+/// What a `bloop serve` child on `db` needs in its environment: in a `both!` test on PostgreSQL
+/// a fresh scratch database (kept for `db`, so the CLI and count helpers given `db` read it
+/// too), on SQLite nothing.
+pub fn serve_db_env(db: &Path) -> Vec<(&'static str, String)> {
+    if !on_postgres() {
+        return Vec::new();
+    }
+    let url = bloop::store::pg::scratch::shared()
+        .database()
+        .expect("a scratch database");
+    PG_URLS
+        .lock()
+        .expect("pg urls")
+        .insert(db.to_path_buf(), url.clone());
+    vec![("BLOOP__DATABASE__URL", url)]
 }
 
 pub fn event(message: &str) -> String {
