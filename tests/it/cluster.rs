@@ -446,6 +446,7 @@ fn alerts_fire_once_across_nodes_and_thresholds_count_both() {
 /// balancer): each trace is stored once, whole, and the rollups count it once; re-sent with
 /// one span fewer, the rollups follow. Spans of one trace sent in parts to both nodes through
 /// OTLP/JSON are merged into one trace.
+#[cfg(feature = "llm-tracing")]
 #[test]
 fn llm_traces_sent_to_both_nodes_are_stored_and_counted_once() {
     let c = Cluster::new();

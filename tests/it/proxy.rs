@@ -131,19 +131,13 @@ fn sdk(b: &Bases, scenario: &str, headers: &[(&str, &str)]) -> Value {
 }
 
 fn new_key(s: &TestServer, slug: &str) -> String {
-    bloop::store::projects::create_with_key(&mut s.db(), slug, Some(slug))
-        .unwrap()
-        .key
-        .key
+    crate::llm_admin::project(s, slug)
 }
 
 fn set_policy(s: &TestServer, project: &str, policy: &str) {
-    s.db()
-        .execute(
-            "INSERT INTO llm_settings (project_id, content, updated_at) VALUES (?1, ?2, 0)",
-            [project, policy],
-        )
-        .unwrap();
+    s.exec(&format!(
+        "INSERT INTO llm_settings (project_id, content, updated_at) VALUES ('{project}', '{policy}', 0)"
+    ));
 }
 
 /// What was recorded of one call (a trace named after its scenario, one span).
@@ -166,36 +160,46 @@ struct Call {
 }
 
 fn call(s: &TestServer, trace_name: &str) -> Call {
-    s.db()
-        .query_row(
-            "SELECT t.status, t.span_count, sp.name, sp.model, sp.provider, sp.input_tokens,
-                    sp.output_tokens, sp.cache_read_tokens, sp.cache_write_tokens, sp.cost_micros,
-                    sp.latency_ms, sp.ttft_ms, sp.status, sp.error_message, sp.input, sp.output,
-                    sp.metadata
-             FROM llm_traces t JOIN llm_spans sp ON sp.trace_pk = t.pk WHERE t.name = ?1",
-            [trace_name],
-            |r| {
-                Ok(Call {
-                    trace_status: r.get(0)?,
-                    spans: r.get(1)?,
-                    name: r.get(2)?,
-                    model: r.get(3)?,
-                    provider: r.get(4)?,
-                    tokens: [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
-                    cost: r.get(9)?,
-                    latency: r.get(10)?,
-                    ttft: r.get(11)?,
-                    status: r.get(12)?,
-                    error: r.get(13)?,
-                    input: r.get(14)?,
-                    output: r.get(15)?,
-                    meta: r
-                        .get::<_, Option<String>>(16)?
-                        .map_or(Value::Null, |m| serde_json::from_str(&m).unwrap()),
-                })
-            },
-        )
-        .unwrap_or_else(|e| panic!("no recorded call named {trace_name}: {e}"))
+    // The row as JSON, in each database's words for it.
+    let object = if on_postgres() {
+        "json_build_object"
+    } else {
+        "json_object"
+    };
+    let row = text_in(
+        &s.db_path,
+        &format!(
+            "SELECT {object}('trace_status', t.status, 'spans', t.span_count, 'name', sp.name,
+                    'model', sp.model, 'provider', sp.provider, 'input', sp.input_tokens,
+                    'output', sp.output_tokens, 'cache_read', sp.cache_read_tokens,
+                    'cache_write', sp.cache_write_tokens, 'cost', sp.cost_micros,
+                    'latency', sp.latency_ms, 'ttft', sp.ttft_ms, 'status', sp.status,
+                    'error', sp.error_message, 'input_text', sp.input,
+                    'output_text', sp.output, 'meta', sp.metadata)
+             FROM llm_traces t JOIN llm_spans sp ON sp.trace_pk = t.pk
+             WHERE t.name = '{trace_name}'"
+        ),
+    );
+    let r: Value = serde_json::from_str(&row)
+        .unwrap_or_else(|e| panic!("no recorded call named {trace_name}: {e}: {row:?}"));
+    let text = |k: &str| r[k].as_str().map(str::to_string);
+    let int = |k: &str| r[k].as_i64();
+    Call {
+        trace_status: text("trace_status").unwrap_or_default(),
+        spans: int("spans").unwrap_or_default(),
+        name: text("name").unwrap_or_default(),
+        model: text("model"),
+        provider: text("provider").unwrap_or_default(),
+        tokens: ["input", "output", "cache_read", "cache_write"].map(|k| int(k).unwrap_or(-1)),
+        cost: int("cost"),
+        latency: int("latency"),
+        ttft: int("ttft"),
+        status: text("status").unwrap_or_default(),
+        error: text("error"),
+        input: text("input_text"),
+        output: text("output_text"),
+        meta: text("meta").map_or(Value::Null, |m| serde_json::from_str(&m).unwrap()),
+    }
 }
 
 /// The traced scenarios with what the fake provider reports for them. Costs by hand:
@@ -207,222 +211,6 @@ fn call(s: &TestServer, trace_name: &str) -> Call {
 const CHAT: [i64; 4] = [1200, 300, 200, 0];
 const RESPONSES: [i64; 4] = [900, 120, 100, 0];
 const MESSAGES: [i64; 4] = [1000, 250, 2000, 500];
-
-#[test]
-fn sdk_calls_through_the_proxy_answer_as_the_provider_and_are_recorded() {
-    let mock = Mock::start();
-    let s = TestServer::start_with(|c| mock.point(c));
-    let key = new_key(&s, "app");
-    set_policy(&s, "app", "full");
-    let scenarios = [
-        "chat",
-        "chat_tools",
-        "chat_stream",
-        "chat_stream_usage",
-        "responses",
-        "responses_stream",
-        "messages",
-        "messages_tools",
-        "messages_stream",
-        "models",
-        "error_429_openai",
-        "error_500_openai",
-        "error_429_anthropic",
-        "error_500_anthropic",
-    ];
-    let (direct, proxied) = (Bases::direct(&mock), Bases::proxied(&s, &key));
-    for sc in scenarios {
-        let want = sdk(&direct, sc, &[]);
-        let got = sdk(&proxied, sc, &[("X-Bloop-Trace-Name", sc)]);
-        assert_eq!(got, want, "{sc}: through the proxy vs direct");
-    }
-    // Every call but the model list is traced.
-    let n = scenarios.len() as i64 - 1;
-    assert_eq!(s.wait_count("SELECT count(*) FROM llm_traces", n, WAIT), n);
-
-    let ok = |name: &str, endpoint: &str, model: &str, provider: &str, tokens, cost, streamed| {
-        let c = call(&s, name);
-        assert_eq!(
-            (c.trace_status.as_str(), c.spans, c.status.as_str()),
-            ("completed", 1, "ok"),
-            "{name}: {c:?}"
-        );
-        assert_eq!(c.name, endpoint, "{name}");
-        assert_eq!(c.model.as_deref(), Some(model), "{name}");
-        assert_eq!(c.provider, provider, "{name}");
-        assert_eq!(
-            c.tokens, tokens,
-            "{name}: input, output, cache read, cache write"
-        );
-        assert_eq!(c.cost, Some(cost), "{name}: µ$");
-        assert_eq!(c.meta["stream"], streamed, "{name}");
-        assert_eq!(c.meta["upstream_status"], 200, "{name}");
-        let latency = c.latency.expect("latency");
-        if streamed {
-            // The fake provider pauses between events: the first token comes before the end.
-            let ttft = c.ttft.unwrap_or_else(|| panic!("{name}: no TTFT"));
-            assert!(
-                ttft > 0 && ttft <= latency,
-                "{name}: ttft {ttft} latency {latency}"
-            );
-        } else {
-            assert_eq!(c.ttft, None, "{name}");
-        }
-        assert!(c.error.is_none(), "{name}: {:?}", c.error);
-        c
-    };
-    let mini = "gpt-4o-mini-2024-07-18";
-    let sonnet = "claude-3-5-sonnet-20241022";
-    let c = ok("chat", "chat.completions", mini, "openai", CHAT, 345, false);
-    assert_eq!(c.output.as_deref(), Some("Hello from mock"));
-    let input: Value = serde_json::from_str(c.input.as_deref().unwrap()).unwrap();
-    assert_eq!(input["messages"][1]["content"], "Say hello", "{input}");
-    assert_eq!(c.meta["finish_reason"], "stop");
-    assert_eq!(c.meta["reasoning_tokens"], 50);
-    let c = ok(
-        "chat_tools",
-        "chat.completions",
-        mini,
-        "openai",
-        CHAT,
-        345,
-        false,
-    );
-    assert!(c.output.unwrap().contains("get_weather"));
-    assert_eq!(c.meta["finish_reason"], "tool_calls");
-    // The client did not ask for usage: the proxy asked for it, and the client still got the
-    // stream it asked for (the SDK run above checked every chunk).
-    let c = ok(
-        "chat_stream",
-        "chat.completions",
-        mini,
-        "openai",
-        CHAT,
-        345,
-        true,
-    );
-    assert_eq!(c.output.as_deref(), Some("Hello from mock"));
-    ok(
-        "chat_stream_usage",
-        "chat.completions",
-        mini,
-        "openai",
-        CHAT,
-        345,
-        true,
-    );
-    let c = ok(
-        "responses",
-        "responses",
-        mini,
-        "openai",
-        RESPONSES,
-        200,
-        false,
-    );
-    assert_eq!(c.output.as_deref(), Some("Hello from responses"));
-    let c = ok(
-        "responses_stream",
-        "responses",
-        mini,
-        "openai",
-        RESPONSES,
-        200,
-        true,
-    );
-    assert_eq!(c.output.as_deref(), Some("Hello from responses"));
-    let c = ok(
-        "messages",
-        "messages",
-        sonnet,
-        "anthropic",
-        MESSAGES,
-        9225,
-        false,
-    );
-    assert_eq!(c.output.as_deref(), Some("Hello from claude"));
-    assert_eq!(c.meta["finish_reason"], "end_turn");
-    let c = ok(
-        "messages_tools",
-        "messages",
-        sonnet,
-        "anthropic",
-        MESSAGES,
-        9225,
-        false,
-    );
-    assert!(c.output.unwrap().contains("get_weather"));
-    let c = ok(
-        "messages_stream",
-        "messages",
-        sonnet,
-        "anthropic",
-        MESSAGES,
-        9225,
-        true,
-    );
-    assert_eq!(c.output.as_deref(), Some("Hello from claude"));
-
-    for (name, status, message) in [
-        ("error_429_openai", 429, "Rate limit reached for mock"),
-        ("error_500_openai", 500, "The server had an error"),
-        ("error_429_anthropic", 429, "Number of request tokens"),
-        ("error_500_anthropic", 500, "Internal server error"),
-    ] {
-        let c = call(&s, name);
-        assert_eq!(
-            (c.trace_status.as_str(), c.status.as_str()),
-            ("error", "error"),
-            "{c:?}"
-        );
-        assert_eq!(c.meta["upstream_status"], status, "{name}");
-        let e = c.error.unwrap_or_default();
-        assert!(e.contains(message), "{name}: {e}");
-    }
-
-    // What the provider received: its own key, never bloop's, and usage asked of the one
-    // stream that did not ask for it.
-    let reqs = mock.requests();
-    assert_eq!(reqs.len(), 2 * scenarios.len(), "direct, then proxied");
-    for pair in reqs.chunks(2) {
-        let (d, p) = (&pair[0], &pair[1]);
-        assert_eq!(p["path"], d["path"]);
-        assert_eq!(p["method"], d["method"]);
-        assert!(p["headers"].get("x-bloop-key").is_none(), "{p}");
-        let auth = p["headers"]["authorization"]
-            .as_str()
-            .or(p["headers"]["x-api-key"].as_str())
-            .unwrap_or_default();
-        assert!(auth.contains("sk-"), "the provider's key passes: {p}");
-        if d["body"]["stream_options"].is_null()
-            && d["body"]["stream"] == true
-            && d["path"] == "/v1/chat/completions"
-        {
-            assert_eq!(p["body"]["stream_options"]["include_usage"], true, "{p}");
-            let mut edited = p["body"].clone();
-            edited.as_object_mut().unwrap().remove("stream_options");
-            assert_eq!(edited, d["body"], "nothing else changed");
-        } else {
-            assert_eq!(p["body"], d["body"], "forwarded as sent");
-        }
-    }
-
-    // The provider keys are nowhere in the database.
-    let (dir, db) = s.stop();
-    let mut bytes = Vec::new();
-    for suffix in ["", "-wal"] {
-        let mut p = db.clone().into_os_string();
-        p.push(suffix);
-        bytes.extend(std::fs::read(p).unwrap_or_default());
-    }
-    for secret in [OPENAI_SECRET, ANTHROPIC_SECRET] {
-        assert!(
-            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-            "{secret} stored"
-        );
-    }
-    drop(dir);
-}
 
 #[test]
 fn calls_without_a_project_key_or_over_the_limits_never_reach_the_provider() {
@@ -774,6 +562,221 @@ fn provider_keys_never_reach_the_log_even_at_trace_level() {
 
 // On both backends: on PostgreSQL the spend is the rollup every node adds to.
 crate::both! {
+fn sdk_calls_through_the_proxy_answer_as_the_provider_and_are_recorded() {
+    let mock = Mock::start();
+    let s = TestServer::start_with(|c| mock.point(c));
+    let key = new_key(&s, "app");
+    set_policy(&s, "app", "full");
+    let scenarios = [
+        "chat",
+        "chat_tools",
+        "chat_stream",
+        "chat_stream_usage",
+        "responses",
+        "responses_stream",
+        "messages",
+        "messages_tools",
+        "messages_stream",
+        "models",
+        "error_429_openai",
+        "error_500_openai",
+        "error_429_anthropic",
+        "error_500_anthropic",
+    ];
+    let (direct, proxied) = (Bases::direct(&mock), Bases::proxied(&s, &key));
+    for sc in scenarios {
+        let want = sdk(&direct, sc, &[]);
+        let got = sdk(&proxied, sc, &[("X-Bloop-Trace-Name", sc)]);
+        assert_eq!(got, want, "{sc}: through the proxy vs direct");
+    }
+    // Every call but the model list is traced.
+    let n = scenarios.len() as i64 - 1;
+    assert_eq!(s.wait_count("SELECT count(*) FROM llm_traces", n, WAIT), n);
+
+    let ok = |name: &str, endpoint: &str, model: &str, provider: &str, tokens, cost, streamed| {
+        let c = call(&s, name);
+        assert_eq!(
+            (c.trace_status.as_str(), c.spans, c.status.as_str()),
+            ("completed", 1, "ok"),
+            "{name}: {c:?}"
+        );
+        assert_eq!(c.name, endpoint, "{name}");
+        assert_eq!(c.model.as_deref(), Some(model), "{name}");
+        assert_eq!(c.provider, provider, "{name}");
+        assert_eq!(
+            c.tokens, tokens,
+            "{name}: input, output, cache read, cache write"
+        );
+        assert_eq!(c.cost, Some(cost), "{name}: µ$");
+        assert_eq!(c.meta["stream"], streamed, "{name}");
+        assert_eq!(c.meta["upstream_status"], 200, "{name}");
+        let latency = c.latency.expect("latency");
+        if streamed {
+            // The fake provider pauses between events: the first token comes before the end.
+            let ttft = c.ttft.unwrap_or_else(|| panic!("{name}: no TTFT"));
+            assert!(
+                ttft > 0 && ttft <= latency,
+                "{name}: ttft {ttft} latency {latency}"
+            );
+        } else {
+            assert_eq!(c.ttft, None, "{name}");
+        }
+        assert!(c.error.is_none(), "{name}: {:?}", c.error);
+        c
+    };
+    let mini = "gpt-4o-mini-2024-07-18";
+    let sonnet = "claude-3-5-sonnet-20241022";
+    let c = ok("chat", "chat.completions", mini, "openai", CHAT, 345, false);
+    assert_eq!(c.output.as_deref(), Some("Hello from mock"));
+    let input: Value = serde_json::from_str(c.input.as_deref().unwrap()).unwrap();
+    assert_eq!(input["messages"][1]["content"], "Say hello", "{input}");
+    assert_eq!(c.meta["finish_reason"], "stop");
+    assert_eq!(c.meta["reasoning_tokens"], 50);
+    let c = ok(
+        "chat_tools",
+        "chat.completions",
+        mini,
+        "openai",
+        CHAT,
+        345,
+        false,
+    );
+    assert!(c.output.unwrap().contains("get_weather"));
+    assert_eq!(c.meta["finish_reason"], "tool_calls");
+    // The client did not ask for usage: the proxy asked for it, and the client still got the
+    // stream it asked for (the SDK run above checked every chunk).
+    let c = ok(
+        "chat_stream",
+        "chat.completions",
+        mini,
+        "openai",
+        CHAT,
+        345,
+        true,
+    );
+    assert_eq!(c.output.as_deref(), Some("Hello from mock"));
+    ok(
+        "chat_stream_usage",
+        "chat.completions",
+        mini,
+        "openai",
+        CHAT,
+        345,
+        true,
+    );
+    let c = ok(
+        "responses",
+        "responses",
+        mini,
+        "openai",
+        RESPONSES,
+        200,
+        false,
+    );
+    assert_eq!(c.output.as_deref(), Some("Hello from responses"));
+    let c = ok(
+        "responses_stream",
+        "responses",
+        mini,
+        "openai",
+        RESPONSES,
+        200,
+        true,
+    );
+    assert_eq!(c.output.as_deref(), Some("Hello from responses"));
+    let c = ok(
+        "messages",
+        "messages",
+        sonnet,
+        "anthropic",
+        MESSAGES,
+        9225,
+        false,
+    );
+    assert_eq!(c.output.as_deref(), Some("Hello from claude"));
+    assert_eq!(c.meta["finish_reason"], "end_turn");
+    let c = ok(
+        "messages_tools",
+        "messages",
+        sonnet,
+        "anthropic",
+        MESSAGES,
+        9225,
+        false,
+    );
+    assert!(c.output.unwrap().contains("get_weather"));
+    let c = ok(
+        "messages_stream",
+        "messages",
+        sonnet,
+        "anthropic",
+        MESSAGES,
+        9225,
+        true,
+    );
+    assert_eq!(c.output.as_deref(), Some("Hello from claude"));
+
+    for (name, status, message) in [
+        ("error_429_openai", 429, "Rate limit reached for mock"),
+        ("error_500_openai", 500, "The server had an error"),
+        ("error_429_anthropic", 429, "Number of request tokens"),
+        ("error_500_anthropic", 500, "Internal server error"),
+    ] {
+        let c = call(&s, name);
+        assert_eq!(
+            (c.trace_status.as_str(), c.status.as_str()),
+            ("error", "error"),
+            "{c:?}"
+        );
+        assert_eq!(c.meta["upstream_status"], status, "{name}");
+        let e = c.error.unwrap_or_default();
+        assert!(e.contains(message), "{name}: {e}");
+    }
+
+    // What the provider received: its own key, never bloop's, and usage asked of the one
+    // stream that did not ask for it.
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 2 * scenarios.len(), "direct, then proxied");
+    for pair in reqs.chunks(2) {
+        let (d, p) = (&pair[0], &pair[1]);
+        assert_eq!(p["path"], d["path"]);
+        assert_eq!(p["method"], d["method"]);
+        assert!(p["headers"].get("x-bloop-key").is_none(), "{p}");
+        let auth = p["headers"]["authorization"]
+            .as_str()
+            .or(p["headers"]["x-api-key"].as_str())
+            .unwrap_or_default();
+        assert!(auth.contains("sk-"), "the provider's key passes: {p}");
+        if d["body"]["stream_options"].is_null()
+            && d["body"]["stream"] == true
+            && d["path"] == "/v1/chat/completions"
+        {
+            assert_eq!(p["body"]["stream_options"]["include_usage"], true, "{p}");
+            let mut edited = p["body"].clone();
+            edited.as_object_mut().unwrap().remove("stream_options");
+            assert_eq!(edited, d["body"], "nothing else changed");
+        } else {
+            assert_eq!(p["body"], d["body"], "forwarded as sent");
+        }
+    }
+
+    // The provider keys are nowhere in the database.
+    let (dir, db) = s.stop();
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal"] {
+        let mut p = db.clone().into_os_string();
+        p.push(suffix);
+        bytes.extend(std::fs::read(p).unwrap_or_default());
+    }
+    for secret in [OPENAI_SECRET, ANTHROPIC_SECRET] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} stored"
+        );
+    }
+    drop(dir);
+}
+
 fn an_enforced_budget_refuses_calls_once_the_month_spend_reaches_it() {
     let mock = Mock::start();
     let s = TestServer::start_with(|c| {
