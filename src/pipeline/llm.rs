@@ -188,17 +188,12 @@ struct WriteCtx {
     scrub: Arc<Scrubbing>,
 }
 
-pub(super) fn channel(
-    capacity: usize,
-    batch_spans: usize,
-    default_policy: ContentStorage,
-    settings_ttl: Duration,
-    scrub: Arc<Scrubbing>,
-) -> (LlmQueue, LlmSide) {
-    let (tx, rx) = mpsc::channel(capacity.max(1));
+/// The queue and the writer's side of it, as `o` says.
+pub(super) fn channel(o: &super::LlmOptions) -> (LlmQueue, LlmSide) {
+    let (tx, rx) = mpsc::channel(o.capacity.max(1));
     let pending = Arc::new(Pending::default());
     let stats = Arc::new(LlmStats::default());
-    let spend = Arc::new(SpendBook::new(settings_ttl));
+    let spend = Arc::new(SpendBook::new(o.settings_ttl));
     (
         LlmQueue {
             tx,
@@ -208,14 +203,14 @@ pub(super) fn channel(
         },
         LlmSide {
             rx,
-            batch_spans: batch_spans.max(1),
+            batch_spans: o.batch_spans.max(1),
             pending,
             stats,
             ctx: WriteCtx {
-                default_policy,
-                settings: SettingsCache::new(settings_ttl),
+                default_policy: o.default_policy,
+                settings: SettingsCache::new(o.settings_ttl),
                 spend,
-                scrub,
+                scrub: o.scrub.clone(),
             },
         },
     )

@@ -352,13 +352,7 @@ pub fn start(
     #[cfg(feature = "llm-tracing")]
     let (llm_queue, llm_side, filer) = match llm {
         Some(o) => {
-            let (q, side) = llm::channel(
-                o.capacity,
-                o.batch_spans,
-                o.default_policy,
-                o.settings_ttl,
-                o.scrub.clone(),
-            );
+            let (q, side) = llm::channel(&o);
             let filer = llm_errors::Filer::new(&conn, o.error_delay, o.scrub);
             (Some(q), Some(side), Some(filer))
         }
@@ -416,13 +410,7 @@ pub async fn start_pg(
     #[cfg(feature = "llm-tracing")]
     let (llm_queue, llm_side) = match llm {
         Some(o) => {
-            let (q, side) = llm::channel(
-                o.capacity,
-                o.batch_spans,
-                o.default_policy,
-                o.settings_ttl,
-                o.scrub.clone(),
-            );
+            let (q, side) = llm::channel(&o);
             let llm = pg::PgLlm {
                 side,
                 error_delay: o.error_delay,

@@ -464,6 +464,14 @@ async fn apply_changes(
                 Ok(())
             }
             "settings" => reload(&state, false, true).await,
+            // The proxy's cached spend of that project is read again at its next call.
+            #[cfg(feature = "llm-tracing")]
+            w if w.starts_with(store::pg::BUDGET_CHANGED) => {
+                if let Some(q) = &state.pipeline.llm {
+                    q.spend.forget(&w[store::pg::BUDGET_CHANGED.len()..]);
+                }
+                Ok(())
+            }
             _ => reload(&state, true, true).await,
         };
         if let Err(e) = r {

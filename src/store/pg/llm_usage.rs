@@ -522,6 +522,8 @@ pub async fn set_budget(
     )
     .await?;
     let b = budget_of(&tx, &project, p.now).await?.ok_or_else(missing)?;
+    // Every node's proxy checks the new budget from its next call on (not only this one's).
+    super::notify(&tx, &format!("{}{project}", super::BUDGET_CHANGED)).await?;
     tx.commit().await?;
     Ok(b)
 }

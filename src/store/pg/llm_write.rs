@@ -9,6 +9,7 @@
 //!   (`unnest`), keys sorted, so the nodes' upserts meet in the same order.
 
 use deadpool_postgres::{GenericClient, Transaction};
+use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
 use crate::llm::trace::{Span, Trace, TraceUpdate};
@@ -62,6 +63,25 @@ async fn sums(tx: &Tx<'_>, pk: i64) -> Result<TraceSums, StoreError> {
     })
 }
 
+/// A trace's own columns as the insert and the replacing update take them: session, user,
+/// name, status, input, output, metadata, prompt name and version, start, end, received.
+fn fields<'a>(trace: &'a Trace, received_at: &'a i64) -> [&'a (dyn ToSql + Sync); 12] {
+    [
+        &trace.session_id,
+        &trace.user_id,
+        &trace.name,
+        &trace.status,
+        &trace.input,
+        &trace.output,
+        &trace.metadata,
+        &trace.prompt_name,
+        &trace.prompt_version,
+        &trace.started_at,
+        &trace.ended_at,
+        received_at,
+    ]
+}
+
 /// Writes one trace (see `store::traces::write_trace`). `spans` are `trace.spans` priced.
 pub async fn write_trace(
     tx: &Tx<'_>,
@@ -90,21 +110,10 @@ pub async fn write_trace(
             .query_opt(
                 &st,
                 &[
-                    &project,
-                    &trace.id,
-                    &trace.session_id,
-                    &trace.user_id,
-                    &trace.name,
-                    &trace.status,
-                    &trace.input,
-                    &trace.output,
-                    &trace.metadata,
-                    &trace.prompt_name,
-                    &trace.prompt_version,
-                    &trace.started_at,
-                    &trace.ended_at,
-                    &received_at,
-                ],
+                    &[&project as &(dyn ToSql + Sync), &trace.id],
+                    &fields(trace, &received_at)[..],
+                ]
+                .concat(),
             )
             .await?;
         match inserted {
@@ -146,20 +155,10 @@ pub async fn write_trace(
             tx.execute(
                 &st,
                 &[
-                    &pk,
-                    &trace.session_id,
-                    &trace.user_id,
-                    &trace.name,
-                    &trace.status,
-                    &trace.input,
-                    &trace.output,
-                    &trace.metadata,
-                    &trace.prompt_name,
-                    &trace.prompt_version,
-                    &trace.started_at,
-                    &trace.ended_at,
-                    &received_at,
-                ],
+                    &[&pk as &(dyn ToSql + Sync)],
+                    &fields(trace, &received_at)[..],
+                ]
+                .concat(),
             )
             .await?;
         }

@@ -56,6 +56,9 @@ pub mod locks {
 
 /// What changed, for the other nodes (`server::cluster` listens): `keys` (ingest keys and
 /// projects), `settings` (runtime settings such as scrubbing switches).
+/// The change announced when a project's LLM budget changed: this, then the project's id.
+pub const BUDGET_CHANGED: &str = "budget:";
+
 pub async fn notify(
     c: &impl deadpool_postgres::GenericClient,
     what: &str,
