@@ -287,7 +287,11 @@ main(async (browser) => {
   await Promise.all([admin.page.waitForURL(`${base}/issues`), admin.page.click('#login-button')]);
   await admin.page.goto(`${base}/account`);
   const first = admin.page.locator('#passkeys li').filter({ hasNotText: 'phone' });
+  // A removal reloads the page: wait for that load (a failed one shows its error instead), so
+  // the list below is read from the new page, not the old one while it goes.
+  const reloaded = admin.page.waitForEvent('load', { timeout: 10_000 }).catch(() => null);
   await first.locator('button').click();
+  await reloaded;
   await admin.page.waitForFunction(() => document.querySelectorAll('#passkeys li').length === 1
     || !document.querySelector('#account-error')?.hidden, null, { timeout: 10_000 }).catch(() => {});
   const err = await admin.page.$eval('.form-error', (e) => e.textContent).catch(() => '');
