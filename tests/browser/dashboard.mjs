@@ -124,8 +124,11 @@ main(async (browser) => {
   // 3. A new install walks the user to the first event and notices when it arrives.
   await admin.page.waitForSelector('text=Waiting for your first error');
   check((await admin.page.textContent('main')).includes('bloop send --url'), 'the empty state shows a send snippet');
+  // The page reloads once the key exists; the snippet element is there before and after, so
+  // wait for that load before reading it.
+  const keyedLoad = admin.page.waitForEvent('load', { timeout: 10_000 }).catch(() => null);
   await admin.page.click('button:text-is("Create an ingest key")');
-  // The page reloads once the key exists; the snippet element is there before and after.
+  await keyedLoad;
   const keyed = /--key bloop_[0-9a-f]{64}/;
   await admin.page
     .waitForFunction((re) => new RegExp(re).test(document.querySelector('#snippet-send')?.textContent || ''), keyed.source, { timeout: 10_000 })
