@@ -557,15 +557,29 @@ async fn add_rows(
         let st = tx.prepare_cached(&sql).await?;
         tx.execute(&st, &rows.params()).await?;
     }
-    if !gone.is_empty() {
-        let sql = format!(
-            "DELETE FROM {table} WHERE ({keys}) IN (SELECT * FROM {src}) AND {count_col} <= 0",
-            keys = keys.join(", "),
-            src = unnest(texts, key_ints.len()),
-        );
-        let st = tx.prepare_cached(&sql).await?;
-        tx.execute(&st, &gone.params()).await?;
+    delete_emptied(tx, table, &keys, texts, gone, count_col).await
+}
+
+/// Deletes the rows of `table` whose keys are in `gone` (`keys`: the key columns, its first
+/// `texts` text, the rest integers, as `gone` holds them) and whose `count_col` fell to zero.
+async fn delete_emptied(
+    tx: &Tx<'_>,
+    table: &str,
+    keys: &[&str],
+    texts: usize,
+    gone: &Cols,
+    count_col: &str,
+) -> Result<(), StoreError> {
+    if gone.is_empty() {
+        return Ok(());
     }
+    let sql = format!(
+        "DELETE FROM {table} WHERE ({}) IN (SELECT * FROM {}) AND {count_col} <= 0",
+        keys.join(", "),
+        unnest(texts, keys.len() - texts),
+    );
+    let st = tx.prepare_cached(&sql).await?;
+    tx.execute(&st, &gone.params()).await?;
     Ok(())
 }
 
@@ -667,16 +681,9 @@ async fn write_tools(tx: &Tx<'_>, r: &mut Rollups) -> Result<(), StoreError> {
             .await?;
         tx.execute(&st, &rows.params()).await?;
     }
+    let tool_keys = ["project_id", "span_type", "name", "hour"];
+    delete_emptied(tx, "llm_tool_hourly", &tool_keys, 3, &gone, "calls").await?;
     if !gone.is_empty() {
-        let st = tx
-            .prepare_cached(&format!(
-                "DELETE FROM llm_tool_hourly
-                 WHERE (project_id, span_type, name, hour) IN (SELECT * FROM {})
-                   AND calls <= 0",
-                unnest(3, 1)
-            ))
-            .await?;
-        tx.execute(&st, &gone.params()).await?;
         // What is left of a row that lost a span: its maximum, read again from the spans.
         let st = tx
             .prepare_cached(&format!(
@@ -769,17 +776,8 @@ async fn write_prompts(tx: &Tx<'_>, r: &mut Rollups) -> Result<(), StoreError> {
         params.push(&squares.1);
         tx.execute(&st, &params).await?;
     }
-    if !gone.is_empty() {
-        let st = tx
-            .prepare_cached(&format!(
-                "DELETE FROM llm_prompt_hourly
-                 WHERE (project_id, prompt_name, prompt_version, hour) IN (SELECT * FROM {})
-                   AND traces <= 0",
-                unnest(3, 1)
-            ))
-            .await?;
-        tx.execute(&st, &gone.params()).await?;
-    }
+    let prompt_keys = ["project_id", "prompt_name", "prompt_version", "hour"];
+    delete_emptied(tx, "llm_prompt_hourly", &prompt_keys, 3, &gone, "traces").await?;
     // Named prompts only: the hour's extremes read again from the traces.
     let mut moved: Vec<_> = r.prompts_moved.drain().collect();
     moved.sort_unstable();
@@ -847,16 +845,8 @@ async fn write_sessions(tx: &Tx<'_>, r: &mut Rollups) -> Result<(), StoreError> 
             .await?;
         tx.execute(&st, &rows.params()).await?;
     }
-    if !gone.is_empty() {
-        let st = tx
-            .prepare_cached(&format!(
-                "DELETE FROM llm_sessions WHERE (project_id, session_id) IN (SELECT * FROM {})
-                   AND traces <= 0",
-                unnest(2, 0)
-            ))
-            .await?;
-        tx.execute(&st, &gone.params()).await?;
-    }
+    let session_keys = ["project_id", "session_id"];
+    delete_emptied(tx, "llm_sessions", &session_keys, 2, &gone, "traces").await?;
     // A session that lost the trace holding its first start or last end reads it again.
     let mut lost = Cols::new(2, 2);
     for ((project, session), (first, last)) in sorted(&mut r.sessions_lost) {
