@@ -132,6 +132,13 @@ fn compare(
     if remote.url.is_some() {
         anyhow::bail!("`bloop analytics compare` runs on the local database, not through --url");
     }
+    if config.database.postgres_url().is_some() {
+        anyhow::bail!(
+            "`bloop analytics compare` times DuckDB against SQLite over a SQLite database; \
+             this configuration uses PostgreSQL (`database.url`), whose insights the other \
+             `bloop analytics` commands answer"
+        );
+    }
     let mut db = bloop::store::open_existing_migrated(&config.database.path)?;
     let r = bloop::analytics::compare::run(
         &mut db,

@@ -599,30 +599,37 @@ impl Target {
         params: &[(String, String)],
     ) -> Result<Value, OpsError> {
         use crate::analytics::Insight as I;
+        let get = |k: &str| {
+            params
+                .iter()
+                .find(|(n, v)| n == k && !v.is_empty())
+                .map(|(_, v)| v.clone())
+        };
+        let ask = |config: &Config| {
+            crate::analytics::parse_ask(
+                &get,
+                get("project").map(|p| vec![p]),
+                now_ms(),
+                config.analytics.zscore_threshold,
+            )
+        };
+        let failed = |e| match e {
+            crate::analytics::Error::Disabled(m) => OpsError::Invalid {
+                field: "analytics".into(),
+                message: m,
+            },
+            crate::analytics::Error::Failed(m) => OpsError::Store(StoreError::Pool(m)),
+        };
         match self {
             Target::Local { conn, config } => {
-                let get = |k: &str| {
-                    params
-                        .iter()
-                        .find(|(n, v)| n == k && !v.is_empty())
-                        .map(|(_, v)| v.clone())
-                };
-                let projects = get("project").map(|p| vec![p]);
-                let ask = crate::analytics::parse_ask(
-                    &get,
-                    projects,
-                    now_ms(),
-                    config.analytics.zscore_threshold,
-                )?;
-                crate::analytics::local(config, conn, which, &ask).map_err(|e| match e {
-                    crate::analytics::Error::Disabled(m) => OpsError::Invalid {
-                        field: "analytics".into(),
-                        message: m,
-                    },
-                    crate::analytics::Error::Failed(m) => OpsError::Store(StoreError::Pool(m)),
-                })
+                let ask = ask(config)?;
+                crate::analytics::local(config, conn, which, &ask).map_err(failed)
             }
-            Target::Shared { .. } => Err(shared_unsupported("analytics")),
+            Target::Shared { config, .. } => {
+                let ask = ask(config)?;
+                let url = config.database.postgres_url().unwrap_or_default();
+                crate::analytics::shared(config, url, which, &ask).map_err(failed)
+            }
             Target::Remote(api) => {
                 let id = match which {
                     I::Spikes => RouteId::AnalyticsSpikes,

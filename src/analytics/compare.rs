@@ -149,7 +149,7 @@ pub fn run(
             let mut answer = serde_json::Value::Null;
             for _ in 0..runs.max(1) {
                 let t = Instant::now();
-                answer = compute(which, e, db, &a)?;
+                answer = compute(which, e, &*db, &a)?;
                 v.push(ms(t));
             }
             Ok((median(v), answer))

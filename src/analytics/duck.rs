@@ -46,6 +46,23 @@ pub fn is_locked(message: &str) -> bool {
     message.contains("Could not set lock") || message.contains("Conflicting lock")
 }
 
+/// How far a rollup has read: on SQLite the last event id, on PostgreSQL a snapshot.
+pub enum Mark<'a> {
+    Cursor(i64),
+    Pg(&'a PgMark),
+}
+
+/// Where a rollup of a PostgreSQL database last read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PgMark {
+    /// The database's id (`analytics_on.id`): another database means another rollup.
+    pub instance: String,
+    /// `pg_current_snapshot()` of the read, as text.
+    pub snapshot: String,
+    /// The database's clock at the read (ms).
+    pub read_at: i64,
+}
+
 /// What one sync did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Synced {
@@ -91,7 +108,9 @@ impl Duck {
                  project VARCHAR NOT NULL, issue BIGINT NOT NULL, hour BIGINT NOT NULL,
                  environment VARCHAR, release VARCHAR, count BIGINT NOT NULL);
              CREATE TABLE IF NOT EXISTS feed (layout BIGINT NOT NULL, cursor BIGINT NOT NULL,
-                 built BOOLEAN NOT NULL);",
+                 built BOOLEAN NOT NULL);
+             CREATE TABLE IF NOT EXISTS pg_feed (instance VARCHAR NOT NULL,
+                 snapshot VARCHAR NOT NULL, read_at BIGINT NOT NULL);",
         )
         .map_err(err)?;
         let duck = Duck {
@@ -105,7 +124,7 @@ impl Duck {
     }
 
     /// (layout, cursor, built).
-    fn state(&self) -> Result<Option<(i64, i64, bool)>, String> {
+    pub(super) fn state(&self) -> Result<Option<(i64, i64, bool)>, String> {
         let mut st = self
             .conn
             .prepare("SELECT layout, cursor, built FROM feed")
@@ -125,7 +144,7 @@ impl Duck {
     pub fn reset(&self) -> Result<(), String> {
         self.conn
             .execute_batch(&format!(
-                "BEGIN TRANSACTION; DELETE FROM hourly; DELETE FROM feed;
+                "BEGIN TRANSACTION; DELETE FROM hourly; DELETE FROM feed; DELETE FROM pg_feed;
                  INSERT INTO feed VALUES ({LAYOUT}, 0, false); COMMIT;"
             ))
             .map_err(err)
@@ -136,6 +155,76 @@ impl Duck {
         self.conn
             .query_row("SELECT count(*) FROM hourly", [], |r| r.get(0))
             .map_err(err)
+    }
+
+    /// On PostgreSQL: where the rollup last read (see `super::pg`), when it has.
+    pub(super) fn pg_state(&self) -> Result<Option<PgMark>, String> {
+        let mut st = self
+            .conn
+            .prepare("SELECT instance, snapshot, read_at FROM pg_feed")
+            .map_err(err)?;
+        let mut rows = st.query([]).map_err(err)?;
+        match rows.next().map_err(err)? {
+            Some(r) => Ok(Some(PgMark {
+                instance: r.get(0).map_err(err)?,
+                snapshot: r.get(1).map_err(err)?,
+                read_at: r.get(2).map_err(err)?,
+            })),
+            None => Ok(None),
+        }
+    }
+
+    /// Replaces every row with what `fill` appends, and records `mark`, in one transaction.
+    pub(super) fn rebuild(
+        &self,
+        fill: impl FnOnce(&mut duckdb::Appender<'_>) -> Result<Synced, String>,
+        mark: &Mark<'_>,
+    ) -> Result<Synced, String> {
+        self.conn
+            .execute_batch("BEGIN TRANSACTION; DELETE FROM hourly;")
+            .map_err(err)?;
+        let r = (|| {
+            let mut app = self.conn.appender("hourly").map_err(err)?;
+            let done = fill(&mut app)?;
+            app.flush().map_err(err)?;
+            drop(app);
+            self.mark(mark)?;
+            self.conn
+                .execute("UPDATE feed SET built = true", [])
+                .map_err(err)?;
+            Ok(done)
+        })();
+        match r {
+            Ok(done) => {
+                self.conn.execute_batch("COMMIT").map_err(err)?;
+                Ok(done)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Records how far the rollup has read.
+    fn mark(&self, mark: &Mark<'_>) -> Result<(), String> {
+        match mark {
+            Mark::Cursor(c) => self
+                .conn
+                .execute("UPDATE feed SET cursor = ?", params![c])
+                .map(|_| ())
+                .map_err(err),
+            Mark::Pg(m) => {
+                self.conn.execute("DELETE FROM pg_feed", []).map_err(err)?;
+                self.conn
+                    .execute(
+                        "INSERT INTO pg_feed VALUES (?, ?, ?)",
+                        params![m.instance, m.snapshot, m.read_at],
+                    )
+                    .map(|_| ())
+                    .map_err(err)
+            }
+        }
     }
 
     /// Brings the rollup up to date with `db`: the first time (or after the database was
@@ -150,7 +239,7 @@ impl Duck {
         let (_, cursor, built) = self.state()?.unwrap_or((LAYOUT, 0, false));
         if let (true, Taken::Range { first, last, rows }) = (built, fed) {
             if first == cursor + 1 {
-                let rows = self.append(rows, last)?;
+                let rows = self.append(rows, &Mark::Cursor(last))?;
                 return Ok(Synced {
                     events: last - first + 1,
                     rows: rows as i64,
@@ -179,7 +268,7 @@ impl Duck {
                 break;
             }
             done.events += read;
-            done.rows += self.append(rows, last)? as i64;
+            done.rows += self.append(rows, &Mark::Cursor(last))? as i64;
             cursor = last;
             if read < STEP {
                 break;
@@ -333,15 +422,11 @@ impl Duck {
     }
 
     /// Appends `rows` (in hour order, so the table stays nearly sorted for the hour filters)
-    /// and moves the cursor to `cursor`, together.
-    fn append(&self, mut rows: Vec<FeedRow>, cursor: i64) -> Result<usize, String> {
+    /// and records `mark`, together.
+    pub(super) fn append(&self, mut rows: Vec<FeedRow>, mark: &Mark<'_>) -> Result<usize, String> {
         rows.sort_unstable_by_key(|r| r.hour);
         self.conn.execute_batch("BEGIN TRANSACTION").map_err(err)?;
-        let r = self.append_in_tx(&rows).and_then(|_| {
-            self.conn
-                .execute("UPDATE feed SET cursor = ?", params![cursor])
-                .map_err(err)
-        });
+        let r = self.append_in_tx(&rows).and_then(|_| self.mark(mark));
         match r {
             Ok(_) => {
                 self.conn.execute_batch("COMMIT").map_err(err)?;

@@ -198,40 +198,93 @@ pub struct Environments {
     pub environments: Vec<EnvironmentInsight>,
 }
 
-fn issue_refs(db: &Connection, ids: &[i64]) -> Result<HashMap<i64, IssueRef>, String> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+/// What the insights read from the main database besides the rollup: the issue rows they name,
+/// and what each release brought. On SQLite a connection; on PostgreSQL see `super::pg`.
+pub trait Main {
+    /// The issues `ids` (those that still exist).
+    fn issue_refs(&self, ids: &[i64]) -> Result<HashMap<i64, IssueRef>, String>;
+
+    /// Per issue of `projects` (None: all): the release it first appeared in (`new` true), and
+    /// each release a regression of it was recorded in (`new` false).
+    fn brought(&self, projects: Option<&[String]>) -> Result<Vec<Brought>, String>;
+}
+
+/// One row of [`Main::brought`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brought {
+    pub release: String,
+    pub issue: i64,
+    pub new: bool,
+}
+
+impl Main for Connection {
+    fn issue_refs(&self, ids: &[i64]) -> Result<HashMap<i64, IssueRef>, String> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let sql = format!(
+                "SELECT id, fingerprint, project_id, error_type, message, status, first_seen,
+                        last_seen, total_count
+                 FROM issues WHERE id IN ({})",
+                list.join(", ")
+            );
+            let mut st = self.prepare(&sql).map_err(|e| e.to_string())?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        IssueRef {
+                            fingerprint: r.get(1)?,
+                            project: r.get(2)?,
+                            error_type: r.get(3)?,
+                            message: r.get(4)?,
+                            status: r.get(5)?,
+                            first_seen: r.get(6)?,
+                            last_seen: r.get(7)?,
+                            total_count: r.get(8)?,
+                        },
+                    ))
+                })
+                .map_err(|e| e.to_string())?;
+            for row in rows {
+                let (id, issue) = row.map_err(|e| e.to_string())?;
+                out.insert(id, issue);
+            }
+        }
+        Ok(out)
+    }
+
+    fn brought(&self, projects: Option<&[String]>) -> Result<Vec<Brought>, String> {
+        let (scope, params) = project_clause(projects, "i.project_id");
         let sql = format!(
-            "SELECT id, fingerprint, project_id, error_type, message, status, first_seen, last_seen,
-                    total_count
-             FROM issues WHERE id IN ({})",
-            list.join(", ")
+            "SELECT release, issue_id, 1 FROM (
+                 SELECT r.release, r.issue_id,
+                        row_number() OVER (PARTITION BY r.issue_id ORDER BY r.first_seen, r.release) AS k
+                 FROM issue_releases r JOIN issues i ON i.id = r.issue_id WHERE {scope})
+             WHERE k = 1
+             UNION ALL
+             SELECT DISTINCT h.release, h.issue_id, 0
+             FROM status_history h JOIN issues i ON i.id = h.issue_id
+             WHERE {scope} AND h.reason = 'regression' AND h.release IS NOT NULL"
         );
-        let mut st = db.prepare(&sql).map_err(|e| e.to_string())?;
+        let mut all_params = params.clone();
+        all_params.extend(params);
+        let mut st = self.prepare(&sql).map_err(|e| e.to_string())?;
         let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    IssueRef {
-                        fingerprint: r.get(1)?,
-                        project: r.get(2)?,
-                        error_type: r.get(3)?,
-                        message: r.get(4)?,
-                        status: r.get(5)?,
-                        first_seen: r.get(6)?,
-                        last_seen: r.get(7)?,
-                        total_count: r.get(8)?,
-                    },
-                ))
+            .query_map(rusqlite::params_from_iter(all_params.iter()), |r| {
+                Ok(Brought {
+                    release: r.get(0)?,
+                    issue: r.get(1)?,
+                    new: r.get::<_, i64>(2)? == 1,
+                })
             })
             .map_err(|e| e.to_string())?;
-        for row in rows {
-            let (id, issue) = row.map_err(|e| e.to_string())?;
-            out.insert(id, issue);
-        }
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
     }
-    Ok(out)
+}
+
+fn issue_refs(db: &dyn Main, ids: &[i64]) -> Result<HashMap<i64, IssueRef>, String> {
+    db.issue_refs(ids)
 }
 
 /// Zero-filled hourly series of `ids` over `lo..=hi`.
@@ -260,7 +313,7 @@ fn series(
 /// Issues spiking now: for each issue with events in the latest two hours, the z-score of each
 /// of those hours against the `hours` hours before them; the larger kept; those at or above the
 /// threshold, highest first.
-pub fn spikes(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Spikes, String> {
+pub fn spikes(e: &dyn Engine, db: &dyn Main, ask: &Ask) -> Result<Spikes, String> {
     let hi = ask.now_hour();
     let lo = hi - RECENT_HOURS - ask.hours + 1;
     let n = ask.hours as f64;
@@ -307,7 +360,7 @@ pub fn spikes(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Spikes, Stri
 }
 
 /// This window against the one before it, per issue, the largest changes (up or down) first.
-pub fn movers(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Movers, String> {
+pub fn movers(e: &dyn Engine, db: &dyn Main, ask: &Ask) -> Result<Movers, String> {
     let hi = ask.now_hour();
     let cur_lo = hi - ask.hours + 1;
     let prev_lo = cur_lo - ask.hours;
@@ -347,7 +400,7 @@ pub fn movers(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Movers, Stri
 
 /// Issues whose zero-filled hourly series correlate (r ≥ 0.7), as pairs (strongest first) and
 /// as clusters (issues joined through such pairs, largest first).
-pub fn correlations(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Correlations, String> {
+pub fn correlations(e: &dyn Engine, db: &dyn Main, ask: &Ask) -> Result<Correlations, String> {
     let hi = ask.now_hour();
     let lo = hi - ask.hours + 1;
     let cands = engine::active_issues(e, &ask.filter, lo, hi, MIN_ACTIVE_HOURS, MAX_CANDIDATES)?;
@@ -471,7 +524,7 @@ fn project_clause(projects: Option<&[String]>, column: &str) -> (String, Vec<Str
 
 /// Per release with events in the window, newest version first: events, issues, what it
 /// brought (new issues, regressions), its rate against the release before, and its impact.
-pub fn releases(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Releases, String> {
+pub fn releases(e: &dyn Engine, db: &dyn Main, ask: &Ask) -> Result<Releases, String> {
     let hi = ask.now_hour();
     let lo = hi - ask.hours + 1;
     let rows = engine::release_issues(e, &ask.filter, lo, hi)?;
@@ -499,40 +552,16 @@ pub fn releases(e: &dyn Engine, db: &Connection, ask: &Ask) -> Result<Releases, 
     }
     // What each release brought, from the main database: the issues whose first release it is
     // (the release of their earliest (issue, release) row) and the regressions recorded in it.
-    let projects = ask.filter.projects.as_deref();
-    let (scope, params) = project_clause(projects, "i.project_id");
-    let brought_sql = format!(
-        "SELECT release, issue_id, 'new' FROM (
-             SELECT r.release, r.issue_id,
-                    row_number() OVER (PARTITION BY r.issue_id ORDER BY r.first_seen, r.release) AS k
-             FROM issue_releases r JOIN issues i ON i.id = r.issue_id WHERE {scope})
-         WHERE k = 1
-         UNION ALL
-         SELECT DISTINCT h.release, h.issue_id, 'regressed'
-         FROM status_history h JOIN issues i ON i.id = h.issue_id
-         WHERE {scope} AND h.reason = 'regression' AND h.release IS NOT NULL"
-    );
-    let mut all_params = params.clone();
-    all_params.extend(params);
     let mut brought: HashMap<String, (Vec<i64>, Vec<i64>)> = HashMap::new();
-    {
-        let mut st = db.prepare(&brought_sql).map_err(|e| e.to_string())?;
-        let mut q = st
-            .query(rusqlite::params_from_iter(all_params.iter()))
-            .map_err(|e| e.to_string())?;
-        while let Some(r) = q.next().map_err(|e| e.to_string())? {
-            let release: String = r.get(0).map_err(|e| e.to_string())?;
-            if !by.contains_key(release.as_str()) {
-                continue;
-            }
-            let issue: i64 = r.get(1).map_err(|e| e.to_string())?;
-            let kind: String = r.get(2).map_err(|e| e.to_string())?;
-            let slot = brought.entry(release).or_default();
-            if kind == "new" {
-                slot.0.push(issue);
-            } else {
-                slot.1.push(issue);
-            }
+    for b in db.brought(ask.filter.projects.as_deref())? {
+        if !by.contains_key(b.release.as_str()) {
+            continue;
+        }
+        let slot = brought.entry(b.release).or_default();
+        if b.new {
+            slot.0.push(b.issue);
+        } else {
+            slot.1.push(b.issue);
         }
     }
     let mut names: Vec<(std::sync::Arc<str>, i64)> =

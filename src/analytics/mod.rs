@@ -7,6 +7,7 @@
 //! - [`insights`]: the five answers, from the rollup and the issue rows;
 //! - `duck` (with the feature): the DuckDB file beside the database, kept current from the
 //!   writer's sums ([`crate::pipeline::feed`]) or, when those do not continue it, from SQLite;
+//! - `pg` (with the feature): the same rollup, per node, over PostgreSQL and its feed table;
 //! - `compare` (with the feature): every insight timed on DuckDB and on SQLite.
 //!
 //! [`Analytics`] is what the server holds: answers cached for `analytics.cache_ttl_secs`, the
@@ -21,6 +22,8 @@ pub mod stats;
 pub mod compare;
 #[cfg(feature = "analytics")]
 pub mod duck;
+#[cfg(feature = "analytics")]
+pub mod pg;
 
 use std::sync::Arc;
 
@@ -71,7 +74,7 @@ pub const MAX_HOURS: u32 = 720;
 pub fn compute(
     which: Insight,
     e: &dyn engine::Engine,
-    db: &rusqlite::Connection,
+    db: &dyn insights::Main,
     ask: &Ask,
 ) -> Result<serde_json::Value, String> {
     let v = match which {
@@ -147,7 +150,39 @@ pub fn local(
     let horizon = (crate::store::now_ms() - days * 86_400_000).div_euclid(insights::HOUR_MS);
     duck.sync(db, horizon, crate::pipeline::feed::Taken::Nothing)
         .map_err(Error::Failed)?;
-    compute(which, &duck, db, ask).map_err(Error::Failed)
+    compute(which, &duck, &*db, ask).map_err(Error::Failed)
+}
+
+/// One insight on the PostgreSQL database at `url`, for the CLI: a rollup built in memory for
+/// this answer.
+#[cfg(feature = "analytics")]
+pub fn shared(
+    config: &crate::Config,
+    url: &str,
+    which: Insight,
+    ask: &Ask,
+) -> Result<serde_json::Value, Error> {
+    if !config.analytics.enabled {
+        return Err(Error::Disabled(
+            "analytics is turned off: set `analytics.enabled = true`".into(),
+        ));
+    }
+    let duck = duck::Duck::open(None, config.analytics.memory_limit_mb).map_err(Error::Failed)?;
+    let main = pg::Shared::open(url).map_err(Error::Failed)?;
+    let days = i64::from(config.retention.hourly_counts_days);
+    let horizon = (crate::store::now_ms() - days * 86_400_000).div_euclid(insights::HOUR_MS);
+    main.sync(&duck, horizon).map_err(Error::Failed)?;
+    compute(which, &duck, &main, ask).map_err(Error::Failed)
+}
+
+#[cfg(not(feature = "analytics"))]
+pub fn shared(
+    _config: &crate::Config,
+    _url: &str,
+    _which: Insight,
+    _ask: &Ask,
+) -> Result<serde_json::Value, Error> {
+    Err(Error::Disabled(NOT_BUILT.into()))
 }
 
 #[cfg(not(feature = "analytics"))]
@@ -164,6 +199,14 @@ pub fn local(
 pub fn store_path(database: &std::path::Path) -> std::path::PathBuf {
     let mut name = database.as_os_str().to_owned();
     name.push("-analytics.duckdb");
+    std::path::PathBuf::from(name)
+}
+
+/// A node's rollup of the PostgreSQL database: beside where `database.path` points,
+/// `<path>-analytics-pg.duckdb` (never the SQLite database's rollup).
+pub fn pg_store_path(database: &std::path::Path) -> std::path::PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-analytics-pg.duckdb");
     std::path::PathBuf::from(name)
 }
 
@@ -216,15 +259,12 @@ impl Analytics {
                 "analytics is turned off: set `analytics.enabled = true`".into(),
             ));
         }
-        if config.database.postgres_url().is_some() {
-            return Analytics(Inner(
-                None,
-                "insights are not available on PostgreSQL yet".into(),
-            ));
-        }
+        let on_pg = config.database.postgres_url().is_some();
         match on::On::open(config, feed.clone()) {
             Ok(on) => {
-                feed.want();
+                if !on_pg {
+                    feed.want();
+                }
                 Analytics(Inner(Some(Arc::new(on)), "".into()))
             }
             Err(e) => {
@@ -264,12 +304,42 @@ mod on {
     use std::sync::{Arc, Mutex};
     use std::time::{Duration, Instant};
 
-    use super::duck::Duck;
+    use super::duck::{self, Duck};
+    use super::insights::Main;
     use super::{compute, Ask, Error, Insight};
     use crate::pipeline::feed::Feed;
     use crate::store;
 
-    type Job = Box<dyn FnOnce(&Duck, &mut rusqlite::Connection) + Send>;
+    /// The main database, as the analytics thread reads it.
+    enum Source {
+        Sqlite(rusqlite::Connection),
+        Postgres(super::pg::Shared),
+    }
+
+    impl Source {
+        fn main(&self) -> &dyn Main {
+            match self {
+                Source::Sqlite(c) => c,
+                Source::Postgres(s) => s,
+            }
+        }
+
+        /// The projects that exist.
+        fn projects(&self) -> Result<Vec<String>, String> {
+            match self {
+                Source::Sqlite(db) => db
+                    .prepare_cached("SELECT id FROM projects ORDER BY id")
+                    .map_err(sql)?
+                    .query_map([], |r| r.get(0))
+                    .map_err(sql)?
+                    .collect::<Result<_, _>>()
+                    .map_err(sql),
+                Source::Postgres(s) => s.projects(),
+            }
+        }
+    }
+
+    type Job = Box<dyn FnOnce(&Duck, &mut Source) + Send>;
 
     /// The analytics thread: it owns the rollup and a connection of its own to the database
     /// and runs every build, sync and answer in turn. On the runtime's blocking threads each
@@ -278,11 +348,26 @@ mod on {
     struct Worker(std::sync::mpsc::Sender<Job>);
 
     impl Worker {
-        fn start(duck: Duck, mut db: rusqlite::Connection) -> Result<Worker, String> {
+        /// Starts the thread, which opens the rollup and the database with `open` (on itself:
+        /// what it opens is dropped there too), and waits until they are open.
+        fn start(
+            open: impl FnOnce() -> Result<(Duck, Source), String> + Send + 'static,
+        ) -> Result<Worker, String> {
             let (tx, rx) = std::sync::mpsc::channel::<Job>();
+            let (ready, opened) = std::sync::mpsc::sync_channel::<Result<(), String>>(1);
             std::thread::Builder::new()
                 .name("bloop-analytics".into())
                 .spawn(move || {
+                    let (duck, mut db) = match open() {
+                        Ok(x) => {
+                            let _ = ready.send(Ok(()));
+                            x
+                        }
+                        Err(e) => {
+                            let _ = ready.send(Err(e));
+                            return;
+                        }
+                    };
                     for job in rx {
                         let run = std::panic::AssertUnwindSafe(|| job(&duck, &mut db));
                         if std::panic::catch_unwind(run).is_err() {
@@ -291,13 +376,16 @@ mod on {
                     }
                 })
                 .map_err(|e| e.to_string())?;
+            opened
+                .recv()
+                .map_err(|_| "the analytics thread stopped while opening".to_string())??;
             Ok(Worker(tx))
         }
 
         /// Runs `f` on the analytics thread and waits for its answer.
         async fn run<T: Send + 'static>(
             &self,
-            f: impl FnOnce(&Duck, &mut rusqlite::Connection) -> Result<T, String> + Send + 'static,
+            f: impl FnOnce(&Duck, &mut Source) -> Result<T, String> + Send + 'static,
         ) -> Result<T, Error> {
             let (tx, rx) = tokio::sync::oneshot::channel();
             self.0
@@ -347,11 +435,45 @@ mod on {
 
     impl On {
         pub fn open(config: &crate::Config, feed: Arc<Feed>) -> Result<On, String> {
-            let path = super::store_path(&config.database.path);
-            let duck = Duck::open(Some(&path), config.analytics.memory_limit_mb)?;
-            let db = store::open_existing(&config.database.path).map_err(|e| e.to_string())?;
+            let mem = config.analytics.memory_limit_mb;
+            let worker = match config.database.postgres_url() {
+                Some(url) => {
+                    // A node's own rollup: on a file beside `database.path` when it can have
+                    // one, else in memory (another node on this machine has the file, or the
+                    // directory is not writable); either way built from the database.
+                    let url = url.to_string();
+                    let path = super::pg_store_path(&config.database.path);
+                    Worker::start(move || {
+                        let duck = match Duck::open(Some(&path), mem) {
+                            Ok(d) => d,
+                            Err(e) => {
+                                if duck::is_locked(&e) {
+                                    tracing::info!(path = %path.display(),
+                                        "the analytics store is in use by another process; \
+                                         this node keeps its rollup in memory");
+                                } else {
+                                    tracing::warn!(path = %path.display(), error = %e,
+                                        "the analytics store cannot be opened; \
+                                         this node keeps its rollup in memory");
+                                }
+                                Duck::open(None, mem)?
+                            }
+                        };
+                        Ok((duck, Source::Postgres(super::pg::Shared::open(&url)?)))
+                    })?
+                }
+                None => {
+                    let path = super::store_path(&config.database.path);
+                    let db_path = config.database.path.clone();
+                    Worker::start(move || {
+                        let duck = Duck::open(Some(&path), mem)?;
+                        let db = store::open_existing(&db_path).map_err(|e| e.to_string())?;
+                        Ok((duck, Source::Sqlite(db)))
+                    })?
+                }
+            };
             Ok(On {
-                worker: Worker::start(duck, db)?,
+                worker,
                 feed,
                 ttl: Duration::from_secs(config.analytics.cache_ttl_secs),
                 hourly_days: config.retention.hourly_counts_days,
@@ -376,18 +498,18 @@ mod on {
             let feed = self.feed.clone();
             let (done, live) = self
                 .worker
-                .run(move |duck, db| {
-                    // Taken before anything is read from the database: every flush in it has
-                    // committed, so a read of the database covers it if the sums cannot be used.
-                    let done = duck.sync(db, horizon, feed.take())?;
+                .run(move |duck, src| {
+                    let (done, live) = match src {
+                        Source::Sqlite(db) => {
+                            // Taken before anything is read from the database: every flush in
+                            // it has committed, so a read of the database covers it if the
+                            // sums cannot be used.
+                            let done = duck.sync(db, horizon, feed.take())?;
+                            (done, src.projects()?)
+                        }
+                        Source::Postgres(shared) => shared.sync(duck, horizon)?,
+                    };
                     // A deleted project's rows go at once (its issue ids may be used again).
-                    let live: Vec<String> = db
-                        .prepare_cached("SELECT id FROM projects ORDER BY id")
-                        .map_err(sql)?
-                        .query_map([], |r| r.get(0))
-                        .map_err(sql)?
-                        .collect::<Result<_, _>>()
-                        .map_err(sql)?;
                     if known.as_ref().is_some_and(|k| k != &live) {
                         duck.prune(horizon, &live)?;
                     }
@@ -444,7 +566,7 @@ mod on {
             self.sync().await?;
             let v = self
                 .worker
-                .run(move |duck, db| compute(which, duck, db, &ask))
+                .run(move |duck, src| compute(which, duck, src.main(), &ask))
                 .await?;
             let v = Arc::new(v);
             if let Ok(mut c) = self.cache.lock() {
@@ -470,14 +592,8 @@ mod on {
             let from = self.dirty_from.lock().ok().and_then(|mut d| d.take());
             let horizon = self.horizon_hour();
             self.worker
-                .run(move |duck, db| {
-                    let live: Vec<String> = db
-                        .prepare("SELECT id FROM projects")
-                        .map_err(sql)?
-                        .query_map([], |r| r.get(0))
-                        .map_err(sql)?
-                        .collect::<Result<_, _>>()
-                        .map_err(sql)?;
+                .run(move |duck, src| {
+                    let live = src.projects()?;
                     duck.prune(horizon, &live)?;
                     if let Some(from) = from {
                         duck.compact(from)?;

@@ -99,21 +99,49 @@ pub struct Stats {
     pub flush_times: FlushTimes,
 }
 
-/// Flush durations in buckets of doubling width (under 1 ms, 1–2 ms, 2–4 ms, … over 4 s), for
-/// percentiles in `/health` without keeping every sample.
-#[derive(Debug, Default)]
+/// Flush durations in buckets, for percentiles in `/health` without keeping every sample: 1 ms
+/// wide under 4 ms, then four to each doubling (4–5, 5–6, 6–7, 7–8, 8–10, … 32–40, 40–48 ms, …),
+/// the last one over 8 s.
+#[derive(Debug)]
 pub struct FlushTimes {
-    buckets: [AtomicU64; 14],
+    buckets: [AtomicU64; FlushTimes::BUCKETS],
+}
+
+impl Default for FlushTimes {
+    fn default() -> Self {
+        FlushTimes {
+            buckets: std::array::from_fn(|_| AtomicU64::new(0)),
+        }
+    }
 }
 
 impl FlushTimes {
+    /// Doublings from 4 ms to 8 s, four buckets each, after the four under 4 ms, and one over.
+    const BUCKETS: usize = 4 + 11 * 4 + 1;
+
     fn bucket(d: Duration) -> usize {
-        let ms = d.as_millis() as u64;
-        if ms == 0 {
-            0
-        } else {
-            (ms.ilog2() as usize + 1).min(13)
+        let ms = d.as_millis().min(u128::from(u64::MAX)) as u64;
+        if ms < 4 {
+            return ms as usize;
         }
+        let k = ms.ilog2() as usize;
+        if k > 12 {
+            return Self::BUCKETS - 1;
+        }
+        let sub = (((ms - (1 << k)) << 2) >> k) as usize;
+        4 + (k - 2) * 4 + sub
+    }
+
+    /// The bucket's upper bound in ms (exclusive: every duration in it is shorter).
+    fn bound(i: usize) -> u64 {
+        if i < 4 {
+            return i as u64 + 1;
+        }
+        if i >= Self::BUCKETS - 1 {
+            return 1 << 13;
+        }
+        let (k, sub) = ((i - 4) / 4 + 2, (i - 4) % 4);
+        (1u64 << k) + (((sub as u64) + 1) << k >> 2)
     }
 
     pub fn record(&self, d: Duration) {
@@ -142,10 +170,10 @@ impl FlushTimes {
         for (i, c) in counts.iter().enumerate() {
             seen += c;
             if seen >= rank {
-                return Some(1u64 << i);
+                return Some(Self::bound(i));
             }
         }
-        Some(1u64 << 13)
+        Some(Self::bound(Self::BUCKETS - 1))
     }
 }
 
@@ -511,4 +539,49 @@ fn spawn_writer(tx: mpsc::Sender<Msg>, run: impl FnOnce() + Send + 'static) -> W
 /// Backoff between retries of a failed flush: 100 ms doubling to 5 s.
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis((100u64 << attempt.min(6)).min(5000))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::FlushTimes;
+
+    #[test]
+    fn each_flush_time_lies_between_its_bucket_bounds() {
+        for ms in 0..10_000u64 {
+            for us in [0, 999] {
+                let d = Duration::from_micros(ms * 1000 + us);
+                let i = FlushTimes::bucket(d);
+                if i < FlushTimes::BUCKETS - 1 {
+                    assert!(d < Duration::from_millis(FlushTimes::bound(i)), "{d:?}");
+                }
+                if i > 0 {
+                    assert!(
+                        d >= Duration::from_millis(FlushTimes::bound(i - 1)),
+                        "{d:?}"
+                    );
+                }
+            }
+        }
+        let bounds: Vec<u64> = (0..12).map(FlushTimes::bound).collect();
+        assert_eq!(bounds, [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16]);
+    }
+
+    #[test]
+    fn percentiles_name_the_bucket_that_holds_them() {
+        let t = FlushTimes::default();
+        assert_eq!(t.quantile_ms(0.99), None);
+        for _ in 0..98 {
+            t.record(Duration::from_micros(3_400));
+        }
+        t.record(Duration::from_millis(45));
+        t.record(Duration::from_millis(61));
+        assert_eq!(t.count(), 100);
+        assert_eq!(t.quantile_ms(0.5), Some(4));
+        assert_eq!(t.quantile_ms(0.99), Some(48));
+        assert_eq!(t.quantile_ms(1.0), Some(64));
+        t.record(Duration::from_secs(60));
+        assert_eq!(t.quantile_ms(1.0), Some(8192));
+    }
 }

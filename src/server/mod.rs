@@ -186,12 +186,6 @@ pub async fn run(
         store::Db::Postgres(pg) => pg.url().to_string(),
         store::Db::Sqlite(_) => db_path.display().to_string(),
     };
-    if pg_url.is_some() && cfg!(feature = "analytics") && config.analytics.enabled {
-        tracing::warn!(
-            "insights (the analytics feature) are not available on PostgreSQL yet; everything \
-             else works on it"
-        );
-    }
     // Logged once the database is open, migrated and written to: "listening" means ready.
     tracing::info!(
         database = %database,
@@ -480,7 +474,8 @@ async fn apply_changes(
     }
 }
 
-/// Makes the event partitions of the coming days every minute, on the node that runs the
+/// Makes the event partitions of the coming days every minute (and deletes the insights' feed
+/// rows every rollup has read), on the node that runs the
 /// cluster's jobs (under an advisory lock as well, so it is done once even if two nodes believe
 /// they lead for a moment).
 async fn partition_loop(pg: store::pg::Pg, role: Arc<cluster::Role>, stop: CancellationToken) {
@@ -496,7 +491,8 @@ async fn partition_loop(pg: store::pg::Pg, role: Arc<cluster::Role>, stop: Cance
         }
         let r = async {
             let mut c = pg.client().await?;
-            store::pg::partitions::ensure(&mut c, store::now_ms()).await
+            store::pg::partitions::ensure(&mut c, store::now_ms()).await?;
+            store::pg::prune_analytics_feed(&**c).await.map(|_| ())
         }
         .await;
         if let Err(e) = r {

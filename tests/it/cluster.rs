@@ -592,3 +592,91 @@ fn llm_traces_sent_to_both_nodes_are_stored_and_counted_once() {
         "one trace holding both nodes' spans"
     );
 }
+
+/// Insights on PostgreSQL: each node keeps its own rollup, fed by every node's flushes through
+/// the database, so both answer for everything either stored, each event once; a node started
+/// later builds its rollup from the database and agrees.
+#[cfg(feature = "analytics")]
+#[test]
+fn insights_on_each_node_count_what_both_nodes_stored_once() {
+    let c = Cluster::new();
+    let env = [
+        ("BLOOP__DATABASE__URL", c.url.as_str()),
+        ("BLOOP__ANALYTICS__CACHE_TTL_SECS", "0"),
+    ];
+    // Both nodes run in one directory: the second finds the first's rollup file taken and
+    // keeps its rollup in memory.
+    let a = ServeProcess::start(&c.db_path(), &env);
+    let b = ServeProcess::start(&c.db_path(), &env);
+    let http = Http::new();
+    let totals = |node: &ServeProcess| -> (i64, std::collections::BTreeMap<String, i64>) {
+        let v = c.get(&http, node, "/v1/analytics/environments?hours=24");
+        let per = v["environments"]
+            .as_array()
+            .expect("environments")
+            .iter()
+            .map(|e| {
+                (
+                    e["environment"].as_str().unwrap_or("").to_lowercase(),
+                    e["events"].as_i64().unwrap_or(-1),
+                )
+            })
+            .collect();
+        (v["total"].as_i64().expect("total"), per)
+    };
+    // Asked before anything is stored: the rollups exist and the feed is on.
+    assert_eq!(totals(&a).0, 0);
+    assert_eq!(totals(&b).0, 0);
+    assert_eq!(c.sql("SELECT count(*) FROM analytics_on"), "1");
+
+    let fingerprints: Vec<String> = (0..20).map(|i| format!("insight-{i}")).collect();
+    const ROUNDS: usize = 15;
+    std::thread::scope(|s| {
+        for node in [a.url.as_str(), b.url.as_str()] {
+            let fingerprints = &fingerprints;
+            s.spawn(move || {
+                let http = Http::new();
+                for round in 0..ROUNDS {
+                    assert_eq!(post_batch(&http, node, &batch(fingerprints, round)), 200);
+                }
+            });
+        }
+    });
+    let stored = (2 * ROUNDS * fingerprints.len()) as i64;
+    assert!(wait_until(Duration::from_secs(20), || {
+        c.sql("SELECT count(*) FROM events") == stored.to_string()
+    }));
+    assert_ne!(c.sql("SELECT count(*) FROM analytics_feed"), "0");
+    let expected: std::collections::BTreeMap<String, i64> = [
+        ("production".to_string(), stored / 2),
+        ("staging".to_string(), stored / 2),
+    ]
+    .into();
+    for node in [&a, &b] {
+        assert!(
+            wait_until(Duration::from_secs(20), || totals(node).0 == stored),
+            "{:?}",
+            totals(node)
+        );
+        assert_eq!(totals(node), (stored, expected.clone()));
+    }
+    // Read again after more syncs: still each event once.
+    std::thread::sleep(Duration::from_secs(6));
+    for node in [&a, &b] {
+        assert_eq!(totals(node), (stored, expected.clone()));
+    }
+    // Movers name the issues from the shared issue rows.
+    let mv = c.get(&http, &b, "/v1/analytics/movers?hours=24&limit=100");
+    let movers = mv["movers"].as_array().expect("movers");
+    assert_eq!(movers.len(), fingerprints.len(), "{mv}");
+    assert!(movers
+        .iter()
+        .all(|m| m["current"] == 2 * ROUNDS as i64 && m["issue"]["error_type"] == "ClusterError"));
+
+    // A node started now builds from the database and gives the same answer; the CLI too.
+    let late = ServeProcess::start(&c.db_path(), &env);
+    assert_eq!(totals(&late), (stored, expected.clone()));
+    let out = c.cli(&["analytics", "environments", "--hours", "24", "--json"]);
+    let v: Value = serde_json::from_str(&cli_ok(&out)).expect("JSON");
+    assert_eq!(v["total"], stored, "{v}");
+}

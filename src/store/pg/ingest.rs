@@ -55,7 +55,11 @@ struct Upserted {
     values: Arc<IssueValues>,
 }
 
-const NOW_MS: &str = "SELECT (extract(epoch FROM transaction_timestamp()) * 1000)::int8";
+/// The flush's clock, whether it feeds the insights' rollup, and its transaction id, taken here
+/// (before anything is read) so that a node turning the feed on can wait for every flush that
+/// may have decided without it (see `store::pg::analytics::enable`).
+const NOW_MS: &str = "SELECT (extract(epoch FROM transaction_timestamp()) * 1000)::int8,
+    EXISTS (SELECT 1 FROM analytics_on), pg_current_xact_id()";
 
 const UPSERT_ISSUES: &str = "
 INSERT INTO issues AS i (project_id, fingerprint, error_type, message, source,
@@ -158,6 +162,11 @@ GROUP BY u.p, u.env COLLATE nocase
 ORDER BY u.p, u.env COLLATE nocase
 ON CONFLICT (project_id, environment) DO UPDATE SET events = e.events + excluded.events";
 
+const FEED: &str = "
+INSERT INTO analytics_feed (at, project_id, issue_id, hour, environment, release, count)
+SELECT $1, u.p, u.i, u.h, u.e, u.r, u.n
+FROM unnest($2::text[], $3::int8[], $4::int8[], $5::text[], $6::text[], $7::int8[]) AS u(p, i, h, e, r, n)";
+
 const UPSERT_PROJECT_HOURS: &str = "
 INSERT INTO project_hourly AS h (project_id, hour, count)
 SELECT u.p, u.h, u.n FROM unnest($1::text[], $2::int8[], $3::int8[]) WITH ORDINALITY AS u(p, h, n, ord)
@@ -180,6 +189,7 @@ pub const STATEMENTS: &[&str] = &[
     UPSERT_RELEASE_HOURS,
     UPSERT_ENVIRONMENTS,
     UPSERT_PROJECT_HOURS,
+    FEED,
 ];
 
 /// The columns a flush copies into `events`, and their types.
@@ -218,10 +228,9 @@ pub async fn write_groups(
     reservoir: usize,
     rng: &mut impl Rng,
 ) -> Result<Written, StoreError> {
-    let now: i64 = tx
-        .query_one(&prepared(tx, NOW_MS).await?, &[])
-        .await?
-        .get(0);
+    let clock = tx.query_one(&prepared(tx, NOW_MS).await?, &[]).await?;
+    let now: i64 = clock.get(0);
+    let feeds: bool = clock.get(1);
     let day = now.div_euclid(super::partitions::DAY_MS);
 
     let upserted = upsert_issues(tx, groups).await?;
@@ -314,7 +323,9 @@ pub async fn write_groups(
         });
     }
 
-    // Per-issue rows, each statement in key order.
+    // Per-issue rows, each statement in key order. Statements that need nothing from each
+    // other's answers are sent together (pipelined: one round trip each group instead of one
+    // each statement); the server still runs them one after another, in the order written.
     let mut releases = std::mem::take(&mut pending.releases);
     releases.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let project_of: HashMap<i64, &Arc<str>> = written
@@ -322,70 +333,67 @@ pub async fn write_groups(
         .iter()
         .map(|g| (g.issue_id, &groups[g.group][0].project_id))
         .collect();
-    if !releases.is_empty() {
-        let ids: Vec<i64> = releases.iter().map(|r| r.0).collect();
-        let names: Vec<&str> = releases.iter().map(|r| r.1.as_str()).collect();
-        let counts: Vec<i64> = releases.iter().map(|r| r.2).collect();
-        let firsts: Vec<i64> = releases.iter().map(|r| r.3).collect();
-        let lasts: Vec<i64> = releases.iter().map(|r| r.4).collect();
-        let new = tx
-            .query(
-                &prepared(tx, UPSERT_RELEASES).await?,
-                &[&ids, &names, &counts, &firsts, &lasts],
-            )
-            .await?;
-        for r in new {
-            if r.get::<_, bool>(2) {
-                let issue: i64 = r.get(0);
-                let release: &str = r.get(1);
-                if let Some(p) = project_of.get(&issue) {
-                    pending.count_new_release(p, release);
-                }
-            }
+    let ids: Vec<i64> = releases.iter().map(|r| r.0).collect();
+    let names: Vec<&str> = releases.iter().map(|r| r.1.as_str()).collect();
+    let counts: Vec<i64> = releases.iter().map(|r| r.2).collect();
+    let firsts: Vec<i64> = releases.iter().map(|r| r.3).collect();
+    let lasts: Vec<i64> = releases.iter().map(|r| r.4).collect();
+    let sl = &pending.slices;
+    let sl_ids: Vec<i64> = sl.iter().map(|r| r.0).collect();
+    let sl_rels: Vec<&str> = sl.iter().map(|r| r.1.as_str()).collect();
+    let sl_envs: Vec<&str> = sl.iter().map(|r| r.2.as_str()).collect();
+    let sl_counts: Vec<i64> = sl.iter().map(|r| r.3).collect();
+    let sl_firsts: Vec<i64> = sl.iter().map(|r| r.4).collect();
+    let sl_lasts: Vec<i64> = sl.iter().map(|r| r.5).collect();
+    let mut hours = std::mem::take(&mut pending.hours);
+    hours.sort_unstable_by_key(|(id, hour, _)| (*hour, *id));
+    let h_hours: Vec<i64> = hours.iter().map(|r| r.1).collect();
+    let h_ids: Vec<i64> = hours.iter().map(|r| r.0).collect();
+    let h_counts: Vec<i64> = hours.iter().map(|r| r.2).collect();
+    // Stable: of two picks of one slot, the later event is kept (as on SQLite).
+    samples.sort_by_key(|s| (s.0, s.1));
+    let mut kept: Vec<&(i64, i64, i64, String)> = Vec::with_capacity(samples.len());
+    for s in &samples {
+        match kept.last_mut() {
+            Some(k) if (k.0, k.1) == (s.0, s.1) => *k = s,
+            _ => kept.push(s),
         }
     }
-    if !pending.slices.is_empty() {
-        let s = &pending.slices;
-        let ids: Vec<i64> = s.iter().map(|r| r.0).collect();
-        let rels: Vec<&str> = s.iter().map(|r| r.1.as_str()).collect();
-        let envs: Vec<&str> = s.iter().map(|r| r.2.as_str()).collect();
-        let counts: Vec<i64> = s.iter().map(|r| r.3).collect();
-        let firsts: Vec<i64> = s.iter().map(|r| r.4).collect();
-        let lasts: Vec<i64> = s.iter().map(|r| r.5).collect();
-        tx.execute(
-            &prepared(tx, UPSERT_SLICES).await?,
-            &[&ids, &envs, &rels, &counts, &firsts, &lasts],
-        )
-        .await?;
-    }
-    if !pending.hours.is_empty() {
-        let mut hours = std::mem::take(&mut pending.hours);
-        hours.sort_unstable_by_key(|(id, hour, _)| (*hour, *id));
-        let hs: Vec<i64> = hours.iter().map(|r| r.1).collect();
-        let ids: Vec<i64> = hours.iter().map(|r| r.0).collect();
-        let counts: Vec<i64> = hours.iter().map(|r| r.2).collect();
-        tx.execute(&prepared(tx, UPSERT_HOURS).await?, &[&hs, &ids, &counts])
-            .await?;
-    }
-    if !samples.is_empty() {
-        // Stable: of two picks of one slot, the later event is kept (as on SQLite).
-        samples.sort_by_key(|s| (s.0, s.1));
-        let mut kept: Vec<&(i64, i64, i64, String)> = Vec::with_capacity(samples.len());
-        for s in &samples {
-            match kept.last_mut() {
-                Some(k) if (k.0, k.1) == (s.0, s.1) => *k = s,
-                _ => kept.push(s),
+    let s_ids: Vec<i64> = kept.iter().map(|s| s.0).collect();
+    let s_slots: Vec<i64> = kept.iter().map(|s| s.1).collect();
+    let s_ats: Vec<i64> = kept.iter().map(|s| s.2).collect();
+    let s_evs: Vec<&str> = kept.iter().map(|s| s.3.as_str()).collect();
+    let (st_releases, st_slices, st_hours, st_samples) = (
+        prepared(tx, UPSERT_RELEASES).await?,
+        prepared(tx, UPSERT_SLICES).await?,
+        prepared(tx, UPSERT_HOURS).await?,
+        prepared(tx, UPSERT_SAMPLES).await?,
+    );
+    let p_releases: [&(dyn ToSql + Sync); 5] = [&ids, &names, &counts, &firsts, &lasts];
+    let p_slices: [&(dyn ToSql + Sync); 6] = [
+        &sl_ids, &sl_envs, &sl_rels, &sl_counts, &sl_firsts, &sl_lasts,
+    ];
+    let p_hours: [&(dyn ToSql + Sync); 3] = [&h_hours, &h_ids, &h_counts];
+    let p_samples: [&(dyn ToSql + Sync); 4] = [&s_ids, &s_slots, &s_ats, &s_evs];
+    let (new, _, _, _) = tokio::try_join!(
+        async {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            tx.query(&st_releases, &p_releases).await
+        },
+        when(tx, !sl_ids.is_empty(), &st_slices, &p_slices),
+        when(tx, !h_ids.is_empty(), &st_hours, &p_hours),
+        when(tx, !s_ids.is_empty(), &st_samples, &p_samples),
+    )?;
+    for r in new {
+        if r.get::<_, bool>(2) {
+            let issue: i64 = r.get(0);
+            let release: &str = r.get(1);
+            if let Some(p) = project_of.get(&issue) {
+                pending.count_new_release(p, release);
             }
         }
-        let ids: Vec<i64> = kept.iter().map(|s| s.0).collect();
-        let slots: Vec<i64> = kept.iter().map(|s| s.1).collect();
-        let ats: Vec<i64> = kept.iter().map(|s| s.2).collect();
-        let evs: Vec<&str> = kept.iter().map(|s| s.3.as_str()).collect();
-        tx.execute(
-            &prepared(tx, UPSERT_SAMPLES).await?,
-            &[&ids, &slots, &ats, &evs],
-        )
-        .await?;
     }
     copy_events(tx, day, now, &rows).await?;
     written.events = rows.len();
@@ -397,16 +405,10 @@ pub async fn write_groups(
         .flat_map(|(p, m)| m.iter().map(move |(r, v)| ((&**p, r.as_str()), v)))
         .collect();
     totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    if !totals.is_empty() {
-        let ps: Vec<&str> = totals.iter().map(|t| t.0 .0).collect();
-        let rs: Vec<&str> = totals.iter().map(|t| t.0 .1).collect();
-        let col = |i: usize| -> Vec<i64> { totals.iter().map(|t| t.1[i]).collect() };
-        tx.execute(
-            &prepared(tx, UPSERT_RELEASE_TOTALS).await?,
-            &[&ps, &rs, &col(0), &col(1), &col(2), &col(3), &col(4)],
-        )
-        .await?;
-    }
+    let t_ps: Vec<&str> = totals.iter().map(|t| t.0 .0).collect();
+    let t_rs: Vec<&str> = totals.iter().map(|t| t.0 .1).collect();
+    let col = |i: usize| -> Vec<i64> { totals.iter().map(|t| t.1[i]).collect() };
+    let t_cols = [col(0), col(1), col(2), col(3), col(4)];
     let mut release_hours: Vec<_> = pending
         .release_hours
         .iter()
@@ -416,39 +418,111 @@ pub async fn write_groups(
         })
         .collect();
     release_hours.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    if !release_hours.is_empty() {
-        let ps: Vec<&str> = release_hours.iter().map(|t| t.0 .0).collect();
-        let rs: Vec<&str> = release_hours.iter().map(|t| t.0 .1).collect();
-        let hs: Vec<i64> = release_hours.iter().map(|t| t.0 .2).collect();
-        let ns: Vec<i64> = release_hours.iter().map(|t| t.1).collect();
-        tx.execute(
-            &prepared(tx, UPSERT_RELEASE_HOURS).await?,
-            &[&ps, &rs, &hs, &ns],
-        )
-        .await?;
-    }
+    let rh_ps: Vec<&str> = release_hours.iter().map(|t| t.0 .0).collect();
+    let rh_rs: Vec<&str> = release_hours.iter().map(|t| t.0 .1).collect();
+    let rh_hs: Vec<i64> = release_hours.iter().map(|t| t.0 .2).collect();
+    let rh_ns: Vec<i64> = release_hours.iter().map(|t| t.1).collect();
     let envs: Vec<(&str, &str, i64)> = pending
         .environment_totals
         .iter()
         .flat_map(|(p, m)| m.iter().map(move |(e, n)| (&**p, e.as_str(), *n)))
         .collect();
-    if !envs.is_empty() {
-        let ps: Vec<&str> = envs.iter().map(|t| t.0).collect();
-        let es: Vec<&str> = envs.iter().map(|t| t.1).collect();
-        let ns: Vec<i64> = envs.iter().map(|t| t.2).collect();
-        tx.execute(&prepared(tx, UPSERT_ENVIRONMENTS).await?, &[&ps, &es, &ns])
-            .await?;
-    }
+    let e_ps: Vec<&str> = envs.iter().map(|t| t.0).collect();
+    let e_es: Vec<&str> = envs.iter().map(|t| t.1).collect();
+    let e_ns: Vec<i64> = envs.iter().map(|t| t.2).collect();
     let mut project_hours = project_hours(rows.iter().map(|r| r.2));
     project_hours.sort_unstable();
-    if !project_hours.is_empty() {
-        let ps: Vec<&str> = project_hours.iter().map(|t| t.0).collect();
-        let hs: Vec<i64> = project_hours.iter().map(|t| t.1).collect();
-        let ns: Vec<i64> = project_hours.iter().map(|t| t.2).collect();
-        tx.execute(&prepared(tx, UPSERT_PROJECT_HOURS).await?, &[&ps, &hs, &ns])
-            .await?;
-    }
+    let ph_ps: Vec<&str> = project_hours.iter().map(|t| t.0).collect();
+    let ph_hs: Vec<i64> = project_hours.iter().map(|t| t.1).collect();
+    let ph_ns: Vec<i64> = project_hours.iter().map(|t| t.2).collect();
+    let feed_rows = if feeds {
+        feed_rows(&project_of, &rows)
+    } else {
+        FeedRows::default()
+    };
+    let (st_totals, st_release_hours, st_envs, st_project_hours, st_feed) = (
+        prepared(tx, UPSERT_RELEASE_TOTALS).await?,
+        prepared(tx, UPSERT_RELEASE_HOURS).await?,
+        prepared(tx, UPSERT_ENVIRONMENTS).await?,
+        prepared(tx, UPSERT_PROJECT_HOURS).await?,
+        prepared(tx, FEED).await?,
+    );
+    let f = &feed_rows;
+    let p_totals: [&(dyn ToSql + Sync); 7] = [
+        &t_ps, &t_rs, &t_cols[0], &t_cols[1], &t_cols[2], &t_cols[3], &t_cols[4],
+    ];
+    let p_release_hours: [&(dyn ToSql + Sync); 4] = [&rh_ps, &rh_rs, &rh_hs, &rh_ns];
+    let p_envs: [&(dyn ToSql + Sync); 3] = [&e_ps, &e_es, &e_ns];
+    let p_project_hours: [&(dyn ToSql + Sync); 3] = [&ph_ps, &ph_hs, &ph_ns];
+    let p_feed: [&(dyn ToSql + Sync); 7] = [
+        &now,
+        &f.projects,
+        &f.issues,
+        &f.hours,
+        &f.environments,
+        &f.releases,
+        &f.counts,
+    ];
+    tokio::try_join!(
+        when(tx, !t_ps.is_empty(), &st_totals, &p_totals),
+        when(tx, !rh_ps.is_empty(), &st_release_hours, &p_release_hours),
+        when(tx, !e_ps.is_empty(), &st_envs, &p_envs),
+        when(tx, !ph_ps.is_empty(), &st_project_hours, &p_project_hours),
+        when(tx, !f.issues.is_empty(), &st_feed, &p_feed),
+    )?;
     Ok(written)
+}
+
+/// Runs `st` only when `wanted` (a statement over empty arrays is not sent at all).
+async fn when(
+    tx: &Transaction<'_>,
+    wanted: bool,
+    st: &tokio_postgres::Statement,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<u64, tokio_postgres::Error> {
+    if wanted {
+        tx.execute(st, params).await
+    } else {
+        Ok(0)
+    }
+}
+
+/// The insights' feed rows of a flush, as the statement's arrays.
+#[derive(Default)]
+struct FeedRows<'a> {
+    projects: Vec<&'a str>,
+    issues: Vec<i64>,
+    hours: Vec<i64>,
+    environments: Vec<&'a str>,
+    releases: Vec<&'a str>,
+    counts: Vec<i64>,
+}
+
+/// The flush's events summed per (project, issue, hour, environment, release), in key order.
+fn feed_rows<'a>(
+    project_of: &HashMap<i64, &'a Arc<str>>,
+    rows: &[(i64, Arc<IssueValues>, &'a Accepted)],
+) -> FeedRows<'a> {
+    let mut sums: HashMap<(i64, i64, &str, &str), i64> = HashMap::new();
+    for &(issue, _, a) in rows {
+        let hour = a.at().div_euclid(crate::store::ingest::HOUR_MS);
+        *sums
+            .entry((issue, hour, &a.event.environment, &a.event.release))
+            .or_default() += 1;
+    }
+    let mut keys: Vec<_> = sums.into_iter().collect();
+    keys.sort_unstable();
+    let mut f = FeedRows::default();
+    for ((issue, hour, environment, release), n) in keys {
+        let project: Option<&'a Arc<str>> = project_of.get(&issue).copied();
+        f.projects.push(project.map_or("", |p| &**p));
+        f.issues.push(issue);
+        f.hours.push(hour);
+        f.environments.push(environment);
+        f.releases.push(release);
+        f.counts.push(n);
+    }
+    f
 }
 
 /// `sql` prepared on this connection once and then taken from its cache.

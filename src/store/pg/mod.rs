@@ -75,6 +75,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_alert_windows.sql"),
     include_str!("migrations/0004_llm.sql"),
     include_str!("migrations/0005_llm_sort_indexes.sql"),
+    include_str!("migrations/0006_analytics_feed.sql"),
 ];
 
 /// The search text of LLM trace `t` (an `llm_traces` row) as indexed in `llm_search`: its
@@ -86,6 +87,21 @@ pub const TRACE_SEARCH_TEXT: &str = "to_tsvector('simple', left(concat_ws(' ', t
     t.session_id, t.user_id, t.prompt_name, t.input, t.output,
     (SELECT string_agg(concat_ws(' ', s.name, s.model, s.error_message, s.input, s.output), ' ')
      FROM llm_spans s WHERE s.trace_pk = t.pk)), 262144))";
+
+/// How long the insights' feed (`analytics_feed`) keeps its rows.
+pub const ANALYTICS_FEED_KEEP_MS: i64 = 3_600_000;
+
+/// Deletes the insights' feed rows older than [`ANALYTICS_FEED_KEEP_MS`] (the leader, every
+/// minute): every rollup reads it every few seconds, and one that stopped reading rebuilds.
+pub async fn prune_analytics_feed(
+    c: &impl tokio_postgres::GenericClient,
+) -> Result<u64, StoreError> {
+    let before = super::now_ms() - ANALYTICS_FEED_KEEP_MS;
+    Ok(
+        c.execute("DELETE FROM analytics_feed WHERE at < $1", &[&before])
+            .await?,
+    )
+}
 
 /// The number of the newest Postgres migration this build knows.
 pub fn latest_schema_version() -> usize {
