@@ -87,6 +87,15 @@ pub fn compute(
     v.map_err(|e| e.to_string())
 }
 
+#[cfg_attr(not(feature = "analytics"), allow(dead_code))]
+const TURNED_OFF: &str = "analytics is turned off: set `analytics.enabled = true`";
+
+/// The first hour the rollup keeps: the hourly counts' retention (`days`) back from now.
+#[cfg_attr(not(feature = "analytics"), allow(dead_code))]
+fn horizon_hour(days: u32) -> i64 {
+    (crate::store::now_ms() - i64::from(days) * 86_400_000).div_euclid(insights::HOUR_MS)
+}
+
 /// The longest environment a filter takes.
 pub const MAX_ENVIRONMENT: usize = 200;
 
@@ -136,9 +145,7 @@ pub fn local(
     ask: &Ask,
 ) -> Result<serde_json::Value, Error> {
     if !config.analytics.enabled {
-        return Err(Error::Disabled(
-            "analytics is turned off: set `analytics.enabled = true`".into(),
-        ));
+        return Err(Error::Disabled(TURNED_OFF.into()));
     }
     let mem = config.analytics.memory_limit_mb;
     let duck = match duck::Duck::open(Some(&store_path(&config.database.path)), mem) {
@@ -146,8 +153,7 @@ pub fn local(
         Err(e) if duck::is_locked(&e) => duck::Duck::open(None, mem).map_err(Error::Failed)?,
         Err(e) => return Err(Error::Failed(e)),
     };
-    let days = i64::from(config.retention.hourly_counts_days);
-    let horizon = (crate::store::now_ms() - days * 86_400_000).div_euclid(insights::HOUR_MS);
+    let horizon = horizon_hour(config.retention.hourly_counts_days);
     duck.sync(db, horizon, crate::pipeline::feed::Taken::Nothing)
         .map_err(Error::Failed)?;
     compute(which, &duck, &*db, ask).map_err(Error::Failed)
@@ -163,14 +169,11 @@ pub fn shared(
     ask: &Ask,
 ) -> Result<serde_json::Value, Error> {
     if !config.analytics.enabled {
-        return Err(Error::Disabled(
-            "analytics is turned off: set `analytics.enabled = true`".into(),
-        ));
+        return Err(Error::Disabled(TURNED_OFF.into()));
     }
     let duck = duck::Duck::open(None, config.analytics.memory_limit_mb).map_err(Error::Failed)?;
     let main = pg::Shared::open(url).map_err(Error::Failed)?;
-    let days = i64::from(config.retention.hourly_counts_days);
-    let horizon = (crate::store::now_ms() - days * 86_400_000).div_euclid(insights::HOUR_MS);
+    let horizon = horizon_hour(config.retention.hourly_counts_days);
     main.sync(&duck, horizon).map_err(Error::Failed)?;
     compute(which, &duck, &main, ask).map_err(Error::Failed)
 }
@@ -254,10 +257,7 @@ impl Analytics {
     /// `analytics.enabled = false` or the file cannot be opened.
     pub fn start(config: &crate::Config, feed: &Arc<crate::pipeline::feed::Feed>) -> Analytics {
         if !config.analytics.enabled {
-            return Analytics(Inner(
-                None,
-                "analytics is turned off: set `analytics.enabled = true`".into(),
-            ));
+            return Analytics(Inner(None, TURNED_OFF.into()));
         }
         let on_pg = config.database.postgres_url().is_some();
         match on::On::open(config, feed.clone()) {
@@ -485,8 +485,7 @@ mod on {
         }
 
         fn horizon_hour(&self) -> i64 {
-            (store::now_ms() - i64::from(self.hourly_days) * 86_400_000)
-                .div_euclid(super::insights::HOUR_MS)
+            super::horizon_hour(self.hourly_days)
         }
 
         /// Brings the rollup up to date (one sync at a time; with nothing new, one indexed

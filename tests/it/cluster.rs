@@ -245,6 +245,50 @@ fn two_nodes_share_one_database_without_losing_or_double_counting() {
         at.elapsed()
     );
 
+    // A setting changed on one node applies on the other within a second: scrubbing turned off
+    // for the project on node a, the next events through node b keep their card numbers.
+    let off = http.send(
+        http.client()
+            .put(format!("{}/v1/admin/scrubbing", a.url))
+            .bearer_auth(&c.token)
+            .json(&json!({"project": "default", "enabled": false})),
+    );
+    assert_eq!(off.status, 200, "{:?}", off.body);
+    let changed = Instant::now();
+    let mut probe = 0;
+    let mut kept_after = None;
+    while kept_after.is_none() && changed.elapsed() < Duration::from_secs(3) {
+        probe += 1;
+        let sent = changed.elapsed();
+        let message = format!("card 4111 1111 1111 1111 probe {probe}");
+        let body = json!({"events": [{"timestamp": bloop::store::now_ms(), "source": "api",
+            "environment": "production", "release": "1.0.0", "error_type": "SettingProbe",
+            "message": message}]})
+        .to_string();
+        assert_eq!(post_batch(&http, &b.url, &body), 200);
+        let stored = |m: &str| {
+            c.sql(&format!(
+                "SELECT count(*) FROM events WHERE message = '{m}'"
+            ))
+        };
+        assert!(
+            wait_until(Duration::from_secs(5), || {
+                c.sql(&format!(
+                    "SELECT count(*) FROM events WHERE message LIKE '%probe {probe}'"
+                )) == "1"
+            }),
+            "probe {probe} stored"
+        );
+        if stored(&message) == "1" {
+            kept_after = Some(sent);
+        }
+    }
+    let kept_after = kept_after.expect("node b never stopped scrubbing");
+    assert!(
+        kept_after < Duration::from_secs(1),
+        "node b scrubbed for {kept_after:?} after the change on node a"
+    );
+
     // kill -9 of the leader under load: the other node keeps taking events and leads.
     let (leader, other) = if health(&http, &a)["database"]["role"] == "leader" {
         (a, b)
