@@ -1,6 +1,7 @@
 //! Two `bloop serve` processes on loopback sharing one PostgreSQL database, as a load balancer
 //! would use them: overlapping fingerprints sent to both are counted exactly once, no flush
-//! deadlocks, a key revoked on one node is refused by the other within a second, one node
+//! deadlocks, a key revoked on one node is refused by the other within a second (and a setting
+//! changed or a rule made applies on every node within a second), one node
 //! leads the cluster's jobs and the other takes over when it is killed (`kill -9`) under load,
 //! and the database stays consistent.
 
@@ -432,6 +433,22 @@ fn alerts_fire_once_across_nodes_and_thresholds_count_both() {
         "--webhook",
         &hot.url,
     ]);
+    // Rules made on the database (here by the CLI) reach both nodes within a second: one new
+    // issue sent to each a second later alerts.
+    std::thread::sleep(Duration::from_secs(1));
+    for (node, fp) in [(&a, "fence-first-a"), (&b, "fence-first-b")] {
+        assert_eq!(post_batch(&http, &node.url, &batch(&[fp.into()], 0)), 200);
+    }
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            let got = alerts(&news);
+            ["error fence-first-a", "error fence-first-b"]
+                .iter()
+                .all(|m| got.iter().any(|(_, g)| g == m))
+        }),
+        "{:?}",
+        alerts(&news)
+    );
     fence(&http, &a, &news, "a1");
     fence(&http, &b, &news, "b1");
 
