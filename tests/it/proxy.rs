@@ -896,3 +896,76 @@ fn an_enforced_budget_refuses_calls_once_the_month_spend_reaches_it() {
 }
 
 }
+
+/// Two nodes on one PostgreSQL: a budget changed through one node holds on the other's proxy at
+/// once (the change's NOTIFY drops what that node cached), though it caches for an hour.
+#[test]
+fn a_budget_changed_on_one_node_holds_on_the_other_at_once() {
+    with_postgres(|| {
+        let mock = Mock::start();
+        let a = TestServer::start_with(|c| {
+            mock.point(c);
+            c.llm_tracing.cache_ttl_secs = 3600;
+        });
+        let url = pg_url_of(&a.db_path).expect("on PostgreSQL");
+        let b = TestServer::start_with(|c| {
+            mock.point(c);
+            c.llm_tracing.cache_ttl_secs = 3600;
+            c.database.url = Some(bloop::config::Secret::new(url.clone()));
+        });
+        let key = crate::llm_admin::project(&a, "app");
+        let token = crate::llm_admin::token(&a, "llm:read,llm:write", None);
+        let http = Http::new();
+        let budget = |usd: f64| {
+            let r = http.send(
+                http.client()
+                    .put(format!("{}/v1/llm/budget", a.url))
+                    .bearer_auth(&token)
+                    .json(
+                        &serde_json::json!({"project": "app", "monthly_usd": usd, "enforce": true}),
+                    ),
+            );
+            assert_eq!(r.status, 200, "{:?}", r.body);
+        };
+        let recorded = || count_in(&a.db_path, "SELECT count(*) FROM llm_traces");
+        // Through node b, on a new connection each (see the one-node test).
+        let call = || {
+            let fresh = reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap();
+            http.send(
+                fresh
+                    .post(format!("{}/v1/proxy/anthropic/v1/messages", b.url))
+                    .header("x-bloop-key", &key)
+                    .header("x-api-key", ANTHROPIC_SECRET)
+                    .body(
+                        r#"{"model":"claude-3-5-sonnet-20241022","max_tokens":10,"messages":[]}"#,
+                    ),
+            )
+            .status
+        };
+
+        // $0.01, set on node a; each call costs 9,225 µ$: two through node b, then refused.
+        budget(0.01);
+        let through_b = Bases::proxied(&b, &key);
+        for n in 1..=2 {
+            sdk(&through_b, "messages", &[]);
+            assert!(wait_until(WAIT, || recorded() == n), "call {n} recorded");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(call(), 429);
+        // Raised on node a: node b lets calls through within a second.
+        budget(1.0);
+        assert!(
+            wait_until(Duration::from_secs(1), || call() != 429),
+            "node b still holds the old budget"
+        );
+        // Lowered again on node a: node b refuses within a second.
+        budget(0.01);
+        assert!(
+            wait_until(Duration::from_secs(1), || call() == 429),
+            "node b still holds the raised budget"
+        );
+    });
+}
