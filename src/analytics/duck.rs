@@ -303,105 +303,17 @@ impl Duck {
         let tx = db
             .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
             .map_err(sql_err)?;
-        self.conn
-            .execute_batch("BEGIN TRANSACTION; DELETE FROM hourly;")
-            .map_err(err)?;
-        let r = self.build_in_tx(&tx, horizon_hour);
-        match r {
-            Ok(done) => {
-                self.conn.execute_batch("COMMIT").map_err(err)?;
-                tx.commit().map_err(sql_err)?;
-                tracing::info!(
-                    rows = done.rows,
-                    events = done.events,
-                    "analytics store built from the database"
-                );
-                Ok(done)
-            }
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
-    }
-
-    fn build_in_tx(
-        &self,
-        tx: &rusqlite::Transaction<'_>,
-        horizon_hour: i64,
-    ) -> Result<Synced, String> {
-        let newest = newest_event_id(tx)?;
-        let mut done = Synced {
-            rebuilt: true,
-            ..Synced::default()
-        };
-        let mut app = self.conn.appender("hourly").map_err(err)?;
-        // Both streams in (hour, issue) order, merged: per hour and issue, the stored events by
-        // environment and release, then what the hourly count has beyond them. The rows reach
-        // the table in hour order (what the window filters skip by) with every key once, so
-        // the build needs no compaction after it.
-        let mut events = tx
-            .prepare(&format!(
-                "SELECT i.project_id, e.issue_id, {HOUR_OF_EVENT} AS h, e.environment, e.release,
-                        count(*)
-                 FROM events e JOIN issues i ON i.id = e.issue_id
-                 WHERE e.id <= ?1
-                 GROUP BY h, e.issue_id, e.environment, e.release
-                 ORDER BY h, e.issue_id, e.environment, e.release"
-            ))
-            .map_err(sql_err)?;
-        let mut counts = tx
-            .prepare(
-                "SELECT i.project_id, h.issue_id, h.hour / 3600000 AS hh, h.count
-                 FROM hourly_counts h JOIN issues i ON i.id = h.issue_id
-                 WHERE h.hour >= ?1
-                 ORDER BY h.hour, h.issue_id",
-            )
-            .map_err(sql_err)?;
-        let mut ev = events.query([newest]).map_err(sql_err)?;
-        let mut hc = counts.query([horizon_hour * HOUR_MS]).map_err(sql_err)?;
-        // (hour, issue)
-        let key = |r: &rusqlite::Row<'_>| -> Result<(i64, i64), String> {
-            Ok((r.get(2).map_err(sql_err)?, r.get(1).map_err(sql_err)?))
-        };
-        let mut next_event = ev.next().map_err(sql_err)?;
-        while let Some(c) = hc.next().map_err(sql_err)? {
-            let (hour, issue) = key(c)?;
-            let mut explained = 0;
-            while let Some(r) = next_event {
-                if key(r)? > (hour, issue) {
-                    break;
-                }
-                let (k, n) = append_events(&mut app, r, &mut done)?;
-                if k == (hour, issue) {
-                    explained += n;
-                }
-                next_event = ev.next().map_err(sql_err)?;
-            }
-            let rest = c.get::<_, i64>(3).map_err(sql_err)? - explained;
-            if rest > 0 {
-                let project: String = c.get(0).map_err(sql_err)?;
-                done.rows += 1;
-                app.append_row(params![
-                    project,
-                    issue,
-                    hour,
-                    None::<&str>,
-                    None::<&str>,
-                    rest
-                ])
-                .map_err(err)?;
-            }
-        }
-        while let Some(r) = next_event {
-            append_events(&mut app, r, &mut done)?;
-            next_event = ev.next().map_err(sql_err)?;
-        }
-        app.flush().map_err(err)?;
-        drop(app);
-        self.conn
-            .execute("UPDATE feed SET cursor = ?, built = true", params![newest])
-            .map_err(err)?;
+        let newest = newest_event_id(&tx)?;
+        let done = self.rebuild(
+            |app| fill_from_sqlite(app, &tx, newest, horizon_hour),
+            &Mark::Cursor(newest),
+        )?;
+        tx.commit().map_err(sql_err)?;
+        tracing::info!(
+            rows = done.rows,
+            events = done.events,
+            "analytics store built from the database"
+        );
         Ok(done)
     }
 
@@ -482,6 +394,81 @@ impl Duck {
         }
         Ok(())
     }
+}
+
+/// The first build's rows from SQLite (`tx`, events up to `newest`), appended to `app`.
+fn fill_from_sqlite(
+    app: &mut duckdb::Appender<'_>,
+    tx: &rusqlite::Transaction<'_>,
+    newest: i64,
+    horizon_hour: i64,
+) -> Result<Synced, String> {
+    let mut done = Synced {
+        rebuilt: true,
+        ..Synced::default()
+    };
+    // Both streams in (hour, issue) order, merged: per hour and issue, the stored events by
+    // environment and release, then what the hourly count has beyond them. The rows reach
+    // the table in hour order (what the window filters skip by) with every key once, so
+    // the build needs no compaction after it.
+    let mut events = tx
+        .prepare(&format!(
+            "SELECT i.project_id, e.issue_id, {HOUR_OF_EVENT} AS h, e.environment, e.release,
+                    count(*)
+             FROM events e JOIN issues i ON i.id = e.issue_id
+             WHERE e.id <= ?1
+             GROUP BY h, e.issue_id, e.environment, e.release
+             ORDER BY h, e.issue_id, e.environment, e.release"
+        ))
+        .map_err(sql_err)?;
+    let mut counts = tx
+        .prepare(
+            "SELECT i.project_id, h.issue_id, h.hour / 3600000 AS hh, h.count
+             FROM hourly_counts h JOIN issues i ON i.id = h.issue_id
+             WHERE h.hour >= ?1
+             ORDER BY h.hour, h.issue_id",
+        )
+        .map_err(sql_err)?;
+    let mut ev = events.query([newest]).map_err(sql_err)?;
+    let mut hc = counts.query([horizon_hour * HOUR_MS]).map_err(sql_err)?;
+    // (hour, issue)
+    let key = |r: &rusqlite::Row<'_>| -> Result<(i64, i64), String> {
+        Ok((r.get(2).map_err(sql_err)?, r.get(1).map_err(sql_err)?))
+    };
+    let mut next_event = ev.next().map_err(sql_err)?;
+    while let Some(c) = hc.next().map_err(sql_err)? {
+        let (hour, issue) = key(c)?;
+        let mut explained = 0;
+        while let Some(r) = next_event {
+            if key(r)? > (hour, issue) {
+                break;
+            }
+            let (k, n) = append_events(app, r, &mut done)?;
+            if k == (hour, issue) {
+                explained += n;
+            }
+            next_event = ev.next().map_err(sql_err)?;
+        }
+        let rest = c.get::<_, i64>(3).map_err(sql_err)? - explained;
+        if rest > 0 {
+            let project: String = c.get(0).map_err(sql_err)?;
+            done.rows += 1;
+            app.append_row(params![
+                project,
+                issue,
+                hour,
+                None::<&str>,
+                None::<&str>,
+                rest
+            ])
+            .map_err(err)?;
+        }
+    }
+    while let Some(r) = next_event {
+        append_events(app, r, &mut done)?;
+        next_event = ev.next().map_err(sql_err)?;
+    }
+    Ok(done)
 }
 
 /// Appends one row of the build's events query (project, issue, hour, environment, release,
